@@ -1,0 +1,1 @@
+"""descend data (see DESIGN.md)."""

@@ -1,0 +1,107 @@
+"""Containers: Sequential and ModuleList."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from typing import Any, overload
+
+from .module import Module
+
+
+class Sequential(Module):
+    """Modules applied one after the other; children are named "0", "1", ... (or by an OrderedDict).
+
+    Examples
+    --------
+    >>> import nn
+    >>> net = nn.Sequential(nn.Linear(2, 5), nn.ReLU(), nn.Linear(5, 1), nn.Sigmoid())
+    >>> net(nn.tensor([[0.5, -1.0]])).shape
+    (1, 1)
+    """
+
+    def __init__(self, *modules: Module | OrderedDict[str, Module]) -> None:
+        super().__init__()
+        if len(modules) == 1 and isinstance(modules[0], OrderedDict):
+            for name, module in modules[0].items():
+                self.add_module(name, module)
+        else:
+            for index, module in enumerate(modules):
+                if not isinstance(module, Module):
+                    raise TypeError(
+                        f"Sequential argument {index} is not a Module: {type(module).__name__}"
+                    )
+                self.add_module(str(index), module)
+
+    def forward(self, input: Any) -> Any:
+        for module in self._modules.values():
+            input = module(input)
+        return input
+
+    def append(self, module: Module) -> Sequential:
+        self.add_module(str(len(self._modules)), module)
+        return self
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
+
+    @overload
+    def __getitem__(self, index: int) -> Module: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequential: ...
+
+    def __getitem__(self, index: int | slice) -> Module:
+        modules = list(self._modules.items())
+        if isinstance(index, slice):
+            return Sequential(OrderedDict(modules[index]))
+        return modules[_checked_index(index, len(modules))][1]
+
+
+class ModuleList(Module):
+    """A list of Modules whose parameters are registered (a plain list would hide them).
+
+    >>> import nn
+    >>> layers = nn.ModuleList([nn.Linear(2, 2) for _ in range(3)])
+    >>> len(list(layers.parameters()))
+    6
+    """
+
+    def __init__(self, modules: Iterable[Module] | None = None) -> None:
+        super().__init__()
+        for module in modules or ():
+            self.append(module)
+
+    def append(self, module: Module) -> ModuleList:
+        self.add_module(str(len(self._modules)), module)
+        return self
+
+    def extend(self, modules: Iterable[Module]) -> ModuleList:
+        for module in modules:
+            self.append(module)
+        return self
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())  # type: ignore[arg-type]
+
+    def __getitem__(self, index: int) -> Module:
+        modules = list(self._modules.values())
+        return modules[_checked_index(index, len(modules))]  # type: ignore[return-value]
+
+    def __setitem__(self, index: int, module: Module) -> None:
+        self._modules[str(_checked_index(index, len(self)))] = module
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError("ModuleList has no forward; iterate over it in your own forward")
+
+
+def _checked_index(index: int, length: int) -> int:
+    if not -length <= index < length:
+        raise IndexError(f"index {index} is out of range for a container of {length} modules")
+    return index % length

@@ -1,0 +1,233 @@
+"""Layers: Linear, activations, Identity, Flatten, Dropout, BatchNorm1d."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from . import functional as F
+from . import init
+from .module import Module
+from .parameter import Parameter
+from .random import resolve_generator
+from .tensor import Tensor, as_tensor, get_default_dtype
+
+
+def _check_size(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < 0:
+        raise ValueError(f"{name} must be non-negative, got {value}")
+    return int(value)
+
+
+class Linear(Module):
+    """y = x W^T + b, with weight of shape (out_features, in_features), as ``torch.nn.Linear``.
+
+    Initialised as PyTorch does: W and b ~ U(-1/sqrt(in_features), 1/sqrt(in_features))
+    (kaiming_uniform_ with a = sqrt(5)). The course's layer l has W[l] of shape
+    (n_l, n_(l-1)) and Z = W A + b with examples in columns; here examples are rows.
+
+    Examples
+    --------
+    >>> import nn
+    >>> layer = nn.Linear(3, 5)
+    >>> layer.weight.shape, layer(nn.tensor([[1.0, 2.0, 3.0]])).shape
+    ((5, 3), (1, 5))
+    """
+
+    def __init__(
+        self,
+        in_features: int,
+        out_features: int,
+        bias: bool = True,
+        dtype: Any = None,
+        generator: Any = None,
+    ) -> None:
+        super().__init__()
+        self.in_features = _check_size("in_features", in_features)
+        self.out_features = _check_size("out_features", out_features)
+        dtype = np.dtype(dtype) if dtype is not None else get_default_dtype()
+        self.weight = Parameter(np.empty((out_features, in_features), dtype=dtype))
+        self.bias = Parameter(np.empty(out_features, dtype=dtype)) if bias else None
+        self.reset_parameters(generator)
+
+    def reset_parameters(self, generator: Any = None) -> None:
+        """PyTorch's default initialisation (drawn from ``generator`` or the default one)."""
+        rng = resolve_generator(generator)
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5), generator=rng)
+        if self.bias is not None:
+            bound = 1.0 / math.sqrt(self.in_features) if self.in_features > 0 else 0.0
+            init.uniform_(self.bias, -bound, bound, generator=rng)
+
+    def forward(self, input: Any) -> Tensor:
+        return F.linear(input, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        has_bias = self.bias is not None
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={has_bias}"
+
+
+class Identity(Module):
+    """Returns its input unchanged."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+
+    def forward(self, input: Any) -> Any:
+        return input
+
+
+class Flatten(Module):
+    """Flattens dims start_dim..end_dim into one (default: everything but the batch axis)."""
+
+    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
+        super().__init__()
+        self.start_dim = start_dim
+        self.end_dim = end_dim
+
+    def forward(self, input: Any) -> Tensor:
+        return as_tensor(input).flatten(self.start_dim, self.end_dim)
+
+    def extra_repr(self) -> str:
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class ReLU(Module):
+    """max(0, x)."""
+
+    def forward(self, input: Any) -> Tensor:
+        return F.relu(input)
+
+
+class LeakyReLU(Module):
+    """x if x > 0 else negative_slope * x."""
+
+    def __init__(self, negative_slope: float = 0.01) -> None:
+        super().__init__()
+        self.negative_slope = negative_slope
+
+    def forward(self, input: Any) -> Tensor:
+        return F.leaky_relu(input, self.negative_slope)
+
+    def extra_repr(self) -> str:
+        return f"negative_slope={self.negative_slope}"
+
+
+class Sigmoid(Module):
+    """1 / (1 + exp(-x))."""
+
+    def forward(self, input: Any) -> Tensor:
+        return F.sigmoid(input)
+
+
+class Tanh(Module):
+    """tanh(x)."""
+
+    def forward(self, input: Any) -> Tensor:
+        return F.tanh(input)
+
+
+class Softmax(Module):
+    """exp(x_i) / sum_j exp(x_j) along ``dim``."""
+
+    def __init__(self, dim: int | None = None) -> None:
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, input: Any) -> Tensor:
+        return F.softmax(input, self.dim)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+class LogSoftmax(Softmax):
+    """log(softmax(x)) along ``dim``, computed stably."""
+
+    def forward(self, input: Any) -> Tensor:
+        return F.log_softmax(input, self.dim)
+
+
+class Dropout(Module):
+    """In training, zero each element with probability p and scale the rest by 1/(1-p).
+
+    In eval mode it is the identity. Masks come from ``generator`` (an int seed makes this
+    layer's own generator) or, by default, from the default generator at call time, so
+    ``nn.manual_seed`` and ``nn.set_rng_state`` control it.
+    """
+
+    def __init__(self, p: float = 0.5, inplace: bool = False, generator: Any = None) -> None:
+        super().__init__()
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+        self.p = p
+        self.inplace = inplace
+        self._generator = None if generator is None else resolve_generator(generator)
+
+    def forward(self, input: Any) -> Tensor:
+        return F.dropout(input, self.p, self.training, self._generator)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}, inplace={self.inplace}"
+
+
+class BatchNorm1d(Module):
+    """Batch normalisation of (N, C) or (N, C, L) input over the batch, as ``torch.nn.BatchNorm1d``.
+
+    y = gamma * (x - mean) / sqrt(var + eps) + beta; running_mean and running_var are buffers
+    updated in training with ``momentum`` and used in eval mode.
+    """
+
+    def __init__(
+        self,
+        num_features: int,
+        eps: float = 1e-5,
+        momentum: float | None = 0.1,
+        affine: bool = True,
+        track_running_stats: bool = True,
+        dtype: Any = None,
+    ) -> None:
+        super().__init__()
+        self.num_features = _check_size("num_features", num_features)
+        if not eps > 0:
+            raise ValueError(f"eps must be positive, got {eps}")
+        if momentum is not None and not 0.0 <= momentum <= 1.0:
+            raise ValueError(f"momentum must be in [0, 1] or None, got {momentum}")
+        self.eps = eps
+        self.momentum = momentum
+        self.affine = affine
+        self.track_running_stats = track_running_stats
+        dtype = np.dtype(dtype) if dtype is not None else get_default_dtype()
+        self.weight = Parameter(np.ones(num_features, dtype=dtype)) if affine else None
+        self.bias = Parameter(np.zeros(num_features, dtype=dtype)) if affine else None
+        if track_running_stats:
+            self.register_buffer("running_mean", np.zeros(num_features, dtype=dtype))
+            self.register_buffer("running_var", np.ones(num_features, dtype=dtype))
+            self.register_buffer("num_batches_tracked", np.array(0, dtype=np.int64))
+        else:
+            self.running_mean = self.running_var = self.num_batches_tracked = None
+
+    def forward(self, input: Any) -> Tensor:
+        tracking = self.track_running_stats and self.running_mean is not None
+        return F.batch_norm(
+            input,
+            self.running_mean.data if tracking else None,
+            self.running_var.data if tracking else None,
+            self.weight,
+            self.bias,
+            training=self.training or not tracking,
+            momentum=self.momentum,
+            eps=self.eps,
+            num_batches_tracked=self.num_batches_tracked.data
+            if tracking and self.training
+            else None,
+        )
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+            f"track_running_stats={self.track_running_stats}"
+        )

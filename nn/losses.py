@@ -1,0 +1,92 @@
+"""Loss modules: MSELoss, BCELoss, BCEWithLogitsLoss, CrossEntropyLoss."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import functional as F
+from .module import Module
+from .tensor import Tensor
+
+_REDUCTIONS = ("mean", "sum", "none")
+
+
+class _Loss(Module):
+    def __init__(self, reduction: str = "mean") -> None:
+        super().__init__()
+        if reduction not in _REDUCTIONS:
+            raise ValueError(
+                f"{reduction!r} is not a valid value for reduction; expected one of {_REDUCTIONS}"
+            )
+        self.reduction = reduction
+
+    def extra_repr(self) -> str:
+        return "" if self.reduction == "mean" else f"reduction={self.reduction!r}"
+
+
+class MSELoss(_Loss):
+    """Mean squared error: mean((x - y)**2).
+
+    >>> import nn
+    >>> nn.MSELoss()(nn.tensor([1.0, 2.0]), nn.tensor([1.0, 4.0])).item()
+    2.0
+    """
+
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return F.mse_loss(input, target, self.reduction)
+
+
+class BCELoss(_Loss):
+    """Binary cross-entropy on probabilities: -[y log p + (1 - y) log(1 - p)], logs clamped at -100.
+
+    The course's cost J = -(1/m) sum(Y log A + (1 - Y) log(1 - A)) for a sigmoid output A.
+
+    >>> import nn
+    >>> round(nn.BCELoss()(nn.tensor([0.5]), nn.tensor([1.0])).item(), 4)
+    0.6931
+    """
+
+    def __init__(self, weight: Any = None, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+        self.weight = weight
+
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return F.binary_cross_entropy(input, target, self.weight, self.reduction)
+
+
+class BCEWithLogitsLoss(_Loss):
+    """Sigmoid and binary cross-entropy in one stable step, from logits.
+
+    >>> import nn
+    >>> nn.BCEWithLogitsLoss()(nn.tensor([1e4]), nn.tensor([0.0])).item()
+    10000.0
+    """
+
+    def __init__(self, weight: Any = None, reduction: str = "mean", pos_weight: Any = None) -> None:
+        super().__init__(reduction)
+        self.weight = weight
+        self.pos_weight = pos_weight
+
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return F.binary_cross_entropy_with_logits(
+            input, target, self.weight, self.reduction, self.pos_weight
+        )
+
+
+class CrossEntropyLoss(_Loss):
+    """Softmax and negative log-likelihood from logits (N, C) and class indices (N,).
+
+    >>> import nn
+    >>> round(nn.CrossEntropyLoss()(nn.tensor([[0.0, 0.0]]), nn.tensor([1])).item(), 4)
+    0.6931
+    """
+
+    def __init__(
+        self, weight: Any = None, ignore_index: int = -100, reduction: str = "mean"
+    ) -> None:
+        super().__init__(reduction)
+        self.weight = weight
+        self.ignore_index = ignore_index
+
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return F.cross_entropy(input, target, self.weight, self.ignore_index, self.reduction)

@@ -1,0 +1,408 @@
+"""Module: the base class of layers and networks, with PyTorch's registration and state dicts."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from .parameter import Parameter
+from .tensor import Tensor
+
+
+class IncompatibleKeys(NamedTuple):
+    """What ``load_state_dict(strict=False)`` skipped."""
+
+    missing_keys: list[str]
+    unexpected_keys: list[str]
+
+
+class Module:
+    """Base class for every layer and network; subclass it and write ``forward``.
+
+    Assigning a Parameter, a Module or (through ``register_buffer``) a buffer to an attribute
+    registers it, in definition order, so that ``parameters()``, ``state_dict()``, ``train()``
+    and ``repr`` see it.
+
+    Examples
+    --------
+    >>> import nn
+    >>> class Net(nn.Module):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.hidden = nn.Linear(2, 5)
+    ...         self.out = nn.Linear(5, 1)
+    ...     def forward(self, x):
+    ...         return self.out(self.hidden(x).relu()).sigmoid()
+    >>> [name for name, _ in Net().named_parameters()]
+    ['hidden.weight', 'hidden.bias', 'out.weight', 'out.bias']
+    """
+
+    training: bool
+
+    def __init__(self) -> None:
+        object.__setattr__(self, "training", True)
+        object.__setattr__(self, "_parameters", OrderedDict())
+        object.__setattr__(self, "_buffers", OrderedDict())
+        object.__setattr__(self, "_non_persistent_buffers", set())
+        object.__setattr__(self, "_modules", OrderedDict())
+
+    # ------------------------------------------------------------ registration
+    def __setattr__(self, name: str, value: Any) -> None:
+        params = self.__dict__.get("_parameters")
+        modules = self.__dict__.get("_modules")
+        buffers = self.__dict__.get("_buffers")
+        if isinstance(value, Parameter):
+            if params is None:
+                raise AttributeError(
+                    f"cannot assign parameter '{name}' before Module.__init__() call; "
+                    "call super().__init__() first in your __init__"
+                )
+            self._forget(name, keep="_parameters")
+            params[name] = value
+        elif params is not None and name in params:
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign '{type(value).__name__}' as parameter '{name}' "
+                    "(nn.Parameter or None expected)"
+                )
+            params[name] = None
+        elif isinstance(value, Module):
+            if modules is None:
+                raise AttributeError(
+                    f"cannot assign module '{name}' before Module.__init__() call; "
+                    "call super().__init__() first in your __init__"
+                )
+            self._forget(name, keep="_modules")
+            modules[name] = value
+        elif modules is not None and name in modules:
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign '{type(value).__name__}' as child module '{name}' "
+                    "(nn.Module or None expected)"
+                )
+            modules[name] = None
+        elif buffers is not None and name in buffers:
+            buffers[name] = _as_buffer(name, value)
+        else:
+            object.__setattr__(self, name, value)
+
+    def __getattr__(self, name: str) -> Any:
+        for store in ("_parameters", "_buffers", "_modules"):
+            registered = self.__dict__.get(store)
+            if registered is not None and name in registered:
+                return registered[name]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def __delattr__(self, name: str) -> None:
+        for store in ("_parameters", "_buffers", "_modules"):
+            registered = self.__dict__.get(store)
+            if registered is not None and name in registered:
+                del registered[name]
+                self.__dict__["_non_persistent_buffers"].discard(name)
+                return
+        object.__delattr__(self, name)
+
+    def _forget(self, name: str, keep: str = "") -> None:
+        """Remove ``name`` from every store but ``keep`` (re-assignment keeps its position)."""
+        self.__dict__.pop(name, None)
+        for store in ("_parameters", "_buffers", "_modules"):
+            if store != keep:
+                self.__dict__[store].pop(name, None)
+        self.__dict__["_non_persistent_buffers"].discard(name)
+
+    def _check_name(self, name: Any, kind: str) -> None:
+        if "_parameters" not in self.__dict__:
+            raise AttributeError(f"cannot assign {kind} before Module.__init__() call")
+        if not isinstance(name, str):
+            raise TypeError(f"{kind} name should be a string, got {type(name).__name__}")
+        if not name or "." in name:
+            raise KeyError(f'{kind} name can\'t be empty or contain ".", got "{name}"')
+        if (
+            hasattr(self, name)
+            and name not in self._parameters
+            and name not in self._buffers
+            and name not in self._modules
+        ):
+            raise KeyError(f"attribute '{name}' already exists")
+
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
+        """Add a Parameter (or None, a placeholder) under ``name``."""
+        self._check_name(name, "parameter")
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(
+                f"cannot assign '{type(param).__name__}' object to parameter '{name}' "
+                "(nn.Parameter or None required)"
+            )
+        self._forget(name)
+        self._parameters[name] = param
+
+    def register_buffer(self, name: str, tensor: Any, persistent: bool = True) -> None:
+        """Add a buffer: state saved in ``state_dict`` but not trained (e.g. a running mean)."""
+        self._check_name(name, "buffer")
+        self._forget(name)
+        self._buffers[name] = _as_buffer(name, tensor)
+        if not persistent:
+            self._non_persistent_buffers.add(name)
+
+    def add_module(self, name: str, module: Module | None) -> None:
+        """Add a child module under ``name``."""
+        self._check_name(name, "module")
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"{type(module).__name__} is not a Module subclass")
+        self._forget(name)
+        self._modules[name] = module
+
+    register_module = add_module
+
+    # ------------------------------------------------------------- traversal
+    def named_modules(
+        self, memo: set[int] | None = None, prefix: str = "", remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Module]]:
+        """This module and every descendant, depth-first, with dotted names."""
+        memo = set() if memo is None else memo
+        stack: list[tuple[str, Module]] = [(prefix, self)]
+        while stack:
+            name, module = stack.pop()
+            if remove_duplicate:
+                if id(module) in memo:
+                    continue
+                memo.add(id(module))
+            yield name, module
+            children = [
+                (f"{name}.{child_name}" if name else child_name, child)
+                for child_name, child in module._modules.items()
+                if child is not None
+            ]
+            stack.extend(reversed(children))
+
+    def modules(self) -> Iterator[Module]:
+        for _, module in self.named_modules():
+            yield module
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        seen: set[int] = set()
+        for name, module in self._modules.items():
+            if module is not None and id(module) not in seen:
+                seen.add(id(module))
+                yield name, module
+
+    def children(self) -> Iterator[Module]:
+        for _, module in self.named_children():
+            yield module
+
+    def _named_members(
+        self, store: str, prefix: str, recurse: bool, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Any]]:
+        seen: set[int] = set()
+        modules = self.named_modules(prefix=prefix) if recurse else iter([(prefix, self)])
+        for module_name, module in modules:
+            for name, member in module.__dict__[store].items():
+                if member is None or (remove_duplicate and id(member) in seen):
+                    continue
+                seen.add(id(member))
+                yield (f"{module_name}.{name}" if module_name else name), member
+
+    def named_parameters(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Parameter]]:
+        """``(dotted name, Parameter)`` pairs; a Parameter shared by two modules comes once."""
+        return self._named_members("_parameters", prefix, recurse, remove_duplicate)
+
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        for _, param in self.named_parameters(recurse=recurse):
+            yield param
+
+    def named_buffers(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Tensor]]:
+        return self._named_members("_buffers", prefix, recurse, remove_duplicate)
+
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        for _, buffer in self.named_buffers(recurse=recurse):
+            yield buffer
+
+    def apply(self, fn: Callable[[Module], Any]) -> Module:
+        """Call ``fn`` on every submodule (children first) and on this module; returns self."""
+        for child in self.children():
+            child.apply(fn)
+        fn(self)
+        return self
+
+    # ----------------------------------------------------------------- modes
+    def train(self, mode: bool = True) -> Module:
+        """Set training mode (Dropout drops, BatchNorm uses batch statistics) recursively."""
+        if not isinstance(mode, bool):
+            raise ValueError(f"training mode is expected to be boolean, got {type(mode).__name__}")
+        for module in self.modules():
+            object.__setattr__(module, "training", mode)
+        return self
+
+    def eval(self) -> Module:
+        """Set evaluation mode; same as ``train(False)``."""
+        return self.train(False)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        for param in self.parameters():
+            param.requires_grad_(requires_grad)
+        return self
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Reset every parameter's gradient: to None (default) or to zeros."""
+        for param in self.parameters():
+            if set_to_none:
+                param.grad = None
+            elif param.grad is not None:
+                param.grad[...] = 0
+
+    def to(self, dtype: Any) -> Module:
+        """Convert every float parameter and buffer to ``dtype`` in place (the objects stay)."""
+        target = np.dtype(dtype)
+        if target.kind != "f":
+            raise TypeError(f"Module.to only accepts floating point dtypes, got {target}")
+        for tensor in [*self.parameters(), *self.buffers()]:
+            if tensor.dtype.kind == "f":
+                tensor.data = tensor.data.astype(target)
+                if tensor.grad is not None:
+                    tensor.grad = tensor.grad.astype(target)
+        return self
+
+    def float(self) -> Module:
+        return self.to(np.float32)
+
+    def double(self) -> Module:
+        return self.to(np.float64)
+
+    # -------------------------------------------------------------- running
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError(
+            f'Module [{type(self).__name__}] is missing the required "forward" function'
+        )
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.forward(*args, **kwargs)
+
+    # ----------------------------------------------------------- state dicts
+    def _state_tensors(self) -> OrderedDict[str, Tensor]:
+        entries: OrderedDict[str, Tensor] = OrderedDict()
+        for module_name, module in self.named_modules(remove_duplicate=False):
+            prefix = f"{module_name}." if module_name else ""
+            for name, param in module._parameters.items():
+                if param is not None:
+                    entries[prefix + name] = param
+            for name, buffer in module._buffers.items():
+                if buffer is not None and name not in module._non_persistent_buffers:
+                    entries[prefix + name] = buffer
+        return entries
+
+    def state_dict(self, prefix: str = "", keep_vars: bool = False) -> OrderedDict[str, Any]:
+        """Parameters and persistent buffers by dotted name, as ndarray copies.
+
+        (PyTorch returns Tensors sharing storage; copies mean a saved "best" state dict does
+        not change as training goes on. ``keep_vars=True`` returns the Tensors themselves.)
+        """
+        return OrderedDict(
+            (prefix + name, tensor if keep_vars else tensor.data.copy())
+            for name, tensor in self._state_tensors().items()
+        )
+
+    def load_state_dict(
+        self, state_dict: Mapping[str, Any], strict: bool = True
+    ) -> IncompatibleKeys:
+        """Copy values into the existing parameters and buffers, keeping their dtypes.
+
+        Everything is checked before anything is copied: on any error (missing or
+        unexpected keys when ``strict``, a shape that differs, a value that is not numeric)
+        a ``RuntimeError`` lists every problem and the module is left as it was.
+        """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(
+                f"Expected state_dict to be dict-like, got {type(state_dict).__name__}."
+            )
+        own = self._state_tensors()
+        missing = [key for key in own if key not in state_dict]
+        unexpected = [key for key in state_dict if key not in own]
+        errors: list[str] = []
+        if strict:
+            if unexpected:
+                errors.append(
+                    "Unexpected key(s) in state_dict: "
+                    + ", ".join(f'"{k}"' for k in unexpected)
+                    + ". "
+                )
+            if missing:
+                errors.append(
+                    "Missing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing) + ". "
+                )
+        values: list[tuple[Tensor, np.ndarray]] = []
+        for key, tensor in own.items():
+            if key not in state_dict:
+                continue
+            raw = state_dict[key]
+            value = (
+                raw.data
+                if isinstance(raw, Tensor)
+                else np.asarray(raw)
+                if _is_numeric(raw)
+                else None
+            )
+            if value is None or value.dtype.kind not in "biuf":
+                errors.append(
+                    f'value for "{key}" must be a numeric array, got {type(raw).__name__}'
+                    + (f" of dtype {value.dtype}" if value is not None else "")
+                )
+            elif value.shape != tensor.shape:
+                errors.append(
+                    f"size mismatch for {key}: copying a param with shape {value.shape} from "
+                    f"checkpoint, the shape in current model is {tensor.shape}."
+                )
+            else:
+                values.append((tensor, value))
+        if errors:
+            raise RuntimeError(
+                f"Error(s) in loading state_dict for {type(self).__name__}:\n\t"
+                + "\n\t".join(errors)
+            )
+        for tensor, value in values:
+            np.copyto(tensor.data, value, casting="unsafe")
+        return IncompatibleKeys(missing, unexpected)
+
+    # ----------------------------------------------------------------- repr
+    def extra_repr(self) -> str:
+        """Text shown inside this module's parentheses in ``repr``."""
+        return ""
+
+    def __repr__(self) -> str:
+        extra = self.extra_repr()
+        children = [
+            f"({name}): " + repr(module).replace("\n", "\n  ")
+            for name, module in self._modules.items()
+        ]
+        if not children:
+            return f"{type(self).__name__}({extra})"
+        lines = ([extra] if extra else []) + children
+        return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
+
+
+def _is_numeric(value: Any) -> bool:
+    if isinstance(value, np.ndarray | np.generic | int | float | bool):
+        return True
+    if isinstance(value, list | tuple):
+        try:
+            return np.asarray(value).dtype.kind in "biuf"
+        except (ValueError, TypeError):
+            return False
+    return False
+
+
+def _as_buffer(name: str, value: Any) -> Tensor | None:
+    if value is None or isinstance(value, Tensor):
+        return value
+    if isinstance(value, np.ndarray | np.generic | int | float | list):
+        return Tensor(value)
+    raise TypeError(
+        f"cannot assign '{type(value).__name__}' object to buffer '{name}' "
+        "(Tensor or None required)"
+    )

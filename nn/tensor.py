@@ -1,0 +1,686 @@
+"""Tensor: an ndarray that records the operations made on it, for reverse-mode autograd.
+
+Every operation on Tensors that require grad adds one node to a tape: the output Tensor
+keeps its parents and a closure ``backward(g)`` that maps ``dL/d(out)`` to
+``(dL/d(parent) for each parent)``. ``loss.backward()`` walks the nodes in reverse
+topological order (found without recursion, so a 100,000-op chain works), applies the
+chain rule
+
+    dL/dx = sum over the ops y = f(x, ...) that used x of  (dL/dy) * (dy/dx)
+
+and accumulates the result into ``.grad`` of the leaves, as PyTorch does. The graph is freed
+afterwards unless ``retain_graph=True``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+
+BackwardFn = Callable[[np.ndarray], Sequence["np.ndarray | None"]]
+
+_FLOAT_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
+
+
+class _GradMode:
+    enabled = True
+    anomaly = False
+
+
+_default_dtype = np.dtype(np.float32)
+
+
+def set_default_dtype(dtype: Any) -> None:
+    """Set the dtype of float Tensors and Parameters made from Python data (float32 or float64).
+
+    Examples
+    --------
+    >>> import numpy as np, nn
+    >>> nn.set_default_dtype(np.float64); nn.tensor([1.0]).dtype
+    dtype('float64')
+    >>> nn.set_default_dtype(np.float32)
+    """
+    global _default_dtype
+    resolved = np.dtype(dtype)
+    if resolved not in (np.dtype(np.float32), np.dtype(np.float64)):
+        raise TypeError(f"default dtype must be float32 or float64, got {resolved}")
+    _default_dtype = resolved
+
+
+def get_default_dtype() -> np.dtype:
+    """The dtype of float Tensors made from Python data (float32 unless changed).
+
+    >>> import nn; nn.get_default_dtype()
+    dtype('float32')
+    """
+    return _default_dtype
+
+
+def is_grad_enabled() -> bool:
+    """Whether new operations are recorded for autograd."""
+    return _GradMode.enabled
+
+
+class set_grad_enabled(contextlib.ContextDecorator):
+    """Context manager and decorator turning recording on or off, as ``torch.set_grad_enabled``."""
+
+    def __init__(self, mode: bool) -> None:
+        self.mode = bool(mode)
+        self._previous: list[bool] = []
+
+    def __enter__(self) -> None:
+        self._previous.append(_GradMode.enabled)
+        _GradMode.enabled = self.mode
+
+    def __exit__(self, *exc: object) -> None:
+        _GradMode.enabled = self._previous.pop()
+
+
+class no_grad(set_grad_enabled):
+    """Context manager and decorator: operations inside are not recorded.
+
+    Examples
+    --------
+    >>> import nn
+    >>> w = nn.tensor([1.0, 2.0], requires_grad=True)
+    >>> with nn.no_grad():
+    ...     y = w * 2
+    >>> y.requires_grad
+    False
+    """
+
+    def __init__(self) -> None:
+        super().__init__(False)
+
+
+class enable_grad(set_grad_enabled):
+    """Context manager and decorator: operations inside are recorded, even under no_grad."""
+
+    def __init__(self) -> None:
+        super().__init__(True)
+
+
+class detect_anomaly(contextlib.ContextDecorator):
+    """Raise at the first operation whose output or gradient is NaN or infinite, naming it.
+
+    Examples
+    --------
+    >>> import nn
+    >>> x = nn.tensor([0.0], requires_grad=True)
+    >>> with nn.detect_anomaly():
+    ...     (x.log() * 0).sum().backward()
+    Traceback (most recent call last):
+    ...
+    FloatingPointError: Function 'log' returned non-finite values in its output ...
+    """
+
+    def __init__(self) -> None:
+        self._previous: list[bool] = []
+
+    def __enter__(self) -> None:
+        self._previous.append(_GradMode.anomaly)
+        _GradMode.anomaly = True
+
+    def __exit__(self, *exc: object) -> None:
+        _GradMode.anomaly = self._previous.pop()
+
+
+def _check_finite(array: np.ndarray, op: str, where: str) -> None:
+    if array.dtype.kind in "fc" and not np.all(np.isfinite(array)):
+        raise FloatingPointError(
+            f"Function '{op}' returned non-finite values in its {where} "
+            f"(shape {array.shape}); enable it with nn.detect_anomaly() to find the first one"
+        )
+
+
+def _freed_graph(g: np.ndarray) -> Sequence[np.ndarray | None]:
+    raise RuntimeError(
+        "Trying to backward through the graph a second time (or directly access saved "
+        "tensors after they have already been freed). Specify retain_graph=True if you need "
+        "to backward through the graph a second time."
+    )
+
+
+def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Sum ``grad`` over the axes that broadcasting added or stretched, to get ``shape`` back."""
+    if grad.shape == shape:
+        return grad
+    extra = grad.ndim - len(shape)
+    if extra > 0:
+        grad = grad.sum(axis=tuple(range(extra)))
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+    if stretched:
+        grad = grad.sum(axis=stretched, keepdims=True)
+    return grad.reshape(shape)
+
+
+def _as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
+    """Turn Python data, an ndarray or a Tensor into an ndarray with PyTorch's dtype rules.
+
+    Python floats become the default dtype, Python ints int64, ndarrays keep their dtype.
+    """
+    if isinstance(data, Tensor):
+        data = data.data
+    if dtype is not None:
+        return np.array(data, dtype=np.dtype(dtype), copy=copy)
+    if isinstance(data, np.ndarray | np.generic):
+        return np.array(data, copy=copy)
+    array = np.asarray(data)
+    if array.dtype.kind == "f":
+        return array.astype(_default_dtype)
+    if array.dtype.kind in "iu":
+        return array.astype(np.int64)
+    if array.dtype.kind not in "b":
+        raise TypeError(
+            f"could not make a Tensor from {type(data).__name__} (numpy dtype {array.dtype}); "
+            "expected numbers, nested lists of numbers or an ndarray"
+        )
+    return array
+
+
+class MaxResult(NamedTuple):
+    """``(values, indices)`` of a reduction along a dimension, as ``torch.max(x, dim)``."""
+
+    values: Tensor
+    indices: Tensor
+
+
+class Tensor:
+    """An n-dimensional array with reverse-mode automatic differentiation.
+
+    Parameters
+    ----------
+    data : array_like
+        Numbers, nested lists or an ndarray (copied). Python floats become
+        ``nn.get_default_dtype()``; ndarrays keep their dtype.
+    requires_grad : bool
+        Record operations on this Tensor so that ``backward()`` fills its ``.grad``.
+    dtype : numpy dtype, optional
+
+    Examples
+    --------
+    >>> import nn
+    >>> x = nn.Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    >>> (x ** 2).sum().backward()
+    >>> x.grad
+    array([2., 4., 6.], dtype=float32)
+    """
+
+    __slots__ = ("__weakref__", "_backward", "_op", "_parents", "data", "grad", "requires_grad")
+    __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected operators
+    data: np.ndarray
+    grad: np.ndarray | None
+    requires_grad: bool
+    _parents: tuple[Tensor, ...]
+    _backward: BackwardFn | None
+    _op: str | None
+
+    def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
+        self.data = _as_array(data, dtype)
+        self.grad = None
+        self.requires_grad = False
+        self._parents = ()
+        self._backward = None
+        self._op = None
+        self.requires_grad_(requires_grad)
+
+    @classmethod
+    def _wrap(cls, array: np.ndarray) -> Tensor:
+        """A Tensor around ``array`` without copying it; not recorded."""
+        out = Tensor.__new__(Tensor)
+        out.data = array
+        out.grad = None
+        out.requires_grad = False
+        out._parents = ()
+        out._backward = None
+        out._op = None
+        return out
+
+    @staticmethod
+    def _from_op(
+        data: np.ndarray, parents: tuple[Tensor, ...], backward: BackwardFn, op: str
+    ) -> Tensor:
+        """The output of an op; recorded only if grad mode is on and a parent requires grad."""
+        out = Tensor._wrap(data)
+        if _GradMode.enabled and any(p.requires_grad for p in parents):
+            out.requires_grad = True
+            out._parents = parents
+            out._backward = backward
+            out._op = op
+        if _GradMode.anomaly:
+            _check_finite(data, op, "output")
+        return out
+
+    # ----------------------------------------------------------------- attributes
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.data.shape
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for Tensors not made by a recorded op (user-made Tensors, Parameters)."""
+        return self._backward is None
+
+    @property
+    def T(self) -> Tensor:
+        return self.permute(*reversed(range(self.ndim)))
+
+    def size(self, dim: int | None = None) -> Any:
+        return self.data.shape if dim is None else self.data.shape[dim]
+
+    def dim(self) -> int:
+        return self.data.ndim
+
+    def numel(self) -> int:
+        return int(self.data.size)
+
+    def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return len(self.data)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set ``requires_grad`` in place (only float Tensors can require grad)."""
+        if requires_grad and self.data.dtype not in _FLOAT_DTYPES:
+            raise RuntimeError(
+                f"only Tensors of floating point dtype can require gradients, got {self.dtype}"
+            )
+        if not requires_grad and not self.is_leaf:
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables; use detach()"
+            )
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    # --------------------------------------------------------------- conversion
+    def item(self) -> Any:
+        """The value of a one-element Tensor as a Python number."""
+        if self.data.size != 1:
+            raise RuntimeError(
+                f"a Tensor with {self.data.size} elements cannot be converted to Scalar"
+            )
+        return self.data.item()
+
+    def tolist(self) -> Any:
+        return self.data.tolist()
+
+    def numpy(self) -> np.ndarray:
+        """The underlying ndarray (shared, not copied), as ``torch.Tensor.numpy``."""
+        if self.requires_grad:
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. "
+                "Use tensor.detach().numpy() instead."
+            )
+        return self.data
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        if dtype is not None and np.dtype(dtype) != self.data.dtype:
+            return self.data.astype(dtype)
+        return self.data.copy() if copy else self.data
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self.data.dtype.kind not in "iu":
+            raise TypeError(f"only integer tensors can be used as an index, got {self.dtype}")
+        return int(self.item())
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise RuntimeError(
+                "Boolean value of Tensor with more than one value is ambiguous "
+                f"(shape {self.shape})"
+            )
+        return bool(self.data.item())
+
+    def detach(self) -> Tensor:
+        """A Tensor sharing this one's data, cut from the graph."""
+        return Tensor._wrap(self.data)
+
+    def zero_(self) -> Tensor:
+        """Set every element to 0 in place."""
+        self.data[...] = 0
+        return self
+
+    def fill_(self, value: float) -> Tensor:
+        """Set every element to ``value`` in place."""
+        self.data[...] = value
+        return self
+
+    def copy_(self, src: Any) -> Tensor:
+        """Copy ``src`` into this Tensor in place, keeping this Tensor's dtype."""
+        source = src.data if isinstance(src, Tensor) else np.asarray(src)
+        try:
+            np.copyto(self.data, np.broadcast_to(source, self.shape), casting="unsafe")
+        except ValueError:
+            raise RuntimeError(
+                f"copy_: source of shape {np.shape(source)} does not broadcast to {self.shape}"
+            ) from None
+        return self
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", prefix="tensor(")
+        extras = []
+        if self.data.dtype not in (_default_dtype, np.dtype(np.int64), np.dtype(np.bool_)):
+            extras.append(f"dtype={self.data.dtype}")
+        if self._op is not None:
+            extras.append(f"grad_fn=<{self._op}>")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        return "tensor(" + ", ".join([body, *extras]) + ")"
+
+    # ----------------------------------------------------------------- autograd
+    def backward(self, gradient: Any = None, retain_graph: bool = False) -> None:
+        """Accumulate d(self)/d(leaf), weighted by ``gradient``, into ``leaf.grad``.
+
+        Parameters
+        ----------
+        gradient : array_like, optional
+            dL/d(self); may be left out only when this Tensor has one element (it is then 1).
+        retain_graph : bool
+            Keep the graph so that backward can run through it again.
+
+        Raises
+        ------
+        RuntimeError
+            If this Tensor does not require grad, if ``gradient`` is missing for a
+            non-scalar or has the wrong shape, or if the graph was already freed.
+        """
+        if not self.requires_grad:
+            raise RuntimeError(
+                "element 0 of tensors does not require grad and does not have a grad_fn"
+            )
+        if gradient is None:
+            if self.data.size != 1:
+                raise RuntimeError(
+                    "grad can be implicitly created only for scalar outputs; this tensor has "
+                    f"shape {self.shape}, so pass backward(gradient=...) of that shape"
+                )
+            seed = np.ones_like(self.data)
+        else:
+            seed = _as_array(gradient, self.data.dtype)
+            if seed.shape != self.shape:
+                raise RuntimeError(
+                    f"Mismatch in shape: gradient has shape {seed.shape} and output has shape "
+                    f"{self.shape}"
+                )
+        grads: dict[int, np.ndarray] = {id(self): seed}
+        for node in _topological_order(self):
+            grad = grads.pop(id(node), None)
+            if grad is None:
+                continue
+            backward = node._backward
+            if backward is None:
+                node._accumulate(grad)
+                continue
+            parent_grads = backward(grad)
+            if _GradMode.anomaly:
+                for parent_grad in parent_grads:
+                    if parent_grad is not None:
+                        _check_finite(parent_grad, f"{node._op}Backward", "gradient")
+            for parent, parent_grad in zip(node._parents, parent_grads, strict=True):
+                if parent_grad is None or not parent.requires_grad:
+                    continue
+                key = id(parent)
+                previous = grads.get(key)
+                grads[key] = parent_grad if previous is None else previous + parent_grad
+            if not retain_graph:
+                node._parents = ()
+                node._backward = _freed_graph
+
+    def _accumulate(self, grad: np.ndarray) -> None:
+        if self.grad is None:
+            self.grad = np.array(grad, dtype=self.data.dtype)
+        else:
+            self.grad += grad
+
+    # ------------------------------------------------------------ operators
+    def __add__(self, other: Any) -> Tensor:
+        return _ops.add(self, other)
+
+    def __radd__(self, other: Any) -> Tensor:
+        return _ops.add(other, self)
+
+    def __sub__(self, other: Any) -> Tensor:
+        return _ops.sub(self, other)
+
+    def __rsub__(self, other: Any) -> Tensor:
+        return _ops.sub(other, self)
+
+    def __mul__(self, other: Any) -> Tensor:
+        return _ops.mul(self, other)
+
+    def __rmul__(self, other: Any) -> Tensor:
+        return _ops.mul(other, self)
+
+    def __truediv__(self, other: Any) -> Tensor:
+        return _ops.div(self, other)
+
+    def __rtruediv__(self, other: Any) -> Tensor:
+        return _ops.div(other, self)
+
+    def __pow__(self, exponent: Any) -> Tensor:
+        return _ops.pow(self, exponent)
+
+    def __rpow__(self, base: Any) -> Tensor:
+        return _ops.pow(base, self)
+
+    def __matmul__(self, other: Any) -> Tensor:
+        return _ops.matmul(self, other)
+
+    def __rmatmul__(self, other: Any) -> Tensor:
+        return _ops.matmul(other, self)
+
+    def __neg__(self) -> Tensor:
+        return _ops.neg(self)
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __getitem__(self, index: Any) -> Tensor:
+        return _ops.getitem(self, index)
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        if self.requires_grad and _GradMode.enabled:
+            raise RuntimeError(
+                "a leaf Variable that requires grad is being used in an in-place operation; "
+                "wrap the assignment in `with nn.no_grad():`"
+            )
+        self.data[_ops.plain_index(index)] = value.data if isinstance(value, Tensor) else value
+
+    def __iter__(self) -> Iterator[Tensor]:
+        if self.data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(len(self.data)))
+
+    __hash__ = object.__hash__
+
+    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return _ops.compare(np.equal, self, other)
+
+    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return _ops.compare(np.not_equal, self, other)
+
+    def __lt__(self, other: Any) -> Tensor:
+        return _ops.compare(np.less, self, other)
+
+    def __le__(self, other: Any) -> Tensor:
+        return _ops.compare(np.less_equal, self, other)
+
+    def __gt__(self, other: Any) -> Tensor:
+        return _ops.compare(np.greater, self, other)
+
+    def __ge__(self, other: Any) -> Tensor:
+        return _ops.compare(np.greater_equal, self, other)
+
+    # --------------------------------------------------------------- methods
+    def sum(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        return _ops.sum(self, dim, keepdim)
+
+    def mean(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        return _ops.mean(self, dim, keepdim)
+
+    def max(self, dim: int | None = None, keepdim: bool = False) -> Any:
+        """The largest element, or ``(values, indices)`` along ``dim`` as ``torch.max``."""
+        return _ops.extremum(self, dim, keepdim, np.argmax, "max")
+
+    def min(self, dim: int | None = None, keepdim: bool = False) -> Any:
+        """The smallest element, or ``(values, indices)`` along ``dim`` as ``torch.min``."""
+        return _ops.extremum(self, dim, keepdim, np.argmin, "min")
+
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        return _ops.arg_extremum(self, dim, keepdim, np.argmax)
+
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        return _ops.arg_extremum(self, dim, keepdim, np.argmin)
+
+    def reshape(self, *shape: Any) -> Tensor:
+        return _ops.reshape(self, _shape_args(shape))
+
+    def view(self, *shape: Any) -> Tensor:
+        return _ops.reshape(self, _shape_args(shape))
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        return _ops.flatten(self, start_dim, end_dim)
+
+    def unsqueeze(self, dim: int) -> Tensor:
+        return _ops.unsqueeze(self, dim)
+
+    def squeeze(self, dim: int | None = None) -> Tensor:
+        return _ops.squeeze(self, dim)
+
+    def transpose(self, dim0: int, dim1: int) -> Tensor:
+        return _ops.transpose(self, dim0, dim1)
+
+    def permute(self, *dims: Any) -> Tensor:
+        return _ops.permute(self, _shape_args(dims))
+
+    def exp(self) -> Tensor:
+        return _ops.exp(self)
+
+    def log(self) -> Tensor:
+        return _ops.log(self)
+
+    def sqrt(self) -> Tensor:
+        return _ops.sqrt(self)
+
+    def abs(self) -> Tensor:
+        return _ops.abs(self)
+
+    def clamp(self, min: float | None = None, max: float | None = None) -> Tensor:
+        return _ops.clamp(self, min, max)
+
+    clip = clamp
+
+    def relu(self) -> Tensor:
+        return _ops.relu(self)
+
+    def sigmoid(self) -> Tensor:
+        return _ops.sigmoid(self)
+
+    def tanh(self) -> Tensor:
+        return _ops.tanh(self)
+
+    def softmax(self, dim: int) -> Tensor:
+        return _ops.softmax(self, dim)
+
+    def log_softmax(self, dim: int) -> Tensor:
+        return _ops.log_softmax(self, dim)
+
+    def clone(self) -> Tensor:
+        """A differentiable copy."""
+        return _ops.cast(self, self.dtype, copy=True)
+
+    def to(self, dtype: Any) -> Tensor:
+        """This Tensor in ``dtype`` (itself if it already is); differentiable between floats."""
+        return _ops.cast(self, np.dtype(dtype))
+
+    def type(self, dtype: Any) -> Tensor:
+        return self.to(dtype)
+
+    def float(self) -> Tensor:
+        return self.to(np.float32)
+
+    def double(self) -> Tensor:
+        return self.to(np.float64)
+
+    def long(self) -> Tensor:
+        return self.to(np.int64)
+
+    def int(self) -> Tensor:
+        return self.to(np.int32)
+
+    def bool(self) -> Tensor:
+        return self.to(np.bool_)
+
+    def eq(self, other: Any) -> Tensor:
+        return self == other
+
+
+def _shape_args(shape: tuple[Any, ...]) -> tuple[int, ...]:
+    if len(shape) == 1 and isinstance(shape[0], tuple | list):
+        return tuple(shape[0])
+    return tuple(shape)
+
+
+def _topological_order(root: Tensor) -> list[Tensor]:
+    """Nodes reachable from ``root`` through parents that require grad, root first.
+
+    Iterative post-order depth-first search, reversed: every node comes before its parents.
+    """
+    order: list[Tensor] = []
+    visited: set[int] = set()
+    stack: list[tuple[Tensor, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if children_done:
+            order.append(node)
+            continue
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        stack.append((node, True))
+        for parent in node._parents:
+            if parent.requires_grad and id(parent) not in visited:
+                stack.append((parent, False))
+    order.reverse()
+    return order
+
+
+def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Build a Tensor from numbers, nested lists or an ndarray (copied), as ``torch.tensor``.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.tensor([[1, 2], [3, 4]]).dtype
+    dtype('int64')
+    >>> nn.tensor([0.5], requires_grad=True)
+    tensor([0.5], requires_grad=True)
+    """
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+
+
+def as_tensor(data: Any, dtype: Any = None) -> Tensor:
+    """``data`` as a Tensor, sharing memory with an ndarray when the dtype allows."""
+    if isinstance(data, Tensor):
+        return data if dtype is None else data.to(dtype)
+    return Tensor._wrap(_as_array(data, dtype, copy=False))
+
+
+from . import _ops  # noqa: E402  (the ops module needs Tensor defined first)

@@ -1,0 +1,1 @@
+"""descend optimizers (see DESIGN.md)."""

@@ -1,0 +1,287 @@
+"""Layers and losses: gradients against finite differences, values against formulas, stability."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import nn
+import nn.functional as F
+from tests.strategies import arrays
+
+
+def leaf(array):
+    return nn.tensor(np.asarray(array, dtype=np.float64), requires_grad=True)
+
+
+@given(data=st.data(), n=st.integers(1, 4), fan_in=st.integers(1, 4), fan_out=st.integers(1, 4))
+def test_linear_gradients_and_value(data, n, fan_in, fan_out):
+    lead = data.draw(st.sampled_from([(), (n,), (2, n)]))
+    x = leaf(data.draw(arrays((*lead, fan_in))))
+    w = leaf(data.draw(arrays((fan_out, fan_in))))
+    b = leaf(data.draw(arrays((fan_out,))))
+    np.testing.assert_allclose(F.linear(x, w, b).data, x.data @ w.data.T + b.data)
+    assert nn.gradcheck(F.linear, (x, w, b))
+    assert nn.gradcheck(lambda x_, w_: F.linear(x_, w_), (x, w))
+
+
+def test_linear_is_one_node():
+    layer = nn.Linear(3, 2).double()
+    out = layer(np.ones((4, 3)))
+    assert out._op == "Linear"
+    assert [p is q for p, q in zip(out._parents[1:], (layer.weight, layer.bias), strict=True)] == [
+        True,
+        True,
+    ]
+
+
+def test_linear_shape_error_names_both_shapes():
+    with pytest.raises(RuntimeError, match=r"\(64x4 and 3x5\).*\(64, 4\)"):
+        nn.Linear(3, 5)(np.ones((64, 4)))
+
+
+def test_linear_casts_input_to_weight_dtype():
+    layer = nn.Linear(2, 1)
+    assert layer(np.ones((3, 2), dtype=np.float64)).dtype == np.float32
+    assert layer(np.ones((3, 2), dtype=np.int64)).dtype == np.float32
+    assert layer([[1, 2]]).dtype == np.float32
+    x = nn.tensor(np.ones((3, 2)), requires_grad=True)
+    layer(x).sum().backward()
+    assert x.grad.dtype == np.float64
+
+
+@given(data=st.data(), n=st.integers(2, 5), c=st.integers(1, 3), three_d=st.booleans())
+def test_batch_norm_training_gradients(data, n, c, three_d):
+    shape = (n, c, 2) if three_d else (n, c)
+    x = leaf(data.draw(arrays(shape)) + np.linspace(0, 1, int(np.prod(shape))).reshape(shape))
+    gamma, beta = leaf(data.draw(arrays((c,)))), leaf(data.draw(arrays((c,))))
+    weights = np.linspace(-1, 2, x.data.size).reshape(shape)
+    fn = lambda x_, g_, b_: F.batch_norm(x_, None, None, g_, b_, training=True) * weights  # noqa: E731
+    assert nn.gradcheck(fn, (x, gamma, beta), atol=1e-4)
+
+
+def test_batch_norm_module_running_stats_and_eval():
+    bn = nn.BatchNorm1d(3).double()
+    x = np.random.default_rng(0).normal(2.0, 3.0, size=(50, 3))
+    out = bn(x)
+    np.testing.assert_allclose(out.data.mean(axis=0), 0, atol=1e-12)
+    np.testing.assert_allclose(out.data.std(axis=0), 1, atol=1e-3)
+    np.testing.assert_allclose(bn.running_mean.data, 0.1 * x.mean(axis=0))
+    np.testing.assert_allclose(bn.running_var.data, 0.9 + 0.1 * x.var(axis=0, ddof=1))
+    assert bn.num_batches_tracked.item() == 1
+    bn.eval()
+    expected = (x - bn.running_mean.data) / np.sqrt(bn.running_var.data + 1e-5)
+    np.testing.assert_allclose(bn(x).data, expected)
+    assert bn.num_batches_tracked.item() == 1
+    assert [k for k in bn.state_dict()] == [
+        "weight",
+        "bias",
+        "running_mean",
+        "running_var",
+        "num_batches_tracked",
+    ]
+    with pytest.raises(ValueError, match="more than 1 value"):
+        bn.train()(np.ones((1, 3)))
+
+
+def test_dropout_train_eval_and_seed():
+    x = np.ones((1000,))
+    drop = nn.Dropout(0.25, generator=1)
+    out = drop(x).data
+    assert set(np.unique(out)) <= {0.0, 1 / 0.75}
+    assert 0.2 < (out == 0).mean() < 0.3
+    assert np.array_equal(nn.Dropout(0.25, generator=1)(x).data, out)
+    drop.eval()
+    np.testing.assert_array_equal(drop(x).data, x)
+    nn.manual_seed(3)
+    a = nn.Dropout(0.5)(x).data
+    nn.manual_seed(3)
+    np.testing.assert_array_equal(nn.Dropout(0.5)(x).data, a)
+    t = leaf(np.ones(10))
+    masked = F.dropout(t, 0.5, generator=0)
+    masked.sum().backward()
+    np.testing.assert_array_equal(t.grad, masked.data)
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        nn.Dropout(1.5)
+
+
+# ------------------------------------------------------------------------ losses
+REDUCTIONS = ["mean", "sum", "none"]
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@given(data=st.data(), shape=st.sampled_from([(3,), (4, 1), (2, 3)]))
+def test_mse_loss(reduction, data, shape):
+    x, y = leaf(data.draw(arrays(shape))), leaf(data.draw(arrays(shape)))
+    out = F.mse_loss(x, y, reduction=reduction)
+    expected = (x.data - y.data) ** 2
+    np.testing.assert_allclose(
+        out.data, {"mean": expected.mean(), "sum": expected.sum(), "none": expected}[reduction]
+    )
+    assert nn.gradcheck(lambda a, b: F.mse_loss(a, b, reduction=reduction), (x, y))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@given(data=st.data(), shape=st.sampled_from([(3,), (4, 1), (2, 3)]))
+def test_bce_loss(reduction, data, shape):
+    p = leaf(data.draw(arrays(shape, low=0.05, high=0.95)))
+    y = nn.tensor(data.draw(arrays(shape, low=0.0, high=1.0)))
+    expected = -(y.data * np.log(p.data) + (1 - y.data) * np.log(1 - p.data))
+    out = F.binary_cross_entropy(p, y, reduction=reduction)
+    np.testing.assert_allclose(
+        out.data, {"mean": expected.mean(), "sum": expected.sum(), "none": expected}[reduction]
+    )
+    assert nn.gradcheck(lambda a: F.binary_cross_entropy(a, y, reduction=reduction), (p,))
+    w = np.linspace(0.5, 2, p.data.size).reshape(shape)
+    assert nn.gradcheck(lambda a: F.binary_cross_entropy(a, y, weight=w, reduction=reduction), (p,))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@given(data=st.data(), shape=st.sampled_from([(3,), (4, 1), (2, 3)]))
+def test_bce_with_logits_matches_bce_of_sigmoid(reduction, data, shape):
+    z = leaf(data.draw(arrays(shape)))
+    y = leaf(data.draw(arrays(shape, low=0.0, high=1.0)))
+    out = F.binary_cross_entropy_with_logits(z, y, reduction=reduction)
+    np.testing.assert_allclose(
+        out.data, F.binary_cross_entropy(z.sigmoid(), y, reduction=reduction).data, rtol=1e-10
+    )
+    assert nn.gradcheck(
+        lambda a, b: F.binary_cross_entropy_with_logits(a, b, reduction=reduction), (z, y)
+    )
+    pw = np.linspace(0.5, 3, shape[-1])
+    assert nn.gradcheck(
+        lambda a, b: F.binary_cross_entropy_with_logits(
+            a, b, reduction=reduction, pos_weight=pw, weight=2.0
+        ),
+        (z, y),
+    )
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@given(data=st.data(), n=st.integers(1, 4), c=st.integers(2, 4))
+def test_cross_entropy(reduction, data, n, c):
+    z = leaf(data.draw(arrays((n, c))))
+    y = np.array(data.draw(st.lists(st.integers(0, c - 1), min_size=n, max_size=n)))
+    log_p = z.data - np.log(np.exp(z.data).sum(axis=1, keepdims=True))
+    expected = -log_p[np.arange(n), y]
+    out = F.cross_entropy(z, y, reduction=reduction)
+    np.testing.assert_allclose(
+        out.data, {"mean": expected.mean(), "sum": expected.sum(), "none": expected}[reduction]
+    )
+    assert nn.gradcheck(lambda a: F.cross_entropy(a, y, reduction=reduction), (z,))
+    w = np.linspace(0.5, 2.0, c)
+    assert nn.gradcheck(lambda a: F.cross_entropy(a, y, weight=w, reduction=reduction), (z,))
+    probs = np.exp(log_p)[::-1].copy()
+    assert nn.gradcheck(lambda a: F.cross_entropy(a, probs, reduction=reduction), (z,))
+
+
+def test_cross_entropy_weights_ignore_index_and_k_dims():
+    z = leaf(np.random.default_rng(0).normal(size=(2, 3, 4)))
+    y = np.array([[0, 1, 2, -100], [2, 2, 1, 0]])
+    w = np.array([1.0, 2.0, 0.5])
+    out = F.cross_entropy(z, y, weight=w)
+    log_p = z.data - np.log(np.exp(z.data).sum(axis=1, keepdims=True))
+    valid = y != -100
+    picked = np.take_along_axis(log_p, np.where(valid, y, 0)[:, None], axis=1)[:, 0]
+    sample_w = np.where(valid, w[np.where(valid, y, 0)], 0)
+    np.testing.assert_allclose(out.item(), -(picked * sample_w).sum() / sample_w.sum())
+    assert nn.gradcheck(lambda a: F.cross_entropy(a, y, weight=w), (z,))
+    assert F.cross_entropy(z, y, reduction="none").shape == (2, 4)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_losses_finite_for_extreme_logits(dtype):
+    z = nn.tensor(np.array([[1e4, -1e4], [-1e4, 1e4]], dtype=dtype), requires_grad=True)
+    y = np.array([[1.0, 0.0], [1.0, 0.0]], dtype=dtype)
+    losses = [
+        F.binary_cross_entropy_with_logits(z, y),
+        F.cross_entropy(z, np.array([0, 0])),
+        F.binary_cross_entropy(z.sigmoid(), y),
+        F.mse_loss(z.softmax(1), y),
+    ]
+    for loss in losses:
+        z.grad = None
+        loss.backward()
+        assert np.isfinite(loss.item()) and np.all(np.isfinite(z.grad))
+        assert loss.dtype == dtype and z.grad.dtype == dtype
+    assert F.binary_cross_entropy_with_logits(z, y).item() == pytest.approx(2e4 / 4)
+
+
+def test_bce_clamps_log_at_minus_100():
+    p = nn.tensor([0.0, 1.0], requires_grad=True)
+    loss = F.binary_cross_entropy(p, nn.tensor([1.0, 0.0]), reduction="none")
+    np.testing.assert_allclose(loss.data, [100.0, 100.0])
+    loss.sum().backward()
+    assert np.all(np.isfinite(p.grad))
+
+
+@pytest.mark.parametrize(
+    ("fn", "error", "pattern"),
+    [
+        (
+            lambda: F.mse_loss(nn.tensor(np.ones((3, 1))), nn.tensor(np.ones(3))),
+            RuntimeError,
+            r"\(3,\).*\(3, 1\)",
+        ),
+        (
+            lambda: F.binary_cross_entropy(nn.tensor([0.5]), nn.tensor([1])),
+            TypeError,
+            "floating point",
+        ),
+        (
+            lambda: F.binary_cross_entropy(nn.tensor([1.5]), nn.tensor([1.0])),
+            RuntimeError,
+            "between 0 and 1",
+        ),
+        (
+            lambda: F.cross_entropy(nn.tensor([[0.0, 1.0]]), nn.tensor([2])),
+            IndexError,
+            "Target 2 is out of bounds",
+        ),
+        (
+            lambda: F.cross_entropy(nn.tensor([[0.0, 1.0]]), nn.tensor([0, 1])),
+            RuntimeError,
+            r"\(1,\).*\(2,\)",
+        ),
+        (
+            lambda: F.mse_loss(nn.tensor([1.0]), nn.tensor([1.0]), reduction="avg"),
+            ValueError,
+            "avg",
+        ),
+        (lambda: nn.CrossEntropyLoss(reduction="avg"), ValueError, "avg"),
+    ],
+)
+def test_loss_errors(fn, error, pattern):
+    with pytest.raises(error, match=pattern):
+        fn()
+
+
+def test_loss_modules_match_functions():
+    z = nn.tensor([[0.2, -0.4], [1.0, 0.3]])
+    y = nn.tensor([[1.0, 0.0], [0.0, 1.0]])
+    assert nn.MSELoss(reduction="sum")(z, y).item() == F.mse_loss(z, y, "sum").item()
+    assert nn.BCEWithLogitsLoss()(z, y).item() == F.binary_cross_entropy_with_logits(z, y).item()
+    assert nn.BCELoss()(z.sigmoid(), y).item() == F.binary_cross_entropy(z.sigmoid(), y).item()
+    assert (
+        nn.CrossEntropyLoss()(z, np.array([1, 0])).item()
+        == F.cross_entropy(z, np.array([1, 0])).item()
+    )
+
+
+@pytest.mark.parametrize(
+    "layer",
+    [
+        nn.ReLU(),
+        nn.Sigmoid(),
+        nn.Tanh(),
+        nn.LeakyReLU(0.1),
+        nn.Softmax(dim=1),
+        nn.LogSoftmax(dim=1),
+        nn.Identity(),
+        nn.Flatten(),
+    ],
+)
+def test_activation_modules_gradients(layer):
+    x = leaf(np.array([[0.3, -1.2, 2.0], [-0.7, 0.1, 1.5]]))
+    assert nn.gradcheck(layer, (x,))
+    assert layer(np.ones((2, 3), dtype=np.float32)).dtype == np.float32

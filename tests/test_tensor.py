@@ -1,0 +1,298 @@
+"""Tensor ops: values against NumPy, gradients against finite differences, autograd mechanics."""
+
+import numpy as np
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+import nn
+from tests.strategies import (
+    arrays,
+    away_from,
+    broadcastable_pair,
+    float_dtypes,
+    nonempty_shapes,
+    shapes,
+)
+
+
+def leaf(array):
+    return nn.tensor(np.asarray(array, dtype=np.float64), requires_grad=True)
+
+
+@pytest.mark.parametrize(
+    "op",
+    [
+        lambda a, b: a + b,
+        lambda a, b: a - b,
+        lambda a, b: a * b,
+        lambda a, b: a / (b * b + 1.0),
+    ],
+    ids=["add", "sub", "mul", "div"],
+)
+@given(data=st.data())
+def test_binary_op_gradients_broadcast(op, data):
+    shape_a, shape_b = data.draw(broadcastable_pair())
+    a = leaf(data.draw(arrays(shape_a)))
+    b = leaf(data.draw(arrays(shape_b)))
+    assert nn.gradcheck(op, (a, b))
+
+
+@given(data=st.data())
+def test_pow_gradients(data):
+    shape_a, shape_b = data.draw(broadcastable_pair())
+    base = leaf(data.draw(arrays(shape_a, low=0.5, high=2.0)))
+    exponent = leaf(data.draw(arrays(shape_b, low=-2.0, high=2.0)))
+    assert nn.gradcheck(lambda x, y: x**y, (base, exponent))
+    assert nn.gradcheck(lambda x: x**3 + x**2 + 2.0**x, (base,))
+
+
+@given(data=st.data(), n=st.integers(1, 4), k=st.integers(1, 4), m=st.integers(1, 4))
+def test_matmul_gradients_all_ranks(data, n, k, m):
+    batch = data.draw(st.sampled_from([(), (2,), (2, 1)]))
+    a_shape = data.draw(st.sampled_from([(k,), (*batch, n, k)]))
+    b_shape = data.draw(st.sampled_from([(k,), (k, m), (*batch, k, m)]))
+    a, b = leaf(data.draw(arrays(a_shape))), leaf(data.draw(arrays(b_shape)))
+    out = a @ b
+    np.testing.assert_allclose(out.data, a.data @ b.data)
+    assert nn.gradcheck(lambda x, y: x @ y, (a, b))
+
+
+@pytest.mark.parametrize("name", ["exp", "log", "sqrt", "abs", "relu", "sigmoid", "tanh", "neg"])
+@given(shape=shapes, data=st.data())
+def test_unary_gradients(name, shape, data):
+    positive = name in ("log", "sqrt")
+    x = data.draw(arrays(shape, low=0.2 if positive else -3.0, high=3.0))
+    assume(away_from(x, [0.0], 1e-3))
+    fn = {"neg": lambda t: -t}.get(name, lambda t: getattr(t, name)())
+    assert nn.gradcheck(fn, (leaf(x),))
+
+
+@given(shape=nonempty_shapes, data=st.data())
+def test_reductions_gradients(shape, data):
+    x = leaf(data.draw(arrays(shape)))
+    dim = data.draw(st.integers(-len(shape), len(shape) - 1))
+    keepdim = data.draw(st.booleans())
+    assert nn.gradcheck(lambda t: t.sum(dim=dim, keepdim=keepdim), (x,))
+    assert nn.gradcheck(lambda t: t.mean(dim=dim, keepdim=keepdim), (x,))
+    assert nn.gradcheck(lambda t: t.sum(), (x,))
+    assert nn.gradcheck(lambda t: t.mean(dim=(0,), keepdim=True), (x,))
+    np.testing.assert_allclose(
+        x.sum(dim=dim, keepdim=keepdim).data, x.data.sum(axis=dim, keepdims=keepdim)
+    )
+
+
+@given(shape=nonempty_shapes, data=st.data())
+def test_max_min_gradients_and_indices(shape, data):
+    x = data.draw(arrays(shape))
+    assume(x.size == 1 or np.diff(np.sort(x.ravel())).min() > 1e-3)  # ties: not differentiable
+    t = leaf(x)
+    dim = data.draw(st.integers(0, len(shape) - 1))
+    values, indices = t.max(dim=dim)
+    np.testing.assert_array_equal(values.data, x.max(axis=dim))
+    np.testing.assert_array_equal(indices.data, x.argmax(axis=dim))
+    assert nn.gradcheck(lambda u: u.max(dim=dim, keepdim=True).values, (t,))
+    assert nn.gradcheck(lambda u: u.min(dim=dim).values, (t,))
+    assert nn.gradcheck(lambda u: u.max(), (t,))
+
+
+@given(shape=nonempty_shapes, data=st.data())
+def test_softmax_and_log_softmax(shape, data):
+    x = leaf(data.draw(arrays(shape)))
+    dim = data.draw(st.integers(-len(shape), len(shape) - 1))
+    s = x.softmax(dim)
+    np.testing.assert_allclose(s.data.sum(axis=dim), 1.0)
+    np.testing.assert_allclose(x.log_softmax(dim).data, np.log(s.data), atol=1e-12)
+    weights = np.linspace(-1, 1, x.data.size).reshape(shape)
+    assert nn.gradcheck(lambda t: t.softmax(dim) * weights, (x,))
+    assert nn.gradcheck(lambda t: t.log_softmax(dim) * weights, (x,))
+
+
+def test_softmax_is_stable_for_huge_logits():
+    x = nn.tensor([[1e4, 0.0, -1e4]], requires_grad=True)
+    out = x.log_softmax(dim=1)
+    assert np.all(np.isfinite(out.data))
+    out.sum().backward()
+    assert np.all(np.isfinite(x.grad))
+
+
+@given(data=st.data())
+def test_shape_ops_gradients(data):
+    x = leaf(data.draw(arrays((2, 3, 2))))
+    assert nn.gradcheck(lambda t: t.reshape(3, 4) * np.arange(12.0).reshape(3, 4), (x,))
+    assert nn.gradcheck(lambda t: t.view(-1) * np.arange(12.0), (x,))
+    assert nn.gradcheck(lambda t: t.transpose(0, 2) * np.arange(12.0).reshape(2, 3, 2), (x,))
+    assert nn.gradcheck(lambda t: t.permute(1, 2, 0), (x,))
+    assert nn.gradcheck(lambda t: t.T, (x,))
+    assert nn.gradcheck(lambda t: t.flatten(1), (x,))
+    assert nn.gradcheck(lambda t: t.unsqueeze(1).squeeze(1), (x,))
+
+
+def test_clamp_gradient_passes_inside_only():
+    x = leaf([-2.0, -0.3, 0.2, 0.9])
+    assert nn.gradcheck(lambda t: t.clamp(-0.5, 0.5), (x,))
+    x.clamp(min=0.0).sum().backward()
+    np.testing.assert_array_equal(x.grad, [0, 0, 1, 1])
+
+
+def test_indexing_gradients_with_repeats():
+    x = leaf(np.arange(6.0).reshape(3, 2))
+    assert nn.gradcheck(lambda t: t[1], (x,))
+    assert nn.gradcheck(lambda t: t[:, 1:], (x,))
+    assert nn.gradcheck(lambda t: t[[0, 0, 2]], (x,))
+    assert nn.gradcheck(lambda t: t[np.array([True, False, True])], (x,))
+    x[[0, 0, 2], 1].sum().backward()
+    np.testing.assert_array_equal(x.grad, [[0, 2], [0, 0], [0, 1]])
+
+
+def test_leaky_relu_and_cast_gradients():
+    x = leaf([-2.0, -0.5, 0.7, 3.0])
+    assert nn.gradcheck(lambda t: nn.F.leaky_relu(t, 0.2), (x,))
+    assert nn.gradcheck(lambda t: t.double() * 2.0, (x,))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_ops_keep_dtype(dtype):
+    x = nn.tensor(np.ones((2, 3), dtype=dtype), requires_grad=True)
+    y = ((x * 0.5 + 1.0) / 3.0 - 2.0) ** 2
+    z = (y @ np.ones((3, 2))).sigmoid().tanh().exp().log().sqrt().softmax(1).log_softmax(0).mean()
+    assert z.dtype == dtype
+    z.backward()
+    assert x.grad.dtype == dtype
+    assert (2.0**x).dtype == dtype
+    assert (np.ones(3) + x[0]).dtype == dtype
+
+
+def test_python_data_uses_default_dtype():
+    assert nn.tensor([1.0, 2.0]).dtype == np.float32
+    assert nn.tensor([1, 2]).dtype == np.int64
+    nn.set_default_dtype(np.float64)
+    assert nn.tensor([1.0]).dtype == np.float64
+    assert nn.Linear(2, 3).weight.dtype == np.float64
+    with pytest.raises(TypeError, match="float32 or float64"):
+        nn.set_default_dtype(np.int32)
+
+
+def test_gradients_accumulate_until_zeroed():
+    x = nn.tensor([1.0, 2.0], requires_grad=True)
+    (x * 3).sum().backward()
+    (x * x).sum().backward()
+    np.testing.assert_allclose(x.grad, [3 + 2, 3 + 4])
+    x.grad = None
+    (x * 3).sum().backward()
+    np.testing.assert_allclose(x.grad, [3, 3])
+
+
+def test_shared_subexpression_accumulates_once_per_path():
+    x = nn.tensor(2.0, requires_grad=True)
+    y = x * x
+    z = y * y + y  # x**4 + x**2
+    z.backward()
+    assert x.grad == pytest.approx(4 * 8 + 2 * 2)
+
+
+def test_backward_through_100000_op_chain():
+    x = nn.tensor(1.0, requires_grad=True)
+    y = x
+    for _ in range(100_000):
+        y = y + 1.0
+    y.backward()
+    assert x.grad == 1.0
+
+
+def test_graph_is_freed_after_backward():
+    x = nn.tensor([1.0], requires_grad=True)
+    y = (x * 2).sum()
+    y.backward()
+    with pytest.raises(RuntimeError, match="second time"):
+        y.backward()
+    z = (x * 2).sum()
+    z.backward(retain_graph=True)
+    z.backward()
+    np.testing.assert_allclose(x.grad, [2 + 2 + 2])
+
+
+def test_backward_needs_gradient_for_non_scalar():
+    x = nn.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"scalar outputs.*\(2,\)"):
+        (x * 2).backward()
+    (x * 2).backward(np.array([1.0, 10.0]))
+    np.testing.assert_allclose(x.grad, [2, 20])
+    with pytest.raises(RuntimeError, match="Mismatch in shape"):
+        (x * 2).backward(np.ones(3))
+
+
+def test_backward_on_tensor_without_grad():
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        nn.tensor([1.0]).sum().backward()
+
+
+def test_no_grad_and_detach():
+    x = nn.tensor([1.0], requires_grad=True)
+    with nn.no_grad():
+        y = x * 2
+    assert not y.requires_grad and y.is_leaf
+
+    @nn.no_grad()
+    def double(t):
+        return t * 2
+
+    assert not double(x).requires_grad
+    assert (x * 2).requires_grad
+    d = x.detach()
+    assert not d.requires_grad and d.data is x.data
+    with nn.no_grad(), nn.enable_grad():
+        assert (x * 2).requires_grad
+
+
+def test_integer_tensors_cannot_require_grad():
+    with pytest.raises(RuntimeError, match="floating point"):
+        nn.tensor([1, 2], requires_grad=True)
+
+
+def test_matmul_shape_error_names_both_shapes():
+    with pytest.raises(RuntimeError, match=r"\(2x3 and 4x5\)"):
+        nn.tensor(np.ones((2, 3))) @ nn.tensor(np.ones((4, 5)))
+
+
+def test_broadcast_error_names_both_shapes():
+    with pytest.raises(RuntimeError, match=r"\(2, 3\).*\(4,\)"):
+        nn.tensor(np.ones((2, 3))) + nn.tensor(np.ones(4))
+
+
+def test_item_numpy_and_conversions():
+    x = nn.tensor([[1.5]], requires_grad=True)
+    assert x.item() == 1.5
+    with pytest.raises(RuntimeError, match="detach"):
+        x.numpy()
+    assert x.detach().numpy() is x.data
+    with pytest.raises(RuntimeError, match="2 elements"):
+        nn.tensor([1.0, 2.0]).item()
+    assert np.asarray(x).shape == (1, 1)
+    assert nn.tensor([1.0, 3.0]).argmax().item() == 1
+    assert (nn.tensor([1.0, 3.0]) > 2).tolist() == [False, True]
+
+
+def test_setitem_respects_grad():
+    x = nn.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="in-place"):
+        x[0] = 5.0
+    with nn.no_grad():
+        x[0] = 5.0
+    assert x.data[0] == 5.0
+
+
+def test_repr_looks_like_torch():
+    assert repr(nn.tensor([1.0, 2.0])) == "tensor([1., 2.])"
+    assert "requires_grad=True" in repr(nn.tensor([1.0], requires_grad=True))
+    assert "grad_fn=<Mul>" in repr(nn.tensor([1.0], requires_grad=True) * 2)
+
+
+@given(dtype=float_dtypes)
+def test_unbroadcast_sums_back(dtype):
+    a = nn.tensor(np.ones((3, 1), dtype=dtype), requires_grad=True)
+    b = nn.tensor(np.ones((4,), dtype=dtype), requires_grad=True)
+    (a * b).sum().backward()
+    np.testing.assert_allclose(a.grad, np.full((3, 1), 4.0))
+    np.testing.assert_allclose(b.grad, np.full((4,), 3.0))
+    assert a.grad.dtype == dtype and b.grad.dtype == dtype
