@@ -1,0 +1,42 @@
+"""AdamW: Adam with decoupled weight decay (Loshchilov & Hutter, 2019), as torch.optim.AdamW.
+
+    W = W * (1 - alpha * weight_decay)       then the Adam step of adam.py, with dW unchanged
+
+Weight decay here shrinks W directly instead of adding weight_decay * W to dW, so it is not
+rescaled by Adam's 1 / sqrt(s_corrected).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from .adam import Adam
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay; PyTorch's defaults (weight_decay=1e-2).
+
+    Examples
+    --------
+    >>> import numpy as np, nn, optimizers
+    >>> w = nn.Parameter(np.array([2.0]))
+    >>> opt = optimizers.AdamW([w], lr=0.1, weight_decay=0.5, eps=0.0)
+    >>> w.grad = np.array([1.0]); opt.step(); w.data  # 2 * (1 - 0.05) - 0.1
+    array([1.8])
+    """
+
+    _decoupled_weight_decay = True
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+        amsgrad: bool = False,
+        *,
+        maximize: bool = False,
+    ) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize)

@@ -1,0 +1,295 @@
+"""Optimizer: the bookkeeping every update rule shares, with ``torch.optim.Optimizer``'s API.
+
+A subclass validates its hyperparameters in ``_check_group`` and writes two hooks:
+``_init_state(p, group)`` (the state a parameter starts with, made lazily at its first step)
+and ``_update(p, state, group)`` (one step for one parameter, calling a pure function from
+``optimizers.functional``). The base class does the rest once: param groups with defaults,
+lazy per-parameter state, skipping parameters whose ``.grad`` is None, ``zero_grad``,
+``step(closure)``, and ``state_dict`` / ``load_state_dict`` in PyTorch's format.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+
+from nn.tensor import enable_grad
+
+from ._checks import ParameterError
+
+ParamGroup = dict[str, Any]
+
+
+class Optimizer:
+    """Base class of all optimizers.
+
+    Parameters
+    ----------
+    params : iterable of Parameters, or of dicts
+        The parameters to optimize, or param groups: dicts with a ``"params"`` entry and
+        their own hyperparameters, which fall back to ``defaults``.
+    defaults : dict
+        Default hyperparameters of every group.
+
+    Attributes
+    ----------
+    param_groups : list of dict
+    state : defaultdict(dict)
+        Per-parameter state keyed by the Parameter, as in PyTorch, so a subclass's ``step``
+        can write ``state = self.state[p]``.
+
+    Examples
+    --------
+    >>> import numpy as np, nn, optimizers
+    >>> w = nn.Parameter(np.array([1.0, -2.0]))
+    >>> opt = optimizers.SGD([w], lr=0.1)
+    >>> w.grad = np.array([1.0, 1.0]); opt.step(); w.data
+    array([ 0.9, -2.1])
+    """
+
+    def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
+        self.defaults = dict(defaults)
+        self.state: defaultdict[Any, dict[str, Any]] = defaultdict(dict)
+        self.param_groups: list[ParamGroup] = []
+        groups = _as_list(params, "params argument given to the optimizer")
+        if not groups:
+            raise ValueError("optimizer got an empty parameter list")
+        if not isinstance(groups[0], dict):
+            groups = [{"params": groups}]
+        for group in groups:
+            self.add_param_group(group)
+
+    # -------------------------------------------------------------- groups
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Add a group of parameters with its own hyperparameters (e.g. a new layer to fine-tune).
+
+        Raises ``ValueError`` for an empty group, a parameter already in a group, a value that
+        is not a float-array Parameter, or an invalid hyperparameter.
+        """
+        if not isinstance(param_group, dict):
+            raise ParameterError(f"param_group must be a dict, got {type(param_group).__name__}")
+        if "params" not in param_group:
+            raise ValueError("param_group must have a 'params' entry")
+        params = param_group["params"]
+        params = [params] if _is_parameter_like(params) else _as_list(params, "params of a group")
+        for index, param in enumerate(params):
+            _check_parameter(param, index)
+        if not params:
+            raise ValueError("optimizer got an empty parameter list")
+        ids = [id(p) for p in params]
+        if len(set(ids)) != len(ids):
+            raise ValueError("optimizer got a parameter group with duplicate parameters")
+        existing = {id(p) for group in self.param_groups for p in group["params"]}
+        if existing.intersection(ids):
+            raise ValueError("some parameters appear in more than one parameter group")
+        group = {**self.defaults, **{k: v for k, v in param_group.items() if k != "params"}}
+        self._check_group(group)
+        group["params"] = params
+        self.param_groups.append(group)
+
+    def _check_group(self, group: ParamGroup) -> None:
+        """Raise ``ValueError`` naming any invalid hyperparameter of ``group``."""
+
+    # ---------------------------------------------------------------- steps
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Reset the gradients of all parameters: to None (default) or to zeros in place."""
+        for group in self.param_groups:
+            for param in group["params"]:
+                if set_to_none:
+                    param.grad = None
+                elif param.grad is not None:
+                    param.grad[...] = 0
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Update every parameter that has a gradient; returns ``closure()``'s loss if given.
+
+        ``closure`` re-evaluates the model and returns the loss (it is called with grad
+        enabled, before the update), as in PyTorch.
+        """
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            for param in group["params"]:
+                if param.grad is None:
+                    continue
+                state = self.state[param]
+                if not state:
+                    state.update(self._init_state(param, group))
+                self._update(param, state, group)
+        return loss
+
+    def _init_state(self, param: Any, group: ParamGroup) -> dict[str, Any]:
+        """The state of ``param`` before its first step."""
+        return {}
+
+    def _update(self, param: Any, state: dict[str, Any], group: ParamGroup) -> None:
+        """Update ``param.data`` (and ``state``) in place from ``param.grad``."""
+        raise NotImplementedError(f"{type(self).__name__} must implement _update or step")
+
+    # ---------------------------------------------------------- state dicts
+    def state_dict(self) -> dict[str, Any]:
+        """``{'state': {index: {...}}, 'param_groups': [{..., 'params': [indices]}]}``.
+
+        Parameters are referred to by their position across groups, as in PyTorch; arrays
+        are copies, so the dict is a snapshot.
+        """
+        index_of: dict[int, int] = {}
+        groups = []
+        for group in self.param_groups:
+            indices = []
+            for param in group["params"]:
+                index_of.setdefault(id(param), len(index_of))
+                indices.append(index_of[id(param)])
+            packed = {k: copy.deepcopy(v) for k, v in group.items() if k != "params"}
+            packed["params"] = indices
+            groups.append(packed)
+        state = {
+            index_of[id(param)]: copy.deepcopy(values)
+            for param, values in self.state.items()
+            if id(param) in index_of
+        }
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore hyperparameters and state from ``state_dict()``'s output (deep-copied).
+
+        Group counts and sizes, state shapes and hyperparameters are all checked first; on any
+        error a ``ValueError`` says what differs and the optimizer is left unchanged.
+        """
+        if not isinstance(state_dict, dict) or not {"state", "param_groups"} <= set(state_dict):
+            raise ValueError(
+                "optimizer state_dict must be a dict with 'state' and 'param_groups' entries, "
+                f"got {type(state_dict).__name__}"
+                + (f" with keys {sorted(state_dict)}" if isinstance(state_dict, dict) else "")
+            )
+        saved_groups = state_dict["param_groups"]
+        if not isinstance(saved_groups, list | tuple) or len(saved_groups) != len(
+            self.param_groups
+        ):
+            count = len(saved_groups) if isinstance(saved_groups, list | tuple) else "no"
+            raise ValueError(
+                f"loaded state dict has {count} parameter groups, "
+                f"the optimizer has {len(self.param_groups)}"
+            )
+        params_by_index: dict[int, Any] = {}
+        new_groups = []
+        for number, (group, saved) in enumerate(zip(self.param_groups, saved_groups, strict=True)):
+            saved_params = saved.get("params") if isinstance(saved, dict) else None
+            if not isinstance(saved_params, list | tuple) or len(saved_params) != len(
+                group["params"]
+            ):
+                size = len(saved_params) if isinstance(saved_params, list | tuple) else "no"
+                raise ValueError(
+                    f"loaded state dict's parameter group {number} has {size} parameters, "
+                    f"the optimizer's has {len(group['params'])}"
+                )
+            for index, param in zip(saved_params, group["params"], strict=True):
+                params_by_index[int(index)] = param
+            loaded = {
+                k: tuple(v) if isinstance(v, list) else copy.deepcopy(v)
+                for k, v in saved.items()
+                if k != "params"
+            }
+            new_group = {**{k: v for k, v in group.items() if k != "params"}, **loaded}
+            self._check_group(new_group)
+            new_group["params"] = group["params"]
+            new_groups.append(new_group)
+        saved_state = state_dict["state"]
+        if not isinstance(saved_state, dict):
+            raise ValueError(
+                f"optimizer state_dict['state'] must be a dict, got {type(saved_state).__name__}"
+            )
+        new_state: defaultdict[Any, dict[str, Any]] = defaultdict(dict)
+        for key, values in saved_state.items():
+            index = int(key)
+            if index not in params_by_index:
+                raise ValueError(f"loaded state refers to parameter {index}, which no group holds")
+            param = params_by_index[index]
+            group = next(g for g in new_groups if any(p is param for p in g["params"]))
+            new_state[param] = self._checked_state(param, group, values, index)
+        self.param_groups = new_groups
+        self.state = new_state
+
+    def _checked_state(
+        self, param: Any, group: ParamGroup, values: Any, index: int
+    ) -> dict[str, Any]:
+        if not isinstance(values, dict):
+            raise ValueError(
+                f"state of parameter {index} must be a dict, got {type(values).__name__}"
+            )
+        template = self._init_state(param, group)
+        state: dict[str, Any] = {}
+        for key, value in values.items():
+            expected = template.get(key)
+            if isinstance(expected, np.ndarray):
+                array = np.asarray(value)
+                if array.shape != expected.shape:
+                    raise ValueError(
+                        f"state '{key}' of parameter {index} has shape {array.shape}, "
+                        f"the parameter needs {expected.shape}"
+                    )
+                state[key] = np.array(array, dtype=expected.dtype, copy=True)
+            elif isinstance(value, np.ndarray):
+                state[key] = np.array(
+                    value, dtype=param.data.dtype if value.dtype.kind == "f" else None, copy=True
+                )
+            else:
+                state[key] = copy.deepcopy(value)
+        return state
+
+    # ---------------------------------------------------------------- repr
+    def __repr__(self) -> str:
+        lines = [f"{type(self).__name__} ("]
+        for number, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {number}")
+            for key in sorted(k for k in group if k != "params"):
+                lines.append(f"    {key}: {group[key]}")
+        lines.append(")")
+        return "\n".join(lines)
+
+
+def _is_parameter_like(value: Any) -> bool:
+    return isinstance(getattr(value, "data", None), np.ndarray) and hasattr(value, "grad")
+
+
+def _as_list(params: Any, what: str) -> list[Any]:
+    if _is_parameter_like(params):
+        raise ParameterError(
+            f"{what} should be an iterable of Parameters or dicts, but got a single "
+            f"{type(params).__name__}; wrap it in a list"
+        )
+    if isinstance(params, set | frozenset):
+        raise ParameterError(
+            f"{what} should be an iterable of Parameters or dicts, but the ordering of "
+            "tensors in sets will change between runs; please use a list instead"
+        )
+    if (
+        isinstance(params, dict)
+        or isinstance(params, str | bytes)
+        or not isinstance(params, Iterable)
+    ):
+        raise ParameterError(
+            f"{what} should be an iterable of Parameters or dicts, but got {type(params).__name__}"
+        )
+    return list(params)
+
+
+def _check_parameter(param: Any, index: int) -> None:
+    if not _is_parameter_like(param):
+        raise ParameterError(
+            f"optimizer can only optimize Parameters (objects with an ndarray .data and a "
+            f".grad), but params[{index}] is a {type(param).__name__}"
+        )
+    if param.data.dtype.kind != "f":
+        raise ParameterError(
+            f"optimizer can only optimize floating point parameters, params[{index}] has dtype "
+            f"{param.data.dtype}"
+        )
+    if getattr(param, "is_leaf", True) is False:
+        raise ValueError(f"can't optimize a non-leaf Tensor (params[{index}])")
