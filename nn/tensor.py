@@ -114,7 +114,7 @@ class detect_anomaly(contextlib.ContextDecorator):
     ...     (x.log() * 0).sum().backward()
     Traceback (most recent call last):
     ...
-    FloatingPointError: Function 'log' returned non-finite values in its output ...
+    FloatingPointError: Function 'Log' returned non-finite values in its output (shape (1,))
     """
 
     def __init__(self) -> None:
@@ -131,8 +131,7 @@ class detect_anomaly(contextlib.ContextDecorator):
 def _check_finite(array: np.ndarray, op: str, where: str) -> None:
     if array.dtype.kind in "fc" and not np.all(np.isfinite(array)):
         raise FloatingPointError(
-            f"Function '{op}' returned non-finite values in its {where} "
-            f"(shape {array.shape}); enable it with nn.detect_anomaly() to find the first one"
+            f"Function '{op}' returned non-finite values in its {where} (shape {array.shape})"
         )
 
 
