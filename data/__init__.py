@@ -1,1 +1,24 @@
-"""descend data (see DESIGN.md)."""
+"""descend's ``data``: datasets, samplers and the DataLoader (as ``torch.utils.data``), the
+course's ``random_mini_batches``, and synthetic datasets in ``data.datasets``."""
+
+from . import datasets
+from .collate import default_collate
+from .dataloader import DataLoader
+from .dataset import Dataset, Subset, TensorDataset, random_split
+from .mini_batches import random_mini_batches
+from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
+
+__all__ = [
+    "BatchSampler",
+    "DataLoader",
+    "Dataset",
+    "RandomSampler",
+    "Sampler",
+    "SequentialSampler",
+    "Subset",
+    "TensorDataset",
+    "datasets",
+    "default_collate",
+    "random_mini_batches",
+    "random_split",
+]

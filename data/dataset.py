@@ -1,0 +1,169 @@
+"""Datasets: the Dataset protocol, TensorDataset, Subset and random_split (as torch.utils.data)."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from nn.random import resolve_generator
+from nn.tensor import Tensor
+
+
+class Dataset:
+    """A map-style dataset: ``dataset[i]`` is sample i, ``len(dataset)`` the number of samples.
+
+    Subclass it and write ``__getitem__`` and ``__len__``.
+    """
+
+    def __getitem__(self, index: Any) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} must implement __getitem__")
+
+    def __len__(self) -> int:
+        raise NotImplementedError(f"{type(self).__name__} must implement __len__")
+
+
+class TensorDataset(Dataset):
+    """Samples are rows: sample i is ``(arrays[0][i], arrays[1][i], ...)``.
+
+    Parameters
+    ----------
+    *arrays : ndarrays, nn.Tensors or nested lists
+        At least one, all with the same length on axis 0 (examples are rows, as in
+        PyTorch; the course's column layout is ``X.T``). ndarrays are used as they are (not
+        copied); batches of Tensors come back as Tensors.
+
+    Raises
+    ------
+    ValueError
+        If the lengths on axis 0 differ (the message names them) or no array is given.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from data import TensorDataset
+    >>> ds = TensorDataset(np.arange(6).reshape(3, 2), np.array([0, 1, 0]))
+    >>> len(ds), ds[1]
+    (3, (array([2, 3]), np.int64(1)))
+    """
+
+    def __init__(self, *arrays: Any) -> None:
+        if not arrays:
+            raise ValueError("TensorDataset needs at least one array")
+        self._as_tensor = [isinstance(a, Tensor) for a in arrays]
+        self.arrays: tuple[np.ndarray, ...] = tuple(_as_rows(a, i) for i, a in enumerate(arrays))
+        lengths = [len(a) for a in self.arrays]
+        if len(set(lengths)) != 1:
+            described = ", ".join(f"array {i} has {n} rows" for i, n in enumerate(lengths))
+            raise ValueError(f"Size mismatch between tensors: {described}")
+
+    @property
+    def tensors(self) -> tuple[Any, ...]:
+        """The arrays, as PyTorch's attribute name."""
+        return self.arrays
+
+    def __len__(self) -> int:
+        return len(self.arrays[0])
+
+    def __getitem__(self, index: Any) -> tuple[Any, ...]:
+        return self._wrap(tuple(a[index] for a in self.arrays))
+
+    def __getitems__(self, indices: Any) -> tuple[Any, ...]:
+        """A whole batch at once: one ``np.take`` per array."""
+        indices = np.asarray(indices, dtype=np.intp)
+        return self._wrap(tuple(np.take(a, indices, axis=0) for a in self.arrays))
+
+    def _wrap(self, parts: tuple[Any, ...]) -> tuple[Any, ...]:
+        if not any(self._as_tensor):
+            return parts
+        return tuple(
+            Tensor._wrap(np.asarray(p)) if wrap else p
+            for p, wrap in zip(parts, self._as_tensor, strict=True)
+        )
+
+
+def _as_rows(array: Any, position: int) -> np.ndarray:
+    data = array.data if isinstance(array, Tensor) else array
+    result = data if isinstance(data, np.ndarray) else np.asarray(data)
+    if result.dtype.kind not in "biuf":
+        raise TypeError(
+            f"TensorDataset array {position} must hold numbers, got dtype {result.dtype}"
+        )
+    if result.ndim == 0:
+        raise ValueError(
+            f"TensorDataset array {position} is a scalar; it needs a first axis of samples"
+        )
+    return result
+
+
+class Subset(Dataset):
+    """The samples of ``dataset`` at ``indices``, in that order."""
+
+    def __init__(self, dataset: Any, indices: Sequence[int] | np.ndarray) -> None:
+        self.dataset = dataset
+        self.indices = np.asarray(indices, dtype=np.intp)
+        if self.indices.ndim != 1:
+            raise ValueError(f"Subset indices must be 1-D, got shape {self.indices.shape}")
+        n = len(dataset)
+        if self.indices.size and not (-n <= self.indices.min() and self.indices.max() < n):
+            raise IndexError(
+                f"Subset indices must be in [0, {n}), got min {self.indices.min()}, "
+                f"max {self.indices.max()}"
+            )
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, int | np.integer):
+            return self.dataset[int(self.indices[index])]
+        return self.dataset[self.indices[index]]
+
+    def __getitems__(self, indices: Any) -> Any:
+        positions = self.indices[np.asarray(indices, dtype=np.intp)]
+        if hasattr(self.dataset, "__getitems__"):
+            return self.dataset.__getitems__(positions)
+        return [self.dataset[int(i)] for i in positions]
+
+
+def random_split(
+    dataset: Any, lengths: Sequence[int | float], generator: Any = None
+) -> list[Subset]:
+    """Split into non-overlapping random Subsets of the given lengths (or fractions summing to 1).
+
+    With fractions, each length is floor(fraction * n) and the remainder goes one by one to
+    the first subsets, as PyTorch.
+
+    >>> import numpy as np
+    >>> from data import TensorDataset, random_split
+    >>> train, test = random_split(TensorDataset(np.arange(10)), [0.8, 0.2], generator=0)
+    >>> len(train), len(test)
+    (8, 2)
+    >>> sorted(np.concatenate([train.indices, test.indices])) == list(range(10))
+    True
+    """
+    n = len(dataset)
+    sizes = list(lengths)
+    if sizes and all(isinstance(x, float) for x in sizes):
+        if any(not 0.0 <= x <= 1.0 for x in sizes) or not math.isclose(sum(sizes), 1.0):
+            raise ValueError(f"fractions must be in [0, 1] and sum to 1, got {sizes}")
+        counts = [math.floor(n * x) for x in sizes]
+        for i in range(n - sum(counts)):
+            counts[i % len(counts)] += 1
+    else:
+        if any(isinstance(x, bool) or not isinstance(x, int | np.integer) or x < 0 for x in sizes):
+            raise ValueError(
+                f"lengths must be non-negative ints or fractions summing to 1, got {sizes}"
+            )
+        counts = [int(x) for x in sizes]
+        if sum(counts) != n:
+            raise ValueError(
+                f"Sum of input lengths ({sum(counts)}) does not equal the length of the input "
+                f"dataset ({n})"
+            )
+    order = resolve_generator(generator).permutation(n)
+    bounds = np.cumsum([0, *counts])
+    return [Subset(dataset, order[start:stop]) for start, stop in itertools.pairwise(bounds)]

@@ -1,0 +1,145 @@
+"""Synthetic 2-D classification datasets, generated here (no downloads, no scikit-learn).
+
+Each returns ``(X, y)``: X float64 of shape (n_samples, 2), y int64 of shape (n_samples,).
+``generator`` is an ``np.random.Generator``, an int seed, None (the default generator) or a
+legacy ``np.random.RandomState``. make_moons, make_circles and make_blobs follow
+scikit-learn's algorithms step for step, so ``make_moons(300, 0.2,
+generator=np.random.RandomState(3))`` gives the course's own training set.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from nn.random import resolve_generator
+
+__all__ = ["make_blobs", "make_circles", "make_moons", "make_spirals"]
+
+
+def _rng(generator: Any) -> Any:
+    if isinstance(generator, np.random.RandomState):
+        return generator
+    return resolve_generator(generator)
+
+
+def _check(n_samples: Any, noise: Any) -> None:
+    if isinstance(n_samples, bool) or not isinstance(n_samples, int | np.integer) or n_samples < 1:
+        raise ValueError(f"n_samples must be a positive int, got {n_samples!r}")
+    if not (isinstance(noise, int | float) and noise >= 0):
+        raise ValueError(f"noise must be a non-negative number, got {noise!r}")
+
+
+def _shuffle_and_noise(
+    X: np.ndarray, y: np.ndarray, noise: float, rng: Any
+) -> tuple[np.ndarray, np.ndarray]:
+    indices = np.arange(len(X))
+    rng.shuffle(indices)
+    X, y = X[indices], y[indices]
+    if noise:
+        X = X + rng.normal(scale=noise, size=X.shape)
+    return X, y
+
+
+def make_moons(
+    n_samples: int = 100, noise: float = 0.0, generator: Any = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two interleaving half circles (class 0 on top, class 1 below), plus Gaussian noise.
+
+    >>> X, y = make_moons(300, noise=0.2, generator=0)
+    >>> X.shape, X.dtype, y.dtype, int(y.sum())
+    ((300, 2), dtype('float64'), dtype('int64'), 150)
+    """
+    _check(n_samples, noise)
+    rng = _rng(generator)
+    n_out = n_samples // 2
+    n_in = n_samples - n_out
+    outer = np.linspace(0, np.pi, n_out)
+    inner = np.linspace(0, np.pi, n_in)
+    X = np.vstack(
+        [
+            np.append(np.cos(outer), 1 - np.cos(inner)),
+            np.append(np.sin(outer), 1 - np.sin(inner) - 0.5),
+        ]
+    ).T
+    y = np.hstack([np.zeros(n_out, dtype=np.int64), np.ones(n_in, dtype=np.int64)])
+    return _shuffle_and_noise(X, y, noise, rng)
+
+
+def make_circles(
+    n_samples: int = 100, noise: float = 0.0, factor: float = 0.8, generator: Any = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """A circle (class 0) around a smaller one of radius ``factor`` (class 1)."""
+    _check(n_samples, noise)
+    if not 0 <= factor < 1:
+        raise ValueError(f"'factor' has to be between 0 and 1, got {factor}")
+    rng = _rng(generator)
+    n_out = n_samples // 2
+    n_in = n_samples - n_out
+    outer = np.linspace(0, 2 * np.pi, n_out, endpoint=False)
+    inner = np.linspace(0, 2 * np.pi, n_in, endpoint=False)
+    X = np.vstack(
+        [
+            np.append(np.cos(outer), np.cos(inner) * factor),
+            np.append(np.sin(outer), np.sin(inner) * factor),
+        ]
+    ).T
+    y = np.hstack([np.zeros(n_out, dtype=np.int64), np.ones(n_in, dtype=np.int64)])
+    return _shuffle_and_noise(X, y, noise, rng)
+
+
+def make_spirals(
+    n_samples: int = 100, n_classes: int = 2, noise: float = 0.2, generator: Any = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """``n_classes`` interleaved spiral arms (the CS231n spiral), angle noise ``noise``."""
+    _check(n_samples, noise)
+    if isinstance(n_classes, bool) or not isinstance(n_classes, int) or n_classes < 1:
+        raise ValueError(f"n_classes must be a positive int, got {n_classes!r}")
+    rng = _rng(generator)
+    counts = [
+        n_samples // n_classes + (1 if k < n_samples % n_classes else 0) for k in range(n_classes)
+    ]
+    parts, labels = [], []
+    for k, count in enumerate(counts):
+        radius = np.linspace(0.0, 1.0, count)
+        angle = np.linspace(k * 4.0, (k + 1) * 4.0, count) + rng.normal(
+            scale=noise, size=count
+        ) * bool(noise)
+        parts.append(np.column_stack([radius * np.sin(angle), radius * np.cos(angle)]))
+        labels.append(np.full(count, k, dtype=np.int64))
+    X, y = np.concatenate(parts), np.concatenate(labels)
+    indices = np.arange(len(X))
+    rng.shuffle(indices)
+    return X[indices], y[indices]
+
+
+def make_blobs(
+    n_samples: int = 100, centers: Any = 3, cluster_std: float = 1.0, generator: Any = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Gaussian blobs; ``centers`` is a count (drawn uniformly in [-10, 10]^2) or a (k, 2) array."""
+    _check(n_samples, 0.0)
+    if not cluster_std >= 0:
+        raise ValueError(f"cluster_std must be non-negative, got {cluster_std}")
+    rng = _rng(generator)
+    if isinstance(centers, int | np.integer) and not isinstance(centers, bool):
+        if centers < 1:
+            raise ValueError(
+                f"centers must be a positive int or an array of centers, got {centers}"
+            )
+        centers = rng.uniform(-10.0, 10.0, size=(int(centers), 2))
+    centers = np.asarray(centers, dtype=np.float64)
+    if centers.ndim != 2 or centers.shape[1] != 2:
+        raise ValueError(f"centers must have shape (k, 2), got {centers.shape}")
+    k = len(centers)
+    counts = [n_samples // k + (1 if i < n_samples % k else 0) for i in range(k)]
+    X = np.concatenate(
+        [
+            rng.normal(loc=c, scale=cluster_std, size=(n, 2))
+            for c, n in zip(centers, counts, strict=True)
+        ]
+    )
+    y = np.concatenate([np.full(n, i, dtype=np.int64) for i, n in enumerate(counts)])
+    indices = np.arange(len(X))
+    rng.shuffle(indices)
+    return X[indices], y[indices]

@@ -1,0 +1,140 @@
+"""Samplers: the order in which a DataLoader visits the samples (as torch.utils.data)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sized
+from typing import Any
+
+import numpy as np
+
+from nn.random import resolve_generator
+
+
+class Sampler:
+    """Yields sample indices; ``len`` is how many per epoch."""
+
+    def __iter__(self) -> Iterator[int]:
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+
+class SequentialSampler(Sampler):
+    """0, 1, ..., n - 1."""
+
+    def __init__(self, data_source: Sized) -> None:
+        self.data_source = data_source
+
+    def epoch_order(self) -> np.ndarray:
+        """The whole epoch's indices as one array."""
+        return np.arange(len(self.data_source))
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(range(len(self.data_source)))
+
+    def __len__(self) -> int:
+        return len(self.data_source)
+
+
+class RandomSampler(Sampler):
+    """A new random permutation every epoch (or ``num_samples`` draws with replacement).
+
+    Parameters
+    ----------
+    data_source : sized
+    replacement : bool
+    num_samples : int, optional
+        Default: ``len(data_source)``.
+    generator : np.random.Generator or int, optional
+        Drawn from at each epoch; an int seeds this sampler's own generator. Left out, the
+        default generator (``nn.manual_seed``) is used.
+    """
+
+    def __init__(
+        self,
+        data_source: Sized,
+        replacement: bool = False,
+        num_samples: int | None = None,
+        generator: Any = None,
+    ) -> None:
+        if not isinstance(replacement, bool):
+            raise TypeError(
+                f"replacement should be a boolean value, but got replacement={replacement}"
+            )
+        if num_samples is not None and (
+            isinstance(num_samples, bool) or not isinstance(num_samples, int) or num_samples <= 0
+        ):
+            raise ValueError(
+                f"num_samples should be a positive integer value, but got num_samples={num_samples}"
+            )
+        self.data_source = data_source
+        self.replacement = replacement
+        self._num_samples = num_samples
+        self.generator = None if generator is None else resolve_generator(generator)
+
+    @property
+    def num_samples(self) -> int:
+        return len(self.data_source) if self._num_samples is None else self._num_samples
+
+    def epoch_order(self) -> np.ndarray:
+        """The next epoch's indices as one array (draws from the generator)."""
+        rng = resolve_generator(self.generator)
+        n = len(self.data_source)
+        if self.replacement:
+            return rng.integers(0, n, size=self.num_samples)
+        order = rng.permutation(n)
+        if self.num_samples > n:
+            extra = [rng.permutation(n) for _ in range((self.num_samples - 1) // n)]
+            order = np.concatenate([order, *extra])
+        return order[: self.num_samples]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.epoch_order().tolist())
+
+    def __len__(self) -> int:
+        return self.num_samples
+
+
+class BatchSampler(Sampler):
+    """Groups the indices of ``sampler`` into lists of ``batch_size``; the last may be smaller.
+
+    >>> from data import BatchSampler, SequentialSampler
+    >>> list(BatchSampler(SequentialSampler(range(5)), batch_size=2, drop_last=False))
+    [[0, 1], [2, 3], [4]]
+    """
+
+    def __init__(self, sampler: Iterable[int], batch_size: int, drop_last: bool) -> None:
+        check_batch_size(batch_size)
+        if not isinstance(drop_last, bool):
+            raise ValueError(
+                f"drop_last should be a boolean value, but got drop_last={drop_last!r}"
+            )
+        self.sampler = sampler
+        self.batch_size = batch_size
+        self.drop_last = drop_last
+
+    def __iter__(self) -> Iterator[list[int]]:
+        batch: list[int] = []
+        for index in self.sampler:
+            batch.append(int(index))
+            if len(batch) == self.batch_size:
+                yield batch
+                batch = []
+        if batch and not self.drop_last:
+            yield batch
+
+    def __len__(self) -> int:
+        n = len(self.sampler)  # type: ignore[arg-type]
+        return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
+
+
+def check_batch_size(batch_size: Any) -> None:
+    if (
+        isinstance(batch_size, bool)
+        or not isinstance(batch_size, int | np.integer)
+        or batch_size <= 0
+    ):
+        raise ValueError(
+            f"batch_size should be a positive integer value, but got batch_size={batch_size!r}"
+        )

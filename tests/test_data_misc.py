@@ -1,0 +1,94 @@
+"""random_mini_batches, random_split and the synthetic datasets."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from data import TensorDataset, random_mini_batches, random_split
+from data.datasets import make_blobs, make_circles, make_moons, make_spirals
+
+
+def course_random_mini_batches(X, Y, mini_batch_size=64, seed=0):
+    """The course's function verbatim in its column layout (X: (n_x, m), Y: (1, m))."""
+    np.random.seed(seed)  # noqa: NPY002 (the course's own code)
+    m = X.shape[1]
+    permutation = list(np.random.permutation(m))  # noqa: NPY002
+    shuffled_X, shuffled_Y = X[:, permutation], Y[:, permutation].reshape((1, m))
+    batches = []
+    complete = m // mini_batch_size
+    for k in range(complete):
+        batches.append(
+            (
+                shuffled_X[:, k * mini_batch_size : (k + 1) * mini_batch_size],
+                shuffled_Y[:, k * mini_batch_size : (k + 1) * mini_batch_size],
+            )
+        )
+    if m % mini_batch_size != 0:
+        batches.append(
+            (
+                shuffled_X[:, complete * mini_batch_size :],
+                shuffled_Y[:, complete * mini_batch_size :],
+            )
+        )
+    return batches
+
+
+@given(m=st.integers(1, 500), size=st.integers(1, 100), seed=st.integers(0, 10_000))
+def test_random_mini_batches_equals_the_course_transposed(m, size, seed):
+    X = np.random.default_rng(seed).normal(size=(m, 3))
+    Y = np.arange(m)[:, None]
+    ours = random_mini_batches(X, Y, size, seed)
+    course = course_random_mini_batches(X.T, Y.T, size, seed)
+    assert len(ours) == len(course) == -(-m // size)
+    for (xb, yb), (cx, cy) in zip(ours, course, strict=True):
+        np.testing.assert_array_equal(xb, cx.T)
+        np.testing.assert_array_equal(yb, cy.T)
+        np.testing.assert_array_equal(xb, X[yb[:, 0]])
+
+
+def test_random_mini_batches_validation():
+    with pytest.raises(ValueError, match="X has 3 rows but Y has 2"):
+        random_mini_batches(np.zeros((3, 2)), np.zeros(2))
+    with pytest.raises(ValueError, match="batch_size"):
+        random_mini_batches(np.zeros((3, 2)), np.zeros(3), mini_batch_size=0)
+
+
+def test_random_split_lengths_and_fractions():
+    ds = TensorDataset(np.arange(10))
+    parts = random_split(ds, [3, 7], generator=1)
+    assert [len(p) for p in parts] == [3, 7]
+    assert sorted(np.concatenate([p.indices for p in parts]).tolist()) == list(range(10))
+    assert [len(p) for p in random_split(ds, [0.33, 0.33, 0.34], generator=1)] == [4, 3, 3]
+    with pytest.raises(ValueError, match="does not equal the length"):
+        random_split(ds, [3, 3])
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda g: make_moons(301, 0.2, generator=g),
+        lambda g: make_circles(301, 0.1, 0.5, generator=g),
+        lambda g: make_spirals(301, 3, 0.2, generator=g),
+        lambda g: make_blobs(301, 4, 1.0, generator=g),
+    ],
+)
+def test_datasets_shapes_dtypes_and_seeds(make):
+    X, y = make(5)
+    assert (
+        X.shape == (301, 2) and X.dtype == np.float64 and y.shape == (301,) and y.dtype == np.int64
+    )
+    X2, y2 = make(5)
+    np.testing.assert_array_equal(X, X2)
+    np.testing.assert_array_equal(y, y2)
+    assert not np.array_equal(make(6)[0], X)
+
+
+def test_moons_without_noise_lie_on_the_two_half_circles():
+    X, y = make_moons(200, generator=0)
+    upper = X[y == 0]
+    lower = X[y == 1]
+    np.testing.assert_allclose(np.hypot(upper[:, 0], upper[:, 1]), 1.0)
+    np.testing.assert_allclose(np.hypot(lower[:, 0] - 1, lower[:, 1] - 0.5), 1.0)
+    X3, _ = make_moons(300, 0.2, generator=np.random.RandomState(3))  # the course's data
+    assert X3.shape == (300, 2)

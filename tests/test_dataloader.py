@@ -1,0 +1,196 @@
+"""DataLoader: lockstep shuffling, partition sizes, reshuffling, seeds, resume, validation."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import nn
+from data import BatchSampler, DataLoader, RandomSampler, SequentialSampler, Subset, TensorDataset
+
+
+def paired(m):
+    """X row i holds 10 * i and 10 * i + 1; Y[i] = i, so pairing is checkable."""
+    Y = np.arange(m)
+    return np.stack([10 * Y, 10 * Y + 1], axis=1).astype(np.float64), Y
+
+
+@given(
+    m=st.integers(1, 10_000),
+    batch_size=st.integers(1, 300),
+    drop_last=st.booleans(),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_epoch_is_a_permutation_partitioned_in_lockstep(m, batch_size, drop_last, seed):
+    if drop_last and batch_size > m:
+        batch_size = m
+    X, Y = paired(m)
+    loader = DataLoader(
+        TensorDataset(X, Y),
+        batch_size=batch_size,
+        shuffle=True,
+        drop_last=drop_last,
+        generator=seed,
+    )
+    batches = list(loader)
+    assert len(batches) == len(loader)
+    sizes = [len(yb) for _, yb in batches]
+    full, rest = divmod(m, batch_size)
+    assert sizes == [batch_size] * full + ([rest] if rest and not drop_last else [])
+    seen = np.concatenate([yb for _, yb in batches])
+    for xb, yb in batches:
+        np.testing.assert_array_equal(xb[:, 0], 10 * yb)  # row i of X arrived with row i of Y
+        np.testing.assert_array_equal(xb[:, 1], 10 * yb + 1)
+    assert len(np.unique(seen)) == len(seen) == full * batch_size + (0 if drop_last else rest)
+    if not drop_last:
+        np.testing.assert_array_equal(np.sort(seen), np.arange(m))
+
+
+@given(m=st.integers(20, 500), seed=st.integers(0, 1000))
+def test_new_order_every_epoch_same_seed_same_order(m, seed):
+    X, Y = paired(m)
+    loader = DataLoader(TensorDataset(X, Y), batch_size=7, shuffle=True, generator=seed)
+    first = np.concatenate([yb for _, yb in loader])
+    second = np.concatenate([yb for _, yb in loader])
+    assert not np.array_equal(first, second)
+    again = DataLoader(TensorDataset(X, Y), batch_size=7, shuffle=True, generator=seed)
+    np.testing.assert_array_equal(np.concatenate([yb for _, yb in again]), first)
+
+
+def test_default_generator_follows_manual_seed():
+    X, Y = paired(50)
+    nn.manual_seed(4)
+    a = np.concatenate(
+        [yb for _, yb in DataLoader(TensorDataset(X, Y), batch_size=8, shuffle=True)]
+    )
+    nn.manual_seed(4)
+    b = np.concatenate(
+        [yb for _, yb in DataLoader(TensorDataset(X, Y), batch_size=8, shuffle=True)]
+    )
+    np.testing.assert_array_equal(a, b)
+
+
+def test_without_shuffle_order_is_sequential():
+    X, Y = paired(10)
+    batches = list(DataLoader(TensorDataset(X, Y), batch_size=4))
+    np.testing.assert_array_equal(np.concatenate([yb for _, yb in batches]), np.arange(10))
+
+
+def test_batch_size_none_is_one_full_batch_and_one_is_sgd():
+    X, Y = paired(37)
+    full = list(DataLoader(TensorDataset(X, Y), batch_size=None, shuffle=True, generator=0))
+    assert len(full) == 1 and len(full[0][1]) == 37
+    assert len(DataLoader(TensorDataset(X, Y), batch_size=None)) == 1
+    single = DataLoader(TensorDataset(X, Y), batch_size=1, shuffle=True, generator=0)
+    assert len(single) == 37 and all(len(yb) == 1 for _, yb in single)
+
+
+@given(
+    m=st.integers(1, 300),
+    batch_size=st.integers(1, 40),
+    stop=st.integers(0, 40),
+    seed=st.integers(0, 99),
+)
+def test_resume_mid_epoch_yields_the_same_batches(m, batch_size, stop, seed):
+    X, Y = paired(m)
+
+    def make():
+        return DataLoader(TensorDataset(X, Y), batch_size=batch_size, shuffle=True, generator=seed)
+
+    reference = make()
+    expected = [yb for _ in range(3) for _, yb in reference]
+    loader = make()
+    got = []
+    iterator = iter(loader)
+    stop = min(stop, len(loader))
+    for _ in range(stop):
+        got.append(next(iterator)[1])
+    state = loader.state_dict()
+    resumed = make()
+    resumed.load_state_dict(state)
+    got += [yb for _, yb in resumed]
+    got += [yb for _ in range(2) for _, yb in resumed]
+    assert len(got) == len(expected)
+    for a, b in zip(got, expected, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_resume_with_the_default_generator_and_rng_state():
+    X, Y = paired(30)
+    nn.manual_seed(9)
+    loader = DataLoader(TensorDataset(X, Y), batch_size=4, shuffle=True)
+    it = iter(loader)
+    next(it)
+    state, rng = loader.state_dict(), nn.get_rng_state()
+    rest = [yb for _, yb in it] + [yb for _, yb in loader]
+    nn.manual_seed(123)
+    resumed = DataLoader(TensorDataset(X, Y), batch_size=4, shuffle=True)
+    resumed.load_state_dict(state)
+    nn.set_rng_state(rng)
+    again = [yb for _, yb in resumed] + [yb for _, yb in resumed]
+    for a, b in zip(rest, again, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_tensors_in_tensors_out_and_subsets_gather_in_one_take():
+    X, Y = paired(12)
+    loader = DataLoader(TensorDataset(nn.tensor(X), nn.tensor(Y)), batch_size=5)
+    xb, yb = next(iter(loader))
+    assert isinstance(xb, nn.Tensor) and xb.shape == (5, 2) and yb.dtype == np.int64
+    subset = Subset(TensorDataset(X, Y), [3, 1, 4, 1])
+    ((_, ys),) = list(DataLoader(subset, batch_size=4))
+    np.testing.assert_array_equal(ys, [3, 1, 4, 1])
+
+
+class Squares:
+    def __len__(self):
+        return 6
+
+    def __getitem__(self, i):
+        return {"x": np.array([i, i * i], dtype=np.float32), "label": i % 2, "name": f"s{i}"}
+
+
+def test_generic_datasets_go_through_collate():
+    xb = next(iter(DataLoader(Squares(), batch_size=4)))
+    np.testing.assert_array_equal(xb["x"][:, 1], [0, 1, 4, 9])
+    assert xb["label"].dtype == np.int64 and xb["name"] == ["s0", "s1", "s2", "s3"]
+    sizes = [len(b) for b in DataLoader(Squares(), batch_size=4, collate_fn=lambda s: s)]
+    assert sizes == [4, 2]
+    tuples = next(iter(DataLoader(TensorDataset(np.arange(4.0)), batch_size=3, collate_fn=list)))
+    assert len(tuples) == 3 and isinstance(tuples[0], tuple)
+
+
+def test_samplers():
+    assert list(SequentialSampler(range(3))) == [0, 1, 2]
+    order = list(RandomSampler(range(20), generator=0))
+    assert sorted(order) == list(range(20)) and order != list(range(20))
+    assert len(list(RandomSampler(range(5), replacement=True, num_samples=12, generator=1))) == 12
+    assert list(BatchSampler(range(5), 2, drop_last=True)) == [[0, 1], [2, 3]]
+    custom = DataLoader(TensorDataset(np.arange(6)), batch_sampler=[[5, 0], [2]])
+    assert [b[0].tolist() for b in custom] == [[5, 0], [2]]
+    sampled = DataLoader(TensorDataset(np.arange(6)), sampler=[4, 3, 2], batch_size=2)
+    assert [b[0].tolist() for b in sampled] == [[4, 3], [2]] and len(sampled) == 2
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "pattern"),
+    [
+        ({"batch_size": 0}, "batch_size=0"),
+        ({"batch_size": -3}, "batch_size=-3"),
+        ({"batch_size": 2.5}, "batch_size=2.5"),
+        ({"batch_size": True}, "batch_size=True"),
+        ({"batch_size": 64, "drop_last": True}, "no batch"),
+        ({"shuffle": True, "sampler": [0, 1]}, "mutually exclusive with shuffle"),
+        ({"batch_sampler": [[0]], "batch_size": 4}, "batch_sampler option is mutually exclusive"),
+        ({"batch_size": None, "drop_last": True}, "mutually exclusive with drop_last"),
+        ({"shuffle": "yes"}, "shuffle"),
+    ],
+)
+def test_invalid_loader_arguments(kwargs, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        DataLoader(TensorDataset(np.arange(10)), **kwargs)
+
+
+def test_tensor_dataset_length_mismatch_names_lengths():
+    with pytest.raises(ValueError, match="array 0 has 100 rows, array 1 has 99 rows"):
+        TensorDataset(np.zeros((100, 2)), np.zeros(99))
