@@ -4,11 +4,11 @@ python examples/quickstart.py
 """
 
 import numpy as np
-from data.datasets import make_moons
 
 import nn
 import optimizers
 from data import DataLoader, TensorDataset
+from data.datasets import make_moons
 
 nn.manual_seed(0)
 X, y = make_moons(n_samples=300, noise=0.2, generator=1)

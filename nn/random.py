@@ -57,11 +57,16 @@ def set_rng_state(state: dict[str, Any]) -> None:
         raise ValueError(f"set_rng_state: not a valid PCG64 state ({error})") from None
 
 
-def resolve_generator(generator: Any) -> np.random.Generator:
-    """``generator`` itself, a new generator from an int seed, or the default one for None."""
+def resolve_generator(generator: Any) -> Any:
+    """``generator`` itself, a new generator from an int seed, or the default one for None.
+
+    A legacy ``np.random.RandomState`` is used as is too: it has the same drawing methods,
+    and it is how the course's code seeds (``np.random.seed(3)``), so passing
+    ``np.random.RandomState(3)`` reproduces the course's numbers.
+    """
     if generator is None:
         return _default
-    if isinstance(generator, np.random.Generator):
+    if isinstance(generator, np.random.Generator | np.random.RandomState):
         return generator
     if isinstance(generator, int | np.integer) and not isinstance(generator, bool):
         return np.random.default_rng(int(generator))

@@ -1,0 +1,505 @@
+"""The deep-learning optimization course's experiment, with descend's PyTorch-style API.
+
+A 2-5-2-1 network (ReLU, ReLU, Sigmoid; He initialisation) learns the two-moons data with
+batch gradient descent (the whole training set per step), stochastic gradient descent
+(one example per step), mini-batch gradient descent, momentum and Adam, each from the same
+initial weights, at the course's learning rate 0.0007 for 5000 epochs. ``--decay`` adds the
+course's scheduled learning-rate decay (and its learning rates: 0.1 for gradient descent
+and momentum, 0.01 for Adam).
+
+    python examples/compare_optimizers.py            # the full comparison
+    python examples/compare_optimizers.py --quick    # a few seconds
+    python examples/compare_optimizers.py --decay --optimizers mini-batch-gd,momentum,adam
+
+Prints a table and writes cost.png, boundaries.png, results.csv and results.json to --out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import itertools
+import json
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import nn
+import optimizers
+from data import DataLoader, Sampler, TensorDataset
+from data.datasets import make_blobs, make_circles, make_moons, make_spirals
+from optimizers.lr_scheduler import InverseTimeLR
+
+COURSE_LR = 0.0007
+COURSE_DECAY_LRS = {
+    "batch-gd": 0.1,
+    "sgd": 0.1,
+    "mini-batch-gd": 0.1,
+    "momentum": 0.1,
+    "adam": 0.01,
+}
+ORDER = ("batch-gd", "sgd", "mini-batch-gd", "momentum", "adam")
+STYLES = {"momentum": "--"}  # momentum often lies on mini-batch GD's line: dash it
+COLOURS = {
+    "batch-gd": "tab:blue",
+    "sgd": "tab:orange",
+    "mini-batch-gd": "tab:green",
+    "momentum": "tab:red",
+    "adam": "tab:purple",
+}
+
+
+class CourseNet(nn.Module):
+    """The course's 3-layer network: LINEAR -> RELU -> LINEAR -> RELU -> LINEAR -> SIGMOID.
+
+    Layer sizes 2-5-2-1, weights He-initialised layer by layer from ``generator``
+    (``kaiming_normal_``: W = randn(n_l, n_(l-1)) * sqrt(2 / n_(l-1)), the course's
+    ``initialize_parameters_he``), biases zero. With ``logits=True`` the sigmoid is left to
+    ``BCEWithLogitsLoss``.
+    """
+
+    def __init__(
+        self, layer_sizes: Sequence[int] = (2, 5, 2, 1), logits: bool = False, generator: Any = None
+    ) -> None:
+        super().__init__()
+        self.layers = nn.ModuleList(
+            nn.Linear(n_in, n_out) for n_in, n_out in itertools.pairwise(layer_sizes)
+        )
+        self.logits = logits
+        for layer in self.layers:
+            nn.init.kaiming_normal_(layer.weight, generator=generator)
+            nn.init.zeros_(layer.bias)
+
+    def forward(self, x: Any) -> nn.Tensor:
+        *hidden, last = self.layers
+        for layer in hidden:
+            x = layer(x).relu()
+        out = last(x)
+        return out if self.logits else out.sigmoid()
+
+    def probabilities(self, x: Any) -> np.ndarray:
+        """P(y = 1 | x) for each row of x, without recording a graph."""
+        with nn.no_grad():
+            out = self(x)
+        return (out.sigmoid() if self.logits else out).data[:, 0]
+
+
+class CourseShuffle(Sampler):
+    """The course's shuffling: epoch k (from 1) is ``RandomState(first_seed + k).permutation(m)``.
+
+    The course's ``model`` starts from seed 10 and calls ``random_mini_batches(X, Y,
+    mini_batch_size, seed)`` with seed + 1 every epoch.
+    """
+
+    def __init__(self, m: int, first_seed: int) -> None:
+        self.m = m
+        self.seed = first_seed
+
+    def __iter__(self) -> Any:
+        self.seed += 1
+        return iter(np.random.RandomState(self.seed).permutation(self.m).tolist())
+
+    def __len__(self) -> int:
+        return self.m
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One optimizer of the comparison: what it is fed and how it steps."""
+
+    name: str
+    label: str
+    batch_size: int | None  # None: the whole training set
+    lr: float
+    epochs: int
+    make_optimizer: Callable[[Iterable[nn.Parameter], float], optimizers.Optimizer] = field(
+        compare=False
+    )
+
+
+@dataclass
+class RunResult:
+    name: str
+    label: str
+    batch_size: int
+    lr: float
+    epochs: int
+    updates: int
+    final_cost: float
+    train_accuracy: float
+    test_accuracy: float
+    seconds: float
+    costs: list[float] = field(repr=False)
+
+
+DATASETS = {
+    "moons": lambda n, g: make_moons(n, noise=0.2, generator=g),
+    "circles": lambda n, g: make_circles(n, noise=0.1, factor=0.5, generator=g),
+    "spirals": lambda n, g: make_spirals(n, n_classes=2, noise=0.2, generator=g),
+    "blobs": lambda n, g: make_blobs(n, centers=2, cluster_std=1.5, generator=g),
+}
+
+
+def make_data(
+    dataset: str, seed: int, n_samples: int = 300, dtype: Any = np.float64
+) -> tuple[np.ndarray, ...]:
+    """(X_train, y_train, X_test, y_test): features of shape (n, 2), labels of shape (n, 1).
+
+    The course's ``load_dataset``: ``np.random.seed(3); make_moons(300, noise=0.2)`` for
+    training, here ``RandomState(seed)``; the test set comes from ``RandomState(seed + 1000)``.
+    """
+    X, y = DATASETS[dataset](n_samples, np.random.RandomState(seed))
+    X_test, y_test = DATASETS[dataset](n_samples, np.random.RandomState(seed + 1000))
+    as_labels = lambda v: v.astype(dtype)[:, None]  # noqa: E731
+    return X.astype(dtype), as_labels(y), X_test.astype(dtype), as_labels(y_test)
+
+
+def build_runs(args: argparse.Namespace) -> list[RunSpec]:
+    """The runs asked for on the command line, in the course's order."""
+    names = [n.strip() for n in args.optimizers.split(",") if n.strip()]
+    unknown = sorted(set(names) - set(ORDER))
+    if unknown:
+        raise SystemExit(f"unknown optimizer(s) {unknown}; choose from {', '.join(ORDER)}")
+
+    def lr_for(name: str) -> float:
+        if args.lr is not None:
+            return args.lr
+        return COURSE_DECAY_LRS[name] if args.decay else COURSE_LR
+
+    factories: dict[str, tuple[str, int | None, Callable[..., optimizers.Optimizer]]] = {
+        "batch-gd": ("Batch GD", None, lambda ps, lr: optimizers.BatchGD(ps, lr=lr)),
+        "sgd": ("SGD", 1, lambda ps, lr: optimizers.SGD(ps, lr=lr)),
+        "mini-batch-gd": (
+            "Mini-batch GD",
+            args.batch_size,
+            lambda ps, lr: optimizers.SGD(ps, lr=lr),
+        ),
+        "momentum": (
+            "Momentum",
+            args.batch_size,
+            lambda ps, lr: optimizers.Momentum(ps, lr=lr, beta=args.beta),
+        ),
+        "adam": (
+            "Adam",
+            args.batch_size,
+            lambda ps, lr: optimizers.Adam(ps, lr=lr, betas=(args.beta1, args.beta2), eps=args.eps),
+        ),
+    }
+    runs = []
+    for name in [n for n in ORDER if n in names]:
+        label, batch_size, factory = factories[name]
+        epochs = min(args.epochs, args.sgd_epochs) if name == "sgd" else args.epochs
+        runs.append(RunSpec(name, label, batch_size, lr_for(name), epochs, factory))
+    return runs
+
+
+def train(
+    spec: RunSpec,
+    data: tuple[np.ndarray, ...],
+    seed: int,
+    logits: bool = False,
+    decay: tuple[float, int] | None = None,
+    progress: Callable[[int, str], Iterable[int]] | None = None,
+) -> tuple[RunResult, CourseNet]:
+    """Train a fresh CourseNet with ``spec``, as the course's ``model`` does.
+
+    Every run of a seed starts from the same weights (He initialisation from
+    ``RandomState(seed)``) and sees the same sequence of shuffles (``CourseShuffle`` from
+    seed + 7: 11, 12, ... for the default seed 3, the course's). The cost of an epoch is the
+    course's: the per-example cross-entropy summed over the epoch's mini-batches as they are
+    trained on, divided by m.
+    """
+    X, y, X_test, y_test = data
+    nn.manual_seed(seed)
+    model = CourseNet(logits=logits, generator=np.random.RandomState(seed)).to(X.dtype)
+    loss_fn = nn.BCEWithLogitsLoss() if logits else nn.BCELoss()
+    optimizer = spec.make_optimizer(model.parameters(), spec.lr)
+    scheduler = InverseTimeLR(optimizer, decay[0], decay[1]) if decay else None
+    dataset = TensorDataset(X, y)
+    if spec.batch_size is None:
+        loader = DataLoader(dataset, batch_size=None)
+    else:
+        loader = DataLoader(
+            dataset, batch_size=spec.batch_size, sampler=CourseShuffle(len(X), seed + 7)
+        )
+    epochs = progress(spec.epochs, spec.label) if progress else range(spec.epochs)
+    costs, updates = [], 0
+    start = time.perf_counter()
+    for _ in epochs:
+        cost_total = 0.0
+        for xb, yb in loader:
+            optimizer.zero_grad()
+            loss = loss_fn(model(xb), yb)
+            loss.backward()
+            optimizer.step()
+            cost_total += loss.item() * len(yb)
+            updates += 1
+        costs.append(cost_total / len(X))
+        if scheduler is not None:
+            scheduler.step()
+    seconds = time.perf_counter() - start
+    result = RunResult(
+        name=spec.name,
+        label=spec.label,
+        batch_size=spec.batch_size or len(X),
+        lr=spec.lr,
+        epochs=spec.epochs,
+        updates=updates,
+        final_cost=costs[-1] if costs else float("nan"),
+        train_accuracy=accuracy(model, X, y),
+        test_accuracy=accuracy(model, X_test, y_test),
+        seconds=seconds,
+        costs=costs,
+    )
+    return result, model
+
+
+def accuracy(model: CourseNet, X: np.ndarray, y: np.ndarray) -> float:
+    """Fraction of examples whose predicted class (p > 0.5) is the label."""
+    return float(np.mean((model.probabilities(X) > 0.5) == (y[:, 0] > 0.5)))
+
+
+def format_table(results: Sequence[RunResult]) -> str:
+    """The results as a fixed-width text table."""
+    header = (
+        "optimizer",
+        "batch",
+        "lr",
+        "epochs",
+        "updates",
+        "final cost",
+        "train acc",
+        "test acc",
+        "seconds",
+    )
+    rows = [
+        (
+            r.label,
+            str(r.batch_size),
+            f"{r.lr:g}",
+            str(r.epochs),
+            str(r.updates),
+            f"{r.final_cost:.6f}",
+            f"{r.train_accuracy:.4f}",
+            f"{r.test_accuracy:.4f}",
+            f"{r.seconds:.1f}",
+        )
+        for r in results
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    lines = [
+        "  ".join(
+            cell.ljust(w) if i == 0 else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        )
+        for row in [header, *rows]
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def write_results(results: Sequence[RunResult], out: Path) -> None:
+    """results.csv (one row per optimizer) and results.json (with the cost of every epoch)."""
+    out.mkdir(parents=True, exist_ok=True)
+    columns = [k for k in asdict(results[0]) if k != "costs"] if results else []
+    with open(out / "results.csv", "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        for r in results:
+            writer.writerow({k: v for k, v in asdict(r).items() if k != "costs"})
+    with open(out / "results.json", "w") as handle:
+        json.dump([asdict(r) for r in results], handle, indent=1)
+
+
+def _pyplot() -> Any:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def plot_costs(results: Sequence[RunResult], path: Path) -> None:
+    """cost.png: the cost of every epoch, one line per optimizer, log scale."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(8, 5))
+    for r in results:
+        ax.plot(
+            np.arange(1, len(r.costs) + 1),
+            r.costs,
+            STYLES.get(r.name, "-"),
+            label=f"{r.label} (batch {r.batch_size})",
+            color=COLOURS[r.name],
+            lw=2,
+        )
+    ax.set_yscale("log")
+    ax.set_xscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("cost (mean cross-entropy over the training set)")
+    ax.set_title("Training cost per epoch")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def plot_boundaries(
+    results: Sequence[RunResult],
+    models: Sequence[CourseNet],
+    X: np.ndarray,
+    y: np.ndarray,
+    path: Path,
+) -> None:
+    """boundaries.png: each trained model's decision boundary over the training data."""
+    plt = _pyplot()
+    fig, axes = plt.subplots(1, len(results), figsize=(4 * len(results), 4), squeeze=False)
+    low, high = X.min(axis=0) - 0.5, X.max(axis=0) + 0.5
+    xx, yy = np.meshgrid(np.linspace(low[0], high[0], 300), np.linspace(low[1], high[1], 300))
+    grid = np.column_stack([xx.ravel(), yy.ravel()]).astype(np.float32)
+    for ax, result, model in zip(axes[0], results, models, strict=True):
+        p = model.probabilities(grid).reshape(xx.shape)
+        ax.contourf(
+            xx, yy, p > 0.5, levels=[-0.5, 0.5, 1.5], colors=["#f4c7c3", "#c6dbef"], alpha=0.8
+        )
+        ax.contour(xx, yy, p, levels=[0.5], colors=COLOURS[result.name], linewidths=2)
+        ax.scatter(
+            X[:, 0], X[:, 1], c=y[:, 0], cmap="coolwarm_r", s=10, edgecolors="k", linewidths=0.3
+        )
+        ax.set_title(f"{result.label}\ntrain accuracy {result.train_accuracy:.3f}")
+        ax.set_xlabel("$x_1$")
+        ax.set_ylabel("$x_2$")
+    fig.suptitle("Decision boundaries (same data, same initial weights)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def tqdm_progress() -> Callable[[int, str], Iterable[int]] | None:
+    """A tqdm bar over epochs, or None when tqdm is not installed."""
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        return None
+    return lambda epochs, label: tqdm(range(epochs), desc=f"{label:>13}", unit="epoch", leave=False)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[1] if __doc__ else None,
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument(
+        "--optimizers",
+        default=",".join(ORDER),
+        help=f"comma-separated runs, from: {', '.join(ORDER)}",
+    )
+    parser.add_argument(
+        "--dataset", choices=sorted(DATASETS), default="moons", help="training and test data"
+    )
+    parser.add_argument(
+        "--epochs",
+        type=int,
+        default=5000,
+        help="epochs per optimizer (passes over the training set)",
+    )
+    parser.add_argument(
+        "--sgd-epochs", type=int, default=200, help="cap on SGD's epochs (each is 300 updates)"
+    )
+    parser.add_argument(
+        "--lr",
+        type=float,
+        default=None,
+        help="learning rate for every run (default: the course's, 0.0007, or with --decay "
+        "0.1, and 0.01 for Adam)",
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=64,
+        help="mini_batch_size of mini-batch GD, momentum and Adam",
+    )
+    parser.add_argument("--beta", type=float, default=0.9, help="momentum's beta")
+    parser.add_argument("--beta1", type=float, default=0.9, help="Adam's beta1")
+    parser.add_argument("--beta2", type=float, default=0.999, help="Adam's beta2")
+    parser.add_argument("--eps", type=float, default=1e-8, help="Adam's epsilon")
+    parser.add_argument(
+        "--decay",
+        action="store_true",
+        help="add InverseTimeLR: lr0 / (1 + decay_rate * floor(epoch / time_interval))",
+    )
+    parser.add_argument("--decay-rate", type=float, default=1.0, help="decay_rate of --decay")
+    parser.add_argument(
+        "--time-interval", type=int, default=1000, help="time_interval of --decay, in epochs"
+    )
+    parser.add_argument(
+        "--logits",
+        action="store_true",
+        help="drop the final sigmoid and train with BCEWithLogitsLoss",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=3,
+        help="seeds the data, the initial weights and the shuffling (3: the course's)",
+    )
+    parser.add_argument(
+        "--dtype",
+        choices=["float64", "float32"],
+        default="float64",
+        help="float type of data and network (the course's NumPy code is float64)",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=Path("runs/compare"), help="folder for the plots and results"
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="a short run: 300 epochs, SGD 5 epochs"
+    )
+    parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> list[RunResult]:
+    args = build_parser().parse_args(argv)
+    if args.quick:
+        args.epochs, args.sgd_epochs = min(args.epochs, 300), min(args.sgd_epochs, 5)
+    if args.epochs < 1 or args.sgd_epochs < 1 or args.batch_size < 1:
+        raise SystemExit("--epochs, --sgd-epochs and --batch-size must be positive")
+    runs = build_runs(args)
+    data = make_data(args.dataset, args.seed, dtype=np.dtype(args.dtype))
+    progress = None if args.no_progress else tqdm_progress()
+    if progress is None and not args.no_progress:
+        print("(no progress bars: pip install -e '.[progress]' for tqdm)", file=sys.stderr)
+    decay = (args.decay_rate, args.time_interval) if args.decay else None
+    results, models = [], []
+    for spec in runs:
+        result, model = train(
+            spec, data, args.seed, logits=args.logits, decay=decay, progress=progress
+        )
+        results.append(result)
+        models.append(model)
+    title = f"{args.dataset}, seed {args.seed}" + (
+        f", decay {args.decay_rate}/{args.time_interval}" if decay else ""
+    )
+    print(f"\nOptimizer comparison ({title})\n")
+    print(format_table(results))
+    write_results(results, args.out)
+    written = ["results.csv", "results.json"]
+    try:
+        plot_costs(results, args.out / "cost.png")
+        plot_boundaries(results, models, data[0], data[1], args.out / "boundaries.png")
+        written += ["cost.png", "boundaries.png"]
+    except ImportError:
+        print("(no plots: pip install -e '.[plot]' for matplotlib)", file=sys.stderr)
+    print(f"\nwrote {', '.join(written)} to {args.out}/")
+    return results
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,128 @@
+"""The examples: importable functions, quick end-to-end CLI runs, and the hand-derived
+backprop against autograd. No accuracy thresholds on tiny runs."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def load(name):
+    spec = importlib.util.spec_from_file_location(f"examples_{name}", EXAMPLES / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+compare = load("compare_optimizers")
+
+
+def test_cli_runs_end_to_end_and_writes_results(tmp_path, capsys):
+    results = compare.main(
+        ["--epochs", "8", "--sgd-epochs", "1", "--out", str(tmp_path), "--no-progress"]
+    )
+    table = capsys.readouterr().out
+    assert [r.name for r in results] == list(compare.ORDER)
+    for label in ("Batch GD", "SGD", "Mini-batch GD", "Momentum", "Adam"):
+        assert label in table
+    rows = json.loads((tmp_path / "results.json").read_text())
+    assert [row["name"] for row in rows] == list(compare.ORDER)
+    assert all(len(row["costs"]) == row["epochs"] for row in rows)
+    assert (tmp_path / "results.csv").read_text().startswith("name,label,batch_size,lr")
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return
+    assert (tmp_path / "cost.png").stat().st_size > 0 and (
+        tmp_path / "boundaries.png"
+    ).stat().st_size > 0
+
+
+def test_same_seed_same_table(tmp_path):
+    def table(out):
+        results = compare.main(
+            [
+                "--epochs",
+                "5",
+                "--sgd-epochs",
+                "1",
+                "--optimizers",
+                "sgd,adam",
+                "--out",
+                str(out),
+                "--no-progress",
+            ]
+        )
+        return [(r.updates, r.final_cost, r.train_accuracy, r.test_accuracy) for r in results]
+
+    assert table(tmp_path / "a") == table(tmp_path / "b")
+
+
+def test_updates_per_epoch_batch_gd_one_sgd_m():
+    args = compare.build_parser().parse_args(
+        ["--epochs", "3", "--sgd-epochs", "2", "--optimizers", "batch-gd,sgd,mini-batch-gd"]
+    )
+    data = compare.make_data("moons", seed=0)
+    m = len(data[0])
+    updates = {
+        spec.name: compare.train(spec, data, seed=0)[0].updates for spec in compare.build_runs(args)
+    }
+    assert updates == {"batch-gd": 3, "sgd": 2 * m, "mini-batch-gd": 3 * -(-m // 64)}
+
+
+def test_decay_changes_the_learning_rate_and_flags_are_checked():
+    args = compare.build_parser().parse_args(["--decay", "--optimizers", "momentum,adam"])
+    assert [spec.lr for spec in compare.build_runs(args)] == [0.1, 0.01]
+    with pytest.raises(SystemExit, match="unknown optimizer"):
+        compare.build_runs(compare.build_parser().parse_args(["--optimizers", "lbfgs"]))
+    for dataset in compare.DATASETS:
+        X, y, X_test, _ = compare.make_data(dataset, seed=1)
+        assert X.shape == X_test.shape == (300, 2) and set(np.unique(y)) <= {0.0, 1.0}
+
+
+def test_logits_variant_trains(tmp_path):
+    results = compare.main(
+        [
+            "--epochs",
+            "3",
+            "--optimizers",
+            "adam",
+            "--logits",
+            "--dtype",
+            "float32",
+            "--out",
+            str(tmp_path),
+            "--no-progress",
+        ]
+    )
+    assert np.isfinite(results[0].final_cost)
+
+
+def test_hand_derived_backprop_equals_autograd():
+    differences = load("manual_backprop").compare()
+    assert max(differences.values()) < 1e-12
+
+
+def test_trajectories_are_made_by_the_optimizers():
+    trajectories = load("trajectories")
+    for problem in trajectories.PROBLEMS:
+        for name in trajectories.OPTIMIZERS:
+            path = trajectories.trajectory(problem, name)
+            assert path.shape == (problem.steps + 1, 2)
+            assert np.all(np.isfinite(path)) and not np.allclose(path[-1], path[0])
+    quadratic = next(p for p in trajectories.PROBLEMS if p.function is trajectories.IllConditioned)
+    for name in trajectories.OPTIMIZERS:
+        assert np.linalg.norm(trajectories.trajectory(quadratic, name)[-1]) < 0.5
+
+
+def test_quickstart_runs(capsys):
+    load("quickstart")
+    assert "train accuracy" in capsys.readouterr().out
