@@ -25,6 +25,7 @@ from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss
 from .module import IncompatibleKeys, Module
 from .parameter import Parameter
 from .random import get_rng_state, manual_seed, set_rng_state
+from .serialization import load, save
 from .tensor import (
     MaxResult,
     Tensor,
@@ -76,8 +77,10 @@ __all__ = [
     "gradcheck",
     "init",
     "is_grad_enabled",
+    "load",
     "manual_seed",
     "no_grad",
+    "save",
     "set_default_dtype",
     "set_grad_enabled",
     "set_rng_state",

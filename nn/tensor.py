@@ -164,9 +164,13 @@ def _as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
     if isinstance(data, Tensor):
         data = data.data
     if dtype is not None:
-        return np.array(data, dtype=np.dtype(dtype), copy=copy)
+        return (
+            np.array(data, dtype=np.dtype(dtype))
+            if copy
+            else np.asarray(data, dtype=np.dtype(dtype))
+        )
     if isinstance(data, np.ndarray | np.generic):
-        return np.array(data, copy=copy)
+        return np.array(data) if copy else np.asarray(data)
     array = np.asarray(data)
     if array.dtype.kind == "f":
         return array.astype(_default_dtype)

@@ -1,0 +1,242 @@
+"""nn.save / nn.load: checkpoints as one ``.npz`` file, never pickled.
+
+The file is a NumPy ``.npz`` archive: every array is one member (``a0``, ``a1``, ...) and a
+member ``__descend__`` holds a small JSON index describing the object: its nested dicts,
+lists and tuples, Python numbers, bools, None and strings, and where each array goes. It is
+read with ``np.load(..., allow_pickle=False)``, so loading a file cannot run code.
+
+Saving writes a temporary file in the target's folder, flushes and fsyncs it, then renames
+it over the target (``os.replace``, atomic on POSIX and Windows): a crash mid-save leaves the
+previous file whole. Loading checks everything before returning: a truncated, corrupted,
+foreign or newer file raises ``ValueError`` naming the file and the problem.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .parameter import Parameter
+from .tensor import Tensor
+
+FORMAT = "descend-checkpoint"
+VERSION = 1
+INDEX = "__descend__"
+
+PathLike = str | os.PathLike[str]
+
+
+def save(obj: Any, path: PathLike) -> None:
+    """Write ``obj`` (nested dicts, lists, tuples of arrays, Tensors, numbers, strings) to ``path``.
+
+    Dict keys may be strings, ints or floats (an optimizer's state is keyed by int). The
+    file appears whole or not at all: the previous file at ``path`` survives any crash.
+
+    Raises
+    ------
+    TypeError
+        For an object that cannot be stored (the message gives where it is in ``obj``), or
+        an array of Python objects.
+
+    Examples
+    --------
+    >>> import numpy as np, nn, tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "ckpt.npz")
+    >>> nn.save({"step": 3, "weights": [np.ones(2)], "note": "hi"}, path)
+    >>> nn.load(path)
+    {'step': 3, 'weights': [array([1., 1.])], 'note': 'hi'}
+    """
+    arrays: dict[str, np.ndarray] = {}
+    index = {"format": FORMAT, "version": VERSION, "root": _encode(obj, arrays, "obj")}
+    text = json.dumps(index, allow_nan=True).encode("utf-8")
+    arrays[INDEX] = np.frombuffer(text, dtype=np.uint8)
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    handle = tempfile.NamedTemporaryFile(
+        dir=folder, prefix=f".{target.name}.", suffix=".tmp", delete=False
+    )
+    try:
+        with handle:
+            np.savez(handle, **arrays)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(handle.name, target)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+    _fsync_folder(folder)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename durable too (best effort: not every platform opens folders)."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+
+
+def _encode(obj: Any, arrays: dict[str, np.ndarray], where: str) -> Any:
+    if obj is None or isinstance(obj, bool | str):
+        return obj
+    if isinstance(obj, int | float):
+        return {"int": obj} if isinstance(obj, int) else {"float": obj}
+    if isinstance(obj, Tensor):
+        entry = _encode_array(obj.data, arrays, where)
+        entry["tensor"] = "parameter" if isinstance(obj, Parameter) else "tensor"
+        entry["requires_grad"] = obj.requires_grad
+        return entry
+    if isinstance(obj, np.ndarray | np.generic):
+        entry = _encode_array(np.asarray(obj), arrays, where)
+        if isinstance(obj, np.generic):
+            entry["scalar"] = True
+        return entry
+    if isinstance(obj, Mapping):
+        items = []
+        for key, value in obj.items():
+            if isinstance(key, bool) or not isinstance(key, str | int | float):
+                raise TypeError(
+                    f"nn.save: dict keys must be str, int or float; {where} has key {key!r}"
+                )
+            items.append([_encode(key, arrays, where), _encode(value, arrays, f"{where}[{key!r}]")])
+        return {"dict": items}
+    if isinstance(obj, list | tuple):
+        kind = "tuple" if isinstance(obj, tuple) else "list"
+        return {kind: [_encode(value, arrays, f"{where}[{i}]") for i, value in enumerate(obj)]}
+    raise TypeError(
+        f"nn.save cannot store {type(obj).__name__} (at {where}); it stores dicts, lists, tuples, "
+        "ndarrays, Tensors, numbers, bools, None and strings"
+    )
+
+
+def _encode_array(array: np.ndarray, arrays: dict[str, np.ndarray], where: str) -> dict[str, Any]:
+    if array.dtype.hasobject or array.dtype.kind not in "biufcSU":
+        raise TypeError(f"nn.save cannot store an array of dtype {array.dtype} (at {where})")
+    key = f"a{len(arrays)}"
+    arrays[key] = array
+    return {"array": key}
+
+
+def load(path: PathLike) -> Any:
+    """Read an object written by ``nn.save``; never unpickles anything.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` does not exist.
+    ValueError
+        If the file is not a whole descend checkpoint: truncated, corrupted, written by
+        something else, by a newer descend, or holding a pickled object array. Nothing is
+        returned half-built.
+    """
+    name = os.fspath(path)
+    try:
+        archive = np.load(path, allow_pickle=False)
+    except (FileNotFoundError, PermissionError, IsADirectoryError):
+        raise
+    except Exception as error:  # the bytes are untrusted: any failure means a bad file
+        raise ValueError(
+            f"cannot load {name!r}: it is not an .npz archive ({_reason(error)})"
+        ) from None
+    if not isinstance(archive, np.lib.npyio.NpzFile):
+        raise ValueError(f"cannot load {name!r}: it holds a single array, not a descend checkpoint")
+    try:
+        with archive:
+            if INDEX not in archive.files:
+                raise _Invalid("it has no descend index (was it written by nn.save?)")
+            index = _read_index(archive[INDEX])
+            return _decode(index["root"], archive, set(archive.files))
+    except _Invalid as error:
+        raise ValueError(f"cannot load {name!r}: {error}") from None
+    except Exception as error:  # zipfile, zlib and NumPy raise many types on damaged bytes
+        raise ValueError(
+            f"cannot load {name!r}: not a whole descend checkpoint ({_reason(error)})"
+        ) from None
+
+
+def _reason(error: BaseException) -> str:
+    reason = str(error) or type(error).__name__
+    if "pickle" in reason.lower() or "object arrays" in reason.lower():
+        return "it holds pickled data, which descend refuses to load"
+    return reason
+
+
+class _Invalid(Exception):
+    """The file is readable but is not a valid descend checkpoint."""
+
+
+def _read_index(raw: np.ndarray) -> dict[str, Any]:
+    if raw.dtype != np.uint8 or raw.ndim != 1:
+        raise _Invalid("its index is not a JSON byte string")
+    try:
+        index = json.loads(raw.tobytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise _Invalid(f"its index is not valid JSON ({error})") from None
+    if not isinstance(index, dict) or index.get("format") != FORMAT or "root" not in index:
+        raise _Invalid("its index is not a descend checkpoint index")
+    version = index.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise _Invalid(f"its format version is {version!r}, not a number")
+    if version > VERSION:
+        raise _Invalid(
+            f"it was written by a newer descend (format version {version}; "
+            f"this one reads up to {VERSION})"
+        )
+    return index
+
+
+def _decode(node: Any, archive: Any, members: set[str]) -> Any:
+    if node is None or isinstance(node, bool | str):
+        return node
+    if not isinstance(node, dict) or len(node) == 0:
+        raise _Invalid(f"its index holds an unknown entry {node!r:.80}")
+    if "int" in node and isinstance(node["int"], int) and not isinstance(node["int"], bool):
+        return node["int"]
+    if (
+        "float" in node
+        and isinstance(node["float"], int | float)
+        and not isinstance(node["float"], bool)
+    ):
+        return float(node["float"])
+    if "array" in node:
+        key = node["array"]
+        if not isinstance(key, str) or key not in members or key == INDEX:
+            raise _Invalid(f"its index refers to a missing array {key!r}")
+        array = archive[key]
+        if node.get("scalar"):
+            return array[()]
+        if node.get("tensor") in ("tensor", "parameter"):
+            requires_grad = bool(node.get("requires_grad", False)) and array.dtype.kind == "f"
+            if node["tensor"] == "parameter":
+                return Parameter(array, requires_grad=requires_grad)
+            return Tensor._wrap(array).requires_grad_(requires_grad)
+        return array
+    if "dict" in node and isinstance(node["dict"], list):
+        result = {}
+        for pair in node["dict"]:
+            if not isinstance(pair, list) or len(pair) != 2:
+                raise _Invalid("its index holds a malformed dict entry")
+            key = _decode(pair[0], archive, members)
+            if not isinstance(key, str | int | float) or isinstance(key, bool):
+                raise _Invalid(f"its index holds a dict key of type {type(key).__name__}")
+            result[key] = _decode(pair[1], archive, members)
+        return result
+    if "list" in node and isinstance(node["list"], list):
+        return [_decode(item, archive, members) for item in node["list"]]
+    if "tuple" in node and isinstance(node["tuple"], list):
+        return tuple(_decode(item, archive, members) for item in node["tuple"])
+    raise _Invalid(f"its index holds an unknown entry {node!r:.80}")
+
+
+__all__ = ["load", "save"]

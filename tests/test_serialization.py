@@ -1,0 +1,299 @@
+"""nn.save / nn.load: round trips, refusals, damaged files and crash safety."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import nn
+import optimizers
+
+
+def equal(a, b):
+    """Deep equality that compares arrays by value and dtype, and NaN equal to NaN."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return (
+            type(a) is type(b)
+            and a.dtype == b.dtype
+            and np.array_equal(a, b, equal_nan=a.dtype.kind in "fc")
+        )
+    if isinstance(a, nn.Tensor):
+        return type(a) is type(b) and a.requires_grad == b.requires_grad and equal(a.data, b.data)
+    if isinstance(a, dict):
+        return type(b) is dict and list(a) == list(b) and all(equal(a[k], b[k]) for k in a)
+    if isinstance(a, list | tuple):
+        return (
+            type(a) is type(b)
+            and len(a) == len(b)
+            and all(equal(x, y) for x, y in zip(a, b, strict=True))
+        )
+    if isinstance(a, float) and np.isnan(a):
+        return isinstance(b, float) and np.isnan(b)
+    return type(a) is type(b) and a == b
+
+
+leaves = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**80), 2**80),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=10),
+    hnp.arrays(
+        st.sampled_from([np.float32, np.float64, np.int64, np.int8, np.bool_, np.uint16]),
+        hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=3),
+    ),
+)
+objects = st.recursive(
+    leaves,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.lists(inner, max_size=4).map(tuple),
+        st.dictionaries(st.one_of(st.text(max_size=5), st.integers(-5, 5)), inner, max_size=4),
+    ),
+    max_leaves=12,
+)
+
+
+@given(obj=objects)
+def test_round_trip_of_anything_storable(tmp_path_factory, obj):
+    path = tmp_path_factory.mktemp("ckpt") / "obj.npz"
+    nn.save(obj, path)
+    assert equal(nn.load(path), obj)
+
+
+def test_tensors_parameters_scalars_and_keys(tmp_path):
+    obj = {
+        "p": nn.Parameter(np.ones(3, dtype=np.float32)),
+        "t": nn.tensor([1.0, 2.0]),
+        "s": np.float32(2.5),
+        0: "int key",
+        1.5: "float key",
+        "nested": ({"a": [1, 2.0, None, True]},),
+    }
+    path = tmp_path / "mixed.npz"
+    nn.save(obj, path)
+    back = nn.load(path)
+    assert (
+        isinstance(back["p"], nn.Parameter)
+        and back["p"].dtype == np.float32
+        and back["p"].requires_grad
+    )
+    assert isinstance(back["t"], nn.Tensor) and not back["t"].requires_grad
+    assert isinstance(back["s"], np.float32) and back["s"] == 2.5
+    assert back[0] == "int key" and back[1.5] == "float key"
+    assert back["nested"] == ({"a": [1, 2.0, None, True]},)
+
+
+def test_model_and_optimizer_state_round_trip(tmp_path):
+    model = nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3), nn.Linear(3, 1))
+    optimizer = optimizers.Adam(model.parameters(), lr=0.01, amsgrad=True)
+    model(np.ones((4, 2))).sum().backward()
+    optimizer.step()
+    nn.save({"model": model.state_dict(), "optimizer": optimizer.state_dict()}, tmp_path / "c.npz")
+    back = nn.load(tmp_path / "c.npz")
+    fresh = nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3), nn.Linear(3, 1))
+    fresh.load_state_dict(back["model"])
+    fresh_optimizer = optimizers.Adam(fresh.parameters(), lr=0.5)
+    fresh_optimizer.load_state_dict(back["optimizer"])
+    assert fresh_optimizer.param_groups[0]["betas"] == (0.9, 0.999)
+    assert fresh_optimizer.state[next(fresh.parameters())]["step"] == 1
+    for a, b in zip(model.state_dict().values(), fresh.state_dict().values(), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize(
+    ("obj", "pattern"),
+    [
+        ({"f": lambda x: x}, "function"),
+        ([object()], r"object \(at obj\[0\]\)"),
+        ({"a": np.array([{"x": 1}], dtype=object)}, "dtype object"),
+        ({(1, 2): 3}, "dict keys"),
+        ({True: 1}, "dict keys"),
+        ({1, 2}, "set"),
+    ],
+)
+def test_unstorable_objects_are_refused_and_leave_no_file(tmp_path, obj, pattern):
+    path = tmp_path / "x.npz"
+    with pytest.raises(TypeError, match=pattern):
+        nn.save(obj, path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def write_npz(path, **members):
+    with open(path, "wb") as handle:
+        np.savez(handle, **members)
+
+
+def index_bytes(index):
+    return np.frombuffer(json.dumps(index).encode(), dtype=np.uint8)
+
+
+@pytest.mark.parametrize(
+    ("make", "pattern"),
+    [
+        (lambda p: p.write_bytes(b""), "not an .npz"),
+        (lambda p: p.write_bytes(os.urandom(200)), "not an .npz"),
+        (lambda p: p.write_bytes(b"\x80\x04K\x01."), "pickled data"),
+        (lambda p: np.save(p, np.ones(3)), "single array"),
+        (lambda p: write_npz(p, a0=np.ones(2)), "no descend index"),
+        (
+            lambda p: write_npz(p, __descend__=np.frombuffer(b"{not json", dtype=np.uint8)),
+            "not valid JSON",
+        ),
+        (
+            lambda p: write_npz(p, __descend__=index_bytes({"format": "other", "root": 1})),
+            "not a descend checkpoint index",
+        ),
+        (
+            lambda p: write_npz(
+                p,
+                __descend__=index_bytes({"format": "descend-checkpoint", "version": 99, "root": 1}),
+            ),
+            "newer descend",
+        ),
+        (
+            lambda p: write_npz(
+                p,
+                __descend__=index_bytes(
+                    {"format": "descend-checkpoint", "version": 1, "root": {"array": "a7"}}
+                ),
+            ),
+            "missing array",
+        ),
+        (
+            lambda p: write_npz(
+                p,
+                __descend__=index_bytes(
+                    {"format": "descend-checkpoint", "version": 1, "root": {"weird": 1}}
+                ),
+            ),
+            "unknown entry",
+        ),
+        (
+            lambda p: write_npz(
+                p,
+                __descend__=index_bytes(
+                    {"format": "descend-checkpoint", "version": 1, "root": {"array": "a0"}}
+                ),
+                a0=np.array([{"evil": 1}], dtype=object),
+            ),
+            "pickled data",
+        ),
+    ],
+    ids=[
+        "empty",
+        "random",
+        "pickle",
+        "npy",
+        "no-index",
+        "bad-json",
+        "foreign",
+        "newer",
+        "missing",
+        "unknown",
+        "object",
+    ],
+)
+def test_damaged_or_foreign_files_raise_value_error(tmp_path, make, pattern):
+    path = tmp_path / "bad.npz"
+    make(path)
+    if not path.exists():  # np.save appends .npy
+        path = tmp_path / "bad.npz.npy"
+    with pytest.raises(ValueError, match=pattern) as info:
+        nn.load(path)
+    assert str(path) in str(info.value)
+
+
+def test_truncated_files_raise_value_error(tmp_path):
+    path = tmp_path / "whole.npz"
+    nn.save({"w": np.arange(1000.0), "b": [np.ones(5)]}, path)
+    data = path.read_bytes()
+    for cut in (10, 100, len(data) // 2, len(data) - 30, len(data) - 1):
+        damaged = tmp_path / f"cut{cut}.npz"
+        damaged.write_bytes(data[:cut])
+        with pytest.raises(ValueError, match="cannot load"):
+            nn.load(damaged)
+
+
+@given(noise=st.binary(min_size=0, max_size=400), position=st.integers(0, 10_000))
+def test_random_bytes_and_bit_flips_never_crash_otherwise(tmp_path_factory, noise, position):
+    folder = tmp_path_factory.mktemp("fuzz")
+    path = folder / "whole.npz"
+    nn.save({"w": np.arange(20.0), "meta": {"epoch": 3}}, path)
+    data = bytearray(path.read_bytes())
+    position %= len(data)
+    data[position : position + len(noise)] = noise
+    path.write_bytes(bytes(data))
+    try:
+        nn.load(path)
+    except ValueError:
+        pass
+
+
+def test_missing_file_is_file_not_found(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        nn.load(tmp_path / "nope.npz")
+
+
+def test_a_failed_save_leaves_the_previous_file(tmp_path, monkeypatch):
+    path = tmp_path / "ckpt.npz"
+    nn.save({"version": 1}, path)
+
+    def broken_savez(handle, **arrays):
+        handle.write(b"PK\x03\x04 half a zip")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(np, "savez", broken_savez)
+    with pytest.raises(OSError, match="disk full"):
+        nn.save({"version": 2}, path)
+    assert nn.load(path) == {"version": 1}
+    assert [p.name for p in tmp_path.iterdir()] == ["ckpt.npz"]
+
+
+SAVER = """
+import sys, numpy as np, nn
+path = sys.argv[1]
+big = {"a": np.full(200_000, 1.0), "tag": "A"}, {"a": np.full(200_000, 2.0), "tag": "B"}
+i = 0
+while True:
+    nn.save(big[i % 2], path)
+    i += 1
+    if i == 1:
+        print("ready", flush=True)
+"""
+
+
+def test_kill_9_during_save_leaves_a_whole_checkpoint(tmp_path):
+    path = tmp_path / "ckpt.npz"
+    rng = np.random.default_rng(0)
+    for _ in range(8):
+        process = subprocess.Popen([sys.executable, "-c", SAVER, str(path)], stdout=subprocess.PIPE)
+        assert process.stdout.readline().strip() == b"ready"
+        time.sleep(float(rng.uniform(0.0, 0.05)))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        process.stdout.close()
+        loaded = nn.load(path)
+        assert loaded["tag"] in ("A", "B")
+        np.testing.assert_array_equal(loaded["a"], 1.0 if loaded["tag"] == "A" else 2.0)
+    for leftover in tmp_path.glob(".ckpt.npz.*.tmp"):
+        leftover.unlink()  # a killed save may leave its temporary file, never a damaged target
+
+
+def test_saved_file_is_a_plain_npz(tmp_path):
+    nn.save({"w": np.ones(2)}, tmp_path / "c.npz")
+    with zipfile.ZipFile(tmp_path / "c.npz") as archive:
+        assert sorted(archive.namelist()) == ["__descend__.npy", "a0.npy"]
+    assert Path(tmp_path / "c.npz").stat().st_size > 0
