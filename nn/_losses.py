@@ -158,16 +158,30 @@ def binary_cross_entropy_with_logits(
 ) -> Tensor:
     """binary_cross_entropy(sigmoid(z), y) computed from the logits z without overflow.
 
-    loss = (1 - y) z + l (log(1 + exp(-|z|)) + max(-z, 0)), with l = 1 + (pos_weight - 1) y;
-    d/dz = (1 - y) - l sigmoid(-z), which is sigmoid(z) - y without pos_weight.
+    With e = exp(-|z|) (never above 1) and l = 1 + (pos_weight - 1) y (1 without pos_weight):
+
+        loss  = (1 - y) z + l (log(1 + e) + max(-z, 0))
+        d/dz  = (1 - y) - l sigmoid(-z)
+        d/dy  = -z + (pos_weight - 1)(log(1 + e) + max(-z, 0))
+
+    which is sigmoid(z) - y without pos_weight, with sigmoid(z) = 1 / (1 + e) for z >= 0 and
+    e / (1 + e) for z < 0 (no cancellation for large |z|).
     """
     z = _float_input(input, "binary_cross_entropy_with_logits")
     t = _float_target(target, z, "binary_cross_entropy_with_logits")
     w = _weight_array(weight, z)
     pw = _weight_array(pos_weight, z)
-    softplus_neg = np.log1p(np.exp(-np.abs(z.data))) + np.maximum(-z.data, 0)
-    scale = 1.0 if pw is None else 1.0 + (pw - 1.0) * t.data
-    loss = (1.0 - t.data) * z.data + scale * softplus_neg
+    zd, td = z.data, t.data
+    e = np.exp(-np.abs(zd))
+    softplus_neg = np.log1p(e)
+    softplus_neg += np.maximum(-zd, 0)
+    if pw is None:
+        scale = None
+        loss = (1.0 - td) * zd
+        loss += softplus_neg
+    else:
+        scale = 1.0 + (pw - 1.0) * td
+        loss = (1.0 - td) * zd + scale * softplus_neg
     if w is not None:
         loss = loss * w
 
@@ -176,11 +190,14 @@ def binary_cross_entropy_with_logits(
             g = g * w
         grad_z = grad_t = None
         if z.requires_grad:
-            e = np.exp(-np.abs(z.data))
-            sigmoid_neg = np.where(z.data >= 0, e / (1.0 + e), 1.0 / (1.0 + e))
-            grad_z = g * ((1.0 - t.data) - scale * sigmoid_neg)
+            inverse = 1.0 / (1.0 + e)  # sigmoid(|z|)
+            sigmoid = np.where(zd >= 0, inverse, e * inverse)
+            if scale is None:
+                grad_z = g * (sigmoid - td)
+            else:  # (1 - y) - l sigmoid(-z), sigmoid(-z) = 1 - sigmoid(z)
+                grad_z = g * ((1.0 - td) - scale * (1.0 - sigmoid))
         if t.requires_grad:
-            grad_t = g * (-z.data + (0.0 if pw is None else (pw - 1.0) * softplus_neg))
+            grad_t = g * (-zd if pw is None else -zd + (pw - 1.0) * softplus_neg)
         return (grad_z, grad_t)
 
     return _reduce(

@@ -95,7 +95,8 @@ class ModuleList(Module):
         return modules[_checked_index(index, len(modules))]  # type: ignore[return-value]
 
     def __setitem__(self, index: int, module: Module) -> None:
-        self._modules[str(_checked_index(index, len(self)))] = module
+        key = str(_checked_index(index, len(self)))
+        self._modules[key] = self.__dict__[key] = module
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError("ModuleList has no forward; iterate over it in your own forward")

@@ -43,6 +43,13 @@ __all__ = [
 
 def as_input(value: Any, dtype: Any = None) -> Tensor:
     """``value`` as a Tensor of ``dtype`` (float default), casting differentiably."""
+    kind = type(value)
+    if (
+        (kind is Tensor or kind is np.ndarray)
+        and value.dtype.kind == "f"
+        and (dtype is None or value.dtype == dtype)
+    ):
+        return value if kind is Tensor else Tensor._wrap(value)  # the common case, fast
     if isinstance(value, Tensor):
         tensor = value
     else:
@@ -74,7 +81,24 @@ def linear(input: Any, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     array([[3., 3., 3.]])
     """
     x = as_input(input, weight.dtype)
-    out_features, in_features = weight.shape
+    W = weight.data
+    out_features, in_features = W.shape
+    shape = x.data.shape
+    if len(shape) == 2 and shape[1] == in_features:  # the common case: no reshapes
+        x2 = x.data
+        out = x2 @ W.T
+        if bias is not None:
+            out += bias.data
+
+        def backward_2d(g: Array) -> tuple[Array | None, ...]:
+            grad_x = g @ W if x.requires_grad else None
+            grad_w = g.T @ x2 if weight.requires_grad else None
+            if bias is None:
+                return grad_x, grad_w
+            return grad_x, grad_w, (np.add.reduce(g, axis=0) if bias.requires_grad else None)
+
+        parents = (x, weight) if bias is None else (x, weight, bias)
+        return Tensor._from_op(out, parents, backward_2d, "Linear")
     if x.ndim == 0 or x.shape[-1] != in_features:
         raise ShapeError(
             f"mat1 and mat2 shapes cannot be multiplied ({_rows(x.shape)} and "

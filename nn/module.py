@@ -61,14 +61,14 @@ class Module:
                     "call super().__init__() first in your __init__"
                 )
             self._forget(name, keep="_parameters")
-            params[name] = value
+            params[name] = self.__dict__[name] = value
         elif params is not None and name in params:
             if value is not None:
                 raise TypeError(
                     f"cannot assign '{type(value).__name__}' as parameter '{name}' "
                     "(nn.Parameter or None expected)"
                 )
-            params[name] = None
+            params[name] = self.__dict__[name] = None
         elif isinstance(value, Module):
             if modules is None:
                 raise AttributeError(
@@ -76,19 +76,21 @@ class Module:
                     "call super().__init__() first in your __init__"
                 )
             self._forget(name, keep="_modules")
-            modules[name] = value
+            modules[name] = self.__dict__[name] = value
         elif modules is not None and name in modules:
             if value is not None:
                 raise TypeError(
                     f"cannot assign '{type(value).__name__}' as child module '{name}' "
                     "(nn.Module or None expected)"
                 )
-            modules[name] = None
+            modules[name] = self.__dict__[name] = None
         elif buffers is not None and name in buffers:
-            buffers[name] = _as_buffer(name, value)
+            buffers[name] = self.__dict__[name] = _as_buffer(name, value)
         else:
             object.__setattr__(self, name, value)
 
+    # Registered members are also kept in the instance __dict__, so that reading
+    # ``self.weight`` is a plain attribute lookup; __getattr__ runs only for missing names.
     def __getattr__(self, name: str) -> Any:
         for store in ("_parameters", "_buffers", "_modules"):
             registered = self.__dict__.get(store)
@@ -101,6 +103,7 @@ class Module:
             registered = self.__dict__.get(store)
             if registered is not None and name in registered:
                 del registered[name]
+                self.__dict__.pop(name, None)
                 self.__dict__["_non_persistent_buffers"].discard(name)
                 return
         object.__delattr__(self, name)
@@ -137,13 +140,13 @@ class Module:
                 "(nn.Parameter or None required)"
             )
         self._forget(name)
-        self._parameters[name] = param
+        self._parameters[name] = self.__dict__[name] = param
 
     def register_buffer(self, name: str, tensor: Any, persistent: bool = True) -> None:
         """Add a buffer: state saved in ``state_dict`` but not trained (e.g. a running mean)."""
         self._check_name(name, "buffer")
         self._forget(name)
-        self._buffers[name] = _as_buffer(name, tensor)
+        self._buffers[name] = self.__dict__[name] = _as_buffer(name, tensor)
         if not persistent:
             self._non_persistent_buffers.add(name)
 
@@ -153,7 +156,7 @@ class Module:
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{type(module).__name__} is not a Module subclass")
         self._forget(name)
-        self._modules[name] = module
+        self._modules[name] = self.__dict__[name] = module
 
     register_module = add_module
 

@@ -15,6 +15,8 @@ afterwards unless ``retain_graph=True``.
 from __future__ import annotations
 
 import contextlib
+import heapq
+import itertools
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NamedTuple
 
@@ -28,6 +30,11 @@ _FLOAT_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64
 class _GradMode:
     enabled = True
     anomaly = False
+
+
+# Every recorded op takes the next number: an op's output is numbered after its inputs, so
+# walking nodes from the highest number down visits every node after all its consumers.
+_next_seq = itertools.count().__next__
 
 
 _default_dtype = np.dtype(np.float32)
@@ -212,7 +219,16 @@ class Tensor:
     array([2., 4., 6.], dtype=float32)
     """
 
-    __slots__ = ("__weakref__", "_backward", "_op", "_parents", "data", "grad", "requires_grad")
+    __slots__ = (
+        "__weakref__",
+        "_backward",
+        "_op",
+        "_parents",
+        "_seq",
+        "data",
+        "grad",
+        "requires_grad",
+    )
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected operators
     data: np.ndarray
     grad: np.ndarray | None
@@ -220,6 +236,7 @@ class Tensor:
     _parents: tuple[Tensor, ...]
     _backward: BackwardFn | None
     _op: str | None
+    _seq: int
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         self.data = _as_array(data, dtype)
@@ -228,6 +245,7 @@ class Tensor:
         self._parents = ()
         self._backward = None
         self._op = None
+        self._seq = 0
         self.requires_grad_(requires_grad)
 
     @classmethod
@@ -240,6 +258,7 @@ class Tensor:
         out._parents = ()
         out._backward = None
         out._op = None
+        out._seq = 0
         return out
 
     @staticmethod
@@ -248,11 +267,15 @@ class Tensor:
     ) -> Tensor:
         """The output of an op; recorded only if grad mode is on and a parent requires grad."""
         out = Tensor._wrap(data)
-        if _GradMode.enabled and any(p.requires_grad for p in parents):
-            out.requires_grad = True
-            out._parents = parents
-            out._backward = backward
-            out._op = op
+        if _GradMode.enabled:
+            for parent in parents:
+                if parent.requires_grad:
+                    out.requires_grad = True
+                    out._parents = parents
+                    out._backward = backward
+                    out._op = op
+                    out._seq = _next_seq()
+                    break
         if _GradMode.anomaly:
             _check_finite(data, op, "output")
         return out
@@ -422,29 +445,7 @@ class Tensor:
                     f"Mismatch in shape: gradient has shape {seed.shape} and output has shape "
                     f"{self.shape}"
                 )
-        grads: dict[int, np.ndarray] = {id(self): seed}
-        for node in _topological_order(self):
-            grad = grads.pop(id(node), None)
-            if grad is None:
-                continue
-            backward = node._backward
-            if backward is None:
-                node._accumulate(grad)
-                continue
-            parent_grads = backward(grad)
-            if _GradMode.anomaly:
-                for parent_grad in parent_grads:
-                    if parent_grad is not None:
-                        _check_finite(parent_grad, f"{node._op}Backward", "gradient")
-            for parent, parent_grad in zip(node._parents, parent_grads, strict=True):
-                if parent_grad is None or not parent.requires_grad:
-                    continue
-                key = id(parent)
-                previous = grads.get(key)
-                grads[key] = parent_grad if previous is None else previous + parent_grad
-            if not retain_graph:
-                node._parents = ()
-                node._backward = _freed_graph
+        _run_backward(self, seed, retain_graph)
 
     def _accumulate(self, grad: np.ndarray) -> None:
         if self.grad is None:
@@ -641,28 +642,47 @@ def _shape_args(shape: tuple[Any, ...]) -> tuple[int, ...]:
     return tuple(shape)
 
 
-def _topological_order(root: Tensor) -> list[Tensor]:
-    """Nodes reachable from ``root`` through parents that require grad, root first.
+def _run_backward(root: Tensor, seed: np.ndarray, retain_graph: bool) -> None:
+    """Apply the chain rule from ``root`` down to the leaves, without recursion.
 
-    Iterative post-order depth-first search, reversed: every node comes before its parents.
+    Nodes are visited from the highest sequence number down (a max-heap), so each node's
+    gradient is complete, summed over all its consumers, before it is passed on. Leaves
+    sum what reaches them and accumulate it into ``.grad`` at the end, as PyTorch does;
+    intermediate gradients are dropped once passed on; unless ``retain_graph``, each
+    node's parents and closure are released after use.
     """
-    order: list[Tensor] = []
-    visited: set[int] = set()
-    stack: list[tuple[Tensor, bool]] = [(root, False)]
-    while stack:
-        node, children_done = stack.pop()
-        if children_done:
-            order.append(node)
-            continue
-        if id(node) in visited:
-            continue
-        visited.add(id(node))
-        stack.append((node, True))
-        for parent in node._parents:
-            if parent.requires_grad and id(parent) not in visited:
-                stack.append((parent, False))
-    order.reverse()
-    return order
+    if root._backward is None:
+        root._accumulate(seed)
+        return
+    anomaly = _GradMode.anomaly
+    grads: dict[int, np.ndarray] = {id(root): seed}
+    leaves: dict[int, tuple[Tensor, np.ndarray]] = {}
+    heap: list[tuple[int, Tensor]] = [(-root._seq, root)]
+    while heap:
+        node = heapq.heappop(heap)[1]
+        parents = node._parents
+        parent_grads = node._backward(grads.pop(id(node)))  # type: ignore[misc]
+        if not retain_graph:
+            node._parents = ()
+            node._backward = _freed_graph
+        for parent, parent_grad in zip(parents, parent_grads, strict=False):  # equal by design
+            if parent_grad is None or not parent.requires_grad:
+                continue
+            if anomaly:
+                _check_finite(parent_grad, f"{node._op}Backward", "gradient")
+            key = id(parent)
+            if parent._backward is None:  # a leaf
+                entry = leaves.get(key)
+                leaves[key] = (parent, parent_grad if entry is None else entry[1] + parent_grad)
+                continue
+            previous = grads.get(key)
+            if previous is None:
+                grads[key] = parent_grad
+                heapq.heappush(heap, (-parent._seq, parent))
+            else:
+                grads[key] = previous + parent_grad
+    for leaf, grad in leaves.values():
+        leaf._accumulate(grad)
 
 
 def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:

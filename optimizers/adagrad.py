@@ -30,6 +30,8 @@ class Adagrad(Optimizer):
     array([0.5])
     """
 
+    _flat = True
+
     def __init__(
         self,
         params: Iterable[Any],
@@ -63,11 +65,15 @@ class Adagrad(Optimizer):
         initial = group["initial_accumulator_value"]
         return {"step": 0, "sum": np.full_like(param.data, initial)}
 
-    def _update(self, param: Any, state: dict[str, Any], group: ParamGroup) -> None:
-        state["step"] += 1
+    def _state_keys(self, group: ParamGroup) -> tuple[str, ...]:
+        return ("sum",)
+
+    def _kernel(
+        self, W: Any, dW: Any, state: dict[str, Any], group: ParamGroup, scratch: Any
+    ) -> None:
         F.adagrad(
-            param.data,
-            param.grad,
+            W,
+            dW,
             state["sum"],
             state["step"],
             lr=group["lr"],
@@ -75,4 +81,5 @@ class Adagrad(Optimizer):
             eps=group["eps"],
             weight_decay=group["weight_decay"],
             maximize=group["maximize"],
+            scratch=scratch,
         )

@@ -50,6 +50,8 @@ class Adam(Optimizer):
 
     _decoupled_weight_decay = False
 
+    _flat = True
+
     def __init__(
         self,
         params: Iterable[Any],
@@ -89,14 +91,22 @@ class Adam(Optimizer):
             state["max_exp_avg_sq"] = np.zeros_like(param.data)
         return state
 
+    def _state_keys(self, group: ParamGroup) -> tuple[str, ...]:
+        keys = ("exp_avg", "exp_avg_sq")
+        return keys + ("max_exp_avg_sq",) if group["amsgrad"] else keys
+
     def _update(self, param: Any, state: dict[str, Any], group: ParamGroup) -> None:
-        state["step"] += 1
-        beta1, beta2 = group["betas"]
-        if group["amsgrad"] and "max_exp_avg_sq" not in state:
+        if group["amsgrad"] and "max_exp_avg_sq" not in state:  # amsgrad turned on later
             state["max_exp_avg_sq"] = np.zeros_like(param.data)
+        super()._update(param, state, group)
+
+    def _kernel(
+        self, W: Any, dW: Any, state: dict[str, Any], group: ParamGroup, scratch: Any
+    ) -> None:
+        beta1, beta2 = group["betas"]
         F.adam(
-            param.data,
-            param.grad,
+            W,
+            dW,
             state["exp_avg"],
             state["exp_avg_sq"],
             state["step"],
@@ -108,4 +118,5 @@ class Adam(Optimizer):
             maximize=group["maximize"],
             s_max=state["max_exp_avg_sq"] if group["amsgrad"] else None,
             decoupled_weight_decay=self._decoupled_weight_decay,
+            scratch=scratch,
         )

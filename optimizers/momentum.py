@@ -46,6 +46,8 @@ class Momentum(Optimizer):
     array([0.1])
     """
 
+    _flat = True
+
     def __init__(self, params: Iterable[Any], lr: float, beta: float = 0.9) -> None:
         super().__init__(params, {"lr": lr, "beta": beta})
 
@@ -56,5 +58,10 @@ class Momentum(Optimizer):
     def _init_state(self, param: Any, group: ParamGroup) -> dict[str, Any]:
         return {"velocity": np.zeros_like(param.data)}
 
-    def _update(self, param: Any, state: dict[str, Any], group: ParamGroup) -> None:
-        F.momentum(param.data, param.grad, state["velocity"], lr=group["lr"], beta=group["beta"])
+    def _state_keys(self, group: ParamGroup) -> tuple[str, ...]:
+        return ("velocity",)
+
+    def _kernel(
+        self, W: Any, dW: Any, state: dict[str, Any], group: ParamGroup, scratch: Any
+    ) -> None:
+        F.momentum(W, dW, state["velocity"], lr=group["lr"], beta=group["beta"], scratch=scratch)

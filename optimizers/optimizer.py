@@ -1,11 +1,14 @@
 """Optimizer: the bookkeeping every update rule shares, with ``torch.optim.Optimizer``'s API.
 
-A subclass validates its hyperparameters in ``_check_group`` and writes two hooks:
+A subclass validates its hyperparameters in ``_check_group`` and writes its rule as hooks:
 ``_init_state(p, group)`` (the state a parameter starts with, made lazily at its first step)
-and ``_update(p, state, group)`` (one step for one parameter, calling a pure function from
-``optimizers.functional``). The base class does the rest once: param groups with defaults,
-lazy per-parameter state, skipping parameters whose ``.grad`` is None, ``zero_grad``,
-``step(closure)``, and ``state_dict`` / ``load_state_dict`` in PyTorch's format.
+and ``_kernel(W, dW, state, group, scratch)`` (one step on arrays, calling a pure function
+from ``optimizers.functional``), or ``_update(p, state, group)`` for a rule that needs the
+parameter itself. The base class does the rest once: param groups with defaults, lazy
+per-parameter state (its ``"step"`` counted), skipping parameters whose ``.grad`` is None,
+``zero_grad``, ``step(closure)``, and ``state_dict`` / ``load_state_dict`` in PyTorch's
+format. A rule written as a ``_kernel`` that lists its state arrays in ``_state_keys`` also
+runs over whole groups at once (``optimizers._flat``), bit-identically.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import numpy as np
 from nn.tensor import enable_grad
 
 from ._checks import ParameterError
+from ._flat import FlatGroup
 
 ParamGroup = dict[str, Any]
 
@@ -51,10 +55,20 @@ class Optimizer:
     array([ 0.9, -2.1])
     """
 
+    _flat = False  # whether whole groups may be stepped at once through _kernel (see _flat.py)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A subclass that changes how a step is made without saying ``_flat`` opts out."""
+        super().__init_subclass__(**kwargs)
+        own = vars(cls)
+        if "_flat" not in own and any(name in own for name in ("_update", "_kernel", "step")):
+            cls._flat = False
+
     def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
         self.defaults = dict(defaults)
         self.state: defaultdict[Any, dict[str, Any]] = defaultdict(dict)
         self.param_groups: list[ParamGroup] = []
+        self._flat_groups: dict[int, FlatGroup] = {}
         groups = _as_list(params, "params argument given to the optimizer")
         if not groups:
             raise ValueError("optimizer got an empty parameter list")
@@ -114,7 +128,9 @@ class Optimizer:
         if closure is not None:
             with enable_grad():
                 loss = closure()
-        for group in self.param_groups:
+        for index, group in enumerate(self.param_groups):
+            if self._step_flat(index, group):
+                continue
             for param in group["params"]:
                 if param.grad is None:
                     continue
@@ -128,9 +144,61 @@ class Optimizer:
         """The state of ``param`` before its first step."""
         return {}
 
+    def _state_keys(self, group: ParamGroup) -> tuple[str, ...]:
+        """The state arrays (shaped like the parameter) that the rule reads and writes."""
+        return ()
+
+    def _kernel(
+        self, W: Any, dW: Any, state: dict[str, Any], group: ParamGroup, scratch: Any
+    ) -> None:
+        """One step on arrays: update ``W`` and the state arrays in place from ``dW``."""
+        raise NotImplementedError(f"{type(self).__name__} must implement _kernel, _update or step")
+
     def _update(self, param: Any, state: dict[str, Any], group: ParamGroup) -> None:
-        """Update ``param.data`` (and ``state``) in place from ``param.grad``."""
-        raise NotImplementedError(f"{type(self).__name__} must implement _update or step")
+        """One step for one parameter: count it, then run the rule on its arrays."""
+        if "step" in state:
+            state["step"] += 1
+        self._kernel(param.data, param.grad, state, group, None)
+
+    def _step_flat(self, index: int, group: ParamGroup) -> bool:
+        """Step the whole group at once when every parameter is ready; False otherwise.
+
+        Ready: the optimizer opts in (``_flat``), every parameter has a gradient, a
+        contiguous float array of the group's dtype, and complete state at the same step.
+        """
+        if not self._flat:
+            return False
+        params = group["params"]
+        keys = self._state_keys(group)
+        needed = set(keys)
+        dtype = params[0].data.dtype
+        states = []
+        step = None
+        for param in params:
+            state = self.state.get(param)
+            if state is None and not keys:  # a rule without state (gradient descent)
+                state = self.state[param]
+            if param.grad is None or state is None or not state.keys() >= needed:
+                return False
+            data = param.data
+            if data.dtype != dtype or not data.flags.c_contiguous:
+                return False
+            if step is None:
+                step = state.get("step")
+            elif state.get("step") != step:
+                return False
+            states.append(state)
+        flat = self._flat_groups.get(index)
+        if flat is None or not flat.matches(params, states):
+            flat = self._flat_groups[index] = FlatGroup(params, states, keys)
+        scalars: dict[str, Any] = {}
+        if step is not None:
+            step += 1
+            for state in states:
+                state["step"] = step
+            scalars["step"] = step
+        flat.run(lambda W, dW, state, scratch: self._kernel(W, dW, state, group, scratch), scalars)
+        return True
 
     # ---------------------------------------------------------- state dicts
     def state_dict(self) -> dict[str, Any]:
@@ -215,6 +283,7 @@ class Optimizer:
             new_state[param] = self._checked_state(param, group, values, index)
         self.param_groups = new_groups
         self.state = new_state
+        self._flat_groups = {}
 
     def _checked_state(
         self, param: Any, group: ParamGroup, values: Any, index: int

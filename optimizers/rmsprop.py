@@ -36,6 +36,8 @@ class RMSprop(Optimizer):
     array([0.9])
     """
 
+    _flat = True
+
     def __init__(
         self,
         params: Iterable[Any],
@@ -76,17 +78,24 @@ class RMSprop(Optimizer):
             state["grad_avg"] = np.zeros_like(param.data)
         return state
 
+    def _state_keys(self, group: ParamGroup) -> tuple[str, ...]:
+        keys = ("square_avg",)
+        if group["momentum"] > 0:
+            keys += ("momentum_buffer",)
+        return keys + ("grad_avg",) if group["centered"] else keys
+
     def _update(self, param: Any, state: dict[str, Any], group: ParamGroup) -> None:
-        state["step"] += 1
-        for key, wanted in (
-            ("momentum_buffer", group["momentum"] > 0),
-            ("grad_avg", group["centered"]),
-        ):
-            if wanted and key not in state:
+        for key in self._state_keys(group):  # momentum or centered turned on later
+            if key not in state:
                 state[key] = np.zeros_like(param.data)
+        super()._update(param, state, group)
+
+    def _kernel(
+        self, W: Any, dW: Any, state: dict[str, Any], group: ParamGroup, scratch: Any
+    ) -> None:
         F.rmsprop(
-            param.data,
-            param.grad,
+            W,
+            dW,
             state["square_avg"],
             lr=group["lr"],
             alpha=group["alpha"],
@@ -96,4 +105,5 @@ class RMSprop(Optimizer):
             momentum_buffer=state.get("momentum_buffer"),
             grad_avg=state.get("grad_avg") if group["centered"] else None,
             maximize=group["maximize"],
+            scratch=scratch,
         )

@@ -42,6 +42,8 @@ class BatchGD(Optimizer):
     array([0.9, 1.1])
     """
 
+    _flat = True
+
     def __init__(self, params: Iterable[Any], lr: float, **unexpected: Any) -> None:
         if unexpected:
             raise TypeError(
@@ -53,8 +55,10 @@ class BatchGD(Optimizer):
     def _check_group(self, group: ParamGroup) -> None:
         check_lr(group["lr"])
 
-    def _update(self, param: Any, state: dict[str, Any], group: ParamGroup) -> None:
-        F.gradient_descent(param.data, param.grad, lr=group["lr"])
+    def _kernel(
+        self, W: Any, dW: Any, state: dict[str, Any], group: ParamGroup, scratch: Any
+    ) -> None:
+        F.gradient_descent(W, dW, lr=group["lr"], scratch=scratch)
 
 
 class SGD(Optimizer):
@@ -82,6 +86,8 @@ class SGD(Optimizer):
     >>> w.data  # 1 - 0.1 * 1 - 0.1 * 1.9
     array([0.71])
     """
+
+    _flat = True
 
     def __init__(
         self,
@@ -117,10 +123,15 @@ class SGD(Optimizer):
                 f"momentum={group['momentum']}, dampening={group['dampening']}"
             )
 
-    def _update(self, param: Any, state: dict[str, Any], group: ParamGroup) -> None:
+    def _state_keys(self, group: ParamGroup) -> tuple[str, ...]:
+        return ("momentum_buffer",) if group["momentum"] != 0 else ()
+
+    def _kernel(
+        self, W: Any, dW: Any, state: dict[str, Any], group: ParamGroup, scratch: Any
+    ) -> None:
         buffer = F.sgd(
-            param.data,
-            param.grad,
+            W,
+            dW,
             state.get("momentum_buffer"),
             lr=group["lr"],
             momentum=group["momentum"],
@@ -128,6 +139,7 @@ class SGD(Optimizer):
             weight_decay=group["weight_decay"],
             nesterov=group["nesterov"],
             maximize=group["maximize"],
+            scratch=scratch,
         )
         if buffer is not None:
             state["momentum_buffer"] = buffer

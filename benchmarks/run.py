@@ -1,0 +1,361 @@
+"""descend's speed against hand-written NumPy and PyTorch, measured in one process.
+
+    python benchmarks/run.py [--quick] [--threads N] [--json out.json]
+
+Every workload is timed for descend, for a hand-written NumPy floor (benchmarks/hand.py) and,
+when it imports, for PyTorch on the CPU, interleaved round by round after warm-up steps;
+each cell is the median over rounds of the time per step. The table prints the ratios
+descend / hand-written and descend / PyTorch. Nothing here is asserted: the numbers go to
+docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+
+def _early_threads() -> int:
+    """Read --threads before NumPy loads, so that BLAS starts with that many threads."""
+    threads = 1
+    for i, arg in enumerate(sys.argv):
+        if arg == "--threads" and i + 1 < len(sys.argv):
+            threads = int(sys.argv[i + 1])
+        elif arg.startswith("--threads="):
+            threads = int(arg.split("=", 1)[1])
+    for name in (
+        "OMP_NUM_THREADS",
+        "OPENBLAS_NUM_THREADS",
+        "MKL_NUM_THREADS",
+        "VECLIB_MAXIMUM_THREADS",
+    ):
+        os.environ[name] = str(threads)
+    return threads
+
+
+THREADS = _early_threads()
+
+import numpy as np  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+import hand  # noqa: E402
+
+import nn  # noqa: E402
+import optimizers  # noqa: E402
+from data import DataLoader, TensorDataset  # noqa: E402
+
+try:
+    import torch
+except ImportError:  # PyTorch is optional: its column is skipped with a note
+    torch = None
+
+Step = Callable[[], object]
+
+
+# ------------------------------------------------------------------------------ timing
+def measure(candidates: dict[str, Step], steps: int, rounds: int, warmup: int) -> dict[str, float]:
+    """Median seconds per step of each candidate, timed interleaved round by round."""
+    for step in candidates.values():
+        for _ in range(warmup):
+            step()
+    samples: dict[str, list[float]] = {name: [] for name in candidates}
+    for _ in range(rounds):
+        for name, step in candidates.items():
+            start = time.perf_counter()
+            for _ in range(steps):
+                step()
+            samples[name].append((time.perf_counter() - start) / steps)
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+# --------------------------------------------------------------------------- networks
+def descend_step(sizes: list[int], optimizer: str, batch: int, lr: float, seed: int) -> Step:
+    rng = np.random.default_rng(seed)
+    nn.manual_seed(seed)
+    layers: list[nn.Module] = []
+    for n_in, n_out in itertools.pairwise(sizes):
+        layers += [nn.Linear(n_in, n_out), nn.ReLU()]
+    model = nn.Sequential(*layers[:-1])
+    binary = sizes[-1] == 1
+    loss_fn = nn.BCEWithLogitsLoss() if binary else nn.CrossEntropyLoss()
+    opt = {
+        "sgd": lambda ps: optimizers.SGD(ps, lr=lr),
+        "momentum": lambda ps: optimizers.Momentum(ps, lr=lr, beta=0.9),
+        "adam": lambda ps: optimizers.Adam(ps, lr=lr),
+    }[optimizer](model.parameters())
+    x = rng.standard_normal((batch, sizes[0])).astype(np.float32)
+    y = (
+        (rng.random((batch, 1)) > 0.5).astype(np.float32)
+        if binary
+        else rng.integers(0, sizes[-1], batch)
+    )
+
+    def step() -> None:
+        opt.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+
+    return step
+
+
+def hand_step(sizes: list[int], optimizer: str, batch: int, lr: float, seed: int) -> Step:
+    rng = np.random.default_rng(seed)
+    model = hand.MLPStep(sizes, optimizer, lr, rng)
+    x = rng.standard_normal((batch, sizes[0])).astype(np.float32)
+    y = (
+        (rng.random((batch, 1)) > 0.5).astype(np.float32)
+        if sizes[-1] == 1
+        else rng.integers(0, sizes[-1], batch)
+    )
+    return lambda: model(x, y)
+
+
+def torch_step(sizes: list[int], optimizer: str, batch: int, lr: float, seed: int) -> Step:
+    torch.manual_seed(seed)
+    layers: list = []
+    for n_in, n_out in itertools.pairwise(sizes):
+        layers += [torch.nn.Linear(n_in, n_out), torch.nn.ReLU()]
+    model = torch.nn.Sequential(*layers[:-1])
+    binary = sizes[-1] == 1
+    loss_fn = torch.nn.BCEWithLogitsLoss() if binary else torch.nn.CrossEntropyLoss()
+    opt = {
+        "sgd": lambda ps: torch.optim.SGD(ps, lr=lr),
+        "momentum": lambda ps: torch.optim.SGD(ps, lr=lr * 0.1, momentum=0.9),
+        "adam": lambda ps: torch.optim.Adam(ps, lr=lr),
+    }[optimizer](model.parameters())
+    x = torch.randn(batch, sizes[0])
+    y = (torch.rand(batch, 1) > 0.5).float() if binary else torch.randint(0, sizes[-1], (batch,))
+
+    def step() -> None:
+        opt.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+
+    return step
+
+
+# ------------------------------------------------------------------------- workloads
+def network_rows(quick: bool) -> list[dict]:
+    rows = []
+    configs = [
+        ("course net 2-5-2-1, batch 64", [2, 5, 2, 1], 64, 400, 200),
+        ("MLP 784-256-128-10, batch 128", [784, 256, 128, 10], 128, 20, 5),
+        ("wide MLP 1024-4096-4096-10, batch 256", [1024, 4096, 4096, 10], 256, 2, 1),
+    ]
+    for label, sizes, batch, steps, warmup in configs:
+        for optimizer in ("sgd", "momentum", "adam"):
+            candidates = {
+                "descend": descend_step(sizes, optimizer, batch, 1e-3, 0),
+                "hand": hand_step(sizes, optimizer, batch, 1e-3, 0),
+            }
+            if torch is not None:
+                candidates["torch"] = torch_step(sizes, optimizer, batch, 1e-3, 0)
+            rounds = 5 if quick else 15
+            times = measure(candidates, max(1, steps // (4 if quick else 1)), rounds, warmup)
+            rows.append({"workload": f"{label}, {optimizer}", **times})
+    return rows
+
+
+def adam_rows(quick: bool) -> list[dict]:
+    rows = []
+    total = 2_000_000 if quick else 10_000_000
+    for count in (1, 1000):
+        size = total // count
+        rng = np.random.default_rng(0)
+        params = [nn.Parameter(rng.standard_normal(size).astype(np.float32)) for _ in range(count)]
+        for p in params:
+            p.grad = rng.standard_normal(size).astype(np.float32)
+        opt = optimizers.Adam(params, lr=1e-3)
+        arrays = [p.data.copy() for p in params]
+        grads = [p.grad.copy() for p in params]
+        v = [np.zeros_like(a) for a in arrays]
+        s = [np.zeros_like(a) for a in arrays]
+        state = {"t": 0}
+
+        tmps = [np.zeros_like(a) for a in arrays]
+
+        def hand_adam(arrays=arrays, grads=grads, v=v, s=s, tmps=tmps, state=state) -> None:
+            state["t"] += 1
+            hand.adam(arrays, grads, v, s, state["t"], 1e-3, tmps)
+
+        candidates: dict[str, Step] = {"descend": opt.step, "hand": hand_adam}
+        if torch is not None:
+            for kind in ("foreach", "fused"):
+                tensors = [torch.from_numpy(a.copy()).requires_grad_() for a in arrays]
+                for t, g in zip(tensors, grads, strict=True):
+                    t.grad = torch.from_numpy(g.copy())
+                torch_opt = torch.optim.Adam(tensors, lr=1e-3, **{kind: True})
+                candidates[f"torch {kind}"] = torch_opt.step
+        times = measure(candidates, 1, 5 if quick else 11, 2)
+        rows.append(
+            {"workload": f"Adam step alone, {total / 1e6:g}M params in {count} tensor(s)", **times}
+        )
+    return rows
+
+
+def loader_rows(quick: bool) -> list[dict]:
+    n = 12_000 if quick else 60_000
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((n, 784)).astype(np.float32)
+    Y = rng.integers(0, 10, n)
+    loader = DataLoader(TensorDataset(X, Y), batch_size=128, shuffle=True, generator=0)
+
+    def descend_epoch() -> None:
+        for _xb, _yb in loader:
+            pass
+
+    hand_rng = np.random.default_rng(0)
+    candidates: dict[str, Step] = {
+        "descend": descend_epoch,
+        "hand": lambda: hand.loader_epoch(X, Y, 128, hand_rng),
+    }
+    if torch is not None:
+        torch_loader = torch.utils.data.DataLoader(
+            torch.utils.data.TensorDataset(torch.from_numpy(X), torch.from_numpy(Y)),
+            batch_size=128,
+            shuffle=True,
+        )
+
+        def torch_epoch() -> None:
+            for _xb, _yb in torch_loader:
+                pass
+
+        candidates["torch"] = torch_epoch
+    times = measure(candidates, 1, 5 if quick else 11, 1)
+    return [{"workload": f"DataLoader epoch {n}x784, batch 128, shuffle", **times}]
+
+
+MEMORY_PROBE = """
+import sys, tracemalloc
+sys.path[:0] = [{here!r}, {root!r}]
+import run
+
+make = run.descend_step if sys.argv[1] == "descend" else run.hand_step
+step = make([784, 256, 128, 10], "adam", 128, 1e-3, 0)
+for _ in range(3):  # optimizer state, buffers and caches are allocated by now
+    step()
+tracemalloc.start()
+step()
+tracemalloc.reset_peak()
+baseline = tracemalloc.get_traced_memory()[0]
+step()
+print(tracemalloc.get_traced_memory()[1] - baseline)
+"""
+
+
+def memory_rows() -> list[dict]:
+    """Peak memory growth of one steady-state MLP step, each in a fresh process.
+
+    Measured with tracemalloc, which NumPy reports its array buffers to: the process's
+    VmHWM does not move in a steady state, since freed buffers stay resident for reuse.
+    """
+    code = MEMORY_PROBE.format(here=str(HERE), root=str(HERE.parent))
+    row: dict = {"workload": "peak memory growth of one MLP 784-256-128-10 Adam step"}
+    for kind in ("descend", "hand"):
+        out = subprocess.run(
+            [sys.executable, "-c", code, kind], capture_output=True, text=True, check=True, cwd=HERE
+        )
+        row[kind] = int(out.stdout.strip().splitlines()[-1])
+    return [row]
+
+
+# ---------------------------------------------------------------------------- report
+def machine() -> dict:
+    info = {
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "torch": torch.__version__ if torch is not None else None,
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}",
+        "threads": THREADS,
+    }
+    try:
+        from threadpoolctl import threadpool_info
+
+        info["blas"] = [
+            f"{p.get('internal_api')} {p.get('version')} ({p.get('num_threads')} threads)"
+            for p in threadpool_info()
+        ]
+    except ImportError:
+        config = (
+            np.show_config(mode="dicts") if "mode" in np.show_config.__code__.co_varnames else {}
+        )
+        blas = (
+            config.get("Build Dependencies", {}).get("blas", {}) if isinstance(config, dict) else {}
+        )
+        info["blas"] = (
+            f"{blas.get('name', '?')} {blas.get('version', '')} (threads set by env vars)".strip()
+        )
+    return info
+
+
+def format_table(rows: list[dict]) -> str:
+    lines = []
+    for row in rows:
+        others = {k: v for k, v in row.items() if k not in ("workload", "descend")}
+        is_memory = "memory" in row["workload"]
+        unit = (lambda v: f"{v / 2**20:.1f} MiB") if is_memory else _time
+        cells = [f"descend {unit(row['descend'])}"]
+        for name, value in others.items():
+            cells.append(
+                f"{name} {unit(value)} (descend/{name.split()[0]} {row['descend'] / value:.2f}x)"
+                if value
+                else f"{name} -"
+            )
+        lines.append(f"{row['workload']}\n    " + "\n    ".join(cells))
+    return "\n".join(lines)
+
+
+def _time(seconds: float) -> str:
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.0f} us"
+    if seconds < 1:
+        return f"{seconds * 1e3:.2f} ms"
+    return f"{seconds:.3f} s"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="smaller sizes and fewer rounds")
+    parser.add_argument("--threads", type=int, default=1, help="BLAS (and torch) threads")
+    parser.add_argument("--json", type=Path, help="also write the results as JSON")
+    parser.add_argument(
+        "--only", default="network,adam,loader,memory", help="comma-separated groups to run"
+    )
+    args = parser.parse_args()
+    if torch is not None:
+        torch.set_num_threads(THREADS)
+    info = machine()
+    print("machine:", json.dumps(info))
+    if torch is None:
+        print("note: PyTorch is not installed; its column is skipped (pip install torch==2.13.0)")
+    groups = {
+        "network": network_rows,
+        "adam": adam_rows,
+        "loader": loader_rows,
+        "memory": lambda quick: memory_rows(),
+    }
+    rows = []
+    for name in args.only.split(","):
+        new = groups[name](args.quick)
+        print(format_table(new), flush=True)
+        rows += new
+    if args.json:
+        args.json.write_text(json.dumps({"machine": info, "rows": rows}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
