@@ -177,10 +177,11 @@ class DataLoader:
         loader owns its generator, that generator's state. Loading it into a loader over the
         same dataset makes the next ``iter`` continue with exactly the batches the
         uninterrupted loader would have yielded."""
-        in_progress = self._order is not None and self._lengths is not None and not self._finished
+        order, lengths = self._order, self._lengths
+        in_progress = order is not None and lengths is not None and not self._finished
         return {
-            "order": self._order.copy() if in_progress else None,
-            "lengths": self._lengths.copy() if in_progress else None,
+            "order": order.copy() if in_progress and order is not None else None,
+            "lengths": lengths.copy() if in_progress and lengths is not None else None,
             "position": self._position if in_progress else 0,
             "generator": self.generator.bit_generator.state if self.generator is not None else None,
         }

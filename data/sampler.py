@@ -82,8 +82,9 @@ class RandomSampler(Sampler):
         rng = resolve_generator(self.generator)
         n = len(self.data_source)
         if self.replacement:
-            return rng.integers(0, n, size=self.num_samples)
-        order = rng.permutation(n)
+            drawn: np.ndarray = rng.integers(0, n, size=self.num_samples)
+            return drawn
+        order: np.ndarray = rng.permutation(n)
         if self.num_samples > n:
             extra = [rng.permutation(n) for _ in range((self.num_samples - 1) // n)]
             order = np.concatenate([order, *extra])
@@ -96,8 +97,10 @@ class RandomSampler(Sampler):
         return self.num_samples
 
 
-class BatchSampler(Sampler):
+class BatchSampler:
     """Groups the indices of ``sampler`` into lists of ``batch_size``; the last may be smaller.
+
+    (Not a ``Sampler`` subclass: it yields lists of indices, not indices.)
 
     >>> from data import BatchSampler, SequentialSampler
     >>> list(BatchSampler(SequentialSampler(range(5)), batch_size=2, drop_last=False))

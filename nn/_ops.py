@@ -116,12 +116,13 @@ def _pow_scalar(a: Tensor, exponent: Any) -> Tensor:
 
 def _broadcasting(ufunc: np.ufunc, a: Tensor, b: Tensor, name: str) -> Array:
     try:
-        return ufunc(a.data, b.data)
+        result: Array = ufunc(a.data, b.data)
     except ValueError:
         raise RuntimeError(
             f"{name}: the size of tensor a {a.shape} must match the size of tensor b "
             f"{b.shape} at every non-singleton dimension (shapes do not broadcast)"
         ) from None
+    return result
 
 
 def matmul(a: Any, b: Any) -> Tensor:
@@ -441,4 +442,5 @@ def log_softmax(a: Tensor, dim: int) -> Tensor:
 
 def log_softmax_array(x: Array, axis: int | None) -> Array:
     shifted = x - np.max(x, axis=axis, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    result: Array = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    return result

@@ -26,7 +26,7 @@ class Sequential(Module):
             for name, module in modules[0].items():
                 self.add_module(name, module)
         else:
-            for index, module in enumerate(modules):
+            for index, module in enumerate(modules):  # type: ignore[assignment]
                 if not isinstance(module, Module):
                     raise TypeError(
                         f"Sequential argument {index} is not a Module: {type(module).__name__}"
@@ -35,7 +35,8 @@ class Sequential(Module):
 
     def forward(self, input: Any) -> Any:
         for module in self._modules.values():
-            input = module(input)
+            if module is not None:
+                input = module(input)
         return input
 
     def append(self, module: Module) -> Sequential:
@@ -46,7 +47,7 @@ class Sequential(Module):
         return len(self._modules)
 
     def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
+        return iter([m for m in self._modules.values() if m is not None])
 
     @overload
     def __getitem__(self, index: int) -> Module: ...
@@ -55,7 +56,7 @@ class Sequential(Module):
     def __getitem__(self, index: slice) -> Sequential: ...
 
     def __getitem__(self, index: int | slice) -> Module:
-        modules = list(self._modules.items())
+        modules = [(name, m) for name, m in self._modules.items() if m is not None]
         if isinstance(index, slice):
             return Sequential(OrderedDict(modules[index]))
         return modules[_checked_index(index, len(modules))][1]
@@ -88,11 +89,11 @@ class ModuleList(Module):
         return len(self._modules)
 
     def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())  # type: ignore[arg-type]
+        return iter([m for m in self._modules.values() if m is not None])
 
     def __getitem__(self, index: int) -> Module:
-        modules = list(self._modules.values())
-        return modules[_checked_index(index, len(modules))]  # type: ignore[return-value]
+        modules = [m for m in self._modules.values() if m is not None]
+        return modules[_checked_index(index, len(modules))]
 
     def __setitem__(self, index: int, module: Module) -> None:
         key = str(_checked_index(index, len(self)))

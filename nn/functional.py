@@ -20,7 +20,7 @@ from ._losses import (
     mse_loss,
 )
 from .random import resolve_generator
-from .tensor import Tensor, _as_array, get_default_dtype
+from .tensor import Fresh, Tensor, _as_array, get_default_dtype
 
 Array = np.ndarray
 
@@ -94,8 +94,8 @@ def linear(input: Any, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             grad_x = g @ W if x.requires_grad else None
             grad_w = g.T @ x2 if weight.requires_grad else None
             if bias is None:
-                return grad_x, grad_w
-            return grad_x, grad_w, (np.add.reduce(g, axis=0) if bias.requires_grad else None)
+                return Fresh((grad_x, grad_w))
+            return Fresh((grad_x, grad_w, np.add.reduce(g, axis=0) if bias.requires_grad else None))
 
         parents = (x, weight) if bias is None else (x, weight, bias)
         return Tensor._from_op(out, parents, backward_2d, "Linear")

@@ -211,18 +211,19 @@ class BatchNorm1d(Module):
             self.running_mean = self.running_var = self.num_batches_tracked = None
 
     def forward(self, input: Any) -> Tensor:
-        tracking = self.track_running_stats and self.running_mean is not None
+        mean, var, count = self.running_mean, self.running_var, self.num_batches_tracked
+        tracking = self.track_running_stats and mean is not None and var is not None
         return F.batch_norm(
             input,
-            self.running_mean.data if tracking else None,
-            self.running_var.data if tracking else None,
+            mean.data if tracking and mean is not None else None,
+            var.data if tracking and var is not None else None,
             self.weight,
             self.bias,
             training=self.training or not tracking,
             momentum=self.momentum,
             eps=self.eps,
-            num_batches_tracked=self.num_batches_tracked.data
-            if tracking and self.training
+            num_batches_tracked=count.data
+            if tracking and self.training and count is not None
             else None,
         )
 

@@ -41,6 +41,10 @@ class Module:
     """
 
     training: bool
+    _parameters: OrderedDict[str, Parameter | None]
+    _buffers: OrderedDict[str, Tensor | None]
+    _modules: OrderedDict[str, Module | None]
+    _non_persistent_buffers: set[str]
 
     def __init__(self) -> None:
         object.__setattr__(self, "training", True)

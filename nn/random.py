@@ -41,7 +41,7 @@ def default_generator() -> np.random.Generator:
 
 def get_rng_state() -> dict[str, Any]:
     """A copy of the default generator's state (a plain dict that ``nn.save`` can store)."""
-    return copy.deepcopy(_default.bit_generator.state)
+    return copy.deepcopy(dict(_default.bit_generator.state))
 
 
 def set_rng_state(state: dict[str, Any]) -> None:

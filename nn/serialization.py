@@ -63,7 +63,7 @@ def save(obj: Any, path: PathLike) -> None:
     )
     try:
         with handle:
-            np.savez(handle, **arrays)
+            np.savez(handle, **arrays)  # type: ignore[arg-type]
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(handle.name, target)

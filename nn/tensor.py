@@ -150,6 +150,16 @@ def _freed_graph(g: np.ndarray) -> Sequence[np.ndarray | None]:
     )
 
 
+class Fresh(tuple):  # type: ignore[type-arg]
+    """Gradients a backward closure has just allocated and keeps no reference to.
+
+    Returning them in a ``Fresh`` tuple lets a leaf adopt its array as ``.grad`` instead of
+    copying it (a large layer's weight gradient is then never copied).
+    """
+
+    __slots__ = ()
+
+
 def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     """Sum ``grad`` over the axes that broadcasting added or stretched, to get ``shape`` back."""
     if grad.shape == shape:
@@ -447,9 +457,14 @@ class Tensor:
                 )
         _run_backward(self, seed, retain_graph)
 
-    def _accumulate(self, grad: np.ndarray) -> None:
+    def _accumulate(self, grad: np.ndarray, owned: bool = False) -> None:
+        """Add ``grad`` into ``.grad``; an ``owned`` array (fresh, referenced nowhere else)
+        of the right dtype becomes ``.grad`` without a copy."""
         if self.grad is None:
-            self.grad = np.array(grad, dtype=self.data.dtype)
+            if owned and grad.dtype == self.data.dtype and grad.shape == self.data.shape:
+                self.grad = grad
+            else:
+                self.grad = np.array(grad, dtype=self.data.dtype)
         else:
             self.grad += grad
 
@@ -633,7 +648,7 @@ class Tensor:
         return self.to(np.bool_)
 
     def eq(self, other: Any) -> Tensor:
-        return self == other
+        return _ops.compare(np.equal, self, other)
 
 
 def _shape_args(shape: tuple[Any, ...]) -> tuple[int, ...]:
@@ -656,12 +671,13 @@ def _run_backward(root: Tensor, seed: np.ndarray, retain_graph: bool) -> None:
         return
     anomaly = _GradMode.anomaly
     grads: dict[int, np.ndarray] = {id(root): seed}
-    leaves: dict[int, tuple[Tensor, np.ndarray]] = {}
+    leaves: dict[int, tuple[Tensor, np.ndarray, bool]] = {}
     heap: list[tuple[int, Tensor]] = [(-root._seq, root)]
     while heap:
         node = heapq.heappop(heap)[1]
         parents = node._parents
         parent_grads = node._backward(grads.pop(id(node)))  # type: ignore[misc]
+        fresh = type(parent_grads) is Fresh
         if not retain_graph:
             node._parents = ()
             node._backward = _freed_graph
@@ -673,7 +689,10 @@ def _run_backward(root: Tensor, seed: np.ndarray, retain_graph: bool) -> None:
             key = id(parent)
             if parent._backward is None:  # a leaf
                 entry = leaves.get(key)
-                leaves[key] = (parent, parent_grad if entry is None else entry[1] + parent_grad)
+                if entry is None:
+                    leaves[key] = (parent, parent_grad, fresh)
+                else:  # a sum is a new array
+                    leaves[key] = (parent, entry[1] + parent_grad, True)
                 continue
             previous = grads.get(key)
             if previous is None:
@@ -681,8 +700,8 @@ def _run_backward(root: Tensor, seed: np.ndarray, retain_graph: bool) -> None:
                 heapq.heappush(heap, (-parent._seq, parent))
             else:
                 grads[key] = previous + parent_grad
-    for leaf, grad in leaves.values():
-        leaf._accumulate(grad)
+    for leaf, grad, owned in leaves.values():
+        leaf._accumulate(grad, owned)
 
 
 def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:

@@ -78,18 +78,32 @@ class FlatGroup:
             for _, _, pieces in self.plan
         ]
 
-    def matches(self, params: Sequence[Any], states: Sequence[dict[str, Any]]) -> bool:
-        """Whether this layout still describes ``params`` and their state."""
+    def ready(
+        self, params: Sequence[Any], state_of: Any
+    ) -> tuple[list[dict[str, Any]], Any] | None:
+        """``(states, step)`` when this layout still describes ``params`` and their state and
+        every parameter has a gradient and the same step count; None otherwise."""
         if len(params) != len(self.params):
-            return False
+            return None
+        states = []
+        step = None
         for i, p in enumerate(params):
-            if p is not self.params[i] or p.data is not self.data_views[i]:
-                return False
-            state = states[i]
+            if p is not self.params[i] or p.data is not self.data_views[i] or p.grad is None:
+                return None
+            state = state_of.get(p)
+            if state is None:
+                if self.keys:
+                    return None
+                state = state_of[p]
             for key in self.keys:
                 if state.get(key) is not self.views[key][i]:
-                    return False
-        return True
+                    return None
+            if i == 0:
+                step = state.get("step")
+            elif state.get("step") != step:
+                return None
+            states.append(state)
+        return states, step
 
     def run(self, kernel: Kernel, scalars: dict[str, Any]) -> None:
         """Apply ``kernel(W, dW, state, scratch)`` chunk by chunk over the whole group."""

@@ -170,6 +170,26 @@ class Optimizer:
             return False
         params = group["params"]
         keys = self._state_keys(group)
+        flat = self._flat_groups.get(index)
+        ready = flat.ready(params, self.state) if flat is not None and flat.keys == keys else None
+        if flat is None or ready is None:
+            flat, ready = self._layout(index, params, keys)
+            if flat is None or ready is None:
+                return False
+        states, step = ready
+        scalars: dict[str, Any] = {}
+        if step is not None:
+            step += 1
+            for state in states:
+                state["step"] = step
+            scalars["step"] = step
+        flat.run(lambda W, dW, state, scratch: self._kernel(W, dW, state, group, scratch), scalars)
+        return True
+
+    def _layout(
+        self, index: int, params: list[Any], keys: tuple[str, ...]
+    ) -> tuple[FlatGroup | None, tuple[list[dict[str, Any]], Any] | None]:
+        """Check that every parameter is ready and (re)build the group's flat layout."""
         needed = set(keys)
         dtype = params[0].data.dtype
         states = []
@@ -179,26 +199,17 @@ class Optimizer:
             if state is None and not keys:  # a rule without state (gradient descent)
                 state = self.state[param]
             if param.grad is None or state is None or not state.keys() >= needed:
-                return False
+                return None, None
             data = param.data
             if data.dtype != dtype or not data.flags.c_contiguous:
-                return False
+                return None, None
             if step is None:
                 step = state.get("step")
             elif state.get("step") != step:
-                return False
+                return None, None
             states.append(state)
-        flat = self._flat_groups.get(index)
-        if flat is None or not flat.matches(params, states):
-            flat = self._flat_groups[index] = FlatGroup(params, states, keys)
-        scalars: dict[str, Any] = {}
-        if step is not None:
-            step += 1
-            for state in states:
-                state["step"] = step
-            scalars["step"] = step
-        flat.run(lambda W, dW, state, scratch: self._kernel(W, dW, state, group, scratch), scalars)
-        return True
+        flat = self._flat_groups[index] = FlatGroup(params, states, keys)
+        return flat, (states, step)
 
     # ---------------------------------------------------------- state dicts
     def state_dict(self) -> dict[str, Any]:

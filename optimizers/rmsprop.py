@@ -79,7 +79,7 @@ class RMSprop(Optimizer):
         return state
 
     def _state_keys(self, group: ParamGroup) -> tuple[str, ...]:
-        keys = ("square_avg",)
+        keys: tuple[str, ...] = ("square_avg",)
         if group["momentum"] > 0:
             keys += ("momentum_buffer",)
         return keys + ("grad_avg",) if group["centered"] else keys

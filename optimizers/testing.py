@@ -1,0 +1,381 @@
+"""A kit for property-based tests of any optimizer, built on hypothesis.
+
+``check_optimizer(factory, reference)`` runs the contract every optimizer must keep, over
+hypothesis-drawn parameters, gradients and hyperparameters, and fails naming the first
+broken property with a shrunk, minimal example:
+
+- ``shape and dtype``: parameters and state arrays keep their shapes and dtypes (float32
+  stays float32);
+- ``grads untouched``: ``step()`` does not modify the gradients it reads;
+- ``no grad, no change``: a parameter whose ``.grad`` is None is left exactly as it was;
+- ``zero_grad then step``: after ``zero_grad()`` a step changes nothing;
+- ``param groups``: two groups with their own learning rates move exactly as two separate
+  optimizers would;
+- ``state_dict round trip``: a fresh optimizer loaded from ``state_dict()`` mid-run continues
+  bit-identically;
+- ``invalid hyperparameters``: a negative or NaN learning rate raises ``ValueError``;
+- ``reference``: when ``reference(W, grads, **hyper)`` is given (plain NumPy, float64), every
+  parameter's trajectory ends where the reference says.
+
+The strategies ``params``, ``gradient_sequences`` and ``hyperparameters`` are public for
+your own tests. Needs the test extra (``pip install -e ".[test]"``).
+
+Examples
+--------
+>>> import numpy as np, optimizers
+>>> from optimizers.testing import check_optimizer
+>>> def reference(W, grads, lr):
+...     for dW in grads:
+...         W = W - lr * dW
+...     return W
+>>> check_optimizer(optimizers.BatchGD, reference, max_examples=5)
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from nn.parameter import Parameter
+
+from .optimizer import Optimizer
+
+__all__ = [
+    "OptimizerCheckError",
+    "check_optimizer",
+    "gradient_sequences",
+    "hyperparameters",
+    "params",
+]
+
+Reference = Callable[..., np.ndarray]
+Factory = Callable[..., Optimizer]
+
+_SHAPES = hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=4)
+_ELEMENTS = st.floats(-1.0, 1.0, width=32)
+
+
+class OptimizerCheckError(AssertionError):
+    """An optimizer broke a property of the contract; the message names the property."""
+
+
+def params(
+    dtypes: Sequence[Any] = (np.float32, np.float64),
+    shapes: st.SearchStrategy[tuple[int, ...]] = _SHAPES,
+    min_count: int = 1,
+    max_count: int = 3,
+) -> st.SearchStrategy[list[Parameter]]:
+    """Lists of Parameters of one drawn dtype, each with a gradient of its shape.
+
+    >>> from hypothesis import given
+    >>> from optimizers.testing import params
+    >>> @given(params())
+    ... def test_shapes(ps):
+    ...     assert all(p.grad.shape == p.shape for p in ps)
+    >>> test_shapes()
+    """
+
+    @st.composite
+    def build(draw: Any) -> list[Parameter]:
+        dtype = draw(st.sampled_from(list(dtypes)))
+        result = []
+        for _ in range(draw(st.integers(min_count, max_count))):
+            shape = draw(shapes)
+            param = Parameter(draw(hnp.arrays(np.float64, shape, elements=_ELEMENTS)).astype(dtype))
+            param.grad = draw(hnp.arrays(np.float64, shape, elements=_ELEMENTS)).astype(dtype)
+            result.append(param)
+        return result
+
+    return build()
+
+
+def _as_dtype(dtype: Any) -> Callable[[np.ndarray], np.ndarray]:
+    return lambda array: array.astype(dtype)
+
+
+def gradient_sequences(
+    like: Sequence[Parameter], min_steps: int = 1, max_steps: int = 20
+) -> st.SearchStrategy[list[list[np.ndarray]]]:
+    """For each step, one gradient per parameter of ``like`` (its shape and dtype)."""
+    step = st.tuples(
+        *[hnp.arrays(np.float64, p.shape, elements=_ELEMENTS).map(_as_dtype(p.dtype)) for p in like]
+    ).map(list)
+    return st.lists(step, min_size=min_steps, max_size=max_steps)
+
+
+# Ranges for the hyperparameter names of torch.optim and the course; a name not here gets
+# values around its default, kept when the class's own validation accepts them.
+_KNOWN: dict[str, st.SearchStrategy[Any]] = {
+    "lr": st.floats(1e-4, 0.1),
+    "betas": st.tuples(st.floats(0.0, 0.95), st.floats(0.5, 0.999)),
+    "beta": st.floats(0.0, 0.95),
+    "beta1": st.floats(0.0, 0.95),
+    "beta2": st.floats(0.5, 0.999),
+    "eps": st.floats(1e-8, 1e-3),
+    "weight_decay": st.floats(0.0, 0.1),
+    "momentum": st.floats(0.0, 0.95),
+    "dampening": st.floats(0.0, 0.5),
+    "alpha": st.floats(0.5, 0.99),
+    "lr_decay": st.floats(0.0, 0.1),
+    "initial_accumulator_value": st.floats(0.0, 1.0),
+}
+
+
+def _accepts(cls: Factory, hyper: dict[str, Any]) -> bool:
+    try:
+        cls([Parameter(np.zeros(1))], **hyper)
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
+def hyperparameters(cls: Factory, **overrides: Any) -> st.SearchStrategy[dict[str, Any]]:
+    """Valid keyword arguments for ``cls`` (an Optimizer class), drawn from its signature.
+
+    Every argument after ``params`` is drawn: booleans as booleans, known names
+    (``lr``, ``betas``, ``eps``, ``momentum``, ...) from their usual ranges, other numbers
+    around their default; combinations the class's validation refuses are discarded.
+    ``overrides`` fix an argument (a value) or give its strategy.
+
+    >>> import optimizers
+    >>> from optimizers.testing import hyperparameters
+    >>> sorted(hyperparameters(optimizers.Momentum).example())
+    ['beta', 'lr']
+    """
+    fields: dict[str, st.SearchStrategy[Any]] = {}
+    for name, parameter in list(inspect.signature(cls).parameters.items())[1:]:
+        if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
+            continue
+        default = parameter.default
+        if name in overrides:
+            value = overrides[name]
+            fields[name] = value if isinstance(value, st.SearchStrategy) else st.just(value)
+        elif isinstance(default, bool):
+            fields[name] = st.booleans()
+        elif name in _KNOWN:
+            fields[name] = _KNOWN[name]
+        elif isinstance(default, int | float):
+            low, high = sorted((0.5 * float(default), 2.0 * float(default) or 1.0))
+            fields[name] = st.floats(low, high)
+    return st.fixed_dictionaries(fields).filter(lambda hyper: _accepts(cls, hyper))
+
+
+# ------------------------------------------------------------------------- properties
+def _fail(prop: str, detail: str) -> None:
+    raise OptimizerCheckError(f"property '{prop}' failed: {detail}")
+
+
+def _copy_params(ps: Sequence[Parameter]) -> list[Parameter]:
+    result = []
+    for p in ps:
+        q = Parameter(p.data.copy())
+        q.grad = None if p.grad is None else p.grad.copy()
+        result.append(q)
+    return result
+
+
+def _run(
+    optimizer: Optimizer, ps: Sequence[Parameter], grads: Sequence[Sequence[np.ndarray]]
+) -> None:
+    for step in grads:
+        for p, g in zip(ps, step, strict=True):
+            p.grad = g.copy()
+        optimizer.step()
+
+
+def _arrays(state: Any) -> list[np.ndarray]:
+    if isinstance(state, np.ndarray):
+        return [state]
+    if isinstance(state, dict):
+        return [a for value in state.values() for a in _arrays(value)]
+    if isinstance(state, list | tuple):
+        return [a for value in state for a in _arrays(value)]
+    return []
+
+
+def check_optimizer(
+    factory: Factory,
+    reference: Reference | None = None,
+    *,
+    hyper: st.SearchStrategy[dict[str, Any]] | None = None,
+    dtypes: Sequence[Any] = (np.float32, np.float64),
+    max_examples: int = 25,
+    max_steps: int = 10,
+) -> None:
+    """Check the optimizer contract on ``factory`` (an Optimizer class, or any callable
+    ``factory(params, **hyper)`` returning an optimizer); raise on the first broken property.
+
+    Parameters
+    ----------
+    factory : Optimizer class or callable
+    reference : callable, optional
+        ``reference(W, grads, **hyper)``: the final parameter after the gradient sequence
+        ``grads``, from ``W`` (both float64 arrays), in plain NumPy.
+    hyper : strategy of dicts, optional
+        Hyperparameters to draw; by default ``hyperparameters(factory)`` for a class, and
+        none (``{}``) for another callable.
+    dtypes, max_examples, max_steps
+        Parameter dtypes drawn, examples per property, most steps per run.
+
+    Raises
+    ------
+    OptimizerCheckError
+        Naming the property, with hypothesis's minimal falsifying example attached.
+    """
+    is_class = inspect.isclass(factory)
+    if hyper is None:
+        hyper = hyperparameters(factory) if is_class else st.just({})
+    config = settings(
+        max_examples=max_examples,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
+    problem = params(dtypes=dtypes).flatmap(
+        lambda ps: st.tuples(st.just(ps), gradient_sequences(ps, 1, max_steps))
+    )
+
+    @config
+    @given(problem=problem, h=hyper)
+    def shape_dtype_and_grads(problem: Any, h: dict[str, Any]) -> None:
+        ps, grads = problem
+        ps = _copy_params(ps)
+        optimizer = factory(ps, **h)
+        for step in grads:
+            for p, g in zip(ps, step, strict=True):
+                p.grad = g.copy()
+            seen = [np.array(p.grad) for p in ps]
+            optimizer.step()
+            for p, g, before in zip(ps, step, seen, strict=True):
+                if p.data.shape != g.shape or p.data.dtype != g.dtype:
+                    _fail(
+                        "shape and dtype",
+                        f"a {g.dtype} parameter of shape {g.shape} became "
+                        f"{p.data.dtype} of shape {p.data.shape}",
+                    )
+                if p.grad is not None and not np.array_equal(p.grad, before, equal_nan=True):
+                    _fail("grads untouched", "step() modified a parameter's .grad")
+        for p in ps:
+            for array in _arrays(optimizer.state.get(p, {})):
+                if array.dtype.kind == "f" and array.dtype != p.data.dtype:
+                    _fail(
+                        "shape and dtype",
+                        f"state array of dtype {array.dtype} for a {p.data.dtype} parameter",
+                    )
+
+    @config
+    @given(problem=problem, h=hyper)
+    def untouched_without_grad(problem: Any, h: dict[str, Any]) -> None:
+        ps, grads = problem
+        ps = _copy_params(ps)
+        optimizer = factory(ps, **h)
+        frozen = ps[0]
+        original = frozen.data.copy()
+        for step in grads:
+            for p, g in zip(ps[1:], step[1:], strict=True):
+                p.grad = g.copy()
+            frozen.grad = None
+            optimizer.step()
+        if not np.array_equal(frozen.data, original, equal_nan=True):
+            _fail("no grad, no change", "a parameter whose .grad is None was changed")
+        _run(optimizer, ps, grads)
+        optimizer.zero_grad()
+        snapshot = [p.data.copy() for p in ps]
+        optimizer.step()
+        for p, before in zip(ps, snapshot, strict=True):
+            if not np.array_equal(p.data, before, equal_nan=True):
+                _fail("zero_grad then step", "step() after zero_grad() changed a parameter")
+
+    @config
+    @given(problem=problem, h=hyper, ratio=st.sampled_from([0.5, 2.0]))
+    def groups_honoured(problem: Any, h: dict[str, Any], ratio: float) -> None:
+        ps, grads = problem
+        if len(ps) < 2 or "lr" not in h:
+            return
+        h2 = {**h, "lr": h["lr"] * ratio}
+        if is_class and not _accepts(factory, h2):
+            return
+        grouped = _copy_params(ps)
+        optimizer = factory([{"params": grouped[:1], "lr": h2["lr"]}, {"params": grouped[1:]}], **h)
+        _run(optimizer, grouped, grads)
+        first, rest = _copy_params(ps[:1]), _copy_params(ps[1:])
+        _run(factory(first, **h2), first, [s[:1] for s in grads])
+        _run(factory(rest, **h), rest, [s[1:] for s in grads])
+        for p, q in zip(grouped, first + rest, strict=True):
+            if not np.array_equal(p.data, q.data, equal_nan=True):
+                _fail(
+                    "param groups",
+                    "a group's own lr was not honoured (groups differ from separate optimizers)",
+                )
+
+    @config
+    @given(problem=problem, h=hyper, split=st.integers(0, max_steps))
+    def state_dict_round_trip(problem: Any, h: dict[str, Any], split: int) -> None:
+        ps, grads = problem
+        split = min(split, len(grads))
+        original = _copy_params(ps)
+        optimizer = factory(original, **h)
+        _run(optimizer, original, grads[:split])
+        saved = copy.deepcopy(optimizer.state_dict())
+        resumed_params = _copy_params(original)
+        resumed = factory(resumed_params, **h)
+        resumed.load_state_dict(saved)
+        _run(optimizer, original, grads[split:])
+        _run(resumed, resumed_params, grads[split:])
+        for p, q in zip(original, resumed_params, strict=True):
+            if not np.array_equal(p.data, q.data, equal_nan=True):
+                _fail(
+                    "state_dict round trip",
+                    f"after loading state_dict() at step {split}, a "
+                    "fresh optimizer did not continue identically (is all state saved?)",
+                )
+
+    @config
+    @given(problem=problem, h=hyper)
+    def matches_reference(problem: Any, h: dict[str, Any]) -> None:
+        assert reference is not None
+        ps, grads = problem
+        run_params = _copy_params(ps)
+        _run(factory(run_params, **h), run_params, grads)
+        for i, p in enumerate(run_params):
+            expected = reference(
+                ps[i].data.astype(np.float64), [step[i].astype(np.float64) for step in grads], **h
+            )
+            tolerance = 1e-9 if p.dtype == np.float64 else 2e-4
+            if not np.allclose(p.data, expected, rtol=tolerance, atol=tolerance, equal_nan=True):
+                worst = float(np.max(np.abs(p.data - expected)))
+                _fail(
+                    "reference",
+                    f"parameter {i} ended {worst:.3g} away from the reference after "
+                    f"{len(grads)} steps",
+                )
+
+    def invalid_hyperparameters() -> None:
+        if not is_class or "lr" not in inspect.signature(factory).parameters:
+            return
+        for bad in (-1.0, math.nan):
+            try:
+                factory([Parameter(np.zeros(1))], lr=bad)
+            except ValueError:
+                continue
+            _fail("invalid hyperparameters", f"lr={bad} was accepted; expected ValueError")
+
+    checks: list[Callable[[], None]] = [
+        shape_dtype_and_grads,
+        untouched_without_grad,
+        groups_honoured,
+        state_dict_round_trip,
+        invalid_hyperparameters,
+    ]
+    if reference is not None:
+        checks.append(matches_reference)
+    for check in checks:
+        check()

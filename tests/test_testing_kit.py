@@ -1,0 +1,135 @@
+"""optimizers.testing: every built-in optimizer passes the kit, and planted bugs are caught
+with the broken property named."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+
+import optimizers
+from optimizers import functional as F
+from optimizers.testing import (
+    OptimizerCheckError,
+    check_optimizer,
+    gradient_sequences,
+    hyperparameters,
+    params,
+)
+from tests.test_optimizers import (
+    reference_adagrad,
+    reference_adam,
+    reference_gd,
+    reference_momentum,
+    reference_rmsprop,
+    reference_sgd,
+)
+
+BUILT_INS = [
+    (optimizers.BatchGD, reference_gd),
+    (optimizers.SGD, reference_sgd),
+    (optimizers.Momentum, reference_momentum),
+    (optimizers.Adam, reference_adam),
+    (optimizers.AdamW, lambda W, grads, **h: reference_adam(W, grads, decoupled=True, **h)),
+    (optimizers.RMSprop, reference_rmsprop),
+    (optimizers.Adagrad, reference_adagrad),
+]
+
+
+@pytest.mark.parametrize(("cls", "reference"), BUILT_INS, ids=[c.__name__ for c, _ in BUILT_INS])
+def test_every_built_in_passes_the_kit(cls, reference):
+    check_optimizer(cls, reference, max_examples=12)
+
+
+def test_strategies():
+    @given(params(dtypes=[np.float32]), hyperparameters(optimizers.SGD, lr=0.5))
+    def check(ps, hyper):
+        assert all(p.dtype == np.float32 and p.grad.shape == p.shape for p in ps)
+        assert hyper["lr"] == 0.5
+        optimizers.SGD(ps, **hyper)  # always valid
+
+    check()
+    sequence = gradient_sequences(params().example(), 2, 3).example()
+    assert 2 <= len(sequence) <= 3
+
+
+# ----------------------------------------------------------------- planted bugs
+class WrongBiasCorrection(optimizers.Adam):
+    _flat = False
+
+    def _kernel(self, W, dW, state, group, scratch):
+        beta1, beta2 = group["betas"]
+        F.adam(
+            W,
+            dW,
+            state["exp_avg"],
+            state["exp_avg_sq"],
+            1,
+            lr=group["lr"],
+            beta1=beta1,
+            beta2=beta2,
+            eps=group["eps"],
+        )
+
+
+class Float64Upcast(optimizers.Optimizer):
+    def __init__(self, params, lr=0.01):
+        super().__init__(params, {"lr": lr})
+
+    def _update(self, param, state, group):
+        param.data = param.data - np.float64(group["lr"]) * param.grad.astype(np.float64)
+
+
+class ForgetfulMomentum(optimizers.Momentum):
+    def state_dict(self):
+        saved = super().state_dict()
+        saved["state"] = {}
+        return saved
+
+
+class GradMutatingSGD(optimizers.Optimizer):
+    def __init__(self, params, lr=0.01):
+        super().__init__(params, {"lr": lr})
+
+    def _update(self, param, state, group):
+        param.grad *= group["lr"]
+        param.data -= param.grad
+
+
+class StepsWithoutGrad(optimizers.Optimizer):
+    def __init__(self, params, lr=0.01):
+        super().__init__(params, {"lr": lr})
+
+    def step(self, closure=None):
+        for group in self.param_groups:
+            for p in group["params"]:
+                p.data *= 1.0 - group["lr"]
+
+
+def plain_adam(W, grads, lr, betas, eps, weight_decay=0.0, amsgrad=False, maximize=False):
+    return reference_adam(W, grads, lr, betas, eps, weight_decay, amsgrad, maximize)
+
+
+@pytest.mark.parametrize(
+    ("factory", "reference", "broken"),
+    [
+        (WrongBiasCorrection, plain_adam, "reference"),
+        (Float64Upcast, None, "shape and dtype"),
+        (ForgetfulMomentum, None, "state_dict round trip"),
+        (GradMutatingSGD, None, "grads untouched"),
+        (StepsWithoutGrad, None, "no grad, no change"),
+    ],
+    ids=[
+        "bias-correction",
+        "float64-upcast",
+        "state-not-saved",
+        "mutates-grads",
+        "ignores-none-grad",
+    ],
+)
+def test_planted_bugs_are_named(factory, reference, broken):
+    hyper = None
+    if factory is WrongBiasCorrection:
+        hyper = hyperparameters(optimizers.Adam, weight_decay=0.0, amsgrad=False, maximize=False)
+    with pytest.raises(OptimizerCheckError, match=f"property '{broken}' failed"):
+        check_optimizer(factory, reference, hyper=hyper, max_examples=25, max_steps=4)
