@@ -16,6 +16,8 @@ def default_collate(batch: Sequence[Any]) -> Any:
     ndarrays are stacked on a new axis 0 (Tensors likewise, giving a Tensor); Python floats
     become a float64 array, ints int64, bools bool; strings stay a list.
 
+    Examples
+    --------
     >>> import numpy as np
     >>> default_collate([(np.array([1.0, 2.0]), 0), (np.array([3.0, 4.0]), 1)])
     (array([[1., 2.],

@@ -17,6 +17,17 @@ class Dataset:
     """A map-style dataset: ``dataset[i]`` is sample i, ``len(dataset)`` the number of samples.
 
     Subclass it and write ``__getitem__`` and ``__len__``.
+
+    Examples
+    --------
+    >>> from data import DataLoader, Dataset
+    >>> class Squares(Dataset):
+    ...     def __len__(self):
+    ...         return 4
+    ...     def __getitem__(self, i):
+    ...         return float(i * i)
+    >>> [batch.tolist() for batch in DataLoader(Squares(), batch_size=2)]
+    [[0.0, 1.0], [4.0, 9.0]]
     """
 
     def __getitem__(self, index: Any) -> Any:
@@ -100,7 +111,15 @@ def _as_rows(array: Any, position: int) -> np.ndarray:
 
 
 class Subset(Dataset):
-    """The samples of ``dataset`` at ``indices``, in that order."""
+    """The samples of ``dataset`` at ``indices``, in that order.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from data import Subset, TensorDataset
+    >>> Subset(TensorDataset(np.arange(5) * 10), [4, 0])[0]
+    (np.int64(40),)
+    """
 
     def __init__(self, dataset: Any, indices: Sequence[int] | np.ndarray) -> None:
         self.dataset = dataset
@@ -137,6 +156,8 @@ def random_split(
     With fractions, each length is floor(fraction * n) and the remainder goes one by one to
     the first subsets, as PyTorch.
 
+    Examples
+    --------
     >>> import numpy as np
     >>> from data import TensorDataset, random_split
     >>> train, test = random_split(TensorDataset(np.arange(10)), [0.8, 0.2], generator=0)

@@ -41,6 +41,8 @@ def make_moons(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Two interleaving half circles (class 0 on top, class 1 below), plus Gaussian noise.
 
+    Examples
+    --------
     >>> X, y = make_moons(300, noise=0.2, generator=0)
     >>> X.shape, X.dtype, y.dtype, int(y.sum())
     ((300, 2), dtype('float64'), dtype('int64'), 150)
@@ -64,7 +66,14 @@ def make_moons(
 def make_circles(
     n_samples: int = 100, noise: float = 0.0, factor: float = 0.8, generator: Any = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """A circle (class 0) around a smaller one of radius ``factor`` (class 1)."""
+    """A circle (class 0) around a smaller one of radius ``factor`` (class 1).
+
+    Examples
+    --------
+    >>> X, y = make_circles(100, noise=0.0, factor=0.5, generator=0)
+    >>> sorted(set((X**2).sum(axis=1).round(2).tolist()))
+    [0.25, 1.0]
+    """
     _check(n_samples, noise)
     if not 0 <= factor < 1:
         raise ValueError(f"'factor' has to be between 0 and 1, got {factor}")
@@ -86,7 +95,14 @@ def make_circles(
 def make_spirals(
     n_samples: int = 100, n_classes: int = 2, noise: float = 0.2, generator: Any = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """``n_classes`` interleaved spiral arms (the CS231n spiral), angle noise ``noise``."""
+    """``n_classes`` interleaved spiral arms (the CS231n spiral), angle noise ``noise``.
+
+    Examples
+    --------
+    >>> X, y = make_spirals(300, n_classes=3, generator=0)
+    >>> X.shape, sorted(set(y.tolist()))
+    ((300, 2), [0, 1, 2])
+    """
     _check(n_samples, noise)
     if isinstance(n_classes, bool) or not isinstance(n_classes, int) or n_classes < 1:
         raise ValueError(f"n_classes must be a positive int, got {n_classes!r}")
@@ -111,7 +127,16 @@ def make_spirals(
 def make_blobs(
     n_samples: int = 100, centers: Any = 3, cluster_std: float = 1.0, generator: Any = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Gaussian blobs; ``centers`` is a count (drawn uniformly in [-10, 10]^2) or a (k, 2) array."""
+    """Gaussian blobs; ``centers`` is a count (drawn uniformly in [-10, 10]^2) or a (k, 2) array.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> centers = np.array([[0.0, 0.0], [5.0, 5.0]])
+    >>> X, y = make_blobs(200, centers=centers, cluster_std=0.1, generator=0)
+    >>> np.round(X[y == 1].mean(axis=0))
+    array([5., 5.])
+    """
     _check(n_samples, 0.0)
     if not cluster_std >= 0:
         raise ValueError(f"cluster_std must be non-negative, got {cluster_std}")

@@ -11,7 +11,22 @@ from nn.random import resolve_generator
 
 
 class Sampler:
-    """Yields sample indices; ``len`` is how many per epoch."""
+    """Yields sample indices; ``len`` is how many per epoch. Subclass it for your own order.
+
+    Examples
+    --------
+    >>> from data import DataLoader, Sampler, TensorDataset
+    >>> import numpy as np
+    >>> class Backwards(Sampler):
+    ...     def __init__(self, n):
+    ...         self.n = n
+    ...     def __iter__(self):
+    ...         return iter(range(self.n - 1, -1, -1))
+    ...     def __len__(self):
+    ...         return self.n
+    >>> [b[0].tolist() for b in DataLoader(TensorDataset(np.arange(3)), sampler=Backwards(3))]
+    [[2], [1], [0]]
+    """
 
     def __iter__(self) -> Iterator[int]:
         raise NotImplementedError
@@ -21,7 +36,14 @@ class Sampler:
 
 
 class SequentialSampler(Sampler):
-    """0, 1, ..., n - 1."""
+    """0, 1, ..., n - 1.
+
+    Examples
+    --------
+    >>> from data import SequentialSampler
+    >>> list(SequentialSampler(range(3)))
+    [0, 1, 2]
+    """
 
     def __init__(self, data_source: Sized) -> None:
         self.data_source = data_source
@@ -49,6 +71,12 @@ class RandomSampler(Sampler):
     generator : np.random.Generator or int, optional
         Drawn from at each epoch; an int seeds this sampler's own generator. Left out, the
         default generator (``nn.manual_seed``) is used.
+
+    Examples
+    --------
+    >>> from data import RandomSampler
+    >>> sorted(RandomSampler(range(5), generator=0))
+    [0, 1, 2, 3, 4]
     """
 
     def __init__(
@@ -102,6 +130,8 @@ class BatchSampler:
 
     (Not a ``Sampler`` subclass: it yields lists of indices, not indices.)
 
+    Examples
+    --------
     >>> from data import BatchSampler, SequentialSampler
     >>> list(BatchSampler(SequentialSampler(range(5)), batch_size=2, drop_last=False))
     [[0, 1], [2, 3], [4]]

@@ -9,12 +9,42 @@ from __future__ import annotations
 
 
 class ShapeError(RuntimeError, ValueError):
-    """Shapes that do not fit an op, a layer or a loss."""
+    """Shapes that do not fit an op, a layer or a loss.
+
+    Examples
+    --------
+    >>> import numpy as np, nn
+    >>> try:
+    ...     nn.MSELoss()(np.ones((3, 1)), np.ones(3))
+    ... except RuntimeError as error:
+    ...     print(type(error).__name__)
+    ShapeError
+    """
 
 
 class DTypeError(RuntimeError, TypeError):
-    """An array of the wrong kind (integer where floats are expected, or the reverse)."""
+    """An array of the wrong kind (integer where floats are expected, or the reverse).
+
+    Examples
+    --------
+    >>> import numpy as np, nn
+    >>> try:
+    ...     nn.BCELoss()(np.array([0.5]), np.array([1]))
+    ... except TypeError as error:
+    ...     print(type(error).__name__)
+    DTypeError
+    """
 
 
 class TargetOutOfRangeError(IndexError, ValueError):
-    """A class index outside ``[0, C)`` given to a classification loss."""
+    """A class index outside ``[0, C)`` given to a classification loss.
+
+    Examples
+    --------
+    >>> import numpy as np, nn
+    >>> try:
+    ...     nn.CrossEntropyLoss()(np.zeros((1, 2)), np.array([2]))
+    ... except IndexError as error:
+    ...     print(error)
+    Target 2 is out of bounds: class indices must be in [0, 1]
+    """

@@ -387,9 +387,9 @@ def cast(a: Tensor, dtype: np.dtype, copy: bool = False) -> Tensor:
 
 def relu(a: Tensor) -> Tensor:
     """max(0, x); the gradient at 0 is 0, as PyTorch."""
-    x = lift(a)
-    out = np.maximum(x.data, 0)
-    return Tensor._from_op(out, (x,), lambda g: (g * (x.data > 0),), "Relu")
+    x = a if type(a) is Tensor else lift(a)
+    data = x.data
+    return Tensor._from_op(np.maximum(data, 0), (x,), lambda g: (g * (data > 0),), "Relu")
 
 
 def leaky_relu(a: Tensor, negative_slope: float = 0.01) -> Tensor:

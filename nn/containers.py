@@ -65,6 +65,8 @@ class Sequential(Module):
 class ModuleList(Module):
     """A list of Modules whose parameters are registered (a plain list would hide them).
 
+    Examples
+    --------
     >>> import nn
     >>> layers = nn.ModuleList([nn.Linear(2, 2) for _ in range(3)])
     >>> len(list(layers.parameters()))

@@ -130,33 +130,77 @@ def _rows(shape: tuple[int, ...]) -> str:
 
 
 def relu(input: Any) -> Tensor:
-    """max(0, x), elementwise."""
-    return _ops.relu(as_input(input))
+    """max(0, x), elementwise.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.F.relu([-1.0, 3.0])
+    tensor([0., 3.])
+    """
+    return _ops.relu(
+        input if type(input) is Tensor and input.dtype.kind == "f" else as_input(input)
+    )
 
 
 def leaky_relu(input: Any, negative_slope: float = 0.01) -> Tensor:
-    """x if x > 0 else negative_slope * x."""
+    """x if x > 0 else negative_slope * x.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.F.leaky_relu([-10.0, 3.0], 0.1)
+    tensor([-1.,  3.])
+    """
     return _ops.leaky_relu(as_input(input), negative_slope)
 
 
 def sigmoid(input: Any) -> Tensor:
-    """1 / (1 + exp(-x)), overflow-free."""
+    """1 / (1 + exp(-x)), overflow-free.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.F.sigmoid([-1e4, 0.0, 1e4])
+    tensor([0. , 0.5, 1. ])
+    """
     return _ops.sigmoid(as_input(input))
 
 
 def tanh(input: Any) -> Tensor:
-    """tanh(x)."""
+    """tanh(x).
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.F.tanh([0.0])
+    tensor([0.])
+    """
     return _ops.tanh(as_input(input))
 
 
 def softmax(input: Any, dim: int | None = None) -> Tensor:
-    """exp(x_i) / sum_j exp(x_j) along ``dim`` (PyTorch's legacy choice when left out)."""
+    """exp(x_i) / sum_j exp(x_j) along ``dim`` (PyTorch's legacy choice when left out).
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.F.softmax([[1.0, 1.0, 1.0, 1.0]], dim=1)
+    tensor([[0.25, 0.25, 0.25, 0.25]])
+    """
     x = as_input(input)
     return _ops.softmax(x, _softmax_dim(x.ndim) if dim is None else dim)
 
 
 def log_softmax(input: Any, dim: int | None = None) -> Tensor:
-    """log(softmax(x)) along ``dim``, computed stably."""
+    """log(softmax(x)) along ``dim``, computed stably.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.F.log_softmax([[0.0, 0.0]], dim=1).exp()
+    tensor([[0.5, 0.5]])
+    """
     x = as_input(input)
     return _ops.log_softmax(x, _softmax_dim(x.ndim) if dim is None else dim)
 
@@ -169,6 +213,12 @@ def dropout(input: Any, p: float = 0.5, training: bool = True, generator: Any = 
     """Zero each element with probability p and scale the rest by 1 / (1 - p) (inverted dropout).
 
     The course's ``D = rand < keep_prob; A = A * D / keep_prob`` with keep_prob = 1 - p.
+
+    Examples
+    --------
+    >>> import numpy as np, nn
+    >>> nn.F.dropout(np.ones(4), p=0.5, training=False).data
+    array([1., 1., 1., 1.])
     """
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
@@ -199,6 +249,12 @@ def batch_norm(
     Training: x_hat = (x - mean_B) / sqrt(var_B + eps), y = gamma * x_hat + beta, and the running
     statistics move by ``running = (1 - momentum) * running + momentum * batch_stat`` (unbiased
     variance; a cumulative average when momentum is None). Evaluation uses the running ones.
+
+    Examples
+    --------
+    >>> import numpy as np, nn
+    >>> nn.F.batch_norm(np.array([[1.0], [3.0]]), None, None, training=True).data[:, 0].round(3)
+    array([-1.,  1.])
     """
     dtype = weight.dtype if weight is not None else None
     x = as_input(input, dtype)

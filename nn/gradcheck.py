@@ -11,7 +11,16 @@ from .tensor import Tensor, no_grad
 
 
 class GradcheckError(RuntimeError):
-    """Analytic and numerical gradients disagree."""
+    """Analytic and numerical gradients disagree (raised by ``nn.gradcheck``).
+
+    Examples
+    --------
+    >>> import numpy as np, nn
+    >>> x = nn.tensor(np.array([1.0]), requires_grad=True)
+    >>> wrong = lambda t: nn.Tensor._from_op(t.data**2, (t,), lambda g: (g,), "Wrong")
+    >>> nn.gradcheck(wrong, (x,), raise_exception=False)
+    False
+    """
 
 
 def _outputs(result: Any) -> tuple[Tensor, ...]:
@@ -36,6 +45,8 @@ def gradcheck(
     Returns True, or raises ``GradcheckError`` naming the input, the element and both
     values (returns False instead when ``raise_exception=False``).
 
+    Examples
+    --------
     >>> import numpy as np, nn
     >>> x = nn.tensor(np.array([0.3, -1.2]), requires_grad=True)
     >>> nn.gradcheck(lambda t: (t * t).sigmoid(), (x,))

@@ -71,7 +71,14 @@ class Linear(Module):
 
 
 class Identity(Module):
-    """Returns its input unchanged."""
+    """Returns its input unchanged (a placeholder layer).
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.Identity()(nn.tensor([1.0, 2.0]))
+    tensor([1., 2.])
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__()
@@ -81,7 +88,14 @@ class Identity(Module):
 
 
 class Flatten(Module):
-    """Flattens dims start_dim..end_dim into one (default: everything but the batch axis)."""
+    """Flattens dims start_dim..end_dim into one (default: everything but the batch axis).
+
+    Examples
+    --------
+    >>> import numpy as np, nn
+    >>> nn.Flatten()(np.zeros((4, 2, 3))).shape
+    (4, 6)
+    """
 
     def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
         super().__init__()
@@ -96,14 +110,28 @@ class Flatten(Module):
 
 
 class ReLU(Module):
-    """max(0, x)."""
+    """max(0, x), elementwise; the course's hidden activation.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.ReLU()(nn.tensor([-1.0, 2.0]))
+    tensor([0., 2.])
+    """
 
     def forward(self, input: Any) -> Tensor:
         return F.relu(input)
 
 
 class LeakyReLU(Module):
-    """x if x > 0 else negative_slope * x."""
+    """x if x > 0 else negative_slope * x.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.LeakyReLU(0.1)(nn.tensor([-1.0, 2.0]))
+    tensor([-0.1,  2. ])
+    """
 
     def __init__(self, negative_slope: float = 0.01) -> None:
         super().__init__()
@@ -117,21 +145,42 @@ class LeakyReLU(Module):
 
 
 class Sigmoid(Module):
-    """1 / (1 + exp(-x))."""
+    """1 / (1 + exp(-x)), without overflow; the course's output activation.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.Sigmoid()(nn.tensor([0.0]))
+    tensor([0.5])
+    """
 
     def forward(self, input: Any) -> Tensor:
         return F.sigmoid(input)
 
 
 class Tanh(Module):
-    """tanh(x)."""
+    """tanh(x), elementwise.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.Tanh()(nn.tensor([0.0]))
+    tensor([0.])
+    """
 
     def forward(self, input: Any) -> Tensor:
         return F.tanh(input)
 
 
 class Softmax(Module):
-    """exp(x_i) / sum_j exp(x_j) along ``dim``."""
+    """exp(x_i) / sum_j exp(x_j) along ``dim``.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.Softmax(dim=1)(nn.tensor([[0.0, 0.0]]))
+    tensor([[0.5, 0.5]])
+    """
 
     def __init__(self, dim: int | None = None) -> None:
         super().__init__()
@@ -145,7 +194,14 @@ class Softmax(Module):
 
 
 class LogSoftmax(Softmax):
-    """log(softmax(x)) along ``dim``, computed stably."""
+    """log(softmax(x)) along ``dim``, computed stably.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.LogSoftmax(dim=1)(nn.tensor([[1e4, 0.0]])).data
+    array([[     0., -10000.]], dtype=float32)
+    """
 
     def forward(self, input: Any) -> Tensor:
         return F.log_softmax(input, self.dim)
@@ -157,6 +213,15 @@ class Dropout(Module):
     In eval mode it is the identity. Masks come from ``generator`` (an int seed makes this
     layer's own generator) or, by default, from the default generator at call time, so
     ``nn.manual_seed`` and ``nn.set_rng_state`` control it.
+
+    Examples
+    --------
+    >>> import numpy as np, nn
+    >>> drop = nn.Dropout(0.5, generator=0)
+    >>> sorted(set(drop(np.ones(8)).data.tolist()))  # kept values are scaled by 1 / (1 - p)
+    [0.0, 2.0]
+    >>> drop.eval()(np.ones(3)).data
+    array([1., 1., 1.])
     """
 
     def __init__(self, p: float = 0.5, inplace: bool = False, generator: Any = None) -> None:
@@ -179,6 +244,17 @@ class BatchNorm1d(Module):
 
     y = gamma * (x - mean) / sqrt(var + eps) + beta; running_mean and running_var are buffers
     updated in training with ``momentum`` and used in eval mode.
+
+    Examples
+    --------
+    >>> import numpy as np, nn
+    >>> bn = nn.BatchNorm1d(2)
+    >>> out = bn(np.array([[1.0, 10.0], [3.0, 30.0]]))
+    >>> np.round(out.data, 3)
+    array([[-1., -1.],
+           [ 1.,  1.]], dtype=float32)
+    >>> bn.running_mean.data
+    array([0.2, 2. ], dtype=float32)
     """
 
     def __init__(

@@ -27,6 +27,8 @@ class _Loss(Module):
 class MSELoss(_Loss):
     """Mean squared error: mean((x - y)**2).
 
+    Examples
+    --------
     >>> import nn
     >>> nn.MSELoss()(nn.tensor([1.0, 2.0]), nn.tensor([1.0, 4.0])).item()
     2.0
@@ -41,6 +43,8 @@ class BCELoss(_Loss):
 
     The course's cost J = -(1/m) sum(Y log A + (1 - Y) log(1 - A)) for a sigmoid output A.
 
+    Examples
+    --------
     >>> import nn
     >>> round(nn.BCELoss()(nn.tensor([0.5]), nn.tensor([1.0])).item(), 4)
     0.6931
@@ -57,6 +61,8 @@ class BCELoss(_Loss):
 class BCEWithLogitsLoss(_Loss):
     """Sigmoid and binary cross-entropy in one stable step, from logits.
 
+    Examples
+    --------
     >>> import nn
     >>> nn.BCEWithLogitsLoss()(nn.tensor([1e4]), nn.tensor([0.0])).item()
     10000.0
@@ -76,6 +82,8 @@ class BCEWithLogitsLoss(_Loss):
 class CrossEntropyLoss(_Loss):
     """Softmax and negative log-likelihood from logits (N, C) and class indices (N,).
 
+    Examples
+    --------
     >>> import nn
     >>> round(nn.CrossEntropyLoss()(nn.tensor([[0.0, 0.0]]), nn.tensor([1])).item(), 4)
     0.6931

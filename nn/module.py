@@ -13,7 +13,14 @@ from .tensor import Tensor
 
 
 class IncompatibleKeys(NamedTuple):
-    """What ``load_state_dict(strict=False)`` skipped."""
+    """What ``load_state_dict(strict=False)`` skipped.
+
+    Examples
+    --------
+    >>> import numpy as np, nn
+    >>> nn.Linear(2, 1).load_state_dict({"weight": np.zeros((1, 2))}, strict=False)
+    IncompatibleKeys(missing_keys=['bias'], unexpected_keys=[])
+    """
 
     missing_keys: list[str]
     unexpected_keys: list[str]
@@ -147,7 +154,14 @@ class Module:
         self._parameters[name] = self.__dict__[name] = param
 
     def register_buffer(self, name: str, tensor: Any, persistent: bool = True) -> None:
-        """Add a buffer: state saved in ``state_dict`` but not trained (e.g. a running mean)."""
+        """Add a buffer: state saved in ``state_dict`` but not trained (e.g. a running mean).
+
+        Examples
+        --------
+        >>> import numpy as np, nn
+        >>> m = nn.Module(); m.register_buffer("steps", np.zeros(1)); list(m.state_dict())
+        ['steps']
+        """
         self._check_name(name, "buffer")
         self._forget(name)
         self._buffers[name] = self.__dict__[name] = _as_buffer(name, tensor)
@@ -168,7 +182,14 @@ class Module:
     def named_modules(
         self, memo: set[int] | None = None, prefix: str = "", remove_duplicate: bool = True
     ) -> Iterator[tuple[str, Module]]:
-        """This module and every descendant, depth-first, with dotted names."""
+        """This module and every descendant, depth-first, with dotted names.
+
+        Examples
+        --------
+        >>> import nn
+        >>> [name for name, _ in nn.Sequential(nn.Sequential(nn.ReLU())).named_modules()]
+        ['', '0', '0.0']
+        """
         memo = set() if memo is None else memo
         stack: list[tuple[str, Module]] = [(prefix, self)]
         while stack:
@@ -215,10 +236,25 @@ class Module:
     def named_parameters(
         self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
     ) -> Iterator[tuple[str, Parameter]]:
-        """``(dotted name, Parameter)`` pairs; a Parameter shared by two modules comes once."""
+        """``(dotted name, Parameter)`` pairs; a Parameter shared by two modules comes once.
+
+        Examples
+        --------
+        >>> import nn
+        >>> [name for name, _ in nn.Sequential(nn.Linear(2, 3)).named_parameters()]
+        ['0.weight', '0.bias']
+        """
         return self._named_members("_parameters", prefix, recurse, remove_duplicate)
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        """Every Parameter of this module and (with ``recurse``) its descendants.
+
+        Examples
+        --------
+        >>> import nn
+        >>> [tuple(p.shape) for p in nn.Linear(2, 3).parameters()]
+        [(3, 2), (3,)]
+        """
         for _, param in self.named_parameters(recurse=recurse):
             yield param
 
@@ -232,7 +268,17 @@ class Module:
             yield buffer
 
     def apply(self, fn: Callable[[Module], Any]) -> Module:
-        """Call ``fn`` on every submodule (children first) and on this module; returns self."""
+        """Call ``fn`` on every submodule (children first) and on this module; returns self.
+
+        Examples
+        --------
+        >>> import nn
+        >>> def init(m):
+        ...     if isinstance(m, nn.Linear):
+        ...         nn.init.zeros_(m.weight)
+        >>> float(nn.Sequential(nn.Linear(2, 2)).apply(init)[0].weight.data.sum())
+        0.0
+        """
         for child in self.children():
             child.apply(fn)
         fn(self)
@@ -240,7 +286,15 @@ class Module:
 
     # ----------------------------------------------------------------- modes
     def train(self, mode: bool = True) -> Module:
-        """Set training mode (Dropout drops, BatchNorm uses batch statistics) recursively."""
+        """Set training mode (Dropout drops, BatchNorm uses batch statistics) recursively.
+
+        Examples
+        --------
+        >>> import nn
+        >>> net = nn.Sequential(nn.Dropout()).train(False)
+        >>> net[0].training
+        False
+        """
         if not isinstance(mode, bool):
             raise ValueError(f"training mode is expected to be boolean, got {type(mode).__name__}")
         for module in self.modules():
@@ -248,7 +302,14 @@ class Module:
         return self
 
     def eval(self) -> Module:
-        """Set evaluation mode; same as ``train(False)``."""
+        """Set evaluation mode; same as ``train(False)``.
+
+        Examples
+        --------
+        >>> import nn
+        >>> nn.Dropout().eval().training
+        False
+        """
         return self.train(False)
 
     def requires_grad_(self, requires_grad: bool = True) -> Module:
@@ -257,7 +318,15 @@ class Module:
         return self
 
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Reset every parameter's gradient: to None (default) or to zeros."""
+        """Reset every parameter's gradient: to None (default) or to zeros.
+
+        Examples
+        --------
+        >>> import numpy as np, nn
+        >>> layer = nn.Linear(2, 1); layer(np.ones((1, 2))).sum().backward()
+        >>> layer.zero_grad(); layer.weight.grad is None
+        True
+        """
         for param in self.parameters():
             if set_to_none:
                 param.grad = None
@@ -309,6 +378,12 @@ class Module:
 
         (PyTorch returns Tensors sharing storage; copies mean a saved "best" state dict does
         not change as training goes on. ``keep_vars=True`` returns the Tensors themselves.)
+
+        Examples
+        --------
+        >>> import nn
+        >>> {k: v.shape for k, v in nn.Linear(2, 3).state_dict().items()}
+        {'weight': (3, 2), 'bias': (3,)}
         """
         return OrderedDict(
             (prefix + name, tensor if keep_vars else tensor.data.copy())
@@ -323,6 +398,15 @@ class Module:
         Everything is checked before anything is copied: on any error (missing or
         unexpected keys when ``strict``, a shape that differs, a value that is not numeric)
         a ``RuntimeError`` lists every problem and the module is left as it was.
+
+        Examples
+        --------
+        >>> import nn
+        >>> a, b = nn.Linear(2, 1), nn.Linear(2, 1)
+        >>> b.load_state_dict(a.state_dict())
+        IncompatibleKeys(missing_keys=[], unexpected_keys=[])
+        >>> bool((a.weight.data == b.weight.data).all())
+        True
         """
         if not isinstance(state_dict, Mapping):
             raise TypeError(

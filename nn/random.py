@@ -21,6 +21,8 @@ Generator = np.random.Generator
 def manual_seed(seed: int) -> np.random.Generator:
     """Seed the default generator, as ``torch.manual_seed``; returns it.
 
+    Examples
+    --------
     >>> import nn
     >>> _ = nn.manual_seed(0); a = nn.Linear(2, 2).weight.data.copy()
     >>> _ = nn.manual_seed(0); bool((nn.Linear(2, 2).weight.data == a).all())
@@ -40,12 +42,27 @@ def default_generator() -> np.random.Generator:
 
 
 def get_rng_state() -> dict[str, Any]:
-    """A copy of the default generator's state (a plain dict that ``nn.save`` can store)."""
+    """A copy of the default generator's state (a plain dict that ``nn.save`` can store).
+
+    Examples
+    --------
+    >>> import nn
+    >>> state = nn.get_rng_state(); a = nn.Linear(2, 2).weight.data.copy()
+    >>> nn.set_rng_state(state); bool((nn.Linear(2, 2).weight.data == a).all())
+    True
+    """
     return copy.deepcopy(dict(_default.bit_generator.state))
 
 
 def set_rng_state(state: dict[str, Any]) -> None:
-    """Restore the default generator to a state from ``get_rng_state``."""
+    """Restore the default generator to a state from ``get_rng_state``.
+
+    Examples
+    --------
+    >>> import nn
+    >>> state = nn.get_rng_state(); nn.set_rng_state(state); nn.get_rng_state() == state
+    True
+    """
     if not isinstance(state, dict) or state.get("bit_generator") != "PCG64":
         raise ValueError(
             "set_rng_state expects a dict from nn.get_rng_state() (a PCG64 state), "

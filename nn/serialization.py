@@ -131,6 +131,14 @@ def _encode_array(array: np.ndarray, arrays: dict[str, np.ndarray], where: str) 
 def load(path: PathLike) -> Any:
     """Read an object written by ``nn.save``; never unpickles anything.
 
+    Examples
+    --------
+    >>> import numpy as np, nn, tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.npz")
+    >>> nn.save(nn.Linear(2, 1).state_dict(), path)
+    >>> sorted(nn.load(path))
+    ['bias', 'weight']
+
     Raises
     ------
     FileNotFoundError

@@ -60,6 +60,8 @@ def set_default_dtype(dtype: Any) -> None:
 def get_default_dtype() -> np.dtype:
     """The dtype of float Tensors made from Python data (float32 unless changed).
 
+    Examples
+    --------
     >>> import nn; nn.get_default_dtype()
     dtype('float32')
     """
@@ -67,12 +69,28 @@ def get_default_dtype() -> np.dtype:
 
 
 def is_grad_enabled() -> bool:
-    """Whether new operations are recorded for autograd."""
+    """Whether new operations are recorded for autograd.
+
+    Examples
+    --------
+    >>> import nn
+    >>> with nn.no_grad():
+    ...     nn.is_grad_enabled()
+    False
+    """
     return _GradMode.enabled
 
 
 class set_grad_enabled(contextlib.ContextDecorator):
-    """Context manager and decorator turning recording on or off, as ``torch.set_grad_enabled``."""
+    """Context manager and decorator turning recording on or off, as ``torch.set_grad_enabled``.
+
+    Examples
+    --------
+    >>> import nn
+    >>> with nn.set_grad_enabled(False):
+    ...     (nn.tensor([1.0], requires_grad=True) * 2).requires_grad
+    False
+    """
 
     def __init__(self, mode: bool) -> None:
         self.mode = bool(mode)
@@ -104,7 +122,15 @@ class no_grad(set_grad_enabled):
 
 
 class enable_grad(set_grad_enabled):
-    """Context manager and decorator: operations inside are recorded, even under no_grad."""
+    """Context manager and decorator: operations inside are recorded, even under no_grad.
+
+    Examples
+    --------
+    >>> import nn
+    >>> with nn.no_grad(), nn.enable_grad():
+    ...     (nn.tensor([1.0], requires_grad=True) * 2).requires_grad
+    True
+    """
 
     def __init__(self) -> None:
         super().__init__(True)
@@ -202,7 +228,14 @@ def _as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
 
 
 class MaxResult(NamedTuple):
-    """``(values, indices)`` of a reduction along a dimension, as ``torch.max(x, dim)``."""
+    """``(values, indices)`` of a reduction along a dimension, as ``torch.max(x, dim)``.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.tensor([[1.0, 5.0], [7.0, 2.0]]).max(dim=1).indices
+    tensor([1, 0])
+    """
 
     values: Tensor
     indices: Tensor
@@ -341,7 +374,14 @@ class Tensor:
 
     # --------------------------------------------------------------- conversion
     def item(self) -> Any:
-        """The value of a one-element Tensor as a Python number."""
+        """The value of a one-element Tensor as a Python number.
+
+        Examples
+        --------
+        >>> import nn
+        >>> nn.tensor([[2.5]]).item()
+        2.5
+        """
         if self.data.size != 1:
             raise RuntimeError(
                 f"a Tensor with {self.data.size} elements cannot be converted to Scalar"
@@ -352,7 +392,14 @@ class Tensor:
         return self.data.tolist()
 
     def numpy(self) -> np.ndarray:
-        """The underlying ndarray (shared, not copied), as ``torch.Tensor.numpy``."""
+        """The underlying ndarray (shared, not copied), as ``torch.Tensor.numpy``.
+
+        Examples
+        --------
+        >>> import nn
+        >>> nn.tensor([1.0, 2.0]).numpy()
+        array([1., 2.], dtype=float32)
+        """
         if self.requires_grad:
             raise RuntimeError(
                 "Can't call numpy() on Tensor that requires grad. "
@@ -385,11 +432,26 @@ class Tensor:
         return bool(self.data.item())
 
     def detach(self) -> Tensor:
-        """A Tensor sharing this one's data, cut from the graph."""
+        """A Tensor sharing this one's data, cut from the graph.
+
+        Examples
+        --------
+        >>> import nn
+        >>> w = nn.tensor([1.0], requires_grad=True)
+        >>> (w * 2).detach().requires_grad
+        False
+        """
         return Tensor._wrap(self.data)
 
     def zero_(self) -> Tensor:
-        """Set every element to 0 in place."""
+        """Set every element to 0 in place.
+
+        Examples
+        --------
+        >>> import nn
+        >>> nn.tensor([1.0, 2.0]).zero_()
+        tensor([0., 0.])
+        """
         self.data[...] = 0
         return self
 
@@ -436,6 +498,15 @@ class Tensor:
         RuntimeError
             If this Tensor does not require grad, if ``gradient`` is missing for a
             non-scalar or has the wrong shape, or if the graph was already freed.
+
+        Examples
+        --------
+        >>> import nn
+        >>> x = nn.tensor([1.0, 2.0], requires_grad=True)
+        >>> (x * x).sum().backward(); x.grad
+        array([2., 4.], dtype=float32)
+        >>> (x * 3).backward(gradient=[1.0, 0.0]); x.grad  # accumulates
+        array([5., 4.], dtype=float32)
         """
         if not self.requires_grad:
             raise RuntimeError(
@@ -549,13 +620,37 @@ class Tensor:
 
     # --------------------------------------------------------------- methods
     def sum(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        """Sum over ``dim`` (all elements when None); gradient: ones spread back.
+
+        Examples
+        --------
+        >>> import nn
+        >>> nn.tensor([[1.0, 2.0], [3.0, 4.0]]).sum(dim=0)
+        tensor([4., 6.])
+        """
         return _ops.sum(self, dim, keepdim)
 
     def mean(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        """Mean over ``dim`` (all elements when None); gradient: 1/n spread back.
+
+        Examples
+        --------
+        >>> import nn
+        >>> nn.tensor([[1.0, 2.0], [3.0, 4.0]]).mean(dim=1, keepdim=True).tolist()
+        [[1.5], [3.5]]
+        """
         return _ops.mean(self, dim, keepdim)
 
     def max(self, dim: int | None = None, keepdim: bool = False) -> Any:
-        """The largest element, or ``(values, indices)`` along ``dim`` as ``torch.max``."""
+        """The largest element, or ``(values, indices)`` along ``dim`` as ``torch.max``.
+
+        Examples
+        --------
+        >>> import nn
+        >>> x = nn.tensor([[1.0, 5.0], [7.0, 2.0]])
+        >>> x.max(), x.max(dim=0).values
+        (tensor(7.), tensor([7., 5.]))
+        """
         return _ops.extremum(self, dim, keepdim, np.argmax, "max")
 
     def min(self, dim: int | None = None, keepdim: bool = False) -> Any:
@@ -569,9 +664,25 @@ class Tensor:
         return _ops.arg_extremum(self, dim, keepdim, np.argmin)
 
     def reshape(self, *shape: Any) -> Tensor:
+        """The same elements in a new shape (one -1 is inferred).
+
+        Examples
+        --------
+        >>> import nn
+        >>> nn.tensor([1.0, 2.0, 3.0, 4.0]).reshape(2, -1).shape
+        (2, 2)
+        """
         return _ops.reshape(self, _shape_args(shape))
 
     def view(self, *shape: Any) -> Tensor:
+        """Same as ``reshape`` (NumPy decides whether a copy is needed).
+
+        Examples
+        --------
+        >>> import nn
+        >>> nn.tensor([1.0, 2.0, 3.0, 4.0]).view(-1, 1).shape
+        (4, 1)
+        """
         return _ops.reshape(self, _shape_args(shape))
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
@@ -584,41 +695,129 @@ class Tensor:
         return _ops.squeeze(self, dim)
 
     def transpose(self, dim0: int, dim1: int) -> Tensor:
+        """Swap two dimensions.
+
+        Examples
+        --------
+        >>> import nn
+        >>> nn.tensor([[1.0, 2.0]]).transpose(0, 1).shape
+        (2, 1)
+        """
         return _ops.transpose(self, dim0, dim1)
 
     def permute(self, *dims: Any) -> Tensor:
         return _ops.permute(self, _shape_args(dims))
 
     def exp(self) -> Tensor:
+        """e**x, elementwise.
+
+        Examples
+        --------
+        >>> import nn
+        >>> nn.tensor([0.0]).exp()
+        tensor([1.])
+        """
         return _ops.exp(self)
 
     def log(self) -> Tensor:
+        """Natural log, elementwise; gradient 1/x.
+
+        Examples
+        --------
+        >>> import nn
+        >>> nn.tensor([1.0]).log()
+        tensor([0.])
+        """
         return _ops.log(self)
 
     def sqrt(self) -> Tensor:
+        """Square root, elementwise; gradient 1 / (2 sqrt(x)).
+
+        Examples
+        --------
+        >>> import nn
+        >>> nn.tensor([4.0]).sqrt()
+        tensor([2.])
+        """
         return _ops.sqrt(self)
 
     def abs(self) -> Tensor:
+        """|x|, elementwise; gradient sign(x) (0 at 0).
+
+        Examples
+        --------
+        >>> import nn
+        >>> nn.tensor([-2.0]).abs()
+        tensor([2.])
+        """
         return _ops.abs(self)
 
     def clamp(self, min: float | None = None, max: float | None = None) -> Tensor:
+        """x limited to [min, max]; the gradient passes where x is inside.
+
+        Examples
+        --------
+        >>> import nn
+        >>> nn.tensor([-2.0, 0.5, 2.0]).clamp(-1.0, 1.0)
+        tensor([-1. ,  0.5,  1. ])
+        """
         return _ops.clamp(self, min, max)
 
     clip = clamp
 
     def relu(self) -> Tensor:
+        """max(0, x).
+
+        Examples
+        --------
+        >>> import nn
+        >>> nn.tensor([-1.0, 1.0]).relu()
+        tensor([0., 1.])
+        """
         return _ops.relu(self)
 
     def sigmoid(self) -> Tensor:
+        """1 / (1 + exp(-x)), overflow-free.
+
+        Examples
+        --------
+        >>> import nn
+        >>> nn.tensor([0.0]).sigmoid()
+        tensor([0.5])
+        """
         return _ops.sigmoid(self)
 
     def tanh(self) -> Tensor:
+        """tanh(x).
+
+        Examples
+        --------
+        >>> import nn
+        >>> nn.tensor([0.0]).tanh()
+        tensor([0.])
+        """
         return _ops.tanh(self)
 
     def softmax(self, dim: int) -> Tensor:
+        """exp(x) / sum(exp(x)) along ``dim``.
+
+        Examples
+        --------
+        >>> import nn
+        >>> nn.tensor([0.0, 0.0]).softmax(0)
+        tensor([0.5, 0.5])
+        """
         return _ops.softmax(self, dim)
 
     def log_softmax(self, dim: int) -> Tensor:
+        """log(softmax(x)) along ``dim``, computed stably.
+
+        Examples
+        --------
+        >>> import nn
+        >>> nn.tensor([0.0, 0.0]).log_softmax(0).exp()
+        tensor([0.5, 0.5])
+        """
         return _ops.log_softmax(self, dim)
 
     def clone(self) -> Tensor:
@@ -719,7 +918,14 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
 
 
 def as_tensor(data: Any, dtype: Any = None) -> Tensor:
-    """``data`` as a Tensor, sharing memory with an ndarray when the dtype allows."""
+    """``data`` as a Tensor, sharing memory with an ndarray when the dtype allows.
+
+    Examples
+    --------
+    >>> import numpy as np, nn
+    >>> a = np.zeros(2); nn.as_tensor(a).data is a
+    True
+    """
     if isinstance(data, Tensor):
         return data if dtype is None else data.to(dtype)
     return Tensor._wrap(_as_array(data, dtype, copy=False))

@@ -36,6 +36,8 @@ def clip_grad_norm_(
     total = ||(||g_1||, ..., ||g_k||)||_p over the parameters with a gradient;
     every g is multiplied by min(1, max_norm / (total + 1e-6)). Returns ``total``.
 
+    Examples
+    --------
     >>> import numpy as np, nn
     >>> p = nn.Parameter(np.zeros(2)); p.grad = np.array([3.0, 4.0])
     >>> float(nn.utils.clip_grad_norm_([p], 1.0)), np.round(p.grad, 3)
@@ -68,7 +70,15 @@ def clip_grad_norm_(
 
 
 def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float) -> None:
-    """Clip every gradient element to [-clip_value, clip_value] in place."""
+    """Clip every gradient element to [-clip_value, clip_value] in place.
+
+    Examples
+    --------
+    >>> import numpy as np, nn
+    >>> p = nn.Parameter(np.zeros(3)); p.grad = np.array([-5.0, 0.5, 5.0])
+    >>> nn.utils.clip_grad_value_([p], 1.0); p.grad
+    array([-1. ,  0.5,  1. ])
+    """
     if not clip_value >= 0:
         raise ValueError(f"clip_value must be non-negative, got {clip_value}")
     for param in _as_list(parameters):
@@ -77,7 +87,14 @@ def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float) -
 
 
 def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
-    """All parameters flattened and concatenated into one 1-D Tensor (a copy)."""
+    """All parameters flattened and concatenated into one 1-D Tensor (a copy).
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.utils.parameters_to_vector(nn.Linear(3, 2).parameters()).shape
+    (8,)
+    """
     params = _as_list(parameters)
     if not params:
         raise ValueError("parameters_to_vector needs at least one parameter")
@@ -85,7 +102,16 @@ def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
 
 
 def vector_to_parameters(vec: Any, parameters: Iterable[Tensor]) -> None:
-    """Copy consecutive slices of the 1-D ``vec`` into the parameters, in place."""
+    """Copy consecutive slices of the 1-D ``vec`` into the parameters, in place.
+
+    Examples
+    --------
+    >>> import numpy as np, nn
+    >>> layer = nn.Linear(1, 1)
+    >>> nn.utils.vector_to_parameters(nn.tensor(np.array([2.0, 3.0])), layer.parameters())
+    >>> layer.weight.data, layer.bias.data
+    (array([[2.]], dtype=float32), array([3.], dtype=float32))
+    """
     if not isinstance(vec, Tensor):
         raise TypeError(f"expected a Tensor, but got: {type(vec).__name__}")
     params = _as_list(parameters)

@@ -15,6 +15,15 @@ class ParameterError(TypeError, ValueError):
     """Something that is not a parameter (or an iterable of them) was given to an optimizer.
 
     PyTorch raises ``TypeError`` here; the contract asks for ``ValueError``; this is both.
+
+    Examples
+    --------
+    >>> import optimizers
+    >>> try:
+    ...     optimizers.SGD({1, 2}, lr=0.1)
+    ... except ValueError as error:
+    ...     print(type(error).__name__)
+    ParameterError
     """
 
 

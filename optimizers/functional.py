@@ -49,6 +49,8 @@ def _direction(
 def gradient_descent(W: Array, dW: Array, *, lr: float, scratch: Scratch = None) -> None:
     """W = W - alpha * dW (the course's batch, stochastic and mini-batch gradient descent).
 
+    Examples
+    --------
     >>> import numpy as np
     >>> W = np.array([1.0, 2.0]); gradient_descent(W, np.array([1.0, -1.0]), lr=0.1); W
     array([0.9, 2.1])

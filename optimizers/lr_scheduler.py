@@ -25,7 +25,18 @@ __all__ = [
 
 
 class LRScheduler:
-    """Base class: subclasses write ``get_lr()``, the rates for epoch ``self.last_epoch``."""
+    """Base class: subclasses write ``get_lr()``, the rates for epoch ``self.last_epoch``.
+
+    Examples
+    --------
+    >>> import numpy as np, nn, optimizers
+    >>> class Halving(optimizers.lr_scheduler.LRScheduler):
+    ...     def get_lr(self):
+    ...         return [base * 0.5**self.last_epoch for base in self.base_lrs]
+    >>> opt = optimizers.SGD([nn.Parameter(np.zeros(1))], lr=1.0)
+    >>> sched = Halving(opt); sched.step(); sched.get_last_lr()
+    [0.5]
+    """
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
         if not isinstance(optimizer, Optimizer):
@@ -89,7 +100,8 @@ class StepLR(LRScheduler):
 
         lr = lr0 * gamma ** (epoch // step_size)
 
-
+    Examples
+    --------
     >>> import numpy as np, nn, optimizers
     >>> opt = optimizers.SGD([nn.Parameter(np.zeros(1))], lr=1.0)
     >>> sched = optimizers.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
@@ -114,7 +126,16 @@ class StepLR(LRScheduler):
 
 class ExponentialLR(LRScheduler):
     """Multiply the rate by ``gamma`` every epoch: lr = lr0 * gamma ** epoch (the course's
-    exponential decay ``alpha = 0.95**epoch * alpha0``)."""
+    exponential decay ``alpha = 0.95**epoch * alpha0``).
+
+    Examples
+    --------
+    >>> import numpy as np, nn, optimizers
+    >>> opt = optimizers.SGD([nn.Parameter(np.zeros(1))], lr=1.0)
+    >>> sched = optimizers.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+    >>> sched.step(); sched.get_last_lr()
+    [0.5]
+    """
 
     def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
         check_non_negative("gamma", gamma)
@@ -128,7 +149,16 @@ class ExponentialLR(LRScheduler):
 
 
 class LambdaLR(LRScheduler):
-    """lr = lr0 * lr_lambda(epoch), one function for all groups or one per group."""
+    """lr = lr0 * lr_lambda(epoch), one function for all groups or one per group.
+
+    Examples
+    --------
+    >>> import numpy as np, nn, optimizers
+    >>> opt = optimizers.SGD([nn.Parameter(np.zeros(1))], lr=1.0)
+    >>> sched = optimizers.lr_scheduler.LambdaLR(opt, lambda epoch: 1 / (1 + epoch))
+    >>> sched.step(); sched.get_last_lr()
+    [0.5]
+    """
 
     def __init__(
         self,
@@ -158,7 +188,15 @@ class LambdaLR(LRScheduler):
 class CosineAnnealingLR(LRScheduler):
     """Cosine annealing from lr0 to eta_min over T_max epochs (PyTorch's recursive form):
 
-    lr = eta_min + (lr0 - eta_min) * (1 + cos(pi * epoch / T_max)) / 2
+        lr = eta_min + (lr0 - eta_min) * (1 + cos(pi * epoch / T_max)) / 2
+
+    Examples
+    --------
+    >>> import numpy as np, nn, optimizers
+    >>> opt = optimizers.SGD([nn.Parameter(np.zeros(1))], lr=1.0)
+    >>> sched = optimizers.lr_scheduler.CosineAnnealingLR(opt, T_max=2)
+    >>> sched.step(); round(sched.get_last_lr()[0], 6)
+    0.5
     """
 
     def __init__(
@@ -199,6 +237,8 @@ class InverseTimeLR(LRScheduler):
     With time_interval = 1 this is ``alpha = alpha0 / (1 + decay_rate * epoch_num)``; the
     course's scheduled variant uses e.g. time_interval = 1000.
 
+    Examples
+    --------
     >>> import numpy as np, nn, optimizers
     >>> opt = optimizers.SGD([nn.Parameter(np.zeros(1))], lr=1.0)
     >>> sched = optimizers.lr_scheduler.InverseTimeLR(opt, decay_rate=1.0, time_interval=2)

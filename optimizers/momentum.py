@@ -35,7 +35,9 @@ class Momentum(Optimizer):
     beta : float, default 0.9
         Momentum, the decay of the average, in [0, 1). beta = 0 is plain gradient descent.
 
-    State: ``velocity`` (v).
+    Notes
+    -----
+    State: ``velocity`` (v), zeros of W's shape before the first step.
 
     Examples
     --------

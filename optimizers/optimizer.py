@@ -83,6 +83,14 @@ class Optimizer:
 
         Raises ``ValueError`` for an empty group, a parameter already in a group, a value that
         is not a float-array Parameter, or an invalid hyperparameter.
+
+        Examples
+        --------
+        >>> import numpy as np, nn, optimizers
+        >>> opt = optimizers.SGD([nn.Parameter(np.zeros(1))], lr=0.1)
+        >>> opt.add_param_group({"params": [nn.Parameter(np.zeros(2))], "lr": 0.01})
+        >>> [group["lr"] for group in opt.param_groups]
+        [0.1, 0.01]
         """
         if not isinstance(param_group, dict):
             raise ParameterError(f"param_group must be a dict, got {type(param_group).__name__}")
@@ -110,7 +118,15 @@ class Optimizer:
 
     # ---------------------------------------------------------------- steps
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Reset the gradients of all parameters: to None (default) or to zeros in place."""
+        """Reset the gradients of all parameters: to None (default) or to zeros in place.
+
+        Examples
+        --------
+        >>> import numpy as np, nn, optimizers
+        >>> w = nn.Parameter(np.ones(2)); w.grad = np.ones(2)
+        >>> optimizers.SGD([w], lr=0.1).zero_grad(); w.grad is None
+        True
+        """
         for group in self.param_groups:
             for param in group["params"]:
                 if set_to_none:
@@ -123,6 +139,15 @@ class Optimizer:
 
         ``closure`` re-evaluates the model and returns the loss (it is called with grad
         enabled, before the update), as in PyTorch.
+
+        Examples
+        --------
+        >>> import numpy as np, nn, optimizers
+        >>> w = nn.Parameter(np.array([3.0])); opt = optimizers.SGD([w], lr=0.1)
+        >>> def closure():
+        ...     opt.zero_grad(); loss = (w * w).sum(); loss.backward(); return loss
+        >>> opt.step(closure).item(), w.data
+        (9.0, array([2.4]))
         """
         loss = None
         if closure is not None:
@@ -217,6 +242,17 @@ class Optimizer:
 
         Parameters are referred to by their position across groups, as in PyTorch; arrays
         are copies, so the dict is a snapshot.
+
+        Examples
+        --------
+        >>> import numpy as np, nn, optimizers
+        >>> w = nn.Parameter(np.zeros(2)); opt = optimizers.Momentum([w], lr=0.1)
+        >>> w.grad = np.ones(2); opt.step()
+        >>> saved = opt.state_dict()
+        >>> saved["state"]
+        {0: {'velocity': array([0.1, 0.1])}}
+        >>> saved["param_groups"]
+        [{'lr': 0.1, 'beta': 0.9, 'params': [0]}]
         """
         index_of: dict[int, int] = {}
         groups = []
@@ -240,6 +276,15 @@ class Optimizer:
 
         Group counts and sizes, state shapes and hyperparameters are all checked first; on any
         error a ``ValueError`` says what differs and the optimizer is left unchanged.
+
+        Examples
+        --------
+        >>> import numpy as np, nn, optimizers
+        >>> a, b = nn.Parameter(np.zeros(2)), nn.Parameter(np.zeros(2))
+        >>> source = optimizers.Adam([a], lr=0.5); a.grad = np.ones(2); source.step()
+        >>> target = optimizers.Adam([b]); target.load_state_dict(source.state_dict())
+        >>> target.param_groups[0]["lr"], target.state[b]["step"]
+        (0.5, 1)
         """
         if not isinstance(state_dict, dict) or not {"state", "param_groups"} <= set(state_dict):
             raise ValueError(

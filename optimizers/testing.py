@@ -60,7 +60,7 @@ Reference = Callable[..., np.ndarray]
 Factory = Callable[..., Optimizer]
 
 _SHAPES = hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=4)
-_ELEMENTS = st.floats(-1.0, 1.0, width=32)
+_SEEDS = st.integers(0, 2**32 - 1)
 
 
 class OptimizerCheckError(AssertionError):
@@ -75,6 +75,8 @@ def params(
 ) -> st.SearchStrategy[list[Parameter]]:
     """Lists of Parameters of one drawn dtype, each with a gradient of its shape.
 
+    Examples
+    --------
     >>> from hypothesis import given
     >>> from optimizers.testing import params
     >>> @given(params())
@@ -86,29 +88,31 @@ def params(
     @st.composite
     def build(draw: Any) -> list[Parameter]:
         dtype = draw(st.sampled_from(list(dtypes)))
+        shapes_drawn = draw(st.lists(shapes, min_size=min_count, max_size=max_count))
+        rng = np.random.default_rng(draw(_SEEDS))  # values from a seed: cheap to draw and shrink
         result = []
-        for _ in range(draw(st.integers(min_count, max_count))):
-            shape = draw(shapes)
-            param = Parameter(draw(hnp.arrays(np.float64, shape, elements=_ELEMENTS)).astype(dtype))
-            param.grad = draw(hnp.arrays(np.float64, shape, elements=_ELEMENTS)).astype(dtype)
+        for shape in shapes_drawn:
+            param = Parameter(rng.uniform(-1.0, 1.0, shape).astype(dtype))
+            param.grad = rng.uniform(-1.0, 1.0, shape).astype(dtype)
             result.append(param)
         return result
 
     return build()
 
 
-def _as_dtype(dtype: Any) -> Callable[[np.ndarray], np.ndarray]:
-    return lambda array: array.astype(dtype)
-
-
 def gradient_sequences(
     like: Sequence[Parameter], min_steps: int = 1, max_steps: int = 20
 ) -> st.SearchStrategy[list[list[np.ndarray]]]:
-    """For each step, one gradient per parameter of ``like`` (its shape and dtype)."""
-    step = st.tuples(
-        *[hnp.arrays(np.float64, p.shape, elements=_ELEMENTS).map(_as_dtype(p.dtype)) for p in like]
-    ).map(list)
-    return st.lists(step, min_size=min_steps, max_size=max_steps)
+    """For each step, one gradient per parameter of ``like`` (its shape and dtype), in [-1, 1]."""
+
+    def build(steps_and_seed: tuple[int, int]) -> list[list[np.ndarray]]:
+        steps, seed = steps_and_seed
+        rng = np.random.default_rng(seed)
+        return [
+            [rng.uniform(-1.0, 1.0, p.shape).astype(p.dtype) for p in like] for _ in range(steps)
+        ]
+
+    return st.tuples(st.integers(min_steps, max_steps), _SEEDS).map(build)
 
 
 # Ranges for the hyperparameter names of torch.optim and the course; a name not here gets
@@ -145,6 +149,8 @@ def hyperparameters(cls: Factory, **overrides: Any) -> st.SearchStrategy[dict[st
     around their default; combinations the class's validation refuses are discarded.
     ``overrides`` fix an argument (a value) or give its strategy.
 
+    Examples
+    --------
     >>> import optimizers
     >>> from optimizers.testing import hyperparameters
     >>> sorted(hyperparameters(optimizers.Momentum).example())

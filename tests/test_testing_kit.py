@@ -132,4 +132,4 @@ def test_planted_bugs_are_named(factory, reference, broken):
     if factory is WrongBiasCorrection:
         hyper = hyperparameters(optimizers.Adam, weight_decay=0.0, amsgrad=False, maximize=False)
     with pytest.raises(OptimizerCheckError, match=f"property '{broken}' failed"):
-        check_optimizer(factory, reference, hyper=hyper, max_examples=25, max_steps=4)
+        check_optimizer(factory, reference, hyper=hyper, max_examples=15, max_steps=4)

@@ -1,0 +1,45 @@
+"""The docs' code runs: the optimizer written on the testing page passes the kit, and a
+planted bug in it is caught by name."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from optimizers.testing import OptimizerCheckError
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def python_blocks(page: str) -> list[str]:
+    return re.findall(r"```python\n(.*?)```", (DOCS / page).read_text(), flags=re.S)
+
+
+def test_testing_page_code_runs():
+    namespace: dict = {}
+    for block in python_blocks("testing-your-optimizer.md"):
+        exec(block, namespace)  # the page's optimizer, its check, its hypothesis test
+    namespace["test_lion_keeps_float32"]()
+
+
+def test_testing_page_planted_bug_is_named():
+    namespace: dict = {}
+    exec(python_blocks("testing-your-optimizer.md")[0], namespace)
+    lion = namespace["Lion"]
+
+    class BuggyLion(lion):
+        def _update(self, param, state, group):
+            beta2 = group["betas"][1]
+            group = {**group, "betas": (beta2, beta2)}  # c uses beta2: the planted bug
+            super()._update(param, state, group)
+
+    code = python_blocks("testing-your-optimizer.md")[1].replace(
+        "check_optimizer(Lion, reference_lion)", ""
+    )
+    exec(code, namespace)
+    with pytest.raises(OptimizerCheckError, match="property 'reference' failed"):
+        namespace["check_optimizer"](
+            BuggyLion, namespace["reference_lion"], max_examples=15, max_steps=4
+        )
