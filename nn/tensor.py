@@ -846,6 +846,47 @@ class Tensor:
     def bool(self) -> Tensor:
         return self.to(np.bool_)
 
+    def add(self, other: Any) -> Tensor:
+        """``self + other``, as ``torch.Tensor.add``.
+
+        >>> import nn
+        >>> nn.tensor([1.0]).add(2.0)
+        tensor([3.])
+        """
+        return _ops.add(self, other)
+
+    def sub(self, other: Any) -> Tensor:
+        """``self - other``."""
+        return _ops.sub(self, other)
+
+    def mul(self, other: Any) -> Tensor:
+        """``self * other``."""
+        return _ops.mul(self, other)
+
+    def div(self, other: Any) -> Tensor:
+        """``self / other``."""
+        return _ops.div(self, other)
+
+    def pow(self, exponent: Any) -> Tensor:
+        """``self ** exponent``.
+
+        >>> import nn
+        >>> nn.tensor([3.0]).pow(2)
+        tensor([9.])
+        """
+        return _ops.pow(self, exponent)
+
+    def matmul(self, other: Any) -> Tensor:
+        """``self @ other``; ``mm`` is the same.
+
+        >>> import nn
+        >>> nn.tensor([[1.0, 2.0]]).matmul(nn.tensor([[3.0], [4.0]]))
+        tensor([[11.]])
+        """
+        return _ops.matmul(self, other)
+
+    mm = matmul
+
     def eq(self, other: Any) -> Tensor:
         return _ops.compare(np.equal, self, other)
 

@@ -88,7 +88,10 @@ class FlatGroup:
         states = []
         step = None
         for i, p in enumerate(params):
-            if p is not self.params[i] or p.data is not self.data_views[i] or p.grad is None:
+            grad = p.grad
+            if p is not self.params[i] or p.data is not self.data_views[i] or grad is None:
+                return None
+            if grad.shape != self.shapes[i]:
                 return None
             state = state_of.get(p)
             if state is None:

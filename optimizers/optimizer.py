@@ -153,6 +153,10 @@ class Optimizer:
         if closure is not None:
             with enable_grad():
                 loss = closure()
+        for group in self.param_groups:  # check every gradient before changing anything
+            for param in group["params"]:
+                if param.grad is not None:
+                    _check_grad(param)
         for index, group in enumerate(self.param_groups):
             if self._step_flat(index, group):
                 continue
@@ -377,6 +381,15 @@ class Optimizer:
                 lines.append(f"    {key}: {group[key]}")
         lines.append(")")
         return "\n".join(lines)
+
+
+def _check_grad(param: Any) -> None:
+    grad = param.grad
+    if getattr(grad, "shape", None) != param.data.shape:
+        raise RuntimeError(
+            f"a parameter of shape {param.data.shape} has a gradient of shape "
+            f"{getattr(grad, 'shape', type(grad).__name__)}; .grad must match the parameter"
+        )
 
 
 def _is_parameter_like(value: Any) -> bool:

@@ -629,3 +629,20 @@ def test_bad_input_raises_documented_error(name, action, error, pattern):
 def test_random_bytes_as_checkpoint(tmp_path):
     with pytest.raises(ValueError, match=r"junk\.npz"):
         random_bytes_checkpoint(tmp_path)
+
+
+def test_gradient_of_the_wrong_shape_is_named_and_changes_nothing():
+    for flat in (True, False):
+        params = [nn.Parameter(np.zeros((2, 3))), nn.Parameter(np.zeros(4))]
+        optimizer = optimizers.Adam(params, lr=0.1)
+        optimizer._flat = flat
+        for p in params:
+            p.grad = np.ones(p.shape)
+        optimizer.step()
+        optimizer.step()
+        before = [p.data.copy() for p in params]
+        params[1].grad = np.ones(5)
+        with pytest.raises(RuntimeError, match=r"shape \(4,\) has a gradient of shape \(5,\)"):
+            optimizer.step()
+        for p, b in zip(params, before, strict=True):
+            np.testing.assert_array_equal(p.data, b)

@@ -6,19 +6,7 @@ import numpy as np
 import pytest
 
 import nn
-
-
-class CourseNet(nn.Module):
-    """The course's 2-5-2-1 network."""
-
-    def __init__(self):
-        super().__init__()
-        self.layer1 = nn.Linear(2, 5)
-        self.layer2 = nn.Linear(5, 2)
-        self.layer3 = nn.Linear(2, 1)
-
-    def forward(self, x):
-        return self.layer3(self.layer2(self.layer1(x).relu()).relu()).sigmoid()
+from tests.models import CourseNet
 
 
 def test_registration_order_and_dotted_names():

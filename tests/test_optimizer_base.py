@@ -8,6 +8,7 @@ import pytest
 
 import nn
 import optimizers
+from tests.models import CourseNet
 
 
 def params(n=2):
@@ -184,15 +185,6 @@ def test_a_user_subclass_can_write_its_own_step():
     optimizer.step()
     np.testing.assert_array_equal(w.data, [0.5, -0.5])
     assert optimizer.state_dict()["state"][0]["count"] == 1
-
-
-class CourseNet(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.linear1, self.linear2, self.linear3 = nn.Linear(2, 5), nn.Linear(5, 2), nn.Linear(2, 1)
-
-    def forward(self, x):
-        return self.linear3(self.linear2(self.linear1(x).relu()).relu()).sigmoid()
 
 
 @pytest.mark.parametrize(

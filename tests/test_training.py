@@ -4,20 +4,7 @@ import numpy as np
 import pytest
 
 import nn
-
-
-class CourseNet(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.linear1 = nn.Linear(2, 5)
-        self.linear2 = nn.Linear(5, 2)
-        self.linear3 = nn.Linear(2, 1)
-        for layer in (self.linear1, self.linear2, self.linear3):
-            nn.init.kaiming_normal_(layer.weight)
-            nn.init.zeros_(layer.bias)
-
-    def forward(self, x):
-        return self.linear3(self.linear2(self.linear1(x).relu()).relu()).sigmoid()
+from tests.models import CourseNet
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -26,7 +13,7 @@ def test_course_net_learns_separable_data(dtype):
     X = rng.normal(size=(200, 2)).astype(dtype)
     Y = (X[:, :1] + X[:, 1:] > 0).astype(dtype)
     nn.manual_seed(1)
-    model = CourseNet().to(dtype)
+    model = CourseNet(he_init=True).to(dtype)
     loss_fn = nn.BCELoss()
     first = loss_fn(model(X), Y).item()
     for _ in range(300):
