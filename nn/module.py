@@ -207,10 +207,26 @@ class Module:
             stack.extend(reversed(children))
 
     def modules(self) -> Iterator[Module]:
+        """This module and every descendant, depth-first.
+
+        Examples
+        --------
+        >>> import nn
+        >>> [type(m).__name__ for m in nn.Sequential(nn.Linear(1, 1), nn.ReLU()).modules()]
+        ['Sequential', 'Linear', 'ReLU']
+        """
         for _, module in self.named_modules():
             yield module
 
     def named_children(self) -> Iterator[tuple[str, Module]]:
+        """``(name, module)`` for the direct children, in definition order.
+
+        Examples
+        --------
+        >>> import nn
+        >>> [name for name, _ in nn.Sequential(nn.Linear(1, 1), nn.ReLU()).named_children()]
+        ['0', '1']
+        """
         seen: set[int] = set()
         for name, module in self._modules.items():
             if module is not None and id(module) not in seen:
@@ -218,6 +234,14 @@ class Module:
                 yield name, module
 
     def children(self) -> Iterator[Module]:
+        """The direct children, in definition order.
+
+        Examples
+        --------
+        >>> import nn
+        >>> len(list(nn.Sequential(nn.Linear(1, 1), nn.Sequential(nn.ReLU())).children()))
+        2
+        """
         for _, module in self.named_children():
             yield module
 
@@ -264,6 +288,14 @@ class Module:
         return self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        """Every buffer (state that is saved but not trained, e.g. BatchNorm's running mean).
+
+        Examples
+        --------
+        >>> import nn
+        >>> [tuple(b.shape) for b in nn.BatchNorm1d(3).buffers()]
+        [(3,), (3,), ()]
+        """
         for _, buffer in self.named_buffers(recurse=recurse):
             yield buffer
 

@@ -326,14 +326,38 @@ class Tensor:
     # ----------------------------------------------------------------- attributes
     @property
     def shape(self) -> tuple[int, ...]:
+        """The shape, a tuple as NumPy's (``torch.Size`` in PyTorch).
+
+        Examples
+        --------
+        >>> import nn
+        >>> nn.tensor([[1.0, 2.0, 3.0]]).shape
+        (1, 3)
+        """
         return self.data.shape
 
     @property
     def dtype(self) -> np.dtype:
+        """The NumPy dtype of the data.
+
+        Examples
+        --------
+        >>> import numpy as np, nn
+        >>> nn.tensor(np.zeros(2)).dtype
+        dtype('float64')
+        """
         return self.data.dtype
 
     @property
     def ndim(self) -> int:
+        """The number of dimensions.
+
+        Examples
+        --------
+        >>> import nn
+        >>> nn.tensor([[1.0]]).ndim
+        2
+        """
         return self.data.ndim
 
     @property
@@ -343,6 +367,14 @@ class Tensor:
 
     @property
     def T(self) -> Tensor:
+        """The Tensor with its dimensions reversed (the transpose of a matrix).
+
+        Examples
+        --------
+        >>> import nn
+        >>> nn.tensor([[1.0, 2.0]]).T.shape
+        (2, 1)
+        """
         return self.permute(*reversed(range(self.ndim)))
 
     def size(self, dim: int | None = None) -> Any:
