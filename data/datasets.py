@@ -125,9 +125,16 @@ def make_spirals(
 
 
 def make_blobs(
-    n_samples: int = 100, centers: Any = 3, cluster_std: float = 1.0, generator: Any = None
+    n_samples: int = 100,
+    centers: Any = 3,
+    cluster_std: float = 1.0,
+    generator: Any = None,
+    *,
+    noise: float | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Gaussian blobs; ``centers`` is a count (drawn uniformly in [-10, 10]^2) or a (k, 2) array.
+
+    ``noise=``, the name the other datasets use, is accepted for ``cluster_std``.
 
     Examples
     --------
@@ -137,6 +144,8 @@ def make_blobs(
     >>> np.round(X[y == 1].mean(axis=0))
     array([5., 5.])
     """
+    if noise is not None:  # the other datasets' name for the spread, accepted here too
+        cluster_std = noise
     _check(n_samples, 0.0)
     if not cluster_std >= 0:
         raise ValueError(f"cluster_std must be non-negative, got {cluster_std}")

@@ -92,3 +92,9 @@ def test_moons_without_noise_lie_on_the_two_half_circles():
     np.testing.assert_allclose(np.hypot(lower[:, 0] - 1, lower[:, 1] - 0.5), 1.0)
     X3, _ = make_moons(300, 0.2, generator=np.random.RandomState(3))  # the course's data
     assert X3.shape == (300, 2)
+
+
+def test_make_blobs_accepts_noise_for_cluster_std():
+    a = make_blobs(50, 2, cluster_std=0.3, generator=1)
+    b = make_blobs(50, 2, noise=0.3, generator=1)
+    np.testing.assert_array_equal(a[0], b[0])
