@@ -84,43 +84,35 @@ def linear(input: Any, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     W = weight.data
     out_features, in_features = W.shape
     shape = x.data.shape
-    if len(shape) == 2 and shape[1] == in_features:  # the common case: no reshapes
-        x2 = x.data
-        out = x2 @ W.T
-        if bias is not None:
-            out += bias.data
-
-        def backward_2d(g: Array) -> tuple[Array | None, ...]:
-            grad_x = g @ W if x.requires_grad else None
-            grad_w = g.T @ x2 if weight.requires_grad else None
-            if bias is None:
-                return Fresh((grad_x, grad_w))
-            return Fresh((grad_x, grad_w, np.add.reduce(g, axis=0) if bias.requires_grad else None))
-
-        parents = (x, weight) if bias is None else (x, weight, bias)
-        return Tensor._from_op(out, parents, backward_2d, "Linear")
-    if x.ndim == 0 or x.shape[-1] != in_features:
+    if not shape or shape[-1] != in_features:
         raise ShapeError(
-            f"mat1 and mat2 shapes cannot be multiplied ({_rows(x.shape)} and "
+            f"mat1 and mat2 shapes cannot be multiplied ({_rows(shape)} and "
             f"{in_features}x{out_features}): Linear({in_features}, {out_features}) expects "
-            f"input with last dimension {in_features}, got shape {x.shape}"
+            f"input with last dimension {in_features}, got shape {shape}"
         )
-    x2 = x.data.reshape(-1, in_features)
-    out = x2 @ weight.data.T
+    rows = len(shape) != 2  # other than (N, in): computed as 2-D rows and shaped back
+    x2 = x.data.reshape(-1, in_features) if rows else x.data
+    out = x2 @ W.T
     if bias is not None:
         out += bias.data
-    out_shape = x.shape[:-1] + (out_features,)
 
     def backward(g: Array) -> tuple[Array | None, ...]:
-        g2 = g.reshape(-1, out_features)
-        grad_x = (g2 @ weight.data).reshape(x.shape) if x.requires_grad else None
-        grad_w = g2.T @ x2 if weight.requires_grad else None
+        if rows:
+            g = g.reshape(-1, out_features)
+        grad_x = None
+        if x.requires_grad:
+            grad_x = g @ W
+            if rows:
+                grad_x = grad_x.reshape(shape)
+        grad_w = g.T @ x2 if weight.requires_grad else None
         if bias is None:
-            return grad_x, grad_w
-        return grad_x, grad_w, (g2.sum(axis=0) if bias.requires_grad else None)
+            return Fresh((grad_x, grad_w))
+        return Fresh((grad_x, grad_w, np.add.reduce(g, axis=0) if bias.requires_grad else None))
 
     parents = (x, weight) if bias is None else (x, weight, bias)
-    return Tensor._from_op(out.reshape(out_shape), parents, backward, "Linear")
+    if rows:
+        out = out.reshape(shape[:-1] + (out_features,))
+    return Tensor._from_op(out, parents, backward, "Linear")
 
 
 def _rows(shape: tuple[int, ...]) -> str:

@@ -62,40 +62,30 @@ class Module:
 
     # ------------------------------------------------------------ registration
     def __setattr__(self, name: str, value: Any) -> None:
-        params = self.__dict__.get("_parameters")
-        modules = self.__dict__.get("_modules")
+        for kind, store_name, label in (
+            (Parameter, "_parameters", "parameter"),
+            (Module, "_modules", "module"),
+        ):
+            store = self.__dict__.get(store_name)
+            if isinstance(value, kind):
+                if store is None:
+                    raise AttributeError(
+                        f"cannot assign {label} '{name}' before Module.__init__() call; "
+                        "call super().__init__() first in your __init__"
+                    )
+                self._forget(name, keep=store_name)
+                store[name] = self.__dict__[name] = value
+                return
+            if store is not None and name in store:
+                if value is not None:
+                    raise TypeError(
+                        f"cannot assign '{type(value).__name__}' as {label} '{name}' "
+                        f"(nn.{kind.__name__} or None expected)"
+                    )
+                store[name] = self.__dict__[name] = None
+                return
         buffers = self.__dict__.get("_buffers")
-        if isinstance(value, Parameter):
-            if params is None:
-                raise AttributeError(
-                    f"cannot assign parameter '{name}' before Module.__init__() call; "
-                    "call super().__init__() first in your __init__"
-                )
-            self._forget(name, keep="_parameters")
-            params[name] = self.__dict__[name] = value
-        elif params is not None and name in params:
-            if value is not None:
-                raise TypeError(
-                    f"cannot assign '{type(value).__name__}' as parameter '{name}' "
-                    "(nn.Parameter or None expected)"
-                )
-            params[name] = self.__dict__[name] = None
-        elif isinstance(value, Module):
-            if modules is None:
-                raise AttributeError(
-                    f"cannot assign module '{name}' before Module.__init__() call; "
-                    "call super().__init__() first in your __init__"
-                )
-            self._forget(name, keep="_modules")
-            modules[name] = self.__dict__[name] = value
-        elif modules is not None and name in modules:
-            if value is not None:
-                raise TypeError(
-                    f"cannot assign '{type(value).__name__}' as child module '{name}' "
-                    "(nn.Module or None expected)"
-                )
-            modules[name] = self.__dict__[name] = None
-        elif buffers is not None and name in buffers:
+        if buffers is not None and name in buffers:
             buffers[name] = self.__dict__[name] = _as_buffer(name, value)
         else:
             object.__setattr__(self, name, value)

@@ -36,22 +36,20 @@ class FlatGroup:
     ) -> None:
         self.params = list(params)
         self.keys = tuple(keys)
-        self.dtype = params[0].data.dtype
-        self.shapes = [p.data.shape for p in params]
+        dtype = params[0].data.dtype
+        shapes = [p.data.shape for p in params]
         sizes = [p.data.size for p in params]
-        self.offsets = np.cumsum([0, *sizes])
-        total = int(self.offsets[-1])
-        self.buffers = {key: np.empty(total, dtype=self.dtype) for key in self.keys}
+        offsets = np.cumsum([0, *sizes])
+        total = int(offsets[-1])
+        self.buffers = {key: np.empty(total, dtype=dtype) for key in self.keys}
         self.views: dict[str, list[np.ndarray]] = {key: [] for key in self.keys}
-        self.data: np.ndarray | None = (
-            np.empty(total, dtype=self.dtype) if len(params) > 1 else None
-        )
+        self.data: np.ndarray | None = np.empty(total, dtype=dtype) if len(params) > 1 else None
         self.data_views: list[np.ndarray] = []
-        for i, (param, state, shape) in enumerate(zip(params, states, self.shapes, strict=True)):
-            start, stop = self.offsets[i], self.offsets[i + 1]
+        for i, (param, state, shape) in enumerate(zip(params, states, shapes, strict=True)):
+            start, stop = offsets[i], offsets[i + 1]
             for key in self.keys:
                 flat = self.buffers[key][start:stop]
-                flat[...] = np.asarray(state[key], dtype=self.dtype).reshape(-1)
+                flat[...] = np.asarray(state[key], dtype=dtype).reshape(-1)
                 state[key] = flat.reshape(shape)
                 self.views[key].append(state[key])
             if self.data is not None:
@@ -59,8 +57,8 @@ class FlatGroup:
                 param.data = self.data[start:stop].reshape(shape)
             self.data_views.append(param.data)
         size = min(CHUNK, max(total, 1))
-        self.work = (np.empty(size, self.dtype), np.empty(size, self.dtype))
-        self.gather = np.empty(size, self.dtype)
+        work = (np.empty(size, dtype), np.empty(size, dtype))
+        self.gather = np.empty(size, dtype)
         self.plan = _plan(sizes)
         # Per chunk, made once: its state slices, its work arrays, and, when it holds only
         # whole parameters, their indices (their gradients are gathered in one call).
@@ -68,8 +66,7 @@ class FlatGroup:
             {k: buf[start:stop] for k, buf in self.buffers.items()} for start, stop, _ in self.plan
         ]
         self.scratch = [
-            (self.work[0][: stop - start], self.work[1][: stop - start])
-            for start, stop, _ in self.plan
+            (work[0][: stop - start], work[1][: stop - start]) for start, stop, _ in self.plan
         ]
         self.whole = [
             [i for i, _, _, _ in pieces]
@@ -88,11 +85,8 @@ class FlatGroup:
         states = []
         step = None
         for i, p in enumerate(params):
-            grad = p.grad
-            if p is not self.params[i] or p.data is not self.data_views[i] or grad is None:
-                return None
-            if grad.shape != self.shapes[i]:
-                return None
+            if p is not self.params[i] or p.data is not self.data_views[i] or p.grad is None:
+                return None  # (gradient shapes were checked by Optimizer.step)
             state = state_of.get(p)
             if state is None:
                 if self.keys:
