@@ -80,6 +80,12 @@ def linear(input: Any, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     >>> nn.functional.linear(np.array([[1.0, 2.0]]), w, b).data
     array([[3., 3., 3.]])
     """
+    return _linear(input, weight, bias, relu=False)
+
+
+def _linear(input: Any, weight: Tensor, bias: Tensor | None, relu: bool) -> Tensor:
+    """``linear``, followed by ReLU in the same node when ``relu`` (``Sequential`` fuses a
+    ``Linear`` and the ``ReLU`` after it, saving a node: G is masked by y > 0 first)."""
     x = as_input(input, weight.dtype)
     W = weight.data
     out_features, in_features = W.shape
@@ -95,10 +101,15 @@ def linear(input: Any, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     out = x2 @ W.T
     if bias is not None:
         out += bias.data
+    if relu:
+        np.maximum(out, 0, out=out)
+    out2 = out
 
     def backward(g: Array) -> tuple[Array | None, ...]:
         if rows:
             g = g.reshape(-1, out_features)
+        if relu:
+            g = g * (out2 > 0)
         grad_x = None
         if x.requires_grad:
             grad_x = g @ W
@@ -112,7 +123,7 @@ def linear(input: Any, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     parents = (x, weight) if bias is None else (x, weight, bias)
     if rows:
         out = out.reshape(shape[:-1] + (out_features,))
-    return Tensor._from_op(out, parents, backward, "Linear")
+    return Tensor._from_op(out, parents, backward, "Relu" if relu else "Linear")
 
 
 def _rows(shape: tuple[int, ...]) -> str:
