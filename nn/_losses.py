@@ -238,9 +238,9 @@ def _bce_with_logits_mean(z: Tensor, zd: Array, td: Array) -> Tensor:
     out = np.asarray(np.add.reduce(loss, axis=None) / count if count else np.nan, dtype=zd.dtype)
 
     def backward(g: Array) -> tuple[Array | None, ...]:
-        inverse = e + 1.0
-        np.divide(1.0, inverse, out=inverse)  # sigmoid(|z|)
-        sigmoid = np.where(zd < 0, e * inverse, inverse)  # sigmoid(z) = e sigmoid(|z|) for z < 0
+        sigmoid = e + 1.0
+        np.divide(1.0, sigmoid, out=sigmoid)  # sigmoid(|z|)
+        np.multiply(e, sigmoid, out=sigmoid, where=zd < 0)  # sigmoid(z) = e sigmoid(|z|), z < 0
         sigmoid -= td
         sigmoid *= g / count
         return (sigmoid, None)

@@ -550,7 +550,7 @@ class Tensor:
                     "grad can be implicitly created only for scalar outputs; this tensor has "
                     f"shape {self.shape}, so pass backward(gradient=...) of that shape"
                 )
-            seed = np.ones_like(self.data)
+            seed = np.array(1, dtype=self.data.dtype).reshape(self.shape)  # ones_like, faster
         else:
             seed = _as_array(gradient, self.data.dtype)
             if seed.shape != self.shape:
@@ -942,11 +942,12 @@ def _run_backward(root: Tensor, seed: np.ndarray, retain_graph: bool) -> None:
         root._accumulate(seed)
         return
     anomaly = _GradMode.anomaly
+    pop, push = heapq.heappop, heapq.heappush
     grads: dict[int, np.ndarray] = {id(root): seed}
     leaves: dict[int, tuple[Tensor, np.ndarray, bool]] = {}
     heap: list[tuple[int, Tensor]] = [(-root._seq, root)]
     while heap:
-        node = heapq.heappop(heap)[1]
+        node = pop(heap)[1]
         parents = node._parents
         parent_grads = node._backward(grads.pop(id(node)))  # type: ignore[misc]
         fresh = type(parent_grads) is Fresh
@@ -969,7 +970,7 @@ def _run_backward(root: Tensor, seed: np.ndarray, retain_graph: bool) -> None:
             previous = grads.get(key)
             if previous is None:
                 grads[key] = parent_grad
-                heapq.heappush(heap, (-parent._seq, parent))
+                push(heap, (-parent._seq, parent))
             else:
                 grads[key] = previous + parent_grad
     for leaf, grad, owned in leaves.values():
