@@ -25,7 +25,9 @@ import numpy as np
 
 CHUNK = 1 << 16  # elements per chunk: 256 KiB of float32 per array, cache-sized (measured best)
 
-Kernel = Callable[[np.ndarray, np.ndarray, dict[str, Any], tuple[np.ndarray, np.ndarray]], None]
+Kernel = Callable[
+    [np.ndarray, np.ndarray, dict[str, Any], dict[str, Any], tuple[np.ndarray, np.ndarray]], None
+]
 
 
 class FlatGroup:
@@ -56,12 +58,18 @@ class FlatGroup:
                 self.data[start:stop] = param.data.reshape(-1)
                 param.data = self.data[start:stop].reshape(shape)
             self.data_views.append(param.data)
+        self.shapes = shapes
         size = min(CHUNK, max(total, 1))
         work = (np.empty(size, dtype), np.empty(size, dtype))
-        self.gather = np.empty(size, dtype)
+        gather = np.empty(size, dtype)
+        data = self.data if self.data is not None else params[0].data.reshape(-1)
         self.plan = _plan(sizes)
-        # Per chunk, made once: its state slices, its work arrays, and, when it holds only
-        # whole parameters, their indices (their gradients are gathered in one call).
+        # Per chunk, made once: its parameter slice, pieces and gather buffer, its state
+        # slices, its work arrays, and, when it holds only whole parameters, their indices
+        # (their gradients are gathered in one call).
+        self.chunks = [
+            (data[start:stop], pieces, gather[: stop - start]) for start, stop, pieces in self.plan
+        ]
         self.states = [
             {k: buf[start:stop] for k, buf in self.buffers.items()} for start, stop, _ in self.plan
         ]
@@ -79,21 +87,27 @@ class FlatGroup:
         self, params: Sequence[Any], state_of: Any
     ) -> tuple[list[dict[str, Any]], Any] | None:
         """``(states, step)`` when this layout still describes ``params`` and their state and
-        every parameter has a gradient and the same step count; None otherwise."""
+        every parameter has a gradient of its shape and the same step count; None otherwise."""
         if len(params) != len(self.params):
             return None
+        keys, views = self.keys, self.views
         states = []
         step = None
         for i, p in enumerate(params):
-            if p is not self.params[i] or p.data is not self.data_views[i] or p.grad is None:
-                return None  # (gradient shapes were checked by Optimizer.step)
+            grad = p.grad
+            if (
+                p is not self.params[i]
+                or p.data is not self.data_views[i]
+                or getattr(grad, "shape", None) != self.shapes[i]  # also when grad is None
+            ):
+                return None  # (Optimizer.step then names a gradient of the wrong shape)
             state = state_of.get(p)
             if state is None:
-                if self.keys:
+                if keys:
                     return None
                 state = state_of[p]
-            for key in self.keys:
-                if state.get(key) is not self.views[key][i]:
+            for key in keys:
+                if state.get(key) is not views[key][i]:
                     return None
             if i == 0:
                 step = state.get("step")
@@ -102,26 +116,24 @@ class FlatGroup:
             states.append(state)
         return states, step
 
-    def run(self, kernel: Kernel, scalars: dict[str, Any]) -> None:
-        """Apply ``kernel(W, dW, state, scratch)`` chunk by chunk over the whole group."""
+    def run(self, kernel: Kernel, group: dict[str, Any], scalars: dict[str, Any]) -> None:
+        """Apply ``kernel(W, dW, state, group, scratch)`` chunk by chunk over the whole group."""
         params = self.params
-        data = self.data if self.data is not None else params[0].data.reshape(-1)
-        for (start, stop, pieces), state, scratch, whole in zip(
-            self.plan, self.states, self.scratch, self.whole, strict=True
+        for (data, pieces, gather), state, scratch, whole in zip(
+            self.chunks, self.states, self.scratch, self.whole, strict=True
         ):
-            state.update(scalars)
+            if scalars:
+                state.update(scalars)
             if len(pieces) == 1:
                 i, lo, hi, _ = pieces[0]
                 dW = params[i].grad.reshape(-1)[lo:hi]
             elif whole is not None:  # whole small parameters: one concatenate
-                dW = np.concatenate(
-                    [params[i].grad.reshape(-1) for i in whole], out=self.gather[: stop - start]
-                )
+                dW = np.concatenate([params[i].grad for i in whole], axis=None, out=gather)
             else:
-                dW = self.gather[: stop - start]
+                dW = gather
                 for i, lo, hi, at in pieces:
                     dW[at : at + hi - lo] = params[i].grad.reshape(-1)[lo:hi]
-            kernel(data[start:stop], dW, state, scratch)
+            kernel(data, dW, state, group, scratch)
 
 
 def _plan(sizes: Sequence[int]) -> list[tuple[int, int, list[tuple[int, int, int, int]]]]:

@@ -26,6 +26,7 @@ from ._checks import ParameterError
 from ._flat import FlatGroup
 
 ParamGroup = dict[str, Any]
+_Ready = tuple[FlatGroup, list[dict[str, Any]], Any]  # a laid-out group, its states, step
 
 
 class Optimizer:
@@ -153,12 +154,15 @@ class Optimizer:
         if closure is not None:
             with enable_grad():
                 loss = closure()
-        for group in self.param_groups:  # check every gradient before changing anything
-            for param in group["params"]:
-                if param.grad is not None:
-                    _check_grad(param)
-        for index, group in enumerate(self.param_groups):
-            if self._step_flat(index, group):
+        groups = self.param_groups
+        ready = [self._flat_ready(index, group) for index, group in enumerate(groups)]
+        for group, flat in zip(groups, ready, strict=True):
+            if flat is None:  # check every gradient before changing anything
+                for param in group["params"]:
+                    if param.grad is not None:
+                        _check_grad(param)
+        for index, (group, flat) in enumerate(zip(groups, ready, strict=True)):
+            if self._step_flat(index, group, flat):
                 continue
             for param in group["params"]:
                 if param.grad is None:
@@ -189,35 +193,39 @@ class Optimizer:
             state["step"] += 1
         self._kernel(param.data, param.grad, state, group, None)
 
-    def _step_flat(self, index: int, group: ParamGroup) -> bool:
+    def _flat_ready(self, index: int, group: ParamGroup) -> _Ready | None:
+        """The group's flat layout with its states and step count when the group can be
+        stepped whole as laid out (every gradient present and of its parameter's shape)."""
+        flat = self._flat_groups.get(index) if self._flat else None
+        if flat is None or flat.keys != self._state_keys(group):
+            return None
+        ready = flat.ready(group["params"], self.state)
+        return None if ready is None else (flat, *ready)
+
+    def _step_flat(self, index: int, group: ParamGroup, ready: _Ready | None) -> bool:
         """Step the whole group at once when every parameter is ready; False otherwise.
 
         Ready: the optimizer opts in (``_flat``), every parameter has a gradient, a
         contiguous float array of the group's dtype, and complete state at the same step.
+        A group that is ready but not yet laid out (or no longer) is laid out here.
         """
-        if not self._flat:
-            return False
-        params = group["params"]
-        keys = self._state_keys(group)
-        flat = self._flat_groups.get(index)
-        ready = flat.ready(params, self.state) if flat is not None and flat.keys == keys else None
-        if flat is None or ready is None:
-            flat, ready = self._layout(index, params, keys)
-            if flat is None or ready is None:
+        if ready is None:
+            if not self._flat:
                 return False
-        states, step = ready
+            ready = self._layout(index, group["params"], self._state_keys(group))
+            if ready is None:
+                return False
+        flat, states, step = ready
         scalars: dict[str, Any] = {}
         if step is not None:
             step += 1
             for state in states:
                 state["step"] = step
             scalars["step"] = step
-        flat.run(lambda W, dW, state, scratch: self._kernel(W, dW, state, group, scratch), scalars)
+        flat.run(self._kernel, group, scalars)
         return True
 
-    def _layout(
-        self, index: int, params: list[Any], keys: tuple[str, ...]
-    ) -> tuple[FlatGroup | None, tuple[list[dict[str, Any]], Any] | None]:
+    def _layout(self, index: int, params: list[Any], keys: tuple[str, ...]) -> _Ready | None:
         """Check that every parameter is ready and (re)build the group's flat layout."""
         needed = set(keys)
         dtype = params[0].data.dtype
@@ -228,17 +236,17 @@ class Optimizer:
             if state is None and not keys:  # a rule without state (gradient descent)
                 state = self.state[param]
             if param.grad is None or state is None or not state.keys() >= needed:
-                return None, None
+                return None
             data = param.data
             if data.dtype != dtype or not data.flags.c_contiguous:
-                return None, None
+                return None
             if step is None:
                 step = state.get("step")
             elif state.get("step") != step:
-                return None, None
+                return None
             states.append(state)
         flat = self._flat_groups[index] = FlatGroup(params, states, keys)
-        return flat, (states, step)
+        return flat, states, step
 
     # ---------------------------------------------------------- state dicts
     def state_dict(self) -> dict[str, Any]:

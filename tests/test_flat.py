@@ -177,3 +177,18 @@ def test_a_subclass_that_changes_update_keeps_its_update():
     optimizer = Logged(params, lr=0.1)
     run(optimizer, params, [np.ones((3, *p.shape)) for p in params], 3)
     assert len(calls) == 6
+
+
+def test_a_wrong_gradient_shape_after_layout_raises_before_any_group_changes(chunk):
+    first, second = make_params([(3,), (2, 2)], np.float32), make_params([(4,)], np.float32)
+    optimizer = optimizers.Adam([{"params": first}, {"params": second}], lr=0.1)
+    for p in first + second:
+        p.grad = np.ones(p.shape, np.float32)
+    optimizer.step()  # both groups laid out
+    before = [p.data.copy() for p in first + second]
+    second[0].grad = np.ones(5, np.float32)
+    with pytest.raises(RuntimeError, match=r"shape \(4,\) has a gradient of shape \(5,\)"):
+        optimizer.step()
+    for p, old in zip(first + second, before, strict=True):
+        np.testing.assert_array_equal(p.data, old)
+    assert optimizer.state[first[0]]["step"] == 1
