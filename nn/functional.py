@@ -7,6 +7,7 @@ differentiable. ``linear``, ``batch_norm`` and every loss are one autograd node 
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -118,12 +119,26 @@ def _linear(input: Any, weight: Tensor, bias: Tensor | None, relu: bool) -> Tens
         grad_w = g.T @ x2 if weight.requires_grad else None
         if bias is None:
             return Fresh((grad_x, grad_w))
-        return Fresh((grad_x, grad_w, np.add.reduce(g, axis=0) if bias.requires_grad else None))
+        return Fresh((grad_x, grad_w, _sum_rows(g) if bias.requires_grad else None))
 
     parents = (x, weight) if bias is None else (x, weight, bias)
     if rows:
         out = out.reshape(shape[:-1] + (out_features,))
     return Tensor._from_op(out, parents, backward, "Relu" if relu else "Linear")
+
+
+@functools.lru_cache(maxsize=64)
+def _ones(count: int, dtype: np.dtype) -> Array:
+    ones = np.ones(count, dtype=dtype)
+    ones.flags.writeable = False
+    return ones
+
+
+def _sum_rows(g: Array) -> Array:
+    """The sum of a 2-D array's rows, as a BLAS product with ones (about twice as fast as
+    ``g.sum(axis=0)`` on the small and tall arrays of a bias gradient; the additions run in
+    BLAS's order, so the last bits can differ from NumPy's)."""
+    return _ones(g.shape[0], g.dtype) @ g
 
 
 def _rows(shape: tuple[int, ...]) -> str:
