@@ -138,7 +138,8 @@ def _sum_rows(g: Array) -> Array:
     """The sum of a 2-D array's rows, as a BLAS product with ones (about twice as fast as
     ``g.sum(axis=0)`` on the small and tall arrays of a bias gradient; the additions run in
     BLAS's order, so the last bits can differ from NumPy's)."""
-    return _ones(g.shape[0], g.dtype) @ g
+    total: Array = _ones(g.shape[0], g.dtype) @ g
+    return total
 
 
 def _rows(shape: tuple[int, ...]) -> str:
