@@ -5,8 +5,9 @@
 Every workload is timed for descend, for a hand-written NumPy floor (benchmarks/hand.py) and,
 when it imports, for PyTorch on the CPU, interleaved round by round after warm-up steps;
 each cell is the median over rounds of the time per step. The table prints the ratios
-descend / hand-written and descend / PyTorch. Nothing here is asserted: the numbers go to
-docs/benchmarks.md.
+descend / hand-written and descend / PyTorch, each the median over rounds of the ratio
+within a round (so that a shared machine's changing speed cancels). Nothing here is
+asserted: the numbers go to docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -65,8 +66,10 @@ Step = Callable[[], object]
 
 
 # ------------------------------------------------------------------------------ timing
-def measure(candidates: dict[str, Step], steps: int, rounds: int, warmup: int) -> dict[str, float]:
-    """Median seconds per step of each candidate, timed interleaved round by round."""
+def measure(
+    candidates: dict[str, Step], steps: int, rounds: int, warmup: int
+) -> dict[str, list[float]]:
+    """Seconds per step of each candidate in each round, timed interleaved round by round."""
     for step in candidates.values():
         for _ in range(warmup):
             step()
@@ -77,7 +80,23 @@ def measure(candidates: dict[str, Step], steps: int, rounds: int, warmup: int) -
             for _ in range(steps):
                 step()
             samples[name].append((time.perf_counter() - start) / steps)
-    return {name: statistics.median(values) for name, values in samples.items()}
+    return samples
+
+
+def summarize(workload: str, samples: dict[str, list[float]]) -> dict:
+    """Median time of each candidate, and the median over rounds of descend's time over each
+    other candidate's time in the same round (the machine's speed drifts between rounds;
+    a ratio within a round is measured at one speed)."""
+    ours = samples["descend"]
+    return {
+        "workload": workload,
+        **{name: statistics.median(values) for name, values in samples.items()},
+        "ratios": {
+            name: statistics.median(a / b for a, b in zip(ours, values, strict=True))
+            for name, values in samples.items()
+            if name != "descend"
+        },
+    }
 
 
 # --------------------------------------------------------------------------- networks
@@ -152,11 +171,11 @@ def torch_step(sizes: list[int], optimizer: str, batch: int, lr: float, seed: in
 def network_rows(quick: bool) -> list[dict]:
     rows = []
     configs = [
-        ("course net 2-5-2-1, batch 64", [2, 5, 2, 1], 64, 400, 200),
-        ("MLP 784-256-128-10, batch 128", [784, 256, 128, 10], 128, 20, 5),
-        ("wide MLP 1024-4096-4096-10, batch 256", [1024, 4096, 4096, 10], 256, 2, 1),
+        ("course net 2-5-2-1, batch 64", [2, 5, 2, 1], 64, 50, 61, 200),
+        ("MLP 784-256-128-10, batch 128", [784, 256, 128, 10], 128, 5, 41, 5),
+        ("wide MLP 1024-4096-4096-10, batch 256", [1024, 4096, 4096, 10], 256, 2, 15, 1),
     ]
-    for label, sizes, batch, steps, warmup in configs:
+    for label, sizes, batch, steps, rounds, warmup in configs:
         for optimizer in ("sgd", "momentum", "adam"):
             candidates = {
                 "descend": descend_step(sizes, optimizer, batch, 1e-3, 0),
@@ -164,9 +183,8 @@ def network_rows(quick: bool) -> list[dict]:
             }
             if torch is not None:
                 candidates["torch"] = torch_step(sizes, optimizer, batch, 1e-3, 0)
-            rounds = 5 if quick else 15
-            times = measure(candidates, max(1, steps // (4 if quick else 1)), rounds, warmup)
-            rows.append({"workload": f"{label}, {optimizer}", **times})
+            samples = measure(candidates, steps, 7 if quick else rounds, warmup)
+            rows.append(summarize(f"{label}, {optimizer}", samples))
     return rows
 
 
@@ -200,9 +218,9 @@ def adam_rows(quick: bool) -> list[dict]:
                     t.grad = torch.from_numpy(g.copy())
                 torch_opt = torch.optim.Adam(tensors, lr=1e-3, **{kind: True})
                 candidates[f"torch {kind}"] = torch_opt.step
-        times = measure(candidates, 1, 5 if quick else 11, 2)
+        samples = measure(candidates, 1, 5 if quick else 11, 2)
         rows.append(
-            {"workload": f"Adam step alone, {total / 1e6:g}M params in {count} tensor(s)", **times}
+            summarize(f"Adam step alone, {total / 1e6:g}M params in {count} tensor(s)", samples)
         )
     return rows
 
@@ -235,8 +253,8 @@ def loader_rows(quick: bool) -> list[dict]:
                 pass
 
         candidates["torch"] = torch_epoch
-    times = measure(candidates, 1, 5 if quick else 11, 1)
-    return [{"workload": f"DataLoader epoch {n}x784, batch 128, shuffle", **times}]
+    samples = measure(candidates, 1, 5 if quick else 11, 1)
+    return [summarize(f"DataLoader epoch {n}x784, batch 128, shuffle", samples)]
 
 
 MEMORY_PROBE = """
@@ -305,13 +323,15 @@ def machine() -> dict:
 def format_table(rows: list[dict]) -> str:
     lines = []
     for row in rows:
-        others = {k: v for k, v in row.items() if k not in ("workload", "descend")}
+        others = {k: v for k, v in row.items() if k not in ("workload", "descend", "ratios")}
+        ratios = row.get("ratios", {})
         is_memory = "memory" in row["workload"]
         unit = (lambda v: f"{v / 2**20:.1f} MiB") if is_memory else _time
         cells = [f"descend {unit(row['descend'])}"]
         for name, value in others.items():
             cells.append(
-                f"{name} {unit(value)} (descend/{name.split()[0]} {row['descend'] / value:.2f}x)"
+                f"{name} {unit(value)} (descend/{name.split()[0]} "
+                f"{ratios.get(name, row['descend'] / value):.2f}x)"
                 if value
                 else f"{name} -"
             )
