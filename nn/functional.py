@@ -104,13 +104,12 @@ def _linear(input: Any, weight: Tensor, bias: Tensor | None, relu: bool) -> Tens
         out += bias.data
     if relu:
         np.maximum(out, 0, out=out)
-    out2 = out
 
     def backward(g: Array) -> tuple[Array | None, ...]:
         if rows:
             g = g.reshape(-1, out_features)
         if relu:
-            g = g * (out2 > 0)
+            g = g * (out > 0)
         grad_x = None
         if x.requires_grad:
             grad_x = g @ W
@@ -122,9 +121,8 @@ def _linear(input: Any, weight: Tensor, bias: Tensor | None, relu: bool) -> Tens
         return Fresh((grad_x, grad_w, _sum_rows(g) if bias.requires_grad else None))
 
     parents = (x, weight) if bias is None else (x, weight, bias)
-    if rows:
-        out = out.reshape(shape[:-1] + (out_features,))
-    return Tensor._from_op(out, parents, backward, "Relu" if relu else "Linear")
+    y = out.reshape(shape[:-1] + (out_features,)) if rows else out
+    return Tensor._from_op(y, parents, backward, "Relu" if relu else "Linear")
 
 
 @functools.lru_cache(maxsize=64)
