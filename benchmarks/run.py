@@ -198,8 +198,8 @@ def adam_rows(quick: bool) -> list[dict]:
         for p in params:
             p.grad = rng.standard_normal(size).astype(np.float32)
         opt = optimizers.Adam(params, lr=1e-3)
-        arrays = [p.data.copy() for p in params]
-        grads = [p.grad.copy() for p in params]
+        arrays = [p.detach().numpy().copy() for p in params]
+        grads = [p.grad.numpy().copy() for p in params]
         v = [np.zeros_like(a) for a in arrays]
         s = [np.zeros_like(a) for a in arrays]
         state = {"t": 0}

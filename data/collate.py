@@ -29,7 +29,7 @@ def default_collate(batch: Sequence[Any]) -> Any:
         raise ValueError("default_collate got an empty batch")
     elem = batch[0]
     if isinstance(elem, Tensor):
-        return Tensor._wrap(np.stack([item.data for item in batch]))
+        return Tensor._make(np.stack([item._data for item in batch]))
     if isinstance(elem, np.ndarray | np.generic):
         try:
             return np.stack(batch)

@@ -91,13 +91,13 @@ class TensorDataset(Dataset):
         if not any(self._as_tensor):
             return parts
         return tuple(
-            Tensor._wrap(np.asarray(p)) if wrap else p
+            Tensor._make(np.asarray(p)) if wrap else p
             for p, wrap in zip(parts, self._as_tensor, strict=True)
         )
 
 
 def _as_rows(array: Any, position: int) -> np.ndarray:
-    data = array.data if isinstance(array, Tensor) else array
+    data = array._data if isinstance(array, Tensor) else array
     result = data if isinstance(data, np.ndarray) else np.asarray(data)
     if result.dtype.kind not in "biuf":
         raise TypeError(

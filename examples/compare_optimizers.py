@@ -86,7 +86,7 @@ class CourseNet(nn.Module):
         """P(y = 1 | x) for each row of x, without recording a graph."""
         with nn.no_grad():
             out = self(x)
-        return (out.sigmoid() if self.logits else out).data[:, 0]
+        return (out.sigmoid() if self.logits else out).numpy()[:, 0]
 
 
 class CourseShuffle(Sampler):

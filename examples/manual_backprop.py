@@ -122,8 +122,8 @@ def descend_gradients(
     grads = {}
     for l in (1, 2, 3):
         layer = getattr(model, f"linear{l}")
-        grads[f"dW{l}"] = layer.weight.grad
-        grads[f"db{l}"] = layer.bias.grad[:, None]
+        grads[f"dW{l}"] = layer.weight.grad.numpy()
+        grads[f"db{l}"] = layer.bias.grad.numpy()[:, None]
     return cost.item(), grads
 
 

@@ -53,12 +53,12 @@ def optimizer_path(make: type[optimizers.Optimizer], lr: float, **hyper: float) 
     """The path of a descend optimizer, through ``step()``."""
     W = nn.Parameter(START.copy())
     optimizer = make([W], lr=lr, **hyper)
-    path = [W.data.copy()]
+    path = [W.detach().numpy().copy()]
     for step in range(STEPS):
         optimizer.param_groups[0]["lr"] = lr_at(step, lr)
-        W.grad = gradient(W.data)
+        W.grad = gradient(W.detach().numpy())
         optimizer.step()
-        path.append(W.data.copy())
+        path.append(W.detach().numpy().copy())
     return np.array(path)
 
 

@@ -30,5 +30,5 @@ for epoch in range(300):
         print(f"epoch {epoch:3d}  loss {loss.item():.4f}")
 
 with nn.no_grad():
-    accuracy = ((model(X).data[:, 0] > 0) == (y == 1)).mean()
+    accuracy = ((model(X)[:, 0] > 0) == nn.tensor(y == 1)).float().mean().item()
 print(f"train accuracy {accuracy:.3f}")

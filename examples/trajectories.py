@@ -136,12 +136,12 @@ def trajectory(problem: Problem, name: str) -> np.ndarray:
     """The points visited by optimizer ``name`` on ``problem``, shape (steps + 1, 2)."""
     function = problem.function(problem.start)
     optimizer = OPTIMIZERS[name][1](list(function.parameters()), problem.lrs[name])
-    path = [function.point.data.copy()]
+    path = [function.point.detach().numpy().copy()]
     for _ in range(problem.steps):
         optimizer.zero_grad()
         function().backward()
         optimizer.step()
-        path.append(function.point.data.copy())
+        path.append(function.point.detach().numpy().copy())
     return np.array(path)
 
 

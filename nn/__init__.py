@@ -1,12 +1,75 @@
 """descend's ``nn``: Tensors with reverse-mode autograd, Modules, layers, losses, initialisers.
 
-A faithful subset of ``torch`` / ``torch.nn`` in NumPy: port a script by changing imports.
+A faithful subset of ``torch`` and ``torch.nn`` in NumPy: ``nn`` is both (``nn.tensor``,
+``nn.zeros``, ``nn.no_grad`` as well as ``nn.Linear``), so a script ports by changing imports.
 """
 
-from . import functional, init, utils
+from . import autograd, functional, init, utils
 from . import functional as F
-from ._errors import DTypeError, ShapeError, TargetOutOfRangeError
+from ._dtype import (
+    bool_,
+    cdouble,
+    cfloat,
+    complex64,
+    complex128,
+    double,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    half,
+    int8,
+    int16,
+    int32,
+    int64,
+    long,
+    set_default_dtype,
+    short,
+    uint8,
+)
+from ._errors import DTypeError, NumpyGraphError, ShapeError, TargetOutOfRangeError
+from ._factories import (
+    arange,
+    as_tensor,
+    empty,
+    empty_like,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    linspace,
+    logspace,
+    normal,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randint,
+    randint_like,
+    randn,
+    randn_like,
+    randperm,
+    zeros,
+    zeros_like,
+)
+from ._tensor_reduce import MaxResult
+from .autograd import (
+    detect_anomaly,
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from .containers import ModuleList, Sequential
+from .device import (
+    accelerator,
+    backends,
+    cuda,
+    device,
+    get_default_device,
+    set_default_device,
+)
 from .gradcheck import GradcheckError, gradcheck
 from .layers import (
     BatchNorm1d,
@@ -21,24 +84,16 @@ from .layers import (
     Softmax,
     Tanh,
 )
-from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss
+from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
 from .module import IncompatibleKeys, Module
 from .parameter import Parameter
-from .random import get_rng_state, manual_seed, set_rng_state
+from .random import get_rng_state, manual_seed, seed, set_rng_state
 from .serialization import load, save
-from .tensor import (
-    MaxResult,
-    Tensor,
-    as_tensor,
-    detect_anomaly,
-    enable_grad,
-    get_default_dtype,
-    is_grad_enabled,
-    no_grad,
-    set_default_dtype,
-    set_grad_enabled,
-    tensor,
-)
+from .tensor import Tensor, tensor
+
+bool = bool_
+float = float32
+int = int32
 
 __all__ = [
     "BCELoss",
@@ -59,6 +114,8 @@ __all__ = [
     "MaxResult",
     "Module",
     "ModuleList",
+    "NLLLoss",
+    "NumpyGraphError",
     "Parameter",
     "ReLU",
     "Sequential",
@@ -68,22 +125,71 @@ __all__ = [
     "Tanh",
     "TargetOutOfRangeError",
     "Tensor",
+    "accelerator",
+    "arange",
     "as_tensor",
+    "autograd",
+    "backends",
+    "bool",
+    "cdouble",
+    "cfloat",
+    "complex64",
+    "complex128",
+    "cuda",
     "detect_anomaly",
+    "device",
+    "double",
+    "empty",
+    "empty_like",
     "enable_grad",
+    "eye",
+    "float",
+    "float16",
+    "float32",
+    "float64",
+    "from_numpy",
+    "full",
+    "full_like",
     "functional",
+    "get_default_device",
     "get_default_dtype",
     "get_rng_state",
     "gradcheck",
+    "half",
+    "inference_mode",
     "init",
+    "int",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
     "is_grad_enabled",
+    "linspace",
     "load",
+    "logspace",
+    "long",
     "manual_seed",
     "no_grad",
+    "normal",
+    "ones",
+    "ones_like",
+    "rand",
+    "rand_like",
+    "randint",
+    "randint_like",
+    "randn",
+    "randn_like",
+    "randperm",
     "save",
+    "seed",
+    "set_default_device",
     "set_default_dtype",
     "set_grad_enabled",
     "set_rng_state",
+    "short",
     "tensor",
+    "uint8",
     "utils",
+    "zeros",
+    "zeros_like",
 ]

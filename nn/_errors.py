@@ -36,6 +36,20 @@ class DTypeError(RuntimeError, TypeError):
     """
 
 
+class NumpyGraphError(RuntimeError, TypeError):
+    """A NumPy function was given a Tensor that requires grad (it would cut the graph).
+
+    Examples
+    --------
+    >>> import numpy as np, nn
+    >>> try:
+    ...     np.exp(nn.tensor([1.0], requires_grad=True))
+    ... except TypeError as error:
+    ...     print(type(error).__name__)
+    NumpyGraphError
+    """
+
+
 class TargetOutOfRangeError(IndexError, ValueError):
     """A class index outside ``[0, C)`` given to a classification loss.
 
@@ -48,3 +62,11 @@ class TargetOutOfRangeError(IndexError, ValueError):
     ...     print(error)
     Target 2 is out of bounds: class indices must be in [0, 1]
     """
+
+
+def read_only_error() -> RuntimeError:
+    """PyTorch's error for an in-place write into an expanded (broadcast) Tensor."""
+    return RuntimeError(
+        "unsupported operation: more than one element of the written-to tensor refers to a "
+        "single memory location. Please clone() the tensor before performing the operation."
+    )

@@ -7,23 +7,24 @@ differentiable. ``linear``, ``batch_norm`` and every loss are one autograd node 
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import numpy as np
 
-from . import _ops
+from . import _dtype
 from ._errors import ShapeError
+from ._graph import node_type
 from ._losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
     cross_entropy,
     mse_loss,
+    nll_loss,
 )
 from .random import resolve_generator
-from .tensor import Fresh, Tensor, _as_array, get_default_dtype
-
-Array = np.ndarray
+from .rules import elementwise as E
+from .rules import layer as LR
+from .tensor import Tensor
 
 __all__ = [
     "batch_norm",
@@ -35,11 +36,18 @@ __all__ = [
     "linear",
     "log_softmax",
     "mse_loss",
+    "nll_loss",
     "relu",
     "sigmoid",
     "softmax",
     "tanh",
 ]
+
+AddmmBackward0 = node_type("AddmmBackward0")
+ReluBackward0 = node_type("ReluBackward0")
+LeakyReluBackward0 = node_type("LeakyReluBackward0")
+NativeDropoutBackward0 = node_type("NativeDropoutBackward0")
+NativeBatchNormBackward0 = node_type("NativeBatchNormBackward0")
 
 
 def as_input(value: Any, dtype: Any = None) -> Tensor:
@@ -50,12 +58,12 @@ def as_input(value: Any, dtype: Any = None) -> Tensor:
         and value.dtype.kind == "f"
         and (dtype is None or value.dtype == dtype)
     ):
-        return value if kind is Tensor else Tensor._wrap(value)  # the common case, fast
+        return value if kind is Tensor else Tensor._make(value)  # the common case, fast
     if isinstance(value, Tensor):
         tensor = value
     else:
         try:
-            tensor = Tensor._wrap(_as_array(value, copy=False))
+            tensor = Tensor._make(_dtype.as_array(value, copy=False))
         except (TypeError, ValueError) as error:
             raise TypeError(
                 f"expected a Tensor, an ndarray or a list of numbers, got {type(value).__name__}"
@@ -64,8 +72,8 @@ def as_input(value: Any, dtype: Any = None) -> Tensor:
         raise TypeError(f"expected numeric data, got an array of dtype {tensor.dtype}")
     target = np.dtype(dtype) if dtype is not None else None
     if target is None and tensor.dtype.kind != "f":
-        target = get_default_dtype()
-    return tensor if target is None or tensor.dtype == target else _ops.cast(tensor, target)
+        target = _dtype.get_default_dtype()
+    return tensor if target is None or tensor.dtype == target else tensor._cast(target)
 
 
 def linear(input: Any, weight: Tensor, bias: Tensor | None = None) -> Tensor:
@@ -78,66 +86,35 @@ def linear(input: Any, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     --------
     >>> import numpy as np, nn
     >>> w = nn.Parameter(np.ones((3, 2))); b = nn.Parameter(np.zeros(3))
-    >>> nn.functional.linear(np.array([[1.0, 2.0]]), w, b).data
-    array([[3., 3., 3.]])
+    >>> nn.functional.linear(np.array([[1.0, 2.0]]), w, b)
+    tensor([[3., 3., 3.]], dtype=float64, grad_fn=<AddmmBackward0>)
     """
     return _linear(input, weight, bias, relu=False)
 
 
 def _linear(input: Any, weight: Tensor, bias: Tensor | None, relu: bool) -> Tensor:
     """``linear``, followed by ReLU in the same node when ``relu`` (``Sequential`` fuses a
-    ``Linear`` and the ``ReLU`` after it, saving a node: G is masked by y > 0 first)."""
-    x = as_input(input, weight.dtype)
-    W = weight.data
+    ``Linear`` and the ``ReLU`` after it, saving a node)."""
+    x = as_input(input, weight._data.dtype)
+    W = weight._data
     out_features, in_features = W.shape
-    shape = x.data.shape
+    shape = x._data.shape
     if not shape or shape[-1] != in_features:
         raise ShapeError(
             f"mat1 and mat2 shapes cannot be multiplied ({_rows(shape)} and "
             f"{in_features}x{out_features}): Linear({in_features}, {out_features}) expects "
             f"input with last dimension {in_features}, got shape {shape}"
         )
-    rows = len(shape) != 2  # other than (N, in): computed as 2-D rows and shaped back
-    x2 = x.data.reshape(-1, in_features) if rows else x.data
-    out = x2 @ W.T
-    if bias is not None:
-        out += bias.data
-    if relu:
-        np.maximum(out, 0, out=out)
-
-    def backward(g: Array) -> tuple[Array | None, ...]:
-        if rows:
-            g = g.reshape(-1, out_features)
-        if relu:
-            g = g * (out > 0)
-        grad_x = None
-        if x.requires_grad:
-            grad_x = g @ W
-            if rows:
-                grad_x = grad_x.reshape(shape)
-        grad_w = g.T @ x2 if weight.requires_grad else None
-        if bias is None:
-            return Fresh((grad_x, grad_w))
-        return Fresh((grad_x, grad_w, _sum_rows(g) if bias.requires_grad else None))
-
-    parents = (x, weight) if bias is None else (x, weight, bias)
-    y = out.reshape(shape[:-1] + (out_features,)) if rows else out
-    return Tensor._from_op(y, parents, backward, "Relu" if relu else "Linear")
-
-
-@functools.lru_cache(maxsize=64)
-def _ones(count: int, dtype: np.dtype) -> Array:
-    ones = np.ones(count, dtype=dtype)
-    ones.flags.writeable = False
-    return ones
-
-
-def _sum_rows(g: Array) -> Array:
-    """The sum of a 2-D array's rows, as a BLAS product with ones (about twice as fast as
-    ``g.sum(axis=0)`` on the small and tall arrays of a bias gradient; the additions run in
-    BLAS's order, so the last bits can differ from NumPy's)."""
-    total: Array = _ones(g.shape[0], g.dtype) @ g
-    return total
+    x_rg, w_rg = x._rg, weight._rg
+    if bias is None:
+        out, backward = LR.linear(x._data, W, None, relu, x_rg, w_rg)
+        inputs: tuple[Tensor, ...] = (x, weight)
+    else:
+        out, backward = LR.linear(x._data, W, bias._data, relu, x_rg, w_rg, bias._rg)
+        inputs = (x, weight, bias)
+    kind = ReluBackward0 if relu else AddmmBackward0
+    saved = (weight if x_rg else None, x if w_rg else None)
+    return Tensor._record(out, inputs, backward, kind, saved, result=relu)
 
 
 def _rows(shape: tuple[int, ...]) -> str:
@@ -146,7 +123,7 @@ def _rows(shape: tuple[int, ...]) -> str:
     return f"{int(np.prod(shape[:-1]))}x{shape[-1]}"
 
 
-def relu(input: Any) -> Tensor:
+def relu(input: Any, inplace: bool = False) -> Tensor:
     """max(0, x), elementwise.
 
     Examples
@@ -155,12 +132,11 @@ def relu(input: Any) -> Tensor:
     >>> nn.F.relu([-1.0, 3.0])
     tensor([0., 3.])
     """
-    return _ops.relu(
-        input if type(input) is Tensor and input.dtype.kind == "f" else as_input(input)
-    )
+    x = input if type(input) is Tensor and input._data.dtype.kind == "f" else as_input(input)
+    return x.relu_() if inplace else x.relu()
 
 
-def leaky_relu(input: Any, negative_slope: float = 0.01) -> Tensor:
+def leaky_relu(input: Any, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """x if x > 0 else negative_slope * x.
 
     Examples
@@ -169,7 +145,11 @@ def leaky_relu(input: Any, negative_slope: float = 0.01) -> Tensor:
     >>> nn.F.leaky_relu([-10.0, 3.0], 0.1)
     tensor([-1.,  3.])
     """
-    return _ops.leaky_relu(as_input(input), negative_slope)
+    x = as_input(input)
+    if inplace:
+        return x._inplace(leaky_relu, negative_slope)
+    out, backward = E.leaky_relu(x._data, negative_slope)
+    return Tensor._record(out, (x,), backward, LeakyReluBackward0, (x,))
 
 
 def sigmoid(input: Any) -> Tensor:
@@ -181,7 +161,7 @@ def sigmoid(input: Any) -> Tensor:
     >>> nn.F.sigmoid([-1e4, 0.0, 1e4])
     tensor([0. , 0.5, 1. ])
     """
-    return _ops.sigmoid(as_input(input))
+    return as_input(input).sigmoid()
 
 
 def tanh(input: Any) -> Tensor:
@@ -193,10 +173,10 @@ def tanh(input: Any) -> Tensor:
     >>> nn.F.tanh([0.0])
     tensor([0.])
     """
-    return _ops.tanh(as_input(input))
+    return as_input(input).tanh()
 
 
-def softmax(input: Any, dim: int | None = None) -> Tensor:
+def softmax(input: Any, dim: int | None = None, dtype: Any = None) -> Tensor:
     """exp(x_i) / sum_j exp(x_j) along ``dim`` (PyTorch's legacy choice when left out).
 
     Examples
@@ -206,10 +186,10 @@ def softmax(input: Any, dim: int | None = None) -> Tensor:
     tensor([[0.25, 0.25, 0.25, 0.25]])
     """
     x = as_input(input)
-    return _ops.softmax(x, _softmax_dim(x.ndim) if dim is None else dim)
+    return x.softmax(_softmax_dim(x.ndim) if dim is None else dim, dtype)
 
 
-def log_softmax(input: Any, dim: int | None = None) -> Tensor:
+def log_softmax(input: Any, dim: int | None = None, dtype: Any = None) -> Tensor:
     """log(softmax(x)) along ``dim``, computed stably.
 
     Examples
@@ -219,14 +199,16 @@ def log_softmax(input: Any, dim: int | None = None) -> Tensor:
     tensor([[0.5, 0.5]])
     """
     x = as_input(input)
-    return _ops.log_softmax(x, _softmax_dim(x.ndim) if dim is None else dim)
+    return x.log_softmax(_softmax_dim(x.ndim) if dim is None else dim, dtype)
 
 
 def _softmax_dim(ndim: int) -> int:
     return 0 if ndim in (0, 1, 3) else 1
 
 
-def dropout(input: Any, p: float = 0.5, training: bool = True, generator: Any = None) -> Tensor:
+def dropout(
+    input: Any, p: float = 0.5, training: bool = True, inplace: bool = False, generator: Any = None
+) -> Tensor:
     """Zero each element with probability p and scale the rest by 1 / (1 - p) (inverted dropout).
 
     The course's ``D = rand < keep_prob; A = A * D / keep_prob`` with keep_prob = 1 - p.
@@ -234,119 +216,109 @@ def dropout(input: Any, p: float = 0.5, training: bool = True, generator: Any = 
     Examples
     --------
     >>> import numpy as np, nn
-    >>> nn.F.dropout(np.ones(4), p=0.5, training=False).data
-    array([1., 1., 1., 1.])
+    >>> nn.F.dropout(np.ones(4), p=0.5, training=False)
+    tensor([1., 1., 1., 1.], dtype=float64)
     """
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     x = as_input(input)
     if not training or p == 0.0:
         return x
-    if p == 1.0:
-        mask = np.zeros(x.shape, dtype=x.dtype)
-    else:
-        keep = resolve_generator(generator).random(x.shape) >= p
-        mask = keep.astype(x.dtype) * x.dtype.type(1.0 / (1.0 - p))
-    return Tensor._from_op(x.data * mask, (x,), lambda g: (g * mask,), "Dropout")
+    keep = resolve_generator(generator).random(x.shape) >= p
+    out, backward = LR.dropout(x._data, keep, p)
+    if inplace:
+        return x._inplace(lambda s: Tensor._record(out, (s,), backward, NativeDropoutBackward0))
+    return Tensor._record(out, (x,), backward, NativeDropoutBackward0)
 
 
 def batch_norm(
     input: Any,
-    running_mean: Array | None,
-    running_var: Array | None,
+    running_mean: Any,
+    running_var: Any,
     weight: Tensor | None = None,
     bias: Tensor | None = None,
     training: bool = False,
     momentum: float | None = 0.1,
     eps: float = 1e-5,
-    num_batches_tracked: Array | None = None,
+    num_batches_tracked: Any = None,
 ) -> Tensor:
-    """Batch normalisation over axis 0 (and 2 for (N, C, L) input), as one autograd node.
+    """Batch normalisation over every axis but the channel axis 1, as one autograd node.
 
-    Training: x_hat = (x - mean_B) / sqrt(var_B + eps), y = gamma * x_hat + beta, and the running
-    statistics move by ``running = (1 - momentum) * running + momentum * batch_stat`` (unbiased
-    variance; a cumulative average when momentum is None). Evaluation uses the running ones.
+    Training: x_hat = (x - mean_B) / sqrt(var_B + eps), y = gamma * x_hat + beta, and the
+    running statistics move by ``running = (1 - momentum) * running + momentum * batch_stat``
+    (unbiased variance; a cumulative average when momentum is None). Evaluation uses the
+    running ones.
 
     Examples
     --------
     >>> import numpy as np, nn
-    >>> nn.F.batch_norm(np.array([[1.0], [3.0]]), None, None, training=True).data[:, 0].round(3)
-    array([-1.,  1.])
+    >>> nn.F.batch_norm(np.array([[1.0], [3.0]]), None, None, training=True)[:, 0].round()
+    tensor([-1.,  1.], dtype=float64)
     """
-    dtype = weight.dtype if weight is not None else None
+    dtype = weight._data.dtype if weight is not None else None
     x = as_input(input, dtype)
-    if x.ndim not in (2, 3):
+    if x.ndim < 2:
         raise ShapeError(
-            f"BatchNorm1d expected 2D or 3D input (got {x.ndim}D input of shape {x.shape})"
+            f"batch_norm expected at least 2D input (got {x.ndim}D input of shape {x.shape})"
         )
     channels = x.shape[1]
     for name, stat in (("running_mean", running_mean), ("weight", weight)):
-        if stat is not None and stat.shape != (channels,):
+        if stat is not None and tuple(stat.shape) != (channels,):
             raise ShapeError(
                 f"batch_norm: {name} has shape {tuple(stat.shape)} but input of shape {x.shape} "
                 f"has {channels} channels"
             )
-    axes = (0,) if x.ndim == 2 else (0, 2)
-    count = x.data.size // channels
-    shape = (1, channels) if x.ndim == 2 else (1, channels, 1)
-    use_batch_stats = training or running_mean is None
-    if use_batch_stats:
+    mean_array = _array(running_mean)
+    var_array = _array(running_var)
+    batch_stats = training or mean_array is None
+    data = x._data
+    axes = (0, *range(2, data.ndim))
+    count = data.size // max(channels, 1)
+    if batch_stats:
         if count <= 1:
             raise ValueError(
                 f"Expected more than 1 value per channel when training, got input size {x.shape}"
             )
-        mean = x.data.mean(axis=axes)
-        var = x.data.var(axis=axes)
-        if training and running_mean is not None and running_var is not None:
+        mean = data.mean(axis=axes)
+        var = data.var(axis=axes)
+        if training and mean_array is not None and var_array is not None:
             _update_running(
                 running_mean, running_var, mean, var, count, momentum, num_batches_tracked
             )
     else:
-        assert running_var is not None
-        mean, var = running_mean, running_var
-    inv_std = (1.0 / np.sqrt(var + eps)).astype(x.dtype, copy=False).reshape(shape)
-    x_hat = (x.data - mean.reshape(shape)) * inv_std
-    gamma = weight.data.reshape(shape) if weight is not None else None
-    out = x_hat * gamma if gamma is not None else x_hat.copy()
-    if bias is not None:
-        out += bias.data.reshape(shape)
-
-    def backward(g: Array) -> tuple[Array | None, ...]:
-        g_hat = g * gamma if gamma is not None else g
-        if use_batch_stats:
-            sum_g = g_hat.sum(axis=axes, keepdims=True)
-            sum_gx = (g_hat * x_hat).sum(axis=axes, keepdims=True)
-            grad_x = inv_std * (g_hat - sum_g / count - x_hat * (sum_gx / count))
-        else:
-            grad_x = g_hat * inv_std
-        grads: list[Array | None] = [grad_x]
-        if weight is not None:
-            grads.append((g * x_hat).sum(axis=axes))
-        if bias is not None:
-            grads.append(g.sum(axis=axes))
-        return tuple(grads)
-
+        if var_array is None:
+            raise ValueError("batch_norm: running_var is needed with running_mean")
+        mean, var = mean_array, var_array
+    out, backward = LR.batch_norm(data, mean, var, _array(weight), _array(bias), eps, batch_stats)
     parents = tuple(t for t in (x, weight, bias) if t is not None)
-    return Tensor._from_op(out, parents, backward, "BatchNorm")
+    return Tensor._record(out, parents, backward, NativeBatchNormBackward0, parents)
+
+
+def _array(value: Any) -> np.ndarray | None:
+    return None if value is None else getattr(value, "_data", value)
 
 
 def _update_running(
-    running_mean: Array,
-    running_var: Array,
-    mean: Array,
-    var: Array,
+    running_mean: Any,
+    running_var: Any,
+    mean: np.ndarray,
+    var: np.ndarray,
     count: int,
     momentum: float | None,
-    num_batches_tracked: Array | None,
+    num_batches_tracked: Any,
 ) -> None:
-    if num_batches_tracked is not None:
-        num_batches_tracked += 1
-    if momentum is None:
-        factor = 1.0 / float(num_batches_tracked) if num_batches_tracked is not None else 1.0
-    else:
-        factor = momentum
+    """running = (1 - factor) running + factor batch (unbiased variance), in place."""
+    tracked = _array(num_batches_tracked)
+    if tracked is not None:
+        tracked += 1
+    factor = (
+        (1.0 / float(tracked) if tracked is not None else 1.0) if momentum is None else momentum
+    )
     unbiased = var * (count / (count - 1))
-    running_mean *= 1.0 - factor
-    running_mean += factor * mean
-    running_var *= 1.0 - factor
-    running_var += factor * unbiased
+    for stat, batch in ((running_mean, mean), (running_var, unbiased)):
+        array = _array(stat)
+        assert array is not None
+        array *= 1.0 - factor
+        array += factor * batch
+        if isinstance(stat, Tensor):
+            stat._vc[0] += 1

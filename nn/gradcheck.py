@@ -7,7 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from .tensor import Tensor, no_grad
+from .autograd import no_grad
+from .tensor import Tensor
 
 
 class GradcheckError(RuntimeError):
@@ -17,7 +18,8 @@ class GradcheckError(RuntimeError):
     --------
     >>> import numpy as np, nn
     >>> x = nn.tensor(np.array([1.0]), requires_grad=True)
-    >>> wrong = lambda t: nn.Tensor._from_op(t.data**2, (t,), lambda g: (g,), "Wrong")
+    >>> Wrong = nn.autograd.node_type("WrongBackward0")
+    >>> wrong = lambda t: nn.Tensor._record(t.detach().numpy() ** 2, (t,), lambda g: (g,), Wrong)
     >>> nn.gradcheck(wrong, (x,), raise_exception=False)
     False
     """
@@ -56,13 +58,13 @@ def gradcheck(
     checked = [i for i, a in enumerate(args) if isinstance(a, Tensor) and a.requires_grad]
     if not checked:
         raise ValueError("gradcheck expects at least one input tensor to require gradient")
-    saved = [args[i].grad for i in checked]
+    saved = [args[i]._grad for i in checked]
     try:
         analytic = _analytic_jacobians(fn, args, checked)
         numerical = _numerical_jacobians(fn, args, checked, eps)
     finally:
         for i, grad in zip(checked, saved, strict=True):
-            args[i].grad = grad
+            args[i]._grad = grad
     for i, a_jac, n_jac in zip(checked, analytic, numerical, strict=True):
         bad = ~np.isclose(a_jac, n_jac, rtol=rtol, atol=atol)
         if np.any(bad):
@@ -82,21 +84,21 @@ def _analytic_jacobians(
     fn: Callable[..., Any], args: tuple[Any, ...], checked: list[int]
 ) -> list[np.ndarray]:
     outputs = _outputs(fn(*args))
-    sizes = [o.data.size for o in outputs]
-    jacobians = [np.zeros((sum(sizes), args[i].data.size)) for i in checked]
+    sizes = [o._data.size for o in outputs]
+    jacobians = [np.zeros((sum(sizes), args[i]._data.size)) for i in checked]
     row = 0
     for out in outputs:
-        for element in range(out.data.size):
+        for element in range(out._data.size):
             if out.requires_grad:
                 for i in checked:
-                    args[i].grad = None
+                    args[i]._grad = None
                 seed = np.zeros(out.shape, dtype=out.dtype)
                 seed.reshape(-1)[element] = 1
                 out.backward(seed, retain_graph=True)
                 for jac, i in zip(jacobians, checked, strict=True):
-                    grad = args[i].grad
+                    grad = args[i]._grad
                     if grad is not None:
-                        jac[row] = grad.reshape(-1)
+                        jac[row] = grad._data.reshape(-1)
             row += 1
     return jacobians
 
@@ -106,12 +108,12 @@ def _numerical_jacobians(
 ) -> list[np.ndarray]:
     def evaluate() -> np.ndarray:
         with no_grad():
-            return np.concatenate([o.data.astype(np.float64).ravel() for o in _outputs(fn(*args))])
+            return np.concatenate([o._data.astype(np.float64).ravel() for o in _outputs(fn(*args))])
 
     jacobians = []
     for i in checked:
-        flat = args[i].data.reshape(-1)
-        if not np.shares_memory(flat, args[i].data):
+        flat = args[i]._data.reshape(-1)
+        if not np.shares_memory(flat, args[i]._data):
             raise ValueError(f"gradcheck needs input {i} to be contiguous")
         columns = []
         for element in range(flat.size):

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from .autograd import no_grad
 from .random import resolve_generator
 from .tensor import Tensor
 
@@ -64,9 +65,11 @@ def _fans(tensor: Tensor) -> tuple[int, int]:
 
 
 def _fill(tensor: Tensor, values: np.ndarray) -> Tensor:
+    """Write ``values`` into ``tensor`` in place, outside the graph (as PyTorch's init)."""
     if not isinstance(tensor, Tensor):
         raise TypeError(f"expected a Tensor or Parameter, got {type(tensor).__name__}")
-    tensor.data[...] = values.astype(tensor.dtype, copy=False)
+    with no_grad():
+        tensor._fill(values.astype(tensor.dtype, copy=False))
     return tensor
 
 
@@ -77,7 +80,7 @@ def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Any = No
     --------
     >>> import numpy as np, nn
     >>> w = nn.init.uniform_(nn.Parameter(np.empty(100)), -1.0, 1.0, generator=0)
-    >>> bool(w.data.min() >= -1 and w.data.max() <= 1)
+    >>> bool(w.min() >= -1 and w.max() <= 1)
     True
     """
     if not a <= b:
@@ -92,7 +95,7 @@ def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: Any 
     --------
     >>> import numpy as np, nn
     >>> w = nn.init.normal_(nn.Parameter(np.empty(10_000)), 3.0, 0.1, generator=0)
-    >>> round(float(w.data.mean()), 1)
+    >>> round(float(w.mean()), 1)
     3.0
     """
     if not std >= 0:
@@ -106,8 +109,9 @@ def constant_(tensor: Tensor, val: float) -> Tensor:
     Examples
     --------
     >>> import numpy as np, nn
-    >>> nn.init.constant_(nn.Parameter(np.empty(2)), 0.5).data
-    array([0.5, 0.5])
+    >>> nn.init.constant_(nn.Parameter(np.empty(2)), 0.5)
+    Parameter containing:
+    tensor([0.5, 0.5], dtype=float64, requires_grad=True)
     """
     return _fill(tensor, np.full(tensor.shape, val))
 
@@ -118,8 +122,8 @@ def zeros_(tensor: Tensor) -> Tensor:
     Examples
     --------
     >>> import numpy as np, nn
-    >>> nn.init.zeros_(nn.Parameter(np.ones(2))).data
-    array([0., 0.])
+    >>> nn.init.zeros_(nn.Parameter(np.ones(2))).tolist()
+    [0.0, 0.0]
     """
     return constant_(tensor, 0.0)
 
@@ -130,8 +134,8 @@ def ones_(tensor: Tensor) -> Tensor:
     Examples
     --------
     >>> import numpy as np, nn
-    >>> nn.init.ones_(nn.Parameter(np.zeros(2))).data
-    array([1., 1.])
+    >>> nn.init.ones_(nn.Parameter(np.zeros(2))).tolist()
+    [1.0, 1.0]
     """
     return constant_(tensor, 1.0)
 
@@ -158,7 +162,7 @@ def kaiming_normal_(
     >>> import numpy as np, nn
     >>> W = nn.Parameter(np.empty((1000, 500)))
     >>> _ = nn.init.kaiming_normal_(W, generator=0)
-    >>> round(float(W.data.std() * np.sqrt(500 / 2)), 1)
+    >>> round(float(W.detach().numpy().std() * np.sqrt(500 / 2)), 1)
     1.0
     """
     return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity), generator)
@@ -177,7 +181,7 @@ def kaiming_uniform_(
     --------
     >>> import numpy as np, nn
     >>> w = nn.init.kaiming_uniform_(nn.Parameter(np.empty((4, 6))), generator=0)
-    >>> bool(np.abs(w.data).max() <= np.sqrt(3 * 2 / 6))
+    >>> bool(w.abs().max() <= np.sqrt(3 * 2 / 6))
     True
     """
     bound = math.sqrt(3.0) * _kaiming_std(tensor, a, mode, nonlinearity)
@@ -191,7 +195,7 @@ def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator: Any = None) ->
     --------
     >>> import numpy as np, nn
     >>> w = nn.init.xavier_uniform_(nn.Parameter(np.empty((3, 3))), generator=0)
-    >>> bool(np.abs(w.data).max() <= 1.0)
+    >>> bool(w.abs().max() <= 1.0)
     True
     """
     fan_in, fan_out = _fans(tensor)
@@ -206,7 +210,7 @@ def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator: Any = None) -> 
     --------
     >>> import numpy as np, nn
     >>> w = nn.init.xavier_normal_(nn.Parameter(np.empty((500, 500))), generator=0)
-    >>> round(float(w.data.std() / np.sqrt(2 / 1000)), 1)
+    >>> round(float(w.detach().numpy().std() / np.sqrt(2 / 1000)), 1)
     1.0
     """
     fan_in, fan_out = _fans(tensor)

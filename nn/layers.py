@@ -9,10 +9,12 @@ import numpy as np
 
 from . import functional as F
 from . import init
+from ._dtype import get_default_dtype
+from ._errors import ShapeError
 from .module import Module
 from .parameter import Parameter
 from .random import resolve_generator
-from .tensor import Tensor, as_tensor, get_default_dtype
+from .tensor import Tensor
 
 
 def _check_size(name: str, value: Any) -> int:
@@ -103,7 +105,7 @@ class Flatten(Module):
         self.end_dim = end_dim
 
     def forward(self, input: Any) -> Tensor:
-        return as_tensor(input).flatten(self.start_dim, self.end_dim)
+        return F.as_input(input).flatten(self.start_dim, self.end_dim)
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
@@ -119,8 +121,15 @@ class ReLU(Module):
     tensor([0., 2.])
     """
 
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
     def forward(self, input: Any) -> Tensor:
-        return F.relu(input)
+        return F.relu(input, self.inplace)
+
+    def extra_repr(self) -> str:
+        return "inplace=True" if self.inplace else ""
 
 
 class LeakyReLU(Module):
@@ -133,12 +142,13 @@ class LeakyReLU(Module):
     tensor([-0.1,  2. ])
     """
 
-    def __init__(self, negative_slope: float = 0.01) -> None:
+    def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
         super().__init__()
         self.negative_slope = negative_slope
+        self.inplace = inplace
 
     def forward(self, input: Any) -> Tensor:
-        return F.leaky_relu(input, self.negative_slope)
+        return F.leaky_relu(input, self.negative_slope, self.inplace)
 
     def extra_repr(self) -> str:
         return f"negative_slope={self.negative_slope}"
@@ -199,8 +209,8 @@ class LogSoftmax(Softmax):
     Examples
     --------
     >>> import nn
-    >>> nn.LogSoftmax(dim=1)(nn.tensor([[1e4, 0.0]])).data
-    array([[     0., -10000.]], dtype=float32)
+    >>> nn.LogSoftmax(dim=1)(nn.tensor([[1e4, 0.0]]))
+    tensor([[     0., -10000.]])
     """
 
     def forward(self, input: Any) -> Tensor:
@@ -218,10 +228,10 @@ class Dropout(Module):
     --------
     >>> import numpy as np, nn
     >>> drop = nn.Dropout(0.5, generator=0)
-    >>> sorted(set(drop(np.ones(8)).data.tolist()))  # kept values are scaled by 1 / (1 - p)
+    >>> sorted(set(drop(np.ones(8)).tolist()))  # kept values are scaled by 1 / (1 - p)
     [0.0, 2.0]
-    >>> drop.eval()(np.ones(3)).data
-    array([1., 1., 1.])
+    >>> drop.eval()(np.ones(3))
+    tensor([1., 1., 1.], dtype=float64)
     """
 
     def __init__(self, p: float = 0.5, inplace: bool = False, generator: Any = None) -> None:
@@ -233,7 +243,7 @@ class Dropout(Module):
         self._generator = None if generator is None else resolve_generator(generator)
 
     def forward(self, input: Any) -> Tensor:
-        return F.dropout(input, self.p, self.training, self._generator)
+        return F.dropout(input, self.p, self.training, self.inplace, self._generator)
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
@@ -250,11 +260,11 @@ class BatchNorm1d(Module):
     >>> import numpy as np, nn
     >>> bn = nn.BatchNorm1d(2)
     >>> out = bn(np.array([[1.0, 10.0], [3.0, 30.0]]))
-    >>> np.round(out.data, 3)
-    array([[-1., -1.],
-           [ 1.,  1.]], dtype=float32)
-    >>> bn.running_mean.data
-    array([0.2, 2. ], dtype=float32)
+    >>> out.detach().round(decimals=3)
+    tensor([[-1., -1.],
+            [ 1.,  1.]])
+    >>> bn.running_mean
+    tensor([0.2, 2. ])
     """
 
     def __init__(
@@ -287,20 +297,21 @@ class BatchNorm1d(Module):
             self.running_mean = self.running_var = self.num_batches_tracked = None
 
     def forward(self, input: Any) -> Tensor:
+        input = F.as_input(input, self.weight.dtype if self.weight is not None else None)
+        if input.ndim not in (2, 3):
+            raise ShapeError(f"expected 2D or 3D input (got {input.ndim}D input)")
         mean, var, count = self.running_mean, self.running_var, self.num_batches_tracked
         tracking = self.track_running_stats and mean is not None and var is not None
         return F.batch_norm(
             input,
-            mean.data if tracking and mean is not None else None,
-            var.data if tracking and var is not None else None,
+            mean if tracking else None,
+            var if tracking else None,
             self.weight,
             self.bias,
             training=self.training or not tracking,
             momentum=self.momentum,
             eps=self.eps,
-            num_batches_tracked=count.data
-            if tracking and self.training and count is not None
-            else None,
+            num_batches_tracked=count if tracking and self.training else None,
         )
 
     def extra_repr(self) -> str:

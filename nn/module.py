@@ -8,6 +8,9 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from ._dtype import to_dtype
+from ._state_dict import load_into
+from .device import check_device, device, no_accelerator
 from .parameter import Parameter
 from .tensor import Tensor
 
@@ -298,7 +301,7 @@ class Module:
         >>> def init(m):
         ...     if isinstance(m, nn.Linear):
         ...         nn.init.zeros_(m.weight)
-        >>> float(nn.Sequential(nn.Linear(2, 2)).apply(init)[0].weight.data.sum())
+        >>> float(nn.Sequential(nn.Linear(2, 2)).apply(init)[0].weight.sum())
         0.0
         """
         for child in self.children():
@@ -351,20 +354,47 @@ class Module:
         """
         for param in self.parameters():
             if set_to_none:
-                param.grad = None
-            elif param.grad is not None:
-                param.grad[...] = 0
+                param._grad = None
+            elif param._grad is not None:
+                param._grad._data[...] = 0
 
-    def to(self, dtype: Any) -> Module:
-        """Convert every float parameter and buffer to ``dtype`` in place (the objects stay)."""
-        target = np.dtype(dtype)
+    def to(self, *args: Any, **kwargs: Any) -> Module:
+        """Convert every float parameter and buffer in place (the objects stay) to a float
+        dtype, and/or move them to a device (only the CPU exists): ``to(dtype)``,
+        ``to("cpu")``, ``to(device, dtype)``, ``to(tensor)``; returns the module.
+
+        Examples
+        --------
+        >>> import nn
+        >>> nn.Linear(2, 1).to("cpu").double().weight.dtype == nn.float64
+        True
+        """
+        dtype = kwargs.pop("dtype", None)
+        check_device(kwargs.pop("device", None))
+        kwargs.pop("non_blocking", None)
+        kwargs.pop("memory_format", None)
+        if kwargs:
+            raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
+        for arg in args:
+            if isinstance(arg, Tensor):
+                dtype = arg.dtype
+            elif isinstance(arg, str | device):
+                check_device(arg)
+            elif not isinstance(arg, bool):
+                dtype = arg
+        if dtype is None:
+            return self
+        target = to_dtype(dtype)
         if target.kind != "f":
-            raise TypeError(f"Module.to only accepts floating point dtypes, got {target}")
+            raise TypeError(
+                f"nn.Module.to only accepts floating point or complex dtypes, but got desired "
+                f"dtype={target}"
+            )
         for tensor in [*self.parameters(), *self.buffers()]:
             if tensor.dtype.kind == "f":
-                tensor.data = tensor.data.astype(target)
-                if tensor.grad is not None:
-                    tensor.grad = tensor.grad.astype(target)
+                tensor._data = tensor._data.astype(target)
+                if tensor._grad is not None:
+                    tensor._grad = Tensor._make(tensor._grad._data.astype(target))
         return self
 
     def float(self) -> Module:
@@ -372,6 +402,15 @@ class Module:
 
     def double(self) -> Module:
         return self.to(np.float64)
+
+    def half(self) -> Module:
+        return self.to(np.float16)
+
+    def cpu(self) -> Module:
+        return self
+
+    def cuda(self, device: Any = None) -> Module:
+        raise no_accelerator("cuda")
 
     # -------------------------------------------------------------- running
     def forward(self, *args: Any, **kwargs: Any) -> Any:
@@ -395,11 +434,12 @@ class Module:
                     entries[prefix + name] = buffer
         return entries
 
-    def state_dict(self, prefix: str = "", keep_vars: bool = False) -> OrderedDict[str, Any]:
-        """Parameters and persistent buffers by dotted name, as ndarray copies.
-
-        (PyTorch returns Tensors sharing storage; copies mean a saved "best" state dict does
-        not change as training goes on. ``keep_vars=True`` returns the Tensors themselves.)
+    def state_dict(
+        self, *args: Any, destination: Any = None, prefix: str = "", keep_vars: bool = False
+    ) -> OrderedDict[str, Any]:
+        """Parameters and persistent buffers by dotted name, as Tensors that share their
+        storage and are cut from the graph (as PyTorch's); ``keep_vars=True`` gives the
+        Parameters themselves. Copy it (``copy.deepcopy``) to keep a snapshot.
 
         Examples
         --------
@@ -407,10 +447,12 @@ class Module:
         >>> {k: v.shape for k, v in nn.Linear(2, 3).state_dict().items()}
         {'weight': (3, 2), 'bias': (3,)}
         """
-        return OrderedDict(
-            (prefix + name, tensor if keep_vars else tensor.data.copy())
-            for name, tensor in self._state_tensors().items()
-        )
+        if args:  # PyTorch's deprecated positional (destination, prefix, keep_vars)
+            destination, prefix, keep_vars = (*args, prefix, keep_vars)[:3]
+        result = OrderedDict() if destination is None else destination
+        for name, tensor in self._state_tensors().items():
+            result[prefix + name] = tensor if keep_vars else tensor.detach()
+        return result
 
     def load_state_dict(
         self, state_dict: Mapping[str, Any], strict: bool = True
@@ -427,59 +469,12 @@ class Module:
         >>> a, b = nn.Linear(2, 1), nn.Linear(2, 1)
         >>> b.load_state_dict(a.state_dict())
         IncompatibleKeys(missing_keys=[], unexpected_keys=[])
-        >>> bool((a.weight.data == b.weight.data).all())
+        >>> bool((a.weight == b.weight).all())
         True
         """
-        if not isinstance(state_dict, Mapping):
-            raise TypeError(
-                f"Expected state_dict to be dict-like, got {type(state_dict).__name__}."
-            )
-        own = self._state_tensors()
-        missing = [key for key in own if key not in state_dict]
-        unexpected = [key for key in state_dict if key not in own]
-        errors: list[str] = []
-        if strict:
-            if unexpected:
-                errors.append(
-                    "Unexpected key(s) in state_dict: "
-                    + ", ".join(f'"{k}"' for k in unexpected)
-                    + ". "
-                )
-            if missing:
-                errors.append(
-                    "Missing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing) + ". "
-                )
-        values: list[tuple[Tensor, np.ndarray]] = []
-        for key, tensor in own.items():
-            if key not in state_dict:
-                continue
-            raw = state_dict[key]
-            value = (
-                raw.data
-                if isinstance(raw, Tensor)
-                else np.asarray(raw)
-                if _is_numeric(raw)
-                else None
-            )
-            if value is None or value.dtype.kind not in "biuf":
-                errors.append(
-                    f'value for "{key}" must be a numeric array, got {type(raw).__name__}'
-                    + (f" of dtype {value.dtype}" if value is not None else "")
-                )
-            elif value.shape != tensor.shape:
-                errors.append(
-                    f"size mismatch for {key}: copying a param with shape {value.shape} from "
-                    f"checkpoint, the shape in current model is {tensor.shape}."
-                )
-            else:
-                values.append((tensor, value))
-        if errors:
-            raise RuntimeError(
-                f"Error(s) in loading state_dict for {type(self).__name__}:\n\t"
-                + "\n\t".join(errors)
-            )
-        for tensor, value in values:
-            np.copyto(tensor.data, value, casting="unsafe")
+        missing, unexpected = load_into(
+            self._state_tensors(), state_dict, strict, type(self).__name__
+        )
         return IncompatibleKeys(missing, unexpected)
 
     # ----------------------------------------------------------------- repr
@@ -497,17 +492,6 @@ class Module:
             return f"{type(self).__name__}({extra})"
         lines = ([extra] if extra else []) + children
         return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
-
-
-def _is_numeric(value: Any) -> bool:
-    if isinstance(value, np.ndarray | np.generic | int | float | bool):
-        return True
-    if isinstance(value, list | tuple):
-        try:
-            return np.asarray(value).dtype.kind in "biuf"
-        except (ValueError, TypeError):
-            return False
-    return False
 
 
 def _as_buffer(name: str, value: Any) -> Tensor | None:

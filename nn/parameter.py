@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from .tensor import Tensor, _as_array
+import numpy as np
+
+from ._dtype import as_array
+from .tensor import Tensor
 
 
 class Parameter(Tensor):
     """A leaf Tensor that requires grad; assigning one to a Module attribute registers it.
 
-    ``data`` is copied from lists and ndarrays (ndarrays keep their float dtype) and shared
-    with a Tensor, as ``torch.nn.Parameter``.
+    ``data`` is shared with a Tensor (as ``torch.nn.Parameter``) and copied from lists and
+    ndarrays (ndarrays keep their dtype).
 
     Examples
     --------
@@ -25,11 +28,30 @@ class Parameter(Tensor):
 
     def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
         if data is None:
-            data = _as_array([])
-        array = data.data if isinstance(data, Tensor) else _as_array(data)
-        super().__init__(0.0)
-        self.data = array
+            array = np.empty(0, dtype=as_array(0.0).dtype)
+        elif isinstance(data, Tensor):
+            array = data._data
+        else:
+            array = as_array(data)
+        self._data = array
+        self._grad = None
+        self._node = None
+        self._rg = False
+        self._vc = [0] if not isinstance(data, Tensor) else data._vc
+        self._view = None
+        self._hooks = None
         self.requires_grad_(requires_grad)
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Parameter:
+        if id(self) in memo:
+            return memo[id(self)]  # type: ignore[no-any-return]
+        result = Parameter(self._data.copy(), self._rg)  # .grad is not copied, as PyTorch
+        if self.__dict__:
+            import copy
+
+            result.__dict__.update(copy.deepcopy(self.__dict__, memo))
+        memo[id(self)] = result
+        return result

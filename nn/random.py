@@ -24,8 +24,8 @@ def manual_seed(seed: int) -> np.random.Generator:
     Examples
     --------
     >>> import nn
-    >>> _ = nn.manual_seed(0); a = nn.Linear(2, 2).weight.data.copy()
-    >>> _ = nn.manual_seed(0); bool((nn.Linear(2, 2).weight.data == a).all())
+    >>> _ = nn.manual_seed(0); a = nn.Linear(2, 2).weight.detach().clone()
+    >>> _ = nn.manual_seed(0); bool((nn.Linear(2, 2).weight == a).all())
     True
     """
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
@@ -34,6 +34,21 @@ def manual_seed(seed: int) -> np.random.Generator:
         raise ValueError(f"seed must be non-negative, got {seed}")
     _default.bit_generator.state = np.random.PCG64(int(seed)).state
     return _default
+
+
+def seed() -> int:
+    """Seed the default generator from the operating system's entropy; returns the seed.
+
+    Examples
+    --------
+    >>> import nn
+    >>> isinstance(nn.seed(), int)
+    True
+    """
+    entropy = np.random.SeedSequence().entropy
+    value = int(entropy if isinstance(entropy, int) else 0) % 2**63
+    manual_seed(value)
+    return value
 
 
 def default_generator() -> np.random.Generator:
@@ -47,8 +62,8 @@ def get_rng_state() -> dict[str, Any]:
     Examples
     --------
     >>> import nn
-    >>> state = nn.get_rng_state(); a = nn.Linear(2, 2).weight.data.copy()
-    >>> nn.set_rng_state(state); bool((nn.Linear(2, 2).weight.data == a).all())
+    >>> state = nn.get_rng_state(); a = nn.Linear(2, 2).weight.detach().clone()
+    >>> nn.set_rng_state(state); bool((nn.Linear(2, 2).weight == a).all())
     True
     """
     return copy.deepcopy(dict(_default.bit_generator.state))

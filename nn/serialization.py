@@ -93,7 +93,7 @@ def _encode(obj: Any, arrays: dict[str, np.ndarray], where: str) -> Any:
     if isinstance(obj, int | float):
         return {"int": obj} if isinstance(obj, int) else {"float": obj}
     if isinstance(obj, Tensor):
-        entry = _encode_array(obj.data, arrays, where)
+        entry = _encode_array(obj._data, arrays, where)
         entry["tensor"] = "parameter" if isinstance(obj, Parameter) else "tensor"
         entry["requires_grad"] = obj.requires_grad
         return entry
@@ -151,8 +151,8 @@ def load(path: PathLike) -> Any:
     name = os.fspath(path)
     try:
         archive = np.load(path, allow_pickle=False)
-    except (FileNotFoundError, PermissionError, IsADirectoryError):
-        raise
+    except (FileNotFoundError, PermissionError, IsADirectoryError) as error:
+        raise type(error)(error.errno, f"cannot load {name!r}: {error.strerror}", name) from None
     except Exception as error:  # the bytes are untrusted: any failure means a bad file
         raise ValueError(
             f"cannot load {name!r}: it is not an .npz archive ({_reason(error)})"
@@ -228,7 +228,7 @@ def _decode(node: Any, archive: Any, members: set[str]) -> Any:
             requires_grad = bool(node.get("requires_grad", False)) and array.dtype.kind == "f"
             if node["tensor"] == "parameter":
                 return Parameter(array, requires_grad=requires_grad)
-            return Tensor._wrap(array).requires_grad_(requires_grad)
+            return Tensor._make(array).requires_grad_(requires_grad)
         return array
     if "dict" in node and isinstance(node["dict"], list):
         result = {}

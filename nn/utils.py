@@ -30,60 +30,81 @@ def clip_grad_norm_(
     max_norm: float,
     norm_type: float = 2.0,
     error_if_nonfinite: bool = False,
+    foreach: bool | None = None,
 ) -> Tensor:
     """Scale all gradients together so that their joint norm is at most ``max_norm``.
 
-    total = ||(||g_1||, ..., ||g_k||)||_p over the parameters with a gradient;
-    every g is multiplied by min(1, max_norm / (total + 1e-6)). Returns ``total``.
+    total = ||(||g_1||, ..., ||g_k||)||_p over the parameters with a gradient; every g is
+    multiplied by min(1, max_norm / (total + 1e-6)), computed in the gradients' dtype as
+    PyTorch does: a NaN or infinite total turns the gradients to NaN (or 0) rather than
+    letting them through unclipped; ``error_if_nonfinite=True`` raises instead. Returns
+    ``total``.
 
     Examples
     --------
     >>> import numpy as np, nn
-    >>> p = nn.Parameter(np.zeros(2)); p.grad = np.array([3.0, 4.0])
-    >>> float(nn.utils.clip_grad_norm_([p], 1.0)), np.round(p.grad, 3)
-    (5.0, array([0.6, 0.8]))
+    >>> p = nn.Parameter(np.zeros(2)); p.grad = nn.tensor([3.0, 4.0], dtype=nn.float64)
+    >>> nn.utils.clip_grad_norm_([p], 1.0), p.grad.round(decimals=4)
+    (tensor(5., dtype=float64), tensor([0.6, 0.8], dtype=float64))
     """
-    grads = [p.grad for p in _as_list(parameters) if p.grad is not None]
-    if (not math.isfinite(max_norm) and max_norm != math.inf) or max_norm < 0:
+    grads = [p._grad._data for p in _as_list(parameters) if p._grad is not None]
+    if not max_norm >= 0:
         raise ValueError(f"max_norm must be a non-negative number, got {max_norm}")
     norm_type = float(norm_type)
     if not grads:
         return Tensor(0.0)
     dtype = np.result_type(*grads)
-    if norm_type == math.inf:
-        norms = [np.max(np.abs(g)) if g.size else dtype.type(0) for g in grads]
-        total = np.max(np.asarray(norms, dtype=dtype))
-    else:
-        norms = [np.linalg.norm(g.ravel(), ord=norm_type) for g in grads]
-        total = np.linalg.norm(np.asarray(norms, dtype=dtype), ord=norm_type)
-    total = dtype.type(total)
+    norms = np.array([_vector_norm(g, norm_type) for g in grads], dtype=dtype)
+    total = dtype.type(_vector_norm(norms, norm_type))
     if error_if_nonfinite and not np.isfinite(total):
         raise RuntimeError(
             f"The total norm of order {norm_type} for gradients from `parameters` is non-finite, "
             "so it cannot be clipped. To disable this error and scale the gradients by the "
             "non-finite norm anyway, set `error_if_nonfinite=False`"
         )
-    coefficient = min(1.0, float(max_norm) / (float(total) + 1e-6))
-    for g in grads:
-        g *= g.dtype.type(coefficient)
-    return Tensor._wrap(np.asarray(total))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        coefficient = np.minimum(dtype.type(max_norm) / (total + dtype.type(1e-6)), 1.0)
+    for p in _as_list(parameters):
+        if p._grad is not None:
+            g = p._grad._data
+            g *= coefficient.astype(g.dtype)
+    return Tensor._make(np.asarray(total))
 
 
-def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float) -> None:
+def _vector_norm(x: np.ndarray, order: float) -> Any:
+    """The p-norm of all of ``x``'s elements, in its dtype (``torch.linalg.vector_norm``)."""
+    a = np.abs(x.reshape(-1))
+    if order == math.inf:
+        return a.max() if a.size else x.dtype.type(0)
+    if order == -math.inf:
+        return a.min()
+    if order == 0:
+        return x.dtype.type(np.count_nonzero(a))
+    if order == 1:
+        return a.sum()
+    if order == 2:
+        return np.sqrt(np.dot(a, a))
+    return np.sum(a**order) ** (1.0 / order)
+
+
+def clip_grad_value_(
+    parameters: Tensor | Iterable[Tensor], clip_value: float, foreach: bool | None = None
+) -> None:
     """Clip every gradient element to [-clip_value, clip_value] in place.
 
     Examples
     --------
     >>> import numpy as np, nn
-    >>> p = nn.Parameter(np.zeros(3)); p.grad = np.array([-5.0, 0.5, 5.0])
+    >>> p = nn.Parameter(np.zeros(3)); p.grad = nn.tensor([-5.0, 0.5, 5.0], dtype=nn.float64)
     >>> nn.utils.clip_grad_value_([p], 1.0); p.grad
-    array([-1. ,  0.5,  1. ])
+    tensor([-1. ,  0.5,  1. ], dtype=float64)
     """
     if not clip_value >= 0:
         raise ValueError(f"clip_value must be non-negative, got {clip_value}")
     for param in _as_list(parameters):
-        if param.grad is not None:
-            np.clip(param.grad, -clip_value, clip_value, out=param.grad)
+        if param._grad is not None:
+            g = param._grad._data
+            np.clip(g, -clip_value, clip_value, out=g)
 
 
 def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
@@ -98,7 +119,7 @@ def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
     params = _as_list(parameters)
     if not params:
         raise ValueError("parameters_to_vector needs at least one parameter")
-    return Tensor._wrap(np.concatenate([p.data.ravel() for p in params]))
+    return Tensor._make(np.concatenate([p._data.ravel() for p in params]))
 
 
 def vector_to_parameters(vec: Any, parameters: Iterable[Tensor]) -> None:
@@ -109,20 +130,21 @@ def vector_to_parameters(vec: Any, parameters: Iterable[Tensor]) -> None:
     >>> import numpy as np, nn
     >>> layer = nn.Linear(1, 1)
     >>> nn.utils.vector_to_parameters(nn.tensor(np.array([2.0, 3.0])), layer.parameters())
-    >>> layer.weight.data, layer.bias.data
-    (array([[2.]], dtype=float32), array([3.], dtype=float32))
+    >>> layer.weight.tolist(), layer.bias.tolist()
+    ([[2.0]], [3.0])
     """
     if not isinstance(vec, Tensor):
         raise TypeError(f"expected a Tensor, but got: {type(vec).__name__}")
     params = _as_list(parameters)
-    needed = sum(p.data.size for p in params)
-    if vec.ndim != 1 or vec.data.size != needed:
+    needed = sum(p._data.size for p in params)
+    if vec.ndim != 1 or vec._data.size != needed:
         raise RuntimeError(
             f"vector_to_parameters: the parameters hold {needed} numbers, "
             f"got a vector of shape {vec.shape}"
         )
     offset = 0
     for param in params:
-        size = param.data.size
-        param.data[...] = vec.data[offset : offset + size].reshape(param.shape)
+        size = param._data.size
+        param._data[...] = vec._data[offset : offset + size].reshape(param.shape)
+        param._vc[0] += 1
         offset += size

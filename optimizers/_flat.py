@@ -38,9 +38,9 @@ class FlatGroup:
     ) -> None:
         self.params = list(params)
         self.keys = tuple(keys)
-        dtype = params[0].data.dtype
-        shapes = [p.data.shape for p in params]
-        sizes = [p.data.size for p in params]
+        dtype = params[0]._data.dtype
+        shapes = [p._data.shape for p in params]
+        sizes = [p._data.size for p in params]
         offsets = np.cumsum([0, *sizes])
         total = int(offsets[-1])
         self.buffers = {key: np.empty(total, dtype=dtype) for key in self.keys}
@@ -55,14 +55,14 @@ class FlatGroup:
                 state[key] = flat.reshape(shape)
                 self.views[key].append(state[key])
             if self.data is not None:
-                self.data[start:stop] = param.data.reshape(-1)
-                param.data = self.data[start:stop].reshape(shape)
-            self.data_views.append(param.data)
+                self.data[start:stop] = param._data.reshape(-1)
+                param._data = self.data[start:stop].reshape(shape)
+            self.data_views.append(param._data)
         self.shapes = shapes
         size = min(CHUNK, max(total, 1))
         work = (np.empty(size, dtype), np.empty(size, dtype))
         gather = np.empty(size, dtype)
-        data = self.data if self.data is not None else params[0].data.reshape(-1)
+        data = self.data if self.data is not None else params[0]._data.reshape(-1)
         self.plan = _plan(sizes)
         # Per chunk, made once: its parameter slice, pieces and gather buffer, its state
         # slices, its work arrays, and, when it holds only whole parameters, their indices
@@ -94,10 +94,10 @@ class FlatGroup:
         states = []
         step = None
         for i, p in enumerate(params):
-            grad = p.grad
+            grad = None if p._grad is None else p._grad._data
             if (
                 p is not self.params[i]
-                or p.data is not self.data_views[i]
+                or p._data is not self.data_views[i]
                 or getattr(grad, "shape", None) != self.shapes[i]  # also when grad is None
             ):
                 return None  # (Optimizer.step then names a gradient of the wrong shape)
@@ -126,14 +126,16 @@ class FlatGroup:
                 state.update(scalars)
             if len(pieces) == 1:
                 i, lo, hi, _ = pieces[0]
-                dW = params[i].grad.reshape(-1)[lo:hi]
+                dW = params[i]._grad._data.reshape(-1)[lo:hi]
             elif whole is not None:  # whole small parameters: one concatenate
-                dW = np.concatenate([params[i].grad for i in whole], axis=None, out=gather)
+                dW = np.concatenate([params[i]._grad._data for i in whole], axis=None, out=gather)
             else:
                 dW = gather
                 for i, lo, hi, at in pieces:
-                    dW[at : at + hi - lo] = params[i].grad.reshape(-1)[lo:hi]
+                    dW[at : at + hi - lo] = params[i]._grad._data.reshape(-1)[lo:hi]
             kernel(data, dW, state, group, scratch)
+        for p in params:
+            p._vc[0] += 1
 
 
 def _plan(sizes: Sequence[int]) -> list[tuple[int, int, list[tuple[int, int, int, int]]]]:

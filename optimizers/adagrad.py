@@ -27,7 +27,7 @@ class Adagrad(Optimizer):
     >>> w = nn.Parameter(np.array([1.0]))
     >>> opt = optimizers.Adagrad([w], lr=0.5, eps=0.0)
     >>> w.grad = np.array([4.0]); opt.step(); w.data  # 1 - 0.5 * 4 / 4
-    array([0.5])
+    tensor([0.5], dtype=float64)
     """
 
     _flat = True
@@ -63,7 +63,7 @@ class Adagrad(Optimizer):
 
     def _init_state(self, param: Any, group: ParamGroup) -> dict[str, Any]:
         initial = group["initial_accumulator_value"]
-        return {"step": 0, "sum": np.full_like(param.data, initial)}
+        return {"step": 0, "sum": np.full_like(param._data, initial)}
 
     def _state_keys(self, group: ParamGroup) -> tuple[str, ...]:
         return ("sum",)

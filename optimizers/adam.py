@@ -45,7 +45,7 @@ class Adam(Optimizer):
     >>> w = nn.Parameter(np.array([1.0, 1.0]))
     >>> opt = optimizers.Adam([w], lr=0.1, eps=0.0)
     >>> w.grad = np.array([3.0, -0.01]); opt.step(); w.data  # first step: lr per coordinate
-    array([0.9, 1.1])
+    tensor([0.9, 1.1], dtype=float64)
     """
 
     _decoupled_weight_decay = False
@@ -84,11 +84,11 @@ class Adam(Optimizer):
     def _init_state(self, param: Any, group: ParamGroup) -> dict[str, Any]:
         state: dict[str, Any] = {
             "step": 0,
-            "exp_avg": np.zeros_like(param.data),
-            "exp_avg_sq": np.zeros_like(param.data),
+            "exp_avg": np.zeros_like(param._data),
+            "exp_avg_sq": np.zeros_like(param._data),
         }
         if group["amsgrad"]:
-            state["max_exp_avg_sq"] = np.zeros_like(param.data)
+            state["max_exp_avg_sq"] = np.zeros_like(param._data)
         return state
 
     def _state_keys(self, group: ParamGroup) -> tuple[str, ...]:
@@ -97,7 +97,7 @@ class Adam(Optimizer):
 
     def _update(self, param: Any, state: dict[str, Any], group: ParamGroup) -> None:
         if group["amsgrad"] and "max_exp_avg_sq" not in state:  # amsgrad turned on later
-            state["max_exp_avg_sq"] = np.zeros_like(param.data)
+            state["max_exp_avg_sq"] = np.zeros_like(param._data)
         super()._update(param, state, group)
 
     def _kernel(

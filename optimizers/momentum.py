@@ -58,7 +58,7 @@ class Momentum(Optimizer):
         check_unit_interval("beta", group["beta"])
 
     def _init_state(self, param: Any, group: ParamGroup) -> dict[str, Any]:
-        return {"velocity": np.zeros_like(param.data)}
+        return {"velocity": np.zeros_like(param._data)}
 
     def _state_keys(self, group: ParamGroup) -> tuple[str, ...]:
         return ("velocity",)

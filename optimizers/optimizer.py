@@ -20,7 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from nn.tensor import enable_grad
+from nn.autograd import enable_grad
+from nn.tensor import Tensor
 
 from ._checks import ParameterError
 from ._flat import FlatGroup
@@ -53,7 +54,7 @@ class Optimizer:
     >>> w = nn.Parameter(np.array([1.0, -2.0]))
     >>> opt = optimizers.SGD([w], lr=0.1)
     >>> w.grad = np.array([1.0, 1.0]); opt.step(); w.data
-    array([ 0.9, -2.1])
+    tensor([ 0.9, -2.1], dtype=float64)
     """
 
     _flat = False  # whether whole groups may be stepped at once through _kernel (see _flat.py)
@@ -131,9 +132,9 @@ class Optimizer:
         for group in self.param_groups:
             for param in group["params"]:
                 if set_to_none:
-                    param.grad = None
-                elif param.grad is not None:
-                    param.grad[...] = 0
+                    param._grad = None
+                elif param._grad is not None:
+                    param._grad._data[...] = 0
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient; returns ``closure()``'s loss if given.
@@ -148,7 +149,7 @@ class Optimizer:
         >>> def closure():
         ...     opt.zero_grad(); loss = (w * w).sum(); loss.backward(); return loss
         >>> opt.step(closure).item(), w.data
-        (9.0, array([2.4]))
+        (9.0, tensor([2.4], dtype=float64))
         """
         loss = None
         if closure is not None:
@@ -159,13 +160,13 @@ class Optimizer:
         for group, flat in zip(groups, ready, strict=True):
             if flat is None:  # check every gradient before changing anything
                 for param in group["params"]:
-                    if param.grad is not None:
+                    if param._grad is not None:
                         _check_grad(param)
         for index, (group, flat) in enumerate(zip(groups, ready, strict=True)):
             if self._step_flat(index, group, flat):
                 continue
             for param in group["params"]:
-                if param.grad is None:
+                if param._grad is None:
                     continue
                 state = self.state[param]
                 if not state:
@@ -191,7 +192,8 @@ class Optimizer:
         """One step for one parameter: count it, then run the rule on its arrays."""
         if "step" in state:
             state["step"] += 1
-        self._kernel(param.data, param.grad, state, group, None)
+        self._kernel(param._data, param._grad._data, state, group, None)
+        param._vc[0] += 1
 
     def _flat_ready(self, index: int, group: ParamGroup) -> _Ready | None:
         """The group's flat layout with its states and step count when the group can be
@@ -228,16 +230,16 @@ class Optimizer:
     def _layout(self, index: int, params: list[Any], keys: tuple[str, ...]) -> _Ready | None:
         """Check that every parameter is ready and (re)build the group's flat layout."""
         needed = set(keys)
-        dtype = params[0].data.dtype
+        dtype = params[0]._data.dtype
         states = []
         step = None
         for param in params:
             state = self.state.get(param)
             if state is None and not keys:  # a rule without state (gradient descent)
                 state = self.state[param]
-            if param.grad is None or state is None or not state.keys() >= needed:
+            if param._grad is None or state is None or not state.keys() >= needed:
                 return None
-            data = param.data
+            data = param._data
             if data.dtype != dtype or not data.flags.c_contiguous:
                 return None
             if step is None:
@@ -374,7 +376,7 @@ class Optimizer:
                 state[key] = np.array(array, dtype=expected.dtype, copy=True)
             elif isinstance(value, np.ndarray):
                 state[key] = np.array(
-                    value, dtype=param.data.dtype if value.dtype.kind == "f" else None, copy=True
+                    value, dtype=param._data.dtype if value.dtype.kind == "f" else None, copy=True
                 )
             else:
                 state[key] = copy.deepcopy(value)
@@ -392,16 +394,16 @@ class Optimizer:
 
 
 def _check_grad(param: Any) -> None:
-    grad = param.grad
-    if getattr(grad, "shape", None) != param.data.shape:
+    grad = param._grad
+    if getattr(grad, "shape", None) != param._data.shape:
         raise RuntimeError(
-            f"a parameter of shape {param.data.shape} has a gradient of shape "
+            f"a parameter of shape {param._data.shape} has a gradient of shape "
             f"{getattr(grad, 'shape', type(grad).__name__)}; .grad must match the parameter"
         )
 
 
 def _is_parameter_like(value: Any) -> bool:
-    return isinstance(getattr(value, "data", None), np.ndarray) and hasattr(value, "grad")
+    return isinstance(value, Tensor)
 
 
 def _as_list(params: Any, what: str) -> list[Any]:
@@ -429,13 +431,13 @@ def _as_list(params: Any, what: str) -> list[Any]:
 def _check_parameter(param: Any, index: int) -> None:
     if not _is_parameter_like(param):
         raise ParameterError(
-            f"optimizer can only optimize Parameters (objects with an ndarray .data and a "
-            f".grad), but params[{index}] is a {type(param).__name__}"
+            f"optimizer can only optimize Tensors (Parameters), but params[{index}] is a "
+            f"{type(param).__name__}"
         )
-    if param.data.dtype.kind != "f":
+    if param._data.dtype.kind != "f":
         raise ParameterError(
             f"optimizer can only optimize floating point parameters, params[{index}] has dtype "
-            f"{param.data.dtype}"
+            f"{param._data.dtype}"
         )
     if getattr(param, "is_leaf", True) is False:
         raise ValueError(f"can't optimize a non-leaf Tensor (params[{index}])")

@@ -33,7 +33,7 @@ class RMSprop(Optimizer):
     >>> w = nn.Parameter(np.array([1.0]))
     >>> opt = optimizers.RMSprop([w], lr=0.01, alpha=0.99, eps=0.0)
     >>> w.grad = np.array([2.0]); opt.step(); np.round(w.data, 6)  # 1 - 0.01 * 2 / sqrt(0.04)
-    array([0.9])
+    tensor([0.9], dtype=float64)
     """
 
     _flat = True
@@ -71,11 +71,11 @@ class RMSprop(Optimizer):
         check_bool("maximize", group["maximize"])
 
     def _init_state(self, param: Any, group: ParamGroup) -> dict[str, Any]:
-        state: dict[str, Any] = {"step": 0, "square_avg": np.zeros_like(param.data)}
+        state: dict[str, Any] = {"step": 0, "square_avg": np.zeros_like(param._data)}
         if group["momentum"] > 0:
-            state["momentum_buffer"] = np.zeros_like(param.data)
+            state["momentum_buffer"] = np.zeros_like(param._data)
         if group["centered"]:
-            state["grad_avg"] = np.zeros_like(param.data)
+            state["grad_avg"] = np.zeros_like(param._data)
         return state
 
     def _state_keys(self, group: ParamGroup) -> tuple[str, ...]:
@@ -87,7 +87,7 @@ class RMSprop(Optimizer):
     def _update(self, param: Any, state: dict[str, Any], group: ParamGroup) -> None:
         for key in self._state_keys(group):  # momentum or centered turned on later
             if key not in state:
-                state[key] = np.zeros_like(param.data)
+                state[key] = np.zeros_like(param._data)
         super()._update(param, state, group)
 
     def _kernel(

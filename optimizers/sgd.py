@@ -39,7 +39,7 @@ class BatchGD(Optimizer):
     >>> w = nn.Parameter(np.array([1.0, 1.0]))
     >>> opt = optimizers.BatchGD([w], lr=0.5)
     >>> w.grad = np.array([0.2, -0.2]); opt.step(); w.data
-    array([0.9, 1.1])
+    tensor([0.9, 1.1], dtype=float64)
     """
 
     _flat = True
@@ -84,7 +84,7 @@ class SGD(Optimizer):
     >>> for _ in range(2):
     ...     w.grad = np.array([1.0]); opt.step()
     >>> w.data  # 1 - 0.1 * 1 - 0.1 * 1.9
-    array([0.71])
+    tensor([0.71], dtype=float64)
     """
 
     _flat = True

@@ -179,11 +179,16 @@ def _fail(prop: str, detail: str) -> None:
     raise OptimizerCheckError(f"property '{prop}' failed: {detail}")
 
 
+def _values(t: Any) -> np.ndarray:
+    """The array behind a Tensor (a parameter or a gradient)."""
+    return t.detach().numpy()  # type: ignore[no-any-return]
+
+
 def _copy_params(ps: Sequence[Parameter]) -> list[Parameter]:
     result = []
     for p in ps:
-        q = Parameter(p.data.copy())
-        q.grad = None if p.grad is None else p.grad.copy()
+        q = Parameter(_values(p).copy())
+        q.grad = None if p.grad is None else _values(p.grad).copy()
         result.append(q)
     return result
 
@@ -258,23 +263,25 @@ def check_optimizer(
         for step in grads:
             for p, g in zip(ps, step, strict=True):
                 p.grad = g.copy()
-            seen = [np.array(p.grad) for p in ps]
+            seen = [_values(p.grad).copy() for p in ps]
             optimizer.step()
             for p, g, before in zip(ps, step, seen, strict=True):
-                if p.data.shape != g.shape or p.data.dtype != g.dtype:
+                if p.shape != g.shape or p.dtype != g.dtype:
                     _fail(
                         "shape and dtype",
                         f"a {g.dtype} parameter of shape {g.shape} became "
-                        f"{p.data.dtype} of shape {p.data.shape}",
+                        f"{p.dtype} of shape {p.shape}",
                     )
-                if p.grad is not None and not np.array_equal(p.grad, before, equal_nan=True):
+                if p.grad is not None and not np.array_equal(
+                    _values(p.grad), before, equal_nan=True
+                ):
                     _fail("grads untouched", "step() modified a parameter's .grad")
         for p in ps:
             for array in _arrays(optimizer.state.get(p, {})):
-                if array.dtype.kind == "f" and array.dtype != p.data.dtype:
+                if array.dtype.kind == "f" and array.dtype != p.dtype:
                     _fail(
                         "shape and dtype",
-                        f"state array of dtype {array.dtype} for a {p.data.dtype} parameter",
+                        f"state array of dtype {array.dtype} for a {p.dtype} parameter",
                     )
 
     @config
@@ -284,20 +291,20 @@ def check_optimizer(
         ps = _copy_params(ps)
         optimizer = factory(ps, **h)
         frozen = ps[0]
-        original = frozen.data.copy()
+        original = _values(frozen).copy()
         for step in grads:
             for p, g in zip(ps[1:], step[1:], strict=True):
                 p.grad = g.copy()
             frozen.grad = None
             optimizer.step()
-        if not np.array_equal(frozen.data, original, equal_nan=True):
+        if not np.array_equal(_values(frozen), original, equal_nan=True):
             _fail("no grad, no change", "a parameter whose .grad is None was changed")
         _run(optimizer, ps, grads)
         optimizer.zero_grad()
-        snapshot = [p.data.copy() for p in ps]
+        snapshot = [_values(p).copy() for p in ps]
         optimizer.step()
         for p, before in zip(ps, snapshot, strict=True):
-            if not np.array_equal(p.data, before, equal_nan=True):
+            if not np.array_equal(_values(p), before, equal_nan=True):
                 _fail("zero_grad then step", "step() after zero_grad() changed a parameter")
 
     @config
@@ -316,7 +323,7 @@ def check_optimizer(
         _run(factory(first, **h2), first, [s[:1] for s in grads])
         _run(factory(rest, **h), rest, [s[1:] for s in grads])
         for p, q in zip(grouped, first + rest, strict=True):
-            if not np.array_equal(p.data, q.data, equal_nan=True):
+            if not np.array_equal(_values(p), _values(q), equal_nan=True):
                 _fail(
                     "param groups",
                     "a group's own lr was not honoured (groups differ from separate optimizers)",
@@ -337,7 +344,7 @@ def check_optimizer(
         _run(optimizer, original, grads[split:])
         _run(resumed, resumed_params, grads[split:])
         for p, q in zip(original, resumed_params, strict=True):
-            if not np.array_equal(p.data, q.data, equal_nan=True):
+            if not np.array_equal(_values(p), _values(q), equal_nan=True):
                 _fail(
                     "state_dict round trip",
                     f"after loading state_dict() at step {split}, a "
@@ -353,11 +360,14 @@ def check_optimizer(
         _run(factory(run_params, **h), run_params, grads)
         for i, p in enumerate(run_params):
             expected = reference(
-                ps[i].data.astype(np.float64), [step[i].astype(np.float64) for step in grads], **h
+                _values(ps[i]).astype(np.float64),
+                [step[i].astype(np.float64) for step in grads],
+                **h,
             )
             tolerance = 1e-9 if p.dtype == np.float64 else 2e-4
-            if not np.allclose(p.data, expected, rtol=tolerance, atol=tolerance, equal_nan=True):
-                worst = float(np.max(np.abs(p.data - expected)))
+            values = _values(p)
+            if not np.allclose(values, expected, rtol=tolerance, atol=tolerance, equal_nan=True):
+                worst = float(np.max(np.abs(values - expected)))
                 _fail(
                     "reference",
                     f"parameter {i} ended {worst:.3g} away from the reference after "

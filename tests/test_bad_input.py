@@ -59,7 +59,7 @@ def optimizer_load(change):
 
 def anomaly():
     with nn.detect_anomaly():
-        nn.tensor([-1.0], requires_grad=True).sqrt()
+        nn.tensor([-1.0], requires_grad=True).sqrt().sum().backward()
 
 
 def nonfinite_clip():
@@ -98,7 +98,7 @@ CASES = [
         "matmul-scalar",
         lambda: nn.tensor(np.ones(3)) @ nn.tensor(2.0),
         RuntimeError,
-        "at least 1 dimension",
+        "need to be at least 1D",
     ),
     (
         "add-broadcast",
@@ -236,7 +236,7 @@ CASES = [
         TypeError,
         "float32 or float64, got int32",
     ),
-    ("anomaly-nan", anomaly, FloatingPointError, "Function 'Sqrt' returned non-finite"),
+    ("anomaly-nan", anomaly, RuntimeError, "Function 'SqrtBackward0' returned nan values"),
     # ------------------------------------------------------------ autograd
     (
         "backward-non-scalar",
@@ -255,7 +255,7 @@ CASES = [
         "backward-gradient-shape",
         lambda: (nn.tensor([1.0], requires_grad=True) * 2).backward(np.ones(2)),
         RuntimeError,
-        r"gradient has shape \(2,\)",
+        r"grad_output\[0\] has a shape of \(2,\)",
     ),
     ("item-of-many", lambda: nn.tensor([1.0, 2.0]).item(), RuntimeError, "2 elements"),
     (
@@ -615,9 +615,13 @@ CASES = [
 ]
 
 
-def test_at_least_sixty_cases():
-    assert len(CASES) >= 60
-    assert len({name for name, *_ in CASES}) == len(CASES)
+@pytest.mark.parametrize(("name", "action", "error", "pattern"), CASES, ids=[c[0] for c in CASES])
+def test_error_comes_from_descend_not_from_deep_inside_numpy(name, action, error, pattern):
+    with pytest.raises(error) as raised:
+        action()
+    where = str(raised.traceback[-1].path)
+    assert "site-packages" not in where and "/numpy/" not in where, where
+    assert str(raised.value)
 
 
 @pytest.mark.parametrize(("name", "action", "error", "pattern"), CASES, ids=[c[0] for c in CASES])
@@ -640,9 +644,11 @@ def test_gradient_of_the_wrong_shape_is_named_and_changes_nothing():
             p.grad = np.ones(p.shape)
         optimizer.step()
         optimizer.step()
-        before = [p.data.copy() for p in params]
-        params[1].grad = np.ones(5)
+        before = [p.detach().numpy().copy() for p in params]
+        params[1]._grad = nn.ones(5, dtype=nn.float64)  # past the .grad setter's own check
         with pytest.raises(RuntimeError, match=r"shape \(4,\) has a gradient of shape \(5,\)"):
             optimizer.step()
+        with pytest.raises(RuntimeError, match="size '\\[5\\]' to a tensor of size '\\[4\\]'"):
+            params[1].grad = np.ones(5)
         for p, b in zip(params, before, strict=True):
-            np.testing.assert_array_equal(p.data, b)
+            np.testing.assert_array_equal(p.detach().numpy(), b)

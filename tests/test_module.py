@@ -1,5 +1,6 @@
 """Module registration, traversal, modes, state dicts and repr."""
 
+import copy
 from collections import OrderedDict
 
 import numpy as np
@@ -90,26 +91,29 @@ def test_state_dict_round_trip_and_copies():
         "1.running_var",
         "1.num_batches_tracked",
     ]
-    weight_array = b[0].weight.data
+    weight_array = b[0].weight.detach().numpy()
     result = b.load_state_dict(sd)
     assert result.missing_keys == [] and result.unexpected_keys == []
     for key, value in b.state_dict().items():
         np.testing.assert_array_equal(value, sd[key])
-    assert b[0].weight.data is weight_array  # copied into the existing array
-    sd["0.weight"][...] = 99.0
-    assert not np.any(a[0].weight.data == 99.0)
+    assert b[0].weight.detach().numpy() is weight_array  # copied into the existing array
+    snapshot = copy.deepcopy(sd)
+    sd["0.weight"][...] = 99.0  # as in PyTorch, state dict values share the model's storage
+    assert np.all(a[0].weight.detach().numpy() == 99.0)
+    assert not np.any(snapshot["0.weight"].numpy() == 99.0)
+    assert not sd["0.weight"].requires_grad
 
 
 def test_load_state_dict_keeps_dtype():
     net = nn.Linear(2, 2)
     net.load_state_dict({"weight": np.ones((2, 2), dtype=np.float64), "bias": [1.0, 2.0]})
     assert net.weight.dtype == np.float32
-    np.testing.assert_array_equal(net.bias.data, [1.0, 2.0])
+    np.testing.assert_array_equal(net.bias.detach().numpy(), [1.0, 2.0])
 
 
 def test_load_state_dict_errors_name_every_key_and_change_nothing():
     net = CourseNet()
-    before = {k: v.copy() for k, v in net.state_dict().items()}
+    before = {k: v.clone() for k, v in net.state_dict().items()}
     sd = net.state_dict()
     sd["layer1.weight"] = np.zeros((3, 3))
     del sd["layer3.bias"]
@@ -130,7 +134,7 @@ def test_load_state_dict_non_strict_reports_keys():
     net = nn.Linear(2, 2)
     result = net.load_state_dict({"weight": np.zeros((2, 2)), "other": np.zeros(1)}, strict=False)
     assert result.missing_keys == ["bias"] and result.unexpected_keys == ["other"]
-    np.testing.assert_array_equal(net.weight.data, 0)
+    np.testing.assert_array_equal(net.weight.detach().numpy(), 0)
     with pytest.raises(RuntimeError, match="size mismatch"):
         net.load_state_dict({"weight": np.zeros((3, 2))}, strict=False)
     with pytest.raises(TypeError, match="dict-like"):

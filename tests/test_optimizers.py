@@ -239,7 +239,7 @@ def test_matches_reference(name, problem, data):
     for p, w, g, lr in zip(params, initial, grads, group_lrs, strict=True):
         expected = reference(w, g, **{**hyper, "lr": lr})  # in the parameters' dtype
         assert p.dtype == dtype and p.shape == w.shape
-        np.testing.assert_allclose(p.data, expected, **tolerance)
+        np.testing.assert_allclose(p.detach().numpy(), expected, **tolerance)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -261,13 +261,13 @@ def test_state_dict_round_trip_continues_bit_identically(name, problem, data, sp
 
     run(optimizer, params, 0, split)
     saved = optimizer.state_dict()
-    copies = [nn.Parameter(p.data.copy()) for p in params]
+    copies = [nn.Parameter(p.detach().numpy().copy()) for p in params]
     resumed = cls(copies, **hyper)
     resumed.load_state_dict(saved)
     run(optimizer, params, split, steps)
     run(resumed, copies, split, steps)
     for p, q in zip(params, copies, strict=True):
-        np.testing.assert_array_equal(p.data, q.data)
+        np.testing.assert_array_equal(p.detach().numpy(), q.detach().numpy())
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -281,18 +281,18 @@ def test_no_gradient_or_zero_grad_leaves_parameters_unchanged(name, problem, dat
     params = [nn.Parameter(w.copy()) for w in initial]
     optimizer = cls(params, **hyper)
     for p in params[1:]:
-        p.grad = np.zeros_like(p.data)
+        p.grad = np.zeros_like(p.detach().numpy())
     optimizer.step()  # params[0] has no grad, the others a zero grad on a fresh optimizer
     for p, w in zip(params, initial, strict=True):
-        np.testing.assert_array_equal(p.data, w)
+        np.testing.assert_array_equal(p.detach().numpy(), w)
     for p, g in zip(params, grads, strict=True):
         p.grad = g[0].copy()
     optimizer.step()
-    snapshot = [p.data.copy() for p in params]
+    snapshot = [p.detach().numpy().copy() for p in params]
     optimizer.zero_grad()
     optimizer.step()
     for p, s in zip(params, snapshot, strict=True):
-        np.testing.assert_array_equal(p.data, s)
+        np.testing.assert_array_equal(p.detach().numpy(), s)
 
 
 @given(problem=problems(), lr=lrs)
@@ -310,7 +310,7 @@ def test_momentum_with_beta_zero_is_batch_gd_is_sgd(problem, lr):
             for p, g in zip(params, grads, strict=True):
                 p.grad = g[t]
             optimizer.step()
-        runs.append([p.data for p in params])
+        runs.append([p.detach().numpy() for p in params])
     for other in runs[1:]:
         for a, b in zip(runs[0], other, strict=True):
             np.testing.assert_array_equal(a, b)
@@ -330,7 +330,7 @@ def test_momentum_meets_pytorch_sgd_momentum(problem, lr, beta):
         course.step()
         torch_style.step()
     for p, q in zip(a, b, strict=True):
-        np.testing.assert_allclose(p.data, q.data, rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(p.detach().numpy(), q.detach().numpy(), rtol=1e-9, atol=1e-12)
 
 
 @given(t=st.integers(1, 60), beta=unit, g=hnp.arrays(np.float64, (3,), elements=st.floats(-5, 5)))
@@ -354,7 +354,7 @@ def test_adam_first_step_moves_each_coordinate_by_lr(g, lr, betas):
     p = nn.Parameter(np.zeros(5))
     p.grad = g
     optimizers.Adam([p], lr=lr, betas=betas, eps=0.0).step()
-    np.testing.assert_allclose(p.data, -lr * np.sign(g), rtol=1e-12)
+    np.testing.assert_allclose(p.detach().numpy(), -lr * np.sign(g), rtol=1e-12)
 
 
 @given(problem=problems(), c=st.floats(1e-3, 1e3), lr=lrs)
@@ -369,7 +369,7 @@ def test_adam_is_invariant_to_gradient_scale(problem, c, lr):
                 dW = g[t].astype(np.float64)
                 p.grad = scale * np.where(dW == 0, 1.0, dW)  # eps=0: a zero would give 0/0
             optimizer.step()
-        finals.append([p.data for p in params])
+        finals.append([p.detach().numpy() for p in params])
     for a, b in zip(*finals, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
 
@@ -382,7 +382,7 @@ def test_nesterov_differs_from_plain_momentum():
         for _ in range(3):
             p.grad = np.array([1.0])
             optimizer.step()
-        results.append(p.data[0])
+        results.append(p.detach().numpy()[0])
     # plain: buffers 1, 1.9, 2.71; nesterov steps g + 0.9 b: 1.9, 2.71, 3.439
     assert results[0] == pytest.approx(1 - 0.1 * (1 + 1.9 + 2.71))
     assert results[1] == pytest.approx(1 - 0.1 * (1.9 + 2.71 + 3.439))
@@ -396,7 +396,7 @@ def test_float32_stays_float32(name):
     for _ in range(3):
         p.grad = np.full((2, 3), 0.5, dtype=np.float32)
         optimizer.step()
-    assert p.data.dtype == np.float32
+    assert p.detach().numpy().dtype == np.float32
     for value in optimizer.state[p].values():
         if isinstance(value, np.ndarray):
             assert value.dtype == np.float32
@@ -415,4 +415,4 @@ def test_step_returns_closure_loss_computed_with_grad():
     with nn.no_grad():
         loss = optimizer.step(closure)
     assert loss.item() == 9.0
-    np.testing.assert_allclose(w.data, [3.0 - 0.1 * 6.0])
+    np.testing.assert_allclose(w.detach().numpy(), [3.0 - 0.1 * 6.0])

@@ -46,7 +46,9 @@ def test_bce_at_probabilities_exactly_zero_and_one(dtype):
     p = nn.tensor(np.array([0.0, 1.0, 0.0, 1.0], dtype=dtype), requires_grad=True)
     y = np.array([0.0, 1.0, 1.0, 0.0], dtype=dtype)
     loss = F.binary_cross_entropy(p, y, reduction="none")
-    np.testing.assert_array_equal(loss.data, [0.0, 0.0, 100.0, 100.0])  # logs clamped at -100
+    np.testing.assert_array_equal(
+        loss.detach().numpy(), [0.0, 0.0, 100.0, 100.0]
+    )  # logs clamped at -100
     loss.sum().backward()
     assert np.all(np.isfinite(p.grad))
 
@@ -61,7 +63,7 @@ def test_adaptive_optimizers_with_all_zero_gradients_stay_finite(make, dtype):
     for step in range(20):
         w.grad = np.zeros(4, dtype=dtype) if step % 5 else np.full(4, 1e-30, dtype=dtype)
         optimizer.step()
-        assert np.all(np.isfinite(w.data))
+        assert np.all(np.isfinite(w.detach().numpy()))
         assert all(
             np.all(np.isfinite(v)) for v in optimizer.state[w].values() if isinstance(v, np.ndarray)
         )
@@ -98,27 +100,27 @@ def test_float32_training_never_becomes_float64(make):
                 assert value.dtype == np.float32
 
 
-def test_detect_anomaly_names_the_forward_op():
+def test_detect_anomaly_names_the_backward_function_that_made_nan():
     x = nn.tensor([0.0, 1.0], requires_grad=True)
     with (
         nn.detect_anomaly(),
-        pytest.raises(FloatingPointError, match="'Log' returned non-finite values in its output"),
+        pytest.raises(RuntimeError, match="'LogBackward0' returned nan values in its 0th output"),
     ):
-        x.log()
-    assert np.isneginf(x.log().data[0])  # outside the context nothing is checked
+        (x.log() * 0).sum().backward()  # 0 * inf = nan in LogBackward0, as in PyTorch
+    x.grad = None
+    (x.log() * 0).sum().backward()  # outside the context nothing is checked
+    assert np.isnan(x.grad[0].item())
 
 
-def test_detect_anomaly_names_the_backward_op():
+def test_detect_anomaly_is_a_decorator_and_ignores_inf():
     x = nn.tensor([0.0, 4.0], requires_grad=True)
 
     @nn.detect_anomaly()
     def step():
         x.sqrt().sum().backward()
 
-    with pytest.raises(
-        FloatingPointError, match="'SqrtBackward' returned non-finite values in its gradient"
-    ):
-        step()
+    step()  # an infinite gradient is not NaN: PyTorch lets it through too
+    assert np.isinf(x.grad[0].item())
 
 
 def test_detect_anomaly_passes_finite_runs():

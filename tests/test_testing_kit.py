@@ -77,7 +77,9 @@ class Float64Upcast(optimizers.Optimizer):
         super().__init__(params, {"lr": lr})
 
     def _update(self, param, state, group):
-        param.data = param.data - np.float64(group["lr"]) * param.grad.astype(np.float64)
+        param.data = param.detach().numpy() - np.float64(group["lr"]) * param.grad.numpy().astype(
+            np.float64
+        )
 
 
 class ForgetfulMomentum(optimizers.Momentum):

@@ -40,7 +40,7 @@ def test_random_hyperparameters_match_torch(name, data, steps, seed):
         optimizer.step()
         reference.step()
     for p, q in zip(ours, theirs, strict=True):
-        np.testing.assert_allclose(p.data, q.detach().numpy(), rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(p.detach().numpy(), q.detach().numpy(), rtol=1e-10, atol=1e-12)
 
 
 @settings(max_examples=20, deadline=None)

@@ -46,7 +46,7 @@ def test_trajectory_matches_torch(case):
         optimizer.step()
         for i, p in enumerate(params):
             np.testing.assert_allclose(
-                p.data,
+                p.detach().numpy(),
                 FIXTURES[f"optim/{case}/{t}/{i}"],
                 rtol=1e-12,
                 atol=1e-13,

@@ -1,0 +1,40 @@
+"""Reading PyTorch's shape and ``dim`` arguments (NumPy only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+def shape_args(shape: tuple[Any, ...]) -> tuple[int, ...]:
+    """``f(2, 3)`` and ``f((2, 3))`` alike."""
+    if len(shape) == 1 and isinstance(shape[0], tuple | list):
+        shape = tuple(shape[0])
+    for n in shape:
+        if isinstance(n, bool) or (
+            not isinstance(n, int | np.integer) and not hasattr(n, "__index__")
+        ):
+            raise TypeError(f"shape must be a sequence of ints, got {type(n).__name__}")
+    return tuple(int(n) for n in shape)
+
+
+def axes_of(dim: Any, ndim: int) -> tuple[int, ...] | None:
+    """``dim`` (an int, a sequence of ints or None) as sorted non-negative axes."""
+    if dim is None:
+        return None
+    dims = (dim,) if isinstance(dim, int | np.integer) else tuple(dim)
+    size = max(ndim, 1)
+    out = []
+    for d in dims:
+        if isinstance(d, bool) or not isinstance(d, int | np.integer):
+            raise TypeError(f"dim must be an int or a tuple of ints, got {type(d).__name__}")
+        if not -size <= d < size:
+            raise IndexError(
+                f"Dimension out of range (expected to be in range of [{-size}, {size - 1}], but "
+                f"got {d})"
+            )
+        out.append(int(d) % size)
+    if len(set(out)) != len(out):
+        raise RuntimeError(f"dim {out} appears multiple times in the list of dims")
+    return tuple(out)

@@ -1,0 +1,178 @@
+"""dtypes as PyTorch names them, the default float dtype, and PyTorch's type promotion.
+
+descend's dtypes are NumPy's (``nn.float32 is np.dtype("float32")``), so ``t.dtype ==
+nn.float32`` and ``t.dtype == np.float32`` both hold. Type promotion follows PyTorch, not
+NumPy: operands are ranked dimensioned Tensors > 0-d Tensors > Python numbers, and a
+lower-ranked operand changes the result's dtype only when it is of a higher category
+(bool < integer < floating). So ``float32 * 2.5`` is float32, ``int64 * 2.5`` is the default
+float dtype, and ``float32 + float64 0-d`` is float32. NumPy only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+float16 = half = np.dtype(np.float16)
+float32 = np.dtype(np.float32)
+float64 = double = np.dtype(np.float64)
+uint8 = np.dtype(np.uint8)
+int8 = np.dtype(np.int8)
+int16 = short = np.dtype(np.int16)
+int32 = np.dtype(np.int32)
+int64 = long = np.dtype(np.int64)
+bool_ = np.dtype(np.bool_)
+complex64 = cfloat = np.dtype(np.complex64)
+complex128 = cdouble = np.dtype(np.complex128)
+
+FLOATS = (float16, float32, float64)
+
+# the names PyTorch prints for each dtype (Tensor.type(), error messages)
+TORCH_NAMES: dict[np.dtype, tuple[str, str]] = {
+    float16: ("Half", "half"),
+    float32: ("Float", "float"),
+    float64: ("Double", "double"),
+    uint8: ("Byte", "unsigned char"),
+    int8: ("Char", "signed char"),
+    int16: ("Short", "short"),
+    int32: ("Int", "int"),
+    int64: ("Long", "long"),
+    bool_: ("Bool", "bool"),
+    complex64: ("ComplexFloat", "complex<float>"),
+    complex128: ("ComplexDouble", "complex<double>"),
+}
+
+_state = {"default": float32}
+
+
+def set_default_dtype(dtype: Any) -> None:
+    """Set the dtype of float Tensors and Parameters made from Python data (float32 or float64).
+
+    Examples
+    --------
+    >>> import numpy as np, nn
+    >>> nn.set_default_dtype(np.float64); nn.tensor([1.0]).dtype
+    dtype('float64')
+    >>> nn.set_default_dtype(np.float32)
+    """
+    resolved = to_dtype(dtype)
+    if resolved not in (float32, float64):
+        raise TypeError(f"the default dtype must be float32 or float64, got {resolved}")
+    _state["default"] = resolved
+
+
+def get_default_dtype() -> np.dtype:
+    """The dtype of float Tensors made from Python data (float32 unless changed).
+
+    Examples
+    --------
+    >>> import nn; nn.get_default_dtype()
+    dtype('float32')
+    """
+    return _state["default"]
+
+
+def to_dtype(dtype: Any) -> np.dtype:
+    """``dtype`` (an ``nn`` dtype, a NumPy dtype or type, or Python's float/int/bool) as a
+    NumPy dtype; Python's ``float`` means the default float dtype, as in PyTorch."""
+    if dtype is float:
+        return get_default_dtype()
+    if dtype is int:
+        return int64
+    if dtype is bool:
+        return bool_
+    try:
+        resolved: np.dtype = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"expected a dtype such as nn.float32, got {dtype!r}") from None
+    return resolved
+
+
+def torch_name(dtype: np.dtype) -> str:
+    """PyTorch's short name (``Float``, ``Long``...), for messages and ``Tensor.type()``."""
+    return TORCH_NAMES.get(dtype, (str(dtype), str(dtype)))[0]
+
+
+def torch_c_name(dtype: np.dtype) -> str:
+    """PyTorch's C type name (``float``, ``double``...), as in its dtype error messages."""
+    return TORCH_NAMES.get(dtype, (str(dtype), str(dtype)))[1]
+
+
+def category(dtype: np.dtype) -> int:
+    """0 bool, 1 integer, 2 floating, 3 complex."""
+    return {"b": 0, "i": 1, "u": 1, "f": 2, "c": 3}.get(dtype.kind, 2)
+
+
+def as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
+    """Python data or an ndarray as an ndarray, with PyTorch's dtype rules: Python floats
+    become the default dtype, Python ints int64, bools bool; ndarrays keep their dtype."""
+    if dtype is not None:
+        target = to_dtype(dtype)
+        return np.array(data, dtype=target) if copy else np.asarray(data, dtype=target)
+    if isinstance(data, np.ndarray | np.generic):
+        return np.array(data) if copy else np.asarray(data)
+    array = np.asarray(data)
+    kind = array.dtype.kind
+    if kind == "f":
+        return array.astype(get_default_dtype())
+    if kind in "iu":
+        return array.astype(int64)
+    if kind == "c":
+        return array.astype(complex64 if get_default_dtype() == float32 else complex128)
+    if kind != "b":
+        raise TypeError(
+            f"could not make a Tensor from {type(data).__name__} (numpy dtype {array.dtype}); "
+            "expected numbers, nested lists of numbers or an ndarray"
+        )
+    return array
+
+
+def scalar_dtype(value: Any) -> np.dtype:
+    """The dtype PyTorch gives a Python number taking part in an op (a "wrapped number")."""
+    if isinstance(value, bool | np.bool_):
+        return bool_
+    if isinstance(value, int | np.integer):
+        return int64
+    if isinstance(value, complex | np.complexfloating):
+        return complex64 if get_default_dtype() == float32 else complex128
+    return get_default_dtype()
+
+
+def promote_types(a: np.dtype, b: np.dtype) -> np.dtype:
+    """PyTorch's ``promote_types``: within a category as NumPy, across categories the higher
+    category's dtype (int64 with float32 is float32, where NumPy says float64)."""
+    if category(a) != category(b):
+        return a if category(a) > category(b) else b
+    return np.promote_types(a, b)
+
+
+def _combine(higher: np.dtype | None, lower: np.dtype | None) -> np.dtype | None:
+    """PyTorch's ``combine_categories``: ``lower`` counts only if of a higher category."""
+    if higher is None:
+        return lower
+    if lower is None or category(higher) >= category(lower):
+        return higher
+    return promote_types(higher, lower)
+
+
+def result_dtype(
+    dimensioned: list[np.dtype], zero_dim: list[np.dtype], numbers: list[np.dtype]
+) -> np.dtype:
+    """The dtype of an op's result from its operands' dtypes, grouped by rank (PyTorch's
+    ``result_type``)."""
+
+    def promote(dtypes: list[np.dtype]) -> np.dtype | None:
+        result = None
+        for dtype in dtypes:
+            result = dtype if result is None else promote_types(result, dtype)
+        return result
+
+    combined = _combine(promote(dimensioned), _combine(promote(zero_dim), promote(numbers)))
+    return combined if combined is not None else get_default_dtype()
+
+
+def can_cast(source: np.dtype, target: np.dtype) -> bool:
+    """Whether an in-place op may write a ``source`` result into a ``target`` Tensor
+    (PyTorch refuses only a higher category: a float result into an integer Tensor)."""
+    return category(source) <= category(target)

@@ -1,0 +1,388 @@
+"""Tensor factories, as ``torch``'s: ``zeros``, ``ones``, ``full``, ``arange``, ``randn``...
+
+Sizes come as varargs or one tuple (``zeros(2, 3)`` or ``zeros((2, 3))``). Floating results
+take ``dtype`` or the default dtype (float32); random draws come from ``generator`` (an
+``np.random.Generator`` or an int seed) or the default generator (``nn.manual_seed``).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from . import _dtype
+from ._dims import shape_args
+from .device import check_device
+from .random import resolve_generator
+from .tensor import Tensor
+
+__all__ = [
+    "arange",
+    "as_tensor",
+    "empty",
+    "empty_like",
+    "eye",
+    "from_numpy",
+    "full",
+    "full_like",
+    "linspace",
+    "logspace",
+    "normal",
+    "ones",
+    "ones_like",
+    "rand",
+    "rand_like",
+    "randint",
+    "randint_like",
+    "randn",
+    "randn_like",
+    "randperm",
+    "zeros",
+    "zeros_like",
+]
+
+
+def _finish(array: np.ndarray, requires_grad: bool, device: Any, out: Any = None) -> Tensor:
+    check_device(device)
+    if out is not None:
+        out.data = array
+        return out  # type: ignore[no-any-return]
+    t = Tensor._make(array)
+    return t.requires_grad_(True) if requires_grad else t
+
+
+def _float(dtype: Any) -> np.dtype:
+    return _dtype.get_default_dtype() if dtype is None else _dtype.to_dtype(dtype)
+
+
+def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
+    """``data`` as a Tensor, sharing memory with an ndarray (or Tensor) when the dtype allows.
+
+    Examples
+    --------
+    >>> import numpy as np, nn
+    >>> a = np.zeros(2); nn.as_tensor(a).numpy() is a
+    True
+    """
+    check_device(device)
+    if isinstance(data, Tensor):
+        return data if dtype is None else data.to(dtype)
+    return Tensor._make(_dtype.as_array(data, dtype, copy=False))
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A Tensor sharing ``array``'s memory (changes show through both), as ``torch.from_numpy``.
+
+    Examples
+    --------
+    >>> import numpy as np, nn
+    >>> a = np.zeros(2); t = nn.from_numpy(a); a[0] = 5; t
+    tensor([5., 0.], dtype=float64)
+    """
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
+    return Tensor._make(array)
+
+
+def zeros(
+    *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, out: Any = None
+) -> Tensor:
+    """A Tensor of zeros.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.zeros(2, 3).shape, nn.zeros((2,)).dtype
+    ((2, 3), dtype('float32'))
+    """
+    return _finish(np.zeros(shape_args(size), _float(dtype)), requires_grad, device, out)
+
+
+def ones(
+    *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, out: Any = None
+) -> Tensor:
+    """A Tensor of ones."""
+    return _finish(np.ones(shape_args(size), _float(dtype)), requires_grad, device, out)
+
+
+def empty(
+    *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, out: Any = None
+) -> Tensor:
+    """An uninitialised Tensor (here: zeros, so nothing random leaks in)."""
+    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad, out=out)
+
+
+def full(
+    size: Any,
+    fill_value: Any,
+    *,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    out: Any = None,
+) -> Tensor:
+    """A Tensor filled with ``fill_value`` (its dtype inferred from it, as PyTorch)."""
+    target = _dtype.to_dtype(dtype) if dtype is not None else _dtype.as_array(fill_value).dtype
+    return _finish(np.full(shape_args((size,)), fill_value, target), requires_grad, device, out)
+
+
+def eye(
+    n: int,
+    m: int | None = None,
+    *,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """The identity matrix (n x m)."""
+    return _finish(np.eye(n, m, dtype=_float(dtype)), requires_grad, device)
+
+
+def arange(
+    start: Any,
+    end: Any = None,
+    step: Any = 1,
+    *,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """start, start + step, ... below end (int64 from integers, else the default float).
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.arange(3), nn.arange(0, 1, 0.5)
+    (tensor([0, 1, 2]), tensor([0. , 0.5]))
+    """
+    if end is None:
+        start, end = 0, start
+    values = [float(v) if isinstance(v, Tensor) else v for v in (start, end, step)]
+    floating = any(isinstance(v, float) for v in values)
+    target = (
+        _dtype.to_dtype(dtype)
+        if dtype is not None
+        else (_dtype.get_default_dtype() if floating else _dtype.int64)
+    )
+    count = max(math.ceil((values[1] - values[0]) / values[2]), 0)
+    array = (values[0] + np.arange(count, dtype=np.float64) * values[2]).astype(target)
+    return _finish(array, requires_grad, device)
+
+
+def linspace(
+    start: float,
+    end: float,
+    steps: int,
+    *,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """``steps`` evenly spaced values from start to end (inclusive)."""
+    return _finish(np.linspace(start, end, steps, dtype=_float(dtype)), requires_grad, device)
+
+
+def logspace(
+    start: float,
+    end: float,
+    steps: int,
+    base: float = 10.0,
+    *,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """base ** linspace(start, end, steps)."""
+    array = np.logspace(start, end, steps, base=base).astype(_float(dtype))
+    return _finish(array, requires_grad, device)
+
+
+def rand(
+    *size: Any,
+    generator: Any = None,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """Uniform draws from [0, 1)."""
+    array = resolve_generator(generator).random(shape_args(size)).astype(_float(dtype))
+    return _finish(array, requires_grad, device)
+
+
+def randn(
+    *size: Any,
+    generator: Any = None,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """Standard normal draws.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.randn(2, 3, generator=0).shape
+    (2, 3)
+    """
+    array = resolve_generator(generator).standard_normal(shape_args(size)).astype(_float(dtype))
+    return _finish(array, requires_grad, device)
+
+
+def randint(
+    low: int,
+    high: Any = None,
+    size: Any = None,
+    *,
+    generator: Any = None,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """Integers drawn uniformly from [low, high) (``randint(high, size)`` too); int64."""
+    if size is None:
+        low, high, size = 0, low, high
+    if size is None:
+        raise TypeError("randint() missing the required argument 'size'")
+    target = _dtype.to_dtype(dtype) if dtype is not None else _dtype.int64
+    array = resolve_generator(generator).integers(low, high, shape_args((size,))).astype(target)
+    return _finish(array, requires_grad, device)
+
+
+def randperm(
+    n: int,
+    *,
+    generator: Any = None,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """A random permutation of 0..n-1 (int64)."""
+    target = _dtype.to_dtype(dtype) if dtype is not None else _dtype.int64
+    return _finish(
+        resolve_generator(generator).permutation(n).astype(target), requires_grad, device
+    )
+
+
+def normal(
+    mean: Any = 0.0,
+    std: Any = 1.0,
+    size: Any = None,
+    *,
+    generator: Any = None,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """Normal draws with the given mean and std (numbers with ``size``, or Tensors)."""
+    m = getattr(mean, "_data", mean)
+    s = getattr(std, "_data", std)
+    shape = (
+        shape_args((size,)) if size is not None else np.broadcast_shapes(np.shape(m), np.shape(s))
+    )
+    like = m if isinstance(m, np.ndarray) else s if isinstance(s, np.ndarray) else None
+    target = like.dtype if like is not None and dtype is None else _float(dtype)
+    array = (m + s * resolve_generator(generator).standard_normal(shape)).astype(target)
+    return _finish(np.asarray(array), requires_grad, device)
+
+
+def _like(t: Any, dtype: Any) -> tuple[tuple[int, ...], np.dtype]:
+    data = getattr(t, "_data", None)
+    data = np.asarray(t) if data is None else data
+    return data.shape, _dtype.to_dtype(dtype) if dtype is not None else data.dtype
+
+
+def zeros_like(
+    input: Any,
+    *,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    memory_format: Any = None,
+) -> Tensor:
+    shape, target = _like(input, dtype)
+    return _finish(np.zeros(shape, target), requires_grad, device)
+
+
+def ones_like(
+    input: Any,
+    *,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    memory_format: Any = None,
+) -> Tensor:
+    shape, target = _like(input, dtype)
+    return _finish(np.ones(shape, target), requires_grad, device)
+
+
+def empty_like(
+    input: Any,
+    *,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    memory_format: Any = None,
+) -> Tensor:
+    return zeros_like(input, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def full_like(
+    input: Any,
+    fill_value: Any,
+    *,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    memory_format: Any = None,
+) -> Tensor:
+    shape, target = _like(input, dtype)
+    return _finish(np.full(shape, fill_value, target), requires_grad, device)
+
+
+def rand_like(
+    input: Any,
+    *,
+    generator: Any = None,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    memory_format: Any = None,
+) -> Tensor:
+    shape, target = _like(input, dtype)
+    return rand(
+        shape, generator=generator, dtype=target, device=device, requires_grad=requires_grad
+    )
+
+
+def randn_like(
+    input: Any,
+    *,
+    generator: Any = None,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    memory_format: Any = None,
+) -> Tensor:
+    shape, target = _like(input, dtype)
+    return randn(
+        shape, generator=generator, dtype=target, device=device, requires_grad=requires_grad
+    )
+
+
+def randint_like(
+    input: Any,
+    low: int,
+    high: int | None = None,
+    *,
+    generator: Any = None,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    memory_format: Any = None,
+) -> Tensor:
+    shape, target = _like(input, dtype)
+    if high is None:
+        low, high = 0, low
+    return randint(low, high, shape, generator=generator, dtype=target, device=device)

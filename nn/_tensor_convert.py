@@ -1,0 +1,244 @@
+"""Tensor conversions (a mixin of ``Tensor``): to Python numbers, NumPy arrays, strings,
+other dtypes and the CPU, and the pickle / deepcopy protocol."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, cast
+
+import numpy as np
+
+from . import _dtype
+from ._dtype import get_default_dtype
+from ._graph import node_type
+from ._numpy_interop import array_ufunc
+from ._tensor_core import TensorCore, _new
+from .device import check_device, no_accelerator
+from .rules import elementwise as E
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
+
+ToCopyBackward0 = node_type("ToCopyBackward0")
+CloneBackward0 = node_type("CloneBackward0")
+
+
+class TensorConvert(TensorCore):
+    """Conversion methods of ``Tensor``."""
+
+    __slots__ = ()
+
+    # ---------------------------------------------------------------- conversion
+    def item(self) -> Any:
+        """The value of a one-element Tensor as a Python number.
+
+        Examples
+        --------
+        >>> import nn
+        >>> nn.tensor([[2.5]]).item()
+        2.5
+        """
+        if self._data.size != 1:
+            raise RuntimeError(
+                f"a Tensor with {self._data.size} elements cannot be converted to Scalar"
+            )
+        return self._data.item()
+
+    def tolist(self) -> Any:
+        """The values as (nested lists of) Python numbers."""
+        return self._data.tolist()
+
+    def numpy(self, force: bool = False) -> np.ndarray:
+        """The underlying ndarray (shared, not copied), as ``torch.Tensor.numpy``; refused for
+        a Tensor that requires grad unless ``force``.
+
+        Examples
+        --------
+        >>> import nn
+        >>> nn.tensor([1.0, 2.0]).numpy()
+        array([1., 2.], dtype=float32)
+        """
+        if self._rg and not force:
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. "
+                "Use tensor.detach().numpy() instead."
+            )
+        return self._data
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        if self._rg:
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. "
+                "Use tensor.detach().numpy() instead."
+            )
+        if dtype is not None and np.dtype(dtype) != self._data.dtype:
+            return self._data.astype(dtype)
+        return self._data.copy() if copy else self._data
+
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        """NumPy ufuncs on Tensors. ``ndarray (op) Tensor`` arrives here and becomes the
+        Tensor op (differentiable); any other ufunc refuses a Tensor that requires grad
+        (it would cut the graph) and otherwise computes on arrays, giving Tensors."""
+        return array_ufunc(TensorCore, ufunc, method, inputs, kwargs)
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __complex__(self) -> complex:
+        return complex(self.item())
+
+    def __index__(self) -> int:
+        if self._data.dtype.kind not in "iu" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self._data.item())
+
+    def __bool__(self) -> bool:
+        if self._data.size != 1:
+            raise RuntimeError(
+                "Boolean value of Tensor with more than one value is ambiguous "
+                f"(shape {self.shape})"
+            )
+        return bool(self._data.item())
+
+    def __format__(self, spec: str) -> str:
+        if self._data.ndim == 0:
+            return format(self._data.item(), spec)
+        if not spec:
+            return str(self)
+        raise TypeError("unsupported format string passed to Tensor.__format__")
+
+    def __repr__(self) -> str:
+        body = np.array2string(self._data, separator=", ", prefix="tensor(")
+        extras = []
+        if self._data.dtype not in (get_default_dtype(), _dtype.int64, _dtype.bool_):
+            extras.append(f"dtype={self._data.dtype}")
+        if self._node is not None:
+            extras.append(f"grad_fn=<{self._node.name()}>")
+        elif self._rg:
+            extras.append("requires_grad=True")
+        return "tensor(" + ", ".join([body, *extras]) + ")"
+
+    def __iter__(self) -> Iterator[Tensor]:
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        me = cast("Tensor", self)
+        return (me[i] for i in range(len(self._data)))
+
+    def __contains__(self, element: Any) -> bool:
+        return bool(np.any(self._data == getattr(element, "_data", element)))
+
+    __hash__ = object.__hash__
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        if self._node is not None:
+            raise RuntimeError(
+                "Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
+                "protocol at the moment; detach() it first"
+            )
+        grad = None if self._grad is None else self._grad._data
+        return (_rebuild, (type(self), self._data, self._rg, grad, self.__dict__ or None))
+
+    def _cast(self, dtype: np.dtype) -> Tensor:
+        """This Tensor in ``dtype``; recorded (the gradient cast back) between float dtypes."""
+        me: Tensor = self  # type: ignore[assignment]
+        if self._data.dtype == dtype:
+            return me
+        if dtype.kind in "fc" and self._data.dtype.kind in "fc":
+            out, backward = E.cast(self._data, dtype)
+            return self._record(out, (me,), backward, ToCopyBackward0)
+        return self._make(self._data.astype(dtype))
+
+    # ------------------------------------------------------------------ dtypes
+    def clone(self, *, memory_format: Any = None) -> Tensor:
+        """A differentiable copy with its own storage."""
+        out = self._data.copy()
+        return self._record(out, (self,), lambda g: (g,), CloneBackward0)
+
+    def to(self, *args: Any, **kwargs: Any) -> Tensor:
+        """This Tensor in another dtype (differentiable between floats) and/or on the CPU:
+        ``to(dtype)``, ``to("cpu")``, ``to(device, dtype)``, ``to(other)``; itself if
+        nothing changes (a copy with ``copy=True``)."""
+        dtype = kwargs.pop("dtype", None)
+        device = kwargs.pop("device", None)
+        copy = kwargs.pop("copy", False)
+        kwargs.pop("non_blocking", None)
+        kwargs.pop("memory_format", None)
+        if kwargs:
+            raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
+        for arg in args:
+            if isinstance(arg, TensorCore):
+                dtype = arg._data.dtype
+            elif isinstance(arg, str) or type(arg).__name__ == "device":
+                device = arg
+            elif isinstance(arg, bool):
+                continue
+            else:
+                dtype = arg
+        check_device(device)
+        result = self if dtype is None else self._cast(_dtype.to_dtype(dtype))
+        if copy and result is self:
+            return self.clone()
+        return result  # type: ignore[return-value]
+
+    def type(self, dtype: Any = None) -> Any:
+        """``type()`` is PyTorch's type name ("torch.FloatTensor"); ``type(dtype)`` converts."""
+        if dtype is None:
+            return f"torch.{_dtype.torch_name(self._data.dtype)}Tensor"
+        if isinstance(dtype, str):
+            names = {f"torch.{_dtype.torch_name(d)}Tensor": d for d in _dtype.TORCH_NAMES}
+            if dtype not in names:
+                raise ValueError(f"invalid type: '{dtype}'")
+            dtype = names[dtype]
+        return self.to(dtype)
+
+    def type_as(self, other: Any) -> Tensor:
+        return self.to(other._data.dtype)
+
+    def float(self) -> Tensor:
+        return self.to(_dtype.float32)
+
+    def double(self) -> Tensor:
+        return self.to(_dtype.float64)
+
+    def half(self) -> Tensor:
+        return self.to(_dtype.float16)
+
+    def long(self) -> Tensor:
+        return self.to(_dtype.int64)
+
+    def int(self) -> Tensor:
+        return self.to(_dtype.int32)
+
+    def short(self) -> Tensor:
+        return self.to(_dtype.int16)
+
+    def byte(self) -> Tensor:
+        return self.to(_dtype.uint8)
+
+    def bool(self) -> Tensor:
+        return self.to(_dtype.bool_)
+
+    def cpu(self) -> Tensor:
+        return self  # type: ignore[return-value]
+
+    def cuda(self, *args: Any, **kwargs: Any) -> Tensor:
+        raise no_accelerator("cuda")
+
+
+def _rebuild(
+    cls: type, data: np.ndarray, requires_grad: bool, grad: np.ndarray | None, extra: Any
+) -> Tensor:
+    t: TensorCore = _new(cls)
+    t._data = data
+    t._grad = None if grad is None else TensorCore._make(grad)
+    t._node = None
+    t._rg = requires_grad
+    t._vc = [0]
+    t._view = None
+    t._hooks = None
+    if extra:
+        t.__dict__.update(extra)
+    return cast("Tensor", t)

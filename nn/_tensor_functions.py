@@ -1,0 +1,209 @@
+"""Tensor functions of one variable and elementwise selections (a mixin of ``Tensor``):
+exp, log, sqrt, tanh, sigmoid, relu, clamp, maximum, where, rounding, tests for NaN."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+import numpy as np
+
+from . import _dtype
+from ._graph import node_type
+from ._tensor_math import TensorMath, _broadcast_error
+from .rules import elementwise as E
+from .rules import sign
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
+
+MaximumBackward0 = node_type("MaximumBackward0")
+MinimumBackward0 = node_type("MinimumBackward0")
+WhereBackward0 = node_type("WhereBackward0")
+_UNARY = {
+    name: node_type(f"{name.capitalize()}Backward0")
+    for name in ("exp", "log", "log1p", "sqrt", "rsqrt", "sin", "cos", "tanh", "sigmoid", "abs")
+}
+_UNARY_SAVES_RESULT = {"exp", "sqrt", "rsqrt", "tanh", "sigmoid"}  # the others save the input
+ReluBackward0 = node_type("ReluBackward0")
+ClampBackward1 = node_type("ClampBackward1")
+ZeroBackward0 = node_type("ZeroBackward0")
+
+
+class TensorFunctions(TensorMath):
+    """Elementwise functions of ``Tensor``."""
+
+    __slots__ = ()
+
+    def _floating(self) -> Tensor:
+        """This Tensor, cast to the default float dtype if it holds integers or bools."""
+        me = cast("Tensor", self)
+        return me if self._data.dtype.kind in "fc" else me._cast(_dtype.get_default_dtype())
+
+    def _unary(self, name: str) -> Tensor:
+        x = self._floating()
+        with np.errstate(all="ignore"):
+            out, backward = getattr(E, name)(x._data)
+        if name in _UNARY_SAVES_RESULT:
+            return self._record(out, (x,), backward, _UNARY[name], result=True)
+        return self._record(out, (x,), backward, _UNARY[name], (x,))
+
+    def exp(self) -> Tensor:
+        """e**x, elementwise; its gradient is the result itself.
+
+        >>> import nn
+        >>> nn.tensor([0.0]).exp()
+        tensor([1.])
+        """
+        return self._unary("exp")
+
+    def log(self) -> Tensor:
+        """Natural log; gradient 1 / x."""
+        return self._unary("log")
+
+    def log1p(self) -> Tensor:
+        """log(1 + x), accurate near 0."""
+        return self._unary("log1p")
+
+    def sqrt(self) -> Tensor:
+        """Square root; gradient 1 / (2 sqrt(x))."""
+        return self._unary("sqrt")
+
+    def rsqrt(self) -> Tensor:
+        """1 / sqrt(x)."""
+        return self._unary("rsqrt")
+
+    def sin(self) -> Tensor:
+        return self._unary("sin")
+
+    def cos(self) -> Tensor:
+        return self._unary("cos")
+
+    def tanh(self) -> Tensor:
+        """tanh(x); gradient 1 - tanh(x)**2."""
+        return self._unary("tanh")
+
+    def sigmoid(self) -> Tensor:
+        """1 / (1 + exp(-x)), overflow-free; gradient s (1 - s).
+
+        >>> import nn
+        >>> nn.tensor([0.0]).sigmoid()
+        tensor([0.5])
+        """
+        return self._unary("sigmoid")
+
+    def abs(self) -> Tensor:
+        """|x|; gradient sign(x), 0 at 0 and at NaN."""
+        if self._data.dtype.kind in "biu":
+            return self._make(np.abs(self._data))
+        return self._unary("abs")
+
+    absolute = abs
+
+    def __abs__(self) -> Tensor:
+        return self.abs()
+
+    def relu(self) -> Tensor:
+        """max(0, x); the gradient passes where the result is positive (or NaN).
+
+        >>> import nn
+        >>> nn.tensor([-1.0, 1.0]).relu()
+        tensor([0., 1.])
+        """
+        x = self._floating() if self._data.dtype.kind == "b" else cast("Tensor", self)
+        out, backward = E.relu(x._data)
+        return self._record(out, (x,), backward, ReluBackward0, result=True)
+
+    def clamp(self, min: Any = None, max: Any = None, out: Any = None) -> Tensor:
+        """x limited to [min, max]; the gradient passes where min <= x <= max.
+
+        >>> import nn
+        >>> nn.tensor([-2.0, 0.5, 2.0]).clamp(-1.0, 1.0)
+        tensor([-1. ,  0.5,  1. ])
+        """
+        if min is None and max is None:
+            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        if isinstance(min, TensorMath) or isinstance(max, TensorMath):
+            bounded: Tensor = cast("Tensor", self)
+            if min is not None:
+                bounded = bounded.maximum(min)
+            if max is not None:
+                bounded = bounded.minimum(max)
+            return bounded
+        x = cast("Tensor", self)
+        if isinstance(min, float) or isinstance(max, float):
+            x = x._floating()
+        out_array, backward = E.clamp(x._data, min, max)
+        return self._record(out_array, (x,), backward, ClampBackward1, (x,))
+
+    clip = clamp
+
+    def clamp_min(self, min: Any) -> Tensor:
+        return self.clamp(min=min)
+
+    def clamp_max(self, max: Any) -> Tensor:
+        return self.clamp(max=max)
+
+    def maximum(self, other: Any) -> Tensor:
+        """Elementwise maximum (NaN if either is); ties share the gradient."""
+        return self._binary(E.maximum, other, MaximumBackward0, "maximum")
+
+    def minimum(self, other: Any) -> Tensor:
+        """Elementwise minimum (NaN if either is); ties share the gradient."""
+        return self._binary(E.minimum, other, MinimumBackward0, "minimum")
+
+    def where(self, condition: Any, other: Any) -> Tensor:
+        """This Tensor where ``condition`` holds, else ``other`` (``torch.where(c, self, o)``)."""
+        cond = np.asarray(getattr(condition, "_data", condition), dtype=bool)
+        a, b = self._pair(other, "where")
+        try:
+            out, backward = E.where(cond, a._data, b._data, need_a=a._rg, need_b=b._rg)
+        except ValueError:
+            raise _broadcast_error("where", a._data, b._data) from None
+        return self._record(out, (a, b), backward, WhereBackward0)
+
+    def square(self) -> Tensor:
+        return self.pow(2)
+
+    def reciprocal(self) -> Tensor:
+        return self._floating().pow(-1)
+
+    def _zero_grad_op(self, out: np.ndarray) -> Tensor:
+        """An op whose gradient is zero everywhere (floor, round, sign...)."""
+        return self._record(out, (self,), lambda g: (np.zeros_like(g),), ZeroBackward0)
+
+    def sign(self) -> Tensor:
+        """sign(x) (0 at 0); its gradient is 0."""
+        return self._zero_grad_op(sign(self._data))
+
+    sgn = sign
+
+    def floor(self) -> Tensor:
+        return self._zero_grad_op(np.floor(self._data))
+
+    def ceil(self) -> Tensor:
+        return self._zero_grad_op(np.ceil(self._data))
+
+    def trunc(self) -> Tensor:
+        return self._zero_grad_op(np.trunc(self._data))
+
+    def round(self, decimals: int = 0, out: Any = None) -> Tensor:
+        """Round to ``decimals`` places (half to even, as PyTorch); its gradient is 0."""
+        return self._zero_grad_op(np.round(self._data, decimals))
+
+    def isnan(self) -> Tensor:
+        return self._make(np.isnan(self._data))
+
+    def isinf(self) -> Tensor:
+        return self._make(np.isinf(self._data))
+
+    def isfinite(self) -> Tensor:
+        return self._make(np.isfinite(self._data))
+
+    def logical_not(self) -> Tensor:
+        return self._make(np.logical_not(self._data))
+
+    def logical_and(self, other: Any) -> Tensor:
+        return self._make(np.logical_and(self._data, getattr(other, "_data", other)))
+
+    def logical_or(self, other: Any) -> Tensor:
+        return self._make(np.logical_or(self._data, getattr(other, "_data", other)))

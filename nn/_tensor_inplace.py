@@ -1,0 +1,424 @@
+"""In-place Tensor operators and methods (a mixin of ``Tensor``): ``+=``, ``add_``,
+``x[i] = v``, ``zero_``, ``normal_``...
+
+Each changes the Tensor's own storage and bumps its version. Outside the graph (under
+``no_grad``, or when nothing involved requires grad) the arithmetic runs as one NumPy ufunc
+writing into the storage; otherwise the out-of-place op is recorded and its result written
+back (``Tensor._inplace``), so backward stays correct.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+import numpy as np
+
+from . import _dtype
+from ._errors import read_only_error
+from ._graph import node_type
+from ._tensor_core import TensorCore, plain_index
+from ._tensor_shape import TensorShape
+from ._views import adopt
+from .autograd import _Mode, no_grad
+from .random import resolve_generator
+from .rules import shape as S
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
+
+T = TypeVar("T", bound="TensorInplace")
+
+IndexPutBackward0 = node_type("IndexPutBackward0")
+CopyBackwards = node_type("CopyBackwards")
+FillBackward0 = node_type("FillBackward0")
+MaskedFillBackward0 = node_type("MaskedFillBackward0")
+
+
+class TensorInplace(TensorShape):
+    """In-place methods of ``Tensor``."""
+
+    __slots__ = ()
+
+    # ------------------------------------------------------------------ in place
+    def _check_inplace(self) -> None:
+        """Refuse, as PyTorch does in grad mode, to change a leaf that requires grad (or a
+        view of one), or a view made under no_grad of a Tensor that requires grad."""
+        if not _Mode.enabled:
+            return
+        info = self._view
+        if info is None:
+            if self._rg and self._node is None:
+                raise RuntimeError(
+                    "a leaf Variable that requires grad is being used in an in-place operation."
+                )
+            return
+        base = info.base
+        if not info.grad_mode and base._rg:
+            raise RuntimeError(
+                "A view was created in no_grad mode and is being modified inplace with grad "
+                "mode enabled. Given that this use case is ambiguous and error-prone, it is "
+                "forbidden. You can clarify your code by moving both the view and the inplace "
+                "either both inside the no_grad block (if you don't want the inplace to be "
+                "tracked) or both outside (if you want the inplace to be tracked)."
+            )
+        if base._rg and base._node is None:
+            raise RuntimeError(
+                "a view of a leaf Variable that requires grad is being used in an in-place "
+                "operation."
+            )
+
+    def _recording(self, *others: Any) -> bool:
+        """Whether an in-place op with ``others`` must be recorded (after the checks)."""
+        self._check_inplace()
+        if not _Mode.enabled:
+            return False
+        if self.requires_grad:
+            return True
+        return any(isinstance(o, TensorCore) and o.requires_grad for o in others)
+
+    def _inplace(self: T, op: Callable[..., Tensor], *args: Any, **kwargs: Any) -> T:
+        """Run the out-of-place ``op(self, *args, **kwargs)`` and write its result into this
+        Tensor's storage, with PyTorch's autograd rules for in-place ops."""
+        if not self._recording(*args, *kwargs.values()):
+            with no_grad():
+                result = op(self, *args, **kwargs)
+            self._write(result._data)
+            return self
+        source = TensorCore._make(self._data.copy())  # the values before: backward may need them
+        source._node, source._rg = self._node, self._rg
+        args = tuple(source if a is self else a for a in args)
+        result = op(source, *args, **kwargs)
+        self._write(result._data)
+        adopt(self, result)
+        return self
+
+    def _write(self, values: np.ndarray) -> None:
+        """Copy ``values`` (this Tensor's shape) into the storage and bump the version."""
+        data = self._data
+        if values.shape != data.shape:
+            raise RuntimeError(
+                f"output with shape {list(data.shape)} doesn't match the broadcast shape "
+                f"{list(values.shape)}"
+            )
+        if not _dtype.can_cast(values.dtype, data.dtype):
+            raise RuntimeError(
+                f"result type {_dtype.torch_name(values.dtype)} can't be cast to the desired "
+                f"output type {_dtype.torch_name(data.dtype)}"
+            )
+        try:
+            np.copyto(data, values, casting="unsafe")
+        except ValueError:
+            raise read_only_error() from None
+        self._vc[0] += 1
+
+    def _arith_(self: T, ufunc: np.ufunc, outplace: Any, other: Any, **params: Any) -> T:
+        """``self (op)= other`` in place: one ufunc into the storage outside the graph."""
+        if self._recording(other):
+            return self._inplace(outplace, other, **params)
+        operand = other._data if isinstance(other, TensorInplace) else other
+        if not isinstance(operand, np.ndarray | int | float | complex | np.generic):
+            operand = _dtype.as_array(operand, copy=False)
+        alpha = params.get("alpha", 1)
+        if alpha != 1:
+            operand = (
+                np.multiply(operand, alpha) if isinstance(operand, np.ndarray) else operand * alpha
+            )
+        data = self._data
+        result = _inplace_dtype(data, operand, ufunc is np.true_divide)
+        if not _dtype.can_cast(result, data.dtype):
+            raise RuntimeError(
+                f"result type {_dtype.torch_name(result)} can't be cast to the desired output "
+                f"type {_dtype.torch_name(data.dtype)}"
+            )
+        try:
+            ufunc(data, operand, out=data, casting="unsafe")
+        except ValueError:
+            shape = np.broadcast_shapes(data.shape, np.shape(operand))
+            if shape == data.shape:
+                raise read_only_error() from None
+            raise RuntimeError(
+                f"output with shape {list(data.shape)} doesn't match the broadcast shape "
+                f"{list(shape)}"
+            ) from None
+        self._vc[0] += 1
+        return self
+
+    def add_(self: T, other: Any, *, alpha: float = 1) -> T:
+        """``self += alpha * other`` in place.
+
+        Examples
+        --------
+        >>> import nn
+        >>> w = nn.tensor([1.0, 2.0], requires_grad=True)
+        >>> with nn.no_grad():
+        ...     w.add_(nn.tensor([1.0, 1.0]), alpha=-0.5)
+        tensor([0.5, 1.5], requires_grad=True)
+        """
+        return self._arith_(np.add, _outplace("add"), other, alpha=alpha)
+
+    def sub_(self: T, other: Any, *, alpha: float = 1) -> T:
+        """``self -= alpha * other`` in place."""
+        return self._arith_(np.subtract, _outplace("sub"), other, alpha=alpha)
+
+    subtract_ = sub_
+
+    def mul_(self: T, other: Any) -> T:
+        """``self *= other`` in place."""
+        return self._arith_(np.multiply, _outplace("mul"), other)
+
+    multiply_ = mul_
+
+    def div_(self: T, other: Any, *, rounding_mode: str | None = None) -> T:
+        """``self /= other`` in place."""
+        if rounding_mode is not None:
+            return self._inplace(_outplace("div"), other, rounding_mode=rounding_mode)
+        return self._arith_(np.true_divide, _outplace("div"), other)
+
+    divide_ = true_divide_ = div_
+
+    def pow_(self: T, exponent: Any) -> T:
+        """``self **= exponent`` in place."""
+        return self._inplace(_outplace("pow"), exponent)
+
+    __iadd__ = add_
+    __isub__ = sub_
+    __imul__ = mul_
+    __itruediv__ = div_
+    __ipow__ = pow_
+
+    def _unary_(self: T, name: str, *args: Any, **kwargs: Any) -> T:
+        return self._inplace(_outplace(name), *args, **kwargs)
+
+    def clamp_(self: T, min: Any = None, max: Any = None) -> T:
+        """Limit to [min, max] in place."""
+        return self._unary_("clamp", min, max)
+
+    clip_ = clamp_
+
+    def clamp_min_(self: T, min: Any) -> T:
+        return self._unary_("clamp", min, None)
+
+    def clamp_max_(self: T, max: Any) -> T:
+        return self._unary_("clamp", None, max)
+
+    def neg_(self: T) -> T:
+        return self._unary_("neg")
+
+    def abs_(self: T) -> T:
+        return self._unary_("abs")
+
+    def exp_(self: T) -> T:
+        return self._unary_("exp")
+
+    def log_(self: T) -> T:
+        return self._unary_("log")
+
+    def sqrt_(self: T) -> T:
+        return self._unary_("sqrt")
+
+    def sigmoid_(self: T) -> T:
+        return self._unary_("sigmoid")
+
+    def tanh_(self: T) -> T:
+        return self._unary_("tanh")
+
+    def relu_(self: T) -> T:
+        return self._unary_("relu")
+
+    def floor_(self: T) -> T:
+        return self._unary_("floor")
+
+    def round_(self: T, decimals: int = 0) -> T:
+        return self._unary_("round", decimals)
+
+    def sign_(self: T) -> T:
+        return self._unary_("sign")
+
+    def reciprocal_(self: T) -> T:
+        return self._unary_("reciprocal")
+
+    def addcmul_(self: T, tensor1: Any, tensor2: Any, *, value: float = 1) -> T:
+        """``self += value * tensor1 * tensor2`` in place (Adam's second moment)."""
+        return self._inplace(
+            lambda s, a, b: s + value * (a * b) if value != 1 else s + a * b, tensor1, tensor2
+        )
+
+    def addcdiv_(self: T, tensor1: Any, tensor2: Any, *, value: float = 1) -> T:
+        """``self += value * tensor1 / tensor2`` in place (Adam's step)."""
+        return self._inplace(
+            lambda s, a, b: s + value * (a / b) if value != 1 else s + a / b, tensor1, tensor2
+        )
+
+    def lerp_(self: T, end: Any, weight: Any) -> T:
+        """``self += weight * (end - self)`` in place."""
+        return self._inplace(lambda s, e, w: s + w * (e - s), end, weight)
+
+    def masked_fill_(self: T, mask: Any, value: Any) -> T:
+        """Set the elements where ``mask`` is True to ``value``, in place."""
+        return self._inplace(_masked_fill, mask, value)
+
+    def masked_fill(self, mask: Any, value: Any) -> Tensor:
+        """A copy with the elements where ``mask`` is True set to ``value``."""
+        return _masked_fill(cast("Tensor", self), mask, value)
+
+    # ------------------------------------------------------------------ filling
+    def _fill(self: T, values: np.ndarray) -> T:
+        """Write ``values`` (which do not depend on the old ones) into the storage."""
+        if self._recording():
+            return self._inplace(
+                lambda s: s._record(values, (s,), lambda g: (np.zeros_like(g),), FillBackward0)
+            )
+        self._write(np.asarray(values, dtype=self._data.dtype).reshape(self._data.shape))
+        return self
+
+    def fill_(self: T, value: Any) -> T:
+        """Set every element to ``value`` in place.
+
+        Examples
+        --------
+        >>> import nn
+        >>> nn.zeros(2).fill_(3.0)
+        tensor([3., 3.])
+        """
+        if isinstance(value, TensorInplace) and value._rg:
+            return self._inplace(_fill_tensor, value)
+        number = value._data if isinstance(value, TensorInplace) else value
+        return self._fill(np.full(self._data.shape, number, dtype=self._data.dtype))
+
+    def zero_(self: T) -> T:
+        """Set every element to 0 in place.
+
+        Examples
+        --------
+        >>> import nn
+        >>> nn.tensor([1.0, 2.0]).zero_()
+        tensor([0., 0.])
+        """
+        return self._fill(np.zeros(self._data.shape, dtype=self._data.dtype))
+
+    def copy_(self: T, src: Any, non_blocking: bool = False) -> T:
+        """Copy ``src`` (broadcast to this shape) into this Tensor, keeping this dtype;
+        differentiable with respect to ``src``."""
+        source = self._lift(src)
+        try:
+            np.broadcast_shapes(source._data.shape, self._data.shape)
+        except ValueError:
+            raise RuntimeError(
+                f"The size of tensor a ({self._data.shape}) must match the size of tensor b "
+                f"({source._data.shape}) at non-singleton dimension"
+            ) from None
+        if self._recording(source):
+            return self._inplace(_copy, source)
+        values = np.broadcast_to(source._data, self._data.shape)
+        try:
+            np.copyto(self._data, values, casting="unsafe")
+        except ValueError:
+            raise read_only_error() from None
+        self._vc[0] += 1
+        return self
+
+    def normal_(self: T, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> T:
+        """Fill with N(mean, std**2) draws in place (from ``generator`` or the default one)."""
+        draws = resolve_generator(generator).standard_normal(self._data.shape)
+        return self._fill(mean + std * draws)
+
+    def uniform_(self: T, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> T:
+        """Fill with U(a, b) draws in place."""
+        return self._fill(resolve_generator(generator).uniform(a, b, self._data.shape))
+
+    def bernoulli_(self: T, p: Any = 0.5, *, generator: Any = None) -> T:
+        """Fill with 0/1 draws that are 1 with probability ``p``, in place."""
+        chance = p._data if isinstance(p, TensorInplace) else p
+        return self._fill(resolve_generator(generator).random(self._data.shape) < chance)
+
+    def exponential_(self: T, lambd: float = 1.0, *, generator: Any = None) -> T:
+        return self._fill(resolve_generator(generator).exponential(1.0 / lambd, self._data.shape))
+
+    def random_(self: T, low: int = 0, high: int | None = None, *, generator: Any = None) -> T:
+        if high is None:
+            low, high = 0, low if low else 2**24
+        return self._fill(resolve_generator(generator).integers(low, high, self._data.shape))
+
+    # ----------------------------------------------------------------- indexing
+    def __setitem__(self, index: Any, value: Any) -> None:
+        index = plain_index(index)
+        if self._recording(value):
+            self._inplace(_set_index, index, value)
+            return
+        data = self._data
+        array = value._data if isinstance(value, TensorInplace) else value
+        try:
+            data[index] = array
+        except ValueError as error:
+            if not data.flags.writeable:
+                raise read_only_error() from None
+            raise RuntimeError(f"shape mismatch: {error}") from None
+        self._vc[0] += 1
+
+
+def _outplace(name: str) -> Any:
+    """The out-of-place method ``name`` of Tensor, found at call time."""
+    return lambda s, *args, **kwargs: getattr(s, name)(*args, **kwargs)
+
+
+def _set_index(source: Tensor, index: Any, value: Any) -> Tensor:
+    v = source._lift(value)
+    if v._data.dtype != source._data.dtype:
+        v = v._cast(source._data.dtype)
+    try:
+        out, backward = S.setitem(source._data, index, v._data, need_value=v._rg)
+    except ValueError as error:
+        raise RuntimeError(f"shape mismatch: {error}") from None
+    return source._record(out, (source, v), backward, IndexPutBackward0)
+
+
+def _copy(source: Tensor, src: Tensor) -> Tensor:
+    s = src if src._data.dtype == source._data.dtype else src._cast(source._data.dtype)
+    out = np.array(np.broadcast_to(s._data, source._data.shape), copy=True)
+    shape = s._data.shape
+
+    def backward(g: np.ndarray) -> tuple[Any, ...]:
+        from .rules import unbroadcast
+
+        return np.zeros_like(g), unbroadcast(g, shape)
+
+    return source._record(out, (source, s), backward, CopyBackwards)
+
+
+def _fill_tensor(source: Tensor, value: Tensor) -> Tensor:
+    if value._data.ndim:
+        raise RuntimeError(
+            "fill_ only supports 0-dimension value tensor but got tensor with "
+            f"{value._data.ndim} dimensions."
+        )
+    v = value if value._data.dtype == source._data.dtype else value._cast(source._data.dtype)
+    out = np.full(source._data.shape, v._data, dtype=source._data.dtype)
+    return source._record(
+        out, (source, v), lambda g: (np.zeros_like(g), np.asarray(g.sum())), FillBackward0
+    )
+
+
+def _inplace_dtype(data: np.ndarray, operand: Any, divide: bool) -> np.dtype:
+    """The dtype PyTorch computes ``data (op) operand`` in."""
+    ranks: tuple[list[np.dtype], list[np.dtype], list[np.dtype]] = ([data.dtype], [], [])
+    if isinstance(operand, np.ndarray):
+        ranks[0 if operand.ndim else 1].append(operand.dtype)
+    else:
+        ranks[2].append(_dtype.scalar_dtype(operand))
+    result = _dtype.result_dtype(*ranks)
+    return _dtype.get_default_dtype() if divide and result.kind in "biu" else result
+
+
+def _masked_fill(source: Tensor, mask: Any, value: Any) -> Tensor:
+    condition = np.asarray(plain_index(mask), dtype=bool)
+    v = source._lift(value)
+    if v._rg:
+        return v.expand(source.shape).where(condition, source)
+    out = np.where(condition, v._data.astype(source._data.dtype), source._data)
+    return source._record(
+        np.asarray(out, dtype=source._data.dtype),
+        (source,),
+        lambda g: (np.where(condition, 0.0, g).astype(g.dtype),),
+        MaskedFillBackward0,
+    )

@@ -1,0 +1,366 @@
+"""Tensor arithmetic, comparisons, elementwise functions and dtype conversions (a mixin of
+``Tensor``): each method runs an array rule from ``nn/rules`` and records its node.
+
+Operands are lifted and promoted as PyTorch does: numbers are "weak" (``float32 * 2.5`` is
+float32), ndarrays count as Tensors, and an operand is cast (differentiably) to the result
+dtype before the op, so each rule sees one dtype and gradients come back in each input's.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from . import _dtype
+from ._graph import node_type
+from ._tensor_autograd import TensorAutograd
+from ._tensor_core import TensorCore
+from .rules import elementwise as E
+from .rules import linalg as L
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
+
+_NUMBERS = (int, float, complex, np.number, np.bool_)
+_OPERANDS = (*_NUMBERS, np.ndarray, list, tuple)
+
+AddBackward0 = node_type("AddBackward0")
+SubBackward0 = node_type("SubBackward0")
+RsubBackward1 = node_type("RsubBackward1")
+MulBackward0 = node_type("MulBackward0")
+DivBackward0 = node_type("DivBackward0")
+NegBackward0 = node_type("NegBackward0")
+PowBackward0 = node_type("PowBackward0")
+PowBackward1 = node_type("PowBackward1")
+PowBackward2 = node_type("PowBackward2")
+MmBackward0 = node_type("MmBackward0")
+
+
+def _broadcast_error(name: str, a: Any, b: Any) -> RuntimeError:
+    return RuntimeError(
+        f"The size of tensor a ({_size(a.shape)}) must match the size of tensor b "
+        f"({_size(b.shape)}) at a non-singleton dimension ({name}: shapes {a.shape} and "
+        f"{b.shape} do not broadcast)"
+    )
+
+
+def _size(shape: tuple[int, ...]) -> str:
+    return ", ".join(map(str, shape)) or "scalar"
+
+
+class TensorMath(TensorAutograd):
+    """Arithmetic and elementwise methods of ``Tensor``."""
+
+    __slots__ = ()
+
+    # ---------------------------------------------------------------- operands
+    def _lift(self, value: Any) -> Tensor:
+        """``value`` as a Tensor: itself, or an ndarray, a number or a list (numbers take
+        this Tensor's float dtype when it has one)."""
+        if isinstance(value, TensorMath):
+            return value  # type: ignore[return-value]
+        if isinstance(value, np.ndarray):
+            return self._make(value)
+        if isinstance(value, _NUMBERS):
+            dtype = _dtype.scalar_dtype(value)
+            mine = self._data.dtype
+            if _dtype.category(mine) >= _dtype.category(dtype):
+                dtype = mine
+            return self._make(np.asarray(value, dtype=dtype))
+        return self._make(_dtype.as_array(value, copy=False))
+
+    def _pair(self, other: Any, name: str = "") -> tuple[Tensor, Tensor]:
+        """``(self, other)`` as Tensors of their promoted dtype (PyTorch's rules)."""
+        me: Tensor = self  # type: ignore[assignment]
+        mine = self._data.dtype
+        if isinstance(other, TensorMath):
+            if other._data.dtype == mine:
+                return me, other  # type: ignore[return-value]
+            ranks: tuple[list[np.dtype], list[np.dtype], list[np.dtype]] = ([], [], [])
+            ranks[0 if other._data.ndim else 1].append(other._data.dtype)
+            lifted: Tensor = other  # type: ignore[assignment]
+        elif isinstance(other, float | int) and not isinstance(other, bool):
+            if mine.kind == "f" or (mine.kind in "iu" and isinstance(other, int)):
+                return me, self._make(np.asarray(other, dtype=mine))
+            ranks = ([], [], [_dtype.scalar_dtype(other)])
+            lifted = self._make(np.asarray(other))
+        elif isinstance(other, _NUMBERS):
+            ranks = ([], [], [_dtype.scalar_dtype(other)])
+            lifted = self._make(np.asarray(other))
+        else:
+            try:
+                lifted = (
+                    self._lift(other)
+                    if isinstance(other, np.ndarray)
+                    else self._make(_dtype.as_array(other, copy=False))
+                )
+            except TypeError:
+                raise TypeError(
+                    f"unsupported operand type for {name or 'a Tensor op'}: Tensor and "
+                    f"{type(other).__name__}"
+                ) from None
+            ranks = ([], [], [])
+            ranks[0 if lifted._data.ndim else 1].append(lifted._data.dtype)
+        ranks[0 if self._data.ndim else 1].append(mine)
+        target = _dtype.result_dtype(*ranks)
+        return me._cast(target), lifted._cast(target)
+
+    def _binary(
+        self, rule: Any, other: Any, kind: Any, name: str, reverse: bool = False, **params: Any
+    ) -> Tensor:
+        if not isinstance(other, (TensorMath, *_OPERANDS)):
+            return NotImplemented  # type: ignore[no-any-return]  # Python then tries other's
+        a, b = self._pair(other, name)
+        if reverse:
+            a, b = b, a
+        try:
+            with np.errstate(all="ignore"):
+                out, backward = rule(a._data, b._data, need_a=a._rg, need_b=b._rg, **params)
+        except ValueError:
+            raise _broadcast_error(name, a._data, b._data) from None
+        return self._record(out, (a, b), backward, kind, _mul_saved(rule, a, b))
+
+    # ---------------------------------------------------------------- operators
+    def __add__(self, other: Any) -> Tensor:
+        return self.add(other)
+
+    def __radd__(self, other: Any) -> Tensor:
+        return self._binary(E.add, other, AddBackward0, "add", reverse=True)
+
+    def __sub__(self, other: Any) -> Tensor:
+        return self.sub(other)
+
+    def __rsub__(self, other: Any) -> Tensor:
+        return self._binary(E.sub, other, RsubBackward1, "sub", reverse=True)
+
+    def __mul__(self, other: Any) -> Tensor:
+        return self._binary(E.mul, other, MulBackward0, "mul")
+
+    def __rmul__(self, other: Any) -> Tensor:
+        return self._binary(E.mul, other, MulBackward0, "mul", reverse=True)
+
+    def __truediv__(self, other: Any) -> Tensor:
+        return self.div(other)
+
+    def __rtruediv__(self, other: Any) -> Tensor:
+        a, b = self._floating_pair(other)
+        return a._binary(E.div, b, DivBackward0, "div", reverse=True)
+
+    def __floordiv__(self, other: Any) -> Tensor:
+        a, b = self._pair(other, "floor_divide")
+        return self._make(np.floor_divide(a._data, b._data))
+
+    def __rfloordiv__(self, other: Any) -> Tensor:
+        a, b = self._pair(other, "floor_divide")
+        return self._make(np.floor_divide(b._data, a._data))
+
+    def __mod__(self, other: Any) -> Tensor:
+        a, b = self._pair(other, "remainder")
+        return self._make(np.mod(a._data, b._data))
+
+    def __pow__(self, exponent: Any) -> Tensor:
+        return self.pow(exponent)
+
+    def __rpow__(self, base: Any) -> Tensor:
+        me: Tensor = self  # type: ignore[assignment]
+        if isinstance(base, float | int) and not isinstance(base, bool):
+            x = me if me._data.dtype.kind == "f" else me._cast(_dtype.get_default_dtype())
+            with np.errstate(all="ignore"):
+                out, backward = E.pow_number_base(float(base), x._data)
+            return self._record(out, (x,), backward, PowBackward2, (x,), result=True)
+        return self._lift(base).pow(me)
+
+    def __matmul__(self, other: Any) -> Tensor:
+        return self.matmul(other)
+
+    def __rmatmul__(self, other: Any) -> Tensor:
+        return self._lift(other).matmul(self)
+
+    def __neg__(self) -> Tensor:
+        out, backward = E.neg(self._data)
+        return self._record(out, (self,), backward, NegBackward0)
+
+    def __pos__(self) -> Tensor:
+        return self  # type: ignore[return-value]
+
+    def __invert__(self) -> Tensor:
+        if self._data.dtype.kind not in "biu":
+            raise TypeError("~ (bitwise not) is only supported for integer and bool Tensors")
+        return self._make(np.invert(self._data))
+
+    def __and__(self, other: Any) -> Tensor:
+        return self._make(np.bitwise_and(self._data, getattr(other, "_data", other)))
+
+    def __or__(self, other: Any) -> Tensor:
+        return self._make(np.bitwise_or(self._data, getattr(other, "_data", other)))
+
+    def __xor__(self, other: Any) -> Tensor:
+        return self._make(np.bitwise_xor(self._data, getattr(other, "_data", other)))
+
+    __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
+
+    def _compare(self, ufunc: np.ufunc, other: Any) -> Tensor:
+        if not isinstance(other, (TensorMath, *_OPERANDS)):
+            return NotImplemented  # type: ignore[no-any-return]  # None, pytest.approx...
+        a, b = self._pair(other, ufunc.__name__)
+        try:
+            return self._make(np.asarray(ufunc(a._data, b._data)))
+        except ValueError:
+            raise _broadcast_error(ufunc.__name__, a._data, b._data) from None
+
+    __hash__ = TensorCore.__hash__  # defining __eq__ would otherwise unset it
+
+    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return self._compare(np.equal, other)
+
+    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return self._compare(np.not_equal, other)
+
+    def __lt__(self, other: Any) -> Tensor:
+        return self._compare(np.less, other)
+
+    def __le__(self, other: Any) -> Tensor:
+        return self._compare(np.less_equal, other)
+
+    def __gt__(self, other: Any) -> Tensor:
+        return self._compare(np.greater, other)
+
+    def __ge__(self, other: Any) -> Tensor:
+        return self._compare(np.greater_equal, other)
+
+    eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
+    greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+
+    # ------------------------------------------------------------ named arithmetic
+    def add(self, other: Any, *, alpha: float = 1) -> Tensor:
+        """``self + alpha * other``, as ``torch.Tensor.add``.
+
+        >>> import nn
+        >>> nn.tensor([1.0]).add(2.0, alpha=3)
+        tensor([7.])
+        """
+        return self._binary(E.add, other, AddBackward0, "add", alpha=alpha)
+
+    def sub(self, other: Any, *, alpha: float = 1) -> Tensor:
+        """``self - alpha * other``."""
+        return self._binary(E.sub, other, SubBackward0, "sub", alpha=alpha)
+
+    subtract = sub
+
+    def mul(self, other: Any) -> Tensor:
+        """``self * other``."""
+        return self._binary(E.mul, other, MulBackward0, "mul")
+
+    multiply = mul
+
+    def div(self, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+        """``self / other`` (true division: integers give floats); ``rounding_mode``
+        ``"trunc"`` or ``"floor"`` rounds the quotient (not differentiable)."""
+        if rounding_mode is not None:
+            a, b = self._pair(other, "div")
+            if rounding_mode == "floor":
+                return self._make(np.floor_divide(a._data, b._data))
+            if rounding_mode == "trunc":
+                return self._make(np.trunc(np.divide(a._data, b._data)).astype(a._data.dtype))
+            raise ValueError(
+                f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+                f"'{rounding_mode}'"
+            )
+        a, b = self._floating_pair(other)
+        return a._binary(E.div, b, DivBackward0, "div")
+
+    divide = true_divide = div
+
+    def _floating_pair(self, other: Any) -> tuple[Tensor, Any]:
+        """Self (as a float Tensor when both operands are integers: true division)."""
+        me: Tensor = self  # type: ignore[assignment]
+        if self._data.dtype.kind in "biu":
+            kind = getattr(getattr(other, "dtype", None), "kind", None)
+            if kind in (None, "b", "i", "u") and not isinstance(other, float):
+                other_t = self._lift(other)
+                if other_t._data.dtype.kind in "biu":
+                    default = _dtype.get_default_dtype()
+                    return me._cast(default), other_t._cast(default)
+        return me, other
+
+    def floor_divide(self, other: Any) -> Tensor:
+        return self.__floordiv__(other)
+
+    def remainder(self, other: Any) -> Tensor:
+        return self.__mod__(other)
+
+    def pow(self, exponent: Any) -> Tensor:
+        """``self ** exponent`` (a number or a Tensor).
+
+        >>> import nn
+        >>> nn.tensor([3.0]).pow(2)
+        tensor([9.])
+        """
+        me: Tensor = self  # type: ignore[assignment]
+        if isinstance(exponent, float | int) and not isinstance(exponent, bool):
+            if me._data.dtype.kind in "biu" and (isinstance(exponent, float) or exponent < 0):
+                if isinstance(exponent, int):
+                    raise RuntimeError("Integers to negative integer powers are not allowed.")
+                me = me._cast(_dtype.get_default_dtype())
+            with np.errstate(all="ignore"):
+                out, backward = E.pow_scalar(me._data, exponent)
+            return self._record(out, (me,), backward, PowBackward0, (me,))
+        a, b = self._pair(exponent, "pow")
+        try:
+            with np.errstate(all="ignore"):
+                out, backward = E.pow_tensor(a._data, b._data, need_a=a._rg, need_b=b._rg)
+        except ValueError:
+            raise _broadcast_error("pow", a._data, b._data) from None
+        return self._record(out, (a, b), backward, PowBackward1, (a, b), result=b._rg)
+
+    def matmul(self, other: Any) -> Tensor:
+        """``self @ other`` with PyTorch's rules for 1-D and batched operands.
+
+        >>> import nn
+        >>> nn.tensor([[1.0, 2.0]]).matmul(nn.tensor([[3.0], [4.0]]))
+        tensor([[11.]])
+        """
+        a: Tensor = self  # type: ignore[assignment]
+        b = self._lift(other)
+        if a._data.ndim == 0 or b._data.ndim == 0:
+            raise RuntimeError(
+                f"both arguments to matmul need to be at least 1D, but they are "
+                f"{a._data.ndim}D and {b._data.ndim}D"
+            )
+        if a._data.dtype != b._data.dtype:
+            raise RuntimeError(
+                "expected m1 and m2 to have the same dtype, but got: "
+                f"{_dtype.torch_c_name(a.dtype)} != {_dtype.torch_c_name(b.dtype)}"
+            )
+        try:
+            out, backward = L.matmul(a._data, b._data, need_a=a._rg, need_b=b._rg)
+        except ValueError:
+            raise RuntimeError(
+                f"mat1 and mat2 shapes cannot be multiplied ({_x(a._data.shape)} and "
+                f"{_x(b._data.shape)})"
+            ) from None
+        saved = (b if a._rg else None, a if b._rg else None)
+        return self._record(out, (a, b), backward, MmBackward0, saved)
+
+    mm = matmul
+
+    def neg(self) -> Tensor:
+        return self.__neg__()
+
+    negative = neg
+
+
+def _mul_saved(rule: Any, a: Tensor, b: Tensor) -> tuple[Tensor | None, ...]:
+    """The inputs a binary rule's backward reads (PyTorch saves the same ones)."""
+    if rule is E.mul:
+        return (b if a._rg else None, a if b._rg else None)
+    if rule is E.div:
+        return (b, a if b._rg else None)
+    if rule is E.maximum or rule is E.minimum:
+        return (a, b)
+    return ()
+
+
+def _x(shape: tuple[int, ...]) -> str:
+    return "x".join(str(n) for n in shape) if shape else "scalar"

@@ -1,0 +1,356 @@
+"""Tensor reductions and softmax (a mixin of ``Tensor``), with PyTorch's ``dim`` /
+``keepdim`` (NumPy's ``axis`` / ``keepdims`` are accepted too, so ``np.sum(t)`` and
+``np.mean(t)`` call these)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
+
+import numpy as np
+
+from . import _dtype
+from ._dims import axes_of
+from ._graph import node_type
+from ._tensor_functions import TensorFunctions
+from .rules import linalg as L
+from .rules import reduction as R
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
+
+SumBackward0 = node_type("SumBackward0")
+SumBackward1 = node_type("SumBackward1")
+MeanBackward0 = node_type("MeanBackward0")
+MeanBackward1 = node_type("MeanBackward1")
+VarBackward0 = node_type("VarBackward0")
+StdBackward0 = node_type("StdBackward0")
+ProdBackward0 = node_type("ProdBackward0")
+MaxBackward1 = node_type("MaxBackward1")
+MaxBackward0 = node_type("MaxBackward0")
+MinBackward1 = node_type("MinBackward1")
+MinBackward0 = node_type("MinBackward0")
+LogsumexpBackward0 = node_type("LogsumexpBackward0")
+NormBackward1 = node_type("NormBackward1")
+SoftmaxBackward0 = node_type("SoftmaxBackward0")
+LogSoftmaxBackward0 = node_type("LogSoftmaxBackward0")
+
+
+class MaxResult(NamedTuple):
+    """``(values, indices)`` of a reduction along a dimension, as ``torch.max(x, dim)``.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.tensor([[1.0, 5.0], [7.0, 2.0]]).max(dim=1).indices
+    tensor([1, 0])
+    """
+
+    values: Tensor
+    indices: Tensor
+
+
+def _dim(dim: Any, axis: Any) -> Any:
+    return axis if dim is None else dim
+
+
+def _no_out(out: Any) -> None:
+    if out is not None:
+        raise TypeError("descend's reductions do not take out=; assign the result instead")
+
+
+class TensorReduce(TensorFunctions):
+    """Reduction methods of ``Tensor``."""
+
+    __slots__ = ()
+
+    def _reduce_axes(self, dim: Any) -> tuple[int, ...] | None:
+        axes = axes_of(dim, self._data.ndim)
+        if axes is not None and (len(axes) == 0 or self._data.ndim == 0):
+            return None  # dim=() reduces everything, as PyTorch
+        return axes
+
+    def sum(
+        self,
+        dim: Any = None,
+        keepdim: bool = False,
+        *,
+        dtype: Any = None,
+        axis: Any = None,
+        out: Any = None,
+        keepdims: bool | None = None,
+    ) -> Tensor:
+        """Sum over ``dim`` (every element when None or ()); bool and integer Tensors sum to
+        int64.
+
+        Examples
+        --------
+        >>> import nn
+        >>> nn.tensor([[1.0, 2.0], [3.0, 4.0]]).sum(dim=0)
+        tensor([4., 6.])
+        """
+        _no_out(out)
+        keep = keepdim if keepdims is None else keepdims
+        axes = self._reduce_axes(_dim(dim, axis))
+        target = (
+            _dtype.to_dtype(dtype)
+            if dtype is not None
+            else (_dtype.int64 if self._data.dtype.kind in "biu" else None)
+        )
+        result, backward = R.sum(self._data, axes, keep, target)
+        kind = SumBackward0 if axes is None else SumBackward1
+        return self._record(result, (self,), backward, kind)
+
+    def mean(
+        self,
+        dim: Any = None,
+        keepdim: bool = False,
+        *,
+        dtype: Any = None,
+        axis: Any = None,
+        out: Any = None,
+        keepdims: bool | None = None,
+    ) -> Tensor:
+        """Mean over ``dim`` (every element when None or ()); needs a float Tensor."""
+        _no_out(out)
+        x = cast("Tensor", self) if dtype is None else self.to(dtype)
+        if x._data.dtype.kind not in "fc":
+            raise RuntimeError(
+                "mean(): could not infer output dtype. Input dtype must be either a floating "
+                f"point or complex dtype. Got: {_dtype.torch_name(x._data.dtype)}"
+            )
+        keep = keepdim if keepdims is None else keepdims
+        axes = self._reduce_axes(_dim(dim, axis))
+        result, backward = R.mean(x._data, axes, keep)
+        kind = MeanBackward0 if axes is None else MeanBackward1
+        return self._record(result, (x,), backward, kind)
+
+    def var(
+        self,
+        dim: Any = None,
+        unbiased: bool | None = None,
+        keepdim: bool = False,
+        *,
+        correction: float | None = None,
+        axis: Any = None,
+        ddof: int | None = None,
+        out: Any = None,
+        dtype: Any = None,
+    ) -> Tensor:
+        """Variance over ``dim`` with Bessel's correction (``correction=1``) by default."""
+        return self._moment(R.var, VarBackward0, dim, axis, unbiased, correction, ddof, keepdim)
+
+    def std(
+        self,
+        dim: Any = None,
+        unbiased: bool | None = None,
+        keepdim: bool = False,
+        *,
+        correction: float | None = None,
+        axis: Any = None,
+        ddof: int | None = None,
+        out: Any = None,
+        dtype: Any = None,
+    ) -> Tensor:
+        """Standard deviation over ``dim`` (``correction=1`` by default)."""
+        return self._moment(R.std, StdBackward0, dim, axis, unbiased, correction, ddof, keepdim)
+
+    def _moment(
+        self,
+        rule: Any,
+        kind: Any,
+        dim: Any,
+        axis: Any,
+        unbiased: Any,
+        correction: Any,
+        ddof: Any,
+        keepdim: bool,
+    ) -> Tensor:
+        if isinstance(dim, bool):  # var(False): the old positional `unbiased`
+            unbiased, dim = dim, None
+        c = (
+            correction
+            if correction is not None
+            else ddof
+            if ddof is not None
+            else (0 if unbiased is False else 1)
+        )
+        x = self._floating()
+        axes = self._reduce_axes(_dim(dim, axis))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            result, backward = rule(x._data, axes, float(c), keepdim)
+        return self._record(result, (x,), backward, kind, (x,), result=rule is R.std)
+
+    def prod(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+        """Product over one ``dim`` (or of every element); exact gradients with zeros."""
+        x = cast("Tensor", self) if dtype is None else self.to(dtype)
+        axis = None if dim is None else self._reduce_axes(dim)
+        result, backward = R.prod(x._data, None if axis is None else axis[0], keepdim)
+        return self._record(result, (x,), backward, ProdBackward0, (x,), result=True)
+
+    def max(
+        self,
+        dim: Any = None,
+        keepdim: bool = False,
+        *,
+        axis: Any = None,
+        out: Any = None,
+        keepdims: bool | None = None,
+        initial: Any = None,
+        where: Any = None,
+    ) -> Any:
+        """The largest element (NaN if any is), or ``(values, indices)`` along ``dim``, as
+        ``torch.max``; with a Tensor argument, the elementwise maximum.
+
+        Examples
+        --------
+        >>> import nn
+        >>> x = nn.tensor([[1.0, 5.0], [7.0, 2.0]])
+        >>> x.max(), x.max(dim=0).values
+        (tensor(7.), tensor([7., 5.]))
+        """
+        if dim is not None and not isinstance(dim, int | np.integer):
+            return self.maximum(dim)
+        return self._extremum(_dim(dim, axis), keepdim if keepdims is None else keepdims, True)
+
+    def min(
+        self,
+        dim: Any = None,
+        keepdim: bool = False,
+        *,
+        axis: Any = None,
+        out: Any = None,
+        keepdims: bool | None = None,
+        initial: Any = None,
+        where: Any = None,
+    ) -> Any:
+        """The smallest element, or ``(values, indices)`` along ``dim``, as ``torch.min``."""
+        if dim is not None and not isinstance(dim, int | np.integer):
+            return self.minimum(dim)
+        return self._extremum(_dim(dim, axis), keepdim if keepdims is None else keepdims, False)
+
+    def _extremum(self, dim: Any, keepdim: bool, largest: bool) -> Any:
+        me: Tensor = self  # type: ignore[assignment]
+        if dim is None:
+            result, backward = R.max_all(self._data, largest)
+            kind = MaxBackward1 if largest else MinBackward1
+            return self._record(result, (me,), backward, kind, (me,), result=True)
+        axis = self._reduce_axes(dim)
+        values, indices, backward = R.max_dim(
+            self._data, 0 if axis is None else axis[0], keepdim, largest
+        )
+        kind = MaxBackward0 if largest else MinBackward0
+        return MaxResult(self._record(values, (me,), backward, kind), self._make(indices))
+
+    def amax(self, dim: Any = (), keepdim: bool = False) -> Tensor:
+        axes = self._reduce_axes(dim)
+        if axes is None or len(axes) == self._data.ndim:
+            return self.max() if not keepdim else self.max().reshape((1,) * self._data.ndim)  # type: ignore[no-any-return]
+        out: Tensor = self  # type: ignore[assignment]
+        for axis in sorted(axes, reverse=True):
+            out = out.max(axis, keepdim=keepdim).values
+        return out
+
+    def amin(self, dim: Any = (), keepdim: bool = False) -> Tensor:
+        return -((-self).amax(dim, keepdim))
+
+    def argmax(
+        self, dim: Any = None, keepdim: bool = False, *, axis: Any = None, out: Any = None
+    ) -> Tensor:
+        """The index of the largest element (flattened), or along ``dim``."""
+        return self._arg(np.argmax, _dim(dim, axis), keepdim)
+
+    def argmin(
+        self, dim: Any = None, keepdim: bool = False, *, axis: Any = None, out: Any = None
+    ) -> Tensor:
+        return self._arg(np.argmin, _dim(dim, axis), keepdim)
+
+    def _arg(self, fn: Any, dim: Any, keepdim: bool) -> Tensor:
+        if dim is None:
+            index = np.asarray(fn(self._data), dtype=np.int64)
+            return self._make(index.reshape((1,) * self._data.ndim) if keepdim else index)
+        axes = self._reduce_axes(dim)
+        if axes is None:
+            return self._make(np.zeros((), dtype=np.int64))
+        result = fn(self._data, axis=axes[0])
+        if keepdim:
+            result = np.expand_dims(result, axes[0])
+        return self._make(np.asarray(result, dtype=np.int64))
+
+    def all(
+        self,
+        dim: Any = None,
+        keepdim: bool = False,
+        *,
+        axis: Any = None,
+        out: Any = None,
+        keepdims: bool | None = None,
+        where: Any = None,
+    ) -> Tensor:
+        """Whether every element (along ``dim``) is true."""
+        axes = self._reduce_axes(_dim(dim, axis))
+        keep = keepdim if keepdims is None else keepdims
+        return self._make(np.asarray(np.all(self._data, axis=axes, keepdims=keep)))
+
+    def any(
+        self,
+        dim: Any = None,
+        keepdim: bool = False,
+        *,
+        axis: Any = None,
+        out: Any = None,
+        keepdims: bool | None = None,
+        where: Any = None,
+    ) -> Tensor:
+        """Whether any element (along ``dim``) is true."""
+        axes = self._reduce_axes(_dim(dim, axis))
+        keep = keepdim if keepdims is None else keepdims
+        return self._make(np.asarray(np.any(self._data, axis=axes, keepdims=keep)))
+
+    def logsumexp(self, dim: Any, keepdim: bool = False) -> Tensor:
+        """log(sum(exp(x))) over ``dim``, computed stably."""
+        x = self._floating()
+        axes = self._reduce_axes(dim) or tuple(range(self._data.ndim))
+        result, backward = R.logsumexp(x._data, axes, keepdim)
+        return self._record(result, (x,), backward, LogsumexpBackward0, (x,), result=True)
+
+    def norm(
+        self, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None
+    ) -> Tensor:
+        """The p-norm (2 by default; "fro" is 2) over ``dim`` or every element.
+
+        Examples
+        --------
+        >>> import nn
+        >>> nn.tensor([3.0, 4.0]).norm()
+        tensor(5.)
+        """
+        order = 2.0 if p in ("fro", None) else float(p)
+        if p == "nuc":
+            raise NotImplementedError("the nuclear norm is not supported")
+        x = self._floating()
+        axes = self._reduce_axes(dim)
+        result, backward = R.norm(x._data, order, axes, keepdim)
+        return self._record(result, (x,), backward, NormBackward1, (x,), result=True)
+
+    def softmax(self, dim: int, dtype: Any = None) -> Tensor:
+        """exp(x) / sum(exp(x)) along ``dim``.
+
+        Examples
+        --------
+        >>> import nn
+        >>> nn.tensor([0.0, 0.0]).softmax(0)
+        tensor([0.5, 0.5])
+        """
+        x = self._floating() if dtype is None else self.to(dtype)
+        axis = self._reduce_axes(dim)
+        with np.errstate(all="ignore"):
+            result, backward = L.softmax(x._data, None if axis is None else axis[0])
+        return self._record(result, (x,), backward, SoftmaxBackward0, result=True)
+
+    def log_softmax(self, dim: int, dtype: Any = None) -> Tensor:
+        """log(softmax(x)) along ``dim``, computed stably."""
+        x = self._floating() if dtype is None else self.to(dtype)
+        axis = self._reduce_axes(dim)
+        with np.errstate(all="ignore"):
+            result, backward = L.log_softmax(x._data, None if axis is None else axis[0])
+        return self._record(result, (x,), backward, LogSoftmaxBackward0, result=True)

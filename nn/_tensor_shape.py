@@ -1,0 +1,322 @@
+"""Tensor shape methods and indexing (a mixin of ``Tensor``).
+
+Reshaping, permuting, basic indexing and ``expand`` return views where NumPy does (PyTorch
+returns views for the same cases): they share the storage and the version counter, and an
+in-place change through one is seen, and differentiated, through the base.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ._dims import axes_of, shape_args
+from ._graph import node_type
+from ._tensor_core import plain_index
+from ._tensor_reduce import TensorReduce
+from .rules import shape as S
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
+
+ViewBackward0 = node_type("ViewBackward0")
+PermuteBackward0 = node_type("PermuteBackward0")
+TransposeBackward0 = node_type("TransposeBackward0")
+SelectBackward0 = node_type("SelectBackward0")
+SliceBackward0 = node_type("SliceBackward0")
+IndexBackward0 = node_type("IndexBackward0")
+ExpandBackward0 = node_type("ExpandBackward0")
+RepeatBackward0 = node_type("RepeatBackward0")
+SqueezeBackward0 = node_type("SqueezeBackward0")
+UnsqueezeBackward0 = node_type("UnsqueezeBackward0")
+FlipBackward0 = node_type("FlipBackward0")
+RollBackward0 = node_type("RollBackward0")
+GatherBackward0 = node_type("GatherBackward0")
+
+
+class TensorShape(TensorReduce):
+    """Shape methods of ``Tensor``."""
+
+    __slots__ = ()
+
+    def _axis(self, dim: Any) -> int:
+        axes = axes_of(dim, self._data.ndim)
+        assert axes is not None
+        return axes[0]
+
+    # --------------------------------------------------------------------- views
+    def reshape(self, *shape: Any) -> Tensor:
+        """The same elements in a new shape (one -1 is inferred); a view when possible.
+
+        Examples
+        --------
+        >>> import nn
+        >>> nn.tensor([1.0, 2.0, 3.0, 4.0]).reshape(2, -1).shape
+        (2, 2)
+        """
+        target = shape_args(shape)
+        try:
+            out, backward = S.reshape(self._data, target)
+        except ValueError:
+            raise RuntimeError(
+                f"shape '{list(target)}' is invalid for input of size {self._data.size}"
+            ) from None
+        final = out.shape
+        return self._record_view(out, self, backward, ViewBackward0, lambda a: a.reshape(final))
+
+    def view(self, *shape: Any) -> Tensor:
+        """``reshape`` that must not copy: raises when the data cannot be viewed so.
+
+        Examples
+        --------
+        >>> import nn
+        >>> nn.tensor([1.0, 2.0, 3.0, 4.0]).view(-1, 1).shape
+        (4, 1)
+        """
+        if len(shape) == 1 and not isinstance(shape[0], tuple | list | int | np.integer):
+            return self.to(shape[0])  # view(dtype)
+        target = shape_args(shape)
+        probe = self._data.view()
+        try:
+            probe.shape = target
+        except AttributeError:
+            raise RuntimeError(
+                "view size is not compatible with input tensor's size and stride (at least one "
+                "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
+            ) from None
+        except ValueError:
+            raise RuntimeError(
+                f"shape '{list(target)}' is invalid for input of size {self._data.size}"
+            ) from None
+        return self.reshape(target)
+
+    def view_as(self, other: Any) -> Tensor:
+        return self.view(other.shape)
+
+    def reshape_as(self, other: Any) -> Tensor:
+        return self.reshape(other.shape)
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        """Flatten dims start_dim..end_dim into one (a 0-d Tensor becomes 1-d)."""
+        if self._data.ndim == 0:
+            return self.reshape(1)
+        start, end = (self._axis(start_dim), self._axis(end_dim))
+        if start > end:
+            raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+        shape = self._data.shape
+        return self.reshape(
+            shape[:start] + (int(np.prod(shape[start : end + 1])),) + shape[end + 1 :]
+        )
+
+    ravel = flatten
+
+    def unflatten(self, dim: int, sizes: Sequence[int]) -> Tensor:
+        axis = self._axis(dim)
+        shape = self._data.shape
+        return self.reshape(shape[:axis] + tuple(sizes) + shape[axis + 1 :])
+
+    def squeeze(self, dim: Any = None) -> Tensor:
+        """Drop dimensions of size 1 (all, or those in ``dim``)."""
+        shape = self._data.shape
+        if dim is None:
+            target = tuple(n for n in shape if n != 1)
+        else:
+            axes = axes_of(dim, self._data.ndim) or ()
+            target = tuple(n for i, n in enumerate(shape) if not (i in axes and n == 1))
+        return self.reshape(target)
+
+    def unsqueeze(self, dim: int) -> Tensor:
+        """Insert a dimension of size 1 at ``dim``."""
+        axes = axes_of(dim, self._data.ndim + 1)
+        assert axes is not None
+        shape = self._data.shape
+        return self.reshape(shape[: axes[0]] + (1,) + shape[axes[0] :])
+
+    def permute(self, *dims: Any) -> Tensor:
+        """The dimensions in the order ``dims`` (a view)."""
+        order = shape_args(dims)
+        axes = axes_of(order, self._data.ndim) or ()
+        if len(axes) != self._data.ndim:
+            raise RuntimeError(
+                f"permute(sparse_coo): number of dimensions in the tensor input does not match "
+                f"the length of the desired ordering of dimensions i.e. input.dim() = "
+                f"{self._data.ndim} is not equal to len(dims) = {len(order)}"
+            )
+        out, backward = S.permute(self._data, axes)
+        return self._record_view(
+            out, self, backward, PermuteBackward0, lambda a: np.transpose(a, axes)
+        )
+
+    def transpose(self, dim0: int, dim1: int) -> Tensor:
+        """Swap two dimensions (a view).
+
+        Examples
+        --------
+        >>> import nn
+        >>> nn.tensor([[1.0, 2.0]]).transpose(0, 1).shape
+        (2, 1)
+        """
+        ndim = self._data.ndim
+        d0, d1 = self._axis(dim0), self._axis(dim1)
+        if ndim == 0:
+            return self  # type: ignore[return-value]
+        axes = list(range(ndim))
+        axes[d0], axes[d1] = axes[d1], axes[d0]
+        return self.permute(tuple(axes))
+
+    swapaxes = swapdims = transpose
+
+    def t(self) -> Tensor:
+        """The transpose of a matrix (a 0-d or 1-d Tensor is returned as is)."""
+        if self._data.ndim > 2:
+            raise RuntimeError(
+                f"t() expects a tensor with <= 2 dimensions, but self is {self._data.ndim}D"
+            )
+        return self.transpose(0, -1) if self._data.ndim == 2 else self  # type: ignore[return-value]
+
+    @property
+    def T(self) -> Tensor:
+        """The dimensions reversed (the transpose of a matrix)."""
+        return self.permute(tuple(reversed(range(self._data.ndim))))
+
+    @property
+    def mT(self) -> Tensor:
+        """The last two dimensions swapped (a batch of transposed matrices)."""
+        return self.transpose(-2, -1)
+
+    def movedim(self, source: Any, destination: Any) -> Tensor:
+        order = list(np.moveaxis(np.arange(self._data.ndim), source, destination))
+        return self.permute(tuple(int(i) for i in np.argsort(order)))
+
+    moveaxis = movedim
+
+    def expand(self, *sizes: Any) -> Tensor:
+        """A broadcast view to ``sizes`` (-1 keeps a dimension); read-only, as PyTorch's."""
+        target = list(shape_args(sizes))
+        shape = self._data.shape
+        offset = len(target) - len(shape)
+        if offset < 0:
+            raise RuntimeError(
+                f"expand: the number of sizes provided ({len(target)}) must be greater or equal "
+                f"to the number of dimensions in the tensor ({len(shape)})"
+            )
+        for i, n in enumerate(target):
+            if n == -1:
+                if i < offset:
+                    raise RuntimeError("expand: -1 is not allowed in a leading, new dimension")
+                target[i] = shape[i - offset]
+        try:
+            out, backward = S.expand(self._data, tuple(target))
+        except ValueError:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({target}) must match the existing size "
+                f"({list(shape)}) at non-singleton dimensions"
+            ) from None
+        final = tuple(target)
+        return self._record_view(
+            out, self, backward, ExpandBackward0, lambda a: np.broadcast_to(a, final)
+        )
+
+    def expand_as(self, other: Any) -> Tensor:
+        return self.expand(other.shape)
+
+    def repeat(self, *sizes: Any) -> Tensor:
+        """Tile the Tensor ``sizes`` times along each dimension (a copy)."""
+        repeats = shape_args(sizes)
+        if len(repeats) < self._data.ndim:
+            raise RuntimeError(
+                "Number of dimensions of repeat dims can not be smaller than number of "
+                "dimensions of tensor"
+            )
+        out, backward = S.repeat(self._data, repeats)
+        return self._record(out, (self,), backward, RepeatBackward0)
+
+    def contiguous(self, memory_format: Any = None) -> Tensor:
+        if self._data.flags.c_contiguous:
+            return self  # type: ignore[return-value]
+        return self.clone()
+
+    def flip(self, *dims: Any) -> Tensor:
+        axes = axes_of(shape_args(dims), self._data.ndim) or ()
+        out, backward = S.flip(self._data, axes)
+        return self._record(np.ascontiguousarray(out), (self,), backward, FlipBackward0)
+
+    def roll(self, shifts: Any, dims: Any = None) -> Tensor:
+        shift = (shifts,) if isinstance(shifts, int) else tuple(shifts)
+        axes = None if dims is None else axes_of(dims, self._data.ndim)
+        out, backward = S.roll(self._data, shift if axes else shift[0], axes)
+        return self._record(out, (self,), backward, RollBackward0)
+
+    # ------------------------------------------------------------------ indexing
+    def __getitem__(self, index: Any) -> Tensor:
+        index = plain_index(index)
+        if (
+            isinstance(index, np.ndarray)
+            and index.dtype == bool
+            and index.shape == self._data.shape == ()
+        ):
+            index = (index,)
+        try:
+            out, backward = S.getitem(self._data, index)
+        except IndexError as error:
+            raise IndexError(
+                f"index {index!r} is out of bounds for a tensor of shape {self._data.shape}: "
+                f"{error}"
+            ) from None
+        if S.is_basic_index(index):
+            kind = SelectBackward0 if isinstance(index, int | np.integer) else SliceBackward0
+            return self._record_view(out, self, backward, kind, lambda a: a[index])
+        return self._record(out, (self,), backward, IndexBackward0)
+
+    def narrow(self, dim: int, start: int, length: int) -> Tensor:
+        axis = self._axis(dim)
+        index = (slice(None),) * axis + (slice(start, start + length),)
+        return self[index]
+
+    def select(self, dim: int, index: int) -> Tensor:
+        axis = self._axis(dim)
+        return self[(slice(None),) * axis + (index,)]
+
+    def unbind(self, dim: int = 0) -> tuple[Tensor, ...]:
+        axis = self._axis(dim)
+        return tuple(self.select(axis, i) for i in range(self._data.shape[axis]))
+
+    def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+        """``chunks`` pieces along ``dim`` of ceil(size / chunks) each (fewer if it runs out)."""
+        if chunks <= 0:
+            raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
+        axis = self._axis(dim)
+        size = self._data.shape[axis]
+        step = max(-(-size // chunks), 1)
+        return self.split(step, axis)
+
+    def split(self, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
+        """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the given
+        sizes."""
+        axis = self._axis(dim)
+        size = self._data.shape[axis]
+        if isinstance(split_size_or_sections, int | np.integer):
+            step = int(split_size_or_sections)
+            bounds = [(lo, min(lo + step, size)) for lo in range(0, size, step)] or [(0, 0)]
+        else:
+            sizes = list(split_size_or_sections)
+            if sum(sizes) != size:
+                raise RuntimeError(
+                    f"split_with_sizes expects split_sizes to sum exactly to {size} (input "
+                    f"tensor's size at dimension {axis}), but got split_sizes={sizes}"
+                )
+            starts = np.cumsum([0, *sizes])
+            bounds = list(zip(starts[:-1].tolist(), starts[1:].tolist(), strict=True))
+        return tuple(self.narrow(axis, lo, hi - lo) for lo, hi in bounds)
+
+    def gather(self, dim: int, index: Any) -> Tensor:
+        axis = self._axis(dim)
+        idx = np.asarray(plain_index(index))
+        out, backward = S.gather(self._data, axis, idx)
+        return self._record(out, (self,), backward, GatherBackward0)
+
+    def index_select(self, dim: int, index: Any) -> Tensor:
+        axis = self._axis(dim)
+        return self[(slice(None),) * axis + (np.asarray(plain_index(index)).reshape(-1),)]

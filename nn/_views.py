@@ -1,0 +1,109 @@
+"""Views and in-place changes in the graph: how a Tensor that shares another's storage
+stays differentiable.
+
+A view (``x[1:3]``, ``x.reshape(...)``, ``x.t()``) shares its base's storage and version
+counter and remembers ``fn``, the map from the base's array to its own. When an in-place
+op changes a view, the base's graph is rewritten (PyTorch's ``CopySlices``): the base's
+gradient passes through unchanged except in the view's region, which goes through the op's
+backward. When the base changes in place after a view was taken, the view's graph node is
+re-pointed at the base's current one (``refresh_view``) the next time the view is used.
+Works on Tensors through their attributes; imports NumPy and the autograd engine only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ._graph import node_type
+
+AsStridedBackward0 = node_type("AsStridedBackward0")
+CopySlices = node_type("CopySlices")
+
+
+class View:
+    """What a view Tensor views: the root ``base``, the function from the base's array to
+    this view's array, the version the view's graph node was made at, and the grad mode
+    it was created in."""
+
+    __slots__ = ("base", "fn", "grad_mode", "version")
+
+    def __init__(
+        self,
+        base: Any,
+        fn: Callable[[np.ndarray], np.ndarray],
+        version: int,
+        grad_mode: bool,
+    ) -> None:
+        self.base, self.fn, self.version, self.grad_mode = base, fn, version, grad_mode
+
+
+def edge(t: Any) -> Any:
+    """Where the gradient for ``t`` goes: its node, itself (a leaf that requires grad) or None."""
+    node = t._node
+    if node is not None:
+        return node
+    return t if t._rg else None
+
+
+def refresh_view(t: Any) -> None:
+    """Re-point a view's graph node at its base's current one if the base changed in place
+    since (PyTorch regenerates a view's ``grad_fn`` the same way)."""
+    info = t._view
+    assert info is not None
+    if info.version == t._vc[0] or not info.grad_mode:
+        return
+    info.version = t._vc[0]
+    base = info.base
+    if base._node is None and not base._rg:
+        return
+    fn, shape, dtype = info.fn, base._data.shape, base._data.dtype
+
+    def scatter(g: np.ndarray) -> tuple[np.ndarray]:
+        grad = np.zeros(shape, dtype=dtype)
+        fn(grad)[...] = g
+        return (grad,)
+
+    t._node = AsStridedBackward0((edge(base),), scatter)
+    t._rg = True
+
+
+def adopt(target: Any, result: Any) -> None:
+    """Make ``target`` (whose storage now holds ``result``'s values) the output of
+    ``result``'s node; through a view, rewrite the base's node (``CopySlices``)."""
+    node = result._node
+    if node is None:
+        return
+    node.saved = tuple(
+        (target._vc, target._vc[0], None) if counter is result._vc else (counter, version, t)
+        for counter, version, t in node.saved
+    )
+    info = target._view
+    if info is None:
+        target._node = node
+        target._rg = True
+        return
+    base, fn = info.base, info.fn
+    op_backward = node.backward
+
+    def copy_slices(g: np.ndarray) -> tuple[Any, ...]:
+        grad_base = np.array(g, copy=True)
+        region = fn(grad_base)
+        grads = op_backward(np.array(region, copy=True))
+        region[...] = 0 if grads[0] is None else grads[0]
+        return (grad_base, *grads[1:])
+
+    base._node = CopySlices((edge(base), *node.edges[1:]), copy_slices, node.saved)
+    base._rg = True
+    shape, dtype = base._data.shape, base._data.dtype
+
+    def scatter(g: np.ndarray) -> tuple[np.ndarray]:
+        grad = np.zeros(shape, dtype=dtype)
+        fn(grad)[...] = g
+        return (grad,)
+
+    target._node = AsStridedBackward0((base._node,), scatter)
+    target._rg = True
+    info.version = target._vc[0]

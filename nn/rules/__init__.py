@@ -1,0 +1,53 @@
+"""Array-level rules: each op's forward and its backward, on ndarrays, with NumPy only.
+
+A rule takes arrays (and plain parameters) and returns ``(out, backward)``: the output array
+and a closure ``backward(g)`` that maps ``g = dL/d(out)`` to one gradient per array input
+(None where the caller said it is not needed). The gradient formulas are PyTorch's
+(``derivatives.yaml``), written so that NaN, infinities and signed zeros land where
+PyTorch's do. Nothing here knows about Tensors or grad modes: ``nn/tensor.py`` records a
+rule's closure as a node of the graph.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+Array = np.ndarray
+
+
+def unbroadcast(grad: Array, shape: tuple[int, ...]) -> Array:
+    """Sum ``grad`` over the axes that broadcasting added or stretched, to get ``shape`` back.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> unbroadcast(np.ones((4, 3)), (3,))
+    array([4., 4., 4.])
+    """
+    if grad.shape == shape:
+        return grad
+    extra = grad.ndim - len(shape)
+    if extra > 0:
+        grad = grad.sum(axis=tuple(range(extra)))
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+    if stretched:
+        grad = grad.sum(axis=stretched, keepdims=True)
+    return grad.reshape(shape)
+
+
+def sign(x: Array) -> Array:
+    """sign(x) with sign(NaN) = 0, as PyTorch's ``sgn`` on real numbers."""
+    out = np.sign(x)
+    if out.dtype.kind == "f":
+        out = np.where(np.isnan(out), out.dtype.type(0), out)
+    return np.asarray(out)
+
+
+class Fresh(tuple):  # type: ignore[type-arg]
+    """Gradients a backward closure has just allocated and keeps no reference to.
+
+    Returning them in a ``Fresh`` tuple lets a leaf adopt its array as ``.grad`` instead of
+    copying it (a large layer's weight gradient is then never copied).
+    """
+
+    __slots__ = ()

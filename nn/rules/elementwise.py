@@ -1,0 +1,261 @@
+"""Elementwise rules: arithmetic, powers and the usual functions of one variable.
+
+Binary rules take ``need_a`` / ``need_b`` (whether each input's gradient is wanted) and
+undo broadcasting in the gradients. Constants inside the closures are Python floats, so a
+float32 array stays float32 under NumPy 2's promotion rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from . import Array, sign, unbroadcast
+
+Rule = tuple[Array, Callable[[Array], tuple[Any, ...]]]
+
+
+# ---------------------------------------------------------------------------- arithmetic
+def add(a: Array, b: Array, alpha: float = 1.0, need_a: bool = True, need_b: bool = True) -> Rule:
+    """a + alpha * b; d/da = 1, d/db = alpha."""
+    out = a + b if alpha == 1 else a + alpha * b
+    sa, sb = a.shape, b.shape
+
+    def backward(g: Array) -> tuple[Any, ...]:
+        return (
+            unbroadcast(g, sa) if need_a else None,
+            (unbroadcast(g if alpha == 1 else g * alpha, sb)) if need_b else None,
+        )
+
+    return out, backward
+
+
+def sub(a: Array, b: Array, alpha: float = 1.0, need_a: bool = True, need_b: bool = True) -> Rule:
+    """a - alpha * b; d/da = 1, d/db = -alpha."""
+    out = a - b if alpha == 1 else a - alpha * b
+    sa, sb = a.shape, b.shape
+
+    def backward(g: Array) -> tuple[Any, ...]:
+        return (
+            unbroadcast(g, sa) if need_a else None,
+            unbroadcast(-g if alpha == 1 else g * -alpha, sb) if need_b else None,
+        )
+
+    return out, backward
+
+
+def mul(a: Array, b: Array, need_a: bool = True, need_b: bool = True) -> Rule:
+    """a * b; d/da = b, d/db = a."""
+
+    def backward(g: Array) -> tuple[Any, ...]:
+        return (
+            unbroadcast(g * b, a.shape) if need_a else None,
+            unbroadcast(g * a, b.shape) if need_b else None,
+        )
+
+    return a * b, backward
+
+
+def div(a: Array, b: Array, need_a: bool = True, need_b: bool = True) -> Rule:
+    """a / b; d/da = 1 / b, d/db = -(a / b) / b (PyTorch's order: no overflow in b * b)."""
+    out = np.divide(a, b)
+
+    def backward(g: Array) -> tuple[Any, ...]:
+        return (
+            unbroadcast(g / b, a.shape) if need_a else None,
+            unbroadcast(-g * (a / b / b), b.shape) if need_b else None,
+        )
+
+    return out, backward
+
+
+def neg(a: Array) -> Rule:
+    return np.negative(a), lambda g: (-g,)
+
+
+def pow_scalar(a: Array, p: float) -> Rule:
+    """a ** p for a number p; d/da = p * a ** (p - 1), and exactly 0 when p == 0.
+
+    The exponents PyTorch computes by another function (0.5: sqrt, -0.5: 1 / sqrt, 2, 3,
+    -1, -2: products) are computed the same way, so signed zeros come out as PyTorch's.
+    """
+    if p == 0:
+        return np.ones_like(a), lambda g: (np.zeros_like(g),)
+    out = _power(a, p)
+
+    def backward(g: Array) -> tuple[Any, ...]:
+        if p == 2:
+            return (g * (a * 2.0),)
+        if p == 1:
+            return (g * np.ones_like(a),)
+        return (g * (p * _power(a, p - 1.0)),)
+
+    return out, backward
+
+
+def _power(a: Array, p: float) -> Array:
+    """a ** p, by the function PyTorch uses for this exponent."""
+    special: dict[float, Any] = {
+        2: lambda: a * a,
+        3: lambda: a * a * a,
+        0.5: lambda: np.sqrt(a),
+        -0.5: lambda: 1.0 / np.sqrt(a),
+        -1: lambda: 1.0 / a,
+        -2: lambda: 1.0 / (a * a),
+    }
+    result: Array = special[p]() if p in special else np.power(a, p)
+    return result
+
+
+def pow_tensor(a: Array, b: Array, need_a: bool = True, need_b: bool = True) -> Rule:
+    """a ** b elementwise. d/da = b a**(b-1) (0 where b == 0); d/db = a**b log(a) (0 where
+    a == 0 and b >= 0)."""
+    out = np.power(a, b)
+
+    def backward(g: Array) -> tuple[Any, ...]:
+        grad_a = grad_b = None
+        if need_a:
+            grad_a = unbroadcast(np.where(b == 0, 0.0, g * (b * np.power(a, b - 1.0))), a.shape)
+        if need_b:
+            grad_b = unbroadcast(np.where((a == 0) & (b >= 0), 0.0, g * (out * np.log(a))), b.shape)
+        return _keep(grad_a, a), _keep(grad_b, b)
+
+    return out, backward
+
+
+def pow_number_base(c: float, b: Array) -> Rule:
+    """c ** b for a number c; d/db = c**b log(c) (0 where c == 0 and b >= 0)."""
+    out = np.power(np.asarray(c, dtype=b.dtype), b)
+    log_c = float(np.log(np.float64(c))) if c > 0 else (-np.inf if c == 0 else np.nan)
+
+    def backward(g: Array) -> tuple[Any, ...]:
+        grad = g * (out * log_c)
+        if c == 0:
+            grad = np.where(b >= 0, 0.0, grad)
+        return (np.asarray(grad, dtype=b.dtype),)
+
+    return out, backward
+
+
+def _keep(grad: Array | None, like: Array) -> Array | None:
+    return None if grad is None else np.asarray(grad, dtype=like.dtype)
+
+
+# ------------------------------------------------------------------------ one variable
+def exp(x: Array) -> Rule:
+    out = np.exp(x)
+    return out, lambda g: (g * out,)
+
+
+def log(x: Array) -> Rule:
+    return np.log(x), lambda g: (g / x,)
+
+
+def log1p(x: Array) -> Rule:
+    return np.log1p(x), lambda g: (g / (x + 1.0),)
+
+
+def sqrt(x: Array) -> Rule:
+    out = np.sqrt(x)
+    return out, lambda g: (g / (2.0 * out),)
+
+
+def rsqrt(x: Array) -> Rule:
+    out = 1.0 / np.sqrt(x)
+    return out, lambda g: (-0.5 * g * out * out * out,)
+
+
+def sin(x: Array) -> Rule:
+    return np.sin(x), lambda g: (g * np.cos(x),)
+
+
+def cos(x: Array) -> Rule:
+    return np.cos(x), lambda g: (g * -np.sin(x),)
+
+
+def tanh(x: Array) -> Rule:
+    out = np.tanh(x)
+    return out, lambda g: (g * (1.0 - out * out),)
+
+
+def sigmoid(x: Array) -> Rule:
+    """1 / (1 + exp(-x)) without overflow; d/dx = (1 - s) s."""
+    e = np.exp(-np.abs(x))
+    out = np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(x.dtype, copy=False)
+    return out, lambda g: (g * (1.0 - out) * out,)
+
+
+def abs(x: Array) -> Rule:
+    """|x|; d/dx = sign(x), with sign(0) = sign(NaN) = 0."""
+    return np.abs(x), lambda g: (g * sign(x),)
+
+
+def relu(x: Array) -> Rule:
+    """max(x, 0) (NaN stays NaN); the gradient is selected where the result is > 0 (or NaN)."""
+    out = np.maximum(x, 0.0)
+    return out, lambda g: (np.where(out <= 0, 0.0, g),)
+
+
+def leaky_relu(x: Array, slope: float) -> Rule:
+    """x if x > 0 else slope * x; d/dx = 1 or slope (selected, as PyTorch)."""
+    out = np.where(x > 0, x, x * slope).astype(x.dtype, copy=False)
+    return out, lambda g: (np.where(x > 0, g, g * slope).astype(g.dtype, copy=False),)
+
+
+def clamp(x: Array, low: float | None, high: float | None) -> Rule:
+    """min(max(x, low), high) (NaN stays NaN); the gradient is selected where
+    low <= x <= high, so an infinite upstream gradient is not turned into NaN."""
+    out = x
+    if low is not None:
+        out = np.where(out < low, low, out)
+    if high is not None:
+        out = np.where(out > high, high, out)
+    out = np.asarray(out, dtype=x.dtype)
+    inside = np.ones(x.shape, dtype=bool)
+    if low is not None:
+        inside &= x >= low
+    if high is not None:
+        inside &= x <= high
+    return out, lambda g: (np.where(inside, g, 0.0).astype(g.dtype, copy=False),)
+
+
+def maximum(a: Array, b: Array, need_a: bool = True, need_b: bool = True) -> Rule:
+    """max(a, b) elementwise (NaN if either is); ties share the gradient equally."""
+    return _extremum(np.maximum, a, b, need_a, need_b, np.less, np.greater)
+
+
+def minimum(a: Array, b: Array, need_a: bool = True, need_b: bool = True) -> Rule:
+    """min(a, b) elementwise (NaN if either is); ties share the gradient equally."""
+    return _extremum(np.minimum, a, b, need_a, need_b, np.greater, np.less)
+
+
+def _extremum(
+    fn: np.ufunc, a: Array, b: Array, need_a: bool, need_b: bool, loses: np.ufunc, wins: np.ufunc
+) -> Rule:
+    def backward(g: Array) -> tuple[Any, ...]:
+        shared = np.where(a == b, g / 2.0, g)
+        return (
+            unbroadcast(np.where(loses(a, b), 0.0, shared), a.shape) if need_a else None,
+            unbroadcast(np.where(wins(a, b), 0.0, shared), b.shape) if need_b else None,
+        )
+
+    return fn(a, b), backward
+
+
+def where(condition: Array, a: Array, b: Array, need_a: bool = True, need_b: bool = True) -> Rule:
+    """a where condition else b; each gradient is selected by the condition."""
+
+    def backward(g: Array) -> tuple[Any, ...]:
+        return (
+            unbroadcast(np.where(condition, g, 0.0), a.shape) if need_a else None,
+            unbroadcast(np.where(condition, 0.0, g), b.shape) if need_b else None,
+        )
+
+    return np.where(condition, a, b), backward
+
+
+def cast(x: Array, dtype: np.dtype) -> Rule:
+    """x in another float dtype; the gradient is cast back."""
+    return x.astype(dtype), lambda g: (g.astype(x.dtype),)

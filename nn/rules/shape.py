@@ -1,0 +1,146 @@
+"""Shape rules: reshape, permute, indexing, expand, repeat, cat and stack.
+
+Where NumPy returns a view (reshape of contiguous data, permute, basic indexing, expand),
+so does the rule: the Tensor layer then shares the version counter, as PyTorch's views do.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from . import Array, unbroadcast
+
+Rule = tuple[Array, Callable[[Array], tuple[Any, ...]]]
+
+
+def reshape(x: Array, shape: tuple[int, ...]) -> Rule:
+    source = x.shape
+    return x.reshape(shape), lambda g: (g.reshape(source),)
+
+
+def permute(x: Array, axes: tuple[int, ...]) -> Rule:
+    inverse = tuple(int(i) for i in np.argsort(axes))
+    return np.transpose(x, axes), lambda g: (np.transpose(g, inverse),)
+
+
+def is_basic_index(index: Any) -> bool:
+    """Whether ``index`` selects a view (ints, slices, None, Ellipsis only)."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return all(
+        (isinstance(i, int | slice | np.integer) and not isinstance(i, bool | np.bool_))
+        or i is None
+        or i is Ellipsis
+        for i in parts
+    )
+
+
+def getitem(x: Array, index: Any) -> Rule:
+    """``x[index]``; the gradient is scattered back (summed where an index repeats). Basic
+    indexing returns a view, a 0-d one too (NumPy would give a copied scalar for ``x[0]``)."""
+    basic = is_basic_index(index)
+    if basic:
+        parts = index if isinstance(index, tuple) else (index,)
+        if not any(part is Ellipsis for part in parts):
+            index = (*parts, Ellipsis)
+    out = x[index]
+
+    def backward(g: Array) -> tuple[Any, ...]:
+        grad = np.zeros_like(x)
+        if basic:
+            grad[index] = g
+        else:
+            np.add.at(grad, index, g)
+        return (grad,)
+
+    return np.asarray(out), backward
+
+
+def setitem(x: Array, index: Any, value: Array, need_value: bool = True) -> Rule:
+    """A copy of ``x`` with ``x[index] = value``; d/dx is g with the written places zeroed,
+    d/d(value) is g at those places (summed back to value's shape)."""
+    out = x.copy()
+    out[index] = value
+    value_shape = value.shape
+
+    def backward(g: Array) -> tuple[Any, ...]:
+        grad_x = np.array(g, copy=True)
+        grad_x[index] = 0
+        grad_value = None
+        if need_value:
+            grad_value = unbroadcast(np.asarray(g[index]), value_shape)
+        return grad_x, grad_value
+
+    return out, backward
+
+
+def expand(x: Array, shape: tuple[int, ...]) -> Rule:
+    """A read-only broadcast view; the gradient is summed back."""
+    source = x.shape
+    return np.broadcast_to(x, shape), lambda g: (unbroadcast(g, source),)
+
+
+def repeat(x: Array, repeats: tuple[int, ...]) -> Rule:
+    """Tile ``x`` (PyTorch's ``repeat``); the gradient sums the tiles."""
+    padded = (1,) * (len(repeats) - x.ndim) + x.shape
+    out = np.tile(x.reshape(padded), repeats)
+    source = x.shape
+
+    def backward(g: Array) -> tuple[Any, ...]:
+        split = []
+        for count, size in zip(repeats, padded, strict=True):
+            split += [count, size]
+        summed = g.reshape(split).sum(axis=tuple(range(0, 2 * len(repeats), 2)))
+        return (summed.reshape(source),)
+
+    return out, backward
+
+
+def cat(arrays: Sequence[Array], axis: int) -> Rule:
+    """Concatenate along ``axis``; each input gets its slice of the gradient."""
+    out = np.concatenate(arrays, axis=axis)
+    bounds = np.cumsum([0] + [a.shape[axis] for a in arrays])
+
+    def backward(g: Array) -> tuple[Any, ...]:
+        moved = np.moveaxis(g, axis, 0)
+        return tuple(
+            np.moveaxis(moved[int(lo) : int(hi)], 0, axis) for lo, hi in itertools.pairwise(bounds)
+        )
+
+    return out, backward
+
+
+def stack(arrays: Sequence[Array], axis: int) -> Rule:
+    """Stack on a new ``axis``; each input gets its slice of the gradient."""
+    out = np.stack(arrays, axis=axis)
+    count = len(arrays)
+    return out, lambda g: tuple(np.take(g, i, axis=axis) for i in range(count))
+
+
+def flip(x: Array, axes: tuple[int, ...]) -> Rule:
+    return np.flip(x, axes), lambda g: (np.flip(g, axes),)
+
+
+def roll(x: Array, shifts: tuple[int, ...], axes: tuple[int, ...] | None) -> Rule:
+    back = tuple(-s for s in shifts)
+    if axes is None:
+        source = x.shape
+        return np.roll(x, shifts), lambda g: (np.roll(g.reshape(-1), back).reshape(source),)
+    return np.roll(x, shifts, axes), lambda g: (np.roll(g, back, axes),)
+
+
+def gather(x: Array, axis: int, index: Array) -> Rule:
+    """``out[i][j] = x[i][index[i][j]]`` along ``axis``; the gradient is scatter-added."""
+    out = np.take_along_axis(x, index, axis)
+
+    def backward(g: Array) -> tuple[Any, ...]:
+        grad = np.zeros_like(x)
+        idx: list[Any] = list(np.indices(index.shape, sparse=True))
+        idx[axis] = index
+        np.add.at(grad, tuple(idx), g)
+        return (grad,)
+
+    return out, backward
