@@ -15,10 +15,25 @@ class ShapeError(RuntimeError, ValueError):
     --------
     >>> import numpy as np, nn
     >>> try:
-    ...     nn.MSELoss()(np.ones((3, 1)), np.ones(3))
+    ...     nn.BCELoss()(np.full((3, 1), 0.5), np.ones(3))
     ... except RuntimeError as error:
     ...     print(type(error).__name__)
     ShapeError
+    """
+
+
+class DimensionError(ShapeError, IndexError):
+    """An input with too few dimensions for the op (PyTorch raises ``IndexError``,
+    ``RuntimeError`` or ``ValueError`` depending on the op; this is all three).
+
+    Examples
+    --------
+    >>> import nn
+    >>> try:
+    ...     nn.F.cross_entropy(nn.tensor(1.0), nn.tensor(0))
+    ... except IndexError as error:
+    ...     print(type(error).__name__)
+    DimensionError
     """
 
 

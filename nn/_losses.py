@@ -8,12 +8,13 @@ PyTorch's legacy ``size_average`` / ``reduce`` arguments are honoured too.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 
 from . import _dtype
-from ._errors import DTypeError, ShapeError, TargetOutOfRangeError
+from ._errors import DimensionError, DTypeError, ShapeError, TargetOutOfRangeError
 from ._graph import node_type
 from .rules import loss as LS
 from .tensor import Tensor
@@ -92,8 +93,8 @@ def mse_loss(
 ) -> Tensor:
     """(x - y)**2 per element; d/dx = 2 (x - y).
 
-    Shapes must be equal: a (m, 1) prediction against an (m,) target would otherwise broadcast
-    to (m, m), a classic silent bug, so it raises instead.
+    Input and target of different shapes are broadcast together, with PyTorch's warning (a
+    (m, 1) prediction against an (m,) target gives an (m, m) loss, a classic silent bug).
 
     Examples
     --------
@@ -103,9 +104,32 @@ def mse_loss(
     """
     reduction = legacy_reduction(size_average, reduce, reduction)
     x = _float_input(input, "mse_loss")
-    t = _float_target(target, x, "mse_loss")
+    t = _broadcast_target(target, x, "mse_loss")
     out, backward = LS.mse(x._data, t._data, reduction, x._rg, t._rg)
     return Tensor._record(out, (x, t), backward, MseLossBackward0, (x, t))
+
+
+def _broadcast_target(value: Any, x: Tensor, loss: str) -> Tensor:
+    """The target, in the input's dtype; a different shape is broadcast with a warning."""
+    t = _tensor(value, "target")
+    if t._data.dtype.kind != "f":
+        raise DTypeError(f"{loss}: target must be floating point, got dtype {t._data.dtype}")
+    if t._data.shape != x._data.shape:
+        try:
+            np.broadcast_shapes(t._data.shape, x._data.shape)
+        except ValueError:
+            raise ShapeError(
+                f"{loss}: the size of the input {x._data.shape} and of the target "
+                f"{t._data.shape} must match at every non-singleton dimension"
+            ) from None
+        warnings.warn(
+            f"Using a target size ({t._data.shape}) that is different to the input size "
+            f"({x._data.shape}). This will likely lead to incorrect results due to "
+            "broadcasting. Please ensure they have the same size.",
+            UserWarning,
+            stacklevel=3,
+        )
+    return t if t._data.dtype == x._data.dtype else t._cast(x._data.dtype)
 
 
 def binary_cross_entropy(
@@ -172,10 +196,11 @@ def binary_cross_entropy_with_logits(
 def _class_rows(x: Tensor) -> tuple[int, Array]:
     """The class axis of (C,), (N, C) or (N, C, d1, ...) input, and its values as rows of C."""
     if x.ndim == 0:
-        raise ShapeError("expected an input with a class dimension, got a 0-d tensor")
+        raise DimensionError("expected an input with a class dimension, got a 0-d tensor")
     axis = 0 if x.ndim == 1 else 1
     classes = x.shape[axis]
-    return axis, np.moveaxis(x._data, axis, -1).reshape(-1, classes)
+    count = int(np.prod(x.shape[:axis] + x.shape[axis + 1 :]))
+    return axis, np.moveaxis(x._data, axis, -1).reshape(count, classes)
 
 
 def _labels(target: Tensor, x: Tensor, axis: int, ignore_index: int) -> Array:
@@ -230,7 +255,10 @@ def nll_loss(
     _check_class_weight(w, x.shape[axis])
     out, row_backward = LS.nll(rows, labels, w, ignore_index, reduction)
     shape = x.shape
-    out = out.reshape(shape[:axis] + shape[axis + 1 :]) if reduction == "none" else out
+    if reduction == "none":
+        out = out.reshape(shape[:axis] + shape[axis + 1 :])
+        if x.ndim == 1:  # PyTorch's 0-d result here is a sum from 0: -0.0 becomes 0.0
+            out = out + 0.0
     return Tensor._record(
         out, (x,), lambda g: (_restore(row_backward(g), shape, axis),), NllLossBackward0
     )

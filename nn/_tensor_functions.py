@@ -23,7 +23,8 @@ _UNARY = {
     name: node_type(f"{name.capitalize()}Backward0")
     for name in ("exp", "log", "log1p", "sqrt", "rsqrt", "sin", "cos", "tanh", "sigmoid", "abs")
 }
-_UNARY_SAVES_RESULT = {"exp", "sqrt", "rsqrt", "tanh", "sigmoid"}  # the others save the input
+_UNARY["reciprocal"] = node_type("ReciprocalBackward0")
+_UNARY_SAVES_RESULT = {"exp", "sqrt", "rsqrt", "tanh", "sigmoid", "reciprocal"}  # others: input
 ReluBackward0 = node_type("ReluBackward0")
 ClampBackward1 = node_type("ClampBackward1")
 ZeroBackward0 = node_type("ZeroBackward0")
@@ -165,7 +166,8 @@ class TensorFunctions(TensorMath):
         return self.pow(2)
 
     def reciprocal(self) -> Tensor:
-        return self._floating().pow(-1)
+        """1 / x; gradient -1 / x**2."""
+        return self._unary("reciprocal")
 
     def _zero_grad_op(self, out: np.ndarray) -> Tensor:
         """An op whose gradient is zero everywhere (floor, round, sign...)."""

@@ -8,7 +8,7 @@ dtype before the op, so each rule sees one dtype and gradients come back in each
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -144,6 +144,8 @@ class TensorMath(TensorAutograd):
         return self.div(other)
 
     def __rtruediv__(self, other: Any) -> Tensor:
+        if isinstance(other, float | int) and not isinstance(other, bool):
+            return cast("Tensor", self).reciprocal() * other  # how PyTorch computes number / Tensor
         a, b = self._floating_pair(other)
         return a._binary(E.div, b, DivBackward0, "div", reverse=True)
 

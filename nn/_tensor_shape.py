@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 ViewBackward0 = node_type("ViewBackward0")
 PermuteBackward0 = node_type("PermuteBackward0")
 TransposeBackward0 = node_type("TransposeBackward0")
+TBackward0 = node_type("TBackward0")
 SelectBackward0 = node_type("SelectBackward0")
 SliceBackward0 = node_type("SliceBackward0")
 IndexBackward0 = node_type("IndexBackward0")
@@ -105,6 +106,8 @@ class TensorShape(TensorReduce):
         start, end = (self._axis(start_dim), self._axis(end_dim))
         if start > end:
             raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+        if start == end:
+            return self  # type: ignore[return-value]  # as PyTorch: nothing to flatten
         shape = self._data.shape
         return self.reshape(
             shape[:start] + (int(np.prod(shape[start : end + 1])),) + shape[end + 1 :]
@@ -136,6 +139,8 @@ class TensorShape(TensorReduce):
 
     def permute(self, *dims: Any) -> Tensor:
         """The dimensions in the order ``dims`` (a view)."""
+        if not dims:
+            raise TypeError('permute() missing 1 required positional arguments: "dims"')
         order = shape_args(dims)
         axes = axes_of(order, self._data.ndim) or ()
         if len(axes) != self._data.ndim:
@@ -144,10 +149,11 @@ class TensorShape(TensorReduce):
                 f"the length of the desired ordering of dimensions i.e. input.dim() = "
                 f"{self._data.ndim} is not equal to len(dims) = {len(order)}"
             )
+        return self._permute(axes, PermuteBackward0)
+
+    def _permute(self, axes: tuple[int, ...], kind: Any) -> Tensor:
         out, backward = S.permute(self._data, axes)
-        return self._record_view(
-            out, self, backward, PermuteBackward0, lambda a: np.transpose(a, axes)
-        )
+        return self._record_view(out, self, backward, kind, lambda a: np.transpose(a, axes))
 
     def transpose(self, dim0: int, dim1: int) -> Tensor:
         """Swap two dimensions (a view).
@@ -160,21 +166,20 @@ class TensorShape(TensorReduce):
         """
         ndim = self._data.ndim
         d0, d1 = self._axis(dim0), self._axis(dim1)
-        if ndim == 0:
-            return self  # type: ignore[return-value]
         axes = list(range(ndim))
-        axes[d0], axes[d1] = axes[d1], axes[d0]
-        return self.permute(tuple(axes))
+        if ndim:
+            axes[d0], axes[d1] = axes[d1], axes[d0]
+        return self._permute(tuple(axes), TransposeBackward0)
 
     swapaxes = swapdims = transpose
 
     def t(self) -> Tensor:
-        """The transpose of a matrix (a 0-d or 1-d Tensor is returned as is)."""
+        """The transpose of a matrix (a view; of a 0-d or 1-d Tensor, the same values)."""
         if self._data.ndim > 2:
             raise RuntimeError(
                 f"t() expects a tensor with <= 2 dimensions, but self is {self._data.ndim}D"
             )
-        return self.transpose(0, -1) if self._data.ndim == 2 else self  # type: ignore[return-value]
+        return self._permute(tuple(reversed(range(self._data.ndim))), TBackward0)
 
     @property
     def T(self) -> Tensor:
@@ -267,7 +272,8 @@ class TensorShape(TensorReduce):
             ) from None
         if S.is_basic_index(index):
             kind = SelectBackward0 if isinstance(index, int | np.integer) else SliceBackward0
-            return self._record_view(out, self, backward, kind, lambda a: a[index])
+            view = S.view_index(index)
+            return self._record_view(out, self, backward, kind, lambda a: a[view])
         return self._record(out, (self,), backward, IndexBackward0)
 
     def narrow(self, dim: int, start: int, length: int) -> Tensor:

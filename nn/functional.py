@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from . import _dtype
-from ._errors import ShapeError
+from ._errors import DimensionError, ShapeError
 from ._graph import node_type
 from ._losses import (
     binary_cross_entropy,
@@ -257,8 +257,13 @@ def batch_norm(
     """
     dtype = weight._data.dtype if weight is not None else None
     x = as_input(input, dtype)
+    if x._data.size == 0:  # PyTorch returns an empty input as it is, and counts the batch
+        tracked = _array(num_batches_tracked)
+        if training and tracked is not None:
+            tracked += 1
+        return Tensor._record(x._data.copy(), (x,), lambda g: (g,), NativeBatchNormBackward0)
     if x.ndim < 2:
-        raise ShapeError(
+        raise DimensionError(
             f"batch_norm expected at least 2D input (got {x.ndim}D input of shape {x.shape})"
         )
     channels = x.shape[1]
@@ -279,11 +284,15 @@ def batch_norm(
             raise ValueError(
                 f"Expected more than 1 value per channel when training, got input size {x.shape}"
             )
-        mean = data.mean(axis=axes)
-        var = data.var(axis=axes)
+        mean = data.sum(axis=axes) / count
+        shape = (1, channels) + (1,) * (data.ndim - 2)
+        centered = data - mean.reshape(shape)
+        var_sum = (centered * centered).sum(axis=axes)
+        var = var_sum / count  # biased, for normalising
         if training and mean_array is not None and var_array is not None:
+            unbiased = var_sum / (count - 1)
             _update_running(
-                running_mean, running_var, mean, var, count, momentum, num_batches_tracked
+                running_mean, running_var, mean, unbiased, momentum, num_batches_tracked
             )
     else:
         if var_array is None:
@@ -302,8 +311,7 @@ def _update_running(
     running_mean: Any,
     running_var: Any,
     mean: np.ndarray,
-    var: np.ndarray,
-    count: int,
+    unbiased: np.ndarray,
     momentum: float | None,
     num_batches_tracked: Any,
 ) -> None:
@@ -314,7 +322,6 @@ def _update_running(
     factor = (
         (1.0 / float(tracked) if tracked is not None else 1.0) if momentum is None else momentum
     )
-    unbiased = var * (count / (count - 1))
     for stat, batch in ((running_mean, mean), (running_var, unbiased)):
         array = _array(stat)
         assert array is not None

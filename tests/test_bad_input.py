@@ -108,9 +108,9 @@ CASES = [
     ),
     (
         "mse-shapes",
-        lambda: nn.MSELoss()(nn.tensor(np.ones((3, 1))), nn.tensor(np.ones(3))),
+        lambda: nn.MSELoss()(nn.tensor(np.ones((3, 2))), nn.tensor(np.ones(4))),
         RuntimeError,
-        r"\(3,\).*\(3, 1\)",
+        r"\(3, 2\).*\(4,\)",
     ),
     (
         "bce-shapes",

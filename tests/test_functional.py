@@ -87,6 +87,19 @@ def test_batch_norm_module_running_stats_and_eval():
         bn.train()(np.ones((1, 3)))
 
 
+def test_batch_norm_empty_batch_passes_through_and_is_counted():
+    """As PyTorch: an empty batch comes back as it is (whatever its channel count), leaves
+    the running statistics alone and is counted in num_batches_tracked when training."""
+    bn = nn.BatchNorm1d(3)
+    out = bn(np.zeros((0, 5), dtype=np.float32))
+    assert out.shape == (0, 5)
+    assert bn.num_batches_tracked.item() == 1
+    np.testing.assert_array_equal(bn.running_mean.numpy(), np.zeros(3))
+    np.testing.assert_array_equal(bn.running_var.numpy(), np.ones(3))
+    bn.eval()(np.zeros((0, 3), dtype=np.float32))
+    assert bn.num_batches_tracked.item() == 1
+
+
 def test_dropout_train_eval_and_seed():
     x = np.ones((1000,))
     drop = nn.Dropout(0.25, generator=1)
@@ -230,9 +243,9 @@ def test_bce_clamps_log_at_minus_100():
     ("fn", "error", "pattern"),
     [
         (
-            lambda: F.mse_loss(nn.tensor(np.ones((3, 1))), nn.tensor(np.ones(3))),
+            lambda: F.mse_loss(nn.tensor(np.ones((3, 2))), nn.tensor(np.ones(4))),
             RuntimeError,
-            r"\(3,\).*\(3, 1\)",
+            r"\(3, 2\).*\(4,\)",
         ),
         (
             lambda: F.binary_cross_entropy(nn.tensor([0.5]), nn.tensor([1])),
@@ -296,3 +309,9 @@ def test_activation_modules_gradients(layer):
     x = leaf(np.array([[0.3, -1.2, 2.0], [-0.7, 0.1, 1.5]]))
     assert nn.gradcheck(layer, (x,))
     assert layer(np.ones((2, 3), dtype=np.float32)).dtype == np.float32
+
+
+def test_mse_broadcasts_different_shapes_with_pytorch_warning():
+    with pytest.warns(UserWarning, match="different to the input size"):
+        loss = F.mse_loss(nn.tensor([[1.0], [2.0]]), nn.tensor([0.0, 1.0]), reduction="sum")
+    assert loss.item() == 1.0 + 0.0 + 4.0 + 1.0  # the (2, 2) broadcast, as in PyTorch

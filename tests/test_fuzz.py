@@ -87,7 +87,11 @@ def expected_outcome(model, x, train):
                 return "error", RuntimeError
             shape = shape[:-1] + (layer.out_features,)
         elif isinstance(layer, nn.BatchNorm1d):
-            if len(shape) not in (2, 3) or shape[1] != layer.num_features:
+            if len(shape) not in (2, 3):
+                return "error", RuntimeError
+            if 0 in shape:  # as PyTorch: an empty batch comes back as it is
+                continue
+            if shape[1] != layer.num_features:
                 return "error", RuntimeError
             if train and int(np.prod(shape)) // shape[1] <= 1:
                 return "error", ValueError

@@ -38,8 +38,8 @@ def unbroadcast(grad: Array, shape: tuple[int, ...]) -> Array:
 def sign(x: Array) -> Array:
     """sign(x) with sign(NaN) = 0, as PyTorch's ``sgn`` on real numbers."""
     out = np.sign(x)
-    if out.dtype.kind == "f":
-        out = np.where(np.isnan(out), out.dtype.type(0), out)
+    if out.dtype.kind == "f":  # + 0.0: sign(-0.0) is 0.0 in PyTorch
+        out = np.where(np.isnan(out), out.dtype.type(0), out) + 0.0
     return np.asarray(out)
 
 

@@ -118,8 +118,9 @@ def pow_tensor(a: Array, b: Array, need_a: bool = True, need_b: bool = True) -> 
         grad_a = grad_b = None
         if need_a:
             grad_a = unbroadcast(np.where(b == 0, 0.0, g * (b * np.power(a, b - 1.0))), a.shape)
-        if need_b:
-            grad_b = unbroadcast(np.where((a == 0) & (b >= 0), 0.0, g * (out * np.log(a))), b.shape)
+        if need_b:  # the upstream gradient multiplies the selection, as in PyTorch
+            selected = np.where((a == 0) & (b >= 0), 0.0, out * np.log(a))
+            grad_b = unbroadcast(g * selected, b.shape)
         return _keep(grad_a, a), _keep(grad_b, b)
 
     return out, backward
@@ -131,10 +132,9 @@ def pow_number_base(c: float, b: Array) -> Rule:
     log_c = float(np.log(np.float64(c))) if c > 0 else (-np.inf if c == 0 else np.nan)
 
     def backward(g: Array) -> tuple[Any, ...]:
-        grad = g * (out * log_c)
         if c == 0:
-            grad = np.where(b >= 0, 0.0, grad)
-        return (np.asarray(grad, dtype=b.dtype),)
+            return (np.asarray(g * np.where(b >= 0, 0.0, out * log_c), dtype=b.dtype),)
+        return (np.asarray(g * (out * log_c), dtype=b.dtype),)
 
     return out, backward
 
@@ -163,8 +163,15 @@ def sqrt(x: Array) -> Rule:
 
 
 def rsqrt(x: Array) -> Rule:
+    """1 / sqrt(x); d/dx = -0.5 y**3 (y**3 first, as PyTorch, which decides under/overflow)."""
     out = 1.0 / np.sqrt(x)
-    return out, lambda g: (-0.5 * g * out * out * out,)
+    return out, lambda g: (-0.5 * g * (out * out * out),)
+
+
+def reciprocal(x: Array) -> Rule:
+    """1 / x; d/dx = -y**2."""
+    out = 1.0 / x
+    return out, lambda g: (-g * (out * out),)
 
 
 def sin(x: Array) -> Rule:
@@ -181,9 +188,9 @@ def tanh(x: Array) -> Rule:
 
 
 def sigmoid(x: Array) -> Rule:
-    """1 / (1 + exp(-x)) without overflow; d/dx = (1 - s) s."""
-    e = np.exp(-np.abs(x))
-    out = np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(x.dtype, copy=False)
+    """1 / (1 + exp(-x)), exactly as PyTorch computes it (exp(-x) = inf gives 0, no NaN);
+    d/dx = (1 - s) s."""
+    out = 1.0 / (1.0 + np.exp(-x))
     return out, lambda g: (g * (1.0 - out) * out,)
 
 
@@ -194,7 +201,7 @@ def abs(x: Array) -> Rule:
 
 def relu(x: Array) -> Rule:
     """max(x, 0) (NaN stays NaN); the gradient is selected where the result is > 0 (or NaN)."""
-    out = np.maximum(x, 0.0)
+    out = np.where(x < 0, 0.0, x)  # keeps -0.0 and NaN, as PyTorch (np.maximum gives 0.0)
     return out, lambda g: (np.where(out <= 0, 0.0, g),)
 
 
@@ -222,17 +229,24 @@ def clamp(x: Array, low: float | None, high: float | None) -> Rule:
 
 
 def maximum(a: Array, b: Array, need_a: bool = True, need_b: bool = True) -> Rule:
-    """max(a, b) elementwise (NaN if either is); ties share the gradient equally."""
-    return _extremum(np.maximum, a, b, need_a, need_b, np.less, np.greater)
+    """max(a, b) elementwise (NaN if either is; a on ties, so max(-0.0, 0.0) is -0.0, as
+    PyTorch); ties share the gradient equally."""
+    return _extremum(np.less, a, b, need_a, need_b, np.less, np.greater)
 
 
 def minimum(a: Array, b: Array, need_a: bool = True, need_b: bool = True) -> Rule:
-    """min(a, b) elementwise (NaN if either is); ties share the gradient equally."""
-    return _extremum(np.minimum, a, b, need_a, need_b, np.greater, np.less)
+    """min(a, b) elementwise (NaN if either is; a on ties); ties share the gradient."""
+    return _extremum(np.greater, a, b, need_a, need_b, np.greater, np.less)
 
 
 def _extremum(
-    fn: np.ufunc, a: Array, b: Array, need_a: bool, need_b: bool, loses: np.ufunc, wins: np.ufunc
+    beaten: np.ufunc,
+    a: Array,
+    b: Array,
+    need_a: bool,
+    need_b: bool,
+    loses: np.ufunc,
+    wins: np.ufunc,
 ) -> Rule:
     def backward(g: Array) -> tuple[Any, ...]:
         shared = np.where(a == b, g / 2.0, g)
@@ -241,7 +255,7 @@ def _extremum(
             unbroadcast(np.where(wins(a, b), 0.0, shared), b.shape) if need_b else None,
         )
 
-    return fn(a, b), backward
+    return np.where(beaten(a, b) | np.isnan(b), b, a), backward
 
 
 def where(condition: Array, a: Array, b: Array, need_a: bool = True, need_b: bool = True) -> Rule:

@@ -45,12 +45,12 @@ def linear(
     out_features, in_features = W.shape
     shape = x.shape
     rows = len(shape) != 2  # other than (N, in): computed as 2-D rows and shaped back
-    x2 = x.reshape(-1, in_features) if rows else x
+    x2 = x.reshape(int(np.prod(shape[:-1])), in_features) if rows else x
     out = x2 @ W.T
     if b is not None:
         out += b
     if relu:
-        np.maximum(out, 0, out=out)
+        np.putmask(out, out < 0, 0.0)  # keeps -0.0 and NaN, as PyTorch's ReLU
 
     def backward(g: Array) -> tuple[Any, ...]:
         if rows:
@@ -79,6 +79,43 @@ def dropout(x: Array, keep: Array, p: float) -> Rule:
     return x * mask, lambda g: (g * mask,)
 
 
+def fused_multiply_add(x: Array, a: Array, b: Array) -> Array:
+    """x * a + b rounded once, as PyTorch's vectorised kernels (fmadd) compute it: where it
+    matters, a constant channel's batch norm is PyTorch's round-off, not exactly beta.
+
+    float32 goes through float64, where the product is exact; float64 adds the product's
+    exact rounding error (Dekker's two-product) after the sum, which gives the single
+    rounding whenever the sum cancels (Sterbenz), and the long double sum where the split
+    would overflow."""
+    if x.dtype == np.float32:
+        narrow: Array = (x.astype(np.float64) * a + b).astype(np.float32)
+        return narrow
+    with np.errstate(all="ignore"):
+        product = x * a
+        error = _two_product_error(x, a, product)
+        usable = np.isfinite(error)  # not where the product is inf or NaN, or the split overflows
+        result: Array = (product + b) + np.where(usable, error, 0.0)
+        overflowed = np.isfinite(product) & ~usable
+        if np.any(overflowed):
+            wide = (x.astype(np.longdouble) * a + b).astype(x.dtype)
+            result = np.where(overflowed, wide, result)
+    return result
+
+
+def _two_product_error(x: Array, a: Array, product: Array) -> Array:
+    """x * a - fl(x * a), exactly (Dekker: the factors split into 26-bit halves)."""
+    xh, xl = _split(x)
+    ah, al = _split(a)
+    error: Array = ((xh * ah - product) + xh * al + xl * ah) + xl * al
+    return error
+
+
+def _split(v: Array) -> tuple[Array, Array]:
+    scaled = 134217729.0 * v  # 2**27 + 1
+    high = scaled - (scaled - v)
+    return high, v - high
+
+
 def batch_norm(
     x: Array,
     mean: Array,
@@ -88,35 +125,42 @@ def batch_norm(
     eps: float,
     batch_stats: bool,
 ) -> Rule:
-    """y = gamma (x - mean) / sqrt(var + eps) + beta over the channel axis 1.
+    """y = gamma (x - mean) / sqrt(var + eps) + beta over the channel axis 1, computed as
+    PyTorch does: y = x a + (beta - mean a) with a = gamma / sqrt(var + eps).
 
-    With batch statistics the gradient goes through mean and var too:
-        dL/dx = inv_std (g_hat - mean(g_hat) - x_hat mean(g_hat x_hat)),  g_hat = g gamma
+    Backward (PyTorch's arrangement), with d = sum((x - mean) g), s = sum(g), n the count
+    per channel and w = gamma (or 1):
+        training:   dL/dx = (g - s / n - (x - mean) d / (n (var + eps))) w / sqrt(var + eps)
+        evaluation: dL/dx = g w / sqrt(var + eps)
+        dL/dgamma = d / sqrt(var + eps)        dL/dbeta = s
     """
     channels = x.shape[1]
     axes = (0, *range(2, x.ndim))
     shape = (1, channels) + (1,) * (x.ndim - 2)
     count = x.size // max(channels, 1)
     inv_std = (1.0 / np.sqrt(var + eps)).astype(x.dtype, copy=False).reshape(shape)
-    x_hat = (x - mean.reshape(shape)) * inv_std
-    g_shape = gamma.reshape(shape) if gamma is not None else None
-    out = x_hat * g_shape if g_shape is not None else x_hat.copy()
-    if beta is not None:
-        out += beta.reshape(shape)
+    mean_s = mean.reshape(shape).astype(x.dtype, copy=False)
+    w = gamma.reshape(shape) if gamma is not None else None
+    alpha = inv_std * w if w is not None else inv_std
+    shift = -mean_s * alpha if beta is None else beta.reshape(shape) - mean_s * alpha
+    out = fused_multiply_add(x, alpha, shift)
 
     def backward(g: Array) -> tuple[Any, ...]:
-        g_hat = g * g_shape if g_shape is not None else g
+        centered = x - mean_s
+        dotp = (centered * g).sum(axis=axes, keepdims=True)
+        total = g.sum(axis=axes, keepdims=True)
         if batch_stats:
-            sum_g = g_hat.sum(axis=axes, keepdims=True)
-            sum_gx = (g_hat * x_hat).sum(axis=axes, keepdims=True)
-            grad_x = inv_std * (g_hat - sum_g / count - x_hat * (sum_gx / count))
+            k = dotp * inv_std * inv_std / count
+            grad_x = (g - total / count - centered * k) * inv_std
         else:
-            grad_x = g_hat * inv_std
+            grad_x = g * inv_std
+        if w is not None:
+            grad_x = grad_x * w
         grads: list[Array | None] = [grad_x]
         if gamma is not None:
-            grads.append((g * x_hat).sum(axis=axes))
+            grads.append((dotp * inv_std).reshape(channels))
         if beta is not None:
-            grads.append(g.sum(axis=axes))
+            grads.append(total.reshape(channels))
         return tuple(grads)
 
     return out, backward

@@ -36,10 +36,8 @@ def softmax(x: Array, axis: int | None) -> Rule:
     """exp(x_i - max) / sum_j exp(x_j - max) along ``axis``; backward y (g - sum(g y))."""
     if x.size == 0:
         return x.copy(), lambda g: (g.copy(),)
-    peak = np.max(x, axis=axis, keepdims=True)
-    shifted = np.exp(x - np.where(np.isinf(peak), 0.0, peak))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out = shifted / np.sum(shifted, axis=axis, keepdims=True)
+    shifted = np.exp(x - np.max(x, axis=axis, keepdims=True))  # NaN when the max is inf
+    out = shifted / np.sum(shifted, axis=axis, keepdims=True)
 
     def backward(g: Array) -> tuple[Any, ...]:
         return (out * (g - np.sum(g * out, axis=axis, keepdims=True)),)
@@ -52,10 +50,8 @@ def log_softmax_array(x: Array, axis: int | None) -> Array:
     if x.size == 0:
         empty: Array = x.copy()
         return empty
-    peak = np.max(x, axis=axis, keepdims=True)
-    shifted = x - np.where(np.isinf(peak), 0.0, peak)
-    with np.errstate(divide="ignore"):
-        result: Array = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    shifted = x - np.max(x, axis=axis, keepdims=True)  # as PyTorch: NaN when the max is inf
+    result: Array = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
     return result
 
 

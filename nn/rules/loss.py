@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from . import Array, Fresh
+from . import Array, Fresh, unbroadcast
 from .linalg import log_softmax_array
 
 Rule = tuple[Array, Callable[[Array], tuple[Any, ...]]]
@@ -27,7 +27,7 @@ def reduce(loss: Array, reduction: str, count: float | None = None) -> tuple[Arr
     """The reduced loss and the scale of its gradient (1 / count for 'mean')."""
     if reduction == "none":
         return loss, 1.0
-    total = np.add.reduce(loss, axis=None) if loss.size else loss.dtype.type(0)
+    total = np.add.reduce(loss, axis=None) + 0.0 if loss.size else loss.dtype.type(0)
     if reduction == "sum":
         return np.asarray(total, dtype=loss.dtype), 1.0
     n = loss.size if count is None else count
@@ -40,13 +40,16 @@ def _scaled(g: Array, scale: float) -> Array:
 
 
 def mse(x: Array, y: Array, reduction: str, need_x: bool = True, need_y: bool = False) -> Rule:
-    """(x - y)**2; d/dx = 2 (x - y), d/dy = -2 (x - y)."""
+    """(x - y)**2 (broadcast); d/dx = 2 (x - y), d/dy = -2 (x - y), summed back."""
     diff = x - y
     out, scale = reduce(diff * diff, reduction)
 
     def backward(g: Array) -> tuple[Any, ...]:
         grad = _scaled(g, scale) * (2.0 * diff)
-        return (grad if need_x else None, -grad if need_y else None)
+        return (
+            unbroadcast(grad, x.shape) if need_x else None,
+            unbroadcast(-grad, y.shape) if need_y else None,
+        )
 
     return out, backward
 
@@ -71,9 +74,8 @@ def binary_cross_entropy(
         grad_p = grad_y = None
         if need_p:
             grad_p = gs * (p - y) / np.maximum((1.0 - p) * p, BCE_EPS)
-        if need_y:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                grad_y = -(np.log(p) - np.log1p(-p)) * gs
+        if need_y:  # -logit(p) = -log(p / (1 - p)), computed as PyTorch's logit
+            grad_y = -np.log(p / (1.0 - p)) * gs
         return (grad_p, grad_y)
 
     return out, backward
@@ -86,8 +88,9 @@ def log_sigmoid(z: Array) -> Array:
 
 
 def sigmoid(z: Array) -> Array:
-    e = np.exp(-np.abs(z))
-    result: Array = np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(z.dtype, copy=False)
+    """1 / (1 + exp(-z)), as PyTorch computes it."""
+    with np.errstate(over="ignore"):
+        result: Array = 1.0 / (1.0 + np.exp(-z))
     return result
 
 
@@ -136,8 +139,8 @@ def bce_with_logits(
 
 def _bce_with_logits_mean(z: Array, y: Array) -> Rule:
     """The common case (no weights, mean, the target a constant) with few array passes:
-    loss = mean((1 - y) z + max(-z, 0) + log(1 + e)), e = exp(-|z|); d/dz = (sigmoid(z) - y) / n.
-    """
+    loss = mean((1 - y) z - (min(z, 0) - log(1 + e))), e = exp(-|z|);
+    d/dz = (sigmoid(z) - y) / n."""
     e = np.abs(z)
     np.negative(e, out=e)
     np.exp(e, out=e)
@@ -148,12 +151,14 @@ def _bce_with_logits_mean(z: Array, y: Array) -> Rule:
     loss -= log_sigmoid
     count = z.size
     with np.errstate(invalid="ignore"):
-        out = np.asarray(np.add.reduce(loss, axis=None) / count if count else np.nan, dtype=z.dtype)
+        total = np.add.reduce(loss, axis=None) + 0.0
+        out = np.asarray(total / count if count else np.nan, dtype=z.dtype)
 
     def backward(g: Array) -> tuple[Any, ...]:
-        s = e + 1.0
-        np.divide(1.0, s, out=s)  # sigmoid(|z|)
-        np.multiply(e, s, out=s, where=z < 0)  # sigmoid(z) = e sigmoid(|z|) for z < 0
+        with np.errstate(over="ignore"):
+            s = np.exp(-z)
+        s += 1.0
+        np.divide(1.0, s, out=s)  # sigmoid(z), as PyTorch computes it
         s -= y
         s *= g / count
         return Fresh((s, None))
@@ -172,10 +177,11 @@ def nll(
     the targets' total weight. Returns the loss and ``backward(g) -> dL/d(logp)``."""
     rows = np.arange(labels.size)
     valid = labels != ignore_index
-    safe = np.where(valid, labels, 0)
-    sample_w = np.where(valid, 1.0 if w is None else w[safe], 0.0).astype(logp.dtype)
-    picked = logp[rows, safe]
-    loss = np.where(valid, -picked * sample_w, 0.0).astype(logp.dtype)
+    sample_w = valid.astype(logp.dtype)
+    if w is not None:
+        sample_w[valid] = w[labels[valid]]
+    loss = np.zeros(labels.size, dtype=logp.dtype)
+    loss[valid] = -logp[rows[valid], labels[valid]] * sample_w[valid]
     total = float(sample_w.sum())
     out, scale = reduce(loss, reduction, total)
 
@@ -184,7 +190,7 @@ def nll(
         upstream = np.reshape(g, -1) if reduction == "none" else g * scale
         with np.errstate(invalid="ignore"):
             values = np.broadcast_to(-sample_w * upstream, loss.shape)
-        grad[rows[valid], safe[valid]] = values[valid]
+        grad[rows[valid], labels[valid]] = values[valid]
         return grad
 
     return out, backward

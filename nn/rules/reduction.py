@@ -6,12 +6,13 @@ backward spreads ``g`` back over the reduced axes.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from . import Array
+from . import Array, sign
 
 Rule = tuple[Array, Callable[[Array], tuple[Any, ...]]]
 
@@ -24,8 +25,11 @@ def _spread(g: Array, shape: tuple[int, ...], axes: tuple[int, ...] | None, keep
 
 
 def sum(x: Array, axes: tuple[int, ...] | None, keepdim: bool, dtype: Any = None) -> Rule:
-    """Sum over ``axes``; d/dx = 1 everywhere."""
+    """Sum over ``axes``; d/dx = 1 everywhere. (+ 0.0: PyTorch's sums start from 0, so a
+    sum of -0.0s is 0.0, where NumPy keeps -0.0.)"""
     out = np.asarray(np.sum(x, axis=axes if x.ndim else None, keepdims=keepdim, dtype=dtype))
+    if out.dtype.kind == "f":
+        out = out + 0.0
     shape, source = x.shape, x.dtype
     return out, lambda g: (_spread(g, shape, axes, keepdim).astype(source, copy=False),)
 
@@ -33,59 +37,117 @@ def sum(x: Array, axes: tuple[int, ...] | None, keepdim: bool, dtype: Any = None
 def mean(x: Array, axes: tuple[int, ...] | None, keepdim: bool) -> Rule:
     """Mean over ``axes``; d/dx = 1 / n."""
     with np.errstate(invalid="ignore", divide="ignore"):
-        out = np.asarray(np.mean(x, axis=axes if x.ndim else None, keepdims=keepdim))
+        out = np.asarray(np.mean(x, axis=axes if x.ndim else None, keepdims=keepdim)) + 0.0
     count = x.size // max(out.size, 1) if x.size else 0
     shape = x.shape
     return out.astype(x.dtype, copy=False), lambda g: (_spread(g / count, shape, axes, keepdim),)
 
 
 def var(x: Array, axes: tuple[int, ...] | None, correction: float, keepdim: bool) -> Rule:
-    """sum((x - mean)**2) / (n - correction); d/dx = 2 (x - mean) / (n - correction)."""
+    """sum((x - mean)**2) / (n - correction); d/dx = 2 (x - mean) / (n - correction).
+
+    Computed as PyTorch computes it on the CPU: with one output, two passes (the mean, then
+    the squared deviations added in order); with several, Welford's algorithm along the
+    reduced dims (exact 0 for constant data), in float64 for float32 input. The gradient as
+    PyTorch's: over every element, n <= correction gives NaN where x equals the mean and inf
+    elsewhere; along dims, 2 / (n - correction) as it comes.
+    """
     kept = axes if x.ndim else None
-    centered = x - np.mean(x, axis=kept, keepdims=True)
-    n = x.size // max(np.mean(x, axis=kept, keepdims=keepdim).size, 1) if x.size else 0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out = np.asarray(
-            np.sum(centered * centered, axis=kept, keepdims=keepdim) / max(n - correction, 0.0)
-        )
+    mean = np.mean(x, axis=kept, keepdims=True)
+    centered = x - mean  # what the backward uses, as PyTorch's formula
+    n = x.size // max(mean.size, 1) if x.size else 0
+    dof = n - correction
+    m2 = _squared_deviations(x, kept)
+    out = np.asarray(m2 / max(dof, 0.0))
+    if not keepdim:
+        out = np.asarray(np.squeeze(out, axis=kept))
     shape = x.shape
+    whole = axes is None or x.ndim == 0
 
     def backward(g: Array) -> tuple[Any, ...]:
-        with np.errstate(invalid="ignore", divide="ignore"):
-            scale = 2.0 / max(n - correction, 0.0) if n - correction > 0 else np.inf
-        return (_spread(g, shape, axes, keepdim) * (scale * centered),)
+        spread = _spread(g, shape, axes, keepdim)
+        if whole and dof <= 0:
+            return (spread * np.where(x == mean, np.nan, np.inf),)
+        scale = 2.0 / dof if dof != 0 else math.inf
+        return (scale * spread * centered,)
 
     return out.astype(x.dtype, copy=False), backward
+
+
+def _squared_deviations(x: Array, kept: tuple[int, ...] | None) -> Array:
+    """sum((x - mean)**2) over ``kept`` (keepdims), by PyTorch's algorithm (see ``var``)."""
+    wide = x.astype(np.float64) if x.dtype == np.float32 else x
+    axes = tuple(range(x.ndim)) if kept is None else kept
+    others = tuple(n for d, n in enumerate(x.shape) if d not in axes)
+    keep_shape = tuple(1 if d in axes else n for d, n in enumerate(x.shape))
+    count = int(np.prod([x.shape[d] for d in axes]))
+    reduced = np.moveaxis(wide, axes, range(len(axes))).reshape((count, *others))
+    if int(np.prod(others)) == 1:  # one output: two passes, the squares added in order
+        flat = reduced.reshape(-1)
+        dx = flat - (flat.sum() / count if count else np.nan)
+        return np.full(keep_shape, np.cumsum(dx * dx)[-1] if count else 0.0)
+    if count > 4096:  # a long reduction: the corrected two-pass algorithm (close to Welford)
+        mean = reduced.mean(axis=0)
+        mean = mean + (reduced - mean).mean(axis=0)
+        result: Array = ((reduced - mean) ** 2).sum(axis=0).reshape(keep_shape)
+        return result
+    mean = np.zeros(others)
+    m2 = np.zeros(others)
+    for number, row in enumerate(reduced, start=1):  # Welford, one element at a time
+        delta = row - mean
+        mean = mean + delta / number
+        m2 = m2 + delta * (row - mean)
+    return m2.reshape(keep_shape)
 
 
 def std(x: Array, axes: tuple[int, ...] | None, correction: float, keepdim: bool) -> Rule:
-    """sqrt(var); d/dx = (x - mean) / ((n - correction) std)."""
+    """sqrt(var); d/dx = var's gradient of g / (2 std), taken as 0 where std is 0."""
     variance, var_backward = var(x, axes, correction, keepdim)
     out = np.sqrt(variance)
-    return out, lambda g: var_backward(g / (2.0 * out))
-
-
-def prod(x: Array, axes: int | None, keepdim: bool) -> Rule:
-    """Product over one axis (or all); d/dx_i = prod of the others, exact with zeros."""
-    out = np.asarray(np.prod(x, axis=axes if x.ndim else None, keepdims=keepdim))
-    shape = x.shape
-    ax = None if axes is None else (axes,)
 
     def backward(g: Array) -> tuple[Any, ...]:
-        flat = x if axes is not None else x.reshape(-1)
-        axis = axes if axes is not None else 0
-        moved = np.moveaxis(flat, axis, -1) if flat.ndim else flat.reshape(1)
-        # product of all others = exclusive cumulative products from both sides
-        ones = np.ones(moved.shape[:-1] + (1,), dtype=x.dtype)
-        left = np.cumprod(np.concatenate([ones, moved[..., :-1]], axis=-1), axis=-1)
-        right = np.flip(
-            np.cumprod(np.concatenate([ones, np.flip(moved, -1)[..., :-1]], axis=-1), axis=-1), -1
-        )
-        others = np.moveaxis(left * right, -1, axis) if flat.ndim else (left * right)
-        others = others.reshape(shape)
-        return (_spread(g, shape, ax, keepdim) * others,)
+        g_var = np.where(out == 0, 0.0, g / (out * 2.0)).astype(g.dtype, copy=False)
+        return var_backward(g_var)
+
+    return out, backward
+
+
+def prod(x: Array, axis: int | None, keepdim: bool) -> Rule:
+    """Product over one axis (or all). As PyTorch: d/dx = result / x without zeros; with
+    zeros, the product of the others (exclusive products from both sides), and 0 for every
+    element when a whole-Tensor product has several zeros."""
+    out = np.asarray(np.prod(x, axis=axis if x.ndim else None, keepdims=keepdim))
+    shape = x.shape
+
+    def backward(g: Array) -> tuple[Any, ...]:
+        if x.ndim == 0:
+            return (g,)
+        zeros = np.count_nonzero(x == 0)
+        result = out if keepdim or axis is None else np.expand_dims(out, axis)
+        spread = _spread(g, shape, None if axis is None else (axis,), keepdim)
+        if zeros == 0:
+            return (spread * (result / x),)
+        if axis is None:
+            if zeros > 1:
+                return (np.zeros_like(x),)
+            return (spread * _others(x.reshape(-1), 0).reshape(shape),)
+        return (spread * _others(x, axis),)
 
     return out.astype(x.dtype, copy=False), backward
+
+
+def _others(x: Array, axis: int) -> Array:
+    """For each element, the product of the others along ``axis`` (no division)."""
+    if x.shape[axis] == 1:
+        return np.ones_like(x)
+    moved = np.moveaxis(x, axis, -1)
+    ones = np.ones(moved.shape[:-1] + (1,), dtype=x.dtype)
+    left = np.cumprod(np.concatenate([ones, moved[..., :-1]], axis=-1), axis=-1)
+    right = np.flip(
+        np.cumprod(np.concatenate([ones, np.flip(moved, -1)[..., :-1]], axis=-1), axis=-1), -1
+    )
+    result: Array = np.moveaxis(left * right, -1, axis)
+    return result
 
 
 def max_all(x: Array, largest: bool = True) -> Rule:
@@ -146,7 +208,9 @@ def logsumexp(x: Array, axes: tuple[int, ...], keepdim: bool) -> Rule:
 
 
 def norm(x: Array, p: float, axes: tuple[int, ...] | None, keepdim: bool) -> Rule:
-    """The p-norm over ``axes``; gradients as PyTorch's ``norm_backward`` (0 at 0 for p=2)."""
+    """The p-norm over ``axes``, rounded as PyTorch's (the whole 2-norm is sqrt of a dot
+    product, so it under- and overflows where PyTorch's does), with PyTorch's gradients
+    (``norm_backward``: 0 where the norm is 0)."""
     kept_axes = axes if x.ndim else None
     a = np.abs(x)
     if p == np.inf:
@@ -157,8 +221,15 @@ def norm(x: Array, p: float, axes: tuple[int, ...] | None, keepdim: bool) -> Rul
         out = np.sum(x != 0, axis=kept_axes, keepdims=True).astype(x.dtype)
     elif p == 1:
         out = np.sum(a, axis=kept_axes, keepdims=True)
-    elif p == 2:
-        out = np.sqrt(np.sum(x * x, axis=kept_axes, keepdims=True))
+    elif p == 2:  # as PyTorch: a one-element "sum" is the element itself, not sqrt(x**2)
+        single = x.size and x.size == np.sum(a, axis=kept_axes, keepdims=True).size
+        if single:
+            out = a.copy()
+        elif kept_axes is None or len(kept_axes) == x.ndim:  # a dot product rounds as PyTorch
+            flat = np.ascontiguousarray(x).reshape(-1)
+            out = np.sqrt(np.dot(flat, flat)).reshape((1,) * x.ndim)
+        else:
+            out = np.sqrt(np.sum(x * x, axis=kept_axes, keepdims=True))
     else:
         out = np.sum(a**p, axis=kept_axes, keepdims=True) ** (1.0 / p)
     out = np.asarray(out, dtype=x.dtype)
@@ -170,16 +241,17 @@ def norm(x: Array, p: float, axes: tuple[int, ...] | None, keepdim: bool) -> Rul
         if p == 0:
             return (np.zeros_like(x),)
         if p == 1:
-            return (gk * np.sign(x),)
+            return (sign(x) * gk,)
         if p == 2:
-            with np.errstate(invalid="ignore", divide="ignore"):
-                return (np.where(out == 0, 0.0, gk * x / out),)
+            return (gk * np.where(out == 0, 0.0, x / out),)
         if np.isinf(p):
-            mask = a == out
+            mask = (a == out) | np.isnan(a)
             count = np.sum(mask, axis=kept_axes, keepdims=True)
-            return (gk * np.sign(x) * mask / count,)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            scaled = x * a ** (p - 2.0) / out ** (p - 1.0)
-            return (np.where(out == 0, 0.0, gk * scaled),)
+            return (sign(x) * ((gk / count) * mask),)
+        if p < 1:
+            scaled = sign(x) * np.where(x == 0, 0.0, a ** (p - 1.0))
+            return (scaled * gk * out ** (1.0 - p),)
+        factor = sign(x) * a ** (p - 1.0) if p < 2 else x * a ** (p - 2.0)
+        return (factor * np.where(out == 0, 0.0, gk / out ** (p - 1.0)),)
 
     return result, backward

@@ -38,14 +38,19 @@ def is_basic_index(index: Any) -> bool:
     )
 
 
+def view_index(index: Any) -> tuple[Any, ...]:
+    """A basic index that selects a view even of one element (NumPy copies ``x[0]`` of a 1-D
+    array into a scalar, but ``x[0, ...]`` is a 0-d view)."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return parts if any(part is Ellipsis for part in parts) else (*parts, Ellipsis)
+
+
 def getitem(x: Array, index: Any) -> Rule:
     """``x[index]``; the gradient is scattered back (summed where an index repeats). Basic
     indexing returns a view, a 0-d one too (NumPy would give a copied scalar for ``x[0]``)."""
     basic = is_basic_index(index)
     if basic:
-        parts = index if isinstance(index, tuple) else (index,)
-        if not any(part is Ellipsis for part in parts):
-            index = (*parts, Ellipsis)
+        index = view_index(index)
     out = x[index]
 
     def backward(g: Array) -> tuple[Any, ...]:
