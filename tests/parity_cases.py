@@ -44,6 +44,16 @@ def _long(T: Any, values: Any) -> Any:
     return T.tensor(values, dtype=T.long)
 
 
+def _linear_relu_module(T: Any, x: Any) -> Any:
+    """Sequential(Linear, ReLU) (descend runs it as one fused node) on ``x``."""
+    modules = getattr(T, "nn", T)  # torch.nn, or descend's nn
+    model = modules.Sequential(modules.Linear(2, 2), modules.ReLU()).double()
+    with T.no_grad():
+        model[0].weight.copy_(T.tensor([[1.0, 1.0], [-1.0, 1.0]], dtype=T.float64))
+        model[0].bias.zero_()
+    return model(x)
+
+
 CASES: dict[str, Callable[[Any, Any], dict[str, Any]]] = {
     # cross-entropy
     "ce_all_ignored_mean": lambda T, F: _run(
@@ -122,7 +132,7 @@ CASES: dict[str, Callable[[Any, Any], dict[str, Any]]] = {
     "number_base_negative": lambda T, F: _run(T, lambda b: (-2.0) ** b, [0.0, 2.0, 0.5]),
     "pow_zero_at_zero": lambda T, F: _run(T, lambda x: x**0, [0.0, -0.0, 2.0]),
     "pow_minus_half_at_negative_zero": lambda T, F: _run(T, lambda x: x**-0.5, [-0.0, 4.0]),
-    "pow_ndarray_exponent": lambda T, F: _run(
+    "pow_one_element_tensor_exponent": lambda T, F: _run(
         T, lambda x: x ** T.tensor(np.array([2.0]), dtype=T.float64), [[1.0, 2.0], [3.0, 4.0]]
     ),
     "rsqrt_underflowing_gradient": lambda T, F: _run(T, lambda x: x.rsqrt().rsqrt(), [1e300]),
@@ -135,6 +145,15 @@ CASES: dict[str, Callable[[Any, Any], dict[str, Any]]] = {
         lambda x, w: F.relu(F.linear(x, w)),
         [[nan, 1.0], [1.0, 1.0]],
         [[1.0, 1.0], [-1.0, 1.0]],
+    ),
+    "sequential_linear_relu_nan": lambda T, F: _run(
+        T, lambda x: _linear_relu_module(T, x), [[nan, 1.0], [1.0, -2.0]]
+    ),
+    "pow_ndarray_exponent_broadcast": lambda T, F: _run(
+        T, lambda x: (x.detach() ** np.array([2.0, 3.0])) * x, [[1.0, 2.0], [3.0, 4.0]]
+    ),
+    "pow_one_element_ndarray_exponent": lambda T, F: _run(
+        T, lambda x: (x.detach() ** np.array([2.0])) * x, [[1.0, 2.0], [3.0, 4.0]]
     ),
     "sqrt_of_relu_masks_inf": lambda T, F: _run(T, lambda x: x.relu().sqrt(), [-1.0, 4.0]),
     "sqrt_of_clamp_masks_inf": lambda T, F: _run(T, lambda x: x.clamp(min=0).sqrt(), [-1.0, 4.0]),
