@@ -1,12 +1,12 @@
 """descend's optimizers: the course's update rules behind ``torch.optim``'s interface.
 
-``BatchGD``, ``SGD``, ``Momentum``, ``RMSprop``, ``Adam``, ``AdamW``, ``Adagrad``; the update
-rules as pure functions in ``optimizers.functional``; schedules in
+``BatchGD``, ``SGD``, ``Momentum``, ``RMSprop``, ``Adam``, ``AdamW``, ``Adagrad``, each rule
+readable in its own file (``init_state`` / ``update`` on arrays, the contract your own rules
+use too); the compiled kernels of ``fused=True`` in ``optimizers.functional``; schedules in
 ``optimizers.lr_scheduler``.
 """
 
-from . import functional, lr_scheduler
-from ._checks import ParameterError
+from . import functional, lr_scheduler, validation
 from .adagrad import Adagrad
 from .adam import Adam
 from .adamw import AdamW
@@ -14,6 +14,7 @@ from .momentum import Momentum
 from .optimizer import Optimizer
 from .rmsprop import RMSprop
 from .sgd import SGD, BatchGD
+from .validation import ParameterError
 
 __all__ = [
     "SGD",
@@ -27,4 +28,5 @@ __all__ = [
     "RMSprop",
     "functional",
     "lr_scheduler",
+    "validation",
 ]

@@ -1,21 +1,22 @@
-"""Adagrad: per-coordinate learning rates from the sum of all past squared gradients.
+"""Adagrad: per-coordinate learning rates from the sum of all past squared gradients
+(Duchi, Hazan & Singer, 2011).
 
     G = G + dW**2                     (G starts at initial_accumulator_value)
     W = W - alpha_t * dW / (sqrt(G) + epsilon),   alpha_t = alpha / (1 + (t - 1) * lr_decay)
 
-As torch.optim.Adagrad; state ``step`` and ``sum`` (G).
+As torch.optim.Adagrad; state ``step`` and ``sum`` (G), made for every parameter when the
+optimizer is created, as PyTorch does.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
-from . import functional as F
-from ._checks import check_bool, check_lr, check_non_negative
-from .optimizer import Optimizer, ParamGroup
+from .optimizer import Check, Optimizer, ParamGroup, hyperparameters
+from .validation import flag, learning_rate, non_negative
 
 
 class Adagrad(Optimizer):
@@ -30,56 +31,48 @@ class Adagrad(Optimizer):
     tensor([0.5], dtype=float64)
     """
 
-    _flat = True
+    elementwise = True
+    fused_kernel = "adagrad"
+    checks: ClassVar[dict[str, Check]] = {
+        "lr": learning_rate,
+        "lr_decay": non_negative,
+        "weight_decay": non_negative,
+        "initial_accumulator_value": non_negative,
+        "eps": non_negative,
+        "maximize": flag,
+    }
 
     def __init__(
         self,
         params: Iterable[Any],
         lr: float = 1e-2,
-        lr_decay: float = 0.0,
-        weight_decay: float = 0.0,
-        initial_accumulator_value: float = 0.0,
+        lr_decay: float = 0,
+        weight_decay: float = 0,
+        initial_accumulator_value: float = 0,
         eps: float = 1e-10,
+        foreach: bool | None = None,
         *,
         maximize: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
     ) -> None:
-        defaults = {
-            "lr": lr,
-            "lr_decay": lr_decay,
-            "weight_decay": weight_decay,
-            "initial_accumulator_value": initial_accumulator_value,
-            "eps": eps,
-            "maximize": maximize,
-        }
-        super().__init__(params, defaults)
+        super().__init__(params, hyperparameters(locals()))
+        for group in self.param_groups:
+            for param in group["params"]:
+                self.state[param] = self.init_state(param._data, group)
 
-    def _check_group(self, group: ParamGroup) -> None:
-        check_lr(group["lr"])
-        check_non_negative("lr_decay", group["lr_decay"])
-        check_non_negative("weight_decay", group["weight_decay"])
-        check_non_negative("initial_accumulator_value", group["initial_accumulator_value"])
-        check_non_negative("epsilon", group["eps"])
-        check_bool("maximize", group["maximize"])
+    def init_state(self, W: np.ndarray, group: ParamGroup) -> dict[str, Any]:
+        return {"step": 0, "sum": np.full_like(W, group["initial_accumulator_value"])}
 
-    def _init_state(self, param: Any, group: ParamGroup) -> dict[str, Any]:
-        initial = group["initial_accumulator_value"]
-        return {"step": 0, "sum": np.full_like(param._data, initial)}
-
-    def _state_keys(self, group: ParamGroup) -> tuple[str, ...]:
-        return ("sum",)
-
-    def _kernel(
-        self, W: Any, dW: Any, state: dict[str, Any], group: ParamGroup, scratch: Any
+    def update(
+        self, W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: ParamGroup
     ) -> None:
-        F.adagrad(
-            W,
-            dW,
-            state["sum"],
-            state["step"],
-            lr=group["lr"],
-            lr_decay=group["lr_decay"],
-            eps=group["eps"],
-            weight_decay=group["weight_decay"],
-            maximize=group["maximize"],
-            scratch=scratch,
-        )
+        t, G = state["step"], state["sum"]
+        if group["maximize"]:
+            dW = -dW
+        if group["weight_decay"] != 0:
+            dW = dW + group["weight_decay"] * W  # the gradient of an L2 penalty
+        alpha_t = group["lr"] / (1 + (t - 1) * group["lr_decay"])
+
+        G += dW**2
+        W -= alpha_t * dW / (np.sqrt(G) + group["eps"])

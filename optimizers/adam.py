@@ -1,4 +1,4 @@
-"""Adam: momentum plus RMSProp, with bias correction.
+"""Adam: momentum plus RMSProp, with bias correction (Kingma & Ba, 2015).
 
 Course notation (alpha = lr, beta1, beta2 = betas, epsilon = eps), for each parameter W:
 
@@ -14,17 +14,16 @@ max_exp_avg_sq for AMSGrad, which uses the running maximum of s).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
-from . import functional as F
-from ._checks import check_betas, check_bool, check_lr, check_non_negative
-from .optimizer import Optimizer, ParamGroup
+from .optimizer import Check, Optimizer, ParamGroup, hyperparameters
+from .validation import betas, flag, learning_rate, non_negative
 
 
 class Adam(Optimizer):
-    """Adam (Kingma & Ba, 2015) with PyTorch's options: weight_decay (L2), amsgrad, maximize.
+    """Adam with PyTorch's options: weight_decay (L2, or decoupled as AdamW), amsgrad, maximize.
 
     Parameters
     ----------
@@ -36,8 +35,12 @@ class Adam(Optimizer):
     eps : float, default 1e-8
         epsilon, added to sqrt(s_corrected).
     weight_decay : float, default 0
-        Adds weight_decay * W to dW (for decoupled decay use AdamW).
+        Adds weight_decay * W to dW; with ``decoupled_weight_decay=True`` shrinks W by
+        (1 - alpha * weight_decay) instead (AdamW).
     amsgrad : bool, default False
+        Use the running maximum of s.
+    foreach, fused : bool, optional
+        The executor (see ``Optimizer``); the default runs parameter by parameter.
 
     Examples
     --------
@@ -48,9 +51,17 @@ class Adam(Optimizer):
     tensor([0.9, 1.1], dtype=float64)
     """
 
-    _decoupled_weight_decay = False
-
-    _flat = True
+    elementwise = True
+    fused_kernel = "adam"
+    checks: ClassVar[dict[str, Check]] = {
+        "lr": learning_rate,
+        "betas": betas,
+        "eps": non_negative,
+        "weight_decay": non_negative,
+        "amsgrad": flag,
+        "maximize": flag,
+        "decoupled_weight_decay": flag,
+    }
 
     def __init__(
         self,
@@ -58,65 +69,43 @@ class Adam(Optimizer):
         lr: float = 1e-3,
         betas: tuple[float, float] = (0.9, 0.999),
         eps: float = 1e-8,
-        weight_decay: float = 0.0,
+        weight_decay: float = 0,
         amsgrad: bool = False,
         *,
+        foreach: bool | None = None,
         maximize: bool = False,
+        capturable: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
+        decoupled_weight_decay: bool = False,
     ) -> None:
-        defaults = {
-            "lr": lr,
-            "betas": tuple(betas) if isinstance(betas, list) else betas,
-            "eps": eps,
-            "weight_decay": weight_decay,
-            "amsgrad": amsgrad,
-            "maximize": maximize,
-        }
-        super().__init__(params, defaults)
+        super().__init__(params, hyperparameters(locals()))
 
-    def _check_group(self, group: ParamGroup) -> None:
-        check_lr(group["lr"])
-        check_betas(group["betas"])
-        check_non_negative("epsilon", group["eps"])
-        check_non_negative("weight_decay", group["weight_decay"])
-        check_bool("amsgrad", group["amsgrad"])
-        check_bool("maximize", group["maximize"])
-
-    def _init_state(self, param: Any, group: ParamGroup) -> dict[str, Any]:
-        state: dict[str, Any] = {
-            "step": 0,
-            "exp_avg": np.zeros_like(param._data),
-            "exp_avg_sq": np.zeros_like(param._data),
-        }
+    def init_state(self, W: np.ndarray, group: ParamGroup) -> dict[str, Any]:
+        state = {"step": 0, "exp_avg": np.zeros_like(W), "exp_avg_sq": np.zeros_like(W)}
         if group["amsgrad"]:
-            state["max_exp_avg_sq"] = np.zeros_like(param._data)
+            state["max_exp_avg_sq"] = np.zeros_like(W)
         return state
 
-    def _state_keys(self, group: ParamGroup) -> tuple[str, ...]:
-        keys = ("exp_avg", "exp_avg_sq")
-        return keys + ("max_exp_avg_sq",) if group["amsgrad"] else keys
-
-    def _update(self, param: Any, state: dict[str, Any], group: ParamGroup) -> None:
-        if group["amsgrad"] and "max_exp_avg_sq" not in state:  # amsgrad turned on later
-            state["max_exp_avg_sq"] = np.zeros_like(param._data)
-        super()._update(param, state, group)
-
-    def _kernel(
-        self, W: Any, dW: Any, state: dict[str, Any], group: ParamGroup, scratch: Any
+    def update(
+        self, W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: ParamGroup
     ) -> None:
-        beta1, beta2 = group["betas"]
-        F.adam(
-            W,
-            dW,
-            state["exp_avg"],
-            state["exp_avg_sq"],
-            state["step"],
-            lr=group["lr"],
-            beta1=beta1,
-            beta2=beta2,
-            eps=group["eps"],
-            weight_decay=group["weight_decay"],
-            maximize=group["maximize"],
-            s_max=state["max_exp_avg_sq"] if group["amsgrad"] else None,
-            decoupled_weight_decay=self._decoupled_weight_decay,
-            scratch=scratch,
-        )
+        alpha, (beta1, beta2), epsilon = group["lr"], group["betas"], group["eps"]
+        t, v, s = state["step"], state["exp_avg"], state["exp_avg_sq"]
+        if group["maximize"]:
+            dW = -dW
+        if group["weight_decay"] != 0:
+            if group["decoupled_weight_decay"]:  # AdamW: shrink W itself
+                W *= 1 - alpha * group["weight_decay"]
+            else:  # the gradient of an L2 penalty
+                dW = dW + group["weight_decay"] * W
+
+        v[...] = beta1 * v + (1 - beta1) * dW
+        s[...] = beta2 * s + (1 - beta2) * dW**2
+        if group["amsgrad"]:  # the largest s so far takes s's place
+            s_max = state.setdefault("max_exp_avg_sq", np.zeros_like(s))
+            np.maximum(s_max, s, out=s_max)
+            s = s_max
+        v_corrected = v / (1 - beta1**t)
+        s_corrected = s / (1 - beta2**t)
+        W -= alpha * v_corrected / (np.sqrt(s_corrected) + epsilon)

@@ -3,7 +3,8 @@
     W = W * (1 - alpha * weight_decay)       then the Adam step of adam.py, with dW unchanged
 
 Weight decay here shrinks W directly instead of adding weight_decay * W to dW, so it is not
-rescaled by Adam's 1 / sqrt(s_corrected).
+rescaled by Adam's 1 / sqrt(s_corrected). The rule is ``Adam.update`` with
+``decoupled_weight_decay=True``.
 """
 
 from __future__ import annotations
@@ -26,8 +27,6 @@ class AdamW(Adam):
     tensor([1.8], dtype=float64)
     """
 
-    _decoupled_weight_decay = True
-
     def __init__(
         self,
         params: Iterable[Any],
@@ -38,5 +37,22 @@ class AdamW(Adam):
         amsgrad: bool = False,
         *,
         maximize: bool = False,
+        foreach: bool | None = None,
+        capturable: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
     ) -> None:
-        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize)
+        super().__init__(
+            params,
+            lr,
+            betas,
+            eps,
+            weight_decay,
+            amsgrad,
+            foreach=foreach,
+            maximize=maximize,
+            capturable=capturable,
+            differentiable=differentiable,
+            fused=fused,
+            decoupled_weight_decay=True,
+        )

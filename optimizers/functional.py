@@ -1,255 +1,321 @@
-"""The update rules as pure functions on arrays, updating parameters and state in place.
+"""Compiled update kernels, for ``fused=True``: one pass over memory per chunk.
 
-Each function takes the parameter array ``W``, its gradient ``dW`` (never modified) and the
-state arrays, and changes ``W`` and the state in place with in-place ufuncs. ``scratch`` is
-an optional pair of work arrays shaped like ``W`` (allocated when left out), so that a
-caller can run a rule over cache-sized chunks of a flat buffer without allocating: every
-operation is elementwise, so a chunked run gives bit-identical results.
+Each kernel is the loop over elements of a built-in rule's ``update`` (in its own file),
+written with the same operations in the same order and in the parameter's dtype (every
+hyperparameter cast to it first, as NumPy casts a Python float; the branches decided on the
+Python values, as the rule decides them), so that a fused step gives the reference's
+numbers: tests/test_executors.py holds them to it, bit for bit.
+They are compiled by numba, the optional ``fast`` extra (``pip install -e ".[fast]"``), at
+their first use; ``fused=True`` without numba raises an ``ImportError`` naming the extra.
 
-Hyperparameters are Python floats, so NumPy 2 never promotes a float32 array to float64
-(NEP 50); every array keeps its dtype. Preconditions (shapes equal, hyperparameters valid)
-are the caller's: the optimizer classes check them once, in ``__init__``.
+``kernel_for(optimizer)`` returns a function with ``update``'s signature,
+``(W, dW, state, group)`` on flat arrays, which the multi-tensor executor
+(``optimizers._executors``) runs chunk by chunk.
 """
 
 from __future__ import annotations
 
-import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-Array = np.ndarray
-Scratch = tuple[Array, Array] | None
+if TYPE_CHECKING:
+    from .optimizer import Optimizer
 
-__all__ = ["adagrad", "adam", "gradient_descent", "momentum", "rmsprop", "sgd"]
+Update = Callable[[np.ndarray, np.ndarray, dict[str, Any], dict[str, Any]], None]
 
-
-def _work(W: Array, scratch: Scratch) -> tuple[Array, Array | None]:
-    """(tmp, g_buf): the caller's work arrays, or a new tmp (g_buf is made when needed)."""
-    return (np.empty_like(W), None) if scratch is None else scratch
+__all__ = ["kernel_for"]
 
 
-def _direction(
-    W: Array, dW: Array, weight_decay: float, maximize: bool, out: Array | None, tmp: Array
-) -> Array:
-    """g = (-dW if maximize else dW) + weight_decay * W, in ``out`` when it differs from dW."""
-    if not maximize and weight_decay == 0.0:
-        return dW
-    if out is None:
-        out = np.empty_like(W)
-    if maximize:
-        np.negative(dW, out=out)
-    else:
-        np.copyto(out, dW)
-    if weight_decay != 0.0:
-        np.multiply(W, weight_decay, out=tmp)
-        out += tmp
-    return out
+def kernel_for(optimizer: Optimizer) -> Update:
+    """The compiled kernel of ``optimizer``'s rule (compiled at its first call).
 
-
-def gradient_descent(W: Array, dW: Array, *, lr: float, scratch: Scratch = None) -> None:
-    """W = W - alpha * dW (the course's batch, stochastic and mini-batch gradient descent).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> W = np.array([1.0, 2.0]); gradient_descent(W, np.array([1.0, -1.0]), lr=0.1); W
-    array([0.9, 2.1])
+    Raises ``ValueError`` when the rule has none (a class that writes its own ``update``,
+    even a subclass of a built-in, has none: the kernel would not be its rule) and
+    ``ImportError`` when numba is not installed.
     """
-    tmp = np.empty_like(W) if scratch is None else scratch[0]
-    np.multiply(dW, lr, out=tmp)
-    W -= tmp
+    name = _declared_kernel(type(optimizer))
+    if name is None:
+        raise ValueError(
+            f"{type(optimizer).__name__} has no fused kernel (fused=True is for the built-in "
+            "rules: BatchGD, SGD, Momentum, Adam, AdamW, RMSprop, Adagrad); use foreach=True "
+            "for a rule of your own"
+        )
+    return _KERNELS[name]
 
 
-def sgd(
-    W: Array,
-    dW: Array,
-    momentum_buffer: Array | None,
-    *,
-    lr: float,
-    momentum: float,
-    dampening: float,
-    weight_decay: float,
+def _declared_kernel(cls: type) -> str | None:
+    """The ``fused_kernel`` a class's rule declares, unless ``update`` is overridden below."""
+    for klass in cls.__mro__:
+        own = vars(klass)
+        if "fused_kernel" in own:
+            return own["fused_kernel"]  # type: ignore[no-any-return]
+        if "update" in own:
+            return None
+    return None
+
+
+_compiled: dict[str, Any] = {}
+
+
+def _compile(loop: Callable[..., None]) -> Any:
+    """``loop`` compiled by numba (once; cached on disk), or ImportError naming the extra."""
+    if loop.__name__ not in _compiled:
+        try:
+            import numba
+        except ImportError as error:
+            raise ImportError(
+                "fused=True compiles its kernels with numba, which is not installed: "
+                'pip install "descend[fast]" (pip install -e ".[fast]" from a clone)'
+            ) from error
+        _compiled[loop.__name__] = numba.njit(cache=True)(loop)
+    return _compiled[loop.__name__]
+
+
+def require_numba() -> None:
+    """Raise the ImportError naming the ``fast`` extra when numba is missing."""
+    _compile(_gradient_descent_loop)
+
+
+# ------------------------------------------------------------------ the rules' loops
+def _gradient_descent_loop(W: Any, dW: Any, alpha: Any) -> None:
+    for i in range(W.size):
+        W[i] -= alpha * dW[i]
+
+
+def _sgd_loop(
+    W: Any,
+    dW: Any,
+    b: Any,
+    alpha: Any,
+    momentum: Any,
+    undamped: Any,
+    weight_decay: Any,
     nesterov: bool,
     maximize: bool,
-    scratch: Scratch = None,
-) -> Array | None:
-    """PyTorch's SGD; returns the momentum buffer (created from the first gradient).
-
-        g = dW (+ weight_decay * W)
-        b = g                                     on the first step
-        b = momentum * b + (1 - dampening) * g    afterwards
-        d = g + momentum * b if nesterov else b
-        W = W - lr * d
-
-    With momentum = 0 it is ``W = W - lr * g``.
-    """
-    tmp, g_buf = _work(W, scratch)
-    g = _direction(W, dW, weight_decay, maximize, g_buf, tmp)
-    if momentum == 0.0:
-        np.multiply(g, lr, out=tmp)
-        W -= tmp
-        return momentum_buffer
-    if momentum_buffer is None:
-        momentum_buffer = np.array(g, copy=True)
-    else:
-        momentum_buffer *= momentum
-        np.multiply(g, 1.0 - dampening, out=tmp)
-        momentum_buffer += tmp
-    if nesterov:
-        np.multiply(momentum_buffer, momentum, out=tmp)
-        tmp += g
-        tmp *= lr
-    else:
-        np.multiply(momentum_buffer, lr, out=tmp)
-    W -= tmp
-    return momentum_buffer
-
-
-def momentum(
-    W: Array, dW: Array, v: Array, *, lr: float, beta: float, scratch: Scratch = None
+    first: bool,
+    decay: bool,
+    with_momentum: bool,
 ) -> None:
-    """The course's momentum, an exponentially weighted average of the gradients:
+    for i in range(W.size):
+        g = -dW[i] if maximize else dW[i]
+        if decay:
+            g = g + weight_decay * W[i]
+        if with_momentum:
+            if first:
+                b[i] = g
+            else:
+                b[i] = momentum * b[i] + undamped * g
+            g = g + momentum * b[i] if nesterov else b[i]
+        W[i] -= alpha * g
 
-    v = beta * v + (1 - beta) * dW        (v starts at zeros)
-    W = W - alpha * v
-    """
-    tmp = np.empty_like(W) if scratch is None else scratch[0]
-    v *= beta
-    np.multiply(dW, 1.0 - beta, out=tmp)
-    v += tmp
-    np.multiply(v, lr, out=tmp)
-    W -= tmp
+
+def _momentum_loop(W: Any, dW: Any, v: Any, alpha: Any, beta: Any, one_minus_beta: Any) -> None:
+    for i in range(W.size):
+        v[i] = beta * v[i] + one_minus_beta * dW[i]
+        W[i] -= alpha * v[i]
 
 
-def adam(
-    W: Array,
-    dW: Array,
-    v: Array,
-    s: Array,
-    t: int,
-    *,
-    lr: float,
-    beta1: float,
-    beta2: float,
-    eps: float,
-    weight_decay: float = 0.0,
-    maximize: bool = False,
-    s_max: Array | None = None,
-    decoupled_weight_decay: bool = False,
-    scratch: Scratch = None,
+def _adam_loop(
+    W: Any,
+    dW: Any,
+    v: Any,
+    s: Any,
+    s_max: Any,
+    alpha: Any,
+    beta1: Any,
+    one_minus_beta1: Any,
+    beta2: Any,
+    one_minus_beta2: Any,
+    epsilon: Any,
+    weight_decay: Any,
+    shrink: Any,
+    decoupled: bool,
+    maximize: bool,
+    amsgrad: bool,
+    correction1: Any,
+    correction2: Any,
+    decay: bool,
 ) -> None:
-    """Adam (course notation; t is the step number, already incremented):
-
-        v = beta1 * v + (1 - beta1) * dW          s = beta2 * s + (1 - beta2) * dW**2
-        v_corrected = v / (1 - beta1**t)          s_corrected = s / (1 - beta2**t)
-        W = W - alpha * v_corrected / (sqrt(s_corrected) + epsilon)
-
-    computed as ``W -= (alpha / (1 - beta1**t)) * v / (sqrt(s) / sqrt(1 - beta2**t) + eps)``,
-    PyTorch's arrangement. ``s_max`` (AMSGrad) keeps the running maximum of s and uses it in
-    place of s. ``weight_decay`` adds weight_decay * W to dW (Adam) or, when
-    ``decoupled_weight_decay``, first shrinks W by (1 - lr * weight_decay) (AdamW).
-    """
-    tmp, g_buf = _work(W, scratch)
-    if decoupled_weight_decay:
-        if weight_decay != 0.0:
-            W *= 1.0 - lr * weight_decay
-        g = _direction(W, dW, 0.0, maximize, g_buf, tmp)
-    else:
-        g = _direction(W, dW, weight_decay, maximize, g_buf, tmp)
-    v *= beta1
-    np.multiply(g, 1.0 - beta1, out=tmp)
-    v += tmp
-    s *= beta2
-    np.multiply(g, g, out=tmp)
-    tmp *= 1.0 - beta2
-    s += tmp
-    if s_max is not None:
-        np.maximum(s_max, s, out=s_max)
-        s = s_max
-    step_size = lr / (1.0 - beta1**t)
-    np.sqrt(s, out=tmp)
-    tmp /= math.sqrt(1.0 - beta2**t)
-    tmp += eps
-    np.divide(v, tmp, out=tmp)
-    tmp *= step_size
-    W -= tmp
+    for i in range(W.size):
+        g = -dW[i] if maximize else dW[i]
+        if decay:
+            if decoupled:
+                W[i] *= shrink
+            else:
+                g = g + weight_decay * W[i]
+        v[i] = beta1 * v[i] + one_minus_beta1 * g
+        s[i] = beta2 * s[i] + one_minus_beta2 * (g * g)
+        largest = s[i]
+        if amsgrad:  # np.maximum: NaN wins
+            if not s_max[i] >= largest and s_max[i] == s_max[i]:
+                s_max[i] = largest
+            largest = s_max[i]
+        v_corrected = v[i] / correction1
+        s_corrected = largest / correction2
+        W[i] -= alpha * v_corrected / (np.sqrt(s_corrected) + epsilon)
 
 
-def rmsprop(
-    W: Array,
-    dW: Array,
-    square_avg: Array,
-    *,
-    lr: float,
-    alpha: float,
-    eps: float,
-    weight_decay: float = 0.0,
-    momentum: float = 0.0,
-    momentum_buffer: Array | None = None,
-    grad_avg: Array | None = None,
-    maximize: bool = False,
-    scratch: Scratch = None,
+def _rmsprop_loop(
+    W: Any,
+    dW: Any,
+    s: Any,
+    m: Any,
+    b: Any,
+    alpha: Any,
+    beta: Any,
+    one_minus_beta: Any,
+    epsilon: Any,
+    weight_decay: Any,
+    momentum: Any,
+    centered: bool,
+    maximize: bool,
+    decay: bool,
+    with_momentum: bool,
 ) -> None:
-    """PyTorch's RMSprop (course: s = beta * s + (1 - beta) * dW**2, W = W - alpha dW / sqrt(s)):
-
-        s = alpha * s + (1 - alpha) * g**2
-        centered: m = alpha * m + (1 - alpha) * g,  avg = sqrt(max(s - m**2, 0)) + eps
-        otherwise: avg = sqrt(s) + eps
-        with momentum: b = momentum * b + g / avg,  W = W - lr * b
-        otherwise:     W = W - lr * g / avg
-
-    (s - m**2 >= 0 in exact arithmetic; rounding can make it slightly negative, where
-    PyTorch returns NaN; the clamp at 0 changes nothing else.)
-    """
-    tmp, g_buf = _work(W, scratch)
-    g = _direction(W, dW, weight_decay, maximize, g_buf, tmp)
-    square_avg *= alpha
-    np.multiply(g, g, out=tmp)
-    tmp *= 1.0 - alpha
-    square_avg += tmp
-    if grad_avg is not None:
-        grad_avg *= alpha
-        np.multiply(g, 1.0 - alpha, out=tmp)
-        grad_avg += tmp
-        np.multiply(grad_avg, grad_avg, out=tmp)
-        np.subtract(square_avg, tmp, out=tmp)
-        np.maximum(tmp, 0.0, out=tmp)
-        np.sqrt(tmp, out=tmp)
-    else:
-        np.sqrt(square_avg, out=tmp)
-    tmp += eps
-    np.divide(g, tmp, out=tmp)
-    if momentum_buffer is not None and momentum > 0.0:
-        momentum_buffer *= momentum
-        momentum_buffer += tmp
-        np.multiply(momentum_buffer, lr, out=tmp)
-    else:
-        tmp *= lr
-    W -= tmp
+    for i in range(W.size):
+        g = -dW[i] if maximize else dW[i]
+        if decay:
+            g = g + weight_decay * W[i]
+        s[i] = beta * s[i] + one_minus_beta * (g * g)
+        if centered:
+            m[i] = beta * m[i] + one_minus_beta * g
+            denominator = np.sqrt(s[i] - m[i] * m[i]) + epsilon
+        else:
+            denominator = np.sqrt(s[i]) + epsilon
+        if with_momentum:
+            b[i] = momentum * b[i] + g / denominator
+            W[i] -= alpha * b[i]
+        else:
+            W[i] -= alpha * g / denominator
 
 
-def adagrad(
-    W: Array,
-    dW: Array,
-    state_sum: Array,
-    t: int,
-    *,
-    lr: float,
-    lr_decay: float,
-    eps: float,
-    weight_decay: float = 0.0,
-    maximize: bool = False,
-    scratch: Scratch = None,
+def _adagrad_loop(
+    W: Any,
+    dW: Any,
+    G: Any,
+    alpha_t: Any,
+    epsilon: Any,
+    weight_decay: Any,
+    maximize: bool,
+    decay: bool,
 ) -> None:
-    """PyTorch's Adagrad: G = G + g**2; W = W - lr_t * g / (sqrt(G) + eps),
-    with lr_t = lr / (1 + (t - 1) * lr_decay)."""
-    tmp, g_buf = _work(W, scratch)
-    g = _direction(W, dW, weight_decay, maximize, g_buf, tmp)
-    clr = lr / (1.0 + (t - 1) * lr_decay)
-    np.multiply(g, g, out=tmp)
-    state_sum += tmp
-    np.sqrt(state_sum, out=tmp)
-    tmp += eps
-    np.divide(g, tmp, out=tmp)
-    tmp *= clr
-    W -= tmp
+    for i in range(W.size):
+        g = -dW[i] if maximize else dW[i]
+        if decay:
+            g = g + weight_decay * W[i]
+        G[i] += g * g
+        W[i] -= alpha_t * g / (np.sqrt(G[i]) + epsilon)
+
+
+# ------------------------------------------- adapters: update's signature -> a loop
+def _gradient_descent(W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: Any) -> None:
+    _compile(_gradient_descent_loop)(W, dW, W.dtype.type(group["lr"]))
+
+
+def _sgd(W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: Any) -> None:
+    c = W.dtype.type
+    b: np.ndarray = W[:0]
+    first = False
+    if group["momentum"] != 0:
+        first = "momentum_buffer" not in state
+        if first:
+            state["momentum_buffer"] = np.empty_like(W)
+        b = state["momentum_buffer"]
+    _compile(_sgd_loop)(
+        W,
+        dW,
+        b,
+        c(group["lr"]),
+        c(group["momentum"]),
+        c(1 - group["dampening"]),
+        c(group["weight_decay"]),
+        group["nesterov"],
+        group["maximize"],
+        first,
+        group["weight_decay"] != 0,
+        group["momentum"] != 0,
+    )
+
+
+def _momentum(W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: Any) -> None:
+    c, beta = W.dtype.type, group["beta"]
+    _compile(_momentum_loop)(W, dW, state["velocity"], c(group["lr"]), c(beta), c(1 - beta))
+
+
+def _adam(W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: Any) -> None:
+    c, t = W.dtype.type, state["step"]
+    alpha, (beta1, beta2), weight_decay = group["lr"], group["betas"], group["weight_decay"]
+    amsgrad = group["amsgrad"]
+    s_max = state.setdefault("max_exp_avg_sq", np.zeros_like(W)) if amsgrad else W[:0]
+    _compile(_adam_loop)(
+        W,
+        dW,
+        state["exp_avg"],
+        state["exp_avg_sq"],
+        s_max,
+        c(alpha),
+        c(beta1),
+        c(1 - beta1),
+        c(beta2),
+        c(1 - beta2),
+        c(group["eps"]),
+        c(weight_decay),
+        c(1 - alpha * weight_decay),
+        group["decoupled_weight_decay"],
+        group["maximize"],
+        amsgrad,
+        c(1 - beta1**t),
+        c(1 - beta2**t),
+        weight_decay != 0,
+    )
+
+
+def _rmsprop(W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: Any) -> None:
+    c, beta = W.dtype.type, group["alpha"]
+    centered, momentum = group["centered"], group["momentum"]
+    m = state.setdefault("grad_avg", np.zeros_like(W)) if centered else W[:0]
+    b = state.setdefault("momentum_buffer", np.zeros_like(W)) if momentum > 0 else W[:0]
+    _compile(_rmsprop_loop)(
+        W,
+        dW,
+        state["square_avg"],
+        m,
+        b,
+        c(group["lr"]),
+        c(beta),
+        c(1 - beta),
+        c(group["eps"]),
+        c(group["weight_decay"]),
+        c(momentum),
+        centered,
+        group["maximize"],
+        group["weight_decay"] != 0,
+        momentum > 0,
+    )
+
+
+def _adagrad(W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: Any) -> None:
+    c = W.dtype.type
+    alpha_t = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
+    _compile(_adagrad_loop)(
+        W,
+        dW,
+        state["sum"],
+        c(alpha_t),
+        c(group["eps"]),
+        c(group["weight_decay"]),
+        group["maximize"],
+        group["weight_decay"] != 0,
+    )
+
+
+_KERNELS: dict[str, Update] = {
+    "gradient_descent": _gradient_descent,
+    "sgd": _sgd,
+    "momentum": _momentum,
+    "adam": _adam,
+    "rmsprop": _rmsprop,
+    "adagrad": _adagrad,
+}

@@ -11,8 +11,8 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from ._checks import check_non_negative
 from .optimizer import Optimizer
+from .validation import non_negative
 
 __all__ = [
     "CosineAnnealingLR",
@@ -138,7 +138,7 @@ class ExponentialLR(LRScheduler):
     """
 
     def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
-        check_non_negative("gamma", gamma)
+        non_negative("gamma", gamma)
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
@@ -249,7 +249,7 @@ class InverseTimeLR(LRScheduler):
     def __init__(
         self, optimizer: Optimizer, decay_rate: float, time_interval: int = 1, last_epoch: int = -1
     ) -> None:
-        check_non_negative("decay_rate", decay_rate)
+        non_negative("decay_rate", decay_rate)
         if (
             isinstance(time_interval, bool)
             or not isinstance(time_interval, int)

@@ -9,19 +9,18 @@ beta = 0.9 averages over about 1 / (1 - beta) = 10 gradients. PyTorch's ``SGD(mo
 writes the same idea without the (1 - beta): b = momentum * b + g, starting at b = g. Since
 v / (1 - beta) obeys exactly that recursion (and starts at g after one step), the two meet:
 ``Momentum(lr=alpha, beta=b)`` follows the same trajectory as
-``SGD(lr=alpha * (1 - b), momentum=b)``, up to rounding (see docs/update_rules.md).
+``SGD(lr=alpha * (1 - b), momentum=b)``, up to rounding (see docs/update-rules.md).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
-from . import functional as F
-from ._checks import check_lr, check_unit_interval
-from .optimizer import Optimizer, ParamGroup
+from .optimizer import Check, Optimizer, ParamGroup, hyperparameters
+from .validation import learning_rate, unit_interval
 
 
 class Momentum(Optimizer):
@@ -34,6 +33,8 @@ class Momentum(Optimizer):
         alpha, the learning rate.
     beta : float, default 0.9
         Momentum, the decay of the average, in [0, 1). beta = 0 is plain gradient descent.
+    foreach, fused : bool, optional
+        The executor (see ``Optimizer``); the default runs parameter by parameter.
 
     Notes
     -----
@@ -48,22 +49,28 @@ class Momentum(Optimizer):
     array([0.1])
     """
 
-    _flat = True
+    elementwise = True
+    fused_kernel = "momentum"
+    checks: ClassVar[dict[str, Check]] = {"lr": learning_rate, "beta": unit_interval}
 
-    def __init__(self, params: Iterable[Any], lr: float, beta: float = 0.9) -> None:
-        super().__init__(params, {"lr": lr, "beta": beta})
-
-    def _check_group(self, group: ParamGroup) -> None:
-        check_lr(group["lr"])
-        check_unit_interval("beta", group["beta"])
-
-    def _init_state(self, param: Any, group: ParamGroup) -> dict[str, Any]:
-        return {"velocity": np.zeros_like(param._data)}
-
-    def _state_keys(self, group: ParamGroup) -> tuple[str, ...]:
-        return ("velocity",)
-
-    def _kernel(
-        self, W: Any, dW: Any, state: dict[str, Any], group: ParamGroup, scratch: Any
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float,
+        beta: float = 0.9,
+        *,
+        foreach: bool | None = None,
+        fused: bool | None = None,
     ) -> None:
-        F.momentum(W, dW, state["velocity"], lr=group["lr"], beta=group["beta"], scratch=scratch)
+        super().__init__(params, hyperparameters(locals()))
+
+    def init_state(self, W: np.ndarray, group: ParamGroup) -> dict[str, Any]:
+        return {"velocity": np.zeros_like(W)}
+
+    def update(
+        self, W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: ParamGroup
+    ) -> None:
+        alpha, beta = group["lr"], group["beta"]
+        v = state["velocity"]
+        v[...] = beta * v + (1 - beta) * dW
+        W -= alpha * v

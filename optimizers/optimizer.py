@@ -1,14 +1,21 @@
 """Optimizer: the bookkeeping every update rule shares, with ``torch.optim.Optimizer``'s API.
 
-A subclass validates its hyperparameters in ``_check_group`` and writes its rule as hooks:
-``_init_state(p, group)`` (the state a parameter starts with, made lazily at its first step)
-and ``_kernel(W, dW, state, group, scratch)`` (one step on arrays, calling a pure function
-from ``optimizers.functional``), or ``_update(p, state, group)`` for a rule that needs the
-parameter itself. The base class does the rest once: param groups with defaults, lazy
-per-parameter state (its ``"step"`` counted), skipping parameters whose ``.grad`` is None,
-``zero_grad``, ``step(closure)``, and ``state_dict`` / ``load_state_dict`` in PyTorch's
-format. A rule written as a ``_kernel`` that lists its state arrays in ``_state_keys`` also
-runs over whole groups at once (``optimizers._flat``), bit-identically.
+An update rule is two methods on arrays, the same contract for the built-ins and for yours:
+
+- ``init_state(W, group) -> dict``: the state of a parameter before its first step (arrays
+  shaped like ``W``; put ``"step": 0`` in it to have the step counted);
+- ``update(W, dW, state, group)``: one step, in place on ``W`` and the state's arrays, with
+  ``dW`` (never modified) and the group's hyperparameters; ``state["step"]`` has already
+  been counted for this step.
+
+A class attribute ``elementwise = True`` declares that ``update`` may run on any slice of
+the parameters (every operation elementwise, scalars in the state the same for every
+slice), which lets the multi-tensor executors (``foreach=True``, ``fused=True``) run it;
+``checks`` names each hyperparameter's validation. The base class does the rest once:
+param groups with defaults, lazy per-parameter state, skipping parameters whose ``.grad``
+is None, ``zero_grad``, ``step(closure)``, ``state_dict`` / ``load_state_dict`` in
+PyTorch's format, and the choice of executor (``optimizers._executors``). No executor ever
+replaces a parameter's storage.
 """
 
 from __future__ import annotations
@@ -16,18 +23,18 @@ from __future__ import annotations
 import copy
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from nn.autograd import enable_grad
 from nn.tensor import Tensor
 
-from ._checks import ParameterError
-from ._flat import FlatGroup
+from . import _executors
+from .validation import ParameterError
 
 ParamGroup = dict[str, Any]
-_Ready = tuple[FlatGroup, list[dict[str, Any]], Any]  # a laid-out group, its states, step
+Check = Callable[[str, Any], None]
 
 
 class Optimizer:
@@ -46,31 +53,42 @@ class Optimizer:
     param_groups : list of dict
     state : defaultdict(dict)
         Per-parameter state keyed by the Parameter, as in PyTorch, so a subclass's ``step``
-        can write ``state = self.state[p]``.
+        can write ``state = self.state[p]``. A parameter gets an entry at its first step
+        with a gradient, when its rule keeps any state.
+    elementwise : bool
+        Whether ``update`` may run on any slice of the parameters.
+    checks : dict
+        Hyperparameter name -> ``check(name, value)``, raising ``ValueError``.
 
     Examples
     --------
+    A rule of your own (the course's gradient descent with a decaying step):
+
     >>> import numpy as np, nn, optimizers
+    >>> class DecayingGD(optimizers.Optimizer):
+    ...     elementwise = True
+    ...     def __init__(self, params, lr):
+    ...         super().__init__(params, {"lr": lr})
+    ...     def init_state(self, W, group):
+    ...         return {"step": 0}
+    ...     def update(self, W, dW, state, group):
+    ...         W -= group["lr"] / state["step"] * dW
     >>> w = nn.Parameter(np.array([1.0, -2.0]))
-    >>> opt = optimizers.SGD([w], lr=0.1)
-    >>> w.grad = np.array([1.0, 1.0]); opt.step(); w.data
-    tensor([ 0.9, -2.1], dtype=float64)
+    >>> opt = DecayingGD([w], lr=0.1)
+    >>> for _ in range(2):
+    ...     w.grad = np.array([1.0, 1.0]); opt.step()
+    >>> w.data  # 1 - 0.1 - 0.05
+    tensor([ 0.85, -2.15], dtype=float64)
     """
 
-    _flat = False  # whether whole groups may be stepped at once through _kernel (see _flat.py)
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        """A subclass that changes how a step is made without saying ``_flat`` opts out."""
-        super().__init_subclass__(**kwargs)
-        own = vars(cls)
-        if "_flat" not in own and any(name in own for name in ("_update", "_kernel", "step")):
-            cls._flat = False
+    elementwise: ClassVar[bool] = False
+    checks: ClassVar[dict[str, Check]] = {}
 
     def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
         self.defaults = dict(defaults)
         self.state: defaultdict[Any, dict[str, Any]] = defaultdict(dict)
         self.param_groups: list[ParamGroup] = []
-        self._flat_groups: dict[int, FlatGroup] = {}
+        self._layouts: dict[Any, Any] = {}  # the multi-tensor executors' state layouts
         groups = _as_list(params, "params argument given to the optimizer")
         if not groups:
             raise ValueError("optimizer got an empty parameter list")
@@ -78,6 +96,19 @@ class Optimizer:
             groups = [{"params": groups}]
         for group in groups:
             self.add_param_group(group)
+
+    # ------------------------------------------------------------ the rule
+    def init_state(self, W: np.ndarray, group: ParamGroup) -> dict[str, Any]:
+        """The state of a parameter (its array ``W``) before its first step: none here."""
+        return {}
+
+    def update(
+        self, W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: ParamGroup
+    ) -> None:
+        """One step on arrays: change ``W`` and the state's arrays in place, from ``dW``."""
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement update(W, dW, state, group) (or step())"
+        )
 
     # -------------------------------------------------------------- groups
     def add_param_group(self, param_group: dict[str, Any]) -> None:
@@ -99,7 +130,7 @@ class Optimizer:
         if "params" not in param_group:
             raise ValueError("param_group must have a 'params' entry")
         params = param_group["params"]
-        params = [params] if _is_parameter_like(params) else _as_list(params, "params of a group")
+        params = [params] if isinstance(params, Tensor) else _as_list(params, "params of a group")
         for index, param in enumerate(params):
             _check_parameter(param, index)
         if not params:
@@ -116,7 +147,10 @@ class Optimizer:
         self.param_groups.append(group)
 
     def _check_group(self, group: ParamGroup) -> None:
-        """Raise ``ValueError`` naming any invalid hyperparameter of ``group``."""
+        """Raise naming any invalid hyperparameter or executor flag of ``group``."""
+        for name, check in self.checks.items():
+            check(name, group[name])
+        _executors.check_flags(self, group)
 
     # ---------------------------------------------------------------- steps
     def zero_grad(self, set_to_none: bool = True) -> None:
@@ -140,7 +174,8 @@ class Optimizer:
         """Update every parameter that has a gradient; returns ``closure()``'s loss if given.
 
         ``closure`` re-evaluates the model and returns the loss (it is called with grad
-        enabled, before the update), as in PyTorch.
+        enabled, before the update), as in PyTorch. Every gradient is checked before any
+        parameter changes.
 
         Examples
         --------
@@ -155,100 +190,17 @@ class Optimizer:
         if closure is not None:
             with enable_grad():
                 loss = closure()
-        groups = self.param_groups
-        ready = [self._flat_ready(index, group) for index, group in enumerate(groups)]
-        for group, flat in zip(groups, ready, strict=True):
-            if flat is None:  # check every gradient before changing anything
-                for param in group["params"]:
-                    if param._grad is not None:
-                        _check_grad(param)
-        for index, (group, flat) in enumerate(zip(groups, ready, strict=True)):
-            if self._step_flat(index, group, flat):
-                continue
-            for param in group["params"]:
-                if param._grad is None:
-                    continue
-                state = self.state[param]
-                if not state:
-                    state.update(self._init_state(param, group))
-                self._update(param, state, group)
+        work = []
+        for group in self.param_groups:
+            params = [p for p in group["params"] if p._grad is not None]
+            for param in params:
+                if param._grad._data.shape != param._data.shape:
+                    _wrong_gradient(param)
+            work.append((group, params))
+        for group, params in work:
+            if params:
+                _executors.run(self, group, params)
         return loss
-
-    def _init_state(self, param: Any, group: ParamGroup) -> dict[str, Any]:
-        """The state of ``param`` before its first step."""
-        return {}
-
-    def _state_keys(self, group: ParamGroup) -> tuple[str, ...]:
-        """The state arrays (shaped like the parameter) that the rule reads and writes."""
-        return ()
-
-    def _kernel(
-        self, W: Any, dW: Any, state: dict[str, Any], group: ParamGroup, scratch: Any
-    ) -> None:
-        """One step on arrays: update ``W`` and the state arrays in place from ``dW``."""
-        raise NotImplementedError(f"{type(self).__name__} must implement _kernel, _update or step")
-
-    def _update(self, param: Any, state: dict[str, Any], group: ParamGroup) -> None:
-        """One step for one parameter: count it, then run the rule on its arrays."""
-        if "step" in state:
-            state["step"] += 1
-        self._kernel(param._data, param._grad._data, state, group, None)
-        param._vc[0] += 1
-
-    def _flat_ready(self, index: int, group: ParamGroup) -> _Ready | None:
-        """The group's flat layout with its states and step count when the group can be
-        stepped whole as laid out (every gradient present and of its parameter's shape)."""
-        flat = self._flat_groups.get(index) if self._flat else None
-        if flat is None or flat.keys != self._state_keys(group):
-            return None
-        ready = flat.ready(group["params"], self.state)
-        return None if ready is None else (flat, *ready)
-
-    def _step_flat(self, index: int, group: ParamGroup, ready: _Ready | None) -> bool:
-        """Step the whole group at once when every parameter is ready; False otherwise.
-
-        Ready: the optimizer opts in (``_flat``), every parameter has a gradient, a
-        contiguous float array of the group's dtype, and complete state at the same step.
-        A group that is ready but not yet laid out (or no longer) is laid out here.
-        """
-        if ready is None:
-            if not self._flat:
-                return False
-            ready = self._layout(index, group["params"], self._state_keys(group))
-            if ready is None:
-                return False
-        flat, states, step = ready
-        scalars: dict[str, Any] = {}
-        if step is not None:
-            step += 1
-            for state in states:
-                state["step"] = step
-            scalars["step"] = step
-        flat.run(self._kernel, group, scalars)
-        return True
-
-    def _layout(self, index: int, params: list[Any], keys: tuple[str, ...]) -> _Ready | None:
-        """Check that every parameter is ready and (re)build the group's flat layout."""
-        needed = set(keys)
-        dtype = params[0]._data.dtype
-        states = []
-        step = None
-        for param in params:
-            state = self.state.get(param)
-            if state is None and not keys:  # a rule without state (gradient descent)
-                state = self.state[param]
-            if param._grad is None or state is None or not state.keys() >= needed:
-                return None
-            data = param._data
-            if data.dtype != dtype or not data.flags.c_contiguous:
-                return None
-            if step is None:
-                step = state.get("step")
-            elif state.get("step") != step:
-                return None
-            states.append(state)
-        flat = self._flat_groups[index] = FlatGroup(params, states, keys)
-        return flat, states, step
 
     # ---------------------------------------------------------- state dicts
     def state_dict(self) -> dict[str, Any]:
@@ -266,7 +218,7 @@ class Optimizer:
         >>> saved["state"]
         {0: {'velocity': array([0.1, 0.1])}}
         >>> saved["param_groups"]
-        [{'lr': 0.1, 'beta': 0.9, 'params': [0]}]
+        [{'lr': 0.1, 'beta': 0.9, 'foreach': None, 'fused': None, 'params': [0]}]
         """
         index_of: dict[int, int] = {}
         groups = []
@@ -288,8 +240,9 @@ class Optimizer:
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore hyperparameters and state from ``state_dict()``'s output (deep-copied).
 
-        Group counts and sizes, state shapes and hyperparameters are all checked first; on any
-        error a ``ValueError`` says what differs and the optimizer is left unchanged.
+        Group counts and sizes, every state array's shape (its parameter's, or the one
+        ``init_state`` gives) and the hyperparameters are all checked first; on any error a
+        ``ValueError`` says what differs and the optimizer is left unchanged.
 
         Examples
         --------
@@ -316,6 +269,7 @@ class Optimizer:
                 f"the optimizer has {len(self.param_groups)}"
             )
         params_by_index: dict[int, Any] = {}
+        group_of: dict[int, ParamGroup] = {}
         new_groups = []
         for number, (group, saved) in enumerate(zip(self.param_groups, saved_groups, strict=True)):
             saved_params = saved.get("params") if isinstance(saved, dict) else None
@@ -327,8 +281,6 @@ class Optimizer:
                     f"loaded state dict's parameter group {number} has {size} parameters, "
                     f"the optimizer's has {len(group['params'])}"
                 )
-            for index, param in zip(saved_params, group["params"], strict=True):
-                params_by_index[int(index)] = param
             loaded = {
                 k: tuple(v) if isinstance(v, list) else copy.deepcopy(v)
                 for k, v in saved.items()
@@ -338,6 +290,9 @@ class Optimizer:
             self._check_group(new_group)
             new_group["params"] = group["params"]
             new_groups.append(new_group)
+            for index, param in zip(saved_params, group["params"], strict=True):
+                params_by_index[int(index)] = param
+                group_of[int(index)] = new_group
         saved_state = state_dict["state"]
         if not isinstance(saved_state, dict):
             raise ValueError(
@@ -349,40 +304,46 @@ class Optimizer:
             if index not in params_by_index:
                 raise ValueError(f"loaded state refers to parameter {index}, which no group holds")
             param = params_by_index[index]
-            group = next(g for g in new_groups if any(p is param for p in g["params"]))
-            new_state[param] = self._checked_state(param, group, values, index)
+            new_state[param] = self._checked_state(param, group_of[index], values, index)
         self.param_groups = new_groups
         self.state = new_state
-        self._flat_groups = {}
+        self._layouts = {}
 
     def _checked_state(
         self, param: Any, group: ParamGroup, values: Any, index: int
     ) -> dict[str, Any]:
+        """A copy of one parameter's saved state, every array of the shape it must have (the
+        one ``init_state`` gives it, else the parameter's) and float arrays in its dtype."""
         if not isinstance(values, dict):
             raise ValueError(
                 f"state of parameter {index} must be a dict, got {type(values).__name__}"
             )
-        template = self._init_state(param, group)
+        template = self.init_state(param._data, group)
         state: dict[str, Any] = {}
         for key, value in values.items():
-            expected = template.get(key)
-            if isinstance(expected, np.ndarray):
-                array = np.asarray(value)
-                if array.shape != expected.shape:
-                    raise ValueError(
-                        f"state '{key}' of parameter {index} has shape {array.shape}, "
-                        f"the parameter needs {expected.shape}"
-                    )
-                state[key] = np.array(array, dtype=expected.dtype, copy=True)
-            elif isinstance(value, np.ndarray):
-                state[key] = np.array(
-                    value, dtype=param._data.dtype if value.dtype.kind == "f" else None, copy=True
-                )
-            else:
+            if not isinstance(value, np.ndarray) or value.ndim == 0:
                 state[key] = copy.deepcopy(value)
+                continue
+            expected = template.get(key)
+            shape = expected.shape if isinstance(expected, np.ndarray) else param._data.shape
+            if value.shape != shape:
+                raise ValueError(
+                    f"state '{key}' of parameter {index} has shape {value.shape}, "
+                    f"the parameter needs {shape}"
+                )
+            floating = value.dtype.kind == "f"
+            state[key] = np.array(value, dtype=param._data.dtype if floating else None, copy=True)
         return state
 
-    # ---------------------------------------------------------------- repr
+    # ------------------------------------------------------- copies, repr
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled and deep-copied without the executors' layouts (rebuilt at the next step)."""
+        return {k: v for k, v in self.__dict__.items() if k != "_layouts"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._layouts = {}
+
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
         for number, group in enumerate(self.param_groups):
@@ -393,21 +354,33 @@ class Optimizer:
         return "\n".join(lines)
 
 
-def _check_grad(param: Any) -> None:
-    grad = param._grad
-    if getattr(grad, "shape", None) != param._data.shape:
-        raise RuntimeError(
-            f"a parameter of shape {param._data.shape} has a gradient of shape "
-            f"{getattr(grad, 'shape', type(grad).__name__)}; .grad must match the parameter"
-        )
+def hyperparameters(arguments: dict[str, Any]) -> dict[str, Any]:
+    """An ``__init__``'s arguments (its ``locals()``) as defaults, in the signature's order:
+    all but ``self``, ``params`` and Python's own names.
+
+    Examples
+    --------
+    >>> def init(self, params, lr=0.1, betas=(0.9, 0.99)):
+    ...     return hyperparameters(locals())
+    >>> init(None, [])
+    {'lr': 0.1, 'betas': (0.9, 0.99)}
+    """
+    return {
+        name: tuple(value) if name == "betas" and isinstance(value, list) else value
+        for name, value in arguments.items()
+        if name not in ("self", "params") and not name.startswith("__")
+    }
 
 
-def _is_parameter_like(value: Any) -> bool:
-    return isinstance(value, Tensor)
+def _wrong_gradient(param: Any) -> None:
+    raise RuntimeError(
+        f"a parameter of shape {param._data.shape} has a gradient of shape "
+        f"{param._grad._data.shape}; .grad must match the parameter"
+    )
 
 
 def _as_list(params: Any, what: str) -> list[Any]:
-    if _is_parameter_like(params):
+    if isinstance(params, Tensor):
         raise ParameterError(
             f"{what} should be an iterable of Parameters or dicts, but got a single "
             f"{type(params).__name__}; wrap it in a list"
@@ -429,7 +402,7 @@ def _as_list(params: Any, what: str) -> list[Any]:
 
 
 def _check_parameter(param: Any, index: int) -> None:
-    if not _is_parameter_like(param):
+    if not isinstance(param, Tensor):
         raise ParameterError(
             f"optimizer can only optimize Tensors (Parameters), but params[{index}] is a "
             f"{type(param).__name__}"

@@ -15,17 +15,16 @@ weight_decay * W to dW. State: ``step``, ``square_avg`` (s), ``momentum_buffer``
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
-from . import functional as F
-from ._checks import check_bool, check_lr, check_non_negative
-from .optimizer import Optimizer, ParamGroup
+from .optimizer import Check, Optimizer, ParamGroup, hyperparameters
+from .validation import flag, learning_rate, non_negative
 
 
 class RMSprop(Optimizer):
-    """RMSprop with PyTorch's signature, defaults and semantics.
+    """RMSprop with PyTorch's signature, defaults and semantics (plus ``fused``, descend's).
 
     Examples
     --------
@@ -36,7 +35,17 @@ class RMSprop(Optimizer):
     tensor([0.9], dtype=float64)
     """
 
-    _flat = True
+    elementwise = True
+    fused_kernel = "rmsprop"
+    checks: ClassVar[dict[str, Check]] = {
+        "lr": learning_rate,
+        "alpha": non_negative,
+        "eps": non_negative,
+        "weight_decay": non_negative,
+        "momentum": non_negative,
+        "centered": flag,
+        "maximize": flag,
+    }
 
     def __init__(
         self,
@@ -44,66 +53,47 @@ class RMSprop(Optimizer):
         lr: float = 1e-2,
         alpha: float = 0.99,
         eps: float = 1e-8,
-        weight_decay: float = 0.0,
-        momentum: float = 0.0,
+        weight_decay: float = 0,
+        momentum: float = 0,
         centered: bool = False,
-        *,
+        capturable: bool = False,
+        foreach: bool | None = None,
         maximize: bool = False,
+        differentiable: bool = False,
+        *,
+        fused: bool | None = None,
     ) -> None:
-        defaults = {
-            "lr": lr,
-            "alpha": alpha,
-            "eps": eps,
-            "weight_decay": weight_decay,
-            "momentum": momentum,
-            "centered": centered,
-            "maximize": maximize,
-        }
-        super().__init__(params, defaults)
+        super().__init__(params, hyperparameters(locals()))
 
-    def _check_group(self, group: ParamGroup) -> None:
-        check_lr(group["lr"])
-        check_non_negative("alpha", group["alpha"])
-        check_non_negative("epsilon", group["eps"])
-        check_non_negative("weight_decay", group["weight_decay"])
-        check_non_negative("momentum", group["momentum"])
-        check_bool("centered", group["centered"])
-        check_bool("maximize", group["maximize"])
-
-    def _init_state(self, param: Any, group: ParamGroup) -> dict[str, Any]:
-        state: dict[str, Any] = {"step": 0, "square_avg": np.zeros_like(param._data)}
+    def init_state(self, W: np.ndarray, group: ParamGroup) -> dict[str, Any]:
+        state = {"step": 0, "square_avg": np.zeros_like(W)}
         if group["momentum"] > 0:
-            state["momentum_buffer"] = np.zeros_like(param._data)
+            state["momentum_buffer"] = np.zeros_like(W)
         if group["centered"]:
-            state["grad_avg"] = np.zeros_like(param._data)
+            state["grad_avg"] = np.zeros_like(W)
         return state
 
-    def _state_keys(self, group: ParamGroup) -> tuple[str, ...]:
-        keys: tuple[str, ...] = ("square_avg",)
-        if group["momentum"] > 0:
-            keys += ("momentum_buffer",)
-        return keys + ("grad_avg",) if group["centered"] else keys
-
-    def _update(self, param: Any, state: dict[str, Any], group: ParamGroup) -> None:
-        for key in self._state_keys(group):  # momentum or centered turned on later
-            if key not in state:
-                state[key] = np.zeros_like(param._data)
-        super()._update(param, state, group)
-
-    def _kernel(
-        self, W: Any, dW: Any, state: dict[str, Any], group: ParamGroup, scratch: Any
+    def update(
+        self, W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: ParamGroup
     ) -> None:
-        F.rmsprop(
-            W,
-            dW,
-            state["square_avg"],
-            lr=group["lr"],
-            alpha=group["alpha"],
-            eps=group["eps"],
-            weight_decay=group["weight_decay"],
-            momentum=group["momentum"],
-            momentum_buffer=state.get("momentum_buffer"),
-            grad_avg=state.get("grad_avg") if group["centered"] else None,
-            maximize=group["maximize"],
-            scratch=scratch,
-        )
+        alpha, beta, epsilon = group["lr"], group["alpha"], group["eps"]
+        if group["maximize"]:
+            dW = -dW
+        if group["weight_decay"] != 0:
+            dW = dW + group["weight_decay"] * W  # the gradient of an L2 penalty
+
+        s = state["square_avg"]
+        s[...] = beta * s + (1 - beta) * dW**2
+        if group["centered"]:  # s minus the square of the running mean of dW: a variance
+            m = state.setdefault("grad_avg", np.zeros_like(s))
+            m[...] = beta * m + (1 - beta) * dW
+            with np.errstate(invalid="ignore"):  # rounding can make it negative: NaN, as torch
+                denominator = np.sqrt(s - m**2) + epsilon
+        else:
+            denominator = np.sqrt(s) + epsilon
+        if group["momentum"] > 0:
+            b = state.setdefault("momentum_buffer", np.zeros_like(s))
+            b[...] = group["momentum"] * b + dW / denominator
+            W -= alpha * b
+        else:
+            W -= alpha * dW / denominator

@@ -13,11 +13,12 @@ the optimizer is fed.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
-from . import functional as F
-from ._checks import check_bool, check_lr, check_non_negative
-from .optimizer import Optimizer, ParamGroup
+import numpy as np
+
+from .optimizer import Check, Optimizer, ParamGroup, hyperparameters
+from .validation import flag, learning_rate, non_negative
 
 
 class BatchGD(Optimizer):
@@ -32,6 +33,8 @@ class BatchGD(Optimizer):
     params : iterable of Parameters or dicts
     lr : float
         alpha, the learning rate.
+    foreach, fused : bool, optional
+        The executor (see ``Optimizer``); the default runs parameter by parameter.
 
     Examples
     --------
@@ -42,29 +45,37 @@ class BatchGD(Optimizer):
     tensor([0.9, 1.1], dtype=float64)
     """
 
-    _flat = True
+    elementwise = True
+    fused_kernel = "gradient_descent"
+    checks: ClassVar[dict[str, Check]] = {"lr": learning_rate}
 
-    def __init__(self, params: Iterable[Any], lr: float, **unexpected: Any) -> None:
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float,
+        *,
+        foreach: bool | None = None,
+        fused: bool | None = None,
+        **unexpected: Any,
+    ) -> None:
         if unexpected:
             raise TypeError(
                 f"BatchGD takes only lr, got {sorted(unexpected)}; for momentum use "
                 "optimizers.Momentum (the course's) or optimizers.SGD(momentum=...) (PyTorch's)"
             )
-        super().__init__(params, {"lr": lr})
+        super().__init__(params, {"lr": lr, "foreach": foreach, "fused": fused})
 
-    def _check_group(self, group: ParamGroup) -> None:
-        check_lr(group["lr"])
-
-    def _kernel(
-        self, W: Any, dW: Any, state: dict[str, Any], group: ParamGroup, scratch: Any
+    def update(
+        self, W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: ParamGroup
     ) -> None:
-        F.gradient_descent(W, dW, lr=group["lr"], scratch=scratch)
+        alpha = group["lr"]
+        W -= alpha * dW
 
 
 class SGD(Optimizer):
     """Stochastic gradient descent with PyTorch's options and semantics (``torch.optim.SGD``).
 
-    With the gradient g = dW (+ weight_decay * W; negated if ``maximize``)::
+    With the gradient g = dW (negated if ``maximize``; + weight_decay * W)::
 
         b = g                                     first step (b is state "momentum_buffer")
         b = momentum * b + (1 - dampening) * g    later steps
@@ -72,9 +83,9 @@ class SGD(Optimizer):
         W = W - lr * d
 
     With ``momentum=0`` this is the course's ``W = W - alpha * dW`` on whatever batch it is
-    fed. PyTorch's momentum is written differently from the course's (no 1 - beta, buffer
-    starting at g), yet ``Momentum(lr=alpha, beta=b)`` and ``SGD(lr=alpha * (1 - b),
-    momentum=b)`` follow the same trajectory, up to rounding.
+    fed, and the optimizer keeps no state. PyTorch's momentum is written differently from
+    the course's (no 1 - beta, buffer starting at g), yet ``Momentum(lr=alpha, beta=b)`` and
+    ``SGD(lr=alpha * (1 - b), momentum=b)`` follow the same trajectory, up to rounding.
 
     Examples
     --------
@@ -87,59 +98,54 @@ class SGD(Optimizer):
     tensor([0.71], dtype=float64)
     """
 
-    _flat = True
+    elementwise = True
+    fused_kernel = "sgd"
+    checks: ClassVar[dict[str, Check]] = {
+        "lr": learning_rate,
+        "momentum": non_negative,
+        "dampening": non_negative,
+        "weight_decay": non_negative,
+        "nesterov": flag,
+        "maximize": flag,
+    }
 
     def __init__(
         self,
         params: Iterable[Any],
         lr: float = 1e-3,
-        momentum: float = 0.0,
-        dampening: float = 0.0,
-        weight_decay: float = 0.0,
+        momentum: float = 0,
+        dampening: float = 0,
+        weight_decay: float = 0,
         nesterov: bool = False,
         *,
         maximize: bool = False,
+        foreach: bool | None = None,
+        differentiable: bool = False,
+        fused: bool | None = None,
     ) -> None:
-        defaults = {
-            "lr": lr,
-            "momentum": momentum,
-            "dampening": dampening,
-            "weight_decay": weight_decay,
-            "nesterov": nesterov,
-            "maximize": maximize,
-        }
-        super().__init__(params, defaults)
+        super().__init__(params, hyperparameters(locals()))
 
     def _check_group(self, group: ParamGroup) -> None:
-        check_lr(group["lr"])
-        check_non_negative("momentum", group["momentum"])
-        check_non_negative("dampening", group["dampening"])
-        check_non_negative("weight_decay", group["weight_decay"])
-        check_bool("nesterov", group["nesterov"])
-        check_bool("maximize", group["maximize"])
+        super()._check_group(group)
         if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
             raise ValueError(
                 "Nesterov momentum requires a momentum and zero dampening, got "
                 f"momentum={group['momentum']}, dampening={group['dampening']}"
             )
 
-    def _state_keys(self, group: ParamGroup) -> tuple[str, ...]:
-        return ("momentum_buffer",) if group["momentum"] != 0 else ()
-
-    def _kernel(
-        self, W: Any, dW: Any, state: dict[str, Any], group: ParamGroup, scratch: Any
+    def update(
+        self, W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: ParamGroup
     ) -> None:
-        buffer = F.sgd(
-            W,
-            dW,
-            state.get("momentum_buffer"),
-            lr=group["lr"],
-            momentum=group["momentum"],
-            dampening=group["dampening"],
-            weight_decay=group["weight_decay"],
-            nesterov=group["nesterov"],
-            maximize=group["maximize"],
-            scratch=scratch,
-        )
-        if buffer is not None:
-            state["momentum_buffer"] = buffer
+        alpha, momentum = group["lr"], group["momentum"]
+        if group["maximize"]:
+            dW = -dW
+        if group["weight_decay"] != 0:
+            dW = dW + group["weight_decay"] * W  # the gradient of an L2 penalty
+        if momentum != 0:
+            b = state.get("momentum_buffer")
+            if b is None:  # the first step: b = dW (a copy)
+                b = state["momentum_buffer"] = np.array(dW)
+            else:
+                b[...] = momentum * b + (1 - group["dampening"]) * dW
+            dW = dW + momentum * b if group["nesterov"] else b
+        W -= alpha * dW

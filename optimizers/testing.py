@@ -13,6 +13,9 @@ broken property with a shrunk, minimal example:
   optimizers would;
 - ``state_dict round trip``: a fresh optimizer loaded from ``state_dict()`` mid-run continues
   bit-identically;
+- ``executors agree``: for an ``elementwise`` rule, ``foreach=True`` (and ``fused=True``
+  where the rule has a compiled kernel and numba is installed) gives the per-parameter
+  numbers bit for bit;
 - ``invalid hyperparameters``: a negative or NaN learning rate raises ``ValueError``;
 - ``reference``: when ``reference(W, grads, **hyper)`` is given (plain NumPy, float64), every
   parameter's trajectory ends where the reference says.
@@ -133,6 +136,9 @@ _KNOWN: dict[str, st.SearchStrategy[Any]] = {
 }
 
 
+_EXECUTOR_FLAGS = ("foreach", "fused", "capturable", "differentiable")
+
+
 def _accepts(cls: Factory, hyper: dict[str, Any]) -> bool:
     try:
         cls([Parameter(np.zeros(1))], **hyper)
@@ -144,7 +150,8 @@ def _accepts(cls: Factory, hyper: dict[str, Any]) -> bool:
 def hyperparameters(cls: Factory, **overrides: Any) -> st.SearchStrategy[dict[str, Any]]:
     """Valid keyword arguments for ``cls`` (an Optimizer class), drawn from its signature.
 
-    Every argument after ``params`` is drawn: booleans as booleans, known names
+    Every argument after ``params`` but the executor flags (``foreach``, ``fused``,
+    ``capturable``, ``differentiable``) is drawn: booleans as booleans, known names
     (``lr``, ``betas``, ``eps``, ``momentum``, ...) from their usual ranges, other numbers
     around their default; combinations the class's validation refuses are discarded.
     ``overrides`` fix an argument (a value) or give its strategy.
@@ -160,6 +167,8 @@ def hyperparameters(cls: Factory, **overrides: Any) -> st.SearchStrategy[dict[st
     for name, parameter in list(inspect.signature(cls).parameters.items())[1:]:
         if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
             continue
+        if name in _EXECUTOR_FLAGS and name not in overrides:
+            continue  # how a step runs, not the rule: the "executors agree" property's
         default = parameter.default
         if name in overrides:
             value = overrides[name]
@@ -210,6 +219,20 @@ def _arrays(state: Any) -> list[np.ndarray]:
     if isinstance(state, list | tuple):
         return [a for value in state for a in _arrays(value)]
     return []
+
+
+def _executors_of(optimizer: Optimizer) -> list[dict[str, bool]]:
+    """The multi-tensor executors ``optimizer``'s rule can run under here."""
+    from . import functional
+
+    flags = [{"foreach": True}]
+    if functional._declared_kernel(type(optimizer)) is not None:
+        try:
+            functional.require_numba()
+        except ImportError:
+            return flags
+        flags.append({"fused": True})
+    return flags
 
 
 def check_optimizer(
@@ -333,7 +356,7 @@ def check_optimizer(
     @given(problem=problem, h=hyper, split=st.integers(0, max_steps))
     def state_dict_round_trip(problem: Any, h: dict[str, Any], split: int) -> None:
         ps, grads = problem
-        split = min(split, len(grads))
+        split = 1 + split % (len(grads) - 1) if len(grads) > 1 else 0  # steps on both sides
         original = _copy_params(ps)
         optimizer = factory(original, **h)
         _run(optimizer, original, grads[:split])
@@ -350,6 +373,29 @@ def check_optimizer(
                     f"after loading state_dict() at step {split}, a "
                     "fresh optimizer did not continue identically (is all state saved?)",
                 )
+
+    @config
+    @given(problem=problem, h=hyper)
+    def executors_agree(problem: Any, h: dict[str, Any]) -> None:
+        ps, grads = problem
+        reference_params = _copy_params(ps)
+        optimizer = factory(reference_params, **h)
+        if not optimizer.elementwise:
+            return
+        _run(optimizer, reference_params, grads)
+        for flags in _executors_of(optimizer):
+            run_params = _copy_params(ps)
+            other = factory(run_params, **h)
+            for group in other.param_groups:
+                group.update(flags)
+            _run(other, run_params, grads)
+            for p, q in zip(reference_params, run_params, strict=True):
+                if not np.array_equal(_values(p), _values(q), equal_nan=True):
+                    _fail(
+                        "executors agree",
+                        f"{flags} differs from the per-parameter step (is every operation "
+                        "of update elementwise, and the state written in place?)",
+                    )
 
     @config
     @given(problem=problem, h=hyper)
@@ -389,6 +435,7 @@ def check_optimizer(
         untouched_without_grad,
         groups_honoured,
         state_dict_round_trip,
+        executors_agree,
         invalid_hyperparameters,
     ]
     if reference is not None:

@@ -636,10 +636,9 @@ def test_random_bytes_as_checkpoint(tmp_path):
 
 
 def test_gradient_of_the_wrong_shape_is_named_and_changes_nothing():
-    for flat in (True, False):
+    for executor in ({}, {"foreach": True}):
         params = [nn.Parameter(np.zeros((2, 3))), nn.Parameter(np.zeros(4))]
-        optimizer = optimizers.Adam(params, lr=0.1)
-        optimizer._flat = flat
+        optimizer = optimizers.Adam(params, lr=0.1, **executor)
         for p in params:
             p.grad = np.ones(p.shape)
         optimizer.step()

@@ -30,10 +30,10 @@ def test_testing_page_planted_bug_is_named():
     lion = namespace["Lion"]
 
     class BuggyLion(lion):
-        def _update(self, param, state, group):
+        def update(self, W, dW, state, group):
             beta2 = group["betas"][1]
             group = {**group, "betas": (beta2, beta2)}  # c uses beta2: the planted bug
-            super()._update(param, state, group)
+            super().update(W, dW, state, group)
 
     code = python_blocks("testing-your-optimizer.md")[1].replace(
         "check_optimizer(Lion, reference_lion)", ""
@@ -43,3 +43,21 @@ def test_testing_page_planted_bug_is_named():
         namespace["check_optimizer"](
             BuggyLion, namespace["reference_lion"], max_examples=15, max_steps=4
         )
+
+
+def test_update_rules_page_shows_each_rules_current_lines():
+    """docs/update-rules.md embeds each rule's update method by line numbers (snippets): they
+    must be the lines the method has now."""
+    import inspect
+
+    import optimizers
+
+    text = (DOCS / "update-rules.md").read_text()
+    found = re.findall(r"`(\w+)\.update` in `([\w/.]+)` \(lines (\d+)-(\d+)\)", text)
+    assert len(found) >= 6
+    for name, path, start, end in found:
+        method = getattr(optimizers, name).update
+        lines, first = inspect.getsourcelines(method)
+        assert inspect.getsourcefile(method).endswith(path)
+        assert (int(start), int(end)) == (first, first + len(lines) - 1), name
+        assert f'--8<-- "{path}:{start}:{end}"' in text

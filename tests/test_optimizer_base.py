@@ -147,6 +147,38 @@ def test_bad_optimizer_state_dict_raises_and_changes_nothing(mutate, pattern):
             np.testing.assert_array_equal(after["state"][index][key], value)
 
 
+@pytest.mark.parametrize("executor", [{}, {"foreach": True}])
+def test_state_is_kept_as_pytorch_keeps_it(executor):
+    """SGD without momentum keeps no state; a parameter never given a gradient has no entry;
+    SGD's momentum buffer appears at the first step; Adagrad's state exists from the start."""
+    a, b = params()
+    plain = optimizers.SGD([a, b], lr=0.1, **executor)
+    with_momentum = optimizers.SGD([a, b], lr=0.1, momentum=0.9, **executor)
+    adagrad = optimizers.Adagrad([a, b], lr=0.1, **executor)
+    assert sorted(adagrad.state_dict()["state"]) == [0, 1]
+    assert with_momentum.state_dict()["state"] == {}
+    a.grad = np.ones((2, 2))
+    for optimizer in (plain, with_momentum, adagrad):
+        optimizer.step()
+    assert plain.state_dict()["state"] == {} and len(plain.state) == 0
+    assert list(with_momentum.state_dict()["state"]) == [0]
+    np.testing.assert_array_equal(with_momentum.state[a]["momentum_buffer"], np.ones((2, 2)))
+    assert adagrad.state[a]["step"] == 1 and adagrad.state[b]["step"] == 0
+
+
+def test_every_state_array_is_checked_on_load_even_those_made_during_a_step():
+    a, b = params()
+    optimizer = optimizers.SGD([a, b], lr=0.1, momentum=0.9)
+    a.grad = b.grad = np.ones((2, 2))
+    optimizer.step()
+    bad = optimizer.state_dict()
+    bad["state"][1]["momentum_buffer"] = np.ones(2)  # would broadcast silently at the next step
+    before = optimizer.state[b]["momentum_buffer"].copy()
+    with pytest.raises(ValueError, match=r"'momentum_buffer' of parameter 1 has shape \(2,\)"):
+        optimizer.load_state_dict(bad)
+    np.testing.assert_array_equal(optimizer.state[b]["momentum_buffer"], before)
+
+
 def test_zero_grad_modes():
     a, b = params()
     optimizer = optimizers.SGD([a, b], lr=0.1)

@@ -45,13 +45,21 @@ def reference_sgd(
 
 
 def reference_adam(
-    W, grads, lr, betas, eps, weight_decay=0.0, amsgrad=False, maximize=False, decoupled=False
+    W,
+    grads,
+    lr,
+    betas,
+    eps,
+    weight_decay=0.0,
+    amsgrad=False,
+    maximize=False,
+    decoupled_weight_decay=False,
 ):
     beta1, beta2 = betas
     v, s, s_max = np.zeros_like(W), np.zeros_like(W), np.zeros_like(W)
     for t, dW in enumerate(grads, start=1):
         dW = -dW if maximize else dW
-        if decoupled:
+        if decoupled_weight_decay:
             W = W * (1 - lr * weight_decay)
         else:
             dW = dW + weight_decay * W
@@ -73,7 +81,8 @@ def reference_rmsprop(
         s = alpha * s + (1 - alpha) * g**2
         if centered:
             m = alpha * m + (1 - alpha) * g
-            avg = np.sqrt(np.maximum(s - m**2, 0)) + eps
+            with np.errstate(invalid="ignore"):  # NaN where rounding makes it negative, as torch
+                avg = np.sqrt(s - m**2) + eps
         else:
             avg = np.sqrt(s) + eps
         if momentum > 0:
@@ -155,7 +164,7 @@ CASES = {
     ),
     "AdamW": (
         optimizers.AdamW,
-        lambda W, grads, **h: reference_adam(W, grads, decoupled=True, **h),
+        lambda W, grads, **h: reference_adam(W, grads, decoupled_weight_decay=True, **h),
         st.fixed_dictionaries(
             {
                 "lr": lrs,

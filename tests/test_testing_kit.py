@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given
 
 import optimizers
-from optimizers import functional as F
 from optimizers.testing import (
     OptimizerCheckError,
     check_optimizer,
@@ -30,7 +29,10 @@ BUILT_INS = [
     (optimizers.SGD, reference_sgd),
     (optimizers.Momentum, reference_momentum),
     (optimizers.Adam, reference_adam),
-    (optimizers.AdamW, lambda W, grads, **h: reference_adam(W, grads, decoupled=True, **h)),
+    (
+        optimizers.AdamW,
+        lambda W, grads, **h: reference_adam(W, grads, decoupled_weight_decay=True, **h),
+    ),
     (optimizers.RMSprop, reference_rmsprop),
     (optimizers.Adagrad, reference_adagrad),
 ]
@@ -55,31 +57,19 @@ def test_strategies():
 
 # ----------------------------------------------------------------- planted bugs
 class WrongBiasCorrection(optimizers.Adam):
-    _flat = False
-
-    def _kernel(self, W, dW, state, group, scratch):
-        beta1, beta2 = group["betas"]
-        F.adam(
-            W,
-            dW,
-            state["exp_avg"],
-            state["exp_avg_sq"],
-            1,
-            lr=group["lr"],
-            beta1=beta1,
-            beta2=beta2,
-            eps=group["eps"],
-        )
+    def update(self, W, dW, state, group):
+        super().update(W, dW, {**state, "step": 1}, group)  # corrects as if always at step 1
 
 
 class Float64Upcast(optimizers.Optimizer):
     def __init__(self, params, lr=0.01):
         super().__init__(params, {"lr": lr})
 
-    def _update(self, param, state, group):
-        param.data = param.detach().numpy() - np.float64(group["lr"]) * param.grad.numpy().astype(
-            np.float64
-        )
+    def step(self, closure=None):
+        for p in self.param_groups[0]["params"]:
+            if p.grad is not None:
+                update = np.float64(self.param_groups[0]["lr"]) * p.grad.numpy().astype(np.float64)
+                p.data = p.detach().numpy() - update
 
 
 class ForgetfulMomentum(optimizers.Momentum):
@@ -93,9 +83,19 @@ class GradMutatingSGD(optimizers.Optimizer):
     def __init__(self, params, lr=0.01):
         super().__init__(params, {"lr": lr})
 
-    def _update(self, param, state, group):
-        param.grad *= group["lr"]
-        param.data -= param.grad
+    def update(self, W, dW, state, group):
+        dW *= group["lr"]
+        W -= dW
+
+
+class NotElementwise(optimizers.Optimizer):
+    elementwise = True  # a false claim: the step is normalised by the whole array's norm
+
+    def __init__(self, params, lr=0.01):
+        super().__init__(params, {"lr": lr})
+
+    def update(self, W, dW, state, group):
+        W -= group["lr"] * dW / (np.linalg.norm(dW) + 1.0)
 
 
 class StepsWithoutGrad(optimizers.Optimizer):
@@ -108,8 +108,8 @@ class StepsWithoutGrad(optimizers.Optimizer):
                 p.data *= 1.0 - group["lr"]
 
 
-def plain_adam(W, grads, lr, betas, eps, weight_decay=0.0, amsgrad=False, maximize=False):
-    return reference_adam(W, grads, lr, betas, eps, weight_decay, amsgrad, maximize)
+def plain_adam(W, grads, lr, betas, eps, **options):
+    return reference_adam(W, grads, lr, betas, eps, **options)
 
 
 @pytest.mark.parametrize(
@@ -120,6 +120,7 @@ def plain_adam(W, grads, lr, betas, eps, weight_decay=0.0, amsgrad=False, maximi
         (ForgetfulMomentum, None, "state_dict round trip"),
         (GradMutatingSGD, None, "grads untouched"),
         (StepsWithoutGrad, None, "no grad, no change"),
+        (NotElementwise, None, "executors agree"),
     ],
     ids=[
         "bias-correction",
@@ -127,11 +128,18 @@ def plain_adam(W, grads, lr, betas, eps, weight_decay=0.0, amsgrad=False, maximi
         "state-not-saved",
         "mutates-grads",
         "ignores-none-grad",
+        "not-elementwise",
     ],
 )
 def test_planted_bugs_are_named(factory, reference, broken):
     hyper = None
     if factory is WrongBiasCorrection:
-        hyper = hyperparameters(optimizers.Adam, weight_decay=0.0, amsgrad=False, maximize=False)
+        hyper = hyperparameters(
+            optimizers.Adam,
+            weight_decay=0.0,
+            amsgrad=False,
+            maximize=False,
+            decoupled_weight_decay=False,
+        )
     with pytest.raises(OptimizerCheckError, match=f"property '{broken}' failed"):
         check_optimizer(factory, reference, hyper=hyper, max_examples=15, max_steps=4)

@@ -1,0 +1,272 @@
+"""How a step runs an update rule over a param group, chosen by PyTorch's flags.
+
+- ``foreach=False`` or ``None`` (PyTorch's default on the CPU): ``per_parameter``, the
+  reference: the rule's ``update`` on each parameter's own arrays.
+- ``foreach=True``: ``multi_tensor`` with the rule's ``update``, for ``elementwise`` rules
+  (others run per parameter, with the same result). Small parameters are gathered into
+  chunks of up to ``CHUNK`` elements (their state kept in one flat buffer per state key,
+  each parameter's state array a view into it), the rule runs once per chunk and the
+  results are scattered back into each parameter's own array; a large parameter is
+  updated in place, chunk by chunk.
+- ``fused=True``: ``multi_tensor`` with the rule's compiled kernel (``optimizers.functional``,
+  the ``fast`` extra).
+
+Every operation of an elementwise rule is elementwise, so all three give the same numbers
+(bit for bit for ``foreach``). No executor ever replaces a parameter's storage: ``p.data``,
+``p.detach()`` and copies of (model, optimizer) stay true.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .validation import flag, optional_flag
+
+if TYPE_CHECKING:
+    from .optimizer import Optimizer
+
+Update = Callable[[np.ndarray, np.ndarray, dict[str, Any], dict[str, Any]], None]
+
+CHUNK = 1 << 16  # elements per chunk: 256 KiB of float32 per array, cache-sized (measured)
+
+_REFUSED = {
+    "capturable": "descend runs on the CPU without CUDA graphs",
+    "differentiable": "descend's optimizer steps are not recorded by autograd",
+}
+
+
+def check_flags(optimizer: Optimizer, group: dict[str, Any]) -> None:
+    """Validate a group's executor flags: ``foreach``/``fused`` None, True or False (not both
+    True), ``capturable``/``differentiable`` False; ``fused=True`` needs a compiled kernel."""
+    for name in ("foreach", "fused"):
+        if name in group:
+            optional_flag(name, group[name])
+    for name, reason in _REFUSED.items():
+        if name in group:
+            flag(name, group[name])
+            if group[name]:
+                raise ValueError(f"{name}=True cannot be honoured: {reason}; leave it False")
+    if group.get("fused") and group.get("foreach"):
+        raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+    if group.get("fused"):
+        from . import functional
+
+        functional.kernel_for(optimizer)
+        functional.require_numba()
+
+
+def run(optimizer: Optimizer, group: dict[str, Any], params: list[Any]) -> None:
+    """One step of ``optimizer``'s rule on ``params`` (those of ``group`` with a gradient)."""
+    if group.get("fused"):
+        from . import functional
+
+        multi_tensor(optimizer, group, params, functional.kernel_for(optimizer))
+    elif group.get("foreach") and optimizer.elementwise:
+        multi_tensor(optimizer, group, params, optimizer.update)
+    else:
+        per_parameter(optimizer, group, params)
+
+
+def per_parameter(optimizer: Optimizer, group: dict[str, Any], params: list[Any]) -> None:
+    """The reference: ``update`` on each parameter's arrays, its state made at its first
+    step (and kept only if the rule keeps any), ``state["step"]`` counted first.
+
+    An elementwise rule gets a 0-d parameter as 1-element views: NumPy computes on 0-d
+    arrays with its scalar arithmetic, whose ``**`` differs in the last bit from the arrays'
+    (the multi-tensor executors slice flat arrays)."""
+    state_of, update = optimizer.state, optimizer.update
+    for param in params:
+        W = param._data
+        state = state_of.get(param)
+        fresh = state is None
+        if state is None:
+            state = optimizer.init_state(W, group)
+        if "step" in state:
+            state["step"] += 1
+        if W.ndim == 0 and optimizer.elementwise:
+            _in_place_chunks(W, param._grad._data, state, group, update)
+        else:
+            update(W, param._grad._data, state, group)
+        if fresh and state:
+            state_of[param] = state
+        param._vc[0] += 1
+
+
+def multi_tensor(
+    optimizer: Optimizer, group: dict[str, Any], params: list[Any], update: Update
+) -> None:
+    """``update`` over many parameters at once (see the module's docstring)."""
+    state_of = optimizer.state
+    buckets: dict[Any, list[tuple[Any, dict[str, Any]]]] = {}
+    fresh = []
+    for param in params:
+        W = param._data
+        state = state_of.get(param)
+        if state is None:
+            state = optimizer.init_state(W, group)
+            fresh.append((param, state))
+        if "step" in state:
+            state["step"] += 1
+        kind = _kind(W, state)
+        if kind is None:  # not sliceable: the reference, on the whole parameter
+            optimizer.update(W, param._grad._data, state, group)
+        elif W.size > CHUNK:
+            _in_place_chunks(W, param._grad._data, state, group, update)
+        else:
+            buckets.setdefault(kind, []).append((param, state))
+    for kind, members in buckets.items():
+        layout = optimizer._layouts.get((id(group), kind))
+        if layout is None or not layout.describes(members):
+            layout = optimizer._layouts[(id(group), kind)] = Layout(members)
+        layout.step(group, update)
+    for param, state in fresh:
+        if state:  # kept only if the rule keeps any state
+            state_of[param] = state
+    for param in params:
+        param._vc[0] += 1
+
+
+def _kind(W: np.ndarray, state: dict[str, Any]) -> Any:
+    """What parameters must share to be stepped together: dtype, the state's scalars (the
+    step) and array keys; None when ``W`` or a state array cannot be sliced flat."""
+    if not W.flags.c_contiguous:
+        return None
+    keys, scalars = [], []
+    for key, value in state.items():
+        if isinstance(value, np.ndarray):
+            if value.shape != W.shape or not value.flags.c_contiguous:
+                return None
+            keys.append(key)
+        else:
+            scalars.append((key, value))
+    try:
+        hash(tuple(scalars))
+    except TypeError:
+        return None
+    return W.dtype, tuple(scalars), tuple(keys)
+
+
+def _in_place_chunks(
+    W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: dict[str, Any], update: Update
+) -> None:
+    """``update`` over one large parameter, chunk by chunk, on flat views of its arrays."""
+    flat_W, flat_dW = W.reshape(-1), dW.reshape(-1)
+    arrays = {k: v.reshape(-1) for k, v in state.items() if isinstance(v, np.ndarray)}
+    scalars = {k: v for k, v in state.items() if not isinstance(v, np.ndarray)}
+    created: dict[str, np.ndarray] = {}
+    chunk: dict[str, Any] = {}
+    for lo in range(0, flat_W.size, CHUNK):
+        hi = min(lo + CHUNK, flat_W.size)
+        views = {k: a[lo:hi] for k, a in arrays.items()}
+        chunk = {**scalars, **views}
+        update(flat_W[lo:hi], flat_dW[lo:hi], chunk, group)
+        _keep_arrays(chunk, views, arrays, created, lo, hi, flat_W.size)
+    state.update((k, v) for k, v in chunk.items() if not isinstance(v, np.ndarray))
+    state.update((k, v.reshape(W.shape)) for k, v in created.items())
+
+
+def _keep_arrays(
+    chunk: dict[str, Any],
+    views: dict[str, np.ndarray],
+    arrays: dict[str, np.ndarray],
+    created: dict[str, np.ndarray],
+    lo: int,
+    hi: int,
+    total: int,
+) -> None:
+    """Arrays a rule replaced or created in a chunk's state, copied into the full arrays
+    (created ones into new arrays, handed to the states after the last chunk)."""
+    for key, value in chunk.items():
+        if not isinstance(value, np.ndarray) or value is views.get(key):
+            continue
+        target = arrays.get(key)
+        if target is None:
+            target = created.get(key)
+            if target is None:
+                target = created[key] = np.empty(total, dtype=value.dtype)
+        target[lo:hi] = value
+
+
+class Layout:
+    """Small parameters of one kind stepped together: their state arrays as views into one
+    flat buffer per key, and the chunks (consecutive parameters, up to CHUNK elements)."""
+
+    def __init__(self, members: list[tuple[Any, dict[str, Any]]]) -> None:
+        self.params = [param for param, _ in members]
+        first_state = members[0][1]
+        self.keys = [k for k, v in first_state.items() if isinstance(v, np.ndarray)]
+        dtype = self.params[0]._data.dtype
+        sizes = [param._data.size for param in self.params]
+        self.offsets = np.concatenate([[0], np.cumsum(sizes)]).tolist()
+        self.total = self.offsets[-1]
+        self.states = [state for _, state in members]
+        self.buffers: dict[str, np.ndarray] = {}
+        self.views: dict[str, list[np.ndarray]] = {}
+        for key in self.keys:
+            flat = np.concatenate([state[key] for state in self.states], axis=None)
+            self._adopt(key, flat)
+        self.chunks: list[tuple[int, int, list[int]]] = []
+        start = 0
+        indices: list[int] = []
+        for index, size in enumerate(sizes):
+            if indices and self.offsets[index] + size - start > CHUNK:
+                self.chunks.append((start, self.offsets[index], indices))
+                start, indices = self.offsets[index], []
+            indices.append(index)
+        self.chunks.append((start, self.total, indices))
+        longest = max(hi - lo for lo, hi, _ in self.chunks)
+        self.gathered_W = np.empty(longest, dtype=dtype)
+        self.gathered_dW = np.empty(longest, dtype=dtype)
+
+    def _adopt(self, key: str, flat: np.ndarray) -> None:
+        """Make ``flat`` the buffer of ``key``, each parameter's state array a view into it."""
+        self.buffers[key] = flat
+        self.views[key] = [
+            flat[lo:hi].reshape(param._data.shape)
+            for param, lo, hi in zip(self.params, self.offsets, self.offsets[1:], strict=False)
+        ]
+        for state, view in zip(self.states, self.views[key], strict=True):
+            state[key] = view
+
+    def describes(self, members: list[tuple[Any, dict[str, Any]]]) -> bool:
+        """Whether these are still its parameters, their state arrays its views."""
+        if len(members) != len(self.params):
+            return False
+        for index, (param, state) in enumerate(members):
+            if param is not self.params[index] or state is not self.states[index]:
+                return False
+            for key in self.keys:
+                if state.get(key) is not self.views[key][index]:
+                    return False
+        return True
+
+    def step(self, group: dict[str, Any], update: Update) -> None:
+        """``update`` chunk by chunk: gathered, run, scattered back; new state arrays kept."""
+        params, offsets = self.params, self.offsets
+        scalars = {k: v for k, v in self.states[0].items() if not isinstance(v, np.ndarray)}
+        created: dict[str, np.ndarray] = {}
+        chunk: dict[str, Any] = {}
+        for lo, hi, indices in self.chunks:
+            if len(indices) == 1:  # one parameter: its own arrays, no copies
+                param = params[indices[0]]
+                W, dW = param._data.reshape(-1), param._grad._data.reshape(-1)
+            else:
+                W, dW = self.gathered_W[: hi - lo], self.gathered_dW[: hi - lo]
+                np.concatenate([params[i]._data for i in indices], axis=None, out=W)
+                np.concatenate([params[i]._grad._data for i in indices], axis=None, out=dW)
+            views = {k: self.buffers[k][lo:hi] for k in self.keys}
+            chunk = {**scalars, **views}
+            update(W, dW, chunk, group)
+            if len(indices) > 1:
+                for i in indices:
+                    np.copyto(params[i]._data.reshape(-1), W[offsets[i] - lo : offsets[i + 1] - lo])
+            _keep_arrays(chunk, views, self.buffers, created, lo, hi, self.total)
+        new_scalars = {k: v for k, v in chunk.items() if not isinstance(v, np.ndarray)}
+        for state in self.states:
+            state.update(new_scalars)
+        for key, flat in created.items():
+            self.keys.append(key)
+            self._adopt(key, flat)

@@ -1,0 +1,260 @@
+"""The executors (optimizers/_executors.py): foreach=True and fused=True give the reference's
+(per-parameter) numbers bit for bit, whatever happens between steps, and no executor ever
+replaces a parameter's storage."""
+
+from __future__ import annotations
+
+import copy
+import pickle
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import nn
+import optimizers
+from optimizers import _executors
+
+try:
+    import numba  # noqa: F401  (the fast extra, which fused=True needs; CI installs it)
+
+    HAS_NUMBA = True
+except ImportError:
+    HAS_NUMBA = False
+needs_numba = pytest.mark.skipif(not HAS_NUMBA, reason="fused=True needs the fast extra (numba)")
+
+MAKERS = {
+    "BatchGD": lambda ps, **ex: optimizers.BatchGD(ps, lr=0.1, **ex),
+    "SGD": lambda ps, **ex: optimizers.SGD(ps, lr=0.05, **ex),
+    "SGD-momentum": lambda ps, **ex: optimizers.SGD(
+        ps, lr=0.05, momentum=0.9, dampening=0.1, weight_decay=0.01, **ex
+    ),
+    "SGD-nesterov": lambda ps, **ex: optimizers.SGD(
+        ps, lr=0.05, momentum=0.9, nesterov=True, maximize=True, **ex
+    ),
+    "Momentum": lambda ps, **ex: optimizers.Momentum(ps, lr=0.1, beta=0.8, **ex),
+    "Adam": lambda ps, **ex: optimizers.Adam(ps, lr=0.01, **ex),
+    "Adam-amsgrad": lambda ps, **ex: optimizers.Adam(
+        ps, lr=0.01, amsgrad=True, weight_decay=0.01, maximize=True, **ex
+    ),
+    "AdamW": lambda ps, **ex: optimizers.AdamW(ps, lr=0.01, **ex),
+    "RMSprop": lambda ps, **ex: optimizers.RMSprop(ps, lr=0.01, **ex),
+    "RMSprop-centered": lambda ps, **ex: optimizers.RMSprop(
+        ps, lr=0.01, momentum=0.5, centered=True, weight_decay=0.1, **ex
+    ),
+    "Adagrad": lambda ps, **ex: optimizers.Adagrad(ps, lr=0.1, lr_decay=0.01, **ex),
+}
+EXECUTORS = {"foreach": {"foreach": True}, "fused": {"fused": True}}
+ALL_EXECUTORS = [
+    pytest.param({}, id="per-parameter"),
+    pytest.param({"foreach": True}, id="foreach"),
+    pytest.param({"fused": True}, id="fused", marks=needs_numba),
+]
+
+
+def make_params(shapes, dtypes, seed=0):
+    rng = np.random.default_rng(seed)
+    return [
+        nn.Parameter(rng.standard_normal(shape).astype(dtype))
+        for shape, dtype in zip(shapes, dtypes, strict=True)
+    ]
+
+
+def values(params):
+    return [p.detach().numpy().copy() for p in params]
+
+
+@pytest.fixture(params=[7, 1 << 16], ids=["tiny-chunks", "default-chunks"])
+def chunk(request, monkeypatch):
+    monkeypatch.setattr(_executors, "CHUNK", request.param)
+    return request.param
+
+
+@pytest.mark.parametrize("executor", ["foreach", pytest.param("fused", marks=needs_numba)])
+@pytest.mark.parametrize("name", sorted(MAKERS))
+@settings(max_examples=8, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    shapes=st.lists(
+        st.sampled_from([(), (1,), (3,), (2, 5), (4, 3, 2), (40,)]), min_size=1, max_size=5
+    ),
+    dtypes=st.lists(st.sampled_from([np.float32, np.float64]), min_size=5, max_size=5),
+    schedule=st.lists(st.lists(st.booleans(), min_size=5, max_size=5), min_size=1, max_size=6),
+)
+def test_executor_gives_the_references_numbers(chunk, executor, name, shapes, dtypes, schedule):
+    """Mixed dtypes in one group, gradients that come and go (so steps differ per parameter),
+    a state_dict round trip and a new group mid-training: bit-identical parameters and state."""
+    dtypes = dtypes[: len(shapes)]
+    rng = np.random.default_rng(1)
+    grads = [
+        [
+            rng.standard_normal(shape).astype(dtype)
+            for shape, dtype in zip(shapes, dtypes, strict=True)
+        ]
+        for _ in schedule
+    ]
+    ours, reference = make_params(shapes, dtypes), make_params(shapes, dtypes)
+    fast = MAKERS[name](ours[:1] if len(ours) == 1 else ours[:-1], **EXECUTORS[executor])
+    slow = MAKERS[name](reference[:1] if len(ours) == 1 else reference[:-1])
+    for number, present in enumerate(schedule):
+        if number == len(schedule) // 2:
+            fast.load_state_dict(fast.state_dict())
+            slow.load_state_dict(slow.state_dict())
+            if len(ours) > 1:
+                fast.add_param_group({"params": [ours[-1]], "lr": 0.02})
+                slow.add_param_group({"params": [reference[-1]], "lr": 0.02})
+        for params in (ours, reference):
+            for p, g, has in zip(params, grads[number], present, strict=False):
+                p.grad = g.copy() if has else None
+        fast.step()
+        slow.step()
+    for a, b in zip(ours, reference, strict=True):
+        assert a.dtype == b.dtype
+        np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
+    mine, theirs = fast.state_dict()["state"], slow.state_dict()["state"]
+    assert mine.keys() == theirs.keys()
+    for index, state in theirs.items():
+        assert mine[index].keys() == state.keys()
+        for key, value in state.items():
+            np.testing.assert_array_equal(mine[index][key], value)
+
+
+@pytest.mark.parametrize("executor", ALL_EXECUTORS)
+def test_storage_is_never_replaced(chunk, executor):
+    """References to p.data and p.detach() taken before training follow the parameters."""
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
+    held = [p.data for p in model.parameters()]
+    detached = [p.detach() for p in model.parameters()]
+    arrays = [p._data for p in model.parameters()]
+    initial = [a.copy() for a in arrays]
+    optimizer = optimizers.Adam(model.parameters(), lr=0.1, **executor)
+    x = np.linspace(-1, 1, 12).reshape(4, 3)
+    for _ in range(3):
+        optimizer.zero_grad()
+        model(x).sum().backward()
+        optimizer.step()
+    for p, h, d, a in zip(model.parameters(), held, detached, arrays, strict=True):
+        assert p._data is a
+        np.testing.assert_array_equal(h.numpy(), p.detach().numpy())
+        np.testing.assert_array_equal(d.numpy(), p.detach().numpy())
+    assert not any(np.array_equal(a, b) for a, b in zip(arrays, initial, strict=True))
+
+
+def train(model, optimizer, steps, x):
+    for _ in range(steps):
+        optimizer.zero_grad()
+        (model(x) ** 2).mean().backward()
+        optimizer.step()
+
+
+@pytest.mark.parametrize("executor", ALL_EXECUTORS)
+@pytest.mark.parametrize(
+    "duplicate", [copy.deepcopy, lambda pair: pickle.loads(pickle.dumps(pair))]
+)
+def test_copies_of_model_and_optimizer_train_as_the_original(chunk, executor, duplicate):
+    x = np.linspace(-1, 1, 12).reshape(4, 3)
+    nn.manual_seed(3)
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
+    optimizer = optimizers.Adam(model.parameters(), lr=0.05, **executor)
+    train(model, optimizer, 2, x)
+    model_copy, optimizer_copy = duplicate((model, optimizer))
+    train(model, optimizer, 3, x)
+    train(model_copy, optimizer_copy, 3, x)
+    for p, q in zip(model.parameters(), model_copy.parameters(), strict=True):
+        assert p._data is not q._data
+        np.testing.assert_array_equal(p.detach().numpy(), q.detach().numpy())
+
+
+def test_shared_parameters_stay_tied_and_two_optimizers_share_parameters(chunk):
+    shared = nn.Linear(3, 3)
+    model = nn.Sequential(shared, nn.ReLU(), shared)
+    first = optimizers.SGD(model.parameters(), lr=0.1, momentum=0.9, foreach=True)
+    second = optimizers.Adam(model.parameters(), lr=0.01, foreach=True)
+    weight = model[0].weight._data
+    x = np.linspace(-1, 1, 6).reshape(2, 3)
+    for _ in range(3):
+        for optimizer in (first, second):
+            optimizer.zero_grad()
+            (model(x) ** 2).sum().backward()
+            optimizer.step()
+    assert model[0].weight is model[2].weight and model[0].weight._data is weight
+
+
+def test_user_rule_runs_under_every_executor_and_its_own_update_is_kept(chunk):
+    class SignDescent(optimizers.Optimizer):
+        elementwise = True
+
+        def __init__(self, params, lr, foreach=None):
+            super().__init__(params, {"lr": lr, "foreach": foreach})
+
+        def init_state(self, W, group):
+            return {"step": 0, "last": np.zeros_like(W)}
+
+        def update(self, W, dW, state, group):
+            state["last"][...] = np.sign(dW)
+            W -= group["lr"] / state["step"] * state["last"]
+
+    class NoisyAdam(optimizers.Adam):  # a built-in whose update is overridden
+        def update(self, W, dW, state, group):
+            super().update(W, dW * 2, state, group)
+
+    for cls in (SignDescent, NoisyAdam):
+        a, b = (
+            make_params([(5,), (2, 3)], [np.float64] * 2),
+            make_params([(5,), (2, 3)], [np.float64] * 2),
+        )
+        fast, slow = cls(a, lr=0.1, foreach=True), cls(b, lr=0.1)
+        for t in range(4):
+            for p, q in zip(a, b, strict=True):
+                p.grad = np.full(p.shape, t - 1.5)
+                q.grad = np.full(q.shape, t - 1.5)
+            fast.step()
+            slow.step()
+        for p, q in zip(a, b, strict=True):
+            np.testing.assert_array_equal(p.detach().numpy(), q.detach().numpy())
+    with pytest.raises(ValueError, match="no fused kernel"):  # (decided before numba is needed)
+        NoisyAdam(make_params([(2,)], [np.float64]), fused=True)
+
+
+@needs_numba
+def test_non_contiguous_parameters_run_as_the_reference(chunk):
+    a, b = make_params([(3, 4)], [np.float64]), make_params([(3, 4)], [np.float64])
+    for p in (a[0], b[0]):
+        p.data = np.asfortranarray(p.detach().numpy())
+    fast, slow = optimizers.Adam(a, lr=0.1, fused=True), optimizers.Adam(b, lr=0.1)
+    for _ in range(2):
+        a[0].grad = np.ones((3, 4))
+        b[0].grad = np.ones((3, 4))
+        fast.step()
+        slow.step()
+    np.testing.assert_array_equal(a[0].detach().numpy(), b[0].detach().numpy())
+
+
+def test_flag_errors():
+    params = make_params([(2,)], [np.float64])
+    with pytest.raises(RuntimeError, match="cannot be `True` together"):
+        optimizers.Adam(params, foreach=True, fused=True)
+    with pytest.raises(ValueError, match="capturable=True cannot be honoured"):
+        optimizers.Adam(params, capturable=True)
+    with pytest.raises(ValueError, match="differentiable=True cannot be honoured"):
+        optimizers.SGD(params, lr=0.1, differentiable=True)
+    with pytest.raises(ValueError, match="Invalid foreach"):
+        optimizers.SGD(params, lr=0.1, foreach="yes")
+
+
+def test_fused_without_numba_names_the_extra(monkeypatch):
+    import builtins
+
+    from optimizers import functional
+
+    real_import = builtins.__import__
+
+    def no_numba(name, *args, **kwargs):
+        if name == "numba":
+            raise ImportError("No module named 'numba'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_numba)
+    monkeypatch.setattr(functional, "_compiled", {})
+    with pytest.raises(ImportError, match=r"descend\[fast\]"):
+        optimizers.Adam(make_params([(2,)], [np.float64]), fused=True)
