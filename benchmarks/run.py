@@ -121,11 +121,12 @@ def descend_step(sizes: list[int], optimizer: str, batch: int, lr: float, seed: 
         else rng.integers(0, sizes[-1], batch)
     )
 
-    def step() -> None:
+    def step() -> float:
         opt.zero_grad()
         loss = loss_fn(model(x), y)
         loss.backward()
         opt.step()
+        return loss.item()  # the loss value, as the hand-written step computes it
 
     return step
 
@@ -158,11 +159,12 @@ def torch_step(sizes: list[int], optimizer: str, batch: int, lr: float, seed: in
     x = torch.randn(batch, sizes[0])
     y = (torch.rand(batch, 1) > 0.5).float() if binary else torch.randint(0, sizes[-1], (batch,))
 
-    def step() -> None:
+    def step() -> float:
         opt.zero_grad()
         loss = loss_fn(model(x), y)
         loss.backward()
         opt.step()
+        return loss.item()
 
     return step
 
@@ -189,40 +191,68 @@ def network_rows(quick: bool) -> list[dict]:
 
 
 def adam_rows(quick: bool) -> list[dict]:
+    """Adam's step alone on 10M float32 parameters in 1 and in 1000 tensors, for each of
+    descend's executors against the hand-written loop and PyTorch's same executor; the
+    fused rows also give the bandwidth (7 arrays of 4-byte floats read or written per
+    step) against the machine's copy bandwidth."""
     rows = []
     total = 2_000_000 if quick else 10_000_000
+    executors = {"per parameter": {}, "foreach": {"foreach": True}}
+    try:
+        import numba  # noqa: F401
+
+        executors["fused"] = {"fused": True}
+    except ImportError:
+        print("note: numba is not installed; the fused rows are skipped (pip install -e .[fast])")
+    torch_flags = {"per parameter": {"foreach": False}, "foreach": {"foreach": True}}
+    torch_flags["fused"] = {"fused": True}
+    copy_seconds = _copy_seconds(total)
     for count in (1, 1000):
         size = total // count
         rng = np.random.default_rng(0)
-        params = [nn.Parameter(rng.standard_normal(size).astype(np.float32)) for _ in range(count)]
-        for p in params:
-            p.grad = rng.standard_normal(size).astype(np.float32)
-        opt = optimizers.Adam(params, lr=1e-3)
-        arrays = [p.detach().numpy().copy() for p in params]
-        grads = [p.grad.numpy().copy() for p in params]
-        v = [np.zeros_like(a) for a in arrays]
-        s = [np.zeros_like(a) for a in arrays]
-        state = {"t": 0}
+        start = [rng.standard_normal(size).astype(np.float32) for _ in range(count)]
+        grads = [rng.standard_normal(size).astype(np.float32) for _ in range(count)]
+        for executor, flags in executors.items():
+            params = [nn.Parameter(a.copy()) for a in start]
+            for p, g in zip(params, grads, strict=True):
+                p.grad = g
+            opt = optimizers.Adam(params, lr=1e-3, **flags)
+            arrays = [a.copy() for a in start]
+            v, s = [np.zeros_like(a) for a in start], [np.zeros_like(a) for a in start]
+            tmps, state = [np.zeros_like(a) for a in start], {"t": 0}
 
-        tmps = [np.zeros_like(a) for a in arrays]
+            def hand_adam(arrays=arrays, grads=grads, v=v, s=s, tmps=tmps, state=state) -> None:
+                state["t"] += 1
+                hand.adam(arrays, grads, v, s, state["t"], 1e-3, tmps)
 
-        def hand_adam(arrays=arrays, grads=grads, v=v, s=s, tmps=tmps, state=state) -> None:
-            state["t"] += 1
-            hand.adam(arrays, grads, v, s, state["t"], 1e-3, tmps)
-
-        candidates: dict[str, Step] = {"descend": opt.step, "hand": hand_adam}
-        if torch is not None:
-            for kind in ("foreach", "fused"):
-                tensors = [torch.from_numpy(a.copy()).requires_grad_() for a in arrays]
+            candidates: dict[str, Step] = {"descend": opt.step, "hand": hand_adam}
+            if torch is not None:
+                tensors = [torch.from_numpy(a.copy()).requires_grad_() for a in start]
                 for t, g in zip(tensors, grads, strict=True):
-                    t.grad = torch.from_numpy(g.copy())
-                torch_opt = torch.optim.Adam(tensors, lr=1e-3, **{kind: True})
-                candidates[f"torch {kind}"] = torch_opt.step
-        samples = measure(candidates, 1, 5 if quick else 11, 2)
-        rows.append(
-            summarize(f"Adam step alone, {total / 1e6:g}M params in {count} tensor(s)", samples)
-        )
+                    t.grad = torch.from_numpy(g)
+                torch_opt = torch.optim.Adam(tensors, lr=1e-3, **torch_flags[executor])
+                candidates["torch"] = torch_opt.step
+            samples = measure(candidates, 1, 5 if quick else 11, 2)
+            row = summarize(
+                f"Adam step alone, {total / 1e6:g}M params in {count} tensor(s), {executor}",
+                samples,
+            )
+            if executor == "fused":
+                row["GB/s"] = 7 * 4 * total / row["descend"] / 1e9
+                row["copy GB/s"] = 2 * 4 * total / copy_seconds / 1e9
+            rows.append(row)
     return rows
+
+
+def _copy_seconds(total: int) -> float:
+    """The machine's copy time for ``total`` float32s (median of 11 np.copyto)."""
+    source, target = np.ones(total, np.float32), np.empty(total, np.float32)
+    times = []
+    for _ in range(11):
+        begin = time.perf_counter()
+        np.copyto(target, source)
+        times.append(time.perf_counter() - begin)
+    return statistics.median(times)
 
 
 def loader_rows(quick: bool) -> list[dict]:
@@ -323,7 +353,10 @@ def machine() -> dict:
 def format_table(rows: list[dict]) -> str:
     lines = []
     for row in rows:
-        others = {k: v for k, v in row.items() if k not in ("workload", "descend", "ratios")}
+        bandwidth = {k: row[k] for k in ("GB/s", "copy GB/s") if k in row}
+        others = {
+            k: v for k, v in row.items() if k not in ("workload", "descend", "ratios", *bandwidth)
+        }
         ratios = row.get("ratios", {})
         is_memory = "memory" in row["workload"]
         unit = (lambda v: f"{v / 2**20:.1f} MiB") if is_memory else _time
@@ -335,6 +368,7 @@ def format_table(rows: list[dict]) -> str:
                 if value
                 else f"{name} -"
             )
+        cells += [f"{k} {v:.1f}" for k, v in bandwidth.items()]
         lines.append(f"{row['workload']}\n    " + "\n    ".join(cells))
     return "\n".join(lines)
 

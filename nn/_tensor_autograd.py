@@ -66,14 +66,17 @@ class TensorAutograd(TensorConvert):
         )
 
     def _accumulate(self, g: np.ndarray, owned: bool = False) -> None:
-        """Add ``g`` into ``.grad``; an ``owned`` array (fresh, referenced nowhere else)
-        of the right dtype becomes ``.grad`` without a copy."""
+        """Add ``g`` into ``.grad``; an ``owned`` array (fresh and writeable, referenced
+        nowhere else: a rule's ``Fresh`` result) of the right dtype becomes ``.grad``
+        without a copy."""
         grad = self._grad
         if grad is not None:
             grad._data += g
             return
         data = self._data
-        if not (owned and g.dtype == data.dtype and g.shape == data.shape and g.flags.writeable):
+        if not (
+            owned and type(g) is np.ndarray and g.dtype == data.dtype and g.shape == data.shape
+        ):  # (a sum of 0-d arrays is a NumPy scalar, and a broadcast view is read-only)
             g = np.array(np.broadcast_to(g, data.shape), dtype=data.dtype)
         grad = _new(_tensor_type[0])  # (_make, written out: once per leaf per backward)
         grad._data = g

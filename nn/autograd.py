@@ -280,16 +280,20 @@ def _propagate(
         elif edge is not None:
             entry = leaves.get(id(edge))
             leaves[id(edge)] = (edge, seed if entry is None else entry[1] + seed, entry is not None)
+    capturing = capture is not None
     while heap:
         node = pop(heap)[1]
-        g = grads.pop(id(node))
+        key = id(node)
+        g = grads.pop(key)
         if node.hooks is not None or node.retain is not None:
             g = _run_node_hooks(node, g)
-        if capture is not None and id(node) in capture:
-            capture[id(node)] = g
-        for counter, version, _ in node.saved:
-            if counter[0] != version:
-                _check_saved(node, g)
+        if capturing and key in capture:  # type: ignore[operator]
+            capture[key] = g  # type: ignore[index]
+        saved = node.saved
+        if saved:
+            for counter, version, _ in saved:
+                if counter[0] != version:
+                    _check_saved(node, g)
         input_grads = node.backward(g)
         fresh = type(input_grads) is Fresh
         if not retain_graph:
@@ -314,6 +318,12 @@ def _propagate(
                     leaves[key] = (edge, input_grad, fresh)
                 else:  # a sum is a new array
                     leaves[key] = (edge, entry[1] + input_grad, True)
+    if not capturing and accumulate is None:  # the common case: every leaf accumulates
+        for leaf, g, owned in leaves.values():
+            if leaf._hooks is not None:
+                g, owned = leaf._run_hooks(g), False
+            leaf._accumulate(g, owned)
+        return
     chosen = None if accumulate is None else set(accumulate)
     for key, (leaf, g, owned) in leaves.items():
         if leaf._hooks is not None:

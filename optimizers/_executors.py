@@ -1,10 +1,11 @@
 """How a step runs an update rule over a param group, chosen by PyTorch's flags.
 
 - ``foreach=False`` or ``None`` (PyTorch's default on the CPU): ``per_parameter``, the
-  reference: the rule's ``update`` on each parameter's own arrays.
+  reference: the rule's ``update`` on each parameter's own arrays (a large parameter's in
+  cache-sized slices, for an elementwise rule).
 - ``foreach=True``: ``multi_tensor`` with the rule's ``update``, for ``elementwise`` rules
   (others run per parameter, with the same result). Small parameters are gathered into
-  chunks of up to ``CHUNK`` elements (their state kept in one flat buffer per state key,
+  chunks of up to ``CHUNK_BYTES`` (their state kept in one flat buffer per state key,
   each parameter's state array a view into it), the rule runs once per chunk and the
   results are scattered back into each parameter's own array; a large parameter is
   updated in place, chunk by chunk.
@@ -30,7 +31,24 @@ if TYPE_CHECKING:
 
 Update = Callable[[np.ndarray, np.ndarray, dict[str, Any], dict[str, Any]], None]
 
-CHUNK = 1 << 16  # elements per chunk: 256 KiB of float32 per array, cache-sized (measured)
+# Bytes per chunk of each array: cache-sized, and small enough that a rule's temporaries stay
+# below glibc's mmap and trim thresholds (128 KiB): above them, allocating and freeing them
+# maps and unmaps pages at every operation, 4 to 8 times slower (measured; docs/benchmarks.md).
+CHUNK_BYTES = 1 << 16
+# The reference steps an elementwise rule on a parameter larger than a chunk in slices of a
+# chunk: a readable rule allocates a temporary per operation, and a large one costs its
+# mapping (an MLP's Adam step: 2.5 ms whole, 0.7 ms in slices; docs/benchmarks.md).
+SLICED_BYTES = CHUNK_BYTES
+# A compiled kernel makes one pass, with no temporaries: its chunks gather small parameters
+# so that one call covers many of them, and stay in cache between gather and scatter
+# (measured: 1 MiB beat 256 KiB and 4 MiB for 1000 tensors of 10K float32s).
+FUSED_CHUNK_BYTES = 1 << 20
+
+
+def _chunk(dtype: np.dtype, chunk_bytes: int) -> int:
+    """Elements per chunk of arrays of ``dtype``."""
+    return max(1, chunk_bytes // dtype.itemsize)
+
 
 _REFUSED = {
     "capturable": "descend runs on the CPU without CUDA graphs",
@@ -63,9 +81,10 @@ def run(optimizer: Optimizer, group: dict[str, Any], params: list[Any]) -> None:
     if group.get("fused"):
         from . import functional
 
-        multi_tensor(optimizer, group, params, functional.kernel_for(optimizer))
+        kernel = functional.kernel_for(optimizer)
+        multi_tensor(optimizer, group, params, kernel, FUSED_CHUNK_BYTES)
     elif group.get("foreach") and optimizer.elementwise:
-        multi_tensor(optimizer, group, params, optimizer.update)
+        multi_tensor(optimizer, group, params, optimizer.update, CHUNK_BYTES)
     else:
         per_parameter(optimizer, group, params)
 
@@ -74,10 +93,13 @@ def per_parameter(optimizer: Optimizer, group: dict[str, Any], params: list[Any]
     """The reference: ``update`` on each parameter's arrays, its state made at its first
     step (and kept only if the rule keeps any), ``state["step"]`` counted first.
 
-    An elementwise rule gets a 0-d parameter as 1-element views: NumPy computes on 0-d
-    arrays with its scalar arithmetic, whose ``**`` differs in the last bit from the arrays'
-    (the multi-tensor executors slice flat arrays)."""
+    An elementwise rule runs on flat views of a parameter larger than ``SLICED_BYTES``,
+    chunk by chunk (the same numbers: every operation is elementwise), so that its
+    temporaries stay small, and on a 0-d parameter as 1-element views (NumPy
+    computes on 0-d arrays with its scalar arithmetic, whose ``**`` differs in the last bit
+    from the arrays')."""
     state_of, update = optimizer.state, optimizer.update
+    elementwise = optimizer.elementwise
     for param in params:
         W = param._data
         state = state_of.get(param)
@@ -86,8 +108,14 @@ def per_parameter(optimizer: Optimizer, group: dict[str, Any], params: list[Any]
             state = optimizer.init_state(W, group)
         if "step" in state:
             state["step"] += 1
-        if W.ndim == 0 and optimizer.elementwise:
-            _in_place_chunks(W, param._grad._data, state, group, update)
+        if (
+            elementwise
+            and (W.ndim == 0 or W.nbytes > SLICED_BYTES)
+            and W.flags.c_contiguous
+            and _kind(W, state) is not None
+            and _contiguous_state(state)
+        ):
+            _in_place_chunks(W, param._grad._data, state, group, update, CHUNK_BYTES)
         else:
             update(W, param._grad._data, state, group)
         if fresh and state:
@@ -96,9 +124,14 @@ def per_parameter(optimizer: Optimizer, group: dict[str, Any], params: list[Any]
 
 
 def multi_tensor(
-    optimizer: Optimizer, group: dict[str, Any], params: list[Any], update: Update
+    optimizer: Optimizer,
+    group: dict[str, Any],
+    params: list[Any],
+    update: Update,
+    chunk_bytes: int,
 ) -> None:
-    """``update`` over many parameters at once (see the module's docstring)."""
+    """``update`` over many parameters at once, in chunks of ``chunk_bytes`` per array (see
+    the module's docstring)."""
     state_of = optimizer.state
     buckets: dict[Any, list[tuple[Any, dict[str, Any]]]] = {}
     fresh = []
@@ -111,16 +144,20 @@ def multi_tensor(
         if "step" in state:
             state["step"] += 1
         kind = _kind(W, state)
-        if kind is None:  # not sliceable: the reference, on the whole parameter
-            optimizer.update(W, param._grad._data, state, group)
-        elif W.size > CHUNK:
-            _in_place_chunks(W, param._grad._data, state, group, update)
+        large = W.size > _chunk(W.dtype, chunk_bytes)
+        if kind is None or (large and not _contiguous_state(state)):
+            optimizer.update(W, param._grad._data, state, group)  # the reference, whole
+        elif large:
+            _in_place_chunks(W, param._grad._data, state, group, update, chunk_bytes)
         else:
             buckets.setdefault(kind, []).append((param, state))
-    for kind, members in buckets.items():
-        layout = optimizer._layouts.get((id(group), kind))
+    for (dtype, scalars, keys), members in buckets.items():
+        # one layout per bucket, kept from step to step (the step count is not in its key)
+        names = tuple(k for k, _ in scalars)
+        where = (id(group), dtype, keys, names, id(members[0][0]), chunk_bytes)
+        layout = optimizer._layouts.get(where)
         if layout is None or not layout.describes(members):
-            layout = optimizer._layouts[(id(group), kind)] = Layout(members)
+            layout = optimizer._layouts[where] = Layout(members, chunk_bytes)
         layout.step(group, update)
     for param, state in fresh:
         if state:  # kept only if the rule keeps any state
@@ -131,13 +168,14 @@ def multi_tensor(
 
 def _kind(W: np.ndarray, state: dict[str, Any]) -> Any:
     """What parameters must share to be stepped together: dtype, the state's scalars (the
-    step) and array keys; None when ``W`` or a state array cannot be sliced flat."""
+    step) and array keys; None when ``W`` cannot be sliced flat or a state array is not
+    shaped like it."""
     if not W.flags.c_contiguous:
         return None
     keys, scalars = [], []
     for key, value in state.items():
-        if isinstance(value, np.ndarray):
-            if value.shape != W.shape or not value.flags.c_contiguous:
+        if type(value) is np.ndarray:
+            if value.shape != W.shape:
                 return None
             keys.append(key)
         else:
@@ -149,8 +187,18 @@ def _kind(W: np.ndarray, state: dict[str, Any]) -> Any:
     return W.dtype, tuple(scalars), tuple(keys)
 
 
+def _contiguous_state(state: dict[str, Any]) -> bool:
+    """Whether every state array is contiguous (so that its flat view is not a copy)."""
+    return all(v.flags.c_contiguous for v in state.values() if type(v) is np.ndarray)
+
+
 def _in_place_chunks(
-    W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: dict[str, Any], update: Update
+    W: np.ndarray,
+    dW: np.ndarray,
+    state: dict[str, Any],
+    group: dict[str, Any],
+    update: Update,
+    chunk_bytes: int,
 ) -> None:
     """``update`` over one large parameter, chunk by chunk, on flat views of its arrays."""
     flat_W, flat_dW = W.reshape(-1), dW.reshape(-1)
@@ -158,8 +206,9 @@ def _in_place_chunks(
     scalars = {k: v for k, v in state.items() if not isinstance(v, np.ndarray)}
     created: dict[str, np.ndarray] = {}
     chunk: dict[str, Any] = {}
-    for lo in range(0, flat_W.size, CHUNK):
-        hi = min(lo + CHUNK, flat_W.size)
+    chunk_size = _chunk(W.dtype, chunk_bytes)
+    for lo in range(0, flat_W.size, chunk_size):
+        hi = min(lo + chunk_size, flat_W.size)
         views = {k: a[lo:hi] for k, a in arrays.items()}
         chunk = {**scalars, **views}
         update(flat_W[lo:hi], flat_dW[lo:hi], chunk, group)
@@ -192,10 +241,11 @@ def _keep_arrays(
 
 class Layout:
     """Small parameters of one kind stepped together: their state arrays as views into one
-    flat buffer per key, and the chunks (consecutive parameters, up to CHUNK elements)."""
+    flat buffer per key, and the chunks (consecutive parameters, up to CHUNK_BYTES)."""
 
-    def __init__(self, members: list[tuple[Any, dict[str, Any]]]) -> None:
+    def __init__(self, members: list[tuple[Any, dict[str, Any]]], chunk_bytes: int) -> None:
         self.params = [param for param, _ in members]
+        self.arrays = [param._data for param in self.params]  # (storage never replaced)
         first_state = members[0][1]
         self.keys = [k for k, v in first_state.items() if isinstance(v, np.ndarray)]
         dtype = self.params[0]._data.dtype
@@ -209,10 +259,11 @@ class Layout:
             flat = np.concatenate([state[key] for state in self.states], axis=None)
             self._adopt(key, flat)
         self.chunks: list[tuple[int, int, list[int]]] = []
+        chunk_size = _chunk(dtype, chunk_bytes)
         start = 0
         indices: list[int] = []
         for index, size in enumerate(sizes):
-            if indices and self.offsets[index] + size - start > CHUNK:
+            if indices and self.offsets[index] + size - start > chunk_size:
                 self.chunks.append((start, self.offsets[index], indices))
                 start, indices = self.offsets[index], []
             indices.append(index)
@@ -220,6 +271,16 @@ class Layout:
         longest = max(hi - lo for lo, hi, _ in self.chunks)
         self.gathered_W = np.empty(longest, dtype=dtype)
         self.gathered_dW = np.empty(longest, dtype=dtype)
+        self.scatter = [  # per chunk: (each parameter's flat view, its slice of the chunk)
+            [
+                (
+                    self.arrays[i].reshape(-1),
+                    self.gathered_W[self.offsets[i] - lo : self.offsets[i + 1] - lo],
+                )
+                for i in indices
+            ]
+            for lo, _, indices in self.chunks
+        ]
 
     def _adopt(self, key: str, flat: np.ndarray) -> None:
         """Make ``flat`` the buffer of ``key``, each parameter's state array a view into it."""
@@ -236,7 +297,11 @@ class Layout:
         if len(members) != len(self.params):
             return False
         for index, (param, state) in enumerate(members):
-            if param is not self.params[index] or state is not self.states[index]:
+            if (
+                param is not self.params[index]
+                or state is not self.states[index]
+                or param._data is not self.arrays[index]
+            ):
                 return False
             for key in self.keys:
                 if state.get(key) is not self.views[key][index]:
@@ -245,24 +310,23 @@ class Layout:
 
     def step(self, group: dict[str, Any], update: Update) -> None:
         """``update`` chunk by chunk: gathered, run, scattered back; new state arrays kept."""
-        params, offsets = self.params, self.offsets
+        params, arrays = self.params, self.arrays
         scalars = {k: v for k, v in self.states[0].items() if not isinstance(v, np.ndarray)}
         created: dict[str, np.ndarray] = {}
         chunk: dict[str, Any] = {}
-        for lo, hi, indices in self.chunks:
+        for (lo, hi, indices), scatter in zip(self.chunks, self.scatter, strict=True):
             if len(indices) == 1:  # one parameter: its own arrays, no copies
-                param = params[indices[0]]
-                W, dW = param._data.reshape(-1), param._grad._data.reshape(-1)
+                W, dW = scatter[0][0], params[indices[0]]._grad._data.reshape(-1)
             else:
                 W, dW = self.gathered_W[: hi - lo], self.gathered_dW[: hi - lo]
-                np.concatenate([params[i]._data for i in indices], axis=None, out=W)
+                np.concatenate([arrays[i] for i in indices], axis=None, out=W)
                 np.concatenate([params[i]._grad._data for i in indices], axis=None, out=dW)
             views = {k: self.buffers[k][lo:hi] for k in self.keys}
             chunk = {**scalars, **views}
             update(W, dW, chunk, group)
             if len(indices) > 1:
-                for i in indices:
-                    np.copyto(params[i]._data.reshape(-1), W[offsets[i] - lo : offsets[i + 1] - lo])
+                for target, source in scatter:
+                    np.copyto(target, source)
             _keep_arrays(chunk, views, self.buffers, created, lo, hi, self.total)
         new_scalars = {k: v for k, v in chunk.items() if not isinstance(v, np.ndarray)}
         for state in self.states:

@@ -56,12 +56,18 @@ def _declared_kernel(cls: type) -> str | None:
     return None
 
 
-_compiled: dict[str, Any] = {}
+_compiled: dict[tuple[Any, ...], Any] = {}
 
 
-def _compile(loop: Callable[..., None]) -> Any:
-    """``loop`` compiled by numba (once; cached on disk), or ImportError naming the extra."""
-    if loop.__name__ not in _compiled:
+def _compile(factory: Callable[..., Callable[..., None]], *flags: bool) -> Any:
+    """The loop ``factory(*flags)`` makes, compiled by numba (once per flags; cached on
+    disk), or ImportError naming the extra.
+
+    The flags that decide which optional state arrays a loop touches are constants of its
+    closure, so that numba compiles those branches away: a loop that only names its arrays
+    is vectorised (an array it might touch, even in a branch not taken, stops that)."""
+    key = (factory.__name__, *flags)
+    if key not in _compiled:
         try:
             import numba
         except ImportError as error:
@@ -69,8 +75,10 @@ def _compile(loop: Callable[..., None]) -> Any:
                 "fused=True compiles its kernels with numba, which is not installed: "
                 'pip install "descend[fast]" (pip install -e ".[fast]" from a clone)'
             ) from error
-        _compiled[loop.__name__] = numba.njit(cache=True)(loop)
-    return _compiled[loop.__name__]
+        # error_model="numpy": x / 0 is inf or NaN, as in the NumPy rule (numba's default
+        # raises ZeroDivisionError, and its check at every division stops vectorization)
+        _compiled[key] = numba.njit(cache=True, error_model="numpy")(factory(*flags))
+    return _compiled[key]
 
 
 def require_numba() -> None:
@@ -79,134 +87,148 @@ def require_numba() -> None:
 
 
 # ------------------------------------------------------------------ the rules' loops
-def _gradient_descent_loop(W: Any, dW: Any, alpha: Any) -> None:
-    for i in range(W.size):
-        W[i] -= alpha * dW[i]
+def _gradient_descent_loop() -> Callable[..., None]:
+    def loop(W: Any, dW: Any, alpha: Any) -> None:
+        for i in range(W.size):
+            W[i] -= alpha * dW[i]
+
+    return loop
 
 
-def _sgd_loop(
-    W: Any,
-    dW: Any,
-    b: Any,
-    alpha: Any,
-    momentum: Any,
-    undamped: Any,
-    weight_decay: Any,
-    nesterov: bool,
-    maximize: bool,
-    first: bool,
-    decay: bool,
-    with_momentum: bool,
-) -> None:
-    for i in range(W.size):
-        g = -dW[i] if maximize else dW[i]
-        if decay:
-            g = g + weight_decay * W[i]
-        if with_momentum:
-            if first:
-                b[i] = g
-            else:
-                b[i] = momentum * b[i] + undamped * g
-            g = g + momentum * b[i] if nesterov else b[i]
-        W[i] -= alpha * g
-
-
-def _momentum_loop(W: Any, dW: Any, v: Any, alpha: Any, beta: Any, one_minus_beta: Any) -> None:
-    for i in range(W.size):
-        v[i] = beta * v[i] + one_minus_beta * dW[i]
-        W[i] -= alpha * v[i]
-
-
-def _adam_loop(
-    W: Any,
-    dW: Any,
-    v: Any,
-    s: Any,
-    s_max: Any,
-    alpha: Any,
-    beta1: Any,
-    one_minus_beta1: Any,
-    beta2: Any,
-    one_minus_beta2: Any,
-    epsilon: Any,
-    weight_decay: Any,
-    shrink: Any,
-    decoupled: bool,
-    maximize: bool,
-    amsgrad: bool,
-    correction1: Any,
-    correction2: Any,
-    decay: bool,
-) -> None:
-    for i in range(W.size):
-        g = -dW[i] if maximize else dW[i]
-        if decay:
-            if decoupled:
-                W[i] *= shrink
-            else:
+def _sgd_loop(with_momentum: bool) -> Callable[..., None]:
+    def loop(
+        W: Any,
+        dW: Any,
+        b: Any,
+        alpha: Any,
+        momentum: Any,
+        undamped: Any,
+        weight_decay: Any,
+        nesterov: bool,
+        maximize: bool,
+        first: bool,
+        decay: bool,
+    ) -> None:
+        for i in range(W.size):
+            g = -dW[i] if maximize else dW[i]
+            if decay:
                 g = g + weight_decay * W[i]
-        v[i] = beta1 * v[i] + one_minus_beta1 * g
-        s[i] = beta2 * s[i] + one_minus_beta2 * (g * g)
-        largest = s[i]
-        if amsgrad:  # np.maximum: NaN wins
-            if not s_max[i] >= largest and s_max[i] == s_max[i]:
-                s_max[i] = largest
-            largest = s_max[i]
-        v_corrected = v[i] / correction1
-        s_corrected = largest / correction2
-        W[i] -= alpha * v_corrected / (np.sqrt(s_corrected) + epsilon)
+            if with_momentum:
+                if first:
+                    b[i] = g
+                else:
+                    b[i] = momentum * b[i] + undamped * g
+                g = g + momentum * b[i] if nesterov else b[i]
+            W[i] -= alpha * g
+
+    return loop
 
 
-def _rmsprop_loop(
-    W: Any,
-    dW: Any,
-    s: Any,
-    m: Any,
-    b: Any,
-    alpha: Any,
-    beta: Any,
-    one_minus_beta: Any,
-    epsilon: Any,
-    weight_decay: Any,
-    momentum: Any,
-    centered: bool,
-    maximize: bool,
-    decay: bool,
-    with_momentum: bool,
-) -> None:
-    for i in range(W.size):
-        g = -dW[i] if maximize else dW[i]
-        if decay:
-            g = g + weight_decay * W[i]
-        s[i] = beta * s[i] + one_minus_beta * (g * g)
-        if centered:
-            m[i] = beta * m[i] + one_minus_beta * g
-            denominator = np.sqrt(s[i] - m[i] * m[i]) + epsilon
-        else:
-            denominator = np.sqrt(s[i]) + epsilon
-        if with_momentum:
-            b[i] = momentum * b[i] + g / denominator
-            W[i] -= alpha * b[i]
-        else:
-            W[i] -= alpha * g / denominator
+def _momentum_loop() -> Callable[..., None]:
+    def loop(W: Any, dW: Any, v: Any, alpha: Any, beta: Any, one_minus_beta: Any) -> None:
+        for i in range(W.size):
+            v[i] = beta * v[i] + one_minus_beta * dW[i]
+            W[i] -= alpha * v[i]
+
+    return loop
 
 
-def _adagrad_loop(
-    W: Any,
-    dW: Any,
-    G: Any,
-    alpha_t: Any,
-    epsilon: Any,
-    weight_decay: Any,
-    maximize: bool,
-    decay: bool,
-) -> None:
-    for i in range(W.size):
-        g = -dW[i] if maximize else dW[i]
-        if decay:
-            g = g + weight_decay * W[i]
-        G[i] += g * g
-        W[i] -= alpha_t * g / (np.sqrt(G[i]) + epsilon)
+def _adam_loop(amsgrad: bool) -> Callable[..., None]:
+    def loop(
+        W: Any,
+        dW: Any,
+        v: Any,
+        s: Any,
+        s_max: Any,
+        alpha: Any,
+        beta1: Any,
+        one_minus_beta1: Any,
+        beta2: Any,
+        one_minus_beta2: Any,
+        epsilon: Any,
+        weight_decay: Any,
+        shrink: Any,
+        decoupled: bool,
+        maximize: bool,
+        correction1: Any,
+        correction2: Any,
+        decay: bool,
+    ) -> None:
+        for i in range(W.size):
+            g = -dW[i] if maximize else dW[i]
+            if decay:
+                if decoupled:
+                    W[i] *= shrink
+                else:
+                    g = g + weight_decay * W[i]
+            v[i] = beta1 * v[i] + one_minus_beta1 * g
+            s[i] = beta2 * s[i] + one_minus_beta2 * (g * g)
+            largest = s[i]
+            if amsgrad:  # np.maximum: NaN wins
+                if not s_max[i] >= largest and s_max[i] == s_max[i]:
+                    s_max[i] = largest
+                largest = s_max[i]
+            v_corrected = v[i] / correction1
+            s_corrected = largest / correction2
+            W[i] -= alpha * v_corrected / (np.sqrt(s_corrected) + epsilon)
+
+    return loop
+
+
+def _rmsprop_loop(centered: bool, with_momentum: bool) -> Callable[..., None]:
+    def loop(
+        W: Any,
+        dW: Any,
+        s: Any,
+        m: Any,
+        b: Any,
+        alpha: Any,
+        beta: Any,
+        one_minus_beta: Any,
+        epsilon: Any,
+        weight_decay: Any,
+        momentum: Any,
+        maximize: bool,
+        decay: bool,
+    ) -> None:
+        for i in range(W.size):
+            g = -dW[i] if maximize else dW[i]
+            if decay:
+                g = g + weight_decay * W[i]
+            s[i] = beta * s[i] + one_minus_beta * (g * g)
+            if centered:
+                m[i] = beta * m[i] + one_minus_beta * g
+                denominator = np.sqrt(s[i] - m[i] * m[i]) + epsilon
+            else:
+                denominator = np.sqrt(s[i]) + epsilon
+            if with_momentum:
+                b[i] = momentum * b[i] + g / denominator
+                W[i] -= alpha * b[i]
+            else:
+                W[i] -= alpha * g / denominator
+
+    return loop
+
+
+def _adagrad_loop() -> Callable[..., None]:
+    def loop(
+        W: Any,
+        dW: Any,
+        G: Any,
+        alpha_t: Any,
+        epsilon: Any,
+        weight_decay: Any,
+        maximize: bool,
+        decay: bool,
+    ) -> None:
+        for i in range(W.size):
+            g = -dW[i] if maximize else dW[i]
+            if decay:
+                g = g + weight_decay * W[i]
+            G[i] += g * g
+            W[i] -= alpha_t * g / (np.sqrt(G[i]) + epsilon)
+
+    return loop
 
 
 # ------------------------------------------- adapters: update's signature -> a loop
@@ -216,14 +238,15 @@ def _gradient_descent(W: np.ndarray, dW: np.ndarray, state: dict[str, Any], grou
 
 def _sgd(W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: Any) -> None:
     c = W.dtype.type
+    with_momentum = group["momentum"] != 0
     b: np.ndarray = W[:0]
     first = False
-    if group["momentum"] != 0:
+    if with_momentum:
         first = "momentum_buffer" not in state
         if first:
             state["momentum_buffer"] = np.empty_like(W)
         b = state["momentum_buffer"]
-    _compile(_sgd_loop)(
+    _compile(_sgd_loop, with_momentum)(
         W,
         dW,
         b,
@@ -235,13 +258,13 @@ def _sgd(W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: Any) -> No
         group["maximize"],
         first,
         group["weight_decay"] != 0,
-        group["momentum"] != 0,
     )
 
 
 def _momentum(W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: Any) -> None:
     c, beta = W.dtype.type, group["beta"]
-    _compile(_momentum_loop)(W, dW, state["velocity"], c(group["lr"]), c(beta), c(1 - beta))
+    loop = _compile(_momentum_loop)
+    loop(W, dW, state["velocity"], c(group["lr"]), c(beta), c(1 - beta))
 
 
 def _adam(W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: Any) -> None:
@@ -249,7 +272,7 @@ def _adam(W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: Any) -> N
     alpha, (beta1, beta2), weight_decay = group["lr"], group["betas"], group["weight_decay"]
     amsgrad = group["amsgrad"]
     s_max = state.setdefault("max_exp_avg_sq", np.zeros_like(W)) if amsgrad else W[:0]
-    _compile(_adam_loop)(
+    _compile(_adam_loop, amsgrad)(
         W,
         dW,
         state["exp_avg"],
@@ -265,7 +288,6 @@ def _adam(W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: Any) -> N
         c(1 - alpha * weight_decay),
         group["decoupled_weight_decay"],
         group["maximize"],
-        amsgrad,
         c(1 - beta1**t),
         c(1 - beta2**t),
         weight_decay != 0,
@@ -277,7 +299,7 @@ def _rmsprop(W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: Any) -
     centered, momentum = group["centered"], group["momentum"]
     m = state.setdefault("grad_avg", np.zeros_like(W)) if centered else W[:0]
     b = state.setdefault("momentum_buffer", np.zeros_like(W)) if momentum > 0 else W[:0]
-    _compile(_rmsprop_loop)(
+    _compile(_rmsprop_loop, centered, momentum > 0)(
         W,
         dW,
         state["square_avg"],
@@ -289,10 +311,8 @@ def _rmsprop(W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: Any) -
         c(group["eps"]),
         c(group["weight_decay"]),
         c(momentum),
-        centered,
         group["maximize"],
         group["weight_decay"] != 0,
-        momentum > 0,
     )
 
 

@@ -65,9 +65,10 @@ def values(params):
     return [p.detach().numpy().copy() for p in params]
 
 
-@pytest.fixture(params=[7, 1 << 16], ids=["tiny-chunks", "default-chunks"])
+@pytest.fixture(params=[28, 1 << 16], ids=["tiny-chunks", "default-chunks"])
 def chunk(request, monkeypatch):
-    monkeypatch.setattr(_executors, "CHUNK", request.param)
+    monkeypatch.setattr(_executors, "CHUNK_BYTES", request.param)
+    monkeypatch.setattr(_executors, "FUSED_CHUNK_BYTES", request.param)
     return request.param
 
 
@@ -258,3 +259,42 @@ def test_fused_without_numba_names_the_extra(monkeypatch):
     monkeypatch.setattr(functional, "_compiled", {})
     with pytest.raises(ImportError, match=r"descend\[fast\]"):
         optimizers.Adam(make_params([(2,)], [np.float64]), fused=True)
+
+
+@needs_numba
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_fused_divides_by_zero_as_numpy_does(dtype):
+    """eps=0 and zero gradients: 0/0 is NaN in the rule and in the kernel (no exception)."""
+    a, b = make_params([(4,)], [dtype]), make_params([(4,)], [dtype])
+    fast, slow = optimizers.Adam(a, eps=0.0, fused=True), optimizers.Adam(b, eps=0.0)
+    a[0].grad = np.zeros(4, dtype)
+    b[0].grad = np.zeros(4, dtype)
+    with np.errstate(invalid="ignore"):
+        fast.step()
+        slow.step()
+    assert np.isnan(a[0].detach().numpy()).all()
+    np.testing.assert_array_equal(a[0].detach().numpy(), b[0].detach().numpy())
+
+
+@pytest.mark.parametrize("name", sorted(MAKERS))
+def test_the_reference_in_slices_equals_it_whole(name, monkeypatch):
+    """Per parameter, a large parameter runs in slices: the numbers of the whole arrays."""
+    shapes, dtypes = [(40, 3), (7,), (2, 2, 5)], [np.float32, np.float64, np.float32]
+    rng = np.random.default_rng(4)
+    grads = [
+        [rng.standard_normal(s).astype(d) for s, d in zip(shapes, dtypes, strict=True)]
+        for _ in range(4)
+    ]
+    results = []
+    for sliced in (8, 1 << 30):
+        monkeypatch.setattr(_executors, "SLICED_BYTES", sliced)
+        monkeypatch.setattr(_executors, "CHUNK_BYTES", sliced)
+        params = make_params(shapes, dtypes)
+        optimizer = MAKERS[name](params)
+        for step in grads:
+            for p, g in zip(params, step, strict=True):
+                p.grad = g.copy()
+            optimizer.step()
+        results.append(values(params))
+    for a, b in zip(*results, strict=True):
+        np.testing.assert_array_equal(a, b)

@@ -43,6 +43,18 @@ def sign(x: Array) -> Array:
     return np.asarray(out)
 
 
+def masked(g: Array, keep: Array) -> Array:
+    """``g`` where ``keep``, +0.0 elsewhere (PyTorch's ``where(keep, g, 0)``), computed as a
+    product when ``g`` is finite (np.where is 3 to 4 times slower); a gradient holding inf
+    or NaN (inf * 0 is NaN) takes np.where."""
+    flat = g.reshape(-1)
+    if not np.isfinite(np.dot(flat, flat)):  # (an overflowing dot also takes np.where)
+        return np.where(keep, g, g.dtype.type(0))
+    product: Array = g * keep
+    product += 0.0  # a negative gradient times 0 is -0.0: PyTorch's where gives +0.0
+    return product
+
+
 class Fresh(tuple):  # type: ignore[type-arg]
     """Gradients a backward closure has just allocated and keeps no reference to.
 

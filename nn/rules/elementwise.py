@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from . import Array, sign, unbroadcast
+from . import Array, masked, sign, unbroadcast
 
 Rule = tuple[Array, Callable[[Array], tuple[Any, ...]]]
 
@@ -201,8 +201,8 @@ def abs(x: Array) -> Rule:
 
 def relu(x: Array) -> Rule:
     """max(x, 0) (NaN stays NaN); the gradient is selected where the result is > 0 (or NaN)."""
-    out = np.where(x < 0, 0.0, x)  # keeps -0.0 and NaN, as PyTorch (np.maximum gives 0.0)
-    return out, lambda g: (np.where(out <= 0, 0.0, g),)
+    out = np.maximum(0.0, x)  # NaN passes, and a tie keeps x (-0.0 stays -0.0), as PyTorch
+    return out, lambda g: (masked(g, ~(out <= 0)),)
 
 
 def leaky_relu(x: Array, slope: float) -> Rule:

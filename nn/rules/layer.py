@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from . import Array, Fresh
+from . import Array, Fresh, masked
 
 Rule = tuple[Array, Callable[[Array], tuple[Any, ...]]]
 
@@ -49,14 +49,14 @@ def linear(
     out = x2 @ W.T
     if b is not None:
         out += b
-    if relu:
-        np.putmask(out, out < 0, 0.0)  # keeps -0.0 and NaN, as PyTorch's ReLU
+    if relu:  # max(0, y): NaN passes, and a tie keeps y (-0.0 stays -0.0), as PyTorch's ReLU
+        np.maximum(0.0, out, out=out)
 
     def backward(g: Array) -> tuple[Any, ...]:
         if rows:
             g = g.reshape(-1, out_features)
         if relu:
-            g = np.where(out <= 0, 0.0, g)  # NaN passes, as PyTorch's ReLU
+            g = masked(g, ~(out <= 0))  # where y > 0, and where y is NaN, as PyTorch's ReLU
         grad_x = None
         if need_x:
             grad_x = g @ W
