@@ -315,3 +315,23 @@ def test_mse_broadcasts_different_shapes_with_pytorch_warning():
     with pytest.warns(UserWarning, match="different to the input size"):
         loss = F.mse_loss(nn.tensor([[1.0], [2.0]]), nn.tensor([0.0, 1.0]), reduction="sum")
     assert loss.item() == 1.0 + 0.0 + 4.0 + 1.0  # the (2, 2) broadcast, as in PyTorch
+
+
+@pytest.mark.parametrize("size", [7, 5000])  # either side of rules.SMALL_ELEMENTS
+@pytest.mark.parametrize("special", [None, np.inf, -np.inf, np.nan])
+def test_zeroed_where_is_where_with_positive_zero(size, special):
+    from nn.rules import SMALL_ELEMENTS, zeroed_where
+
+    assert size <= SMALL_ELEMENTS < 5000 or size > SMALL_ELEMENTS
+    rng = np.random.default_rng(size)
+    g = rng.standard_normal(size).astype(np.float32)
+    g[0] = -1.0
+    if special is not None:
+        g[1:3] = special
+    drop = rng.random(size) < 0.5
+    drop[:2] = True
+    expected = np.where(drop, np.float32(0), g)
+    result = zeroed_where(g, drop)
+    np.testing.assert_array_equal(result, expected)
+    assert not np.signbit(result[drop]).any()  # +0.0, as PyTorch's where
+    assert result.dtype == np.float32 and result is not g

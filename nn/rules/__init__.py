@@ -2,7 +2,8 @@
 
 A rule takes arrays (and plain parameters) and returns ``(out, backward)``: the output array
 and a closure ``backward(g)`` that maps ``g = dL/d(out)`` to one gradient per array input
-(None where the caller said it is not needed). The gradient formulas are PyTorch's
+(None where the caller said it is not needed); backward closures run under the engine's
+``np.errstate(all="ignore")``. The gradient formulas are PyTorch's
 (``derivatives.yaml``), written so that NaN, infinities and signed zeros land where
 PyTorch's do. Nothing here knows about Tensors or grad modes: ``nn/tensor.py`` records a
 rule's closure as a node of the graph.
@@ -13,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 Array = np.ndarray
+
+SMALL_ELEMENTS = 2048  # below it, fewer NumPy calls beat faster ones (measured)
 
 
 def unbroadcast(grad: Array, shape: tuple[int, ...]) -> Array:
@@ -43,14 +46,20 @@ def sign(x: Array) -> Array:
     return np.asarray(out)
 
 
-def masked(g: Array, keep: Array) -> Array:
-    """``g`` where ``keep``, +0.0 elsewhere (PyTorch's ``where(keep, g, 0)``), computed as a
-    product when ``g`` is finite (np.where is 3 to 4 times slower); a gradient holding inf
-    or NaN (inf * 0 is NaN) takes np.where."""
+def zeroed_where(g: Array, drop: Array) -> Array:
+    """A new array: ``g``, with +0.0 where ``drop`` (PyTorch's ``where(drop, 0, g)``).
+
+    Small arrays are copied and masked (``putmask``: fewest calls); large ones take a product
+    with ``~drop`` when ``g`` is finite, 3 to 10 times faster than a masked copy or
+    ``np.where`` there (inf * 0 is NaN: a gradient holding inf or NaN takes ``np.where``)."""
+    if g.size <= SMALL_ELEMENTS:
+        copy = np.array(g)
+        np.putmask(copy, drop, 0)
+        return copy
     flat = g.reshape(-1)
     if not np.isfinite(np.dot(flat, flat)):  # (an overflowing dot also takes np.where)
-        return np.where(keep, g, g.dtype.type(0))
-    product: Array = g * keep
+        return np.where(drop, g.dtype.type(0), g)
+    product: Array = g * ~drop
     product += 0.0  # a negative gradient times 0 is -0.0: PyTorch's where gives +0.0
     return product
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from . import Array, masked, sign, unbroadcast
+from . import Array, sign, unbroadcast, zeroed_where
 
 Rule = tuple[Array, Callable[[Array], tuple[Any, ...]]]
 
@@ -202,7 +202,7 @@ def abs(x: Array) -> Rule:
 def relu(x: Array) -> Rule:
     """max(x, 0) (NaN stays NaN); the gradient is selected where the result is > 0 (or NaN)."""
     out = np.maximum(0.0, x)  # NaN passes, and a tie keeps x (-0.0 stays -0.0), as PyTorch
-    return out, lambda g: (masked(g, ~(out <= 0)),)
+    return out, lambda g: (zeroed_where(g, out <= 0),)
 
 
 def leaky_relu(x: Array, slope: float) -> Rule:

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from . import Array, Fresh, masked
+from . import Array, Fresh, zeroed_where
 
 Rule = tuple[Array, Callable[[Array], tuple[Any, ...]]]
 
@@ -56,7 +56,7 @@ def linear(
         if rows:
             g = g.reshape(-1, out_features)
         if relu:
-            g = masked(g, ~(out <= 0))  # where y > 0, and where y is NaN, as PyTorch's ReLU
+            g = zeroed_where(g, out <= 0)  # where y > 0, and where y is NaN, as PyTorch's ReLU
         grad_x = None
         if need_x:
             grad_x = g @ W

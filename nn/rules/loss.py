@@ -154,8 +154,7 @@ def _bce_with_logits_mean(z: Array, y: Array) -> Rule:
     out = np.asarray(total / count if count else np.nan, dtype=z.dtype)
 
     def backward(g: Array) -> tuple[Any, ...]:
-        with np.errstate(over="ignore"):
-            s = np.exp(-z)
+        s = np.exp(-z)
         s += 1.0
         np.divide(1.0, s, out=s)  # sigmoid(z), as PyTorch computes it
         s -= y
@@ -189,8 +188,7 @@ def nll(
     def backward(g: Array) -> Array:
         grad = np.zeros_like(logp)
         upstream = np.reshape(g, -1) if reduction == "none" else g * scale
-        with np.errstate(invalid="ignore"):
-            values = np.broadcast_to(-sample_w * upstream, loss.shape)
+        values = np.broadcast_to(-sample_w * upstream, loss.shape)
         grad[rows[valid], labels[valid]] = values[valid]
         return grad
 
@@ -222,7 +220,6 @@ def cross_entropy(
 
     def backward(g: Array) -> tuple[Any, ...]:
         g_nll = nll_backward(g)
-        with np.errstate(invalid="ignore"):
-            return Fresh((g_nll - np.exp(logp) * g_nll.sum(axis=-1, keepdims=True), None))
+        return Fresh((g_nll - np.exp(logp) * g_nll.sum(axis=-1, keepdims=True), None))
 
     return out, backward
