@@ -52,6 +52,9 @@ from ._factories import (
     zeros,
     zeros_like,
 )
+from ._joining import cat, concat, concatenate, stack
+from ._namespace import *  # noqa: F403 (torch's top-level functions: exp, matmul, max...)
+from ._namespace import __all__ as _functions
 from ._tensor_reduce import MaxResult
 from .autograd import (
     detect_anomaly,
@@ -192,4 +195,9 @@ __all__ = [
     "utils",
     "zeros",
     "zeros_like",
+    "cat",
+    "concat",
+    "concatenate",
+    "stack",
+    *_functions,
 ]

@@ -345,7 +345,50 @@ class TensorMath(TensorAutograd):
         saved = (b if a._rg else None, a if b._rg else None)
         return self._record(out, (a, b), backward, MmBackward0, saved)
 
-    mm = matmul
+    def mm(self, mat2: Any) -> Tensor:
+        """The product of two matrices (2-D only, as ``torch.mm``)."""
+        other = self._lift(mat2)
+        _require_dims("self", self._data.ndim, 2, "must be a matrix")
+        _require_dims("mat2", other._data.ndim, 2, "must be a matrix")
+        return self.matmul(other)
+
+    def bmm(self, mat2: Any) -> Tensor:
+        """Batched matrix product of (b, n, m) and (b, m, p) Tensors (as ``torch.bmm``)."""
+        other = self._lift(mat2)
+        _require_dims("batch1", self._data.ndim, 3, "must be a 3D tensor")
+        _require_dims("batch2", other._data.ndim, 3, "must be a 3D tensor")
+        if self._data.shape[0] != other._data.shape[0]:
+            raise RuntimeError(
+                f"batch1 and batch2 must have same number of batches, got "
+                f"{self._data.shape[0]} and {other._data.shape[0]}"
+            )
+        return self.matmul(other)
+
+    def dot(self, tensor: Any) -> Tensor:
+        """sum_i x_i y_i of two 1-D Tensors of one size (as ``torch.dot``)."""
+        other = self._lift(tensor)
+        if self._data.ndim != 1 or other._data.ndim != 1:
+            raise RuntimeError(
+                f"1D tensors expected, but got {self._data.ndim}D and {other._data.ndim}D tensors"
+            )
+        if self._data.size != other._data.size:
+            raise RuntimeError(
+                "inconsistent tensor size, expected tensor "
+                f"[{self._data.size}] and src [{other._data.size}] to have the same number of "
+                f"elements, but got {self._data.size} and {other._data.size} elements respectively"
+            )
+        return self.matmul(other)
+
+    def outer(self, vec2: Any) -> Tensor:
+        """The outer product x y^T of two 1-D Tensors (as ``torch.outer``)."""
+        other = self._lift(vec2)
+        for name, n in (("self", self._data.ndim), ("vec2", other._data.ndim)):
+            if n != 1:
+                raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {n}-D")
+        a: Tensor = self  # type: ignore[assignment]
+        return a.reshape(-1, 1) * other.reshape(1, -1)
+
+    ger = outer
 
     def neg(self) -> Tensor:
         return self.__neg__()
@@ -362,6 +405,11 @@ def _mul_saved(rule: Any, a: Tensor, b: Tensor) -> tuple[Tensor | None, ...]:
     if rule is E.maximum or rule is E.minimum:
         return (a, b)
     return ()
+
+
+def _require_dims(name: str, ndim: int, expected: int, message: str) -> None:
+    if ndim != expected:
+        raise RuntimeError(f"{name} {message}")
 
 
 def _x(shape: tuple[int, ...]) -> str:

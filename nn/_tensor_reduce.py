@@ -36,7 +36,7 @@ LogSoftmaxBackward0 = node_type("LogSoftmaxBackward0")
 
 
 class MaxResult(NamedTuple):
-    """``(values, indices)`` of a reduction along a dimension, as ``torch.max(x, dim)``.
+    """``(values, indices)`` along a dimension, as ``torch.max(x, dim)``, ``sort``, ``topk``.
 
     Examples
     --------

@@ -15,7 +15,7 @@ import numpy as np
 from ._dims import axes_of, shape_args
 from ._graph import node_type
 from ._tensor_core import plain_index
-from ._tensor_reduce import TensorReduce
+from ._tensor_reduce import MaxResult, TensorReduce
 from .rules import shape as S
 
 if TYPE_CHECKING:
@@ -35,6 +35,8 @@ UnsqueezeBackward0 = node_type("UnsqueezeBackward0")
 FlipBackward0 = node_type("FlipBackward0")
 RollBackward0 = node_type("RollBackward0")
 GatherBackward0 = node_type("GatherBackward0")
+SortBackward0 = node_type("SortBackward0")
+TopkBackward0 = node_type("TopkBackward0")
 
 
 class TensorShape(TensorReduce):
@@ -326,3 +328,47 @@ class TensorShape(TensorReduce):
     def index_select(self, dim: int, index: Any) -> Tensor:
         axis = self._axis(dim)
         return self[(slice(None),) * axis + (np.asarray(plain_index(index)).reshape(-1),)]
+
+    # ------------------------------------------------------------------- sorting
+    def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> MaxResult:
+        """``(values, indices)`` sorted along ``dim``, as ``torch.sort``: NaN counts as the
+        largest value; equal values keep their order (always stable); the gradient goes back
+        to where each value came from.
+
+        >>> import nn
+        >>> nn.tensor([3.0, 1.0, 2.0]).sort(descending=True)
+        MaxResult(values=tensor([3., 2., 1.]), indices=tensor([0, 2, 1]))
+        """
+        axis = self._axis(dim)
+        if not self._data.ndim:  # a 0-d Tensor is its own sort
+            return self._take_sorted(axis, np.zeros((), dtype=np.int64), SortBackward0)
+        return self._take_sorted(axis, S.sort_order(self._data, axis, descending), SortBackward0)
+
+    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
+        """The indices of ``sort``."""
+        return self.sort(dim, descending, stable).indices
+
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> MaxResult:
+        """The ``k`` largest (or smallest) values along ``dim`` and their indices, as
+        ``torch.topk``, in sorted order (``sorted=False`` allows any order: this is one).
+
+        >>> import nn
+        >>> nn.tensor([1.0, 5.0, 3.0]).topk(2)
+        MaxResult(values=tensor([5., 3.]), indices=tensor([1, 2]))
+        """
+        axis = self._axis(dim)
+        size = self._data.shape[axis] if self._data.ndim else 1
+        if not 0 <= k <= size:
+            raise RuntimeError(f"selected index k out of range (k={k}, size {size} along {dim})")
+        if not self._data.ndim:
+            return self.sort() if k else self.reshape(1)[:0].sort()
+        order = S.sort_order(self._data, axis, largest)
+        return self._take_sorted(axis, np.take(order, np.arange(k), axis=axis), TopkBackward0)
+
+    def _take_sorted(self, axis: int, order: np.ndarray, kind: Any) -> MaxResult:
+        if order.ndim:
+            values, backward = S.gather(self._data, axis, order)
+        else:
+            values, backward = self._data.copy(), lambda g: (g,)
+        me: Tensor = self  # type: ignore[assignment]
+        return MaxResult(self._record(values, (me,), backward, kind), self._make(order))

@@ -255,6 +255,21 @@ OPS: dict[str, Spec] = {
     # the BLAS kernel; docs/decisions.md)
     "matmul": Spec(2, lambda T, F, p, a, b: (a @ b) + 0.0),
     "clone": Spec(1, lambda T, F, p, a: a.clone()),
+    "bmm": Spec(2, lambda T, F, p, a, b: T.bmm(a, b) + 0.0),
+    "dot": Spec(2, lambda T, F, p, a, b: T.dot(a, b) + 0.0),
+    "outer": Spec(2, lambda T, F, p, a, b: T.outer(a, b)),
+    # torch's top-level functions, joining and sorting
+    "exp_function": Spec(1, lambda T, F, p, a: T.exp(a)),
+    "max_function_dim": Spec(1, lambda T, F, p, a: T.max(a, p["dim"])[0], _dims),
+    "where_number": Spec(1, lambda T, F, p, a: T.where(a > 0, a, p["c"]), _scalar),
+    "cat": Spec(2, lambda T, F, p, a, b: T.cat([a, b], dim=p["dim"]), _dims),
+    "cat_three": Spec(2, lambda T, F, p, a, b: T.cat((a, b, a), dim=p["dim"]), _dims),
+    "stack": Spec(2, lambda T, F, p, a, b: T.stack([a, b], dim=p["dim"]), _dims),
+    "sort": Spec(  # stable: torch's default sort may route a tie's gradient elsewhere
+        1,
+        lambda T, F, p, a: T.sort(a, dim=p["dim"], descending=p["keepdim"], stable=True)[0],
+        _dims,
+    ),
     # in place, on a copy (a leaf that requires grad refuses)
     "iadd": Spec(2, lambda T, F, p, a, b: _in_place(a, lambda c: c.__iadd__(b))),
     "imul": Spec(2, lambda T, F, p, a, b: _in_place(a, lambda c: c.__imul__(b))),
@@ -318,9 +333,9 @@ OPS: dict[str, Spec] = {
 SUMMING = frozenset(
     {
         "sum", "sum_dim", "sum_empty_dims", "mean", "mean_dim", "mean_empty_dims", "var", "std",
-        "logsumexp", "norm", "softmax", "log_softmax", "matmul", "linear", "mul_through_view",
-        "cross_entropy", "cross_entropy_probabilities", "nll_loss", "bce", "bce_with_logits",
-        "bce_with_logits_target", "mse", "batch_norm",
+        "logsumexp", "norm", "softmax", "log_softmax", "matmul", "bmm", "dot", "linear",
+        "mul_through_view", "cross_entropy", "cross_entropy_probabilities", "nll_loss", "bce",
+        "bce_with_logits", "bce_with_logits_target", "mse", "batch_norm",
     }
 )  # fmt: skip
 

@@ -149,3 +149,19 @@ def gather(x: Array, axis: int, index: Array) -> Rule:
         return (grad,)
 
     return out, backward
+
+
+def sort_order(x: Array, axis: int, descending: bool) -> Array:
+    """Indices that sort ``x`` along ``axis``, stably, NaN counted as the largest value (as
+    PyTorch's sort: last when ascending, first when descending).
+
+    Descending sorts the negation (``~x`` for integers and bools, which cannot overflow)
+    with NaN moved ahead by a second key, so that equal values keep their order."""
+    if not descending:
+        return np.argsort(x, axis=axis, kind="stable")
+    moved = np.moveaxis(x, axis, -1)
+    if x.dtype.kind == "f":
+        order = np.lexsort((-moved, ~np.isnan(moved)), axis=-1)
+    else:
+        order = np.argsort(~moved, axis=-1, kind="stable")
+    return np.moveaxis(order, -1, axis)

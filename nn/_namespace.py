@@ -1,0 +1,236 @@
+"""PyTorch's top-level functions: ``nn.exp(x)`` is ``x.exp()``, ``nn.max(x, 1)`` is
+``x.max(1)``, with torch's ``out=`` and torch's ``TypeError`` for an argument that is not a
+Tensor (an ndarray is accepted: descend's batches may be ndarrays).
+
+Each function forwards to the Tensor method of the same name, so there is one
+implementation of each op; what is here is the argument handling that differs between a
+function and a method.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from . import _dtype
+from ._out import into
+from .tensor import Tensor
+
+
+def _operand(value: Any, function: str, argument: str = "input", position: int = 1) -> Tensor:
+    """``value`` if it is a Tensor (an ndarray is wrapped without a copy), else torch's
+    ``TypeError``."""
+    if isinstance(value, Tensor):
+        return value
+    if isinstance(value, np.ndarray):
+        return Tensor._make(value)
+    raise TypeError(
+        f"{function}(): argument '{argument}' (position {position}) must be Tensor, not "
+        f"{type(value).__name__}"
+    )
+
+
+def _written(out: Any, result: Any, name: str) -> Any:
+    if out is None:
+        return result
+    if isinstance(result, tuple):  # (values, indices): out is a pair of Tensors
+        return type(result)(*(into(o, r, name) for o, r in zip(out, result, strict=True)))
+    return into(out, result, name)
+
+
+def _function(name: str) -> Callable[..., Any]:
+    """torch.<name>(input, *args, out=None, **kwargs) as input.<name>(*args, **kwargs)."""
+
+    def function(input: Any, *args: Any, out: Any = None, **kwargs: Any) -> Any:
+        return _written(out, getattr(_operand(input, name), name)(*args, **kwargs), name)
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = f"``torch.{name}(input, ...)``: ``input.{name}(...)``."
+    return function
+
+
+# elementwise functions of one Tensor
+exp = _function("exp")
+log = _function("log")
+log1p = _function("log1p")
+sqrt = _function("sqrt")
+rsqrt = _function("rsqrt")
+sin = _function("sin")
+cos = _function("cos")
+tanh = _function("tanh")
+sigmoid = _function("sigmoid")
+relu = _function("relu")
+abs = _function("abs")
+absolute = abs
+neg = _function("neg")
+negative = neg
+sign = _function("sign")
+sgn = _function("sgn")
+floor = _function("floor")
+ceil = _function("ceil")
+round = _function("round")
+trunc = _function("trunc")
+square = _function("square")
+reciprocal = _function("reciprocal")
+isnan = _function("isnan")
+isfinite = _function("isfinite")
+isinf = _function("isinf")
+logical_not = _function("logical_not")
+clamp = _function("clamp")
+clip = clamp
+clamp_min = _function("clamp_min")
+clamp_max = _function("clamp_max")
+
+# of two operands
+maximum = _function("maximum")
+minimum = _function("minimum")
+add = _function("add")
+sub = _function("sub")
+subtract = sub
+mul = _function("mul")
+multiply = mul
+div = _function("div")
+divide = div
+true_divide = _function("true_divide")
+floor_divide = _function("floor_divide")
+remainder = _function("remainder")
+eq = _function("eq")
+ne = _function("ne")
+gt = _function("gt")
+lt = _function("lt")
+ge = _function("ge")
+le = _function("le")
+logical_and = _function("logical_and")
+logical_or = _function("logical_or")
+matmul = _function("matmul")
+mm = _function("mm")
+bmm = _function("bmm")
+dot = _function("dot")
+outer = _function("outer")
+ger = outer
+
+# reductions
+sum = _function("sum")
+mean = _function("mean")
+std = _function("std")
+var = _function("var")
+prod = _function("prod")
+max = _function("max")
+min = _function("min")
+amax = _function("amax")
+amin = _function("amin")
+argmax = _function("argmax")
+argmin = _function("argmin")
+logsumexp = _function("logsumexp")
+norm = _function("norm")
+any = _function("any")
+all = _function("all")
+softmax = _function("softmax")
+log_softmax = _function("log_softmax")
+sort = _function("sort")
+argsort = _function("argsort")
+topk = _function("topk")
+
+# shapes
+flatten = _function("flatten")
+reshape = _function("reshape")
+transpose = _function("transpose")
+swapaxes = _function("swapaxes")
+permute = _function("permute")
+squeeze = _function("squeeze")
+unsqueeze = _function("unsqueeze")
+chunk = _function("chunk")
+split = _function("split")
+narrow = _function("narrow")
+gather = _function("gather")
+index_select = _function("index_select")
+masked_fill = _function("masked_fill")
+flip = _function("flip")
+roll = _function("roll")
+unbind = _function("unbind")
+select = _function("select")
+t = _function("t")
+clone = _function("clone")
+detach = _function("detach")
+
+
+def pow(input: Any, exponent: Any, *, out: Any = None) -> Tensor:
+    """input ** exponent, elementwise; ``input`` may be a number when ``exponent`` is a
+    Tensor (``torch.pow(2, x)``)."""
+    if not isinstance(input, Tensor | np.ndarray) and isinstance(exponent, Tensor):
+        return into(out, exponent.__rpow__(input), "pow")
+    return into(out, _operand(input, "pow").pow(exponent), "pow")
+
+
+def where(condition: Any, input: Any = None, other: Any = None, *, out: Any = None) -> Any:
+    """``input`` where ``condition`` holds, else ``other`` (either may be a number); with
+    the condition alone, the indices of its nonzero elements (``torch.where(c)``)."""
+    cond = _operand(condition, "where", "condition")
+    if input is None and other is None:
+        return tuple(Tensor._make(i) for i in np.nonzero(cond._data))
+    if isinstance(input, Tensor | np.ndarray):
+        result = _operand(input, "where", "input", 2).where(cond, other)
+    elif isinstance(other, Tensor | np.ndarray):  # where(c, x, y) is where(~c, y, x)
+        result = _operand(other, "where", "other", 3).where(~cond._data.astype(bool), input)
+    else:
+        numbers = [_dtype.scalar_dtype(input), _dtype.scalar_dtype(other)]
+        dtype = _dtype.result_dtype([], [], numbers)
+        result = Tensor._make(np.where(cond._data.astype(bool), input, other).astype(dtype))
+    return into(out, result, "where")
+
+
+def allclose(
+    input: Any, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+) -> bool:
+    """Whether |input - other| <= atol + rtol |other| everywhere (broadcasting), as
+    ``torch.allclose``; both must have one dtype.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.allclose(nn.tensor([1.0, 2.0]), nn.tensor([1.0, 2.0 + 1e-9]))
+    True
+    """
+    a, b = _operand(input, "allclose"), _operand(other, "allclose", "other", 2)
+    if a._data.dtype != b._data.dtype:
+        raise RuntimeError(
+            f"{_dtype.torch_name(a._data.dtype)} did not match {_dtype.torch_name(b._data.dtype)}"
+        )
+    return bool(np.allclose(a._data, b._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def equal(input: Any, other: Any) -> bool:
+    """Whether both have the same shape and the same elements (NaN equals nothing).
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.equal(nn.tensor([1, 2]), nn.tensor([1, 2])), nn.equal(nn.ones(2), nn.ones(3))
+    (True, False)
+    """
+    a, b = _operand(input, "equal"), _operand(other, "equal", "other", 2)
+    return bool(np.array_equal(a._data, b._data))
+
+
+def is_tensor(obj: Any) -> bool:
+    """Whether ``obj`` is a Tensor (a Parameter is one)."""
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input: Any) -> bool:
+    """Whether ``input``'s dtype is a floating-point one."""
+    return bool(_operand(input, "is_floating_point")._data.dtype.kind == "f")
+
+
+def numel(input: Any) -> int:
+    """The number of elements of ``input``."""
+    return int(_operand(input, "numel")._data.size)
+
+
+__all__ = sorted(
+    name
+    for name, value in list(globals().items())
+    if not name.startswith("_") and getattr(value, "__module__", None) == __name__
+)
