@@ -56,6 +56,7 @@ from ._joining import cat, concat, concatenate, stack
 from ._namespace import *  # noqa: F403 (torch's top-level functions: exp, matmul, max...)
 from ._namespace import __all__ as _functions
 from ._tensor_reduce import MaxResult
+from .activations import ELU, GELU, Softplus
 from .autograd import (
     detect_anomaly,
     enable_grad,
@@ -65,6 +66,7 @@ from .autograd import (
     set_grad_enabled,
 )
 from .containers import ModuleList, Sequential
+from .conv import AdaptiveAvgPool2d, AvgPool2d, Conv2d, Dropout2d, MaxPool2d
 from .device import (
     accelerator,
     backends,
@@ -73,6 +75,7 @@ from .device import (
     get_default_device,
     set_default_device,
 )
+from .embedding import Embedding
 from .gradcheck import GradcheckError, gradcheck
 from .layers import (
     BatchNorm1d,
@@ -86,8 +89,19 @@ from .layers import (
     Sigmoid,
     Softmax,
     Tanh,
+    Unflatten,
 )
-from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
+from .losses import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    HuberLoss,
+    KLDivLoss,
+    L1Loss,
+    MSELoss,
+    NLLLoss,
+    SmoothL1Loss,
+)
 from .module import IncompatibleKeys, Module
 from .parameter import Parameter
 from .random import get_rng_state, manual_seed, seed, set_rng_state
@@ -99,6 +113,20 @@ float = float32
 int = int32
 
 __all__ = [
+    "ELU",
+    "Embedding",
+    "GELU",
+    "HuberLoss",
+    "KLDivLoss",
+    "L1Loss",
+    "SmoothL1Loss",
+    "Softplus",
+    "Unflatten",
+    "AdaptiveAvgPool2d",
+    "AvgPool2d",
+    "Conv2d",
+    "Dropout2d",
+    "MaxPool2d",
     "BCELoss",
     "BCEWithLogitsLoss",
     "BatchNorm1d",

@@ -11,9 +11,10 @@ from typing import Any
 
 import numpy as np
 
-from . import _dtype
+from ._conv_functions import adaptive_avg_pool2d, avg_pool2d, conv2d, dropout2d, max_pool2d
 from ._errors import DimensionError, ShapeError
 from ._graph import node_type
+from ._inputs import as_input
 from ._losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -21,25 +22,42 @@ from ._losses import (
     mse_loss,
     nll_loss,
 )
+from ._regression_losses import huber_loss, kl_div, l1_loss, smooth_l1_loss
+from .activations import elu, gelu, softplus
+from .embedding import embedding, one_hot
 from .random import resolve_generator
 from .rules import elementwise as E
 from .rules import layer as LR
 from .tensor import Tensor
 
 __all__ = [
+    "adaptive_avg_pool2d",
+    "avg_pool2d",
     "batch_norm",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
+    "conv2d",
     "cross_entropy",
     "dropout",
+    "dropout2d",
+    "elu",
+    "embedding",
+    "gelu",
+    "huber_loss",
+    "kl_div",
+    "l1_loss",
     "leaky_relu",
     "linear",
     "log_softmax",
+    "max_pool2d",
     "mse_loss",
     "nll_loss",
+    "one_hot",
     "relu",
     "sigmoid",
+    "smooth_l1_loss",
     "softmax",
+    "softplus",
     "tanh",
 ]
 
@@ -48,32 +66,6 @@ ReluBackward0 = node_type("ReluBackward0")
 LeakyReluBackward0 = node_type("LeakyReluBackward0")
 NativeDropoutBackward0 = node_type("NativeDropoutBackward0")
 NativeBatchNormBackward0 = node_type("NativeBatchNormBackward0")
-
-
-def as_input(value: Any, dtype: Any = None) -> Tensor:
-    """``value`` as a Tensor of ``dtype`` (float default), casting differentiably."""
-    kind = type(value)
-    if (
-        (kind is Tensor or kind is np.ndarray)
-        and value.dtype.kind == "f"
-        and (dtype is None or value.dtype == dtype)
-    ):
-        return value if kind is Tensor else Tensor._make(value)  # the common case, fast
-    if isinstance(value, Tensor):
-        tensor = value
-    else:
-        try:
-            tensor = Tensor._make(_dtype.as_array(value, copy=False))
-        except (TypeError, ValueError) as error:
-            raise TypeError(
-                f"expected a Tensor, an ndarray or a list of numbers, got {type(value).__name__}"
-            ) from error
-    if tensor.dtype.kind not in "fiub":
-        raise TypeError(f"expected numeric data, got an array of dtype {tensor.dtype}")
-    target = np.dtype(dtype) if dtype is not None else None
-    if target is None and tensor.dtype.kind != "f":
-        target = _dtype.get_default_dtype()
-    return tensor if target is None or tensor.dtype == target else tensor._cast(target)
 
 
 def linear(input: Any, weight: Tensor, bias: Tensor | None = None) -> Tensor:

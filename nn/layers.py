@@ -1,4 +1,4 @@
-"""Layers: Linear, activations, Identity, Flatten, Dropout, BatchNorm1d."""
+"""Layers: Linear, activations, Identity, Flatten, Unflatten, Dropout, BatchNorm1d."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from . import functional as F
 from . import init
 from ._dtype import get_default_dtype
 from ._errors import ShapeError
+from ._inputs import as_input
 from .module import Module
 from .parameter import Parameter
 from .random import resolve_generator
@@ -105,10 +106,34 @@ class Flatten(Module):
         self.end_dim = end_dim
 
     def forward(self, input: Any) -> Tensor:
-        return F.as_input(input).flatten(self.start_dim, self.end_dim)
+        return as_input(input).flatten(self.start_dim, self.end_dim)
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Unflatten(Module):
+    """Splits dimension ``dim`` into ``unflattened_size`` (one -1 is inferred), the inverse
+    of ``Flatten``.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.Unflatten(1, (2, 3))(nn.zeros(4, 6)).shape
+    (4, 2, 3)
+    """
+
+    def __init__(self, dim: int, unflattened_size: Any) -> None:
+        super().__init__()
+        self.dim, self.unflattened_size = dim, tuple(unflattened_size)
+
+    def forward(self, input: Any) -> Tensor:
+        x = as_input(input)
+        axis = self.dim % x.ndim if x.ndim else 0
+        return x.reshape(*x.shape[:axis], *self.unflattened_size, *x.shape[axis + 1 :])
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
 
 
 class ReLU(Module):
@@ -297,7 +322,7 @@ class BatchNorm1d(Module):
             self.running_mean = self.running_var = self.num_batches_tracked = None
 
     def forward(self, input: Any) -> Tensor:
-        input = F.as_input(input, self.weight.dtype if self.weight is not None else None)
+        input = as_input(input, self.weight.dtype if self.weight is not None else None)
         if input.ndim not in (2, 3):
             raise ShapeError(f"expected 2D or 3D input (got {input.ndim}D input)")
         mean, var, count = self.running_mean, self.running_var, self.num_batches_tracked

@@ -1,4 +1,5 @@
-"""Loss modules: MSELoss, BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss."""
+"""Loss modules: MSELoss, L1Loss, SmoothL1Loss, HuberLoss, KLDivLoss, BCELoss,
+BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss."""
 
 from __future__ import annotations
 
@@ -150,3 +151,78 @@ class NLLLoss(_Loss):
         return F.nll_loss(
             input, target, self.weight, ignore_index=self.ignore_index, reduction=self.reduction
         )
+
+
+class L1Loss(_Loss):
+    """Mean absolute error: mean(|x - y|), as ``torch.nn.L1Loss``.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.L1Loss()(nn.tensor([1.0, 2.0]), nn.tensor([1.0, 4.0])).item()
+    1.0
+    """
+
+    def __init__(
+        self,
+        size_average: Any = None,
+        reduce: Any = None,
+        reduction: str = "mean",
+        weight: Any = None,
+    ) -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.weight = weight
+
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return F.l1_loss(input, target, reduction=self.reduction, weight=self.weight)
+
+
+class SmoothL1Loss(_Loss):
+    """Quadratic below ``beta``, linear above, as ``torch.nn.SmoothL1Loss``."""
+
+    def __init__(
+        self,
+        size_average: Any = None,
+        reduce: Any = None,
+        reduction: str = "mean",
+        beta: float = 1.0,
+    ) -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.beta = beta
+
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
+
+
+class HuberLoss(_Loss):
+    """Quadratic below ``delta``, delta-scaled linear above, as ``torch.nn.HuberLoss``."""
+
+    def __init__(self, reduction: str = "mean", delta: float = 1.0, weight: Any = None) -> None:
+        super().__init__(reduction=reduction)
+        self.delta, self.weight = delta, weight
+
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return F.huber_loss(
+            input, target, reduction=self.reduction, delta=self.delta, weight=self.weight
+        )
+
+
+class KLDivLoss(_Loss):
+    """KL(target || input), ``input`` in log space, as ``torch.nn.KLDivLoss``."""
+
+    def __init__(
+        self,
+        size_average: Any = None,
+        reduce: Any = None,
+        reduction: str = "mean",
+        log_target: bool = False,
+    ) -> None:
+        if reduction == "batchmean" and size_average is None and reduce is None:
+            super().__init__()
+            self.reduction = "batchmean"
+        else:
+            super().__init__(size_average, reduce, reduction)
+        self.log_target = log_target
+
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)

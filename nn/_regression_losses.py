@@ -1,0 +1,147 @@
+"""Regression and divergence losses (``nn.functional``): l1_loss, smooth_l1_loss,
+huber_loss, kl_div, over the rules of ``nn/rules/regression.py``; input and target of
+different shapes broadcast with PyTorch's warning, as ``mse_loss``."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from ._graph import node_type
+from ._losses import _broadcast_target, _float_input, legacy_reduction
+from .rules import regression as RG
+from .tensor import Tensor
+
+L1LossBackward0 = node_type("L1LossBackward0")
+SmoothL1LossBackward0 = node_type("SmoothL1LossBackward0")
+HuberLossBackward0 = node_type("HuberLossBackward0")
+KlDivBackward0 = node_type("KlDivBackward0")
+
+
+def _weighted(loss: Tensor, weight: Any, x: Tensor, reduction: str, by_weight: bool) -> Tensor:
+    """``loss`` ('none') times ``weight`` (of the input's shape), reduced as PyTorch: 'mean'
+    divides by the weights' sum when ``by_weight`` (l1_loss), else by the count."""
+    w = weight if isinstance(weight, Tensor) else Tensor._make(np.asarray(weight))
+    if w.shape != x.shape:
+        raise ValueError("Weights and input must have the same size.")
+    weighted: Tensor = loss * w
+    if reduction == "none":
+        return weighted
+    if reduction == "sum":
+        return weighted.sum()
+    return weighted.sum() / w.sum() if by_weight else weighted.mean()
+
+
+def l1_loss(
+    input: Any,
+    target: Any,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+    weight: Any = None,
+) -> Tensor:
+    """|x - y| per element; d/dx = sign(x - y) (0 where equal). With ``weight`` (the input's
+    shape), 'mean' is the weighted mean: sum(w |x - y|) / sum(w).
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.F.l1_loss(nn.tensor([1.0, 2.0]), nn.tensor([0.0, 4.0])).item()
+    1.5
+    """
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    x = _float_input(input, "l1_loss")
+    t = _broadcast_target(target, x, "l1_loss")
+    if weight is not None:
+        return _weighted(l1_loss(x, t, reduction="none"), weight, x, reduction, True)
+    out, backward = RG.l1(x._data, t._data, reduction, (x._rg, t._rg))
+    return Tensor._record(out, (x, t), backward, L1LossBackward0, (x, t))
+
+
+def smooth_l1_loss(
+    input: Any,
+    target: Any,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+    beta: float = 1.0,
+) -> Tensor:
+    """0.5 d**2 / beta where |d| < beta, else |d| - 0.5 beta (d = x - y); beta = 0 is L1.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.F.smooth_l1_loss(nn.tensor([0.5, 3.0]), nn.tensor([0.0, 0.0]), reduction="none")
+    tensor([0.125, 2.5  ])
+    """
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    x = _float_input(input, "smooth_l1_loss")
+    t = _broadcast_target(target, x, "smooth_l1_loss")
+    out, backward = RG.smooth_l1(x._data, t._data, reduction, float(beta), (x._rg, t._rg))
+    return Tensor._record(out, (x, t), backward, SmoothL1LossBackward0, (x, t))
+
+
+def huber_loss(
+    input: Any, target: Any, reduction: str = "mean", delta: float = 1.0, weight: Any = None
+) -> Tensor:
+    """0.5 d**2 where |d| < delta, else delta (|d| - 0.5 delta) (d = x - y); ``weight``
+    (the input's shape) multiplies each element's loss.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.F.huber_loss(nn.tensor([0.5, 3.0]), nn.tensor([0.0, 0.0]), reduction="none")
+    tensor([0.125, 2.5  ])
+    """
+    reduction = legacy_reduction(None, None, reduction)
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    x = _float_input(input, "huber_loss")
+    t = _broadcast_target(target, x, "huber_loss")
+    if weight is not None:
+        return _weighted(huber_loss(x, t, "none", delta), weight, x, reduction, False)
+    out, backward = RG.huber(x._data, t._data, reduction, float(delta), (x._rg, t._rg))
+    return Tensor._record(out, (x, t), backward, HuberLossBackward0, (x, t))
+
+
+def kl_div(
+    input: Any,
+    target: Any,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+    log_target: bool = False,
+) -> Tensor:
+    """KL(target || input) pointwise, ``input`` holding log-probabilities:
+    y (log y - x), or exp(y) (y - x) when ``log_target``. 'batchmean' (the true KL
+    divergence per sample) divides the sum by the batch size; 'mean' divides by the number
+    of elements, with PyTorch's warning.
+
+    Examples
+    --------
+    >>> import nn
+    >>> p = nn.tensor([[0.5, 0.5]]); q = nn.tensor([[0.25, 0.75]])
+    >>> round(nn.F.kl_div(q.log(), p, reduction="batchmean").item(), 4)
+    0.1438
+    """
+    if reduction == "batchmean" and size_average is None and reduce is None:
+        chosen = "batchmean"
+    else:
+        chosen = legacy_reduction(size_average, reduce, reduction)
+    if chosen == "mean":
+        warnings.warn(
+            "reduction: 'mean' divides the total loss by both the batch size and the support "
+            "size.'batchmean' divides only by the batch size, and aligns with the KL div math "
+            "definition.'mean' will be changed to behave the same as 'batchmean' in the next "
+            "major release.",
+            UserWarning,
+            stacklevel=2,
+        )
+    x = _float_input(input, "kl_div")
+    t = _broadcast_target(target, x, "kl_div")
+    out, backward = RG.kl_div(x._data, t._data, chosen, log_target, (x._rg, t._rg))
+    return Tensor._record(out, (x, t), backward, KlDivBackward0, (x, t))

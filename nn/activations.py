@@ -1,0 +1,105 @@
+"""Smooth activations, as functions (``nn.F.softplus``, ``elu``, ``gelu``) and layers
+(``nn.Softplus``, ``nn.ELU``, ``nn.GELU``), over the rules of ``nn/rules/activation.py``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._graph import node_type
+from ._inputs import as_input
+from .module import Module
+from .rules import activation as A
+from .tensor import Tensor
+
+SoftplusBackward0 = node_type("SoftplusBackward0")
+EluBackward0 = node_type("EluBackward0")
+GeluBackward0 = node_type("GeluBackward0")
+
+
+def softplus(input: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """log(1 + exp(beta x)) / beta, a smooth ReLU; x itself where beta x > threshold.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.F.softplus(nn.tensor([0.0, 30.0]))
+    tensor([ 0.6931472, 30.       ])
+    """
+    x = as_input(input)
+    out, backward = A.softplus(x._data, beta, threshold)
+    return Tensor._record(out, (x,), backward, SoftplusBackward0, (x,))
+
+
+def elu(input: Any, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """x where x > 0, else alpha (exp(x) - 1).
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.F.elu(nn.tensor([-1.0, 2.0]))
+    tensor([-0.63212055,  2.        ])
+    """
+    x = as_input(input)
+    if inplace:
+        return x._inplace(elu, alpha)
+    out, backward = A.elu(x._data, alpha)
+    return Tensor._record(out, (x,), backward, EluBackward0, (x,))
+
+
+def gelu(input: Any, approximate: str = "none") -> Tensor:
+    """x Phi(x), Phi the standard normal CDF (``approximate="tanh"``: its tanh form).
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.F.gelu(nn.tensor([-1.0, 0.0, 1.0]))
+    tensor([-0.15865526,  0.        ,  0.8413447 ])
+    """
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError(f"approximate argument must be either none or tanh, got {approximate}")
+    x = as_input(input)
+    rule = A.gelu if approximate == "none" else A.gelu_tanh
+    out, backward = rule(x._data)
+    return Tensor._record(out, (x,), backward, GeluBackward0, (x,))
+
+
+class Softplus(Module):
+    """log(1 + exp(beta x)) / beta elementwise, as ``torch.nn.Softplus``."""
+
+    def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
+        super().__init__()
+        self.beta, self.threshold = beta, threshold
+
+    def forward(self, input: Any) -> Tensor:
+        return softplus(input, self.beta, self.threshold)
+
+    def extra_repr(self) -> str:
+        return f"beta={self.beta}, threshold={self.threshold}"
+
+
+class ELU(Module):
+    """x if x > 0 else alpha (exp(x) - 1) elementwise, as ``torch.nn.ELU``."""
+
+    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
+        super().__init__()
+        self.alpha, self.inplace = alpha, inplace
+
+    def forward(self, input: Any) -> Tensor:
+        return elu(input, self.alpha, self.inplace)
+
+    def extra_repr(self) -> str:
+        return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
+
+
+class GELU(Module):
+    """x Phi(x) elementwise, as ``torch.nn.GELU``."""
+
+    def __init__(self, approximate: str = "none") -> None:
+        super().__init__()
+        self.approximate = approximate
+
+    def forward(self, input: Any) -> Tensor:
+        return gelu(input, self.approximate)
+
+    def extra_repr(self) -> str:
+        return f"approximate={self.approximate!r}"

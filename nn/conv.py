@@ -1,0 +1,235 @@
+"""Convolution and pooling layers: Conv2d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d,
+Dropout2d, as PyTorch's (same arguments, defaults, initialisation, ``repr``)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from . import _conv_functions as CF
+from . import init
+from ._dtype import get_default_dtype
+from .device import check_device
+from .layers import Dropout
+from .module import Module
+from .parameter import Parameter
+from .random import resolve_generator
+from .tensor import Tensor
+
+_PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+
+
+class Conv2d(Module):
+    """2-D convolution of (N, C_in, H, W) inputs with ``out_channels`` filters of
+    (C_in / groups, kh, kw), as ``torch.nn.Conv2d``.
+
+    Initialised as PyTorch: weight and bias ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with
+    fan_in = C_in / groups * kh * kw (kaiming_uniform_ with a = sqrt(5)).
+
+    Examples
+    --------
+    >>> import nn
+    >>> conv = nn.Conv2d(1, 6, 5, padding=2)
+    >>> conv.weight.shape, conv(nn.ones(8, 1, 28, 28)).shape
+    ((6, 1, 5, 5), (8, 6, 28, 28))
+    """
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: Any,
+        stride: Any = 1,
+        padding: Any = 0,
+        dilation: Any = 1,
+        groups: int = 1,
+        bias: bool = True,
+        padding_mode: str = "zeros",
+        device: Any = None,
+        dtype: Any = None,
+        generator: Any = None,
+    ) -> None:
+        super().__init__()
+        check_device(device)
+        if groups <= 0:
+            raise ValueError("groups must be a positive integer")
+        if in_channels % groups:
+            raise ValueError("in_channels must be divisible by groups")
+        if out_channels % groups:
+            raise ValueError("out_channels must be divisible by groups")
+        if padding_mode not in _PADDING_MODES:
+            raise ValueError(
+                f"padding_mode must be one of {list(_PADDING_MODES)}, but got "
+                f"padding_mode='{padding_mode}'"
+            )
+        if padding_mode != "zeros":
+            raise NotImplementedError(
+                f"padding_mode='{padding_mode}' is not implemented in descend (only 'zeros')"
+            )
+        if isinstance(padding, str):
+            if padding not in ("same", "valid"):
+                raise ValueError(
+                    f"Invalid padding string {padding!r}, should be one of {{'valid', 'same'}}"
+                )
+            if padding == "same" and CF.pair(stride, "stride") != (1, 1):
+                raise ValueError("padding='same' is not supported for strided convolutions")
+        self.in_channels, self.out_channels = in_channels, out_channels
+        self.kernel_size = CF.pair(kernel_size, "kernel_size")
+        self.stride = CF.pair(stride, "stride")
+        self.padding = padding if isinstance(padding, str) else CF.pair(padding, "padding")
+        self.dilation = CF.pair(dilation, "dilation")
+        self.groups, self.padding_mode = groups, padding_mode
+        dtype = np.dtype(dtype) if dtype is not None else get_default_dtype()
+        shape = (out_channels, in_channels // groups, *self.kernel_size)
+        self.weight = Parameter(np.empty(shape, dtype=dtype))
+        self.bias = Parameter(np.empty(out_channels, dtype=dtype)) if bias else None
+        self.reset_parameters(generator)
+
+    def reset_parameters(self, generator: Any = None) -> None:
+        """PyTorch's default initialisation (drawn from ``generator`` or the default one)."""
+        rng = resolve_generator(generator)
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5), generator=rng)
+        if self.bias is not None:
+            fan_in = self.weight.shape[1] * self.kernel_size[0] * self.kernel_size[1]
+            bound = 1.0 / math.sqrt(fan_in) if fan_in > 0 else 0.0
+            init.uniform_(self.bias, -bound, bound, generator=rng)
+
+    def forward(self, input: Any) -> Tensor:
+        return CF.conv2d(
+            input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups
+        )
+
+    def extra_repr(self) -> str:
+        text = (
+            f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
+            f"stride={self.stride}"
+        )
+        if self.padding != (0, 0):
+            text += f", padding={self.padding}"
+        if self.dilation != (1, 1):
+            text += f", dilation={self.dilation}"
+        if self.groups != 1:
+            text += f", groups={self.groups}"
+        if self.bias is None:
+            text += ", bias=False"
+        return text
+
+
+class MaxPool2d(Module):
+    """The largest value of each window, as ``torch.nn.MaxPool2d``.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.MaxPool2d(2)(nn.ones(1, 3, 28, 28)).shape
+    (1, 3, 14, 14)
+    """
+
+    def __init__(
+        self,
+        kernel_size: Any,
+        stride: Any = None,
+        padding: Any = 0,
+        dilation: Any = 1,
+        return_indices: bool = False,
+        ceil_mode: bool = False,
+    ) -> None:
+        super().__init__()
+        self.kernel_size, self.stride = kernel_size, stride if stride is not None else kernel_size
+        self.padding, self.dilation = padding, dilation
+        self.return_indices, self.ceil_mode = return_indices, ceil_mode
+
+    def forward(self, input: Any) -> Any:
+        return CF.max_pool2d(
+            input,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.dilation,
+            self.ceil_mode,
+            self.return_indices,
+        )
+
+    def extra_repr(self) -> str:
+        return (
+            f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
+            f"dilation={self.dilation}, ceil_mode={self.ceil_mode}"
+        )
+
+
+class AvgPool2d(Module):
+    """The mean of each window, as ``torch.nn.AvgPool2d``.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.AvgPool2d(2, stride=2)(nn.ones(1, 3, 28, 28)).shape
+    (1, 3, 14, 14)
+    """
+
+    def __init__(
+        self,
+        kernel_size: Any,
+        stride: Any = None,
+        padding: Any = 0,
+        ceil_mode: bool = False,
+        count_include_pad: bool = True,
+        divisor_override: int | None = None,
+    ) -> None:
+        super().__init__()
+        self.kernel_size, self.stride = kernel_size, stride if stride is not None else kernel_size
+        self.padding, self.ceil_mode = padding, ceil_mode
+        self.count_include_pad, self.divisor_override = count_include_pad, divisor_override
+
+    def forward(self, input: Any) -> Tensor:
+        return CF.avg_pool2d(
+            input,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.ceil_mode,
+            self.count_include_pad,
+            self.divisor_override,
+        )
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AdaptiveAvgPool2d(Module):
+    """The mean over bins that divide the input into ``output_size``, as
+    ``torch.nn.AdaptiveAvgPool2d``.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.AdaptiveAvgPool2d((1, 1))(nn.ones(2, 8, 7, 7)).shape
+    (2, 8, 1, 1)
+    """
+
+    def __init__(self, output_size: Any) -> None:
+        super().__init__()
+        self.output_size = output_size
+
+    def forward(self, input: Any) -> Tensor:
+        return CF.adaptive_avg_pool2d(input, self.output_size)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
+
+
+class Dropout2d(Dropout):
+    """In training, zero each whole channel with probability p and scale the rest by
+    1/(1-p), as ``torch.nn.Dropout2d``.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.Dropout2d(0.5).eval()(nn.ones(1, 2, 3, 3)).shape
+    (1, 2, 3, 3)
+    """
+
+    def forward(self, input: Any) -> Tensor:
+        return CF.dropout2d(input, self.p, self.training, self.inplace, self._generator)
