@@ -23,6 +23,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
 def _early_threads() -> int:
@@ -287,6 +288,52 @@ def loader_rows(quick: bool) -> list[dict]:
     return [summarize(f"DataLoader epoch {n}x784, batch 128, shuffle", samples)]
 
 
+def lenet(T: Any) -> Any:
+    """A LeNet-style CNN for 28x28 inputs in ``T`` (descend's ``nn`` or ``torch.nn``)."""
+    return T.Sequential(
+        T.Conv2d(1, 6, 5, padding=2), T.ReLU(), T.MaxPool2d(2),
+        T.Conv2d(6, 16, 5), T.ReLU(), T.MaxPool2d(2), T.Flatten(),
+        T.Linear(400, 120), T.ReLU(), T.Linear(120, 84), T.ReLU(), T.Linear(84, 10),
+    )  # fmt: skip
+
+
+def cnn_rows(quick: bool) -> list[dict]:
+    """One training step of a LeNet-style CNN (SGD with momentum, cross-entropy) on a batch
+    of 64 28x28 images. There is no hand-written floor: the goal is against PyTorch."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((64, 1, 28, 28)).astype(np.float32)
+    y = rng.integers(0, 10, 64)
+    nn.manual_seed(0)
+    model = lenet(nn)
+    opt = optimizers.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    loss_fn = nn.CrossEntropyLoss()
+
+    def descend_step() -> float:
+        opt.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss.item()
+
+    candidates: dict[str, Step] = {"descend": descend_step}
+    if torch is not None:
+        torch_model = lenet(torch.nn)
+        torch_opt = torch.optim.SGD(torch_model.parameters(), lr=0.01, momentum=0.9)
+        torch_loss = torch.nn.CrossEntropyLoss()
+        xt, yt = torch.from_numpy(x), torch.from_numpy(y)
+
+        def torch_step() -> float:
+            torch_opt.zero_grad()
+            loss = torch_loss(torch_model(xt), yt)
+            loss.backward()
+            torch_opt.step()
+            return loss.item()
+
+        candidates["torch"] = torch_step
+    samples = measure(candidates, 3, 7 if quick else 21, 3)
+    return [summarize("LeNet CNN 28x28, batch 64, SGD momentum", samples)]
+
+
 MEMORY_PROBE = """
 import sys, tracemalloc
 sys.path[:0] = [{here!r}, {root!r}]
@@ -399,6 +446,7 @@ def main() -> None:
     groups = {
         "network": network_rows,
         "adam": adam_rows,
+        "cnn": cnn_rows,
         "loader": loader_rows,
         "memory": lambda quick: memory_rows(),
     }

@@ -193,7 +193,7 @@ def max_pool2d(
     values, indices, backward = C.max_pool2d(x._data, k, s, pads, d, out)
     y = _unbatched(Tensor._record(values, (x,), backward, MaxPool2DWithIndicesBackward0), unbatched)
     if return_indices:
-        return y, _unbatched(Tensor._make(indices), unbatched)
+        return y, _unbatched(Tensor._make(indices()), unbatched)
     return y
 
 

@@ -12,6 +12,7 @@ from . import init
 from ._dtype import get_default_dtype
 from ._errors import ShapeError
 from ._inputs import as_input
+from .device import check_device
 from .module import Module
 from .parameter import Parameter
 from .random import resolve_generator
@@ -46,10 +47,12 @@ class Linear(Module):
         in_features: int,
         out_features: int,
         bias: bool = True,
+        device: Any = None,
         dtype: Any = None,
         generator: Any = None,
     ) -> None:
         super().__init__()
+        check_device(device)
         self.in_features = _check_size("in_features", in_features)
         self.out_features = _check_size("out_features", out_features)
         dtype = np.dtype(dtype) if dtype is not None else get_default_dtype()
@@ -299,9 +302,11 @@ class BatchNorm1d(Module):
         momentum: float | None = 0.1,
         affine: bool = True,
         track_running_stats: bool = True,
+        device: Any = None,
         dtype: Any = None,
     ) -> None:
         super().__init__()
+        check_device(device)
         self.num_features = _check_size("num_features", num_features)
         if not eps > 0:
             raise ValueError(f"eps must be positive, got {eps}")

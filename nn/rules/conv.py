@@ -91,7 +91,11 @@ def conv2d(
     groups: int,
     need: tuple[bool, bool, bool] = (True, True, True),
 ) -> Rule:
-    """y = conv(x, W) + b for x (N, C, H, W) and W (O, C / groups, kh, kw)."""
+    """y = conv(x, W) + b for x (N, C, H, W) and W (O, C / groups, kh, kw).
+
+    Laid out per example and group so that every product is a stacked BLAS call and the
+    output comes out in (N, O, Ho, Wo) order without a transpose:
+    cols (N, G, Cg kh kw, Ho Wo), y = W (G, Og, Cg kh kw) @ cols."""
     n, c, h, w = x.shape
     o, cg, kh, kw = W.shape
     xp = pad(x, pads)
@@ -99,36 +103,23 @@ def conv2d(
         output_size(h, kh, stride[0], pads[0], dilation[0]),
         output_size(w, kw, stride[1], pads[1], dilation[1]),
     )
-    og, k = o // groups, cg * kh * kw
-    win = windows(xp, (kh, kw), stride, dilation, out)  # (N, C, Ho, Wo, kh, kw)
-    # cols: (groups, N * Ho * Wo, Cg * kh * kw), a copy in the layout the product wants
-    cols = (
-        win.reshape(n, groups, cg, out[0], out[1], kh, kw)
-        .transpose(1, 0, 3, 4, 2, 5, 6)
-        .reshape(groups, n * out[0] * out[1], k)
-    )
+    og, k, positions = o // groups, cg * kh * kw, out[0] * out[1]
+    win = windows(xp, (kh, kw), stride, dilation, out)  # (N, C, Ho, Wo, kh, kw), a view
+    cols = win.transpose(0, 1, 4, 5, 2, 3).reshape(n, groups, k, positions)  # the one copy
     Wg = W.reshape(groups, og, k)
-    y = cols @ Wg.transpose(0, 2, 1)  # (groups, N * Ho * Wo, Og)
-    y = y.reshape(groups, n, out[0], out[1], og).transpose(1, 0, 4, 2, 3).reshape(n, o, *out)
-    y = np.ascontiguousarray(y)
+    y = (Wg @ cols).reshape(n, o, *out)
     if b is not None:
         y += b.reshape(1, o, 1, 1)
 
     def backward(g: Array) -> tuple[Any, ...]:
-        # G as (groups, N * Ho * Wo, Og), the layout of y's product
-        g2 = g.reshape(n, groups, og, out[0], out[1]).transpose(1, 0, 3, 4, 2)
-        g2 = g2.reshape(groups, n * out[0] * out[1], og)
+        g4 = g.reshape(n, groups, og, positions)
         grad_x = grad_w = grad_b = None
         if need[0]:
-            g_cols = g2 @ Wg  # (groups, N * Ho * Wo, k)
-            g_win = (
-                g_cols.reshape(groups, n, out[0], out[1], cg, kh, kw)
-                .transpose(1, 0, 4, 2, 3, 5, 6)
-                .reshape(n, c, out[0], out[1], kh, kw)
-            )
+            g_cols = Wg.transpose(0, 2, 1) @ g4  # (N, G, k, Ho Wo)
+            g_win = g_cols.reshape(n, c, kh, kw, *out).transpose(0, 1, 4, 5, 2, 3)
             grad_x = unpad(scatter_windows(g_win, xp.shape, stride, dilation), pads)
         if need[1]:
-            grad_w = (g2.transpose(0, 2, 1) @ cols).reshape(W.shape)
+            grad_w = (g4 @ cols.transpose(0, 1, 3, 2)).sum(axis=0).reshape(W.shape)
         if b is not None and need[2]:
             grad_b = g.sum(axis=(0, 2, 3))
         return Fresh((grad_x, grad_w, grad_b))
@@ -136,44 +127,88 @@ def conv2d(
     return y, backward
 
 
+def _window_slices(
+    shape: tuple[int, ...], kernel: Pair, stride: Pair, dilation: Pair, out: Pair
+) -> list[tuple[slice, ...]]:
+    """For each window position (u, v), in order, the slice of a padded (N, C, Hp, Wp)
+    array that holds that element of every window: shape (N, C, Ho, Wo)."""
+    return [
+        (
+            slice(None),
+            slice(None),
+            slice(u * dilation[0], u * dilation[0] + (out[0] - 1) * stride[0] + 1, stride[0]),
+            slice(v * dilation[1], v * dilation[1] + (out[1] - 1) * stride[1] + 1, stride[1]),
+        )
+        for u in range(kernel[0])
+        for v in range(kernel[1])
+    ]
+
+
 def max_pool2d(
     x: Array, kernel: Pair, stride: Pair, pads: tuple[Pair, Pair], dilation: Pair, out: Pair
-) -> tuple[Array, Array, Callable[[Array], tuple[Any, ...]]]:
-    """The largest value of each window, its flat index in the (H, W) plane, and the
-    backward that routes each gradient to that element.
+) -> tuple[Array, Callable[[], Array], Callable[[Array], tuple[Any, ...]]]:
+    """The largest value of each window, a function giving its flat index in the (H, W)
+    plane, and the backward that routes each gradient to that element.
 
     As PyTorch's kernel: the first of equal largest values wins, but a NaN beats everything
     and the last NaN wins. ``pads`` are -inf borders (the bottom/right ones also cover
     ``ceil_mode``'s last partial window); a window that holds padding only (possible with
     dilation) gives -inf, PyTorch's index (its first dilated position at or past the
-    input's start) and no gradient."""
-    n, c, h, w = x.shape
+    input's start) and no gradient. Computed over the kh kw window positions, each a
+    strided view of the input (no copy of the windows)."""
+    h, w = x.shape[2:]
     xp = pad(x, pads, -np.inf)
-    win = windows(xp, kernel, stride, dilation, out).reshape(n, c, out[0], out[1], -1)
-    best = np.argmax(win, axis=-1)  # the first largest, or the first NaN
-    values = np.take_along_axis(win, best[..., None], axis=-1)[..., 0]
+    slices = _window_slices(xp.shape, kernel, stride, dilation, out)
+    values = xp[slices[0]].copy()
+    for where in slices[1:]:
+        np.maximum(values, xp[where], out=values)  # (NaN wins)
+    # the first position holding the largest value: count the positions passed before it
+    best = np.zeros(values.shape, dtype=np.int64)
+    pending = xp[slices[0]] != values
+    for where in slices[1:]:
+        best += pending
+        pending &= xp[where] != values
     nan = np.isnan(values)
-    if nan.any():  # the last NaN instead
-        last = win.shape[-1] - 1 - np.argmax(np.isnan(win[..., ::-1]), axis=-1)
-        best = np.where(nan, last, best)
-    u, v = np.divmod(best, kernel[1])
-    top = np.arange(out[0]).reshape(-1, 1) * stride[0] - pads[0][0]
-    left = np.arange(out[1]) * stride[1] - pads[1][0]
-    rows, cols = top + u * dilation[0], left + v * dilation[1]
-    inside = (rows >= 0) & (rows < h) & (cols >= 0) & (cols < w)
-    indices = rows * w + cols
-    if not inside.all():  # padding only: PyTorch's index, and the gradient goes nowhere
+    if nan.any():  # the last NaN
+        for position, where in enumerate(slices):
+            np.copyto(best, position, where=np.isnan(xp[where]))
+
+    def indices() -> Array:
+        """Each winner's flat index in its (H, W) plane (PyTorch's ``return_indices``)."""
+        u, v = np.divmod(best, kernel[1])
+        top = np.arange(out[0]).reshape(-1, 1) * stride[0] - pads[0][0]
+        left = np.arange(out[1]) * stride[1] - pads[1][0]
+        rows, cols = top + u * dilation[0], left + v * dilation[1]
+        flat: Array = rows * w + cols
+        inside = (rows >= 0) & (rows < h) & (cols >= 0) & (cols < w)
+        if inside.all():
+            return flat
+        # a window of padding only: PyTorch's index, its first dilated position in the input
         first_row = np.where(top < 0, top - (top // dilation[0]) * dilation[0], top)
         first_col = np.where(left < 0, left - (left // dilation[1]) * dilation[1], left)
-        indices = np.where(inside, indices, first_row * w + first_col)
+        return np.where(inside, flat, first_row * w + first_col)
 
     def backward(g: Array) -> tuple[Any, ...]:
-        planes = np.arange(n * c).reshape(n, c, 1, 1) * (h * w)
-        targets = planes + indices
-        summed = np.bincount(targets[inside], weights=g[inside], minlength=n * c * h * w)
-        return (summed.astype(x.dtype, copy=False).reshape(x.shape),)
+        """Each gradient added at its winner's flat index in the padded input, in output
+        order (PyTorch's order: equal sums where windows overlap); padding is cut off."""
+        n, c, hp, wp = xp.shape
+        offsets = np.array(
+            [
+                u * dilation[0] * wp + v * dilation[1]
+                for u in range(kernel[0])
+                for v in range(kernel[1])
+            ]
+        )
+        corners = (
+            np.arange(n * c).reshape(n, c, 1, 1) * (hp * wp)
+            + np.arange(out[0]).reshape(-1, 1) * (stride[0] * wp)
+            + np.arange(out[1]) * stride[1]
+        )
+        grad = np.zeros(xp.size, dtype=g.dtype)
+        np.add.at(grad, (corners + offsets[best]).reshape(-1), g.reshape(-1))
+        return (unpad(grad.reshape(xp.shape), pads),)
 
-    return values, indices.astype(np.int64), backward
+    return values, indices, backward
 
 
 def avg_pool2d(
