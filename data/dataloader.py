@@ -17,6 +17,7 @@ from nn.random import resolve_generator
 
 from .collate import default_collate
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler, check_batch_size
+from .workers import check_worker_options
 
 
 class DataLoader:
@@ -37,6 +38,10 @@ class DataLoader:
     collate_fn : callable, optional
         Turns a list of samples into a batch (default: ``default_collate``). Given one, every
         batch goes sample by sample through ``dataset[i]``.
+    num_workers, pin_memory, timeout, worker_init_fn, multiprocessing_context, \
+    prefetch_factor, persistent_workers, pin_memory_device, in_order :
+        PyTorch's multi-process options, validated as PyTorch does; loading stays in this
+        process, with the same batches in the same order (``data/workers.py``).
     generator : np.random.Generator or int, optional
         The source of the permutations; an int seeds the loader's own generator. Left out,
         the default generator is used (``nn.manual_seed``, ``nn.get_rng_state``).
@@ -60,9 +65,19 @@ class DataLoader:
         shuffle: bool = False,
         sampler: Any = None,
         batch_sampler: Any = None,
-        drop_last: bool = False,
+        num_workers: int = 0,
         collate_fn: Callable[[list[Any]], Any] | None = None,
+        pin_memory: bool = False,
+        drop_last: bool = False,
+        timeout: float = 0,
+        worker_init_fn: Callable[[int], None] | None = None,
+        multiprocessing_context: Any = None,
         generator: Any = None,
+        *,
+        prefetch_factor: int | None = None,
+        persistent_workers: bool = False,
+        pin_memory_device: str = "",
+        in_order: bool = True,
     ) -> None:
         if not hasattr(dataset, "__len__") or not hasattr(dataset, "__getitem__"):
             raise TypeError(
@@ -100,6 +115,18 @@ class DataLoader:
                 f"drop_last=True with batch_size={batch_size} larger than the dataset "
                 f"({len(dataset)} samples) would yield no batch at all"
             )
+        self.prefetch_factor = check_worker_options(
+            num_workers,
+            pin_memory,
+            timeout,
+            multiprocessing_context,
+            prefetch_factor,
+            persistent_workers,
+        )
+        self.num_workers, self.pin_memory, self.timeout = num_workers, pin_memory, timeout
+        self.worker_init_fn, self.multiprocessing_context = worker_init_fn, multiprocessing_context
+        self.persistent_workers, self.pin_memory_device = persistent_workers, pin_memory_device
+        self.in_order = in_order
         self.dataset = dataset
         self.batch_size = batch_size
         self.drop_last = drop_last

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from .device import check_device
 from .parameter import Parameter
 from .tensor import Tensor
 
@@ -32,11 +33,19 @@ INDEX = "__descend__"
 PathLike = str | os.PathLike[str]
 
 
-def save(obj: Any, path: PathLike) -> None:
+def save(
+    obj: Any,
+    path: PathLike,
+    pickle_module: Any = None,
+    pickle_protocol: int = 2,
+    _use_new_zipfile_serialization: bool = True,
+    _disable_byteorder_record: bool = False,
+) -> None:
     """Write ``obj`` (nested dicts, lists, tuples of arrays, Tensors, numbers, strings) to ``path``.
 
     Dict keys may be strings, ints or floats (an optimizer's state is keyed by int). The
     file appears whole or not at all: the previous file at ``path`` survives any crash.
+    PyTorch's pickling arguments are accepted and have no effect: nothing is pickled.
 
     Raises
     ------
@@ -128,8 +137,20 @@ def _encode_array(array: np.ndarray, arrays: dict[str, np.ndarray], where: str) 
     return {"array": key}
 
 
-def load(path: PathLike) -> Any:
+def load(
+    path: PathLike,
+    map_location: Any = None,
+    pickle_module: Any = None,
+    *,
+    weights_only: bool | None = None,
+    mmap: bool | None = None,
+    **pickle_load_args: Any,
+) -> Any:
     """Read an object written by ``nn.save``; never unpickles anything.
+
+    PyTorch's arguments are accepted: ``map_location`` may name the CPU (or be a function
+    or dict, as in PyTorch, whose only possible target is the CPU); any other device raises.
+    ``weights_only`` has no effect: a descend checkpoint holds data only, whatever it says.
 
     Examples
     --------
@@ -148,6 +169,9 @@ def load(path: PathLike) -> Any:
         something else, by a newer descend, or holding a pickled object array. Nothing is
         returned half-built.
     """
+    if map_location is not None and not callable(map_location):
+        for target in map_location.values() if isinstance(map_location, dict) else [map_location]:
+            check_device(target)
     name = os.fspath(path)
     try:
         archive = np.load(path, allow_pickle=False)

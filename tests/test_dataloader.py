@@ -194,3 +194,32 @@ def test_invalid_loader_arguments(kwargs, pattern):
 def test_tensor_dataset_length_mismatch_names_lengths():
     with pytest.raises(ValueError, match="array 0 has 100 rows, array 1 has 99 rows"):
         TensorDataset(np.zeros((100, 2)), np.zeros(99))
+
+
+def test_worker_options_give_the_same_batches_and_torchs_errors():
+    import warnings
+
+    X, Y = np.arange(20.0).reshape(10, 2), np.arange(10)
+    plain = [yb.tolist() for _, yb in DataLoader(TensorDataset(X, Y), batch_size=3)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        loader = DataLoader(
+            TensorDataset(X, Y), 3, False, None, None, 2, None, True,
+            persistent_workers=True, prefetch_factor=4, multiprocessing_context="spawn",
+            worker_init_fn=lambda worker: None, timeout=5,
+        )  # fmt: skip
+    assert [yb.tolist() for _, yb in loader] == plain
+    assert loader.num_workers == 2 and loader.prefetch_factor == 4
+    assert DataLoader(TensorDataset(X, Y), num_workers=1).prefetch_factor == 2
+    with pytest.warns(UserWarning, match="'pin_memory' argument is set as true"):
+        DataLoader(TensorDataset(X, Y), pin_memory=True)
+    for options, message in [
+        ({"num_workers": -1}, "num_workers option should be non-negative"),
+        ({"prefetch_factor": 2}, "prefetch_factor option could only be specified"),
+        ({"persistent_workers": True}, "persistent_workers option needs num_workers > 0"),
+        ({"timeout": -1}, "timeout option should be non-negative"),
+        ({"multiprocessing_context": "fork"}, "can only be used with multi-process loading"),
+        ({"num_workers": 1, "multiprocessing_context": "thread"}, "valid start method"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            DataLoader(TensorDataset(X, Y), **options)

@@ -304,3 +304,19 @@ def test_saved_file_is_a_plain_npz(tmp_path):
     with zipfile.ZipFile(tmp_path / "c.npz") as archive:
         assert sorted(archive.namelist()) == ["__descend__.npy", "a0.npy"]
     assert Path(tmp_path / "c.npz").stat().st_size > 0
+
+
+def test_load_and_save_take_pytorchs_arguments(tmp_path):
+    path = tmp_path / "model.pth"
+    nn.save({"w": nn.ones(2)}, path, pickle_protocol=4)
+    for location in (
+        None,
+        "cpu",
+        nn.device("cpu"),
+        lambda storage, loc: storage,
+        {"cuda:0": "cpu"},
+    ):
+        loaded = nn.load(path, map_location=location, weights_only=True)
+        assert loaded["w"].tolist() == [1.0, 1.0]
+    with pytest.raises(RuntimeError, match="CPU"):
+        nn.load(path, map_location="cuda:0")
