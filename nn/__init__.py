@@ -79,6 +79,7 @@ from .embedding import Embedding
 from .gradcheck import GradcheckError, gradcheck
 from .layers import (
     BatchNorm1d,
+    BatchNorm2d,
     Dropout,
     Flatten,
     Identity,
@@ -130,6 +131,7 @@ __all__ = [
     "BCELoss",
     "BCEWithLogitsLoss",
     "BatchNorm1d",
+    "BatchNorm2d",
     "CrossEntropyLoss",
     "DTypeError",
     "Dropout",

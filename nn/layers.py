@@ -1,4 +1,4 @@
-"""Layers: Linear, activations, Identity, Flatten, Unflatten, Dropout, BatchNorm1d."""
+"""Layers: Linear, activations, Identity, Flatten, Unflatten, Dropout, BatchNorm1d/2d."""
 
 from __future__ import annotations
 
@@ -280,6 +280,8 @@ class Dropout(Module):
 class BatchNorm1d(Module):
     """Batch normalisation of (N, C) or (N, C, L) input over the batch, as ``torch.nn.BatchNorm1d``.
 
+    Each channel c is normalised over every other axis (the batch, and L).
+
     y = gamma * (x - mean) / sqrt(var + eps) + beta; running_mean and running_var are buffers
     updated in training with ``momentum`` and used in eval mode.
 
@@ -294,6 +296,9 @@ class BatchNorm1d(Module):
     >>> bn.running_mean
     tensor([0.2, 2. ])
     """
+
+    _dims: tuple[int, ...] = (2, 3)
+    _expected = "2D or 3D"
 
     def __init__(
         self,
@@ -328,8 +333,8 @@ class BatchNorm1d(Module):
 
     def forward(self, input: Any) -> Tensor:
         input = as_input(input, self.weight.dtype if self.weight is not None else None)
-        if input.ndim not in (2, 3):
-            raise ShapeError(f"expected 2D or 3D input (got {input.ndim}D input)")
+        if input.ndim not in self._dims:
+            raise ShapeError(f"expected {self._expected} input (got {input.ndim}D input)")
         mean, var, count = self.running_mean, self.running_var, self.num_batches_tracked
         tracking = self.track_running_stats and mean is not None and var is not None
         return F.batch_norm(
@@ -349,3 +354,18 @@ class BatchNorm1d(Module):
             f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
             f"track_running_stats={self.track_running_stats}"
         )
+
+
+class BatchNorm2d(BatchNorm1d):
+    """Batch normalisation of (N, C, H, W) input, each channel over the batch and the image,
+    as ``torch.nn.BatchNorm2d``.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.BatchNorm2d(3)(nn.randn(4, 3, 5, 5)).shape
+    (4, 3, 5, 5)
+    """
+
+    _dims = (4,)
+    _expected = "4D"

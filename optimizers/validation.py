@@ -57,6 +57,12 @@ def unit_interval(name: str, value: Any) -> None:
         raise ValueError(f"Invalid {name} value: {value} (must be in [0, 1))")
 
 
+def closed_unit_interval(name: str, value: Any) -> None:
+    """0 <= value <= 1 (``Invalid rho value: 1.5``)."""
+    if not 0.0 <= _number(f"{name} value", value) <= 1.0:
+        raise ValueError(f"Invalid {name} value: {value} (must be in [0, 1])")
+
+
 def betas(name: str, value: Any) -> None:
     """A pair (beta1, beta2), each in [0, 1) (``Invalid beta parameter at index 0: 1.0``)."""
     if not isinstance(value, tuple | list) or len(value) != 2:

@@ -172,6 +172,17 @@ CASES: dict[str, Callable[[Any, Any], dict[str, Any]]] = {
     "one_hot": _one_hot([0, 3, 1], -1),
     "one_hot_classes": _one_hot([[0], [2]], 4),
     "one_hot_too_small": _one_hot([0, 3], 3),
+    # batch norm over images
+    "batch_norm2d_train": lambda T, F: _run(
+        T,
+        lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True),
+        _normal(7, 3, 2, 4, 5),
+        [1.5, -0.5],
+        [0.1, 0.2],
+    ),
+    "batch_norm2d_module": lambda T, F: _run(
+        T, getattr(T, "nn", T).BatchNorm2d(2).double(), _normal(8, 3, 2, 3, 3)
+    ),
     # modules together
     "modules_stack": _modules_case,
 }

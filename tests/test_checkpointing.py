@@ -23,6 +23,7 @@ OPTIMIZERS = {
     "AdamW": lambda ps: optimizers.AdamW(ps, lr=0.01),
     "RMSprop": lambda ps: optimizers.RMSprop(ps, lr=0.01, momentum=0.5, centered=True),
     "Adagrad": lambda ps: optimizers.Adagrad(ps, lr=0.1, lr_decay=0.01),
+    "Adadelta": lambda ps: optimizers.Adadelta(ps, rho=0.8),
 }
 EPOCHS, BATCHES_PER_EPOCH = 4, 4  # 100 examples in batches of 32: 32, 32, 32, 4
 

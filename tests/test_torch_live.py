@@ -16,7 +16,7 @@ from optimizers.testing import hyperparameters
 torch = pytest.importorskip("torch")
 pytestmark = pytest.mark.torch
 
-CLASSES = ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"]
+CLASSES = ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta"]
 
 
 @pytest.mark.parametrize("name", CLASSES)
