@@ -55,6 +55,7 @@ from ._factories import (
 from ._joining import cat, concat, concatenate, stack
 from ._namespace import *  # noqa: F403 (torch's top-level functions: exp, matmul, max...)
 from ._namespace import __all__ as _functions
+from ._printing import set_printoptions
 from ._tensor_reduce import MaxResult
 from .activations import ELU, GELU, Softplus
 from .autograd import (
@@ -218,6 +219,7 @@ __all__ = [
     "set_default_device",
     "set_default_dtype",
     "set_grad_enabled",
+    "set_printoptions",
     "set_rng_state",
     "short",
     "tensor",

@@ -214,8 +214,8 @@ def avg_pool2d(
     --------
     >>> import nn
     >>> nn.F.avg_pool2d(nn.arange(16.0).reshape(1, 1, 4, 4), 2)
-    tensor([[[[ 2.5,  4.5],
-              [10.5, 12.5]]]])
+    tensor([[[[ 2.5000,  4.5000],
+              [10.5000, 12.5000]]]])
     """
     x, unbatched = _batched(input, None, "avg_pool2d")
     if divisor_override is not None and divisor_override == 0:
@@ -247,7 +247,7 @@ def adaptive_avg_pool2d(input: Any, output_size: Any) -> Tensor:
     --------
     >>> import nn
     >>> nn.F.adaptive_avg_pool2d(nn.arange(16.0).reshape(1, 1, 4, 4), 1)
-    tensor([[[[7.5]]]])
+    tensor([[[[7.5000]]]])
     """
     x, unbatched = _batched(input, None, "adaptive_avg_pool2d")
     sizes = output_size if isinstance(output_size, tuple | list) else (output_size, output_size)

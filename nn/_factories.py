@@ -155,7 +155,7 @@ def arange(
     --------
     >>> import nn
     >>> nn.arange(3), nn.arange(0, 1, 0.5)
-    (tensor([0, 1, 2]), tensor([0. , 0.5]))
+    (tensor([0, 1, 2]), tensor([0.0000, 0.5000]))
     """
     if end is None:
         start, end = 0, start

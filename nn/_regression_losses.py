@@ -74,7 +74,7 @@ def smooth_l1_loss(
     --------
     >>> import nn
     >>> nn.F.smooth_l1_loss(nn.tensor([0.5, 3.0]), nn.tensor([0.0, 0.0]), reduction="none")
-    tensor([0.125, 2.5  ])
+    tensor([0.1250, 2.5000])
     """
     reduction = legacy_reduction(size_average, reduce, reduction)
     if beta < 0:
@@ -95,7 +95,7 @@ def huber_loss(
     --------
     >>> import nn
     >>> nn.F.huber_loss(nn.tensor([0.5, 3.0]), nn.tensor([0.0, 0.0]), reduction="none")
-    tensor([0.125, 2.5  ])
+    tensor([0.1250, 2.5000])
     """
     reduction = legacy_reduction(None, None, reduction)
     if delta <= 0:

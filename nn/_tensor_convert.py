@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from . import _dtype
-from ._dtype import get_default_dtype
 from ._graph import node_type
 from ._numpy_interop import array_ufunc
+from ._printing import tensor_repr
 from ._tensor_core import TensorCore, _new
 from .device import check_device, no_accelerator
 from .rules import elementwise as E
@@ -111,15 +111,12 @@ class TensorConvert(TensorCore):
         raise TypeError("unsupported format string passed to Tensor.__format__")
 
     def __repr__(self) -> str:
-        body = np.array2string(self._data, separator=", ", prefix="tensor(")
-        extras = []
-        if self._data.dtype not in (get_default_dtype(), _dtype.int64, _dtype.bool_):
-            extras.append(f"dtype={self._data.dtype}")
+        """PyTorch's layout (``nn/_printing.py``)."""
         if self._node is not None:
-            extras.append(f"grad_fn=<{self._node.name()}>")
-        elif self._rg:
-            extras.append("requires_grad=True")
-        return "tensor(" + ", ".join([body, *extras]) + ")"
+            trailing = [f"grad_fn=<{self._node.name()}>"]
+        else:
+            trailing = ["requires_grad=True"] if self._rg else []
+        return tensor_repr(self._data, str(self._data.dtype), trailing)
 
     def __iter__(self) -> Iterator[Tensor]:
         if self._data.ndim == 0:

@@ -88,7 +88,7 @@ class TensorFunctions(TensorMath):
 
         >>> import nn
         >>> nn.tensor([0.0]).sigmoid()
-        tensor([0.5])
+        tensor([0.5000])
         """
         return self._unary("sigmoid")
 
@@ -119,7 +119,7 @@ class TensorFunctions(TensorMath):
 
         >>> import nn
         >>> nn.tensor([-2.0, 0.5, 2.0]).clamp(-1.0, 1.0)
-        tensor([-1. ,  0.5,  1. ])
+        tensor([-1.0000,  0.5000,  1.0000])
         """
         if min is None and max is None:
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")

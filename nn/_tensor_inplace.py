@@ -153,7 +153,7 @@ class TensorInplace(TensorShape):
         >>> w = nn.tensor([1.0, 2.0], requires_grad=True)
         >>> with nn.no_grad():
         ...     w.add_(nn.tensor([1.0, 1.0]), alpha=-0.5)
-        tensor([0.5, 1.5], requires_grad=True)
+        tensor([0.5000, 1.5000], requires_grad=True)
         """
         return self._arith_(np.add, _outplace("add"), other, alpha=alpha)
 

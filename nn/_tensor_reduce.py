@@ -339,7 +339,7 @@ class TensorReduce(TensorFunctions):
         --------
         >>> import nn
         >>> nn.tensor([0.0, 0.0]).softmax(0)
-        tensor([0.5, 0.5])
+        tensor([0.5000, 0.5000])
         """
         x = self._floating() if dtype is None else self.to(dtype)
         axis = self._reduce_axes(dim)

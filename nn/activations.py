@@ -23,7 +23,7 @@ def softplus(input: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     --------
     >>> import nn
     >>> nn.F.softplus(nn.tensor([0.0, 30.0]))
-    tensor([ 0.6931472, 30.       ])
+    tensor([ 0.6931, 30.0000])
     """
     x = as_input(input)
     out, backward = A.softplus(x._data, beta, threshold)
@@ -37,7 +37,7 @@ def elu(input: Any, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     --------
     >>> import nn
     >>> nn.F.elu(nn.tensor([-1.0, 2.0]))
-    tensor([-0.63212055,  2.        ])
+    tensor([-0.6321,  2.0000])
     """
     x = as_input(input)
     if inplace:
@@ -53,7 +53,7 @@ def gelu(input: Any, approximate: str = "none") -> Tensor:
     --------
     >>> import nn
     >>> nn.F.gelu(nn.tensor([-1.0, 0.0, 1.0]))
-    tensor([-0.15865526,  0.        ,  0.8413447 ])
+    tensor([-0.1587,  0.0000,  0.8413])
     """
     if approximate not in ("none", "tanh"):
         raise RuntimeError(f"approximate argument must be either none or tanh, got {approximate}")

@@ -151,7 +151,7 @@ def sigmoid(input: Any) -> Tensor:
     --------
     >>> import nn
     >>> nn.F.sigmoid([-1e4, 0.0, 1e4])
-    tensor([0. , 0.5, 1. ])
+    tensor([0.0000, 0.5000, 1.0000])
     """
     return as_input(input).sigmoid()
 
@@ -175,7 +175,7 @@ def softmax(input: Any, dim: int | None = None, dtype: Any = None) -> Tensor:
     --------
     >>> import nn
     >>> nn.F.softmax([[1.0, 1.0, 1.0, 1.0]], dim=1)
-    tensor([[0.25, 0.25, 0.25, 0.25]])
+    tensor([[0.2500, 0.2500, 0.2500, 0.2500]])
     """
     x = as_input(input)
     return x.softmax(_softmax_dim(x.ndim) if dim is None else dim, dtype)
@@ -188,7 +188,7 @@ def log_softmax(input: Any, dim: int | None = None, dtype: Any = None) -> Tensor
     --------
     >>> import nn
     >>> nn.F.log_softmax([[0.0, 0.0]], dim=1).exp()
-    tensor([[0.5, 0.5]])
+    tensor([[0.5000, 0.5000]])
     """
     x = as_input(input)
     return x.log_softmax(_softmax_dim(x.ndim) if dim is None else dim, dtype)

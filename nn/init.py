@@ -111,7 +111,7 @@ def constant_(tensor: Tensor, val: float) -> Tensor:
     >>> import numpy as np, nn
     >>> nn.init.constant_(nn.Parameter(np.empty(2)), 0.5)
     Parameter containing:
-    tensor([0.5, 0.5], dtype=float64, requires_grad=True)
+    tensor([0.5000, 0.5000], dtype=float64, requires_grad=True)
     """
     return _fill(tensor, np.full(tensor.shape, val))
 

@@ -167,7 +167,7 @@ class LeakyReLU(Module):
     --------
     >>> import nn
     >>> nn.LeakyReLU(0.1)(nn.tensor([-1.0, 2.0]))
-    tensor([-0.1,  2. ])
+    tensor([-0.1000,  2.0000])
     """
 
     def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
@@ -189,7 +189,7 @@ class Sigmoid(Module):
     --------
     >>> import nn
     >>> nn.Sigmoid()(nn.tensor([0.0]))
-    tensor([0.5])
+    tensor([0.5000])
     """
 
     def forward(self, input: Any) -> Tensor:
@@ -217,7 +217,7 @@ class Softmax(Module):
     --------
     >>> import nn
     >>> nn.Softmax(dim=1)(nn.tensor([[0.0, 0.0]]))
-    tensor([[0.5, 0.5]])
+    tensor([[0.5000, 0.5000]])
     """
 
     def __init__(self, dim: int | None = None) -> None:
@@ -294,7 +294,7 @@ class BatchNorm1d(Module):
     tensor([[-1., -1.],
             [ 1.,  1.]])
     >>> bn.running_mean
-    tensor([0.2, 2. ])
+    tensor([0.2000, 2.0000])
     """
 
     _dims: tuple[int, ...] = (2, 3)

@@ -132,7 +132,7 @@ class NLLLoss(_Loss):
     --------
     >>> import nn
     >>> nn.NLLLoss()(nn.tensor([[-0.5, -1.5]]), nn.tensor([0]))
-    tensor(0.5)
+    tensor(0.5000)
     """
 
     def __init__(

@@ -73,7 +73,7 @@ def tensor(
     >>> nn.tensor([[1, 2], [3, 4]]).dtype
     dtype('int64')
     >>> nn.tensor([0.5], requires_grad=True)
-    tensor([0.5], requires_grad=True)
+    tensor([0.5000], requires_grad=True)
     """
     check_device(device)
     if isinstance(data, Tensor):

@@ -45,7 +45,7 @@ def clip_grad_norm_(
     >>> import numpy as np, nn
     >>> p = nn.Parameter(np.zeros(2)); p.grad = nn.tensor([3.0, 4.0], dtype=nn.float64)
     >>> nn.utils.clip_grad_norm_([p], 1.0), p.grad.round(decimals=4)
-    (tensor(5., dtype=float64), tensor([0.6, 0.8], dtype=float64))
+    (tensor(5., dtype=float64), tensor([0.6000, 0.8000], dtype=float64))
     """
     grads = [p._grad._data for p in _as_list(parameters) if p._grad is not None]
     if not max_norm >= 0:
@@ -97,7 +97,7 @@ def clip_grad_value_(
     >>> import numpy as np, nn
     >>> p = nn.Parameter(np.zeros(3)); p.grad = nn.tensor([-5.0, 0.5, 5.0], dtype=nn.float64)
     >>> nn.utils.clip_grad_value_([p], 1.0); p.grad
-    tensor([-1. ,  0.5,  1. ], dtype=float64)
+    tensor([-1.0000,  0.5000,  1.0000], dtype=float64)
     """
     if not clip_value >= 0:
         raise ValueError(f"clip_value must be non-negative, got {clip_value}")

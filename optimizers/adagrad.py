@@ -28,7 +28,7 @@ class Adagrad(Optimizer):
     >>> w = nn.Parameter(np.array([1.0]))
     >>> opt = optimizers.Adagrad([w], lr=0.5, eps=0.0)
     >>> w.grad = np.array([4.0]); opt.step(); w.data  # 1 - 0.5 * 4 / 4
-    tensor([0.5], dtype=float64)
+    tensor([0.5000], dtype=float64)
     """
 
     elementwise = True

@@ -48,7 +48,7 @@ class Adam(Optimizer):
     >>> w = nn.Parameter(np.array([1.0, 1.0]))
     >>> opt = optimizers.Adam([w], lr=0.1, eps=0.0)
     >>> w.grad = np.array([3.0, -0.01]); opt.step(); w.data  # first step: lr per coordinate
-    tensor([0.9, 1.1], dtype=float64)
+    tensor([0.9000, 1.1000], dtype=float64)
     """
 
     elementwise = True

@@ -24,7 +24,7 @@ class AdamW(Adam):
     >>> w = nn.Parameter(np.array([2.0]))
     >>> opt = optimizers.AdamW([w], lr=0.1, weight_decay=0.5, eps=0.0)
     >>> w.grad = np.array([1.0]); opt.step(); w.data  # 2 * (1 - 0.05) - 0.1
-    tensor([1.8], dtype=float64)
+    tensor([1.8000], dtype=float64)
     """
 
     def __init__(

@@ -78,7 +78,7 @@ class Optimizer:
     >>> for _ in range(2):
     ...     w.grad = np.array([1.0, 1.0]); opt.step()
     >>> w.data  # 1 - 0.1 - 0.05
-    tensor([ 0.85, -2.15], dtype=float64)
+    tensor([ 0.8500, -2.1500], dtype=float64)
     """
 
     elementwise: ClassVar[bool] = False
@@ -184,7 +184,7 @@ class Optimizer:
         >>> def closure():
         ...     opt.zero_grad(); loss = (w * w).sum(); loss.backward(); return loss
         >>> opt.step(closure).item(), w.data
-        (9.0, tensor([2.4], dtype=float64))
+        (9.0, tensor([2.4000], dtype=float64))
         """
         loss = None
         if closure is not None:

@@ -32,7 +32,7 @@ class RMSprop(Optimizer):
     >>> w = nn.Parameter(np.array([1.0]))
     >>> opt = optimizers.RMSprop([w], lr=0.01, alpha=0.99, eps=0.0)
     >>> w.grad = np.array([2.0]); opt.step(); np.round(w.data, 6)  # 1 - 0.01 * 2 / sqrt(0.04)
-    tensor([0.9], dtype=float64)
+    tensor([0.9000], dtype=float64)
     """
 
     elementwise = True

@@ -42,7 +42,7 @@ class BatchGD(Optimizer):
     >>> w = nn.Parameter(np.array([1.0, 1.0]))
     >>> opt = optimizers.BatchGD([w], lr=0.5)
     >>> w.grad = np.array([0.2, -0.2]); opt.step(); w.data
-    tensor([0.9, 1.1], dtype=float64)
+    tensor([0.9000, 1.1000], dtype=float64)
     """
 
     elementwise = True
@@ -95,7 +95,7 @@ class SGD(Optimizer):
     >>> for _ in range(2):
     ...     w.grad = np.array([1.0]); opt.step()
     >>> w.data  # 1 - 0.1 * 1 - 0.1 * 1.9
-    tensor([0.71], dtype=float64)
+    tensor([0.7100], dtype=float64)
     """
 
     elementwise = True
