@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from . import _dtype
+from ._dims import shape_args
 from ._graph import node_type
 from ._numpy_interop import array_ufunc
 from ._printing import tensor_repr
@@ -190,6 +191,57 @@ class TensorConvert(TensorCore):
                 raise ValueError(f"invalid type: '{dtype}'")
             dtype = names[dtype]
         return self.to(dtype)
+
+    # ------------------------------------------------------------ new Tensors
+    def _new(self, array: np.ndarray, device: Any, requires_grad: bool) -> Tensor:
+        check_device(device)
+        out = self._make(array)
+        if requires_grad:
+            out.requires_grad_(True)
+        return out
+
+    def _new_dtype(self, dtype: Any) -> np.dtype:
+        return self._data.dtype if dtype is None else _dtype.to_dtype(dtype)
+
+    def new_zeros(
+        self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False
+    ) -> Tensor:
+        """Zeros of ``size``, this Tensor's dtype unless given (as PyTorch's ``new_*``)."""
+        shape = shape_args(size)
+        return self._new(np.zeros(shape, self._new_dtype(dtype)), device, requires_grad)
+
+    def new_ones(
+        self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False
+    ) -> Tensor:
+        shape = shape_args(size)
+        return self._new(np.ones(shape, self._new_dtype(dtype)), device, requires_grad)
+
+    def new_empty(
+        self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False
+    ) -> Tensor:
+        shape = shape_args(size)
+        return self._new(np.empty(shape, self._new_dtype(dtype)), device, requires_grad)
+
+    def new_full(
+        self,
+        size: Any,
+        fill_value: Any,
+        *,
+        dtype: Any = None,
+        device: Any = None,
+        requires_grad: bool = False,
+    ) -> Tensor:
+        shape = shape_args((size,))
+        array = np.full(shape, fill_value, self._new_dtype(dtype))
+        return self._new(array, device, requires_grad)
+
+    def new_tensor(
+        self, data: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False
+    ) -> Tensor:
+        """A copy of ``data`` in this Tensor's dtype unless given."""
+        values = data._data if isinstance(data, TensorCore) else data
+        array = np.array(values, dtype=self._new_dtype(dtype))
+        return self._new(array, device, requires_grad)
 
     def type_as(self, other: Any) -> Tensor:
         return self.to(other._data.dtype)

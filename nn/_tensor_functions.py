@@ -21,7 +21,19 @@ MinimumBackward0 = node_type("MinimumBackward0")
 WhereBackward0 = node_type("WhereBackward0")
 _UNARY = {
     name: node_type(f"{name.capitalize()}Backward0")
-    for name in ("exp", "log", "log1p", "sqrt", "rsqrt", "sin", "cos", "tanh", "sigmoid", "abs")
+    for name in (
+        "exp",
+        "log",
+        "log1p",
+        "sqrt",
+        "rsqrt",
+        "sin",
+        "cos",
+        "tanh",
+        "sigmoid",
+        "abs",
+        "erf",
+    )
 }
 _UNARY["reciprocal"] = node_type("ReciprocalBackward0")
 _UNARY_SAVES_RESULT = {"exp", "sqrt", "rsqrt", "tanh", "sigmoid", "reciprocal"}  # others: input
@@ -56,6 +68,15 @@ class TensorFunctions(TensorMath):
         tensor([1.])
         """
         return self._unary("exp")
+
+    def erf(self) -> Tensor:
+        """The error function, elementwise.
+
+        >>> import nn
+        >>> nn.tensor([0.0, 1.0]).erf()
+        tensor([0.0000, 0.8427])
+        """
+        return self._unary("erf")
 
     def log(self) -> Tensor:
         """Natural log; gradient 1 / x."""

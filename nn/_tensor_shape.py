@@ -37,6 +37,9 @@ RollBackward0 = node_type("RollBackward0")
 GatherBackward0 = node_type("GatherBackward0")
 SortBackward0 = node_type("SortBackward0")
 TopkBackward0 = node_type("TopkBackward0")
+TrilBackward0 = node_type("TrilBackward0")
+TriuBackward0 = node_type("TriuBackward0")
+CumsumBackward0 = node_type("CumsumBackward0")
 
 
 class TensorShape(TensorReduce):
@@ -328,6 +331,48 @@ class TensorShape(TensorReduce):
     def index_select(self, dim: int, index: Any) -> Tensor:
         axis = self._axis(dim)
         return self[(slice(None),) * axis + (np.asarray(plain_index(index)).reshape(-1),)]
+
+    def tril(self, diagonal: int = 0) -> Tensor:
+        """The lower triangle of the last two dimensions (on and below ``diagonal``)."""
+        return self._triangle(np.tril, diagonal, TrilBackward0)
+
+    def triu(self, diagonal: int = 0) -> Tensor:
+        """The upper triangle of the last two dimensions (on and above ``diagonal``)."""
+        return self._triangle(np.triu, diagonal, TriuBackward0)
+
+    def _triangle(self, keep: Any, diagonal: int, kind: Any) -> Tensor:
+        if self._data.ndim < 2:
+            raise RuntimeError("tril/triu: input tensor must have at least 2 dimensions")
+        out = keep(self._data, diagonal)
+        return self._record(out, (self,), lambda g: (keep(g, diagonal),), kind)
+
+    def cumsum(self, dim: int, *, dtype: Any = None) -> Tensor:
+        """Running sums along ``dim``; the gradient is the running sum from the other end.
+
+        >>> import nn
+        >>> nn.tensor([1.0, 2.0, 3.0]).cumsum(0)
+        tensor([1., 3., 6.])
+        """
+        x: Tensor = self if dtype is None else self.to(dtype)  # type: ignore[assignment]
+        if x._data.dtype.kind in "bi" and dtype is None:
+            x = x.to(np.int64)
+        axis = x._axis(dim)
+        if not x._data.ndim:
+            return x.clone()
+        out = np.cumsum(x._data, axis=axis)
+
+        def backward(g: np.ndarray) -> tuple[Any, ...]:
+            return (np.flip(np.cumsum(np.flip(g, axis), axis=axis), axis),)
+
+        return x._record(out, (x,), backward, CumsumBackward0)
+
+    def nonzero(self, *, as_tuple: bool = False) -> Any:
+        """The indices of the nonzero elements: an (n, ndim) int64 Tensor, or one index
+        Tensor per dimension with ``as_tuple``."""
+        found = np.nonzero(self._data.reshape(1) if not self._data.ndim else self._data)
+        if as_tuple:
+            return tuple(self._make(i.astype(np.int64)) for i in found)
+        return self._make(np.stack(found, axis=1).astype(np.int64).reshape(-1, self._data.ndim))
 
     # ------------------------------------------------------------------- sorting
     def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> MaxResult:

@@ -496,3 +496,13 @@ def grad(
                 )
         results.append(None if g is None else t._wrap_grad(g))
     return tuple(results)
+
+
+def __getattr__(name: str) -> Any:
+    """``Function`` (ops with a custom backward, ``nn/_custom_function.py``), imported on
+    first use: it builds on Tensor, which imports this module."""
+    if name in ("Function", "FunctionCtx"):
+        from . import _custom_function
+
+        return getattr(_custom_function, name)
+    raise AttributeError(f"module 'nn.autograd' has no attribute '{name}'")

@@ -255,6 +255,10 @@ OPS: dict[str, Spec] = {
     # the BLAS kernel; docs/decisions.md)
     "matmul": Spec(2, lambda T, F, p, a, b: (a @ b) + 0.0),
     "clone": Spec(1, lambda T, F, p, a: a.clone()),
+    "tril": Spec(1, lambda T, F, p, a: T.tril(a, -1)),
+    "triu": Spec(1, lambda T, F, p, a: a.triu(1)),
+    "cumsum": Spec(1, lambda T, F, p, a: T.cumsum(a, p["dim"]), _dims),
+    "erf": Spec(1, lambda T, F, p, a: a.erf()),
     "bmm": Spec(2, lambda T, F, p, a, b: T.bmm(a, b) + 0.0),
     "dot": Spec(2, lambda T, F, p, a, b: T.dot(a, b) + 0.0),
     "outer": Spec(2, lambda T, F, p, a, b: T.outer(a, b)),
@@ -333,7 +337,7 @@ OPS: dict[str, Spec] = {
 SUMMING = frozenset(
     {
         "sum", "sum_dim", "sum_empty_dims", "mean", "mean_dim", "mean_empty_dims", "var", "std",
-        "logsumexp", "norm", "softmax", "log_softmax", "matmul", "bmm", "dot", "linear",
+        "logsumexp", "norm", "softmax", "log_softmax", "matmul", "bmm", "dot", "linear", "cumsum",
         "mul_through_view", "cross_entropy", "cross_entropy_probabilities", "nll_loss", "bce",
         "bce_with_logits", "bce_with_logits_target", "mse", "batch_norm",
     }

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from . import Array, sign, unbroadcast, zeroed_where
+from . import Array, activation, sign, unbroadcast, zeroed_where
 
 Rule = tuple[Array, Callable[[Array], tuple[Any, ...]]]
 
@@ -192,6 +192,11 @@ def sigmoid(x: Array) -> Rule:
     d/dx = (1 - s) s."""
     out = 1.0 / (1.0 + np.exp(-x))
     return out, lambda g: (g * (1.0 - out) * out,)
+
+
+def erf(x: Array) -> Rule:
+    """The error function; d/dx = 2 / sqrt(pi) exp(-x**2)."""
+    return activation.erf(x), lambda g: (g * (2.0 / np.sqrt(np.pi)) * np.exp(-(x * x)),)
 
 
 def abs(x: Array) -> Rule:
