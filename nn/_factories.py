@@ -16,6 +16,7 @@ from . import _dtype
 from ._dims import shape_args
 from .device import check_device
 from .random import resolve_generator
+from .rules import fused_multiply_add
 from .tensor import Tensor
 
 __all__ = [
@@ -166,9 +167,36 @@ def arange(
         if dtype is not None
         else (_dtype.get_default_dtype() if floating else _dtype.int64)
     )
-    count = max(math.ceil((values[1] - values[0]) / values[2]), 0)
+    first, last, step = values
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (last - first) * step < 0:
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    count = max(math.ceil((last - first) / step), 0)
     array = (values[0] + np.arange(count, dtype=np.float64) * values[2]).astype(target)
     return _finish(array, requires_grad, device)
+
+
+def _evenly_spaced(start: float, end: float, steps: int, dtype: np.dtype) -> np.ndarray:
+    """PyTorch's linspace arithmetic, to the last bit: step = (end - start) / (steps - 1) in
+    the output's float type (double for integer outputs); the first half counts up from
+    ``start``, the second down from ``end``, each value one fused multiply-add."""
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    integral = dtype.kind in "iub"
+    work = np.dtype(np.float64) if integral else dtype
+    if integral:  # the ends are cast to the integer type first
+        start, end = math.trunc(start), math.trunc(end)
+    first, last = work.type(start), work.type(end)
+    if steps <= 1:
+        return np.full(steps, first, dtype=work)
+    step = (last - first) / work.type(steps - 1)
+    index = np.arange(steps)
+    up = index < steps // 2
+    count = np.where(up, index, steps - 1 - index).astype(work)
+    slope = np.where(up, step, -step).astype(work)
+    origin = np.where(up, first, last).astype(work)
+    return fused_multiply_add(count, slope, origin)
 
 
 def linspace(
@@ -180,8 +208,17 @@ def linspace(
     device: Any = None,
     requires_grad: bool = False,
 ) -> Tensor:
-    """``steps`` evenly spaced values from start to end (inclusive)."""
-    return _finish(np.linspace(start, end, steps, dtype=_float(dtype)), requires_grad, device)
+    """``steps`` evenly spaced values from start to end (inclusive), as PyTorch computes them.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.linspace(0, 1, 5)
+    tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
+    """
+    target = _float(dtype)
+    values = _evenly_spaced(start, end, steps, target).astype(target, copy=False)
+    return _finish(values, requires_grad, device)
 
 
 def logspace(
@@ -194,9 +231,24 @@ def logspace(
     device: Any = None,
     requires_grad: bool = False,
 ) -> Tensor:
-    """base ** linspace(start, end, steps)."""
-    array = np.logspace(start, end, steps, base=base).astype(_float(dtype))
-    return _finish(array, requires_grad, device)
+    """base ** e for ``steps`` evenly spaced exponents e from start to end.
+
+    As PyTorch computes float64 (bit for bit): exponents start + i step in double (the
+    second half end - (steps - 1 - i) step), each power by the C library's ``pow``. Other
+    dtypes are that, cast (PyTorch's float32 values can differ in the last bits).
+    """
+    target = _float(dtype)
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    if steps <= 1:
+        values = np.full(steps, math.pow(base, start))
+    else:
+        step = (end - start) / (steps - 1)
+        index = np.arange(steps)
+        up = index < steps // 2
+        exponents = np.where(up, start + step * index, end - step * (steps - 1 - index))
+        values = np.array([math.pow(base, float(e)) for e in exponents])
+    return _finish(values.astype(target), requires_grad, device)
 
 
 def rand(

@@ -64,6 +64,47 @@ def zeroed_where(g: Array, drop: Array) -> Array:
     return product
 
 
+def fused_multiply_add(x: Array, a: Array, b: Array) -> Array:
+    """x * a + b rounded once, as PyTorch's vectorised kernels (fmadd) compute it (batch
+    norm's affine step, linspace's values).
+
+    float32 goes through float64, where the product is exact; float64 adds the exact rounding
+    errors of the product (Dekker's two-product) and of the sum (Knuth's two-sum) to the
+    sum, which is the single rounding but for rare double-rounding ties, and takes the long
+    double sum where the split would overflow."""
+    if x.dtype == np.float32:
+        narrow: Array = (x.astype(np.float64) * a + b).astype(np.float32)
+        return narrow
+    with np.errstate(all="ignore"):
+        product = x * a
+        error = _two_product_error(x, a, product)
+        usable = np.isfinite(error)  # not where the product is inf or NaN, or the split overflows
+        total = product + b
+        virtual = total - product  # TwoSum: the sum's exact rounding error
+        sum_error = (product - (total - virtual)) + (b - virtual)
+        correction = sum_error + np.where(usable, error, 0.0)
+        result: Array = total + np.where(np.isfinite(correction), correction, 0.0)
+        overflowed = np.isfinite(product) & ~usable
+        if np.any(overflowed):
+            wide = (x.astype(np.longdouble) * a + b).astype(x.dtype)
+            result = np.where(overflowed, wide, result)
+    return result
+
+
+def _two_product_error(x: Array, a: Array, product: Array) -> Array:
+    """x * a - fl(x * a), exactly (Dekker: the factors split into 26-bit halves)."""
+    xh, xl = _split(x)
+    ah, al = _split(a)
+    error: Array = ((xh * ah - product) + xh * al + xl * ah) + xl * al
+    return error
+
+
+def _split(v: Array) -> tuple[Array, Array]:
+    scaled = 134217729.0 * v  # 2**27 + 1
+    high = scaled - (scaled - v)
+    return high, v - high
+
+
 class Fresh(tuple):  # type: ignore[type-arg]
     """Gradients a backward closure has just allocated and keeps no reference to.
 

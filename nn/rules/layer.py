@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from . import Array, Fresh, zeroed_where
+from . import Array, Fresh, fused_multiply_add, zeroed_where
 
 Rule = tuple[Array, Callable[[Array], tuple[Any, ...]]]
 
@@ -77,43 +77,6 @@ def dropout(x: Array, keep: Array, p: float) -> Rule:
     else:
         mask = keep.astype(x.dtype) * x.dtype.type(1.0 / (1.0 - p))
     return x * mask, lambda g: (g * mask,)
-
-
-def fused_multiply_add(x: Array, a: Array, b: Array) -> Array:
-    """x * a + b rounded once, as PyTorch's vectorised kernels (fmadd) compute it: where it
-    matters, a constant channel's batch norm is PyTorch's round-off, not exactly beta.
-
-    float32 goes through float64, where the product is exact; float64 adds the product's
-    exact rounding error (Dekker's two-product) after the sum, which gives the single
-    rounding whenever the sum cancels (Sterbenz), and the long double sum where the split
-    would overflow."""
-    if x.dtype == np.float32:
-        narrow: Array = (x.astype(np.float64) * a + b).astype(np.float32)
-        return narrow
-    with np.errstate(all="ignore"):
-        product = x * a
-        error = _two_product_error(x, a, product)
-        usable = np.isfinite(error)  # not where the product is inf or NaN, or the split overflows
-        result: Array = (product + b) + np.where(usable, error, 0.0)
-        overflowed = np.isfinite(product) & ~usable
-        if np.any(overflowed):
-            wide = (x.astype(np.longdouble) * a + b).astype(x.dtype)
-            result = np.where(overflowed, wide, result)
-    return result
-
-
-def _two_product_error(x: Array, a: Array, product: Array) -> Array:
-    """x * a - fl(x * a), exactly (Dekker: the factors split into 26-bit halves)."""
-    xh, xl = _split(x)
-    ah, al = _split(a)
-    error: Array = ((xh * ah - product) + xh * al + xl * ah) + xl * al
-    return error
-
-
-def _split(v: Array) -> tuple[Array, Array]:
-    scaled = 134217729.0 * v  # 2**27 + 1
-    high = scaled - (scaled - v)
-    return high, v - high
 
 
 def batch_norm(
