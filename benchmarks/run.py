@@ -434,7 +434,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="BLAS (and torch) threads")
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
     parser.add_argument(
-        "--only", default="network,adam,loader,memory", help="comma-separated groups to run"
+        "--only", default="network,adam,cnn,loader,memory", help="comma-separated groups to run"
     )
     args = parser.parse_args()
     if torch is not None:

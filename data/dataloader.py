@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from nn.random import resolve_generator
+from nn.random import generator_state, resolve_generator, set_generator_state
 
 from .collate import default_collate
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler, check_batch_size
@@ -140,11 +140,8 @@ class DataLoader:
             )
         self.sampler: Any = sampler
         self.batch_sampler: Any = batch_sampler
-        self._order: np.ndarray | None = None  # the epoch in progress: every index, in order
-        self._lengths: np.ndarray | None = None  # its batch sizes
-        self._position = 0  # batches of it already yielded
-        self._resume_pending = False  # set by load_state_dict: the next iter continues
-        self._finished = True  # the epoch's iterator has run to its end
+        self._latest: _Epoch | None = None  # the most recently started iterator
+        self._resume: _Epoch | None = None  # set by load_state_dict: the next iter continues
 
     # ----------------------------------------------------------------- sizes
     def __len__(self) -> int:
@@ -172,36 +169,34 @@ class DataLoader:
         return order, np.array(lengths, dtype=np.intp)
 
     def __iter__(self) -> Iterator[Any]:
-        """A new epoch, or the rest of the one restored by ``load_state_dict``.
+        """A new epoch (or the rest of the one restored by ``load_state_dict``): each
+        iterator is its own cursor, as PyTorch's, so iterating the loader again (to evaluate
+        mid-epoch, or ``zip(loader, loader)``) leaves an open iterator unchanged."""
+        epoch = self._resume
+        self._resume = None
+        if epoch is None:
+            order, lengths = self._plan_epoch()
+            epoch = _Epoch(order, lengths, 0)
+        epoch.loader = self
+        self._latest = epoch
+        return epoch
 
-        Starting a new iteration ends any earlier one that is still open, as in PyTorch.
-        """
-        if not self._resume_pending or self._order is None or self._lengths is None:
-            self._order, self._lengths = self._plan_epoch()
-            self._position = 0
-        self._resume_pending = False
-        self._finished = False
-        return self._batches(self._order, self._lengths)
-
-    def _batches(self, order: np.ndarray, lengths: np.ndarray) -> Iterator[Any]:
-        starts = np.concatenate([[0], np.cumsum(lengths)])
+    def _batch(self, indices: np.ndarray) -> Any:
+        """The batch of the samples at ``indices``: one gather for datasets whose
+        ``__getitems__`` returns a batch (``TensorDataset``, Subsets of one), else the
+        samples through ``collate_fn`` (``default_collate``), as PyTorch."""
+        collate = self.collate_fn or default_collate
         gather = getattr(self.dataset, "__getitems__", None)
-        while self._order is order and self._position < len(lengths):
-            number = self._position
-            indices = order[starts[number] : starts[number + 1]]
-            self._position += 1
-            if self.collate_fn is None and gather is not None:
-                yield gather(indices)
-            else:
-                samples = [self.dataset[int(i)] for i in indices]
-                yield (self.collate_fn or default_collate)(samples)
-        if self._order is order:
-            self._finished = True
+        if self.collate_fn is None and gather is not None:
+            batch = gather(indices)
+            return batch if getattr(self.dataset, "getitems_is_batch", False) else collate(batch)
+        return collate([self.dataset[int(i)] for i in indices])
 
     # ----------------------------------------------------------- resuming
     def state_dict(self) -> dict[str, Any]:
-        """Where the loader is: the epoch in progress (its order and position) and, when the
-        loader owns its generator, that generator's state. Loading it into a loader over the
+        """Where the loader is: the epoch of the most recently started iterator (its order and
+        position, until that iterator has raised StopIteration) and the states of the
+        generators the loader and its sampler own. Loading it into a loader over the
         same dataset makes the next ``iter`` continue with exactly the batches the
         uninterrupted loader would have yielded.
 
@@ -221,25 +216,36 @@ class DataLoader:
         >>> [b[0].tolist() for b in again] == rest
         True
         """
-        order, lengths = self._order, self._lengths
-        in_progress = order is not None and lengths is not None and not self._finished
+        epoch = self._resume or self._latest
+        in_progress = epoch is not None and not epoch.finished
         return {
-            "order": order.copy() if in_progress and order is not None else None,
-            "lengths": lengths.copy() if in_progress and lengths is not None else None,
-            "position": self._position if in_progress else 0,
-            "generator": self.generator.bit_generator.state if self.generator is not None else None,
+            "order": epoch.order.copy() if in_progress and epoch else None,
+            "lengths": epoch.lengths.copy() if in_progress and epoch else None,
+            "position": epoch.position if in_progress and epoch else 0,
+            "generator": generator_state(self.generator) if self.generator is not None else None,
+            "sampler_generator": (
+                generator_state(own) if (own := self._sampler_generator()) is not None else None
+            ),
         }
+
+    def _sampler_generator(self) -> Any:
+        """The generator of a sampler given with its own (``RandomSampler(ds, generator=g)``),
+        or None: a loader's shuffle draws from the loader's generator."""
+        for source in (self.sampler, getattr(self.batch_sampler, "sampler", None)):
+            own = getattr(source, "generator", None)
+            if own is not None and own is not self.generator:
+                return own
+        return None
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Resume from ``state_dict()``; checks it fits this dataset before changing anything."""
-        if not isinstance(state_dict, dict) or set(state_dict) != {
-            "order",
-            "lengths",
-            "position",
-            "generator",
+        keys = {"order", "lengths", "position", "generator"}
+        if not isinstance(state_dict, dict) or not keys <= set(state_dict) <= keys | {
+            "sampler_generator"
         }:
             raise ValueError(
-                "DataLoader state_dict must be a dict with keys order, lengths, position, generator"
+                "DataLoader state_dict must be a dict with keys order, lengths, position, "
+                "generator (and sampler_generator)"
             )
         order, lengths = state_dict["order"], state_dict["lengths"]
         position = int(state_dict["position"])
@@ -255,15 +261,54 @@ class DataLoader:
                 raise ValueError(
                     "DataLoader state is inconsistent: batch sizes do not cut its order"
                 )
-        if (state_dict["generator"] is None) != (self.generator is None):
-            raise ValueError(
-                "DataLoader state and this loader disagree on having their own generator"
-            )
-        if self.generator is not None:
-            self.generator.bit_generator.state = state_dict["generator"]
-        self._order, self._lengths, self._position = order, lengths, position
-        self._resume_pending = order is not None
-        self._finished = order is None
+        sampler_state = state_dict.get("sampler_generator")
+        own = self._sampler_generator()
+        for state, generator, what in (
+            (state_dict["generator"], self.generator, "their own generator"),
+            (sampler_state, own, "a sampler with its own generator"),
+        ):
+            if (state is None) != (generator is None):
+                raise ValueError(f"DataLoader state and this loader disagree on having {what}")
+        restore: list[tuple[Any, dict[str, Any]]] = []
+        try:  # both generators or neither: a failed load leaves the loader as it was
+            for state, generator in (
+                (state_dict["generator"], self.generator),
+                (sampler_state, own),
+            ):
+                if generator is not None and state is not None:
+                    restore.append((generator, generator_state(generator)))
+                    set_generator_state(generator, state)
+        except ValueError:
+            for generator, previous in restore:
+                set_generator_state(generator, previous)
+            raise
+        self._resume = None if order is None else _Epoch(order, lengths, position)
+
+
+class _Epoch:
+    """One iterator over a loader: an epoch's order, its batch sizes and how many batches
+    were yielded (its own cursor: other iterators over the same loader do not move it)."""
+
+    loader: DataLoader
+
+    def __init__(self, order: np.ndarray, lengths: np.ndarray, position: int) -> None:
+        self.order, self.lengths, self.position = order, lengths, position
+        self.finished = False  # it has raised StopIteration (a loop over it has ended)
+        self.starts = np.concatenate([[0], np.cumsum(lengths)]).astype(np.intp)
+
+    def __iter__(self) -> _Epoch:
+        return self
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+    def __next__(self) -> Any:
+        number = self.position
+        if number >= len(self.lengths):
+            self.finished = True
+            raise StopIteration
+        self.position += 1
+        return self.loader._batch(self.order[self.starts[number] : self.starts[number + 1]])
 
 
 __all__ = ["BatchSampler", "DataLoader", "RandomSampler", "Sampler", "SequentialSampler"]

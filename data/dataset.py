@@ -61,6 +61,8 @@ class TensorDataset(Dataset):
     (3, (array([2, 3]), np.int64(1)))
     """
 
+    getitems_is_batch = True  # __getitems__ returns a collated batch: DataLoader uses it as is
+
     def __init__(self, *arrays: Any) -> None:
         if not arrays:
             raise ValueError("TensorDataset needs at least one array")
@@ -135,6 +137,11 @@ class Subset(Dataset):
 
     def __len__(self) -> int:
         return len(self.indices)
+
+    @property
+    def getitems_is_batch(self) -> bool:
+        """Whether ``__getitems__`` returns a batch (it does when the dataset's does)."""
+        return bool(getattr(self.dataset, "getitems_is_batch", False))
 
     def __getitem__(self, index: Any) -> Any:
         if isinstance(index, int | np.integer):

@@ -1,9 +1,12 @@
 """The default random generator, and how every random thing in descend finds its generator.
 
 Everything random (initialisers, Dropout, shuffling DataLoaders) takes ``generator=``: an
-``np.random.Generator`` (used as is) or an int seed (a fresh generator from that seed). Left
-out, it draws from the default generator, which ``manual_seed`` seeds and
-``get_rng_state`` / ``set_rng_state`` save and restore. Same seed, same bits.
+``np.random.Generator`` (used as is), a legacy ``np.random.RandomState`` or an int seed (a
+fresh generator from that seed). Left out, it draws from the default generator, which
+``manual_seed`` seeds and ``get_rng_state`` / ``set_rng_state`` save and restore. Same
+seed, same bits. Unseeded, the default generator starts from PyTorch's default seed,
+67280421310721, so that it is not the stream of ``np.random.default_rng(0)`` a script may
+draw its data from.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-_default = np.random.Generator(np.random.PCG64(0))
+DEFAULT_SEED = 67280421310721  # PyTorch's default seed: not a small integer a user would pick
+_default = np.random.Generator(np.random.PCG64(DEFAULT_SEED))
 
 Generator = np.random.Generator
 
@@ -106,3 +110,33 @@ def resolve_generator(generator: Any) -> Any:
         "generator must be an np.random.Generator, an int seed or None, "
         f"got {type(generator).__name__}"
     )
+
+
+def generator_state(generator: Any) -> dict[str, Any]:
+    """A copy of ``generator``'s state as a plain dict (``nn.save`` stores it), for an
+    ``np.random.Generator`` and a legacy ``np.random.RandomState`` alike."""
+    if isinstance(generator, np.random.RandomState):
+        return copy.deepcopy(dict(generator.get_state(legacy=False)))
+    return copy.deepcopy(dict(generator.bit_generator.state))
+
+
+def set_generator_state(generator: Any, state: dict[str, Any]) -> None:
+    """Restore ``generator`` to a state from ``generator_state`` (raises ``ValueError`` for a
+    state of another kind of generator, leaving it unchanged)."""
+    expected = _kind(generator)
+    if not isinstance(state, dict) or state.get("bit_generator") != expected:
+        found = state.get("bit_generator") if isinstance(state, dict) else type(state).__name__
+        raise ValueError(f"expected the state of a {expected} generator, got {found!r}")
+    try:
+        if isinstance(generator, np.random.RandomState):
+            generator.set_state(copy.deepcopy(state))
+        else:
+            generator.bit_generator.state = copy.deepcopy(state)
+    except (TypeError, ValueError, KeyError) as error:
+        raise ValueError(f"not a valid {expected} state ({error})") from None
+
+
+def _kind(generator: Any) -> str:
+    if isinstance(generator, np.random.RandomState):
+        return "MT19937"
+    return str(generator.bit_generator.state["bit_generator"])

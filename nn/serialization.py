@@ -7,15 +7,21 @@ read with ``np.load(..., allow_pickle=False)``, so loading a file cannot run cod
 
 Saving writes a temporary file in the target's folder, flushes and fsyncs it, then renames
 it over the target (``os.replace``, atomic on POSIX and Windows): a crash mid-save leaves the
-previous file whole. Loading checks everything before returning: a truncated, corrupted,
-foreign or newer file raises ``ValueError`` naming the file and the problem.
+previous file whole. The file gets the mode ``open(path, "wb")`` would give it (the umask's,
+or an existing file's own); a symlink at the path is written through; the temporary files of
+killed saves (named after their process) are removed by the next save of the same file.
+Loading checks everything before returning: a truncated, corrupted, foreign or newer file
+raises ``ValueError`` naming the file and the problem.
 """
 
 from __future__ import annotations
 
+import glob
 import json
 import os
-import tempfile
+import re
+import secrets
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -66,20 +72,56 @@ def save(
     text = json.dumps(index, allow_nan=True).encode("utf-8")
     arrays[INDEX] = np.frombuffer(text, dtype=np.uint8)
     target = Path(path)
+    if target.is_symlink():  # write through the link: its target is replaced
+        target = Path(os.path.realpath(target))
     folder = target.parent if str(target.parent) else Path(".")
-    handle = tempfile.NamedTemporaryFile(
-        dir=folder, prefix=f".{target.name}.", suffix=".tmp", delete=False
-    )
+    _remove_stale_temporaries(folder, target.name)
+    temporary = folder / f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    # created as open(path, "wb") would create the file: 0o666 less the umask
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
-        with handle:
+        with os.fdopen(descriptor, "wb") as handle:
             np.savez(handle, **arrays)  # type: ignore[arg-type]
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(handle.name, target)
+        try:  # an existing file keeps its mode
+            os.chmod(temporary, stat.S_IMODE(os.stat(target).st_mode))
+        except FileNotFoundError:
+            pass
+        os.replace(temporary, target)
     except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
     _fsync_folder(folder)
+
+
+_TEMPORARY = re.compile(r"\.(?P<name>.+)\.(?P<pid>\d+)\.[0-9a-f]{8}\.tmp")
+
+
+def _remove_stale_temporaries(folder: Path, name: str) -> None:
+    """Delete the temporary files that killed saves of ``name`` left in ``folder``: those
+    whose process is gone (a live process's save, here or elsewhere, is never touched)."""
+    try:
+        entries = list(folder.glob(f".{glob.escape(name)}.*.tmp"))
+    except OSError:
+        return
+    for entry in entries:
+        match = _TEMPORARY.fullmatch(entry.name)
+        if match is None or match["name"] != name or _alive(int(match["pid"])):
+            continue
+        entry.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # another user's process, or a platform without signals: keep it
+    return True
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from .random import generator_state, set_generator_state
 from .tensor import Tensor
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_", "parameters_to_vector", "vector_to_parameters"]
@@ -148,3 +149,46 @@ def vector_to_parameters(vec: Any, parameters: Iterable[Tensor]) -> None:
         param._data[...] = vec._data[offset : offset + size].reshape(param.shape)
         param._vc[0] += 1
         offset += size
+
+
+def generator_states(module: Any) -> dict[str, dict[str, Any]]:
+    """The states of the generators that ``module`` and its sub-modules own
+    (``Dropout(p, generator=...)``), by module name: what a checkpoint needs beside
+    ``state_dict()`` (which holds Tensors only, as PyTorch's) to resume bit-identically.
+    The default generator's is ``nn.get_rng_state()``.
+
+    Examples
+    --------
+    >>> import nn
+    >>> model = nn.Sequential(nn.Linear(2, 2), nn.Dropout(0.5, generator=0))
+    >>> list(nn.utils.generator_states(model))
+    ['1']
+    """
+    return {name: generator_state(g) for name, g in _owned_generators(module).items()}
+
+
+def load_generator_states(module: Any, states: dict[str, dict[str, Any]]) -> None:
+    """Restore the states from ``generator_states`` (all or none: a mismatch raises
+    ``ValueError`` naming the modules and changes nothing)."""
+    owners = _owned_generators(module)
+    if set(states) != set(owners):
+        raise ValueError(
+            f"generator states for modules {sorted(states)}, but the modules that own a "
+            f"generator are {sorted(owners)}"
+        )
+    previous = {name: generator_state(g) for name, g in owners.items()}
+    try:
+        for name, generator in owners.items():
+            set_generator_state(generator, states[name])
+    except ValueError as error:
+        for name, generator in owners.items():
+            set_generator_state(generator, previous[name])
+        raise ValueError(f"load_generator_states: {error}") from None
+
+
+def _owned_generators(module: Any) -> dict[str, Any]:
+    return {
+        name: m._generator
+        for name, m in module.named_modules()
+        if getattr(m, "_generator", None) is not None
+    }

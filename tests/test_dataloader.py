@@ -6,7 +6,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import nn
-from data import BatchSampler, DataLoader, RandomSampler, SequentialSampler, Subset, TensorDataset
+from data import (
+    BatchSampler,
+    DataLoader,
+    Dataset,
+    RandomSampler,
+    SequentialSampler,
+    Subset,
+    TensorDataset,
+    random_split,
+)
 
 
 def paired(m):
@@ -223,3 +232,129 @@ def test_worker_options_give_the_same_batches_and_torchs_errors():
     ]:
         with pytest.raises(ValueError, match=message):
             DataLoader(TensorDataset(X, Y), **options)
+
+
+# ------------------------------------------------------------- independent iterators
+@given(pattern=st.lists(st.booleans(), min_size=0, max_size=20), shuffle=st.booleans())
+def test_two_iterators_are_independent_cursors(pattern, shuffle):
+    """Any interleaving of two iterators yields, per iterator, what a lone one yields."""
+    X = np.arange(22.0).reshape(11, 2)
+
+    def loader():
+        return DataLoader(TensorDataset(X), batch_size=3, shuffle=shuffle, generator=5)
+
+    alone = loader()
+    lone_first = [b[0].tolist() for b in alone]
+    lone_second = [b[0].tolist() for b in alone]  # the generator has moved on: epoch 2
+    shared = loader()
+    first, second = iter(shared), iter(shared)
+    got = ([], [])
+    for pick in pattern + [False] * 4 + [True] * 4:
+        source, out = (second, got[1]) if pick else (first, got[0])
+        batch = next(source, None)
+        if batch is not None:
+            out.append(batch[0].tolist())
+    got[0].extend(b[0].tolist() for b in first)
+    got[1].extend(b[0].tolist() for b in second)
+    assert got[0] == lone_first and got[1] == lone_second
+
+
+def test_evaluating_mid_epoch_does_not_cut_the_epoch_and_zip_works():
+    loader = DataLoader(TensorDataset(np.arange(100.0)), batch_size=10, shuffle=True, generator=0)
+    trained = 0
+    for number, (xb,) in enumerate(loader):
+        trained += len(xb)
+        if number == 2:
+            _ = [len(b[0]) for b in loader]  # train accuracy mid-epoch
+    assert trained == 100
+    assert len(list(zip(loader, loader, strict=True))) == 10
+
+
+def test_state_dict_follows_the_most_recently_started_iterator():
+    def make():
+        return DataLoader(TensorDataset(np.arange(12)), batch_size=2, shuffle=True, generator=1)
+
+    loader = make()
+    training = iter(loader)
+    next(training)
+    evaluation = iter(loader)
+    next(evaluation), next(evaluation)
+    saved = loader.state_dict()
+    assert saved["position"] == 2
+    rest = [b[0].tolist() for b in evaluation]
+    again = make()
+    again.load_state_dict(saved)
+    assert again.state_dict()["position"] == 2  # saved again before resuming: the same
+    assert [b[0].tolist() for b in again] == rest
+
+
+# ---------------------------------------------------------------- collation
+class Points(Dataset):
+    def __len__(self):
+        return 6
+
+    def __getitem__(self, i):
+        return np.array([i, -i], dtype=np.float32), i % 2
+
+
+def test_a_subset_of_a_custom_dataset_is_collated():
+    train, _ = random_split(Points(), [4, 2], generator=0)
+    for batch_size in (1, 2, 3):
+        for xb, yb in DataLoader(train, batch_size=batch_size):
+            assert xb.shape == (len(yb), 2) and xb.dtype == np.float32
+    assert TensorDataset(np.zeros(2)).getitems_is_batch
+    assert Subset(TensorDataset(np.zeros(2)), [0]).getitems_is_batch
+    assert not Subset(Points(), [0]).getitems_is_batch
+
+
+# ------------------------------------------------------------------ generators
+def _resumes_exactly(make, stop=3):
+    uninterrupted = [b[0].tolist() for _, b in zip(range(9), _epochs(make()), strict=False)]
+    first = make()
+    stream = _epochs(first)
+    seen = [next(stream)[0].tolist() for _ in range(stop)]
+    saved = first.state_dict()
+    second = make()
+    second.load_state_dict(saved)
+    resumed = [b[0].tolist() for _, b in zip(range(9 - stop), _epochs(second), strict=False)]
+    assert seen + resumed == uninterrupted
+
+
+def _epochs(loader):
+    while True:
+        yield from loader
+
+
+def test_a_samplers_own_generator_is_in_the_loader_state():
+    def make():
+        dataset = TensorDataset(np.arange(10))
+        sampler = RandomSampler(dataset, generator=np.random.default_rng(4))
+        return DataLoader(dataset, batch_size=3, sampler=sampler)
+
+    assert make().state_dict()["sampler_generator"] is not None
+    _resumes_exactly(make)
+
+
+def test_a_legacy_random_state_generator_resumes():
+    def make():
+        return DataLoader(
+            TensorDataset(np.arange(10)), batch_size=4, shuffle=True,
+            generator=np.random.RandomState(3),
+        )  # fmt: skip
+
+    _resumes_exactly(make)
+
+
+def test_loader_state_with_random_state_is_storable(tmp_path):
+    loader = DataLoader(
+        TensorDataset(np.arange(10)), batch_size=4, shuffle=True, generator=np.random.RandomState(3)
+    )
+    batches = iter(loader)
+    next(batches)
+    nn.save(loader.state_dict(), tmp_path / "loader.npz")
+    fresh = DataLoader(
+        TensorDataset(np.arange(10)), batch_size=4, shuffle=True, generator=np.random.RandomState(9)
+    )
+    fresh.load_state_dict(nn.load(tmp_path / "loader.npz"))
+    assert [b[0].tolist() for b in fresh] == [b[0].tolist() for b in batches]
+    assert [b[0].tolist() for b in fresh] == [b[0].tolist() for b in loader]  # the next epoch

@@ -105,3 +105,15 @@ def test_gradcheck_catches_a_wrong_gradient():
         nn.gradcheck(wrong_square, (x,))
     assert nn.gradcheck(wrong_square, (x,), raise_exception=False) is False
     assert x.grad is None
+
+
+def test_the_unseeded_default_generator_is_not_a_small_seeds_stream():
+    import subprocess
+    import sys
+
+    code = "import nn, numpy as np; print(nn.rand(4, dtype=nn.float64).tolist())"
+    fresh = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    drawn = eval(fresh.stdout)
+    assert drawn != np.random.default_rng(0).random(4).tolist()
+    expected = np.random.Generator(np.random.PCG64(67280421310721)).random(4).tolist()
+    assert drawn == expected  # PyTorch's default seed

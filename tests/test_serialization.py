@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -282,10 +283,10 @@ while True:
 """
 
 
-def test_kill_9_during_save_leaves_a_whole_checkpoint(tmp_path):
+def test_kill_9_during_save_leaves_a_whole_checkpoint_and_one_leftover_at_most(tmp_path):
     path = tmp_path / "ckpt.npz"
     rng = np.random.default_rng(0)
-    for _ in range(8):
+    for _ in range(12):
         process = subprocess.Popen([sys.executable, "-c", SAVER, str(path)], stdout=subprocess.PIPE)
         assert process.stdout.readline().strip() == b"ready"
         time.sleep(float(rng.uniform(0.0, 0.05)))
@@ -295,8 +296,47 @@ def test_kill_9_during_save_leaves_a_whole_checkpoint(tmp_path):
         loaded = nn.load(path)
         assert loaded["tag"] in ("A", "B")
         np.testing.assert_array_equal(loaded["a"], 1.0 if loaded["tag"] == "A" else 2.0)
-    for leftover in tmp_path.glob(".ckpt.npz.*.tmp"):
-        leftover.unlink()  # a killed save may leave its temporary file, never a damaged target
+        # each save removes the temporary files of the killed ones before it
+        assert len(list(tmp_path.glob(".ckpt.npz.*.tmp"))) <= 1
+
+
+def test_the_file_mode_is_an_ordinary_files_and_an_existing_one_is_kept(tmp_path):
+    previous = os.umask(0o022)
+    try:
+        nn.save({"w": np.ones(2)}, tmp_path / "new.npz")
+        assert stat.S_IMODE((tmp_path / "new.npz").stat().st_mode) == 0o644
+        os.umask(0o077)
+        nn.save({"w": np.ones(2)}, tmp_path / "private.npz")
+        assert stat.S_IMODE((tmp_path / "private.npz").stat().st_mode) == 0o600
+        (tmp_path / "new.npz").chmod(0o640)
+        nn.save({"w": np.zeros(2)}, tmp_path / "new.npz")
+        assert stat.S_IMODE((tmp_path / "new.npz").stat().st_mode) == 0o640
+    finally:
+        os.umask(previous)
+
+
+def test_a_symlink_is_written_through(tmp_path):
+    (tmp_path / "run7").mkdir()
+    real = tmp_path / "run7" / "ckpt.npz"
+    nn.save({"step": 1}, real)
+    link = tmp_path / "latest.npz"
+    link.symlink_to(real)
+    nn.save({"step": 2}, link)
+    assert link.is_symlink() and nn.load(real) == {"step": 2}
+    assert sorted(p.name for p in (tmp_path / "run7").iterdir()) == ["ckpt.npz"]
+
+
+def test_only_dead_processes_temporary_files_are_removed(tmp_path):
+    path = tmp_path / "ckpt.npz"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    stale = tmp_path / f".ckpt.npz.{dead}.0badc0de.tmp"
+    live = tmp_path / f".ckpt.npz.{os.getppid()}.feedf00d.tmp"  # a save in progress elsewhere
+    other = tmp_path / f".other.npz.{dead}.0badc0de.tmp"  # another file's: not this save's
+    for leftover in (stale, live, other):
+        leftover.write_bytes(b"partial")
+    nn.save({"step": 1}, path)
+    assert not stale.exists() and live.exists() and other.exists()
 
 
 def test_saved_file_is_a_plain_npz(tmp_path):
