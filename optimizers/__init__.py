@@ -1,7 +1,7 @@
 """descend's optimizers: the course's update rules behind ``torch.optim``'s interface.
 
 ``BatchGD``, ``SGD``, ``Momentum``, ``RMSprop``, ``Adam``, ``AdamW``, ``Adagrad``,
-``Adadelta``, each rule
+``Adadelta``, ``Adamax``, ``NAdam``, ``RAdam``, ``ASGD``, ``Rprop``, each rule
 readable in its own file (``init_state`` / ``update`` on arrays, the contract your own rules
 use too); the compiled kernels of ``fused=True`` in ``optimizers.functional``; schedules in
 ``optimizers.lr_scheduler``.
@@ -11,24 +11,34 @@ from . import functional, lr_scheduler, validation
 from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam
+from .adamax import Adamax
 from .adamw import AdamW
+from .asgd import ASGD
 from .momentum import Momentum
+from .nadam import NAdam
 from .optimizer import Optimizer
+from .radam import RAdam
 from .rmsprop import RMSprop
+from .rprop import Rprop
 from .sgd import SGD, BatchGD
 from .validation import ParameterError
 
 __all__ = [
+    "ASGD",
     "SGD",
     "Adadelta",
     "Adagrad",
     "Adam",
     "AdamW",
+    "Adamax",
     "BatchGD",
     "Momentum",
+    "NAdam",
     "Optimizer",
     "ParameterError",
+    "RAdam",
     "RMSprop",
+    "Rprop",
     "functional",
     "lr_scheduler",
     "validation",

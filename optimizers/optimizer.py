@@ -27,6 +27,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from nn._dtype import get_default_dtype
 from nn.autograd import enable_grad
 from nn.tensor import Tensor
 
@@ -414,3 +415,9 @@ def _check_parameter(param: Any, index: int) -> None:
         )
     if getattr(param, "is_leaf", True) is False:
         raise ValueError(f"can't optimize a non-leaf Tensor (params[{index}])")
+
+
+def scalar_dtype() -> np.dtype:
+    """The dtype PyTorch keeps an optimizer's per-parameter scalars in (NAdam's
+    ``mu_product``, ASGD's ``eta`` and ``mu``): the default float dtype."""
+    return np.dtype(get_default_dtype())

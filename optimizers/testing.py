@@ -47,6 +47,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from nn import get_default_dtype
 from nn.parameter import Parameter
 
 from .optimizer import Optimizer
@@ -301,7 +302,9 @@ def check_optimizer(
                     _fail("grads untouched", "step() modified a parameter's .grad")
         for p in ps:
             for array in _arrays(optimizer.state.get(p, {})):
-                if array.dtype.kind == "f" and array.dtype != p.dtype:
+                scalar = array.ndim == 0 and array.dtype == get_default_dtype()  # PyTorch's
+                # per-parameter scalars (NAdam's mu_product, ASGD's eta) are of the default dtype
+                if array.dtype.kind == "f" and array.dtype != p.dtype and not scalar:
                     _fail(
                         "shape and dtype",
                         f"state array of dtype {array.dtype} for a {p.dtype} parameter",

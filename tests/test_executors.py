@@ -45,9 +45,14 @@ MAKERS = {
     ),
     "Adagrad": lambda ps, **ex: optimizers.Adagrad(ps, lr=0.1, lr_decay=0.01, **ex),
     "Adadelta": lambda ps, **ex: optimizers.Adadelta(ps, weight_decay=0.01, maximize=True, **ex),
+    "Adamax": lambda ps, **ex: optimizers.Adamax(ps, lr=0.01, weight_decay=0.01, **ex),
+    "NAdam": lambda ps, **ex: optimizers.NAdam(ps, lr=0.01, decoupled_weight_decay=True, **ex),
+    "RAdam": lambda ps, **ex: optimizers.RAdam(ps, lr=0.01, weight_decay=0.01, **ex),
+    "ASGD": lambda ps, **ex: optimizers.ASGD(ps, lr=0.01, t0=2, **ex),
+    "Rprop": lambda ps, **ex: optimizers.Rprop(ps, lr=0.01, **ex),
 }
 EXECUTORS = {"foreach": {"foreach": True}, "fused": {"fused": True}}
-UNFUSED = {"Adadelta"}
+UNFUSED = {"Adadelta", "Adamax", "NAdam", "RAdam", "ASGD", "Rprop"}  # no fused= in PyTorch
 ALL_EXECUTORS = [
     pytest.param({}, id="per-parameter"),
     pytest.param({"foreach": True}, id="foreach"),

@@ -111,6 +111,110 @@ def reference_adagrad(
     return W
 
 
+def reference_adadelta(W, grads, lr, rho, eps, weight_decay=0.0, maximize=False):
+    """Zeiler (2012), Algorithm 1, with PyTorch's learning rate on the update."""
+    Eg2, Edx2 = np.zeros_like(W), np.zeros_like(W)
+    for dW in grads:
+        g = (-dW if maximize else dW) + weight_decay * W
+        Eg2 = rho * Eg2 + (1 - rho) * g * g
+        dx = -np.sqrt(Edx2 + eps) / np.sqrt(Eg2 + eps) * g
+        Edx2 = rho * Edx2 + (1 - rho) * dx * dx
+        W = W + lr * dx
+    return W
+
+
+def reference_adamax(W, grads, lr, betas, eps, weight_decay=0.0, maximize=False):
+    """Kingma & Ba (2015), Algorithm 2, with epsilon inside the maximum (PyTorch)."""
+    beta1, beta2 = betas
+    m, u = np.zeros_like(W), np.zeros_like(W)
+    for t, dW in enumerate(grads, start=1):
+        g = (-dW if maximize else dW) + weight_decay * W
+        m = beta1 * m + (1 - beta1) * g
+        u = np.maximum(beta2 * u, np.abs(g) + eps)
+        W = W - (lr / (1 - beta1**t)) * m / u
+    return W
+
+
+def reference_nadam(
+    W, grads, lr, betas, eps, weight_decay=0.0, momentum_decay=4e-3,
+    decoupled_weight_decay=False, maximize=False,
+):  # fmt: skip
+    """Dozat (2016) with PyTorch's momentum warm-up; the running product of the momenta in
+    float32, as PyTorch keeps it."""
+    beta1, beta2 = betas
+    m, n, product = np.zeros_like(W), np.zeros_like(W), np.float32(1.0)
+    for t, dW in enumerate(grads, start=1):
+        g = -dW if maximize else dW
+        if decoupled_weight_decay:
+            W = W * (1 - lr * weight_decay)
+        else:
+            g = g + weight_decay * W
+        mu_t = beta1 * (1 - 0.5 * 0.96 ** (t * momentum_decay))
+        mu_next = beta1 * (1 - 0.5 * 0.96 ** ((t + 1) * momentum_decay))
+        product = np.float32(product * np.float32(mu_t))
+        m = beta1 * m + (1 - beta1) * g
+        n = beta2 * n + (1 - beta2) * g * g
+        n_hat = n / (1 - beta2**t)
+        m_bar = (1 - mu_t) / (1 - float(product)) * g + mu_next / (1 - float(product) * mu_next) * m
+        W = W - lr * m_bar / (np.sqrt(n_hat) + eps)
+    return W
+
+
+def reference_radam(
+    W, grads, lr, betas, eps, weight_decay=0.0, decoupled_weight_decay=False, maximize=False
+):
+    """Liu et al. (2020), Algorithm 2 (PyTorch's epsilon outside the square root)."""
+    beta1, beta2 = betas
+    m, v = np.zeros_like(W), np.zeros_like(W)
+    rho_inf = 2 / (1 - beta2) - 1
+    for t, dW in enumerate(grads, start=1):
+        g = -dW if maximize else dW
+        if decoupled_weight_decay:
+            W = W * (1 - lr * weight_decay)
+        else:
+            g = g + weight_decay * W
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g * g
+        m_hat = m / (1 - beta1**t)
+        rho_t = rho_inf - 2 * t * beta2**t / (1 - beta2**t)
+        if rho_t > 5:
+            l_t = np.sqrt(1 - beta2**t) / (np.sqrt(v) + eps)
+            r_t = np.sqrt(
+                (rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)
+            )
+            W = W - lr * m_hat * r_t * l_t
+        else:
+            W = W - lr * m_hat
+    return W
+
+
+def reference_asgd(W, grads, lr, lambd, alpha, t0, weight_decay=0.0, maximize=False):
+    """Polyak & Juditsky (1992) with PyTorch's step-size schedule (eta kept in float32, as
+    PyTorch keeps it). The iterates W are what the optimizer updates; their average (the
+    method's estimate) is in the optimizer's state, checked separately."""
+    eta = np.float32(lr)
+    for t, dW in enumerate(grads, start=1):
+        g = (-dW if maximize else dW) + weight_decay * W
+        W = W * (1 - lambd * float(eta)) - float(eta) * g
+        eta = np.float32(lr / (1 + lambd * lr * t) ** alpha)
+    return W
+
+
+def reference_rprop(W, grads, lr, etas=(0.5, 1.2), step_sizes=(1e-6, 50), maximize=False):
+    """Riedmiller & Braun (1993), RPROP without weight-backtracking (PyTorch's)."""
+    eta_minus, eta_plus = etas
+    delta, previous = np.full_like(W, lr), np.zeros_like(W)
+    for dW in grads:
+        g = -dW if maximize else dW
+        same = g * previous
+        delta = np.where(same > 0, delta * eta_plus, np.where(same < 0, delta * eta_minus, delta))
+        delta = np.clip(delta, *step_sizes)
+        g = np.where(same < 0, 0.0, g)
+        W = W - np.sign(g) * delta
+        previous = g
+    return W
+
+
 # ------------------------------------------------------------------------ strategies
 lrs = st.floats(1e-4, 0.5)
 unit = st.floats(0.0, 0.99)
@@ -186,6 +290,87 @@ CASES = {
                 "weight_decay": st.floats(0, 0.1),
                 "momentum": st.sampled_from([0.0, 0.5, 0.9]),
                 "centered": flags,
+                "maximize": flags,
+            }
+        ),
+    ),
+    "Adadelta": (
+        optimizers.Adadelta,
+        reference_adadelta,
+        st.fixed_dictionaries(
+            {
+                "lr": st.floats(0.1, 1.0),
+                "rho": st.floats(0.5, 1.0),
+                "eps": st.floats(1e-8, 1e-3),
+                "weight_decay": st.floats(0, 0.1),
+                "maximize": flags,
+            }
+        ),
+    ),
+    "Adamax": (
+        optimizers.Adamax,
+        reference_adamax,
+        st.fixed_dictionaries(
+            {
+                "lr": st.floats(1e-4, 0.05),
+                "betas": st.tuples(unit, st.floats(0.5, 0.999)),
+                "eps": st.floats(1e-8, 1e-3),
+                "weight_decay": st.floats(0, 0.1),
+                "maximize": flags,
+            }
+        ),
+    ),
+    "NAdam": (
+        optimizers.NAdam,
+        reference_nadam,
+        st.fixed_dictionaries(
+            {
+                "lr": st.floats(1e-4, 0.05),
+                "betas": st.tuples(unit, st.floats(0.5, 0.999)),
+                "eps": st.floats(1e-8, 1e-3),
+                "weight_decay": st.floats(0, 0.1),
+                "momentum_decay": st.floats(0, 0.01),
+                "decoupled_weight_decay": flags,
+                "maximize": flags,
+            }
+        ),
+    ),
+    "RAdam": (
+        optimizers.RAdam,
+        reference_radam,
+        st.fixed_dictionaries(
+            {
+                "lr": st.floats(1e-4, 0.05),
+                "betas": st.tuples(unit, st.floats(0.5, 0.999)),
+                "eps": st.floats(1e-8, 1e-3),
+                "weight_decay": st.floats(0, 0.1),
+                "decoupled_weight_decay": flags,
+                "maximize": flags,
+            }
+        ),
+    ),
+    "ASGD": (
+        optimizers.ASGD,
+        reference_asgd,
+        st.fixed_dictionaries(
+            {
+                "lr": st.floats(1e-4, 0.1),
+                "lambd": st.floats(0, 0.01),
+                "alpha": st.floats(0.5, 1.0),
+                "t0": st.sampled_from([0.0, 3.0, 10.0, 1e6]),
+                "weight_decay": st.floats(0, 0.1),
+                "maximize": flags,
+            }
+        ),
+    ),
+    "Rprop": (
+        optimizers.Rprop,
+        reference_rprop,
+        st.fixed_dictionaries(
+            {
+                "lr": st.floats(1e-4, 0.1),
+                "etas": st.tuples(st.floats(0.1, 0.9), st.floats(1.1, 2.0)),
+                "step_sizes": st.tuples(st.floats(1e-6, 1e-4), st.floats(0.1, 50)),
                 "maximize": flags,
             }
         ),
@@ -284,8 +469,9 @@ def test_state_dict_round_trip_continues_bit_identically(name, problem, data, sp
 def test_no_gradient_or_zero_grad_leaves_parameters_unchanged(name, problem, data):
     cls, _, hyper_strategy = CASES[name]
     hyper = data.draw(hyper_strategy)
-    if "weight_decay" in hyper:
-        hyper["weight_decay"] = 0.0  # decay moves W even when dW = 0
+    for decay in ("weight_decay", "lambd"):  # decay moves W even when dW = 0
+        if decay in hyper:
+            hyper[decay] = 0.0
     _, initial, grads, _ = problem
     params = [nn.Parameter(w.copy()) for w in initial]
     optimizer = cls(params, **hyper)

@@ -16,11 +16,17 @@ from optimizers.testing import (
     params,
 )
 from tests.test_optimizers import (
+    reference_adadelta,
     reference_adagrad,
     reference_adam,
+    reference_adamax,
+    reference_asgd,
     reference_gd,
     reference_momentum,
+    reference_nadam,
+    reference_radam,
     reference_rmsprop,
+    reference_rprop,
     reference_sgd,
 )
 
@@ -35,6 +41,12 @@ BUILT_INS = [
     ),
     (optimizers.RMSprop, reference_rmsprop),
     (optimizers.Adagrad, reference_adagrad),
+    (optimizers.Adadelta, reference_adadelta),
+    (optimizers.Adamax, reference_adamax),
+    (optimizers.NAdam, reference_nadam),
+    (optimizers.RAdam, reference_radam),
+    (optimizers.ASGD, reference_asgd),
+    (optimizers.Rprop, reference_rprop),
 ]
 
 

@@ -16,7 +16,10 @@ from optimizers.testing import hyperparameters
 torch = pytest.importorskip("torch")
 pytestmark = pytest.mark.torch
 
-CLASSES = ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta"]
+CLASSES = [
+    "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "ASGD",
+    "Rprop",
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("name", CLASSES)

@@ -21,17 +21,24 @@ SCHED_CASES = sorted({k.split("/")[1] for k in FIXTURES.files if k.startswith("s
 
 def test_fixtures_cover_every_torch_algorithm():
     assert {case.split("/")[0] for case in OPTIM_CASES} == {
-        "SGD",
-        "Adam",
-        "AdamW",
-        "RMSprop",
-        "Adagrad",
-    }
-    assert len(OPTIM_CASES) >= 20
+        "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam",
+        "ASGD", "Rprop",
+    }  # fmt: skip
+    assert len(OPTIM_CASES) >= 38
+
+
+@pytest.fixture
+def float64_default():
+    """The fixtures were recorded with torch's default dtype float64 (so NAdam's and ASGD's
+    per-parameter scalars were float64): the same here."""
+    previous = nn.get_default_dtype()
+    nn.set_default_dtype(nn.float64)
+    yield
+    nn.set_default_dtype(previous)
 
 
 @pytest.mark.parametrize("case", OPTIM_CASES)
-def test_trajectory_matches_torch(case):
+def test_trajectory_matches_torch(case, float64_default):
     name, _ = case.split("/")
     config = json.loads(str(FIXTURES[f"optim/{case}/config"]))
     config = {k: tuple(v) if isinstance(v, list) else v for k, v in config.items()}
