@@ -1,4 +1,6 @@
-"""Learning-rate schedules, as ``torch.optim.lr_scheduler``, plus the course's InverseTimeLR.
+"""Learning-rate schedules, as ``torch.optim.lr_scheduler`` (every one of them: the cyclic
+ones in ``cyclic_schedules.py``, the combined ones and ReduceLROnPlateau in
+``combined_schedules.py``), plus the course's InverseTimeLR.
 
 Call ``scheduler.step()`` once per epoch, after the epoch's ``optimizer.step()`` calls. The
 scheduler rewrites each group's ``"lr"``; ``get_last_lr()`` returns what it set. Creating a
@@ -8,91 +10,35 @@ scheduler records each group's starting rate as ``"initial_lr"`` and sets epoch 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from typing import Any
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Callable, Iterable
 
+from ._lr_base import LRScheduler, current_lrs
+from .combined_schedules import ChainedScheduler, ReduceLROnPlateau, SequentialLR
+from .cyclic_schedules import CosineAnnealingWarmRestarts, CyclicLR, OneCycleLR
 from .optimizer import Optimizer
 from .validation import non_negative
 
 __all__ = [
+    "ChainedScheduler",
+    "ConstantLR",
     "CosineAnnealingLR",
+    "CosineAnnealingWarmRestarts",
+    "CyclicLR",
     "ExponentialLR",
     "InverseTimeLR",
     "LRScheduler",
     "LambdaLR",
+    "LinearLR",
+    "MultiStepLR",
+    "MultiplicativeLR",
+    "OneCycleLR",
+    "PolynomialLR",
+    "ReduceLROnPlateau",
+    "SequentialLR",
     "StepLR",
 ]
-
-
-class LRScheduler:
-    """Base class: subclasses write ``get_lr()``, the rates for epoch ``self.last_epoch``.
-
-    Examples
-    --------
-    >>> import numpy as np, nn, optimizers
-    >>> class Halving(optimizers.lr_scheduler.LRScheduler):
-    ...     def get_lr(self):
-    ...         return [base * 0.5**self.last_epoch for base in self.base_lrs]
-    >>> opt = optimizers.SGD([nn.Parameter(np.zeros(1))], lr=1.0)
-    >>> sched = Halving(opt); sched.step(); sched.get_last_lr()
-    [0.5]
-    """
-
-    def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
-        self.optimizer = optimizer
-        if last_epoch == -1:
-            for group in optimizer.param_groups:
-                group.setdefault("initial_lr", group["lr"])
-        else:
-            for number, group in enumerate(optimizer.param_groups):
-                if "initial_lr" not in group:
-                    raise KeyError(
-                        f"param 'initial_lr' is not specified in param_groups[{number}] when "
-                        "resuming a scheduler with last_epoch != -1"
-                    )
-        self.base_lrs: list[float] = [group["initial_lr"] for group in optimizer.param_groups]
-        self.last_epoch = last_epoch
-        self._step_count = 0
-        self._last_lr: list[float] = []
-        self.step()
-
-    def get_lr(self) -> list[float]:
-        """The learning rates of every group for the epoch ``self.last_epoch``."""
-        raise NotImplementedError
-
-    def get_last_lr(self) -> list[float]:
-        """The learning rates this scheduler set last, one per group."""
-        return list(self._last_lr)
-
-    def step(self) -> None:
-        """Advance one epoch and set each group's ``lr``."""
-        self._step_count += 1
-        self.last_epoch += 1
-        for group, lr in zip(self.optimizer.param_groups, self.get_lr(), strict=True):
-            group["lr"] = lr
-        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
-
-    def state_dict(self) -> dict[str, Any]:
-        """Everything but the optimizer (and functions, which cannot be saved)."""
-        return {
-            key: value
-            for key, value in self.__dict__.items()
-            if key != "optimizer" and not callable(value) and key != "lr_lambdas"
-        }
-
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        unknown = set(state_dict) - set(self.state_dict())
-        if unknown:
-            raise ValueError(f"unexpected keys in scheduler state_dict: {sorted(unknown)}")
-        self.__dict__.update(
-            {k: list(v) if isinstance(v, tuple) else v for k, v in state_dict.items()}
-        )
-
-
-def _current(optimizer: Optimizer) -> list[float]:
-    return [group["lr"] for group in optimizer.param_groups]
 
 
 class StepLR(LRScheduler):
@@ -118,10 +64,13 @@ class StepLR(LRScheduler):
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
+    def _get_closed_form_lr(self) -> list[float]:
+        return [base * self.gamma ** (self.last_epoch // self.step_size) for base in self.base_lrs]
+
     def get_lr(self) -> list[float]:
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
-            return _current(self.optimizer)
-        return [lr * self.gamma for lr in _current(self.optimizer)]
+            return current_lrs(self.optimizer)
+        return [lr * self.gamma for lr in current_lrs(self.optimizer)]
 
 
 class ExponentialLR(LRScheduler):
@@ -142,10 +91,13 @@ class ExponentialLR(LRScheduler):
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
+    def _get_closed_form_lr(self) -> list[float]:
+        return [base * self.gamma**self.last_epoch for base in self.base_lrs]
+
     def get_lr(self) -> list[float]:
         if self.last_epoch == 0:
-            return _current(self.optimizer)
-        return [lr * self.gamma for lr in _current(self.optimizer)]
+            return current_lrs(self.optimizer)
+        return [lr * self.gamma for lr in current_lrs(self.optimizer)]
 
 
 class LambdaLR(LRScheduler):
@@ -166,16 +118,7 @@ class LambdaLR(LRScheduler):
         lr_lambda: Callable[[int], float] | list[Callable[[int], float]],
         last_epoch: int = -1,
     ) -> None:
-        if isinstance(lr_lambda, list | tuple):
-            if len(lr_lambda) != len(optimizer.param_groups):
-                raise ValueError(
-                    f"Expected {len(optimizer.param_groups)} lr_lambdas, but got {len(lr_lambda)}"
-                )
-            self.lr_lambdas = list(lr_lambda)
-        else:
-            if not callable(lr_lambda):
-                raise TypeError(f"lr_lambda must be callable, got {type(lr_lambda).__name__}")
-            self.lr_lambdas = [lr_lambda] * len(optimizer.param_groups)
+        self.lr_lambdas = _per_group(lr_lambda, optimizer, "lr_lambdas")
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
@@ -208,9 +151,13 @@ class CosineAnnealingLR(LRScheduler):
         self.eta_min = eta_min
         super().__init__(optimizer, last_epoch)
 
+    def _get_closed_form_lr(self) -> list[float]:
+        low, fraction = self.eta_min, (1 + math.cos(math.pi * self.last_epoch / self.T_max)) / 2
+        return [low + (base - low) * fraction for base in self.base_lrs]
+
     def get_lr(self) -> list[float]:
         epoch, period, low = self.last_epoch, self.T_max, self.eta_min
-        current = _current(self.optimizer)
+        current = current_lrs(self.optimizer)
         if epoch == 0:
             return current
         if self._step_count == 1 and epoch > 0:
@@ -227,6 +174,219 @@ class CosineAnnealingLR(LRScheduler):
             1 + math.cos(math.pi * (epoch - 1) / period)
         )
         return [ratio * (lr - low) + low for lr in current]
+
+
+class MultiplicativeLR(LRScheduler):
+    """Multiply the rate by ``lr_lambda(epoch)`` every epoch (one function, or one per group).
+
+    Examples
+    --------
+    >>> import numpy as np, nn, optimizers
+    >>> opt = optimizers.SGD([nn.Parameter(np.zeros(1))], lr=1.0)
+    >>> sched = optimizers.lr_scheduler.MultiplicativeLR(opt, lambda epoch: 0.5)
+    >>> opt.step(); sched.step(); opt.step(); sched.step(); sched.get_last_lr()
+    [0.25]
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        lr_lambda: Callable[[int], float] | list[Callable[[int], float]],
+        last_epoch: int = -1,
+    ) -> None:
+        self.lr_lambdas = _per_group(lr_lambda, optimizer, "lr_lambdas")
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        if self._is_initial:
+            return current_lrs(self.optimizer)
+        return [
+            lr * fn(self.last_epoch)
+            for lr, fn in zip(current_lrs(self.optimizer), self.lr_lambdas, strict=True)
+        ]
+
+
+class MultiStepLR(LRScheduler):
+    """Multiply the rate by ``gamma`` at each epoch of ``milestones`` (twice if listed twice):
+
+        lr = lr0 * gamma ** (number of milestones <= epoch)
+
+    Examples
+    --------
+    >>> import numpy as np, nn, optimizers
+    >>> opt = optimizers.SGD([nn.Parameter(np.zeros(1))], lr=1.0)
+    >>> sched = optimizers.lr_scheduler.MultiStepLR(opt, milestones=[1, 3], gamma=0.5)
+    >>> [(opt.step(), sched.step(), sched.get_last_lr()[0])[2] for _ in range(4)]
+    [0.5, 0.5, 0.25, 0.25]
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        milestones: Iterable[int],
+        gamma: float = 0.1,
+        last_epoch: int = -1,
+    ) -> None:
+        self.milestones = Counter(milestones)
+        self.gamma = gamma
+        super().__init__(optimizer, last_epoch)
+
+    def _get_closed_form_lr(self) -> list[float]:
+        passed = bisect_right(sorted(self.milestones.elements()), self.last_epoch)
+        return [base * self.gamma**passed for base in self.base_lrs]
+
+    def get_lr(self) -> list[float]:
+        if self.last_epoch not in self.milestones:
+            return current_lrs(self.optimizer)
+        factor = self.gamma ** self.milestones[self.last_epoch]
+        return [lr * factor for lr in current_lrs(self.optimizer)]
+
+
+class ConstantLR(LRScheduler):
+    """lr0 * ``factor`` for the first ``total_iters`` epochs, then lr0 (a warm-up).
+
+    Examples
+    --------
+    >>> import numpy as np, nn, optimizers
+    >>> opt = optimizers.SGD([nn.Parameter(np.zeros(1))], lr=1.0)
+    >>> sched = optimizers.lr_scheduler.ConstantLR(opt, factor=0.5, total_iters=2)
+    >>> def next_lr():
+    ...     opt.step(); sched.step(); return sched.get_last_lr()[0]
+    >>> sched.get_last_lr()[0], next_lr(), next_lr()
+    (0.5, 0.5, 1.0)
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        factor: float = 1.0 / 3,
+        total_iters: int = 5,
+        last_epoch: int = -1,
+    ) -> None:
+        if not 0 <= factor <= 1.0:
+            raise ValueError("Constant multiplicative factor expected to be between 0 and 1.")
+        self.factor, self.total_iters = factor, total_iters
+        super().__init__(optimizer, last_epoch)
+
+    def _get_closed_form_lr(self) -> list[float]:
+        factor = 1.0 if self.last_epoch >= self.total_iters else self.factor
+        return [base * factor for base in self.base_lrs]
+
+    def get_lr(self) -> list[float]:
+        current = current_lrs(self.optimizer)
+        if self.last_epoch == 0:
+            return [lr * self.factor for lr in current]
+        if self.last_epoch != self.total_iters:
+            return current
+        return [lr * (1.0 / self.factor) for lr in current]
+
+
+class LinearLR(LRScheduler):
+    """From lr0 * ``start_factor`` to lr0 * ``end_factor`` in a straight line over
+    ``total_iters`` epochs, then constant (PyTorch's recursive form: each epoch multiplies
+    the current rate by the ratio of consecutive factors).
+
+    Examples
+    --------
+    >>> import numpy as np, nn, optimizers
+    >>> opt = optimizers.SGD([nn.Parameter(np.zeros(1))], lr=1.0)
+    >>> sched = optimizers.lr_scheduler.LinearLR(opt, start_factor=0.5, total_iters=2)
+    >>> def next_lr():
+    ...     opt.step(); sched.step(); return sched.get_last_lr()[0]
+    >>> sched.get_last_lr()[0], next_lr(), next_lr(), next_lr()
+    (0.5, 0.75, 1.0, 1.0)
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        start_factor: float = 1.0 / 3,
+        end_factor: float = 1.0,
+        total_iters: int = 5,
+        last_epoch: int = -1,
+    ) -> None:
+        if not 0 < start_factor <= 1:
+            raise ValueError(
+                "Starting multiplicative factor expected to be greater than 0 and less or equal "
+                "to 1."
+            )
+        if not 0 <= end_factor <= 1:
+            raise ValueError("Ending multiplicative factor expected to be between 0 and 1.")
+        self.start_factor, self.end_factor, self.total_iters = (
+            start_factor,
+            end_factor,
+            total_iters,
+        )
+        super().__init__(optimizer, last_epoch)
+
+    def _get_closed_form_lr(self) -> list[float]:
+        done = min(self.total_iters, self.last_epoch) / self.total_iters
+        factor = self.start_factor + (self.end_factor - self.start_factor) * done
+        return [base * factor for base in self.base_lrs]
+
+    def get_lr(self) -> list[float]:
+        current = current_lrs(self.optimizer)
+        if self.last_epoch == 0:
+            return [lr * self.start_factor for lr in current]
+        if self._is_initial or self.last_epoch > self.total_iters:
+            return current
+        rise = self.end_factor - self.start_factor
+        ratio = 1.0 + rise / (self.total_iters * self.start_factor + (self.last_epoch - 1) * rise)
+        return [lr * ratio for lr in current]
+
+
+class PolynomialLR(LRScheduler):
+    """lr = lr0 * (1 - epoch / total_iters) ** power, reaching 0 at ``total_iters`` (PyTorch's
+    recursive form: each epoch multiplies by the ratio of consecutive values).
+
+    Examples
+    --------
+    >>> import numpy as np, nn, optimizers
+    >>> opt = optimizers.SGD([nn.Parameter(np.zeros(1))], lr=1.0)
+    >>> sched = optimizers.lr_scheduler.PolynomialLR(opt, total_iters=4, power=1.0)
+    >>> [round((opt.step(), sched.step(), sched.get_last_lr()[0])[2], 6) for _ in range(4)]
+    [0.75, 0.5, 0.25, 0.0]
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        total_iters: int = 5,
+        power: float = 1.0,
+        last_epoch: int = -1,
+    ) -> None:
+        self.total_iters, self.power = total_iters, power
+        super().__init__(optimizer, last_epoch)
+
+    def _get_closed_form_lr(self) -> list[float]:
+        factor = (1.0 - min(self.total_iters, self.last_epoch) / self.total_iters) ** self.power
+        return [base * factor for base in self.base_lrs]
+
+    def get_lr(self) -> list[float]:
+        current = current_lrs(self.optimizer)
+        if self._is_initial or self.last_epoch > self.total_iters:
+            return current
+        remaining = 1.0 - self.last_epoch / self.total_iters
+        before = 1.0 - (self.last_epoch - 1) / self.total_iters
+        factor = (remaining / before) ** self.power
+        return [lr * factor for lr in current]
+
+
+def _per_group(
+    functions: Callable[[int], float] | list[Callable[[int], float]],
+    optimizer: Optimizer,
+    name: str,
+) -> list[Callable[[int], float]]:
+    """One function for every group, or one per group (checked)."""
+    if isinstance(functions, list | tuple):
+        if len(functions) != len(optimizer.param_groups):
+            raise ValueError(
+                f"Expected {len(optimizer.param_groups)} {name}, but got {len(functions)}"
+            )
+        return list(functions)
+    if not callable(functions):
+        raise TypeError(f"lr_lambda must be callable, got {type(functions).__name__}")
+    return [functions] * len(optimizer.param_groups)
 
 
 class InverseTimeLR(LRScheduler):

@@ -89,6 +89,7 @@ class Optimizer:
         self.defaults = dict(defaults)
         self.state: defaultdict[Any, dict[str, Any]] = defaultdict(dict)
         self.param_groups: list[ParamGroup] = []
+        self._stepped = False  # step() has run (see LRScheduler.step)
         self._layouts: dict[Any, Any] = {}  # the multi-tensor executors' state layouts
         groups = _as_list(params, "params argument given to the optimizer")
         if not groups:
@@ -188,6 +189,7 @@ class Optimizer:
         (9.0, tensor([2.4000], dtype=float64))
         """
         loss = None
+        self._stepped = True  # (a scheduler warns when it is stepped before the optimizer)
         if closure is not None:
             with enable_grad():
                 loss = closure()
