@@ -32,13 +32,15 @@ from nn.autograd import enable_grad
 from nn.tensor import Tensor
 
 from . import _executors
+from ._hooks import OptimizerHooks
+from ._names import matched_by_name
 from .validation import ParameterError
 
 ParamGroup = dict[str, Any]
 Check = Callable[[str, Any], None]
 
 
-class Optimizer:
+class Optimizer(OptimizerHooks):
     """Base class of all optimizers.
 
     Parameters
@@ -133,6 +135,15 @@ class Optimizer:
             raise ValueError("param_group must have a 'params' entry")
         params = param_group["params"]
         params = [params] if isinstance(params, Tensor) else _as_list(params, "params of a group")
+        names = None
+        if params and all(isinstance(p, tuple) and len(p) == 2 for p in params):
+            names = [str(name) for name, _ in params]  # named_parameters(), as PyTorch 2
+            params = [p for _, p in params]
+        named = [("param_names" in g) for g in self.param_groups]
+        if (any(named) and names is None) or (named and not all(named) and names is not None):
+            raise ValueError("all optimizer param groups should be with/without names.")
+        if self.param_groups and (names is not None) != all(named):
+            raise ValueError("all optimizer param groups should be with/without names.")
         for index, param in enumerate(params):
             _check_parameter(param, index)
         if not params:
@@ -146,6 +157,8 @@ class Optimizer:
         group = {**self.defaults, **{k: v for k, v in param_group.items() if k != "params"}}
         self._check_group(group)
         group["params"] = params
+        if names is not None:
+            group["param_names"] = names
         self.param_groups.append(group)
 
     def _check_group(self, group: ParamGroup) -> None:
@@ -188,6 +201,11 @@ class Optimizer:
         >>> opt.step(closure).item(), w.data
         (9.0, tensor([2.4000], dtype=float64))
         """
+        args: tuple[Any, ...] = (closure,) if closure is not None else ()
+        kwargs: dict[str, Any] = {}
+        if self._hooks("step_pre"):
+            args, kwargs = self._run_step_pre_hooks(args, kwargs)
+            closure = (args[0] if args else None) if "closure" not in kwargs else kwargs["closure"]
         loss = None
         self._stepped = True  # (a scheduler warns when it is stepped before the optimizer)
         if closure is not None:
@@ -203,6 +221,8 @@ class Optimizer:
         for group, params in work:
             if params:
                 _executors.run(self, group, params)
+        for hook in list(self._hooks("step_post").values()):
+            hook(self, args, kwargs)
         return loss
 
     # ---------------------------------------------------------- state dicts
@@ -223,6 +243,8 @@ class Optimizer:
         >>> saved["param_groups"]
         [{'lr': 0.1, 'beta': 0.9, 'foreach': None, 'fused': None, 'params': [0]}]
         """
+        for hook in list(self._hooks("state_dict_pre").values()):
+            hook(self)
         index_of: dict[int, int] = {}
         groups = []
         for group in self.param_groups:
@@ -238,10 +260,18 @@ class Optimizer:
             for param, values in self.state.items()
             if id(param) in index_of
         }
-        return {"state": state, "param_groups": groups}
+        result = {"state": state, "param_groups": groups}
+        for hook in list(self._hooks("state_dict_post").values()):
+            result = hook(self, result) or result
+        return result
 
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+    def load_state_dict(self, state_dict: dict[str, Any], match: str = "order") -> None:
         """Restore hyperparameters and state from ``state_dict()``'s output (deep-copied).
+
+        Parameters are matched to the saved state by their order, as in PyTorch, or, with
+        ``match="name"`` (beyond PyTorch), by the names both optimizers were given through
+        ``named_parameters()``: a model whose layers were reordered still gets each layer's
+        state, and names on only one side raise a ``ValueError`` listing them.
 
         Group counts and sizes, every state array's shape (its parameter's, or the one
         ``init_state`` gives) and the hyperparameters are all checked first; on any error a
@@ -256,12 +286,18 @@ class Optimizer:
         >>> target.param_groups[0]["lr"], target.state[b]["step"]
         (0.5, 1)
         """
+        for hook in list(self._hooks("load_pre").values()):
+            state_dict = hook(self, state_dict) or state_dict
         if not isinstance(state_dict, dict) or not {"state", "param_groups"} <= set(state_dict):
             raise ValueError(
                 "optimizer state_dict must be a dict with 'state' and 'param_groups' entries, "
                 f"got {type(state_dict).__name__}"
                 + (f" with keys {sorted(state_dict)}" if isinstance(state_dict, dict) else "")
             )
+        if match not in ("order", "name"):
+            raise ValueError(f"match must be 'order' or 'name', got {match!r}")
+        if match == "name":
+            state_dict = matched_by_name(self.param_groups, state_dict)
         saved_groups = state_dict["param_groups"]
         if not isinstance(saved_groups, list | tuple) or len(saved_groups) != len(
             self.param_groups
@@ -311,6 +347,8 @@ class Optimizer:
         self.param_groups = new_groups
         self.state = new_state
         self._layouts = {}
+        for hook in list(self._hooks("load_post").values()):
+            hook(self)
 
     def _checked_state(
         self, param: Any, group: ParamGroup, values: Any, index: int
