@@ -12,6 +12,7 @@ from . import init
 from ._dtype import get_default_dtype
 from ._errors import ShapeError
 from ._inputs import as_input
+from .autograd import no_grad
 from .device import check_device
 from .module import Module
 from .parameter import Parameter
@@ -330,6 +331,14 @@ class BatchNorm1d(Module):
             self.register_buffer("num_batches_tracked", np.array(0, dtype=np.int64))
         else:
             self.running_mean = self.running_var = self.num_batches_tracked = None
+
+    def reset_running_stats(self) -> None:
+        """Running mean 0, variance 1, no batches counted (as PyTorch's)."""
+        if self.track_running_stats and self.running_mean is not None:
+            with no_grad():
+                self.running_mean.zero_()
+                self.running_var.fill_(1)
+                self.num_batches_tracked.zero_()
 
     def forward(self, input: Any) -> Tensor:
         input = as_input(input, self.weight.dtype if self.weight is not None else None)

@@ -7,7 +7,7 @@ use too); the compiled kernels of ``fused=True`` in ``optimizers.functional``; s
 ``optimizers.lr_scheduler``.
 """
 
-from . import functional, lr_scheduler, validation
+from . import functional, lr_scheduler, swa_utils, validation
 from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam
@@ -41,5 +41,6 @@ __all__ = [
     "Rprop",
     "functional",
     "lr_scheduler",
+    "swa_utils",
     "validation",
 ]
