@@ -1,7 +1,8 @@
 """descend's optimizers: the course's update rules behind ``torch.optim``'s interface.
 
 ``BatchGD``, ``SGD``, ``Momentum``, ``RMSprop``, ``Adam``, ``AdamW``, ``Adagrad``,
-``Adadelta``, ``Adamax``, ``NAdam``, ``RAdam``, ``ASGD``, ``Rprop``, each rule
+``Adadelta``, ``Adamax``, ``NAdam``, ``RAdam``, ``ASGD``, ``Rprop``, ``Adafactor``, ``Muon``,
+each rule
 readable in its own file (``init_state`` / ``update`` on arrays, the contract your own rules
 use too); the compiled kernels of ``fused=True`` in ``optimizers.functional``; schedules in
 ``optimizers.lr_scheduler``.
@@ -9,12 +10,14 @@ use too); the compiled kernels of ``fused=True`` in ``optimizers.functional``; s
 
 from . import functional, lr_scheduler, swa_utils, validation
 from .adadelta import Adadelta
+from .adafactor import Adafactor
 from .adagrad import Adagrad
 from .adam import Adam
 from .adamax import Adamax
 from .adamw import AdamW
 from .asgd import ASGD
 from .momentum import Momentum
+from .muon import Muon
 from .nadam import NAdam
 from .optimizer import Optimizer
 from .radam import RAdam
@@ -27,12 +30,14 @@ __all__ = [
     "ASGD",
     "SGD",
     "Adadelta",
+    "Adafactor",
     "Adagrad",
     "Adam",
     "AdamW",
     "Adamax",
     "BatchGD",
     "Momentum",
+    "Muon",
     "NAdam",
     "Optimizer",
     "ParameterError",

@@ -137,6 +137,7 @@ _KNOWN: dict[str, st.SearchStrategy[Any]] = {
 }
 
 
+_PAIRS = {"betas"}  # the known names whose values are pairs
 _EXECUTOR_FLAGS = ("foreach", "fused", "capturable", "differentiable")
 
 
@@ -176,8 +177,9 @@ def hyperparameters(cls: Factory, **overrides: Any) -> st.SearchStrategy[dict[st
             fields[name] = value if isinstance(value, st.SearchStrategy) else st.just(value)
         elif isinstance(default, bool):
             fields[name] = st.booleans()
-        elif name in _KNOWN:
-            fields[name] = _KNOWN[name]
+        elif name in _KNOWN and isinstance(default, tuple) == (name in _PAIRS):
+            fields[name] = _KNOWN[name]  # (a pair under a known scalar's name, as Adafactor's
+            # eps, keeps its default)
         elif isinstance(default, int | float):
             low, high = sorted((0.5 * float(default), 2.0 * float(default) or 1.0))
             fields[name] = st.floats(low, high)

@@ -50,9 +50,18 @@ MAKERS = {
     "RAdam": lambda ps, **ex: optimizers.RAdam(ps, lr=0.01, weight_decay=0.01, **ex),
     "ASGD": lambda ps, **ex: optimizers.ASGD(ps, lr=0.01, t0=2, **ex),
     "Rprop": lambda ps, **ex: optimizers.Rprop(ps, lr=0.01, **ex),
+    "Adafactor": lambda ps, **ex: optimizers.Adafactor(ps, lr=0.01, weight_decay=0.1, **ex),
 }
 EXECUTORS = {"foreach": {"foreach": True}, "fused": {"fused": True}}
-UNFUSED = {"Adadelta", "Adamax", "NAdam", "RAdam", "ASGD", "Rprop"}  # no fused= in PyTorch
+UNFUSED = {
+    "Adadelta",
+    "Adamax",
+    "NAdam",
+    "RAdam",
+    "ASGD",
+    "Rprop",
+    "Adafactor",
+}  # no fused= in PyTorch
 ALL_EXECUTORS = [
     pytest.param({}, id="per-parameter"),
     pytest.param({"foreach": True}, id="foreach"),

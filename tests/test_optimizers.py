@@ -215,6 +215,33 @@ def reference_rprop(W, grads, lr, etas=(0.5, 1.2), step_sizes=(1e-6, 50), maximi
     return W
 
 
+def reference_adafactor(
+    W, grads, lr, beta2_decay=-0.8, eps=(None, 1e-3), d=1.0, weight_decay=0.0, maximize=False
+):
+    """Shazeer & Stern (2018), Algorithms 4 and 5 (factored for matrices, full for vectors),
+    without a first moment, with the relative step and update clipping; PyTorch's order
+    (the step size from W before its weight decay)."""
+    eps1 = np.finfo(W.dtype).eps if eps[0] is None else eps[0]
+    R = np.zeros(W.shape[:-1] + (1,), W.dtype) if W.ndim > 1 else np.zeros_like(W)
+    C = np.zeros(W.shape[:-2] + (1, W.shape[-1]), W.dtype) if W.ndim > 1 else None
+    for t, dW in enumerate(grads, start=1):
+        g = -dW if maximize else dW
+        beta2 = 1 - t**beta2_decay
+        rms_W = np.sqrt(np.mean(W**2)) if W.size else 0.0
+        step = max(eps[1], rms_W) * min(lr, 1 / np.sqrt(t))
+        W = W * (1 - lr * weight_decay)
+        if W.ndim > 1:
+            R = beta2 * R + (1 - beta2) * np.mean(g**2, axis=-1, keepdims=True)
+            C = beta2 * C + (1 - beta2) * np.mean(g**2, axis=-2, keepdims=True)
+            V = R @ C / np.maximum(np.mean(R, axis=-2, keepdims=True), eps1)
+        else:
+            R = beta2 * R + (1 - beta2) * g**2
+            V = R
+        U = g / np.sqrt(np.maximum(V, eps1**2))
+        W = W - step / max(1.0, np.sqrt(np.mean(U**2)) / d) * U
+    return W
+
+
 # ------------------------------------------------------------------------ strategies
 lrs = st.floats(1e-4, 0.5)
 unit = st.floats(0.0, 0.99)
@@ -371,6 +398,20 @@ CASES = {
                 "lr": st.floats(1e-4, 0.1),
                 "etas": st.tuples(st.floats(0.1, 0.9), st.floats(1.1, 2.0)),
                 "step_sizes": st.tuples(st.floats(1e-6, 1e-4), st.floats(0.1, 50)),
+                "maximize": flags,
+            }
+        ),
+    ),
+    "Adafactor": (
+        optimizers.Adafactor,
+        reference_adafactor,
+        st.fixed_dictionaries(
+            {
+                "lr": st.floats(1e-4, 0.05),
+                "beta2_decay": st.floats(-1.0, -0.1),
+                "eps": st.tuples(st.sampled_from([None, 1e-15, 1e-8]), st.floats(1e-4, 1e-2)),
+                "d": st.floats(1.0, 3.0),
+                "weight_decay": st.floats(0, 0.1),
                 "maximize": flags,
             }
         ),

@@ -17,6 +17,7 @@ from optimizers.testing import (
 )
 from tests.test_optimizers import (
     reference_adadelta,
+    reference_adafactor,
     reference_adagrad,
     reference_adam,
     reference_adamax,
@@ -47,7 +48,8 @@ BUILT_INS = [
     (optimizers.RAdam, reference_radam),
     (optimizers.ASGD, reference_asgd),
     (optimizers.Rprop, reference_rprop),
-]
+    (optimizers.Adafactor, reference_adafactor),
+]  # (Muon takes 2-D parameters only, which the kit's drawn shapes are not: tests/test_muon.py)
 
 
 @pytest.mark.parametrize(("cls", "reference"), BUILT_INS, ids=[c.__name__ for c, _ in BUILT_INS])

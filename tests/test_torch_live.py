@@ -18,7 +18,7 @@ pytestmark = pytest.mark.torch
 
 CLASSES = [
     "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "ASGD",
-    "Rprop",
+    "Rprop", "Adafactor",
 ]  # fmt: skip
 
 

@@ -1,0 +1,64 @@
+"""Muon: Newton-Schulz orthogonalization (in emulated bfloat16) and the update, against
+PyTorch when installed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import nn
+import optimizers
+from optimizers.muon import orthogonalize, to_bfloat16
+
+
+@given(st.integers(2, 8), st.integers(2, 8), st.integers(0, 2**16))
+def test_orthogonalization_pushes_singular_values_toward_one(rows, cols, seed):
+    M = np.random.default_rng(seed).standard_normal((rows, cols)).astype(np.float32)
+    X = orthogonalize(M, (3.4445, -4.775, 2.0315), 5, 1e-7)
+    singular = np.linalg.svd(X.astype(np.float64), compute_uv=False)
+    assert X.shape == M.shape and X.dtype == np.float32
+    assert np.all(singular > 0.5) and np.all(singular < 1.3)  # the quintic's band around 1
+
+
+def test_bfloat16_rounding_keeps_eight_significant_bits():
+    x = np.array([1.0, 1.0 + 2**-8, 1.0 + 3 * 2**-9, -3.14159, np.inf, np.nan], np.float32)
+    rounded = to_bfloat16(x)
+    assert rounded[1] == 1.0 and rounded[2] == 1.0 + 2**-7  # ties to even
+    assert np.isinf(rounded[4]) and np.isnan(rounded[5])
+
+
+def test_only_2d_parameters_and_known_lr_adjustments():
+    with pytest.raises(ValueError, match="Muon only supports 2D parameters"):
+        optimizers.Muon([nn.Parameter(np.zeros(3))])
+    with pytest.raises(ValueError, match="is not supported"):
+        optimizers.Muon([nn.Parameter(np.zeros((2, 2)))], adjust_lr_fn="fancy")
+
+
+@pytest.mark.torch
+@settings(max_examples=20, deadline=None)
+@given(
+    rows=st.integers(2, 6),
+    cols=st.integers(2, 6),
+    nesterov=st.booleans(),
+    adjust=st.sampled_from([None, "original", "match_rms_adamw"]),
+    weight_decay=st.sampled_from([0.0, 0.1]),
+    seed=st.integers(0, 2**16),
+)
+def test_matches_pytorch(rows, cols, nesterov, adjust, weight_decay, seed):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(seed)
+    W0 = rng.standard_normal((rows, cols)).astype(np.float32)
+    ours, theirs = nn.Parameter(W0.copy()), torch.tensor(W0.copy(), requires_grad=True)
+    options = {"lr": 0.02, "nesterov": nesterov, "adjust_lr_fn": adjust}
+    a = optimizers.Muon([ours], weight_decay=weight_decay, **options)
+    b = torch.optim.Muon([theirs], weight_decay=weight_decay, **options)
+    for _ in range(5):
+        g = rng.standard_normal((rows, cols)).astype(np.float32)
+        ours.grad, theirs.grad = g.copy(), torch.tensor(g.copy())
+        a.step()
+        b.step()
+    # bfloat16 keeps 8 bits: each update agrees to about lr * 2**-7 (the order of the sums
+    # inside a bfloat16 product can move a rounding)
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=0, atol=1e-3)
