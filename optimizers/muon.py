@@ -37,7 +37,8 @@ def to_bfloat16(x: np.ndarray) -> np.ndarray:
     bits = np.asarray(x, dtype=np.float32).view(np.uint32)
     rounding = np.uint32(0x7FFF) + ((bits >> np.uint32(16)) & np.uint32(1))
     rounded = ((bits + rounding) & np.uint32(0xFFFF0000)).view(np.float32)
-    return np.where(np.isnan(x), np.float32(np.nan), rounded)
+    result: np.ndarray = np.where(np.isnan(x), np.float32(np.nan), rounded)
+    return result
 
 
 def orthogonalize(
