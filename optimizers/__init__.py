@@ -2,7 +2,7 @@
 
 ``BatchGD``, ``SGD``, ``Momentum``, ``RMSprop``, ``Adam``, ``AdamW``, ``Adagrad``,
 ``Adadelta``, ``Adamax``, ``NAdam``, ``RAdam``, ``ASGD``, ``Rprop``, ``Adafactor``, ``Muon``,
-each rule
+``LBFGS``, each rule
 readable in its own file (``init_state`` / ``update`` on arrays, the contract your own rules
 use too); the compiled kernels of ``fused=True`` in ``optimizers.functional``; schedules in
 ``optimizers.lr_scheduler``.
@@ -16,6 +16,7 @@ from .adam import Adam
 from .adamax import Adamax
 from .adamw import AdamW
 from .asgd import ASGD
+from .lbfgs import LBFGS
 from .momentum import Momentum
 from .muon import Muon
 from .nadam import NAdam
@@ -28,6 +29,7 @@ from .validation import ParameterError
 
 __all__ = [
     "ASGD",
+    "LBFGS",
     "SGD",
     "Adadelta",
     "Adafactor",
