@@ -132,10 +132,45 @@ OPTIMIZERS: dict[str, tuple[str, Callable[[list[nn.Parameter], float], optimizer
 }
 
 
-def trajectory(problem: Problem, name: str) -> np.ndarray:
-    """The points visited by optimizer ``name`` on ``problem``, shape (steps + 1, 2)."""
+# The rest of torch.optim, by family, each with one learning rate for every problem (its
+# default scale: Adadelta's and Rprop's "lr" mean other things), drawn by --families.
+Lineup = dict[str, tuple[str, Callable[[list[nn.Parameter], float], optimizers.Optimizer], float]]
+FAMILIES: dict[str, Lineup] = {
+    "descent": {
+        "GD": ("tab:blue", lambda ps, lr: optimizers.SGD(ps, lr=lr), 1e-3),
+        "Nesterov": (
+            "tab:red",
+            lambda ps, lr: optimizers.SGD(ps, lr=lr, momentum=0.9, nesterov=True),
+            1e-3,
+        ),
+        "ASGD": ("tab:orange", lambda ps, lr: optimizers.ASGD(ps, lr=lr, t0=50), 1e-3),
+    },
+    "adaptive": {
+        "Adagrad": ("tab:blue", lambda ps, lr: optimizers.Adagrad(ps, lr=lr), 0.5),
+        "RMSprop": ("tab:green", lambda ps, lr: optimizers.RMSprop(ps, lr=lr, alpha=0.9), 1e-2),
+        "Adadelta": ("tab:red", lambda ps, lr: optimizers.Adadelta(ps, lr=lr), 1.0),
+        "Rprop": ("tab:orange", lambda ps, lr: optimizers.Rprop(ps, lr=lr), 1e-3),
+    },
+    "adam": {
+        "Adam": ("tab:purple", lambda ps, lr: optimizers.Adam(ps, lr=lr), 5e-2),
+        "Adamax": ("tab:blue", lambda ps, lr: optimizers.Adamax(ps, lr=lr), 5e-2),
+        "NAdam": ("tab:red", lambda ps, lr: optimizers.NAdam(ps, lr=lr), 5e-2),
+        # (RAdam's first steps are plain momentum steps: Adam's lr diverges on Rosenbrock)
+        "RAdam": ("tab:green", lambda ps, lr: optimizers.RAdam(ps, lr=lr), 1e-3),
+        "Adafactor": ("tab:orange", lambda ps, lr: optimizers.Adafactor(ps, lr=lr), 5e-2),
+    },
+}
+
+
+def trajectory(problem: Problem, name: str, family: str | None = None) -> np.ndarray:
+    """The points visited by optimizer ``name`` (of ``family``, or of the classic four) on
+    ``problem``, shape (steps + 1, 2)."""
     function = problem.function(problem.start)
-    optimizer = OPTIMIZERS[name][1](list(function.parameters()), problem.lrs[name])
+    if family is None:
+        optimizer = OPTIMIZERS[name][1](list(function.parameters()), problem.lrs[name])
+    else:
+        _, make, lr = FAMILIES[family][name]
+        optimizer = make(list(function.parameters()), lr)
     path = [function.point.detach().numpy().copy()]
     for _ in range(problem.steps):
         optimizer.zero_grad()
@@ -145,7 +180,8 @@ def trajectory(problem: Problem, name: str) -> np.ndarray:
     return np.array(path)
 
 
-def plot(out: Path) -> Path:
+def plot(out: Path, family: str | None = None) -> Path:
+    """The four problems with each optimizer's path: the classic four, or ``family``'s."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -170,8 +206,13 @@ def plot(out: Path) -> Path:
             )
         else:
             ax.contour(xx, yy, zz, levels=25, cmap="Greys", linewidths=0.6)
-        for name, (colour, _) in OPTIMIZERS.items():
-            path = trajectory(problem, name)
+        lineup = (
+            {n: (c, problem.lrs[n]) for n, (c, _) in OPTIMIZERS.items()}
+            if family is None
+            else {n: (c, lr) for n, (c, _, lr) in FAMILIES[family].items()}
+        )
+        for name, (colour, lr) in lineup.items():
+            path = trajectory(problem, name, family)
             inside = np.all((path >= [x0, y0]) & (path <= [x1, y1]), axis=1)
             shown = path[: np.argmin(inside) if not inside.all() else len(path)]
             ax.plot(
@@ -180,7 +221,7 @@ def plot(out: Path) -> Path:
                 "-",
                 color=colour,
                 lw=1.5,
-                label=f"{name} (lr {problem.lrs[name]:g})",
+                label=f"{name} (lr {lr:g})",
             )
             ax.plot(shown[:, 0], shown[:, 1], ".", color=colour, ms=2)
         ax.plot(*problem.start, "ko", ms=6, label="start")
@@ -196,10 +237,11 @@ def plot(out: Path) -> Path:
         ax.set_ylabel("y")
         ax.set_title(f"{problem.title} ({problem.steps} steps)")
         ax.legend(fontsize=8, loc="best")
-    fig.suptitle("Optimizer trajectories from the same start (descend's optimizers through step())")
+    kind = "" if family is None else f" ({family} family)"
+    fig.suptitle(f"Optimizer trajectories from the same start{kind}, through step()")
     fig.tight_layout()
     out.mkdir(parents=True, exist_ok=True)
-    path = out / "trajectories.png"
+    path = out / ("trajectories.png" if family is None else f"trajectories_{family}.png")
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
@@ -208,6 +250,9 @@ def plot(out: Path) -> Path:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Optimizer trajectories on 2-D test functions.")
     parser.add_argument("--out", type=Path, default=Path("runs/trajectories"), help="output folder")
+    parser.add_argument(
+        "--families", action="store_true", help="also draw the rest of torch.optim, by family"
+    )
     args = parser.parse_args(argv)
     for problem in PROBLEMS:
         finals = {name: trajectory(problem, name)[-1] for name in OPTIMIZERS}
@@ -217,6 +262,8 @@ def main(argv: list[str] | None = None) -> None:
         )
     try:
         print("wrote", plot(args.out))
+        for family in FAMILIES if args.families else ():
+            print("wrote", plot(args.out, family))
     except ImportError:
         print("(no picture: pip install -e '.[plot]' for matplotlib)")
 

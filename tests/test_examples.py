@@ -111,6 +111,17 @@ def test_hand_derived_backprop_equals_autograd():
     assert max(differences.values()) < 1e-12
 
 
+def test_every_family_of_torch_optim_draws_a_finite_path():
+    trajectories = load("trajectories")
+    quadratic = next(p for p in trajectories.PROBLEMS if p.function is trajectories.IllConditioned)
+    for family, lineup in trajectories.FAMILIES.items():
+        for name in lineup:
+            path = trajectories.trajectory(quadratic, name, family)
+            assert np.isfinite(path).all(), (family, name)
+            start, end = (quadratic.function(tuple(p)).value(*p) for p in (path[0], path[-1]))
+            assert end < start, (family, name)  # downhill on the convex quadratic
+
+
 def test_trajectories_are_made_by_the_optimizers():
     trajectories = load("trajectories")
     for problem in trajectories.PROBLEMS:
