@@ -62,3 +62,23 @@ def test_matches_pytorch(rows, cols, nesterov, adjust, weight_decay, seed):
     # bfloat16 keeps 8 bits: each update agrees to about lr * 2**-7 (the order of the sums
     # inside a bfloat16 product can move a rounding)
     np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=0, atol=1e-3)
+
+
+def test_state_dict_resume_continues_bit_identically():
+    rng = np.random.default_rng(3)
+    W0, grads = rng.standard_normal((3, 4)), rng.standard_normal((6, 3, 4))
+
+    def run(split=None):
+        w = nn.Parameter(W0.copy())
+        optimizer = optimizers.Muon([w], lr=0.05)
+        for number, g in enumerate(grads):
+            if number == split:
+                saved = optimizer.state_dict()
+                w = nn.Parameter(w.detach().numpy().copy())
+                optimizer = optimizers.Muon([w], lr=0.05)
+                optimizer.load_state_dict(saved)
+            w.grad = g.copy()
+            optimizer.step()
+        return w.detach().numpy()
+
+    np.testing.assert_array_equal(run(split=3), run())

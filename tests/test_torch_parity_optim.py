@@ -10,6 +10,7 @@ import pytest
 import nn
 import optimizers
 from optimizers import lr_scheduler
+from tests.optim_cases import LBFGS_CASES, MUON_CASES, lbfgs_problem
 
 FIXTURES = np.load(Path(__file__).parent / "fixtures" / "torch_optim.npz")
 STEPS = 30
@@ -75,3 +76,34 @@ def test_schedule_matches_torch(name):
         optimizer.step()
         scheduler.step()
     np.testing.assert_allclose(lrs, FIXTURES[f"sched/{name}/lrs"], rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("number", range(len(MUON_CASES)))
+def test_muon_matches_recorded_pytorch(number):
+    config = json.loads(str(FIXTURES[f"muon/{number}/config"]))
+    assert config == MUON_CASES[number]
+    w = nn.Parameter(FIXTURES["muon/initial"].copy())
+    optimizer = optimizers.Muon([w], **config)
+    for g in FIXTURES["muon/grads"]:
+        w.grad = g.copy()
+        optimizer.step()
+    # (bfloat16 Newton-Schulz: PyTorch's to bfloat16 precision, see optimizers/muon.py)
+    np.testing.assert_allclose(w.detach().numpy(), FIXTURES[f"muon/{number}/final"], atol=2e-3)
+
+
+@pytest.mark.parametrize("number", range(len(LBFGS_CASES)))
+def test_lbfgs_matches_recorded_pytorch(number):
+    config = json.loads(str(FIXTURES[f"lbfgs/{number}/config"]))
+    w = nn.Parameter(np.zeros(4))
+    optimizer = optimizers.LBFGS([w], **config)
+
+    def closure():
+        optimizer.zero_grad()
+        loss = lbfgs_problem(nn, w)
+        loss.backward()
+        return loss
+
+    losses = [float(optimizer.step(closure)) for _ in range(3)]
+    np.testing.assert_allclose(losses, FIXTURES[f"lbfgs/{number}/losses"], rtol=1e-12)
+    np.testing.assert_allclose(w.detach().numpy(), FIXTURES[f"lbfgs/{number}/final"], rtol=1e-10)
+    assert optimizer.state[w]["func_evals"] == int(FIXTURES[f"lbfgs/{number}/func_evals"])
