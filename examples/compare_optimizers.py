@@ -10,6 +10,7 @@ and momentum, 0.01 for Adam).
     python examples/compare_optimizers.py            # the full comparison
     python examples/compare_optimizers.py --quick    # a few seconds
     python examples/compare_optimizers.py --decay --optimizers mini-batch-gd,momentum,adam
+    python examples/compare_optimizers.py --seeds 10  # the median over 10 initialisations
 
 Prints a table and writes cost.png, boundaries.png, results.csv and results.json to --out.
 """
@@ -34,6 +35,9 @@ import optimizers
 from data import DataLoader, Sampler, TensorDataset
 from data.datasets import make_blobs, make_circles, make_moons, make_spirals
 from optimizers.lr_scheduler import InverseTimeLR
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from seed_summary import plot_accuracy_by_seed, summary_table, write_by_seed
 
 COURSE_LR = 0.0007
 COURSE_DECAY_LRS = {
@@ -462,6 +466,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--quick", action="store_true", help="a short run: 300 epochs, SGD 5 epochs"
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+    parser.add_argument(
+        "--seeds",
+        type=int,
+        default=1,
+        help="initialisations (and shuffles) per optimizer: --seed, --seed + 1, ...; the data "
+        "stays --seed's. Above 1 adds the median and range of accuracy and accuracy_by_seed.png",
+    )
     return parser
 
 
@@ -469,8 +480,8 @@ def main(argv: Sequence[str] | None = None) -> list[RunResult]:
     args = build_parser().parse_args(argv)
     if args.quick:
         args.epochs, args.sgd_epochs = min(args.epochs, 300), min(args.sgd_epochs, 5)
-    if args.epochs < 1 or args.sgd_epochs < 1 or args.batch_size < 1:
-        raise SystemExit("--epochs, --sgd-epochs and --batch-size must be positive")
+    if args.epochs < 1 or args.sgd_epochs < 1 or args.batch_size < 1 or args.seeds < 1:
+        raise SystemExit("--epochs, --sgd-epochs, --batch-size and --seeds must be positive")
     runs = build_runs(args)
     data = make_data(args.dataset, args.seed, dtype=np.dtype(args.dtype))
     progress = None if args.no_progress else tqdm_progress()
@@ -497,6 +508,22 @@ def main(argv: Sequence[str] | None = None) -> list[RunResult]:
         written += ["cost.png", "boundaries.png"]
     except ImportError:
         print("(no plots: pip install -e '.[plot]' for matplotlib)", file=sys.stderr)
+    if args.seeds > 1:
+        by_seed = {args.seed: results}
+        for seed in range(args.seed + 1, args.seed + args.seeds):
+            by_seed[seed] = [
+                train(spec, data, seed, logits=args.logits, decay=decay, progress=progress)[0]
+                for spec in runs
+            ]
+        print(f"\nOver {args.seeds} initialisations (seeds {args.seed}-{seed}, the same data)\n")
+        print(summary_table(by_seed))
+        write_by_seed(by_seed, args.out)
+        written += ["results_by_seed.csv", "results_by_seed.json"]
+        try:
+            plot_accuracy_by_seed(by_seed, COLOURS, args.out / "accuracy_by_seed.png")
+            written.append("accuracy_by_seed.png")
+        except ImportError:
+            pass
     print(f"\nwrote {', '.join(written)} to {args.out}/")
     return results
 

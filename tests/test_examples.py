@@ -137,3 +137,17 @@ def test_trajectories_are_made_by_the_optimizers():
 def test_quickstart_runs(capsys):
     load("quickstart")
     assert "train accuracy" in capsys.readouterr().out
+
+
+def test_seeds_summarise_several_initialisations_and_one_seed_changes_nothing(tmp_path):
+    args = ["--quick", "--no-progress", "--epochs", "20", "--sgd-epochs", "1"]
+    single = compare.main([*args, "--out", str(tmp_path / "one")])
+    assert not (tmp_path / "one" / "results_by_seed.csv").exists()
+    first = compare.main([*args, "--seeds", "3", "--out", str(tmp_path / "three")])
+    assert [r.test_accuracy for r in first] == [r.test_accuracy for r in single]
+    records = json.loads((tmp_path / "three" / "results_by_seed.json").read_text())
+    assert len(records) == 3 * len(single) and {r["seed"] for r in records} == {3, 4, 5}
+    seed_3 = [r["test_accuracy"] for r in records if r["seed"] == 3]
+    assert seed_3 == [r.test_accuracy for r in single]
+    with pytest.raises(SystemExit):
+        compare.main([*args, "--seeds", "0"])
