@@ -151,3 +151,19 @@ def test_seeds_summarise_several_initialisations_and_one_seed_changes_nothing(tm
     assert seed_3 == [r.test_accuracy for r in single]
     with pytest.raises(SystemExit):
         compare.main([*args, "--seeds", "0"])
+
+
+def test_bias_correction_example(tmp_path, capsys):
+    example = load("bias_correction")
+    record = example.main(["--steps", "5", "--out", str(tmp_path)])
+    assert (tmp_path / "bias_correction.json").exists()
+    # a constant series: the corrected average is the constant from the first day on
+    raw, corrected = example.weighted_average(np.full(10, 7.0), 0.9)
+    np.testing.assert_allclose(corrected, 7.0)
+    assert raw[0] == pytest.approx(0.7)
+    beta1, beta2 = 0.9, 0.999
+    t = np.arange(1, 6)
+    np.testing.assert_allclose(record["v_corrected"], np.array(record["v"]) / (1 - beta1**t))
+    np.testing.assert_allclose(record["s_corrected"], np.array(record["s"]) / (1 - beta2**t))
+    # Adam's first step with epsilon ~ 0 moves the weight by lr (sign of the gradient)
+    assert abs(record["step"][0]) == pytest.approx(0.0007, rel=1e-3)
