@@ -37,6 +37,7 @@ from data.datasets import make_blobs, make_circles, make_moons, make_spirals
 from optimizers.lr_scheduler import InverseTimeLR
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from path_smoothness import PathMeter, flat
 from seed_summary import plot_accuracy_by_seed, summary_table, write_by_seed
 
 COURSE_LR = 0.0007
@@ -139,6 +140,8 @@ class RunResult:
     test_accuracy: float
     seconds: float
     costs: list[float] = field(repr=False)
+    mean_cosine: float = float("nan")  # between consecutive updates of all weights
+    path_ratio: float = float("nan")  # path length over distance covered
 
 
 DATASETS = {
@@ -233,6 +236,8 @@ def train(
         )
     epochs = progress(spec.epochs, spec.label) if progress else range(spec.epochs)
     costs, updates = [], 0
+    path = PathMeter()  # how smoothly the weights move (examples/path_smoothness.py)
+    path.add(flat(model.parameters()))
     start = time.perf_counter()
     for _ in epochs:
         cost_total = 0.0
@@ -241,6 +246,7 @@ def train(
             loss = loss_fn(model(xb), yb)
             loss.backward()
             optimizer.step()
+            path.add(flat(model.parameters()))
             cost_total += loss.item() * len(yb)
             updates += 1
         costs.append(cost_total / len(X))
@@ -259,6 +265,8 @@ def train(
         test_accuracy=accuracy(model, X_test, y_test),
         seconds=seconds,
         costs=costs,
+        mean_cosine=path.mean_cosine,
+        path_ratio=path.path_ratio,
     )
     return result, model
 
@@ -304,6 +312,16 @@ def format_table(results: Sequence[RunResult]) -> str:
         for row in [header, *rows]
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def smoothness_table(results: Sequence[RunResult]) -> str:
+    """Each optimizer's mean cosine between consecutive updates and path length ratio."""
+    width = max(len(r.label) for r in results)
+    lines = [f"{'optimizer'.ljust(width)}  mean cosine  path / distance"]
+    lines += [
+        f"{r.label.ljust(width)}  {r.mean_cosine:11.3f}  {r.path_ratio:15.2f}" for r in results
+    ]
     return "\n".join(lines)
 
 
@@ -500,6 +518,9 @@ def main(argv: Sequence[str] | None = None) -> list[RunResult]:
     )
     print(f"\nOptimizer comparison ({title})\n")
     print(format_table(results))
+    print("\nPath smoothness of the weights (1 and 1: a straight path; oscillation lowers the")
+    print("cosine between consecutive updates and raises path length / distance covered)\n")
+    print(smoothness_table(results))
     write_results(results, args.out)
     written = ["results.csv", "results.json"]
     try:

@@ -13,6 +13,7 @@ take their own line.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,9 @@ import numpy as np
 
 import nn
 import optimizers
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from path_smoothness import of_points
 
 
 class TestFunction(nn.Module):
@@ -255,10 +259,17 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     for problem in PROBLEMS:
-        finals = {name: trajectory(problem, name)[-1] for name in OPTIMIZERS}
+        paths = {name: trajectory(problem, name) for name in OPTIMIZERS}
         print(
             f"{problem.title:>26}: "
-            + ", ".join(f"{n} ({p[0]:.3f}, {p[1]:.3f})" for n, p in finals.items())
+            + ", ".join(f"{n} ({p[-1][0]:.3f}, {p[-1][1]:.3f})" for n, p in paths.items())
+        )
+        print(
+            f"{'(mean cosine, path/distance)':>26}: "
+            + ", ".join(
+                f"{n} ({c:.2f}, {r:.2f})"
+                for n, (c, r) in ((n, of_points(p)) for n, p in paths.items())
+            )
         )
     try:
         print("wrote", plot(args.out))

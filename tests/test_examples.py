@@ -167,3 +167,16 @@ def test_bias_correction_example(tmp_path, capsys):
     np.testing.assert_allclose(record["s_corrected"], np.array(record["s"]) / (1 - beta2**t))
     # Adam's first step with epsilon ~ 0 moves the weight by lr (sign of the gradient)
     assert abs(record["step"][0]) == pytest.approx(0.0007, rel=1e-3)
+
+
+def test_path_smoothness_numbers(tmp_path):
+    smoothness = load("path_smoothness")
+    assert smoothness.of_points(np.array([[0.0, 0], [1, 0], [3, 0]])) == (1.0, 1.0)
+    cosine, ratio = smoothness.of_points(np.array([[0.0, 0], [1, 1], [2, -1], [3, 1]]))
+    assert cosine < 0 and ratio > 1.5  # a zig-zag
+    results = compare.main(["--quick", "--no-progress", "--epochs", "30", "--sgd-epochs", "2",
+                            "--out", str(tmp_path)])  # fmt: skip
+    by_name = {r.name: r for r in results}
+    assert by_name["batch-gd"].mean_cosine > 0.99  # full-batch steps barely turn
+    assert by_name["sgd"].mean_cosine < by_name["mini-batch-gd"].mean_cosine
+    assert by_name["sgd"].path_ratio > by_name["batch-gd"].path_ratio

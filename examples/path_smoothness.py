@@ -1,0 +1,69 @@
+"""How smoothly an optimizer moves: two numbers for the path of its parameters.
+
+    mean cosine   the average cosine between consecutive updates u_k = W_(k+1) - W_k:
+                  1 for a straight path, near 0 for a random walk, negative for a zig-zag
+    path ratio    the path's length over the distance it covered, sum |u_k| / |W_end - W_0|:
+                  1 for a straight path, large for an oscillating one
+
+``PathMeter`` keeps running sums, so a path of millions of steps costs no memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+
+class PathMeter:
+    """Feed it the parameters after every update (``add``); read ``mean_cosine`` and
+    ``path_ratio``."""
+
+    def __init__(self) -> None:
+        self.start: np.ndarray | None = None
+        self.last: np.ndarray | None = None
+        self.last_update: np.ndarray | None = None
+        self.cosines, self.count, self.length = 0.0, 0, 0.0
+
+    def add(self, point: np.ndarray) -> None:
+        point = np.asarray(point, dtype=np.float64).reshape(-1).copy()
+        if self.start is None:
+            self.start = self.last = point
+            return
+        assert self.last is not None
+        update = point - self.last
+        size = float(np.linalg.norm(update))
+        self.length += size
+        if self.last_update is not None and size > 0:
+            previous = float(np.linalg.norm(self.last_update))
+            if previous > 0:
+                self.cosines += float(update @ self.last_update) / (size * previous)
+                self.count += 1
+        if size > 0:
+            self.last_update = update
+        self.last = point
+
+    @property
+    def mean_cosine(self) -> float:
+        return self.cosines / self.count if self.count else float("nan")
+
+    @property
+    def path_ratio(self) -> float:
+        if self.start is None or self.last is None:
+            return float("nan")
+        distance = float(np.linalg.norm(self.last - self.start))
+        return self.length / distance if distance > 0 else float("inf")
+
+
+def flat(parameters: Iterable[Any]) -> np.ndarray:
+    """All parameters' values as one vector."""
+    return np.concatenate([p.detach().numpy().reshape(-1) for p in parameters])
+
+
+def of_points(points: np.ndarray) -> tuple[float, float]:
+    """(mean cosine, path ratio) of a path given point by point (rows)."""
+    meter = PathMeter()
+    for point in points:
+        meter.add(point)
+    return meter.mean_cosine, meter.path_ratio
