@@ -180,3 +180,26 @@ def test_path_smoothness_numbers(tmp_path):
     assert by_name["batch-gd"].mean_cosine > 0.99  # full-batch steps barely turn
     assert by_name["sgd"].mean_cosine < by_name["mini-batch-gd"].mean_cosine
     assert by_name["sgd"].path_ratio > by_name["batch-gd"].path_ratio
+
+
+def test_batch_size_study_records_are_consistent(tmp_path):
+    study = load("batch_size_study")
+    records = study.main(
+        ["--sizes", "200,600", "--batch-sizes", "1,64,m", "--seeds", "2", "--budget", "1",
+         "--no-progress", "--out", str(tmp_path)]
+    )  # fmt: skip
+    assert len(records) == 2 * 3 * 2
+    saved = json.loads((tmp_path / "results.json").read_text())
+    fields = {"m", "batch_size", "lr", "seed", "seconds_to_target", "epochs_to_target",
+              "updates_to_target", "final_cost", "reached"}  # fmt: skip
+    assert fields <= set(saved[0])
+    for record in records:
+        if record.reached:
+            assert record.final_cost <= 0.35
+            per_epoch = -(-record.m // record.batch_size)
+            assert record.epochs_to_target == pytest.approx(record.updates_to_target / per_epoch)
+        else:
+            assert record.seconds_to_target is None and record.final_cost > 0.35
+    lrs = {(r.batch_size if r.batch_size < r.m else "m"): r.lr for r in records}
+    assert all(lr in study.LR_GRID for lr in lrs.values())  # one rate per batch size
+    assert (tmp_path / "results.csv").exists()
