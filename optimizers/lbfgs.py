@@ -48,6 +48,8 @@ class LBFGS(Optimizer):
     array([1., 1.])
     """
 
+    needs_closure = True
+
     def __init__(
         self,
         params: Iterable[Any],

@@ -60,6 +60,8 @@ class Optimizer(OptimizerHooks):
         with a gradient, when its rule keeps any state.
     elementwise : bool
         Whether ``update`` may run on any slice of the parameters.
+    needs_closure : bool
+        Whether ``step`` must be given a closure that re-evaluates the loss (LBFGS).
     checks : dict
         Hyperparameter name -> ``check(name, value)``, raising ``ValueError``.
 
@@ -85,6 +87,7 @@ class Optimizer(OptimizerHooks):
     """
 
     elementwise: ClassVar[bool] = False
+    needs_closure: ClassVar[bool] = False
     checks: ClassVar[dict[str, Check]] = {}
 
     def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:

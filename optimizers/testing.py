@@ -10,7 +10,7 @@ broken property with a shrunk, minimal example:
 - ``no grad, no change``: a parameter whose ``.grad`` is None is left exactly as it was;
 - ``zero_grad then step``: after ``zero_grad()`` a step changes nothing;
 - ``param groups``: two groups with their own learning rates move exactly as two separate
-  optimizers would;
+  optimizers would (skipped for a class that refuses groups with ``ValueError``, as LBFGS);
 - ``state_dict round trip``: a fresh optimizer loaded from ``state_dict()`` mid-run continues
   bit-identically;
 - ``executors agree``: for an ``elementwise`` rule, ``foreach=True`` (and ``fused=True``
@@ -19,6 +19,12 @@ broken property with a shrunk, minimal example:
 - ``invalid hyperparameters``: a negative or NaN learning rate raises ``ValueError``;
 - ``reference``: when ``reference(W, grads, **hyper)`` is given (plain NumPy, float64), every
   parameter's trajectory ends where the reference says.
+
+An optimizer whose ``step`` needs a closure (``needs_closure``, as LBFGS) is stepped with
+one: the drawn gradients ``g`` of a step define that step's objective
+``sum(g * W + W**2 / 2)``, whose closure sets ``.grad = g + W`` (None stays None), so that
+every evaluation inside a step is of one smooth, bounded function. A ``reference`` is refused
+for such an optimizer (its step is not a function of the gradients alone).
 
 The strategies ``params``, ``gradient_sequences`` and ``hyperparameters`` are public for
 your own tests. Needs the test extra (``pip install -e ".[test]"``).
@@ -141,9 +147,14 @@ _PAIRS = {"betas"}  # the known names whose values are pairs
 _EXECUTOR_FLAGS = ("foreach", "fused", "capturable", "differentiable")
 
 
+def _probe() -> Parameter:
+    """A parameter every built-in accepts (Muon's are matrices)."""
+    return Parameter(np.zeros((1, 1)))
+
+
 def _accepts(cls: Factory, hyper: dict[str, Any]) -> bool:
     try:
-        cls([Parameter(np.zeros(1))], **hyper)
+        cls([_probe()], **hyper)
     except (ValueError, TypeError):
         return False
     return True
@@ -155,7 +166,8 @@ def hyperparameters(cls: Factory, **overrides: Any) -> st.SearchStrategy[dict[st
     Every argument after ``params`` but the executor flags (``foreach``, ``fused``,
     ``capturable``, ``differentiable``) is drawn: booleans as booleans, known names
     (``lr``, ``betas``, ``eps``, ``momentum``, ...) from their usual ranges, other numbers
-    around their default; combinations the class's validation refuses are discarded.
+    from half to twice their default (integers as integers); combinations the class's
+    validation refuses are discarded.
     ``overrides`` fix an argument (a value) or give its strategy.
 
     Examples
@@ -180,8 +192,10 @@ def hyperparameters(cls: Factory, **overrides: Any) -> st.SearchStrategy[dict[st
         elif name in _KNOWN and isinstance(default, tuple) == (name in _PAIRS):
             fields[name] = _KNOWN[name]  # (a pair under a known scalar's name, as Adafactor's
             # eps, keeps its default)
-        elif isinstance(default, int | float):
-            low, high = sorted((0.5 * float(default), 2.0 * float(default) or 1.0))
+        elif isinstance(default, int):
+            fields[name] = st.integers(max(1, default // 2), max(1, 2 * default))
+        elif isinstance(default, float):
+            low, high = sorted((0.5 * default, 2.0 * default or 1.0))
             fields[name] = st.floats(low, high)
     return st.fixed_dictionaries(fields).filter(lambda hyper: _accepts(cls, hyper))
 
@@ -196,6 +210,13 @@ def _values(t: Any) -> np.ndarray:
     return t.detach().numpy()  # type: ignore[no-any-return]
 
 
+def _same(a: np.ndarray | None, b: np.ndarray | None) -> bool:
+    """Both None, or equal arrays (NaN equal to NaN)."""
+    if a is None or b is None:
+        return a is b
+    return bool(np.array_equal(a, b, equal_nan=True))
+
+
 def _copy_params(ps: Sequence[Parameter]) -> list[Parameter]:
     result = []
     for p in ps:
@@ -205,13 +226,41 @@ def _copy_params(ps: Sequence[Parameter]) -> list[Parameter]:
     return result
 
 
+def _step(
+    optimizer: Optimizer, ps: Sequence[Parameter], grads: Sequence[np.ndarray | None]
+) -> list[np.ndarray | None]:
+    """One ``step()`` with these gradients (None: no gradient); returns the gradients the
+    parameters held when the step last read them.
+
+    A closure-driven optimizer gets the closure of ``sum(g * W + W**2 / 2)``.
+    """
+    if not optimizer.needs_closure:
+        for p, g in zip(ps, grads, strict=True):
+            p.grad = None if g is None else g.copy()
+        optimizer.step()
+        return list(grads)
+    read: list[np.ndarray | None] = []
+
+    def closure() -> float:
+        read.clear()
+        loss = 0.0
+        for p, g in zip(ps, grads, strict=True):
+            W = _values(p)
+            p.grad = None if g is None else (g + W).astype(W.dtype)
+            read.append(None if p.grad is None else _values(p.grad).copy())
+            if g is not None:
+                loss += float(np.sum(g * W + W * W / 2))
+        return loss
+
+    optimizer.step(closure)
+    return read
+
+
 def _run(
     optimizer: Optimizer, ps: Sequence[Parameter], grads: Sequence[Sequence[np.ndarray]]
 ) -> None:
     for step in grads:
-        for p, g in zip(ps, step, strict=True):
-            p.grad = g.copy()
-        optimizer.step()
+        _step(optimizer, ps, step)
 
 
 def _arrays(state: Any) -> list[np.ndarray]:
@@ -244,6 +293,7 @@ def check_optimizer(
     *,
     hyper: st.SearchStrategy[dict[str, Any]] | None = None,
     dtypes: Sequence[Any] = (np.float32, np.float64),
+    shapes: st.SearchStrategy[tuple[int, ...]] = _SHAPES,
     max_examples: int = 25,
     max_steps: int = 10,
 ) -> None:
@@ -259,8 +309,10 @@ def check_optimizer(
     hyper : strategy of dicts, optional
         Hyperparameters to draw; by default ``hyperparameters(factory)`` for a class, and
         none (``{}``) for another callable.
-    dtypes, max_examples, max_steps
-        Parameter dtypes drawn, examples per property, most steps per run.
+    dtypes, shapes, max_examples, max_steps
+        Parameter dtypes and shapes drawn (0 to 3 dimensions of 1 to 4 by default; Muon
+        takes ``hypothesis.extra.numpy.array_shapes(min_dims=2, max_dims=2)``), examples per
+        property, most steps per run.
 
     Raises
     ------
@@ -268,6 +320,11 @@ def check_optimizer(
         Naming the property, with hypothesis's minimal falsifying example attached.
     """
     is_class = inspect.isclass(factory)
+    if reference is not None and getattr(factory, "needs_closure", False):
+        raise TypeError(
+            f"{factory.__name__} needs a closure: its steps are not a function of the "
+            "gradients alone, so no reference(W, grads) can describe them"
+        )
     if hyper is None:
         hyper = hyperparameters(factory) if is_class else st.just({})
     config = settings(
@@ -276,7 +333,7 @@ def check_optimizer(
         database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
     )
-    problem = params(dtypes=dtypes).flatmap(
+    problem = params(dtypes=dtypes, shapes=shapes).flatmap(
         lambda ps: st.tuples(st.just(ps), gradient_sequences(ps, 1, max_steps))
     )
 
@@ -287,10 +344,7 @@ def check_optimizer(
         ps = _copy_params(ps)
         optimizer = factory(ps, **h)
         for step in grads:
-            for p, g in zip(ps, step, strict=True):
-                p.grad = g.copy()
-            seen = [_values(p.grad).copy() for p in ps]
-            optimizer.step()
+            seen = _step(optimizer, ps, step)
             for p, g, before in zip(ps, step, seen, strict=True):
                 if p.shape != g.shape or p.dtype != g.dtype:
                     _fail(
@@ -298,9 +352,7 @@ def check_optimizer(
                         f"a {g.dtype} parameter of shape {g.shape} became "
                         f"{p.dtype} of shape {p.shape}",
                     )
-                if p.grad is not None and not np.array_equal(
-                    _values(p.grad), before, equal_nan=True
-                ):
+                if not _same(None if p.grad is None else _values(p.grad), before):
                     _fail("grads untouched", "step() modified a parameter's .grad")
         for p in ps:
             for array in _arrays(optimizer.state.get(p, {})):
@@ -321,16 +373,13 @@ def check_optimizer(
         frozen = ps[0]
         original = _values(frozen).copy()
         for step in grads:
-            for p, g in zip(ps[1:], step[1:], strict=True):
-                p.grad = g.copy()
-            frozen.grad = None
-            optimizer.step()
+            _step(optimizer, ps, [None, *step[1:]])
         if not np.array_equal(_values(frozen), original, equal_nan=True):
             _fail("no grad, no change", "a parameter whose .grad is None was changed")
         _run(optimizer, ps, grads)
         optimizer.zero_grad()
         snapshot = [_values(p).copy() for p in ps]
-        optimizer.step()
+        optimizer.step((lambda: 0.0) if optimizer.needs_closure else None)
         for p, before in zip(ps, snapshot, strict=True):
             if not np.array_equal(_values(p), before, equal_nan=True):
                 _fail("zero_grad then step", "step() after zero_grad() changed a parameter")
@@ -345,7 +394,12 @@ def check_optimizer(
         if is_class and not _accepts(factory, h2):
             return
         grouped = _copy_params(ps)
-        optimizer = factory([{"params": grouped[:1], "lr": h2["lr"]}, {"params": grouped[1:]}], **h)
+        try:
+            optimizer = factory(
+                [{"params": grouped[:1], "lr": h2["lr"]}, {"params": grouped[1:]}], **h
+            )
+        except ValueError:
+            return  # the class refuses parameter groups (as LBFGS does), saying so
         _run(optimizer, grouped, grads)
         first, rest = _copy_params(ps[:1]), _copy_params(ps[1:])
         _run(factory(first, **h2), first, [s[:1] for s in grads])
@@ -430,7 +484,7 @@ def check_optimizer(
             return
         for bad in (-1.0, math.nan):
             try:
-                factory([Parameter(np.zeros(1))], lr=bad)
+                factory([_probe()], lr=bad)
             except ValueError:
                 continue
             _fail("invalid hyperparameters", f"lr={bad} was accepted; expected ValueError")

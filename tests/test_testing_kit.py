@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 import optimizers
 from optimizers.testing import (
@@ -49,12 +51,27 @@ BUILT_INS = [
     (optimizers.ASGD, reference_asgd),
     (optimizers.Rprop, reference_rprop),
     (optimizers.Adafactor, reference_adafactor),
-]  # (Muon takes 2-D parameters only, which the kit's drawn shapes are not: tests/test_muon.py)
+]
 
 
 @pytest.mark.parametrize(("cls", "reference"), BUILT_INS, ids=[c.__name__ for c, _ in BUILT_INS])
 def test_every_built_in_passes_the_kit(cls, reference):
     check_optimizer(cls, reference, max_examples=12)
+
+
+def test_muon_passes_the_kit_on_matrices():
+    """Muon takes 2-D parameters only (its reference, from the paper, in tests/test_muon.py)."""
+    matrices = hnp.array_shapes(min_dims=2, max_dims=2, min_side=1, max_side=5)
+    check_optimizer(optimizers.Muon, shapes=matrices, max_examples=12)
+
+
+def test_lbfgs_passes_the_kit_through_its_closure():
+    hyper = hyperparameters(
+        optimizers.LBFGS, line_search_fn=st.sampled_from([None, "strong_wolfe"])
+    )
+    check_optimizer(optimizers.LBFGS, hyper=hyper, max_examples=12, max_steps=4)
+    with pytest.raises(TypeError, match="needs a closure"):
+        check_optimizer(optimizers.LBFGS, reference_gd)
 
 
 def test_strategies():
@@ -90,6 +107,16 @@ class ForgetfulMomentum(optimizers.Momentum):
     def state_dict(self):
         saved = super().state_dict()
         saved["state"] = {}
+        return saved
+
+
+class ForgetfulLBFGS(optimizers.LBFGS):
+    """Saves no curvature pairs: a resumed run starts its history again."""
+
+    def state_dict(self):
+        saved = super().state_dict()
+        for state in saved["state"].values():
+            state.update(old_dirs=[], old_stps=[], ro=[])
         return saved
 
 
@@ -132,6 +159,7 @@ def plain_adam(W, grads, lr, betas, eps, **options):
         (WrongBiasCorrection, plain_adam, "reference"),
         (Float64Upcast, None, "shape and dtype"),
         (ForgetfulMomentum, None, "state_dict round trip"),
+        (ForgetfulLBFGS, None, "state_dict round trip"),
         (GradMutatingSGD, None, "grads untouched"),
         (StepsWithoutGrad, None, "no grad, no change"),
         (NotElementwise, None, "executors agree"),
@@ -140,6 +168,7 @@ def plain_adam(W, grads, lr, betas, eps, **options):
         "bias-correction",
         "float64-upcast",
         "state-not-saved",
+        "lbfgs-history-not-saved",
         "mutates-grads",
         "ignores-none-grad",
         "not-elementwise",
