@@ -7,7 +7,9 @@ reaching the target soonest, else the lowest final cost) and then held fixed. Ev
 trains until the training cost (mean cross-entropy over all m examples, checked after
 update 1, 2, 4, 8, ... and at least every ``CHECK_SECONDS`` of training, so the counts are
 exact to a factor 2 at worst) reaches ``--target``, or its time budget runs out; only
-training time counts.
+training time counts. A run also stops, not reached, when its network has died: the 2-unit
+ReLU layer outputs 0 for every one of the m examples, so no gradient reaches the first two
+layers and the output is a constant (cost ln 2 at best) for ever.
 
     python examples/batch_size_study.py            # m = 300 ... 300,000, 3 seeds
     python examples/batch_size_study.py --quick    # m = 300 ... 30,000, 1 seed, 10 s
@@ -48,6 +50,7 @@ class Record:
     updates_to_target: int | None
     final_cost: float
     reached: bool
+    died: bool  # every hidden ReLU of the last hidden layer is 0 on every example
     curve: list[tuple[float, float]]  # (training seconds, cost) at each check
 
 
@@ -82,12 +85,21 @@ def train(
     per_epoch = math.ceil(m / batch_size)
 
     def cost() -> float:
+        """The training cost over all m examples; notes whether the network has died."""
+        nonlocal died
         with nn.no_grad():
-            return float(loss_fn(model(X), y).item())
+            hidden = model[:4](X)
+            died = not bool((hidden > 0).any())
+            return float(loss_fn(model[4](hidden), y).item())
+
+    died = False
+
+    def done(latest: float) -> bool:
+        return latest <= target or died or not math.isfinite(latest)
 
     trained, updates, curve = 0.0, 0, [(0.0, cost())]
     reached = curve[0][1] <= target
-    while not reached and trained < budget:
+    while not reached and not died and trained < budget:
         order = rng.permutation(m)
         for start in range(0, m, batch_size):
             began = time.perf_counter()
@@ -100,9 +112,9 @@ def train(
             power_of_two = updates & (updates - 1) == 0
             if power_of_two or trained - curve[-1][0] >= CHECK_SECONDS:
                 curve.append((trained, cost()))
-                if curve[-1][1] <= target or trained >= budget or not math.isfinite(curve[-1][1]):
+                if done(curve[-1][1]) or trained >= budget:
                     break
-        if curve[-1][1] <= target or not math.isfinite(curve[-1][1]):
+        if done(curve[-1][1]):
             break
         if curve[-1][0] != trained:
             curve.append((trained, cost()))
@@ -113,7 +125,7 @@ def train(
         seconds_to_target=trained if reached else None,
         epochs_to_target=updates / per_epoch if reached else None,
         updates_to_target=updates if reached else None,
-        final_cost=final, reached=reached, curve=curve,
+        final_cost=final, reached=reached, died=died, curve=curve,
     )  # fmt: skip
 
 
@@ -129,7 +141,7 @@ def pick_lr(X: np.ndarray, y: np.ndarray, batch_size: int, target: float, budget
 
 def table(records: list[Record]) -> str:
     """Mean seconds, epochs and updates to the target per (m, batch size), over the seeds."""
-    lines = ["m        batch      lr  reached  seconds   epochs      updates  final cost"]
+    lines = ["m        batch      lr  reached  died  seconds   epochs      updates  final cost"]
     keys = sorted({(r.m, r.batch_size) for r in records})
     for m, batch in keys:
         group = [r for r in records if (r.m, r.batch_size) == (m, batch)]
@@ -140,6 +152,7 @@ def table(records: list[Record]) -> str:
 
         lines.append(
             f"{m:<8} {batch:>6} {group[0].lr:>7g} {len(hits):>4}/{len(group):<3} "
+            f"{sum(r.died for r in group):>4} "
             f"{mean([r.seconds_to_target for r in hits]):>7} "
             f"{mean([r.epochs_to_target for r in hits]):>8} "
             f"{mean([r.updates_to_target for r in hits]):>12} "
@@ -199,14 +212,15 @@ def plot(records: list[Record], target: float, out: Path) -> None:
     largest = max(r.m for r in records)
     fig, ax = plt.subplots(figsize=(7, 5))
     for r in records:
-        if r.m != largest or r.seed != min(x.seed for x in records):
+        if r.m != largest or r.seed != min(x.seed for x in records) or len(r.curve) < 2:
             continue
         batch = -1 if r.batch_size == r.m else r.batch_size
-        seconds, costs = zip(*r.curve, strict=True)
+        seconds, costs = zip(*r.curve[1:], strict=True)  # after the first update (log axis)
         label = "batch m (batch GD)" if batch == -1 else f"batch {batch}"
         ax.plot(seconds, costs, color=colours.get(batch, "tab:gray"), label=f"{label}, lr {r.lr:g}")
     ax.axhline(target, color="k", ls="--", lw=1, label=f"target {target}")
-    ax.set(xlabel="seconds of training", ylabel="training cost (mean cross-entropy)",
+    ax.set(xscale="log", xlabel="seconds of training (log scale)",
+           ylabel="training cost (mean cross-entropy)",
            title=f"Cost against time, m = {largest:,}")  # fmt: skip
     ax.grid(True, alpha=0.3)
     ax.legend()

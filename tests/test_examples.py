@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import nn
+
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
@@ -182,6 +184,22 @@ def test_path_smoothness_numbers(tmp_path):
     assert by_name["sgd"].path_ratio > by_name["batch-gd"].path_ratio
 
 
+def test_batch_size_study_stops_a_dead_network_at_once(monkeypatch):
+    study = load("batch_size_study")
+    real = study.course_net
+
+    def dead(seed):
+        model = real(seed)
+        nn.init.constant_(model[2].bias, -100.0)  # the 2-unit ReLU layer outputs 0 everywhere
+        return model
+
+    monkeypatch.setattr(study, "course_net", dead)
+    X, y = study.moons(200)
+    record = study.train(X, y, 64, 0.3, 0, 0.35, 30.0)
+    assert record.died and not record.reached and len(record.curve) == 1
+    assert record.final_cost == pytest.approx(np.log(2), abs=0.01)  # the output is one constant
+
+
 def test_batch_size_study_records_are_consistent(tmp_path):
     study = load("batch_size_study")
     records = study.main(
@@ -191,7 +209,7 @@ def test_batch_size_study_records_are_consistent(tmp_path):
     assert len(records) == 2 * 3 * 2
     saved = json.loads((tmp_path / "results.json").read_text())
     fields = {"m", "batch_size", "lr", "seed", "seconds_to_target", "epochs_to_target",
-              "updates_to_target", "final_cost", "reached"}  # fmt: skip
+              "updates_to_target", "final_cost", "reached", "died"}  # fmt: skip
     assert fields <= set(saved[0])
     for record in records:
         if record.reached:
@@ -200,6 +218,8 @@ def test_batch_size_study_records_are_consistent(tmp_path):
             assert record.epochs_to_target == pytest.approx(record.updates_to_target / per_epoch)
         else:
             assert record.seconds_to_target is None and record.final_cost > 0.35
+        if record.died:  # stopped at once: a dead network never learns again
+            assert not record.reached and record.curve[-1][0] < 1.0
     lrs = {(r.batch_size if r.batch_size < r.m else "m"): r.lr for r in records}
     assert all(lr in study.LR_GRID for lr in lrs.values())  # one rate per batch size
     assert (tmp_path / "results.csv").exists()
