@@ -166,8 +166,12 @@ class TensorMath(TensorAutograd):
 
     def __rpow__(self, base: Any) -> Tensor:
         me: Tensor = self  # type: ignore[assignment]
+        kind = me._data.dtype.kind
+        if isinstance(base, int) and not isinstance(base, bool) and kind in "biu":
+            dtype = np.dtype(np.int64) if kind == "b" else me._data.dtype  # PyTorch's promotion
+            return type(me)._make(E.integer_power(np.asarray(base, dtype), me._data.astype(dtype)))
         if isinstance(base, float | int) and not isinstance(base, bool):
-            x = me if me._data.dtype.kind == "f" else me._cast(_dtype.get_default_dtype())
+            x = me if kind == "f" else me._cast(_dtype.get_default_dtype())
             with np.errstate(all="ignore"):
                 out, backward = E.pow_number_base(float(base), x._data)
             return self._record(out, (x,), backward, PowBackward2, (x,), result=True)
@@ -305,6 +309,8 @@ class TensorMath(TensorAutograd):
                 if isinstance(exponent, int):
                     raise RuntimeError("Integers to negative integer powers are not allowed.")
                 me = me._cast(_dtype.get_default_dtype())
+            elif me._data.dtype.kind == "b":  # bool ** int is int64, as PyTorch promotes
+                me = me._cast(np.dtype(np.int64))
             with np.errstate(all="ignore"):
                 out, backward = E.pow_scalar(me._data, exponent)
             return self._record(out, (me,), backward, PowBackward0, (me,))

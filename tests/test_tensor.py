@@ -174,6 +174,23 @@ def test_ops_keep_dtype(dtype):
     assert (x[0] + 1.5).dtype == dtype  # Python numbers do not promote, as in PyTorch
 
 
+def test_integer_powers_stay_integers_as_in_pytorch():
+    """int ** int-tensor and int-tensor ** int-tensor are integers (a negative exponent
+    truncates: 2 ** -1 == 0, 1 and -1 keep their powers); bool ** int is int64."""
+    base = nn.tensor([0, 1, -1, 2, -2, 3])
+    exponent = nn.tensor([-1, -3, -3, -2, -1, 0])
+    np.testing.assert_array_equal(base.pow(exponent).numpy(), [0, 1, -1, 0, 0, 1])
+    powers = 2 ** nn.tensor([1, -1, 3], dtype=nn.int32)
+    assert powers.dtype == nn.int32 and powers.tolist() == [2, 0, 8]
+    assert (2 ** nn.tensor([True, False])).tolist() == [2, 1]
+    assert (2 ** nn.tensor([True])).dtype == nn.int64
+    squared = nn.tensor([True, False]) ** 2
+    assert squared.dtype == nn.int64 and squared.tolist() == [1, 0]
+    assert (2.5 ** nn.tensor([1, 2])).dtype == nn.float32
+    with pytest.raises(RuntimeError, match="negative integer powers"):
+        nn.tensor([2, 3]) ** -1
+
+
 def test_python_data_uses_default_dtype():
     assert nn.tensor([1.0, 2.0]).dtype == np.float32
     assert nn.tensor([1, 2]).dtype == np.int64

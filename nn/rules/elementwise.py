@@ -109,10 +109,23 @@ def _power(a: Array, p: float) -> Array:
     return result
 
 
+def integer_power(a: Array, b: Array) -> Array:
+    """a ** b for integer arrays, as PyTorch: a negative exponent truncates toward zero
+    (1 for a == 1, +-1 for a == -1, 0 otherwise) where NumPy refuses it."""
+    negative = b < 0
+    out: Array = np.power(a, np.where(negative, 0, b))
+    if negative.any():
+        minus_one = np.where(b % 2 == 0, 1, -1)
+        truncated = np.where(a == 1, 1, np.where(a == -1, minus_one, 0))
+        out = np.where(negative, truncated, out).astype(out.dtype)
+    return out
+
+
 def pow_tensor(a: Array, b: Array, need_a: bool = True, need_b: bool = True) -> Rule:
     """a ** b elementwise. d/da = b a**(b-1) (0 where b == 0); d/db = a**b log(a) (0 where
     a == 0 and b >= 0)."""
-    out = np.power(a, b)
+    integers = a.dtype.kind in "biu" and b.dtype.kind in "biu"
+    out = integer_power(a, b) if integers else np.power(a, b)
 
     def backward(g: Array) -> tuple[Any, ...]:
         grad_a = grad_b = None
