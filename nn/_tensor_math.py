@@ -151,15 +151,19 @@ class TensorMath(TensorAutograd):
 
     def __floordiv__(self, other: Any) -> Tensor:
         a, b = self._pair(other, "floor_divide")
-        return self._make(np.floor_divide(a._data, b._data))
+        return self._make(E.divide_rounded(a._data, b._data, "floor"))
 
     def __rfloordiv__(self, other: Any) -> Tensor:
         a, b = self._pair(other, "floor_divide")
-        return self._make(np.floor_divide(b._data, a._data))
+        return self._make(E.divide_rounded(b._data, a._data, "floor"))
 
     def __mod__(self, other: Any) -> Tensor:
         a, b = self._pair(other, "remainder")
-        return self._make(np.mod(a._data, b._data))
+        return self._make(E.remainder(a._data, b._data))
+
+    def __rmod__(self, other: Any) -> Tensor:
+        a, b = self._pair(other, "remainder")
+        return self._make(E.remainder(b._data, a._data))
 
     def __pow__(self, exponent: Any) -> Tensor:
         return self.pow(exponent)
@@ -265,10 +269,8 @@ class TensorMath(TensorAutograd):
         ``"trunc"`` or ``"floor"`` rounds the quotient (not differentiable)."""
         if rounding_mode is not None:
             a, b = self._pair(other, "div")
-            if rounding_mode == "floor":
-                return self._make(np.floor_divide(a._data, b._data))
-            if rounding_mode == "trunc":
-                return self._make(np.trunc(np.divide(a._data, b._data)).astype(a._data.dtype))
+            if rounding_mode in ("floor", "trunc"):
+                return self._make(E.divide_rounded(a._data, b._data, rounding_mode))
             raise ValueError(
                 f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
                 f"'{rounding_mode}'"

@@ -1,5 +1,7 @@
 """Tensor ops: values against NumPy, gradients against finite differences, autograd mechanics."""
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import assume, given
@@ -189,6 +191,28 @@ def test_integer_powers_stay_integers_as_in_pytorch():
     assert (2.5 ** nn.tensor([1, 2])).dtype == nn.float32
     with pytest.raises(RuntimeError, match="negative integer powers"):
         nn.tensor([2, 3]) ** -1
+
+
+def test_integer_division_is_exact_and_refuses_zero_as_pytorch():
+    a = nn.tensor([-7, 7, -7, 7, 2**62 + 1])
+    b = nn.tensor([2, -2, -2, 2, 3])
+    assert (a // b).tolist() == [-4, -4, 3, 3, (2**62 + 1) // 3]
+    truncated = a.div(b, rounding_mode="trunc")
+    assert truncated.dtype == nn.int64  # exact beyond 2**53, where a float quotient is not
+    assert truncated.tolist() == [-3, -3, 3, 3, (2**62 + 1) // 3]
+    assert (7 % nn.tensor([-3, 3])).tolist() == [-2, 1]
+    for divide in (
+        lambda: nn.tensor([1]) // 0,
+        lambda: nn.tensor([1]) % nn.tensor([0]),
+        lambda: 5 // nn.tensor([0]),
+        lambda: nn.tensor([5]).div(0, rounding_mode="trunc"),
+    ):
+        with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+            divide()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # floats: inf and NaN, silently, as PyTorch
+        assert (nn.tensor([5.0]) // 0).item() == np.inf
+        assert np.isnan((nn.tensor([5.0]) % 0).item())
 
 
 def test_python_data_uses_default_dtype():

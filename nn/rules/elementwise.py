@@ -121,6 +121,34 @@ def integer_power(a: Array, b: Array) -> Array:
     return out
 
 
+def _refuse_integer_zero(a: Array, b: Array) -> bool:
+    """Whether both are integer arrays (raising PyTorch's error if ``b`` holds a zero)."""
+    integers = a.dtype.kind in "biu" and b.dtype.kind in "biu"
+    if integers and not np.all(b):
+        raise RuntimeError("ZeroDivisionError")
+    return integers
+
+
+def divide_rounded(a: Array, b: Array, mode: str) -> Array:
+    """a / b rounded toward -inf (``"floor"``) or toward 0 (``"trunc"``), as PyTorch: exact
+    for integers, whose division by zero is an error (NumPy would give 0 and a warning)."""
+    integers = _refuse_integer_zero(a, b)
+    with np.errstate(divide="ignore", invalid="ignore"):  # inf and NaN, silently, as PyTorch
+        if mode == "floor":
+            return np.floor_divide(a, b)  # type: ignore[no-any-return]
+        if integers:  # the floor, one up where the remainder is nonzero and the signs differ
+            quotient, rest = np.divmod(a, b)
+            return quotient + ((rest != 0) & ((a < 0) != (b < 0)))  # type: ignore[no-any-return]
+        return np.trunc(np.divide(a, b))  # type: ignore[no-any-return]
+
+
+def remainder(a: Array, b: Array) -> Array:
+    """a - floor(a / b) * b (the sign of b), as PyTorch; an integer zero divisor is an error."""
+    _refuse_integer_zero(a, b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.mod(a, b)  # type: ignore[no-any-return]
+
+
 def pow_tensor(a: Array, b: Array, need_a: bool = True, need_b: bool = True) -> Rule:
     """a ** b elementwise. d/da = b a**(b-1) (0 where b == 0); d/db = a**b log(a) (0 where
     a == 0 and b >= 0)."""
