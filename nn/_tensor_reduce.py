@@ -26,6 +26,8 @@ VarBackward0 = node_type("VarBackward0")
 StdBackward0 = node_type("StdBackward0")
 ProdBackward0 = node_type("ProdBackward0")
 MaxBackward1 = node_type("MaxBackward1")
+AmaxBackward0 = node_type("AmaxBackward0")
+AminBackward0 = node_type("AminBackward0")
 MaxBackward0 = node_type("MaxBackward0")
 MinBackward1 = node_type("MinBackward1")
 MinBackward0 = node_type("MinBackward0")
@@ -242,16 +244,21 @@ class TensorReduce(TensorFunctions):
         return MaxResult(self._record(values, (me,), backward, kind), self._make(indices))
 
     def amax(self, dim: Any = (), keepdim: bool = False) -> Tensor:
-        axes = self._reduce_axes(dim)
-        if axes is None or len(axes) == self._data.ndim:
-            return self.max() if not keepdim else self.max().reshape((1,) * self._data.ndim)  # type: ignore[no-any-return]
-        out: Tensor = self  # type: ignore[assignment]
-        for axis in sorted(axes, reverse=True):
-            out = out.max(axis, keepdim=keepdim).values
-        return out
+        """The largest elements over ``dim`` (every dim by default); ties share the
+        gradient equally, as ``torch.amax`` (``max(dim)`` gives it to one index)."""
+        return self._amax(dim, keepdim, True)
 
     def amin(self, dim: Any = (), keepdim: bool = False) -> Tensor:
-        return -((-self).amax(dim, keepdim))
+        """The smallest elements over ``dim``, as ``torch.amin``."""
+        return self._amax(dim, keepdim, False)
+
+    def _amax(self, dim: Any, keepdim: bool, largest: bool) -> Tensor:
+        me: Tensor = self  # type: ignore[assignment]
+        axes = self._reduce_axes(dim)
+        axes = tuple(range(self._data.ndim)) if axes is None else tuple(axes)
+        result, backward = R.amax(self._data, axes, keepdim, largest)
+        kind = AmaxBackward0 if largest else AminBackward0
+        return self._record(result, (me,), backward, kind, (me,), result=True)
 
     def argmax(
         self, dim: Any = None, keepdim: bool = False, *, axis: Any = None, out: Any = None

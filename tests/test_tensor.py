@@ -98,6 +98,28 @@ def test_max_min_gradients_and_indices(shape, data):
     assert nn.gradcheck(lambda u: u.max(), (t,))
 
 
+def test_amax_and_amin_share_the_gradient_of_ties_as_pytorch():
+    """torch.amax/amin split a slice's gradient equally among its tied extremes (max(dim)
+    gives it to one index); a NaN slice's gradient is NaN."""
+    x = nn.tensor(
+        [[1.0, 3.0, 3.0, 0.0], [-2.0, 0.0, 5.0, 5.0], [0.5, 2.0, 2.0, 2.0]], requires_grad=True
+    )
+    x.amax(1).sum().backward()
+    np.testing.assert_allclose(
+        x.grad.numpy(), [[0, 0.5, 0.5, 0], [0, 0, 0.5, 0.5], [0, 1 / 3, 1 / 3, 1 / 3]]
+    )
+    x.grad = None
+    x.amin((0, 1), keepdim=True).sum().backward()  # one slice: every element
+    assert x.grad.numpy()[1, 0] == 1.0 and x.grad.numpy().sum() == 1.0
+    assert x.amax((0, 1), keepdim=True).shape == (1, 1)
+    assert x.amax(1).grad_fn.name() == "AmaxBackward0"
+    y = nn.tensor([[1.0, float("nan")], [2.0, 2.0]], requires_grad=True)
+    y.amax(1).sum().backward()
+    assert np.isnan(y.grad.numpy()[0]).all() and y.grad.numpy()[1].tolist() == [0.5, 0.5]
+    with pytest.raises(IndexError, match="amax"):
+        nn.zeros(0, 3).amax(0)
+
+
 @given(shape=nonempty_shapes, data=st.data())
 def test_softmax_and_log_softmax(shape, data):
     x = leaf(data.draw(arrays(shape)))

@@ -170,6 +170,26 @@ def max_all(x: Array, largest: bool = True) -> Rule:
     return out, backward
 
 
+def amax(x: Array, axes: tuple[int, ...], keepdim: bool, largest: bool = True) -> Rule:
+    """The largest (or smallest) element over ``axes``, NaN if any is; in each slice the
+    gradient is shared equally by the elements equal to it, as PyTorch's ``amax``/``amin``
+    (a slice whose result is NaN, where none is equal, gets NaN: 0 * (g / 0))."""
+    name = "amax" if largest else "amin"
+    for axis in axes:
+        if x.shape[axis] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size.")
+    kept = np.asarray((np.max if largest else np.min)(x, axis=axes, keepdims=True))
+    out = kept if keepdim else kept.reshape([n for i, n in enumerate(x.shape) if i not in axes])
+
+    def backward(g: Array) -> tuple[Any, ...]:
+        mask = x == kept
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.reshape(g, kept.shape) / np.sum(mask, axis=axes, keepdims=True)
+            return ((mask * share).astype(x.dtype, copy=False),)
+
+    return out, backward
+
+
 def max_dim(x: Array, axis: int, keepdim: bool, largest: bool = True) -> tuple[Array, Array, Any]:
     """``(values, indices, backward)`` along ``axis``: the first largest (or smallest)
     element, NaN first; the gradient goes to that element."""
