@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from ._joining import cat
 from .random import generator_state, set_generator_state
 from .tensor import Tensor
 
@@ -109,7 +110,8 @@ def clip_grad_value_(
 
 
 def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
-    """All parameters flattened and concatenated into one 1-D Tensor (a copy).
+    """All parameters flattened and concatenated into one 1-D Tensor (a copy that keeps
+    the graph, as PyTorch's: a penalty on it reaches every parameter's gradient).
 
     Examples
     --------
@@ -120,7 +122,7 @@ def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
     params = _as_list(parameters)
     if not params:
         raise ValueError("parameters_to_vector needs at least one parameter")
-    return Tensor._make(np.concatenate([p._data.ravel() for p in params]))
+    return cat([p.reshape(-1) for p in params])
 
 
 def vector_to_parameters(vec: Any, parameters: Iterable[Tensor]) -> None:

@@ -94,6 +94,14 @@ def test_parameters_to_vector_round_trip():
         nn.utils.vector_to_parameters(nn.tensor(np.zeros(5)), net.parameters())
 
 
+def test_parameters_to_vector_keeps_the_graph_as_pytorch():
+    """An L2 penalty written on the vector reaches every parameter's gradient."""
+    net = nn.Sequential(nn.Linear(2, 3), nn.Linear(3, 1))
+    (nn.utils.parameters_to_vector(net.parameters()) ** 2).sum().backward()
+    for p in net.parameters():
+        np.testing.assert_allclose(p.grad.numpy(), 2 * p.detach().numpy())
+
+
 def test_gradcheck_catches_a_wrong_gradient():
     def wrong_square(t):
         data = t.detach().numpy()
