@@ -27,8 +27,10 @@ class DataLoader:
     ----------
     dataset : Dataset
     batch_size : int or None, default 1
-        ``mini_batch_size``. ``None`` yields the whole dataset as one batch (batch gradient
-        descent); 1 gives the course's stochastic gradient descent.
+        ``mini_batch_size``: 1 gives the course's stochastic gradient descent,
+        ``len(dataset)`` one batch of the whole set (batch gradient descent). ``None``
+        turns batching off, as PyTorch: each sample as ``dataset[i]`` returns it (through
+        ``collate_fn`` when one is given), for datasets that return ready batches.
     shuffle : bool, default False
         A new permutation every epoch.
     sampler, batch_sampler : optional
@@ -102,7 +104,7 @@ class DataLoader:
             )
         if batch_size is None and drop_last:
             raise ValueError(
-                "batch_size=None (one batch of the whole dataset) is mutually exclusive "
+                "batch_size=None option disables auto-batching and is mutually exclusive "
                 "with drop_last"
             )
         if (
@@ -149,8 +151,8 @@ class DataLoader:
         if self.batch_sampler is not None:
             return len(self.batch_sampler)
         n = len(self.sampler)
-        if self.batch_size is None:
-            return 1 if n else 0
+        if self.batch_size is None:  # one sample at a time
+            return n
         return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
 
     # ------------------------------------------------------------- iteration
@@ -163,8 +165,8 @@ class DataLoader:
         epoch_order = getattr(self.sampler, "epoch_order", None)
         order = np.asarray(epoch_order() if epoch_order else list(self.sampler), dtype=np.intp)
         n = len(order)
-        size = n if self.batch_size is None else self.batch_size
-        full, rest = divmod(n, size) if size else (0, 0)
+        size = 1 if self.batch_size is None else self.batch_size
+        full, rest = divmod(n, size)
         lengths = [size] * full + ([rest] if rest and not self.drop_last else [])
         return order, np.array(lengths, dtype=np.intp)
 
@@ -184,7 +186,11 @@ class DataLoader:
     def _batch(self, indices: np.ndarray) -> Any:
         """The batch of the samples at ``indices``: one gather for datasets whose
         ``__getitems__`` returns a batch (``TensorDataset``, Subsets of one), else the
-        samples through ``collate_fn`` (``default_collate``), as PyTorch."""
+        samples through ``collate_fn`` (``default_collate``), as PyTorch. Without batching
+        (``batch_size=None``), the one sample as the dataset returns it."""
+        if self.batch_size is None and self.batch_sampler is None:
+            sample = self.dataset[int(indices[0])]
+            return sample if self.collate_fn is None else self.collate_fn(sample)
         collate = self.collate_fn or default_collate
         gather = getattr(self.dataset, "__getitems__", None)
         if self.collate_fn is None and gather is not None:

@@ -229,7 +229,7 @@ def train(
     scheduler = InverseTimeLR(optimizer, decay[0], decay[1]) if decay else None
     dataset = TensorDataset(X, y)
     if spec.batch_size is None:
-        loader = DataLoader(dataset, batch_size=None)
+        loader = DataLoader(dataset, batch_size=len(dataset))  # the whole set, in order
     else:
         loader = DataLoader(
             dataset, batch_size=spec.batch_size, sampler=CourseShuffle(len(X), seed + 7)

@@ -24,9 +24,9 @@ from .validation import flag, learning_rate, non_negative
 class BatchGD(Optimizer):
     """Batch gradient descent: W = W - alpha * dW, one step per pass over the whole training set.
 
-    Feed it the full-batch gradient, e.g. ``DataLoader(ds, batch_size=None)`` (or
-    ``batch_size=len(ds)``), so that each epoch makes exactly one update. It takes no momentum
-    options: use ``Momentum`` (the course's) or ``SGD(momentum=...)`` (PyTorch's).
+    Feed it the full-batch gradient, e.g. from ``DataLoader(ds, batch_size=len(ds))``, so
+    that each epoch makes exactly one update. It takes no momentum options: use
+    ``Momentum`` (the course's) or ``SGD(momentum=...)`` (PyTorch's).
 
     Parameters
     ----------

@@ -85,13 +85,31 @@ def test_without_shuffle_order_is_sequential():
     np.testing.assert_array_equal(np.concatenate([yb for _, yb in batches]), np.arange(10))
 
 
-def test_batch_size_none_is_one_full_batch_and_one_is_sgd():
+def test_batch_size_m_is_one_full_batch_and_one_is_sgd():
     X, Y = paired(37)
-    full = list(DataLoader(TensorDataset(X, Y), batch_size=None, shuffle=True, generator=0))
+    full = list(DataLoader(TensorDataset(X, Y), batch_size=37, shuffle=True, generator=0))
     assert len(full) == 1 and len(full[0][1]) == 37
-    assert len(DataLoader(TensorDataset(X, Y), batch_size=None)) == 1
     single = DataLoader(TensorDataset(X, Y), batch_size=1, shuffle=True, generator=0)
     assert len(single) == 37 and all(len(yb) == 1 for _, yb in single)
+
+
+def test_batch_size_none_turns_batching_off_as_pytorch():
+    """Each sample as the dataset returns it (no batch axis), in the sampler's order;
+    collate_fn applies to each sample; drop_last is refused."""
+    X, Y = paired(5)
+    dataset = TensorDataset(X, Y)
+    loader = DataLoader(dataset, batch_size=None)
+    samples = list(loader)
+    assert len(loader) == 5 and len(samples) == 5
+    for i, (x, y) in enumerate(samples):
+        np.testing.assert_array_equal(x, X[i])
+        assert y == Y[i] and np.ndim(y) == 0
+    shuffled = [int(y) for _, y in DataLoader(dataset, batch_size=None, shuffle=True, generator=0)]
+    assert sorted(shuffled) == list(range(5))
+    doubled = DataLoader(dataset, batch_size=None, collate_fn=lambda s: s[1] * 2)
+    assert [int(v) for v in doubled] == [0, 2, 4, 6, 8]
+    with pytest.raises(ValueError, match="mutually exclusive with drop_last"):
+        DataLoader(dataset, batch_size=None, drop_last=True)
 
 
 @given(
