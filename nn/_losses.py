@@ -17,6 +17,7 @@ from . import _dtype
 from ._errors import DimensionError, DTypeError, ShapeError, TargetOutOfRangeError
 from ._graph import node_type
 from .rules import loss as LS
+from .rules._quiet import quiet
 from .tensor import Tensor
 
 Array = np.ndarray
@@ -304,7 +305,7 @@ def cross_entropy(
     labels = _labels(t, z, axis, ignore_index)
     if label_smoothing > 0:
         return _cross_entropy_smoothed(z, t, w, axis, ignore_index, reduction, label_smoothing)
-    with np.errstate(all="ignore"):
+    with quiet():
         out, row_backward = LS.cross_entropy(rows, labels, w, ignore_index, reduction)
     shape = z.shape
     out = out.reshape(shape[:axis] + shape[axis + 1 :]) if reduction == "none" else out

@@ -12,6 +12,7 @@ from ._graph import node_type
 from ._tensor_math import TensorMath, _broadcast_error
 from .rules import elementwise as E
 from .rules import sign
+from .rules._quiet import quiet
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -54,7 +55,7 @@ class TensorFunctions(TensorMath):
 
     def _unary(self, name: str) -> Tensor:
         x = self._floating()
-        with np.errstate(all="ignore"):
+        with quiet():
             out, backward = getattr(E, name)(x._data)
         if name in _UNARY_SAVES_RESULT:
             return self._record(out, (x,), backward, _UNARY[name], result=True)

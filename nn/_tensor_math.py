@@ -18,6 +18,7 @@ from ._tensor_autograd import TensorAutograd
 from ._tensor_core import TensorCore
 from .rules import elementwise as E
 from .rules import linalg as L
+from .rules._quiet import quiet
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -115,7 +116,7 @@ class TensorMath(TensorAutograd):
         if reverse:
             a, b = b, a
         try:
-            with np.errstate(all="ignore"):
+            with quiet():
                 out, backward = rule(a._data, b._data, need_a=a._rg, need_b=b._rg, **params)
         except ValueError:
             raise _broadcast_error(name, a._data, b._data) from None
@@ -176,7 +177,7 @@ class TensorMath(TensorAutograd):
             return type(me)._make(E.integer_power(np.asarray(base, dtype), me._data.astype(dtype)))
         if isinstance(base, float | int) and not isinstance(base, bool):
             x = me if kind == "f" else me._cast(_dtype.get_default_dtype())
-            with np.errstate(all="ignore"):
+            with quiet():
                 out, backward = E.pow_number_base(float(base), x._data)
             return self._record(out, (x,), backward, PowBackward2, (x,), result=True)
         return self._lift(base).pow(me)
@@ -313,12 +314,12 @@ class TensorMath(TensorAutograd):
                 me = me._cast(_dtype.get_default_dtype())
             elif me._data.dtype.kind == "b":  # bool ** int is int64, as PyTorch promotes
                 me = me._cast(np.dtype(np.int64))
-            with np.errstate(all="ignore"):
+            with quiet():
                 out, backward = E.pow_scalar(me._data, exponent)
             return self._record(out, (me,), backward, PowBackward0, (me,))
         a, b = self._pair(exponent, "pow")
         try:
-            with np.errstate(all="ignore"):
+            with quiet():
                 out, backward = E.pow_tensor(a._data, b._data, need_a=a._rg, need_b=b._rg)
         except ValueError:
             raise _broadcast_error("pow", a._data, b._data) from None

@@ -14,6 +14,7 @@ from ._graph import node_type
 from ._tensor_functions import TensorFunctions
 from .rules import linalg as L
 from .rules import reduction as R
+from .rules._quiet import quiet
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -178,7 +179,7 @@ class TensorReduce(TensorFunctions):
         )
         x = self._floating()
         axes = self._reduce_axes(_dim(dim, axis))
-        with np.errstate(invalid="ignore", divide="ignore"):
+        with quiet():
             result, backward = rule(x._data, axes, float(c), keepdim)
         return self._record(result, (x,), backward, kind, (x,), result=rule is R.std)
 
@@ -350,7 +351,7 @@ class TensorReduce(TensorFunctions):
         """
         x = self._floating() if dtype is None else self.to(dtype)
         axis = self._reduce_axes(dim)
-        with np.errstate(all="ignore"):
+        with quiet():
             result, backward = L.softmax(x._data, None if axis is None else axis[0])
         return self._record(result, (x,), backward, SoftmaxBackward0, result=True)
 
@@ -358,6 +359,6 @@ class TensorReduce(TensorFunctions):
         """log(softmax(x)) along ``dim``, computed stably."""
         x = self._floating() if dtype is None else self.to(dtype)
         axis = self._reduce_axes(dim)
-        with np.errstate(all="ignore"):
+        with quiet():
             result, backward = L.log_softmax(x._data, None if axis is None else axis[0])
         return self._record(result, (x,), backward, LogSoftmaxBackward0, result=True)

@@ -33,6 +33,7 @@ import numpy as np
 
 from ._graph import AccumulateGrad, Node, node_type
 from .rules import Fresh
+from .rules._quiet import quiet
 
 Array = np.ndarray
 Backward = Callable[[Array], Sequence["Array | None"]]
@@ -254,7 +255,7 @@ def run_backward(
     gradients instead, for ``grad()``; then, and when ``accumulate`` lists leaf ids, only
     those leaves accumulate.
     """
-    with np.errstate(all="ignore"):  # inf and NaN are results here, as in PyTorch, not warnings
+    with quiet():  # inf and NaN are results here, as in PyTorch, not warnings
         _propagate(roots, retain_graph, capture, accumulate)
 
 

@@ -10,6 +10,7 @@ import numpy as np
 
 from ._joining import cat
 from .random import generator_state, set_generator_state
+from .rules._quiet import quiet
 from .tensor import Tensor
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_", "parameters_to_vector", "vector_to_parameters"]
@@ -64,7 +65,7 @@ def clip_grad_norm_(
             "so it cannot be clipped. To disable this error and scale the gradients by the "
             "non-finite norm anyway, set `error_if_nonfinite=False`"
         )
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with quiet():
         coefficient = np.minimum(dtype.type(max_norm) / (total + dtype.type(1e-6)), 1.0)
     for p in _as_list(parameters):
         if p._grad is not None:

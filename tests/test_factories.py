@@ -116,3 +116,34 @@ def test_arange_is_torchs(start, stop, step):
     ours = nn.arange(start, stop, step)
     assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "")
     np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-6, atol=1e-6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    x=st.floats(-1e6, 1e6).filter(lambda v: v == 0 or abs(v) > 1e-100),
+    a=st.floats(-1e6, 1e6).filter(lambda v: v == 0 or abs(v) > 1e-100),
+    nudge=st.sampled_from([0.0, 2.0**-53, -(2.0**-53), 2.0**-52, 1e-16]),
+    offset=st.sampled_from([0.0, 1.0, -1000.0, 999.9999999999999]),
+)
+def test_fused_multiply_add_rounds_once(x, a, nudge, offset):
+    """x a + b rounded once (the correctly rounded value of the exact sum), float64, also
+    where the emulation's sum falls exactly between two doubles (b near -x a); products far
+    from the subnormal range, where Dekker's split is exact."""
+    from fractions import Fraction
+
+    from nn.rules import fused_multiply_add
+
+    b = -(x * a) * (1 + nudge) + offset
+    got = fused_multiply_add(np.array([x]), np.array([a]), np.array([b]))[0]
+    assert got == float(Fraction(x) * Fraction(a) + Fraction(b))
+
+
+def test_fused_multiply_add_breaks_a_double_rounding_tie():
+    """27 * s + 999.9999999999999 lies a hair below the midpoint to 1000: it rounds down
+    (torch.linspace(1000, 999.9999999999999, 55)[27]), not to the even 1000."""
+    from nn.rules import fused_multiply_add
+
+    last = 999.9999999999999
+    step = (last - 1000.0) / 54
+    got = fused_multiply_add(np.array([27.0]), np.array([-step]), np.array([last]))[0]
+    assert got == last

@@ -370,3 +370,21 @@ def test_unbroadcast_sums_back(dtype):
     np.testing.assert_allclose(a.grad, np.full((3, 1), 4.0))
     np.testing.assert_allclose(b.grad, np.full((4,), 3.0))
     assert a.grad.dtype == dtype and b.grad.dtype == dtype
+
+
+def test_quiet_silences_numpy_inside_and_restores_the_state_after():
+    """Ops give inf and NaN without RuntimeWarnings, as PyTorch; the user's error state is
+    untouched outside (and nests, as np.errstate does). The NumPy 1 fallback is np.errstate."""
+    from nn.rules import _quiet
+    from nn.rules._quiet import quiet
+
+    before = np.geterr()
+    for make in (quiet, _quiet._errstate):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            with make():
+                assert np.isinf(np.float32(1) / np.float32(0))
+                with np.errstate(divide="raise"), pytest.raises(FloatingPointError):
+                    np.float32(1) / np.float32(0)
+                assert np.isinf(np.float32(1) / np.float32(0))  # back to ignoring
+        assert np.geterr() == before

@@ -3,7 +3,7 @@
 A rule takes arrays (and plain parameters) and returns ``(out, backward)``: the output array
 and a closure ``backward(g)`` that maps ``g = dL/d(out)`` to one gradient per array input
 (None where the caller said it is not needed); backward closures run under the engine's
-``np.errstate(all="ignore")``. The gradient formulas are PyTorch's
+``quiet()`` (``np.errstate(all="ignore")``, cheaper). The gradient formulas are PyTorch's
 (``derivatives.yaml``), written so that NaN, infinities and signed zeros land where
 PyTorch's do. Nothing here knows about Tensors or grad modes: ``nn/tensor.py`` records a
 rule's closure as a node of the graph.
@@ -12,6 +12,8 @@ rule's closure as a node of the graph.
 from __future__ import annotations
 
 import numpy as np
+
+from ._quiet import quiet
 
 Array = np.ndarray
 
@@ -70,25 +72,43 @@ def fused_multiply_add(x: Array, a: Array, b: Array) -> Array:
 
     float32 goes through float64, where the product is exact; float64 adds the exact rounding
     errors of the product (Dekker's two-product) and of the sum (Knuth's two-sum) to the
-    sum, which is the single rounding but for rare double-rounding ties, and takes the long
-    double sum where the split would overflow."""
+    sum, breaking a tie by what is left below the correction's last bit (so that the
+    result is the single rounding), and takes the long double sum where the split would
+    overflow."""
     if x.dtype == np.float32:
         narrow: Array = (x.astype(np.float64) * a + b).astype(np.float32)
         return narrow
-    with np.errstate(all="ignore"):
+    with quiet():
         product = x * a
         error = _two_product_error(x, a, product)
         usable = np.isfinite(error)  # not where the product is inf or NaN, or the split overflows
         total = product + b
-        virtual = total - product  # TwoSum: the sum's exact rounding error
-        sum_error = (product - (total - virtual)) + (b - virtual)
-        correction = sum_error + np.where(usable, error, 0.0)
-        result: Array = total + np.where(np.isfinite(correction), correction, 0.0)
+        sum_error = _two_sum_error(product, b, total)
+        lost = np.where(usable, error, 0.0)
+        correction = sum_error + lost  # x a + b == total + correction + residue, exactly:
+        residue = _two_sum_error(sum_error, lost, correction)
+        kept = np.isfinite(correction)
+        correction = np.where(kept, correction, 0.0)
+        result: Array = total + correction
+        # A sum exactly between two doubles rounds to even; the residue (below the
+        # correction's last bit) says to which side the true value lies (double rounding)
+        midway = _two_sum_error(total, correction, result)
+        toward = np.nextafter(result, np.copysign(np.inf, midway))
+        tie = (midway != 0) & (toward - result == 2 * midway) & kept
+        past = tie & (residue != 0) & ((residue > 0) == (midway > 0))
+        result = np.where(past, toward, result)
         overflowed = np.isfinite(product) & ~usable
         if np.any(overflowed):
             wide = (x.astype(np.longdouble) * a + b).astype(x.dtype)
             result = np.where(overflowed, wide, result)
     return result
+
+
+def _two_sum_error(a: Array, b: Array, total: Array) -> Array:
+    """a + b - total for total = fl(a + b), exactly (Knuth's two-sum)."""
+    virtual = total - a
+    error: Array = (a - (total - virtual)) + (b - virtual)
+    return error
 
 
 def _two_product_error(x: Array, a: Array, product: Array) -> Array:

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from . import Array
+from ._quiet import quiet
 
 Rule = tuple[Array, Callable[[Array], tuple[Any, ...]]]
 
@@ -36,7 +37,7 @@ def erf(x: Array) -> Array:
 def softplus(x: Array, beta: float, threshold: float) -> Rule:
     scaled = x * beta
     linear = scaled > threshold
-    with np.errstate(over="ignore"):
+    with quiet():
         out = np.where(linear, x, np.log1p(np.exp(scaled)) / beta).astype(x.dtype, copy=False)
 
     def backward(g: Array) -> tuple[Any, ...]:

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from . import Array, activation, sign, unbroadcast, zeroed_where
+from ._quiet import quiet
 
 Rule = tuple[Array, Callable[[Array], tuple[Any, ...]]]
 
@@ -133,7 +134,7 @@ def divide_rounded(a: Array, b: Array, mode: str) -> Array:
     """a / b rounded toward -inf (``"floor"``) or toward 0 (``"trunc"``), as PyTorch: exact
     for integers, whose division by zero is an error (NumPy would give 0 and a warning)."""
     integers = _refuse_integer_zero(a, b)
-    with np.errstate(divide="ignore", invalid="ignore"):  # inf and NaN, silently, as PyTorch
+    with quiet():  # inf and NaN, silently, as PyTorch
         if mode == "floor":
             return np.floor_divide(a, b)  # type: ignore[no-any-return]
         if integers:  # the floor, one up where the remainder is nonzero and the signs differ
@@ -145,7 +146,7 @@ def divide_rounded(a: Array, b: Array, mode: str) -> Array:
 def remainder(a: Array, b: Array) -> Array:
     """a - floor(a / b) * b (the sign of b), as PyTorch; an integer zero divisor is an error."""
     _refuse_integer_zero(a, b)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with quiet():
         return np.mod(a, b)  # type: ignore[no-any-return]
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from . import Array, Fresh, unbroadcast
+from ._quiet import quiet
 from .linalg import log_softmax_array
 
 Rule = tuple[Array, Callable[[Array], tuple[Any, ...]]]
@@ -31,7 +32,7 @@ def reduce(loss: Array, reduction: str, count: float | None = None) -> tuple[Arr
     if reduction == "sum":
         return np.asarray(total, dtype=loss.dtype), 1.0
     n = loss.size if count is None else count
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with quiet():
         return np.asarray(np.divide(total, n), dtype=loss.dtype), (1.0 / n if n else np.inf)
 
 
@@ -59,7 +60,7 @@ def binary_cross_entropy(
 ) -> Rule:
     """-w [y log p + (1 - y) log(1 - p)], logs clamped at -100;
     d/dp = w (p - y) / max((1 - p) p, 1e-12), d/dy = -w logit(p)."""
-    with np.errstate(divide="ignore"):
+    with quiet():
         log_p = np.maximum(np.log(p), LOG_CLAMP)
         log_q = np.maximum(np.log1p(-p), LOG_CLAMP)
     loss = -(y * log_p + (1.0 - y) * log_q)
@@ -89,7 +90,7 @@ def log_sigmoid(z: Array) -> Array:
 
 def sigmoid(z: Array) -> Array:
     """1 / (1 + exp(-z)), as PyTorch computes it."""
-    with np.errstate(over="ignore"):
+    with quiet():
         result: Array = 1.0 / (1.0 + np.exp(-z))
     return result
 

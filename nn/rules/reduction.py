@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from . import Array, sign
+from ._quiet import quiet
 
 Rule = tuple[Array, Callable[[Array], tuple[Any, ...]]]
 
@@ -36,7 +37,7 @@ def sum(x: Array, axes: tuple[int, ...] | None, keepdim: bool, dtype: Any = None
 
 def mean(x: Array, axes: tuple[int, ...] | None, keepdim: bool) -> Rule:
     """Mean over ``axes``; d/dx = 1 / n."""
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with quiet():
         out = np.asarray(np.mean(x, axis=axes if x.ndim else None, keepdims=keepdim)) + 0.0
     count = x.size // max(out.size, 1) if x.size else 0
     shape = x.shape
@@ -183,7 +184,7 @@ def amax(x: Array, axes: tuple[int, ...], keepdim: bool, largest: bool = True) -
 
     def backward(g: Array) -> tuple[Any, ...]:
         mask = x == kept
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with quiet():
             share = np.reshape(g, kept.shape) / np.sum(mask, axis=axes, keepdims=True)
             return ((mask * share).astype(x.dtype, copy=False),)
 
@@ -216,7 +217,7 @@ def logsumexp(x: Array, axes: tuple[int, ...], keepdim: bool) -> Rule:
     """log(sum(exp(x))) over ``axes``, shifted by the max; d/dx = softmax(x)."""
     peak = np.max(x, axis=axes, keepdims=True) if x.size else np.zeros((1,) * x.ndim, x.dtype)
     peak = np.where(np.isfinite(peak), peak, 0.0)
-    with np.errstate(divide="ignore"):
+    with quiet():
         kept = np.log(np.sum(np.exp(x - peak), axis=axes, keepdims=True)) + peak
     out = kept if keepdim else np.squeeze(kept, axis=axes)
     shape = x.shape

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from . import Array, sign, unbroadcast
+from ._quiet import quiet
 from .loss import reduce
 
 Rule = tuple[Array, Callable[[Array], tuple[Any, ...]]]
@@ -73,7 +74,7 @@ def kl_div(x: Array, y: Array, reduction: str, log_target: bool, need: tuple[boo
         loss = p * (y - x)
     else:
         positive = y != 0
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with quiet():
             log_y = np.where(positive, np.log(np.where(positive, y, 1.0)), 0.0)
         loss = y * log_y - y * x
     loss = np.asarray(loss, dtype=x.dtype)
