@@ -57,7 +57,7 @@ from ._namespace import *  # noqa: F403 (torch's top-level functions: exp, matmu
 from ._namespace import __all__ as _functions
 from ._printing import set_printoptions
 from ._tensor_reduce import MaxResult
-from .activations import ELU, GELU, Softplus
+from .activations import ELU, GELU, SiLU, Softplus
 from .autograd import (
     detect_anomaly,
     enable_grad,
@@ -66,7 +66,7 @@ from .autograd import (
     no_grad,
     set_grad_enabled,
 )
-from .containers import ModuleList, Sequential
+from .containers import ModuleDict, ModuleList, Sequential
 from .conv import AdaptiveAvgPool2d, AvgPool2d, Conv2d, Dropout2d, MaxPool2d
 from .device import (
     accelerator,
@@ -105,7 +105,9 @@ from .losses import (
     SmoothL1Loss,
 )
 from .module import IncompatibleKeys, Module
+from .normalization import LayerNorm
 from .parameter import Parameter
+from .parameter_containers import ParameterDict, ParameterList
 from .random import get_rng_state, manual_seed, seed, set_rng_state
 from .serialization import load, save
 from .tensor import Tensor, tensor
@@ -124,6 +126,11 @@ __all__ = [
     "SmoothL1Loss",
     "Softplus",
     "Unflatten",
+    "LayerNorm",
+    "ModuleDict",
+    "ParameterDict",
+    "ParameterList",
+    "SiLU",
     "AdaptiveAvgPool2d",
     "AvgPool2d",
     "Conv2d",

@@ -1,5 +1,6 @@
-"""Smooth activations, as functions (``nn.F.softplus``, ``elu``, ``gelu``) and layers
-(``nn.Softplus``, ``nn.ELU``, ``nn.GELU``), over the rules of ``nn/rules/activation.py``."""
+"""Smooth activations, as functions (``nn.F.softplus``, ``elu``, ``gelu``, ``silu``) and
+layers (``nn.Softplus``, ``nn.ELU``, ``nn.GELU``, ``nn.SiLU``), over the rules of
+``nn/rules/activation.py``."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from .tensor import Tensor
 SoftplusBackward0 = node_type("SoftplusBackward0")
 EluBackward0 = node_type("EluBackward0")
 GeluBackward0 = node_type("GeluBackward0")
+SiluBackward0 = node_type("SiluBackward0")
 
 
 def softplus(input: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
@@ -63,6 +65,22 @@ def gelu(input: Any, approximate: str = "none") -> Tensor:
     return Tensor._record(out, (x,), backward, GeluBackward0, (x,))
 
 
+def silu(input: Any, inplace: bool = False) -> Tensor:
+    """x sigmoid(x) (the swish).
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.F.silu(nn.tensor([-1.0, 0.0, 2.0]))
+    tensor([-0.2689,  0.0000,  1.7616])
+    """
+    x = as_input(input)
+    if inplace:
+        return x._inplace(silu)
+    out, backward = A.silu(x._data)
+    return Tensor._record(out, (x,), backward, SiluBackward0, (x,))
+
+
 class Softplus(Module):
     """log(1 + exp(beta x)) / beta elementwise, as ``torch.nn.Softplus``."""
 
@@ -103,3 +121,17 @@ class GELU(Module):
 
     def extra_repr(self) -> str:
         return f"approximate={self.approximate!r}"
+
+
+class SiLU(Module):
+    """x sigmoid(x) elementwise, as ``torch.nn.SiLU``."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, input: Any) -> Tensor:
+        return silu(input, self.inplace)
+
+    def extra_repr(self) -> str:
+        return "inplace=True" if self.inplace else ""

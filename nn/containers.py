@@ -1,9 +1,9 @@
-"""Containers: Sequential and ModuleList."""
+"""Containers of modules: Sequential, ModuleList and ModuleDict."""
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, overload
 
 from . import functional as F
@@ -112,6 +112,76 @@ class ModuleList(Module):
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError("ModuleList has no forward; iterate over it in your own forward")
+
+
+class ModuleDict(Module):
+    """A dict of Modules whose parameters are registered, in insertion order, as
+    ``torch.nn.ModuleDict``.
+
+    Examples
+    --------
+    >>> import nn
+    >>> heads = nn.ModuleDict({"mean": nn.Linear(4, 1), "scale": nn.Linear(4, 1)})
+    >>> heads["act"] = nn.ReLU()
+    >>> list(heads), [name for name, _ in heads.named_parameters()][:2]
+    (['mean', 'scale', 'act'], ['mean.weight', 'mean.bias'])
+    """
+
+    def __init__(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]] | None = None):
+        super().__init__()
+        if modules is not None:
+            self.update(modules)
+
+    def __getitem__(self, key: str) -> Module:
+        return self._modules[key]  # type: ignore[return-value]
+
+    def __setitem__(self, key: str, module: Module) -> None:
+        self.add_module(key, module)
+
+    def __delitem__(self, key: str) -> None:
+        del self._modules[key]
+        self.__dict__.pop(key, None)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._modules)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._modules
+
+    def keys(self) -> Iterable[str]:
+        return self._modules.keys()
+
+    def items(self) -> Iterable[tuple[str, Module]]:
+        return self._modules.items()  # type: ignore[return-value]
+
+    def values(self) -> Iterable[Module]:
+        return self._modules.values()  # type: ignore[return-value]
+
+    def update(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]]) -> None:
+        """Add (or replace) modules from a mapping or from (name, module) pairs."""
+        pairs = modules.items() if isinstance(modules, Mapping) else modules
+        for entry in pairs:
+            if not isinstance(entry, tuple | list) or len(entry) != 2:
+                raise TypeError(
+                    "ModuleDict.update expects a mapping or (name, module) pairs, got "
+                    f"{type(entry).__name__}"
+                )
+            self[entry[0]] = entry[1]
+
+    def pop(self, key: str) -> Module:
+        module = self[key]
+        del self[key]
+        return module
+
+    def clear(self) -> None:
+        for key in list(self._modules):
+            del self[key]
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError("ModuleDict has no forward; pick its modules in your own forward")
 
 
 def _checked_index(index: int, length: int) -> int:

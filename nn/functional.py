@@ -23,8 +23,9 @@ from ._losses import (
     nll_loss,
 )
 from ._regression_losses import huber_loss, kl_div, l1_loss, smooth_l1_loss
-from .activations import elu, gelu, softplus
+from .activations import elu, gelu, silu, softplus
 from .embedding import embedding, one_hot
+from .normalization import layer_norm
 from .random import resolve_generator
 from .rules import elementwise as E
 from .rules import layer as LR
@@ -46,6 +47,7 @@ __all__ = [
     "huber_loss",
     "kl_div",
     "l1_loss",
+    "layer_norm",
     "leaky_relu",
     "linear",
     "log_softmax",
@@ -55,6 +57,7 @@ __all__ = [
     "one_hot",
     "relu",
     "sigmoid",
+    "silu",
     "smooth_l1_loss",
     "softmax",
     "softplus",

@@ -1,6 +1,6 @@
 """The layers and functions PyTorch's tutorials use (issue 14), written once for both
 frameworks (``T`` is ``torch`` or ``nn``, ``F`` their functional module) on fixed inputs:
-convolution, pooling, the regression losses, smooth activations, embeddings.
+convolution, pooling, the regression losses, smooth activations, embeddings, layer norm.
 tests/fixtures/make_torch_parity_fixtures.py records PyTorch's results in
 tests/fixtures/torch_layers.npz; tests/test_autograd_parity.py holds descend to them.
 """
@@ -165,6 +165,39 @@ CASES: dict[str, Callable[[Any, Any], dict[str, Any]]] = {
     "elu_alpha": lambda T, F: _run(T, lambda x: F.elu(x, 0.5), _SPECIAL),
     "gelu": lambda T, F: _run(T, F.gelu, _SPECIAL),
     "gelu_tanh": lambda T, F: _run(T, lambda x: F.gelu(x, approximate="tanh"), _SPECIAL),
+    "silu": lambda T, F: _run(T, F.silu, _SPECIAL),
+    # layer normalisation (a random upstream gradient: with ones, d/dx would cancel to ~0)
+    "layer_norm_affine": lambda T, F: _run(
+        T,
+        lambda x, w, b: F.layer_norm(x, (4,), w, b),
+        _normal(9, 3, 4),
+        [1.5, -0.5, 2.0, 0.25],
+        [0.1, 0.2, -0.3, 0.0],
+        seed=_normal(10, 3, 4),
+    ),
+    "layer_norm_two_dims": lambda T, F: _run(
+        T,
+        lambda x, w, b: F.layer_norm(x, (3, 4), w, b, eps=1e-3),
+        _normal(11, 2, 3, 4),
+        _normal(12, 3, 4),
+        _normal(13, 3, 4),
+        seed=_normal(14, 2, 3, 4),
+    ),
+    "layer_norm_plain_constant_row": lambda T, F: _run(
+        T,
+        lambda x: F.layer_norm(x, (5,)),
+        np.vstack([np.full(5, 2.0), _normal(15, 5)]),
+        seed=_normal(16, 2, 5),
+    ),
+    "layer_norm_wrong_shape": lambda T, F: _run(
+        T, lambda x: F.layer_norm(x, (3,)), _normal(17, 2, 4)
+    ),
+    "layer_norm_module": lambda T, F: _run(
+        T,
+        getattr(T, "nn", T).LayerNorm(4).double(),
+        _normal(18, 2, 3, 4),
+        seed=_normal(19, 2, 3, 4),
+    ),
     # embeddings
     "embedding": _embedding(),
     "embedding_padding_idx": _embedding(padding_idx=2),

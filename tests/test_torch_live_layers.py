@@ -116,3 +116,25 @@ def test_pooling_matches_torch(data, kind, kernel, stride, ceil_mode, flag):
             return lambda a: F.adaptive_avg_pool2d(a, size)
 
     _both(call(nn.F), call(torch.nn.functional), x)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    shape=st.lists(st.integers(1, 4), min_size=1, max_size=4),
+    dims=st.integers(1, 3),
+    affine=st.booleans(),
+    eps=st.sampled_from([1e-5, 1e-2]),
+    seed=st.integers(0, 2**16),
+)
+def test_layer_norm_matches_torch(shape, dims, affine, eps, seed):
+    dims = min(dims, len(shape))
+    normalized = tuple(shape[len(shape) - dims :])
+    rng = np.random.default_rng(seed)
+    arrays = [rng.standard_normal(shape) * rng.uniform(0.1, 10)]
+    if affine:
+        arrays += [rng.standard_normal(normalized), rng.standard_normal(normalized)]
+
+    def run(F):
+        return lambda x, *wb: F.layer_norm(x, normalized, *wb, eps=eps)
+
+    _both(run(nn.F), run(torch.nn.functional), *arrays, seed=seed)

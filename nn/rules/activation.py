@@ -5,6 +5,7 @@
     elu       x if x > 0 else alpha (exp(x) - 1);       d/dx = 1 or alpha exp(x)
     gelu      x Phi(x) = x (1 + erf(x / sqrt 2)) / 2;   d/dx = Phi(x) + x phi(x)
     gelu_tanh x (1 + tanh(k (x + 0.044715 x^3))) / 2, k = sqrt(2 / pi)
+    silu      x s, s = sigmoid(x) = 1 / (1 + exp(-x));  d/dx = s (1 + x (1 - s))
 
 NumPy has no erf: ``erf`` applies the C library's (Python's ``math.erf``) elementwise, in
 float64, which is exact to double precision and about 100 ns per element.
@@ -80,5 +81,16 @@ def gelu_tanh(x: Array) -> Rule:
             1.0 + 3.0 * _KAPPA * x * x
         )
         return ((g * slope).astype(g.dtype, copy=False),)
+
+    return out, backward
+
+
+def silu(x: Array) -> Rule:
+    with quiet():  # exp(-x) overflows to inf for very negative x: s = 0, as PyTorch
+        out = (x / (1.0 + np.exp(-x))).astype(x.dtype, copy=False)
+
+    def backward(g: Array) -> tuple[Any, ...]:
+        s = 1.0 / (1.0 + np.exp(-x))
+        return ((g * s * (1.0 + x * (1.0 - s))).astype(g.dtype, copy=False),)
 
     return out, backward

@@ -127,3 +127,39 @@ def batch_norm(
         return tuple(grads)
 
     return out, backward
+
+
+def layer_norm(x: Array, dims: int, gamma: Array | None, beta: Array | None, eps: float) -> Rule:
+    """y = (x - mean) / sqrt(var + eps) * gamma + beta over the last ``dims`` axes (mean and
+    biased variance of each row of those axes), as PyTorch's ``layer_norm``.
+
+    Backward, with x_hat = (x - mean) / sqrt(var + eps), n the row size and h = g gamma:
+        dL/dx = (h - mean(h) - x_hat mean(h x_hat)) / sqrt(var + eps)   (means over the row)
+        dL/dgamma = sum of g x_hat over the other axes      dL/dbeta = sum of g over them
+    """
+    axes = tuple(range(x.ndim - dims, x.ndim))
+    outer = tuple(range(x.ndim - dims))
+    mean = x.mean(axis=axes, keepdims=True)
+    centered = x - mean
+    var = (centered * centered).mean(axis=axes, keepdims=True)
+    inv_std = 1.0 / np.sqrt(var + eps)
+    normalized = centered * inv_std
+    out = normalized if gamma is None else normalized * gamma
+    if beta is not None:
+        out = out + beta
+
+    def backward(g: Array) -> tuple[Any, ...]:
+        h = g if gamma is None else g * gamma
+        grad_x = (
+            h
+            - h.mean(axis=axes, keepdims=True)
+            - normalized * (h * normalized).mean(axis=axes, keepdims=True)
+        ) * inv_std
+        grads: list[Array | None] = [grad_x]
+        if gamma is not None:
+            grads.append((g * normalized).sum(axis=outer))
+        if beta is not None:
+            grads.append(g.sum(axis=outer))
+        return tuple(grads)
+
+    return out.astype(x.dtype, copy=False), backward
