@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, overload
+from typing import Any, ClassVar, overload
 
 from . import functional as F
 from .layers import Linear, ReLU
@@ -114,7 +114,73 @@ class ModuleList(Module):
         raise NotImplementedError("ModuleList has no forward; iterate over it in your own forward")
 
 
-class ModuleDict(Module):
+class RegisteredDict:
+    """Dict access to one of a module's registries (``_store``: ``"_modules"`` or
+    ``"_parameters"``), for ModuleDict and ParameterDict; ``self[key] = value`` registers."""
+
+    _store: ClassVar[str]
+
+    def _registry(self) -> dict[str, Any]:
+        return self.__dict__[self._store]  # type: ignore[no-any-return]
+
+    def __getitem__(self, key: str) -> Any:
+        return self._registry()[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        raise NotImplementedError
+
+    def __delitem__(self, key: str) -> None:
+        del self._registry()[key]
+        self.__dict__.pop(key, None)
+
+    def __len__(self) -> int:
+        return len(self._registry())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._registry()))
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._registry()
+
+    def keys(self) -> Iterable[str]:
+        return self._registry().keys()
+
+    def items(self) -> Iterable[tuple[str, Any]]:
+        return self._registry().items()
+
+    def values(self) -> Iterable[Any]:
+        return self._registry().values()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._registry().get(key, default)
+
+    def update(self, entries: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> None:
+        """Add (or replace) entries from a mapping or from (name, value) pairs."""
+        pairs = entries.items() if isinstance(entries, Mapping) else entries
+        for entry in pairs:
+            if not isinstance(entry, tuple | list) or len(entry) != 2:
+                raise TypeError(
+                    f"{type(self).__name__}.update expects a mapping or (name, value) pairs, "
+                    f"got {type(entry).__name__}"
+                )
+            self[entry[0]] = entry[1]
+
+    def pop(self, key: str) -> Any:
+        value = self[key]
+        del self[key]
+        return value
+
+    def clear(self) -> None:
+        for key in list(self._registry()):
+            del self[key]
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError(
+            f"{type(self).__name__} has no forward; use its entries in your own forward"
+        )
+
+
+class ModuleDict(RegisteredDict, Module):
     """A dict of Modules whose parameters are registered, in insertion order, as
     ``torch.nn.ModuleDict``.
 
@@ -127,61 +193,15 @@ class ModuleDict(Module):
     (['mean', 'scale', 'act'], ['mean.weight', 'mean.bias'])
     """
 
+    _store = "_modules"
+
     def __init__(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]] | None = None):
         super().__init__()
         if modules is not None:
             self.update(modules)
 
-    def __getitem__(self, key: str) -> Module:
-        return self._modules[key]  # type: ignore[return-value]
-
     def __setitem__(self, key: str, module: Module) -> None:
         self.add_module(key, module)
-
-    def __delitem__(self, key: str) -> None:
-        del self._modules[key]
-        self.__dict__.pop(key, None)
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._modules)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._modules
-
-    def keys(self) -> Iterable[str]:
-        return self._modules.keys()
-
-    def items(self) -> Iterable[tuple[str, Module]]:
-        return self._modules.items()  # type: ignore[return-value]
-
-    def values(self) -> Iterable[Module]:
-        return self._modules.values()  # type: ignore[return-value]
-
-    def update(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]]) -> None:
-        """Add (or replace) modules from a mapping or from (name, module) pairs."""
-        pairs = modules.items() if isinstance(modules, Mapping) else modules
-        for entry in pairs:
-            if not isinstance(entry, tuple | list) or len(entry) != 2:
-                raise TypeError(
-                    "ModuleDict.update expects a mapping or (name, module) pairs, got "
-                    f"{type(entry).__name__}"
-                )
-            self[entry[0]] = entry[1]
-
-    def pop(self, key: str) -> Module:
-        module = self[key]
-        del self[key]
-        return module
-
-    def clear(self) -> None:
-        for key in list(self._modules):
-            del self[key]
-
-    def forward(self, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError("ModuleDict has no forward; pick its modules in your own forward")
 
 
 def _checked_index(index: int, length: int) -> int:

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from .containers import RegisteredDict
 from .module import Module
 from .parameter import Parameter
 from .tensor import Tensor
@@ -25,9 +26,14 @@ def _as_parameter(value: Any) -> Parameter:
     raise TypeError(f"expected a Parameter, a Tensor or an ndarray, got {type(value).__name__}")
 
 
-def _describe(param: Parameter) -> str:
-    size = "x".join(str(n) for n in param.shape) or "()"
-    return f"Parameter containing: [{param.dtype} of size {size}]"
+def _listing(container: Module) -> str:
+    """PyTorch's repr of a parameter container: one line per parameter."""
+    lines = []
+    for key, param in container._parameters.items():
+        assert param is not None
+        size = "x".join(str(n) for n in param.shape) or "()"
+        lines.append(f"({key}): Parameter containing: [{param.dtype} of size {size}]")
+    return f"{type(container).__name__}(\n    " + "\n    ".join(lines) + "\n)"
 
 
 class ParameterList(Module):
@@ -80,11 +86,10 @@ class ParameterList(Module):
         raise NotImplementedError("ParameterList has no forward; use its parameters in yours")
 
     def __repr__(self) -> str:
-        lines = [f"({key}): {_describe(p)}" for key, p in self._parameters.items()]  # type: ignore[arg-type]
-        return f"{type(self).__name__}(\n    " + "\n    ".join(lines) + "\n)"
+        return _listing(self)
 
 
-class ParameterDict(Module):
+class ParameterDict(RegisteredDict, Module):
     """A dict of Parameters registered with the module under their keys, in insertion order.
 
     Examples
@@ -96,56 +101,15 @@ class ParameterDict(Module):
     (['a', 'b'], True, ['a', 'b'])
     """
 
+    _store = "_parameters"
+
     def __init__(self, values: Mapping[str, Any] | Iterable[tuple[str, Any]] | None = None):
         super().__init__()
         if values is not None:
             self.update(values)
 
-    def __getitem__(self, key: str) -> Parameter:
-        return self._parameters[key]  # type: ignore[return-value]
-
     def __setitem__(self, key: str, value: Any) -> None:
         self.register_parameter(key, _as_parameter(value))
 
-    def __delitem__(self, key: str) -> None:
-        del self._parameters[key]
-        self.__dict__.pop(key, None)
-
-    def __len__(self) -> int:
-        return len(self._parameters)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(list(self._parameters))
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._parameters
-
-    def keys(self) -> Iterable[str]:
-        return self._parameters.keys()
-
-    def items(self) -> Iterable[tuple[str, Parameter]]:
-        return self._parameters.items()  # type: ignore[return-value]
-
-    def values(self) -> Iterable[Parameter]:
-        return self._parameters.values()  # type: ignore[return-value]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self._parameters.get(key, default)
-
-    def update(self, values: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> None:
-        """Add (or replace) parameters from a mapping or from (name, value) pairs."""
-        pairs = values.items() if isinstance(values, Mapping) else values
-        for key, value in pairs:
-            self[key] = value
-
-    def pop(self, key: str) -> Parameter:
-        param = self[key]
-        del self[key]
-        return param
-
-    def forward(self, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError("ParameterDict has no forward; use its parameters in yours")
-
     def __repr__(self) -> str:
-        lines = [f"({key}): {_describe(p)}" for key, p in self._parameters.items()]  # type: ignore[arg-type]
-        return f"{type(self).__name__}(\n    " + "\n    ".join(lines) + "\n)"
+        return _listing(self)
