@@ -55,6 +55,7 @@ def _function(name: str) -> Callable[..., Any]:
 exp = _function("exp")
 log = _function("log")
 log1p = _function("log1p")
+expm1 = _function("expm1")
 sqrt = _function("sqrt")
 erf = _function("erf")
 rsqrt = _function("rsqrt")

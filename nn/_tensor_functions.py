@@ -26,6 +26,7 @@ _UNARY = {
         "exp",
         "log",
         "log1p",
+        "expm1",
         "sqrt",
         "rsqrt",
         "sin",
@@ -37,7 +38,8 @@ _UNARY = {
     )
 }
 _UNARY["reciprocal"] = node_type("ReciprocalBackward0")
-_UNARY_SAVES_RESULT = {"exp", "sqrt", "rsqrt", "tanh", "sigmoid", "reciprocal"}  # others: input
+# the rules whose backward reads the result (the others read the input)
+_UNARY_SAVES_RESULT = {"exp", "expm1", "sqrt", "rsqrt", "tanh", "sigmoid", "reciprocal"}
 ReluBackward0 = node_type("ReluBackward0")
 ClampBackward1 = node_type("ClampBackward1")
 ZeroBackward0 = node_type("ZeroBackward0")
@@ -86,6 +88,10 @@ class TensorFunctions(TensorMath):
     def log1p(self) -> Tensor:
         """log(1 + x), accurate near 0."""
         return self._unary("log1p")
+
+    def expm1(self) -> Tensor:
+        """exp(x) - 1, accurate near 0; gradient exp(x) (the result + 1)."""
+        return self._unary("expm1")
 
     def sqrt(self) -> Tensor:
         """Square root; gradient 1 / (2 sqrt(x))."""

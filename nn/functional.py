@@ -54,6 +54,7 @@ __all__ = [
     "max_pool2d",
     "mse_loss",
     "nll_loss",
+    "normalize",
     "one_hot",
     "relu",
     "sigmoid",
@@ -145,6 +146,21 @@ def leaky_relu(input: Any, negative_slope: float = 0.01, inplace: bool = False) 
         return x._inplace(leaky_relu, negative_slope)
     out, backward = E.leaky_relu(x._data, negative_slope)
     return Tensor._record(out, (x,), backward, LeakyReluBackward0, (x,))
+
+
+def normalize(input: Any, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Tensor:
+    """input / max(||input||_p along ``dim``, eps): unit vectors along ``dim``, as PyTorch
+    computes them (the norm clamped, then a division; differentiable through both).
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.F.normalize(nn.tensor([[3.0, 4.0], [0.0, 0.0]]))
+    tensor([[0.6000, 0.8000],
+            [0.0000, 0.0000]])
+    """
+    x = as_input(input)
+    return x / x.norm(p, dim, keepdim=True).clamp(min=eps)
 
 
 def sigmoid(input: Any) -> Tensor:

@@ -166,6 +166,13 @@ CASES: dict[str, Callable[[Any, Any], dict[str, Any]]] = {
     "gelu": lambda T, F: _run(T, F.gelu, _SPECIAL),
     "gelu_tanh": lambda T, F: _run(T, lambda x: F.gelu(x, approximate="tanh"), _SPECIAL),
     "silu": lambda T, F: _run(T, F.silu, _SPECIAL),
+    "expm1": lambda T, F: _run(T, T.expm1, _SPECIAL),
+    "normalize": lambda T, F: _run(
+        T, F.normalize, np.vstack([_normal(20, 4), np.zeros(4)]), seed=_normal(21, 2, 4)
+    ),
+    "normalize_p1_dim0_eps": lambda T, F: _run(
+        T, lambda x: F.normalize(x, 1.0, 0, 0.5), _normal(22, 3, 2), seed=_normal(23, 3, 2)
+    ),
     # layer normalisation (a random upstream gradient: with ones, d/dx would cancel to ~0)
     "layer_norm_affine": lambda T, F: _run(
         T,

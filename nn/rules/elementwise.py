@@ -199,6 +199,11 @@ def log1p(x: Array) -> Rule:
     return np.log1p(x), lambda g: (g / (x + 1.0),)
 
 
+def expm1(x: Array) -> Rule:
+    out = np.expm1(x)
+    return out, lambda g: (g * (out + 1.0),)
+
+
 def sqrt(x: Array) -> Rule:
     out = np.sqrt(x)
     return out, lambda g: (g / (2.0 * out),)
