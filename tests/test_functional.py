@@ -87,6 +87,19 @@ def test_batch_norm_module_running_stats_and_eval():
         bn.train()(np.ones((1, 3)))
 
 
+def test_batch_norm_without_bias_as_pytorch_2_13():
+    """bias=False (keyword) keeps the scale and drops the shift; the repr says so."""
+    bn = nn.BatchNorm1d(3, bias=False).double()
+    assert [name for name, _ in bn.named_parameters()] == ["weight"]
+    assert "affine=True, bias=False" in repr(bn)
+    assert "bias=True" in repr(nn.BatchNorm2d(2))
+    with nn.no_grad():
+        bn.weight.fill_(2.0)
+    x = np.random.default_rng(1).normal(2.0, 3.0, size=(40, 3))
+    standardized = (x - x.mean(axis=0)) / np.sqrt(x.var(axis=0) + 1e-5)
+    np.testing.assert_allclose(bn(x).detach().numpy(), 2.0 * standardized, rtol=1e-10)
+
+
 def test_batch_norm_empty_batch_passes_through_and_is_counted():
     """As PyTorch: an empty batch comes back as it is (whatever its channel count), leaves
     the running statistics alone and is counted in num_batches_tracked when training."""
