@@ -8,6 +8,7 @@ the tensor's dtype, so a seed gives the same numbers in float32 and float64 (up 
 from __future__ import annotations
 
 import math
+import statistics
 from typing import Any
 
 import numpy as np
@@ -19,10 +20,13 @@ from .tensor import Tensor
 __all__ = [
     "calculate_gain",
     "constant_",
+    "eye_",
     "kaiming_normal_",
     "kaiming_uniform_",
     "normal_",
     "ones_",
+    "orthogonal_",
+    "trunc_normal_",
     "uniform_",
     "xavier_normal_",
     "xavier_uniform_",
@@ -215,3 +219,107 @@ def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator: Any = None) -> 
     """
     fan_in, fan_out = _fans(tensor)
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)), generator)
+
+
+def trunc_normal_(
+    tensor: Tensor,
+    mean: float = 0.0,
+    std: float = 1.0,
+    a: float = -2.0,
+    b: float = 2.0,
+    generator: Any = None,
+) -> Tensor:
+    """Fill with N(mean, std**2) restricted to [a, b] (absolute bounds, as PyTorch's).
+
+    Drawn by rejection (a draw outside [a, b] is drawn again, up to 20 rounds), and what is
+    still missing by the inverse normal CDF of a uniform draw between the bounds' CDFs (the
+    tail's own, so that bounds far out keep their precision): PyTorch's distribution, not
+    its numbers.
+
+    Examples
+    --------
+    >>> import numpy as np, nn
+    >>> w = nn.init.trunc_normal_(nn.Parameter(np.empty(1000)), std=0.02, a=-0.04, b=0.04)
+    >>> bool(w.abs().max() <= 0.04)
+    True
+    """
+    if not std > 0 or not a <= b:
+        raise ValueError(f"trunc_normal_ expects std > 0 and a <= b, got std={std}, a={a}, b={b}")
+    rng = resolve_generator(generator)
+    values = np.empty(tensor.shape)
+    flat = values.reshape(-1)
+    pending = np.arange(flat.size)
+    for _ in range(20):
+        if not pending.size:
+            break
+        draws = mean + std * rng.standard_normal(pending.size)
+        inside = (draws >= a) & (draws <= b)
+        flat[pending[inside]] = draws[inside]
+        pending = pending[~inside]
+    if pending.size:
+        flat[pending] = mean + std * _normal_between((a - mean) / std, (b - mean) / std,
+                                                     rng.random(pending.size))  # fmt: skip
+    return _fill(tensor, values)
+
+
+def _normal_between(low: float, high: float, uniform: np.ndarray) -> np.ndarray:
+    """Standard normal draws restricted to [low, high], by the inverse CDF of ``uniform``
+    (in [0, 1)); an upper tail is drawn as the mirror of the lower one, where the CDF is
+    small and exact."""
+    if low > 0:
+        return -_normal_between(-high, -low, uniform)
+    below = 0.5 * math.erfc(-low / math.sqrt(2.0))
+    above = 0.5 * math.erfc(-high / math.sqrt(2.0))
+    if above < 1e-300:  # beyond the CDF's range (high < -37): the tail's exponential limit,
+        # high - E / |high| with E exponential, cut at low (relative error ~ 1 / high**2)
+        span = -high * (high - low)
+        drawn = -np.log1p(-uniform * -np.expm1(-span))
+        return np.clip(high - drawn / -high, low, high)  # type: ignore[no-any-return]
+    inverse = np.vectorize(statistics.NormalDist().inv_cdf, otypes=[float])
+    probabilities = np.clip(below + uniform * (above - below), 1e-300, 1.0 - 1e-16)
+    return np.clip(inverse(probabilities), low, high)  # type: ignore[no-any-return]
+
+
+def orthogonal_(tensor: Tensor, gain: float = 1.0, generator: Any = None) -> Tensor:
+    """Fill with a (semi-)orthogonal matrix times ``gain``, the tensor seen as rows x (the
+    product of the other dimensions): Q of the QR decomposition of a normal matrix, its
+    columns' signs fixed by R's diagonal (Saxe et al., 2013), as PyTorch's.
+
+    Examples
+    --------
+    >>> import numpy as np, nn
+    >>> w = nn.init.orthogonal_(nn.Parameter(np.empty((3, 5))), generator=0).detach().numpy()
+    >>> bool(np.allclose(w @ w.T, np.eye(3)))
+    True
+    """
+    if tensor.ndim < 2:
+        raise ValueError("Only tensors with 2 or more dimensions are supported")
+    rows = tensor.shape[0]
+    cols = int(np.prod(tensor.shape[1:]))
+    if rows * cols == 0:
+        return tensor
+    flat = resolve_generator(generator).standard_normal((rows, cols))
+    if rows < cols:
+        flat = flat.T
+    q, r = np.linalg.qr(flat)
+    q = q * np.sign(np.diag(r))
+    if rows < cols:
+        q = q.T
+    return _fill(tensor, gain * q.reshape(tensor.shape))
+
+
+def eye_(tensor: Tensor) -> Tensor:
+    """Fill a 2-D tensor with the identity (ones on the diagonal, as many as fit).
+
+    Examples
+    --------
+    >>> import numpy as np, nn
+    >>> nn.init.eye_(nn.Parameter(np.empty((2, 3))))
+    Parameter containing:
+    tensor([[1., 0., 0.],
+            [0., 1., 0.]], dtype=float64, requires_grad=True)
+    """
+    if tensor.ndim != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    rows, cols = tensor.shape
+    return _fill(tensor, np.eye(rows, cols))

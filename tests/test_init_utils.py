@@ -125,3 +125,43 @@ def test_the_unseeded_default_generator_is_not_a_small_seeds_stream():
     assert drawn != np.random.default_rng(0).random(4).tolist()
     expected = np.random.Generator(np.random.PCG64(67280421310721)).random(4).tolist()
     assert drawn == expected  # PyTorch's default seed
+
+
+@pytest.mark.parametrize(
+    ("mean", "std", "a", "b"),
+    [(0.0, 1.0, -2.0, 2.0), (1.0, 2.0, 0.0, 3.0), (0.0, 1.0, 3.0, 4.0), (0.0, 1.0, -51.0, -50.0)],
+)
+def test_trunc_normal_has_the_truncated_normal_moments(mean, std, a, b):
+    """Bounds kept, and the sample mean and variance those of the truncated normal (exact
+    formulas; the far tail, beyond the CDF's range, by its exponential limit)."""
+    w = nn.init.trunc_normal_(nn.Parameter(np.empty(40_000)), mean, std, a, b, generator=3)
+    values = w.detach().numpy()
+    assert values.min() >= a and values.max() <= b
+    alpha, beta = (a - mean) / std, (b - mean) / std
+    if alpha < -37:  # far tail: mean = b + 1/b-ish, spread ~ 1/|beta| (Mills ratio)
+        np.testing.assert_allclose(values.mean(), b - std / abs(beta), atol=2e-3)
+        np.testing.assert_allclose(values.std(), std / abs(beta), rtol=0.05)
+        return
+    pdf = [math.exp(-(z**2) / 2) / math.sqrt(2 * math.pi) for z in (alpha, beta)]
+    mass = 0.5 * (math.erfc(-beta / math.sqrt(2)) - math.erfc(-alpha / math.sqrt(2)))
+    expected_mean = mean + std * (pdf[0] - pdf[1]) / mass
+    ratio = (alpha * pdf[0] - beta * pdf[1]) / mass
+    expected_var = std**2 * (1 + ratio - ((pdf[0] - pdf[1]) / mass) ** 2)
+    np.testing.assert_allclose(values.mean(), expected_mean, atol=4 * math.sqrt(expected_var / 4e4))
+    np.testing.assert_allclose(values.var(), expected_var, rtol=0.03)
+
+
+def test_orthogonal_and_eye_as_pytorch():
+    wide = nn.init.orthogonal_(nn.Parameter(np.empty((3, 2, 2, 2))), gain=2.0, generator=0)
+    rows = wide.detach().numpy().reshape(3, -1)
+    np.testing.assert_allclose(rows @ rows.T, 4 * np.eye(3), atol=1e-12)
+    tall = nn.init.orthogonal_(nn.Parameter(np.empty((7, 4))), generator=1).detach().numpy()
+    np.testing.assert_allclose(tall.T @ tall, np.eye(4), atol=1e-12)
+    again = nn.init.orthogonal_(nn.Parameter(np.empty((7, 4))), generator=1).detach().numpy()
+    np.testing.assert_array_equal(tall, again)
+    with pytest.raises(ValueError, match="2 or more dimensions"):
+        nn.init.orthogonal_(nn.Parameter(np.empty(3)))
+    eye = nn.init.eye_(nn.Parameter(np.empty((2, 3)))).detach().numpy()
+    np.testing.assert_array_equal(eye, [[1, 0, 0], [0, 1, 0]])
+    with pytest.raises(ValueError, match="2 dimensions"):
+        nn.init.eye_(nn.Parameter(np.empty((2, 2, 2))))
