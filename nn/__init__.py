@@ -27,6 +27,7 @@ from ._dtype import (
     short,
     uint8,
 )
+from ._einsum import einsum
 from ._errors import DTypeError, NumpyGraphError, ShapeError, TargetOutOfRangeError
 from ._factories import (
     arange,
@@ -119,6 +120,7 @@ int = int32
 __all__ = [
     "ELU",
     "Embedding",
+    "einsum",
     "GELU",
     "HuberLoss",
     "KLDivLoss",
