@@ -68,7 +68,7 @@ from .autograd import (
     set_grad_enabled,
 )
 from .containers import ModuleDict, ModuleList, Sequential
-from .conv import AdaptiveAvgPool2d, AvgPool2d, Conv2d, Dropout2d, MaxPool2d
+from .conv import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, Dropout2d, MaxPool2d
 from .device import (
     accelerator,
     backends,
@@ -135,6 +135,7 @@ __all__ = [
     "SiLU",
     "AdaptiveAvgPool2d",
     "AvgPool2d",
+    "Conv1d",
     "Conv2d",
     "Dropout2d",
     "MaxPool2d",

@@ -103,6 +103,53 @@ def conv2d(
     return _unbatched(out, unbatched)
 
 
+def single(value: Any, name: str) -> int:
+    """An int, or a 1-tuple of one, as PyTorch's 1-D arguments take."""
+    items = tuple(value) if isinstance(value, tuple | list) else (value,)
+    if len(items) != 1 or not isinstance(items[0], int | np.integer) or isinstance(items[0], bool):
+        raise TypeError(f"{name} must be an int or a tuple of one int, got {value!r}")
+    return int(items[0])
+
+
+def conv1d(
+    input: Any,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: Any = 1,
+    padding: Any = 0,
+    dilation: Any = 1,
+    groups: int = 1,
+) -> Tensor:
+    """y[n, o, i] = b[o] + sum over c, u of W[o, c, u] x[n, c, i*s + u*d]: ``conv2d`` on
+    inputs and filters of height 1 (``padding``: an int, ``"valid"`` or ``"same"``).
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.F.conv1d(nn.ones(1, 1, 5), nn.ones(1, 1, 3), padding=1)
+    tensor([[[2., 3., 3., 3., 2.]]])
+    """
+    x = as_input(input, weight._data.dtype)
+    if x.ndim not in (2, 3) or weight.ndim != 3:
+        raise RuntimeError(
+            "Expected 2D (unbatched) or 3D (batched) input to conv1d, but got input of size: "
+            f"{list(x.shape)}"
+            if x.ndim not in (2, 3)
+            else f"conv1d expects a weight of 3 dimensions, got size {list(weight.shape)}"
+        )
+    wide = padding if isinstance(padding, str) else (0, single(padding, "padding"))
+    out = conv2d(
+        x.unsqueeze(-2),
+        weight.unsqueeze(-2),
+        bias,
+        (1, single(stride, "stride")),
+        wide,
+        (1, single(dilation, "dilation")),
+        groups,
+    )
+    return out.squeeze(-2)
+
+
 def _conv_pads(padding: Any, kernel: Pair, stride: Pair, dilation: Pair) -> tuple[Pair, Pair]:
     if isinstance(padding, str):
         if padding == "valid":

@@ -1,10 +1,10 @@
-"""Convolution and pooling layers: Conv2d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d,
+"""Convolution and pooling layers: Conv1d, Conv2d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d,
 Dropout2d, as PyTorch's (same arguments, defaults, initialisation, ``repr``)."""
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -21,20 +21,11 @@ from .tensor import Tensor
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
-class Conv2d(Module):
-    """2-D convolution of (N, C_in, H, W) inputs with ``out_channels`` filters of
-    (C_in / groups, kh, kw), as ``torch.nn.Conv2d``.
+class _ConvNd(Module):
+    """What Conv1d and Conv2d share: PyTorch's arguments, checks, initialisation and repr,
+    for ``_dims`` spatial dimensions."""
 
-    Initialised as PyTorch: weight and bias ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with
-    fan_in = C_in / groups * kh * kw (kaiming_uniform_ with a = sqrt(5)).
-
-    Examples
-    --------
-    >>> import nn
-    >>> conv = nn.Conv2d(1, 6, 5, padding=2)
-    >>> conv.weight.shape, conv(nn.ones(8, 1, 28, 28)).shape
-    ((6, 1, 5, 5), (8, 6, 28, 28))
-    """
+    _dims: ClassVar[int]
 
     def __init__(
         self,
@@ -73,13 +64,13 @@ class Conv2d(Module):
                 raise ValueError(
                     f"Invalid padding string {padding!r}, should be one of {{'valid', 'same'}}"
                 )
-            if padding == "same" and CF.pair(stride, "stride") != (1, 1):
+            if padding == "same" and set(self._tuple(stride, "stride")) != {1}:
                 raise ValueError("padding='same' is not supported for strided convolutions")
         self.in_channels, self.out_channels = in_channels, out_channels
-        self.kernel_size = CF.pair(kernel_size, "kernel_size")
-        self.stride = CF.pair(stride, "stride")
-        self.padding = padding if isinstance(padding, str) else CF.pair(padding, "padding")
-        self.dilation = CF.pair(dilation, "dilation")
+        self.kernel_size = self._tuple(kernel_size, "kernel_size")
+        self.stride = self._tuple(stride, "stride")
+        self.padding = padding if isinstance(padding, str) else self._tuple(padding, "padding")
+        self.dilation = self._tuple(dilation, "dilation")
         self.groups, self.padding_mode = groups, padding_mode
         dtype = np.dtype(dtype) if dtype is not None else get_default_dtype()
         shape = (out_channels, in_channels // groups, *self.kernel_size)
@@ -87,34 +78,75 @@ class Conv2d(Module):
         self.bias = Parameter(np.empty(out_channels, dtype=dtype)) if bias else None
         self.reset_parameters(generator)
 
+    def _tuple(self, value: Any, name: str) -> tuple[int, ...]:
+        return CF.pair(value, name) if self._dims == 2 else (CF.single(value, name),)
+
     def reset_parameters(self, generator: Any = None) -> None:
         """PyTorch's default initialisation (drawn from ``generator`` or the default one)."""
         rng = resolve_generator(generator)
         init.kaiming_uniform_(self.weight, a=math.sqrt(5), generator=rng)
         if self.bias is not None:
-            fan_in = self.weight.shape[1] * self.kernel_size[0] * self.kernel_size[1]
+            fan_in = self.weight.shape[1] * math.prod(self.kernel_size)
             bound = 1.0 / math.sqrt(fan_in) if fan_in > 0 else 0.0
             init.uniform_(self.bias, -bound, bound, generator=rng)
-
-    def forward(self, input: Any) -> Tensor:
-        return CF.conv2d(
-            input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups
-        )
 
     def extra_repr(self) -> str:
         text = (
             f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
             f"stride={self.stride}"
         )
-        if self.padding != (0, 0):
+        if self.padding != (0,) * self._dims:
             text += f", padding={self.padding}"
-        if self.dilation != (1, 1):
+        if self.dilation != (1,) * self._dims:
             text += f", dilation={self.dilation}"
         if self.groups != 1:
             text += f", groups={self.groups}"
         if self.bias is None:
             text += ", bias=False"
         return text
+
+
+class Conv1d(_ConvNd):
+    """1-D convolution of (N, C_in, L) inputs with ``out_channels`` filters of
+    (C_in / groups, k), as ``torch.nn.Conv1d`` (initialised as Conv2d).
+
+    Examples
+    --------
+    >>> import nn
+    >>> conv = nn.Conv1d(4, 8, 3, padding=1)
+    >>> conv.weight.shape, conv(nn.ones(2, 4, 10)).shape
+    ((8, 4, 3), (2, 8, 10))
+    """
+
+    _dims = 1
+
+    def forward(self, input: Any) -> Tensor:
+        return CF.conv1d(
+            input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups
+        )
+
+
+class Conv2d(_ConvNd):
+    """2-D convolution of (N, C_in, H, W) inputs with ``out_channels`` filters of
+    (C_in / groups, kh, kw), as ``torch.nn.Conv2d``.
+
+    Initialised as PyTorch: weight and bias ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with
+    fan_in = C_in / groups * kh * kw (kaiming_uniform_ with a = sqrt(5)).
+
+    Examples
+    --------
+    >>> import nn
+    >>> conv = nn.Conv2d(1, 6, 5, padding=2)
+    >>> conv.weight.shape, conv(nn.ones(8, 1, 28, 28)).shape
+    ((6, 1, 5, 5), (8, 6, 28, 28))
+    """
+
+    _dims = 2
+
+    def forward(self, input: Any) -> Tensor:
+        return CF.conv2d(
+            input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups
+        )
 
 
 class MaxPool2d(Module):

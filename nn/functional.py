@@ -11,7 +11,14 @@ from typing import Any
 
 import numpy as np
 
-from ._conv_functions import adaptive_avg_pool2d, avg_pool2d, conv2d, dropout2d, max_pool2d
+from ._conv_functions import (
+    adaptive_avg_pool2d,
+    avg_pool2d,
+    conv1d,
+    conv2d,
+    dropout2d,
+    max_pool2d,
+)
 from ._errors import DimensionError, ShapeError
 from ._graph import node_type
 from ._inputs import as_input
@@ -37,6 +44,7 @@ __all__ = [
     "batch_norm",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
+    "conv1d",
     "conv2d",
     "cross_entropy",
     "dropout",

@@ -109,6 +109,22 @@ CASES: dict[str, Callable[[Any, Any], dict[str, Any]]] = {
     "conv2d_same_even_dilated": _conv((2, 2, 6, 6), 2, (2, 4), padding="same", dilation=(1, 2)),
     "conv2d_depthwise_valid": _conv((1, 3, 5, 5), 3, 3, groups=3, padding="valid"),
     "conv2d_unbatched": _conv((3, 6, 5), 2, 2),
+    "conv1d_stride_padding_groups": lambda T, F: _run(
+        T,
+        lambda x, w, b: F.conv1d(x, w, b, stride=2, padding=1, groups=2),
+        _normal(24, 2, 4, 9),
+        _normal(25, 6, 2, 3),
+        _normal(26, 6),
+    ),
+    "conv1d_same_dilated_unbatched": lambda T, F: _run(
+        T,
+        lambda x, w: F.conv1d(x, w, padding="same", dilation=2),
+        _normal(27, 3, 8),
+        _normal(28, 2, 3, 2),
+    ),
+    "conv1d_wrong_rank": lambda T, F: _run(
+        T, lambda x, w: F.conv1d(x, w), _normal(29, 1, 1, 3, 3), _normal(30, 1, 1, 2)
+    ),
     "conv2d_kernel_too_large": _conv((1, 1, 3, 3), 1, 5),
     "conv2d_wrong_channels": lambda T, F: _run(
         T, lambda x, w: F.conv2d(x, w), _normal(1, 1, 2, 4, 4), _normal(2, 1, 3, 2, 2)

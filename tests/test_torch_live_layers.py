@@ -138,3 +138,41 @@ def test_layer_norm_matches_torch(shape, dims, affine, eps, seed):
         return lambda x, *wb: F.layer_norm(x, normalized, *wb, eps=eps)
 
     _both(run(nn.F), run(torch.nn.functional), *arrays, seed=seed)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    data=st.data(),
+    n=st.integers(0, 3),  # 0: an unbatched (C, L) input
+    groups=st.sampled_from([1, 2]),
+    stride=sizes,
+    dilation=sizes,
+    padding=st.one_of(st.integers(0, 2), st.sampled_from(["same", "valid"])),
+    bias=st.booleans(),
+)
+def test_conv1d_matches_torch(data, n, groups, stride, dilation, padding, bias):
+    c, o = 2 * data.draw(sizes), 2 * data.draw(sizes)
+    kernel = data.draw(st.integers(1, 4))
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**16)))
+    length = data.draw(st.integers(3, 12))
+    x = rng.standard_normal((n, c, length) if n else (c, length))
+    w = rng.standard_normal((o, c // groups, kernel))
+    arrays = [x, w, rng.standard_normal(o)] if bias else [x, w]
+
+    def call(F):
+        return lambda *a: F.conv1d(
+            a[0], a[1], a[2] if bias else None, stride, padding, dilation, groups
+        )
+
+    _both(call(nn.F), call(torch.nn.functional), *arrays)
+
+
+def test_conv1d_module_matches_torch_from_the_same_weights():
+    ours = nn.Conv1d(4, 6, 3, stride=2, padding=1, groups=2).double()
+    theirs = torch.nn.Conv1d(4, 6, 3, stride=2, padding=1, groups=2).double()
+    ours.load_state_dict({k: v.detach().numpy() for k, v in theirs.state_dict().items()})
+    assert repr(ours) == repr(theirs)
+    x = np.random.default_rng(0).standard_normal((2, 4, 9))
+    np.testing.assert_allclose(
+        ours(x).detach().numpy(), theirs(torch.tensor(x)).detach().numpy(), rtol=1e-12
+    )
