@@ -166,7 +166,7 @@ def hyperparameters(cls: Factory, **overrides: Any) -> st.SearchStrategy[dict[st
     Every argument after ``params`` but the executor flags (``foreach``, ``fused``,
     ``capturable``, ``differentiable``) is drawn: booleans as booleans, known names
     (``lr``, ``betas``, ``eps``, ``momentum``, ...) from their usual ranges, other numbers
-    from half to twice their default (integers as integers); combinations the class's
+    from half to twice their default (positive integers as integers); combinations the class's
     validation refuses are discarded.
     ``overrides`` fix an argument (a value) or give its strategy.
 
@@ -192,9 +192,9 @@ def hyperparameters(cls: Factory, **overrides: Any) -> st.SearchStrategy[dict[st
         elif name in _KNOWN and isinstance(default, tuple) == (name in _PAIRS):
             fields[name] = _KNOWN[name]  # (a pair under a known scalar's name, as Adafactor's
             # eps, keeps its default)
-        elif isinstance(default, int):
-            fields[name] = st.integers(max(1, default // 2), max(1, 2 * default))
-        elif isinstance(default, float):
+        elif isinstance(default, int) and default > 0:  # a count (LBFGS's max_iter)
+            fields[name] = st.integers(max(1, default // 2), 2 * default)
+        elif isinstance(default, int | float):  # (an int 0 is a rate written as 0)
             low, high = sorted((0.5 * default, 2.0 * default or 1.0))
             fields[name] = st.floats(low, high)
     return st.fixed_dictionaries(fields).filter(lambda hyper: _accepts(cls, hyper))
