@@ -7,6 +7,7 @@ differentiable. ``linear``, ``batch_norm`` and every loss are one autograd node 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -36,6 +37,7 @@ from .normalization import layer_norm
 from .random import resolve_generator
 from .rules import elementwise as E
 from .rules import layer as LR
+from .rules import shape as S
 from .tensor import Tensor
 
 __all__ = [
@@ -64,6 +66,7 @@ __all__ = [
     "nll_loss",
     "normalize",
     "one_hot",
+    "pad",
     "relu",
     "sigmoid",
     "silu",
@@ -78,6 +81,7 @@ ReluBackward0 = node_type("ReluBackward0")
 LeakyReluBackward0 = node_type("LeakyReluBackward0")
 NativeDropoutBackward0 = node_type("NativeDropoutBackward0")
 NativeBatchNormBackward0 = node_type("NativeBatchNormBackward0")
+ConstantPadNdBackward0 = node_type("ConstantPadNdBackward0")
 
 
 def linear(input: Any, weight: Tensor, bias: Tensor | None = None) -> Tensor:
@@ -169,6 +173,37 @@ def normalize(input: Any, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> T
     """
     x = as_input(input)
     return x / x.norm(p, dim, keepdim=True).clamp(min=eps)
+
+
+def pad(
+    input: Any, pad: Sequence[int], mode: str = "constant", value: float | None = None
+) -> Tensor:
+    """``input`` padded with ``value`` (0 by default): ``pad`` lists (before, after) amounts
+    for the last dimension, then the one before it, and so on; a negative amount crops.
+    Only ``mode="constant"``.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.F.pad(nn.tensor([[1.0, 2.0]]), (1, 0, 0, 1))
+    tensor([[0., 1., 2.],
+            [0., 0., 0.]])
+    """
+    if mode != "constant":
+        raise NotImplementedError(
+            f"pad mode {mode!r} is not implemented in descend (only 'constant')"
+        )
+    x = input if isinstance(input, Tensor) else Tensor._make(np.asarray(input))
+    pads = [int(p) for p in pad]
+    if len(pads) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if len(pads) // 2 > x.ndim:
+        raise RuntimeError(
+            "Padding length should be less than or equal to two times the input dimension but "
+            f"got padding length {len(pads)} and input of dimension {x.ndim}"
+        )
+    out, backward = S.pad_constant(x._data, pads, 0.0 if value is None else value)
+    return Tensor._record(out, (x,), backward, ConstantPadNdBackward0)
 
 
 def sigmoid(input: Any) -> Tensor:

@@ -182,6 +182,19 @@ CASES: dict[str, Callable[[Any, Any], dict[str, Any]]] = {
     "gelu": lambda T, F: _run(T, F.gelu, _SPECIAL),
     "gelu_tanh": lambda T, F: _run(T, lambda x: F.gelu(x, approximate="tanh"), _SPECIAL),
     "silu": lambda T, F: _run(T, F.silu, _SPECIAL),
+    # padding (a negative amount crops)
+    "pad_last_dims_value": lambda T, F: _run(
+        T,
+        lambda x: F.pad(x, (2, 1, -1, 1), value=0.5),
+        _normal(31, 2, 3, 4),
+        seed=_normal(32, 2, 4, 7),
+    ),
+    "pad_crop_both_sides": lambda T, F: _run(
+        T, lambda x: F.pad(x, (-1, -2)), _normal(33, 2, 5), seed=_normal(34, 2, 2)
+    ),
+    "pad_odd_length": lambda T, F: _run(T, lambda x: F.pad(x, (1,)), _normal(35, 2, 3)),
+    "pad_too_long": lambda T, F: _run(T, lambda x: F.pad(x, (1,) * 6), _normal(36, 2, 3)),
+    "pad_crop_too_much": lambda T, F: _run(T, lambda x: F.pad(x, (-2, -2)), _normal(37, 2, 3)),
     "expm1": lambda T, F: _run(T, T.expm1, _SPECIAL),
     "normalize": lambda T, F: _run(
         T, F.normalize, np.vstack([_normal(20, 4), np.zeros(4)]), seed=_normal(21, 2, 4)

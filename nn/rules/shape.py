@@ -165,3 +165,28 @@ def sort_order(x: Array, axis: int, descending: bool) -> Array:
     else:
         order = np.argsort(~moved, axis=-1, kind="stable")
     return np.moveaxis(order, -1, axis)
+
+
+def pad_constant(x: Array, pads: Sequence[int], value: float) -> Rule:
+    """x with ``pads`` (before, after) pairs from the last axis backwards filled with
+    ``value``; a negative amount crops. The gradient is the output's gradient cut back to
+    x's window (zeros where x was cropped)."""
+    widths = [(0, 0)] * x.ndim
+    for k in range(len(pads) // 2):
+        widths[x.ndim - 1 - k] = (pads[2 * k], pads[2 * k + 1])
+    for size, (before, after) in zip(x.shape, widths, strict=True):
+        if size + before + after < 0 or -before > size or -after > size:
+            raise RuntimeError("narrow(): length must be non-negative.")
+    kept = tuple(
+        slice(max(-b, 0), n - max(-a, 0)) for n, (b, a) in zip(x.shape, widths, strict=True)
+    )
+    grown = [(max(b, 0), max(a, 0)) for b, a in widths]
+    out = np.pad(x[kept], grown, constant_values=value)
+
+    def backward(g: Array) -> tuple[Any, ...]:
+        inner = g[tuple(slice(b, g.shape[i] - a) for i, (b, a) in enumerate(grown))]
+        grad = np.zeros_like(x)
+        grad[kept] = inner
+        return (grad,)
+
+    return out, backward
