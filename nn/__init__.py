@@ -68,7 +68,17 @@ from .autograd import (
     set_grad_enabled,
 )
 from .containers import ModuleDict, ModuleList, Sequential
-from .conv import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, Dropout2d, MaxPool2d
+from .conv import (
+    AdaptiveAvgPool1d,
+    AdaptiveAvgPool2d,
+    AvgPool1d,
+    AvgPool2d,
+    Conv1d,
+    Conv2d,
+    Dropout2d,
+    MaxPool1d,
+    MaxPool2d,
+)
 from .device import (
     accelerator,
     backends,
@@ -133,7 +143,10 @@ __all__ = [
     "ParameterDict",
     "ParameterList",
     "SiLU",
+    "AdaptiveAvgPool1d",
     "AdaptiveAvgPool2d",
+    "AvgPool1d",
+    "MaxPool1d",
     "AvgPool2d",
     "Conv1d",
     "Conv2d",

@@ -341,3 +341,86 @@ __all__: list[str] = [
     "dropout2d",
     "max_pool2d",
 ]
+
+
+def _rows_of_one(input: Any, name: str) -> Tensor:
+    """(N, C, L) or (C, L) input as (N, C, 1, L) or (C, 1, L): the 2-D pools on height 1."""
+    x = as_input(input)
+    if x.ndim not in (2, 3):
+        raise RuntimeError(f"{name}: expected 2D or 3D input, but got {x.ndim}D input")
+    return x.unsqueeze(-2)
+
+
+def max_pool1d(
+    input: Any,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    dilation: Any = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+) -> Any:
+    """``max_pool2d`` along the last axis of (N, C, L) or (C, L) input (indices along L).
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.F.max_pool1d(nn.tensor([[[1.0, 3.0, 2.0, 5.0]]]), 2)
+    tensor([[[3., 5.]]])
+    """
+    k = single(kernel_size, "kernel_size")
+    s = k if stride is None or stride == () else single(stride, "stride")
+    out = max_pool2d(
+        _rows_of_one(input, "max_pool1d"),
+        (1, k),
+        (1, s),
+        (0, single(padding, "padding")),
+        (1, single(dilation, "dilation")),
+        ceil_mode,
+        return_indices,
+    )
+    if return_indices:
+        return out[0].squeeze(-2), out[1].squeeze(-2)
+    return out.squeeze(-2)
+
+
+def avg_pool1d(
+    input: Any,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+) -> Tensor:
+    """``avg_pool2d`` along the last axis of (N, C, L) or (C, L) input.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.F.avg_pool1d(nn.tensor([[[1.0, 3.0, 2.0, 5.0]]]), 2)
+    tensor([[[2.0000, 3.5000]]])
+    """
+    k = single(kernel_size, "kernel_size")
+    s = k if stride is None or stride == () else single(stride, "stride")
+    out = avg_pool2d(
+        _rows_of_one(input, "avg_pool1d"),
+        (1, k),
+        (1, s),
+        (0, single(padding, "padding")),
+        ceil_mode,
+        count_include_pad,
+    )
+    return out.squeeze(-2)
+
+
+def adaptive_avg_pool1d(input: Any, output_size: Any) -> Tensor:
+    """``adaptive_avg_pool2d`` along the last axis of (N, C, L) or (C, L) input.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.F.adaptive_avg_pool1d(nn.tensor([[[1.0, 3.0, 2.0, 5.0]]]), 1)
+    tensor([[[2.7500]]])
+    """
+    size = single(output_size, "output_size")
+    return adaptive_avg_pool2d(_rows_of_one(input, "adaptive_avg_pool1d"), (1, size)).squeeze(-2)

@@ -1,4 +1,5 @@
-"""Convolution and pooling layers: Conv1d, Conv2d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d,
+"""Convolution and pooling layers: Conv1d, Conv2d, MaxPool1d, MaxPool2d, AvgPool1d,
+AdaptiveAvgPool1d, AvgPool2d, AdaptiveAvgPool2d,
 Dropout2d, as PyTorch's (same arguments, defaults, initialisation, ``repr``)."""
 
 from __future__ import annotations
@@ -149,15 +150,8 @@ class Conv2d(_ConvNd):
         )
 
 
-class MaxPool2d(Module):
-    """The largest value of each window, as ``torch.nn.MaxPool2d``.
-
-    Examples
-    --------
-    >>> import nn
-    >>> nn.MaxPool2d(2)(nn.ones(1, 3, 28, 28)).shape
-    (1, 3, 14, 14)
-    """
+class _MaxPoolNd(Module):
+    """MaxPool1d's and MaxPool2d's arguments and repr, as PyTorch's."""
 
     def __init__(
         self,
@@ -173,9 +167,8 @@ class MaxPool2d(Module):
         self.padding, self.dilation = padding, dilation
         self.return_indices, self.ceil_mode = return_indices, ceil_mode
 
-    def forward(self, input: Any) -> Any:
-        return CF.max_pool2d(
-            input,
+    def _arguments(self) -> tuple[Any, ...]:
+        return (
             self.kernel_size,
             self.stride,
             self.padding,
@@ -189,6 +182,34 @@ class MaxPool2d(Module):
             f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
             f"dilation={self.dilation}, ceil_mode={self.ceil_mode}"
         )
+
+
+class MaxPool1d(_MaxPoolNd):
+    """The largest value of each window along L, as ``torch.nn.MaxPool1d``.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.MaxPool1d(2)(nn.ones(1, 3, 10)).shape
+    (1, 3, 5)
+    """
+
+    def forward(self, input: Any) -> Any:
+        return CF.max_pool1d(input, *self._arguments())
+
+
+class MaxPool2d(_MaxPoolNd):
+    """The largest value of each window, as ``torch.nn.MaxPool2d``.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.MaxPool2d(2)(nn.ones(1, 3, 28, 28)).shape
+    (1, 3, 14, 14)
+    """
+
+    def forward(self, input: Any) -> Any:
+        return CF.max_pool2d(input, *self._arguments())
 
 
 class AvgPool2d(Module):
@@ -230,7 +251,16 @@ class AvgPool2d(Module):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
-class AdaptiveAvgPool2d(Module):
+class _AdaptiveAvgPoolNd(Module):
+    def __init__(self, output_size: Any) -> None:
+        super().__init__()
+        self.output_size = output_size
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
     """The mean over bins that divide the input into ``output_size``, as
     ``torch.nn.AdaptiveAvgPool2d``.
 
@@ -241,15 +271,61 @@ class AdaptiveAvgPool2d(Module):
     (2, 8, 1, 1)
     """
 
-    def __init__(self, output_size: Any) -> None:
-        super().__init__()
-        self.output_size = output_size
-
     def forward(self, input: Any) -> Tensor:
         return CF.adaptive_avg_pool2d(input, self.output_size)
 
+
+class AvgPool1d(Module):
+    """The mean of each window along L, as ``torch.nn.AvgPool1d``.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.AvgPool1d(3, stride=2, padding=1)
+    AvgPool1d(kernel_size=(3,), stride=(2,), padding=(1,))
+    """
+
+    def __init__(
+        self,
+        kernel_size: Any,
+        stride: Any = None,
+        padding: Any = 0,
+        ceil_mode: bool = False,
+        count_include_pad: bool = True,
+    ) -> None:
+        super().__init__()
+        self.kernel_size = (CF.single(kernel_size, "kernel_size"),)
+        self.stride = self.kernel_size if stride is None else (CF.single(stride, "stride"),)
+        self.padding = (CF.single(padding, "padding"),)
+        self.ceil_mode, self.count_include_pad = ceil_mode, count_include_pad
+
+    def forward(self, input: Any) -> Tensor:
+        return CF.avg_pool1d(
+            input,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.ceil_mode,
+            self.count_include_pad,
+        )
+
     def extra_repr(self) -> str:
-        return f"output_size={self.output_size}"
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AdaptiveAvgPool1d(_AdaptiveAvgPoolNd):
+    """The mean over bins that divide L into ``output_size``, as
+    ``torch.nn.AdaptiveAvgPool1d``.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.AdaptiveAvgPool1d(1)(nn.ones(2, 8, 7)).shape
+    (2, 8, 1)
+    """
+
+    def forward(self, input: Any) -> Tensor:
+        return CF.adaptive_avg_pool1d(input, self.output_size)
 
 
 class Dropout2d(Dropout):

@@ -13,11 +13,14 @@ from typing import Any
 import numpy as np
 
 from ._conv_functions import (
+    adaptive_avg_pool1d,
     adaptive_avg_pool2d,
+    avg_pool1d,
     avg_pool2d,
     conv1d,
     conv2d,
     dropout2d,
+    max_pool1d,
     max_pool2d,
 )
 from ._errors import DimensionError, ShapeError
@@ -41,7 +44,9 @@ from .rules import shape as S
 from .tensor import Tensor
 
 __all__ = [
+    "adaptive_avg_pool1d",
     "adaptive_avg_pool2d",
+    "avg_pool1d",
     "avg_pool2d",
     "batch_norm",
     "binary_cross_entropy",
@@ -61,6 +66,7 @@ __all__ = [
     "leaky_relu",
     "linear",
     "log_softmax",
+    "max_pool1d",
     "max_pool2d",
     "mse_loss",
     "nll_loss",

@@ -139,6 +139,9 @@ CASES: dict[str, Callable[[Any, Any], dict[str, Any]]] = {
     "max_pool2d_pad_too_large": _pool("max_pool2d", (1, 1, 4, 4), 2, 2, 2),
     "max_pool2d_indices": _max_pool_indices((2, 2, 7, 7), 3, 2, 1, 1, True),
     "avg_pool2d": _pool("avg_pool2d", (2, 3, 8, 8), 2),
+    "max_pool1d_ceil_padding_dilation": _pool("max_pool1d", (2, 3, 9), 3, 2, 1, 2, True),
+    "avg_pool1d_exclude_padding_unbatched": _pool("avg_pool1d", (3, 8), 3, 2, 1, True, False),
+    "adaptive_avg_pool1d_uneven": _pool("adaptive_avg_pool1d", (2, 2, 7), 3),
     "avg_pool2d_ceil_padding": _pool("avg_pool2d", (1, 2, 7, 7), 3, 2, 1, True, True),
     "avg_pool2d_exclude_padding": _pool("avg_pool2d", (1, 2, 7, 7), 3, 2, 1, True, False),
     "avg_pool2d_rectangular": _pool(

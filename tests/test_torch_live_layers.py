@@ -176,3 +176,34 @@ def test_conv1d_module_matches_torch_from_the_same_weights():
     np.testing.assert_allclose(
         ours(x).detach().numpy(), theirs(torch.tensor(x)).detach().numpy(), rtol=1e-12
     )
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    data=st.data(),
+    n=st.integers(0, 2),  # 0: an unbatched (C, L) input
+    kernel=st.integers(1, 3),
+    stride=st.one_of(st.none(), sizes),
+    padding=st.integers(0, 1),
+    dilation=sizes,
+    ceil_mode=st.booleans(),
+    count_include_pad=st.booleans(),
+)
+def test_1d_pooling_matches_torch(
+    data, n, kernel, stride, padding, dilation, ceil_mode, count_include_pad
+):
+    assume(2 * padding <= kernel)  # PyTorch's own requirement (both raise otherwise)
+    length = data.draw(st.integers(dilation * (kernel - 1) + 1, 10))
+    x = np.random.default_rng(data.draw(st.integers(0, 2**16))).standard_normal(
+        (n, 2, length) if n else (2, length)
+    )
+    for name, args in (
+        ("max_pool1d", (kernel, stride, padding, dilation, ceil_mode, True)),
+        ("avg_pool1d", (kernel, stride, padding, ceil_mode, count_include_pad)),
+        ("adaptive_avg_pool1d", (data.draw(st.integers(1, length)),)),
+    ):
+        _both(
+            lambda a, name=name, args=args: getattr(nn.F, name)(a, *args),
+            lambda a, name=name, args=args: getattr(torch.nn.functional, name)(a, *args),
+            x,
+        )
