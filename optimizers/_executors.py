@@ -110,7 +110,7 @@ def per_parameter(optimizer: Optimizer, group: dict[str, Any], params: list[Any]
             state["step"] += 1
         if (
             elementwise
-            and (W.ndim == 0 or W.nbytes > SLICED_BYTES)
+            and (W.nbytes > SLICED_BYTES or not W.ndim)
             and W.flags.c_contiguous
             and _kind(W, state) is not None
             and _contiguous_state(state)

@@ -206,7 +206,7 @@ class Optimizer(OptimizerHooks):
         """
         args: tuple[Any, ...] = (closure,) if closure is not None else ()
         kwargs: dict[str, Any] = {}
-        if self._hooks("step_pre"):
+        if "_hook_registry" in self.__dict__ and self._hooks("step_pre"):
             args, kwargs = self._run_step_pre_hooks(args, kwargs)
             closure = (args[0] if args else None) if "closure" not in kwargs else kwargs["closure"]
         loss = None
@@ -224,8 +224,9 @@ class Optimizer(OptimizerHooks):
         for group, params in work:
             if params:
                 _executors.run(self, group, params)
-        for hook in list(self._hooks("step_post").values()):
-            hook(self, args, kwargs)
+        if "_hook_registry" in self.__dict__:  # (the closure may have registered one)
+            for hook in list(self._hooks("step_post").values()):
+                hook(self, args, kwargs)
         return loss
 
     # ---------------------------------------------------------- state dicts
