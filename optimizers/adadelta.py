@@ -72,7 +72,9 @@ class Adadelta(Optimizer):
             dW = dW + group["weight_decay"] * W  # the gradient of an L2 penalty
 
         s, u = state["square_avg"], state["acc_delta"]
-        s[...] = rho * s + (1 - rho) * dW**2
+        s *= rho
+        s += (1 - rho) * dW**2  # s = rho s + (1 - rho) * dW**2
         delta = np.sqrt(u + epsilon) / np.sqrt(s + epsilon) * dW
-        u[...] = rho * u + (1 - rho) * delta**2
+        u *= rho
+        u += (1 - rho) * delta**2  # u = rho u + (1 - rho) * delta**2
         W -= alpha * delta

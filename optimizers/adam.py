@@ -100,8 +100,10 @@ class Adam(Optimizer):
             else:  # the gradient of an L2 penalty
                 dW = dW + group["weight_decay"] * W
 
-        v[...] = beta1 * v + (1 - beta1) * dW
-        s[...] = beta2 * s + (1 - beta2) * dW**2
+        v *= beta1
+        v += (1 - beta1) * dW  # v = beta1 v + (1 - beta1) * dW
+        s *= beta2
+        s += (1 - beta2) * dW**2  # s = beta2 s + (1 - beta2) * dW**2
         if group["amsgrad"]:  # the largest s so far takes s's place
             s_max = state.setdefault("max_exp_avg_sq", np.zeros_like(s))
             np.maximum(s_max, s, out=s_max)

@@ -72,6 +72,7 @@ class Adamax(Optimizer):
         if group["weight_decay"] != 0:
             dW = dW + group["weight_decay"] * W  # the gradient of an L2 penalty
 
-        v[...] = beta1 * v + (1 - beta1) * dW
+        v *= beta1
+        v += (1 - beta1) * dW  # v = beta1 v + (1 - beta1) * dW
         u[...] = np.maximum(beta2 * u, np.abs(dW) + epsilon)
         W -= alpha / (1 - beta1**t) * v / u

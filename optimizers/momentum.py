@@ -72,5 +72,6 @@ class Momentum(Optimizer):
     ) -> None:
         alpha, beta = group["lr"], group["beta"]
         v = state["velocity"]
-        v[...] = beta * v + (1 - beta) * dW
+        v *= beta
+        v += (1 - beta) * dW  # v = beta v + (1 - beta) * dW
         W -= alpha * v

@@ -114,7 +114,8 @@ class Muon(Optimizer):
     ) -> None:
         alpha, beta = group["lr"], group["momentum"]
         v = state["momentum_buffer"]
-        v[...] = beta * v + (1 - beta) * dW
+        v *= beta
+        v += (1 - beta) * dW  # v = beta v + (1 - beta) * dW
         M = (1 - beta) * dW + beta * v if group["nesterov"] else v
         X = orthogonalize(M, group["ns_coefficients"], group["ns_steps"], group["eps"])
         rows, cols = W.shape

@@ -97,8 +97,10 @@ class NAdam(Optimizer):
         product[...] = product * product.dtype.type(mu)
         mu_product = float(product)
 
-        v[...] = beta1 * v + (1 - beta1) * dW
-        s[...] = beta2 * s + (1 - beta2) * dW**2
+        v *= beta1
+        v += (1 - beta1) * dW  # v = beta1 v + (1 - beta1) * dW
+        s *= beta2
+        s += (1 - beta2) * dW**2  # s = beta2 s + (1 - beta2) * dW**2
         denominator = np.sqrt(s / (1 - beta2**t)) + epsilon
         W -= alpha * (1.0 - mu) / (1.0 - mu_product) * dW / denominator
         W -= alpha * mu_next / (1.0 - mu_product * mu_next) * v / denominator

@@ -84,8 +84,10 @@ class RAdam(Optimizer):
             else:  # the gradient of an L2 penalty
                 dW = dW + group["weight_decay"] * W
 
-        v[...] = beta1 * v + (1 - beta1) * dW
-        s[...] = beta2 * s + (1 - beta2) * dW**2
+        v *= beta1
+        v += (1 - beta1) * dW  # v = beta1 v + (1 - beta1) * dW
+        s *= beta2
+        s += (1 - beta2) * dW**2  # s = beta2 s + (1 - beta2) * dW**2
         v_corrected = v / (1 - beta1**t)
         rho_inf = 2 / (1 - beta2) - 1
         rho_t = rho_inf - 2 * t * beta2**t / (1 - beta2**t)

@@ -83,17 +83,20 @@ class RMSprop(Optimizer):
             dW = dW + group["weight_decay"] * W  # the gradient of an L2 penalty
 
         s = state["square_avg"]
-        s[...] = beta * s + (1 - beta) * dW**2
+        s *= beta
+        s += (1 - beta) * dW**2  # s = beta s + (1 - beta) * dW**2
         if group["centered"]:  # s minus the square of the running mean of dW: a variance
             m = state.setdefault("grad_avg", np.zeros_like(s))
-            m[...] = beta * m + (1 - beta) * dW
+            m *= beta
+            m += (1 - beta) * dW  # m = beta m + (1 - beta) * dW
             with np.errstate(invalid="ignore"):  # rounding can make it negative: NaN, as torch
                 denominator = np.sqrt(s - m**2) + epsilon
         else:
             denominator = np.sqrt(s) + epsilon
         if group["momentum"] > 0:
             b = state.setdefault("momentum_buffer", np.zeros_like(s))
-            b[...] = group["momentum"] * b + dW / denominator
+            b *= group["momentum"]
+            b += dW / denominator  # b = momentum b + dW / denominator
             W -= alpha * b
         else:
             W -= alpha * dW / denominator

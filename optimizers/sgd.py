@@ -146,6 +146,7 @@ class SGD(Optimizer):
             if b is None:  # the first step: b = dW (a copy)
                 b = state["momentum_buffer"] = np.array(dW)
             else:
-                b[...] = momentum * b + (1 - group["dampening"]) * dW
+                b *= momentum
+                b += (1 - group["dampening"]) * dW  # b = momentum b + (1 - dampening) g
             dW = dW + momentum * b if group["nesterov"] else b
         W -= alpha * dW
