@@ -198,6 +198,8 @@ def _class_rows(x: Tensor) -> tuple[int, Array]:
     """The class axis of (C,), (N, C) or (N, C, d1, ...) input, and its values as rows of C."""
     if x.ndim == 0:
         raise DimensionError("expected an input with a class dimension, got a 0-d tensor")
+    if x.ndim == 2:  # (N, C): already rows
+        return 1, x._data
     axis = 0 if x.ndim == 1 else 1
     classes = x.shape[axis]
     count = int(np.prod(x.shape[:axis] + x.shape[axis + 1 :]))
@@ -213,8 +215,10 @@ def _labels(target: Tensor, x: Tensor, axis: int, ignore_index: int) -> Array:
             f"input of shape {x.shape} needs a target of class indices of shape {out_shape}, "
             f"got {target.shape}"
         )
-    labels = target._data.reshape(-1).astype(np.int64)
+    labels = target._data.reshape(-1).astype(np.int64)  # (a copy: the target may change)
     classes = x.shape[axis]
+    if not (labels.view(np.uint64) >= classes).any():  # (a negative label is a large uint)
+        return labels
     bad = (labels != ignore_index) & ((labels < 0) | (labels >= classes))
     if np.any(bad):
         raise TargetOutOfRangeError(

@@ -348,3 +348,34 @@ def test_zeroed_where_is_where_with_positive_zero(size, special):
     np.testing.assert_array_equal(result, expected)
     assert not np.signbit(result[drop]).any()  # +0.0, as PyTorch's where
     assert result.dtype == np.float32 and result is not g
+
+
+@given(
+    rows=st.integers(0, 6),
+    classes=st.sampled_from([1, 2, 10, 32, 33, 128, 129]),  # either side of each threshold
+    dtype=st.sampled_from([np.float32, np.float64]),
+    axis=st.sampled_from([1, -1, 0, None]),
+    special=st.sampled_from([None, np.inf, -np.inf, np.nan, -0.0]),
+    seed=st.integers(0, 2**16),
+)
+def test_short_row_reductions_are_numpys(rows, classes, dtype, axis, special, seed):
+    """max_kept is np.max exactly (NaN, inf and ties included); sum_kept is np.sum, exactly
+    for rows with at most one nonzero (as a cross-entropy gradient's), else to rounding."""
+    from nn.rules.linalg import max_kept, sum_kept
+
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((rows, classes)).astype(dtype)
+    if special is not None and x.size:
+        x.flat[rng.integers(x.size)] = special
+    expected_max = np.max(x, axis=axis, keepdims=True) if x.size else None
+    if expected_max is not None:
+        np.testing.assert_array_equal(max_kept(x, axis), expected_max)
+    sums = sum_kept(x, axis)
+    assert sums.dtype == dtype and sums.shape == np.sum(x, axis=axis, keepdims=True).shape
+    np.testing.assert_allclose(sums, np.sum(x, axis=axis, keepdims=True), rtol=1e-5, atol=1e-5)
+    one_per_row = np.zeros_like(x)
+    if rows:
+        one_per_row[np.arange(rows), rng.integers(classes, size=rows)] = x[:, 0]
+    np.testing.assert_array_equal(
+        sum_kept(one_per_row, axis), np.sum(one_per_row, axis=axis, keepdims=True)
+    )

@@ -14,17 +14,18 @@ Rule = tuple[Array, Callable[[Array], tuple[Any, ...]]]
 
 
 @functools.lru_cache(maxsize=64)
-def _ones(count: int, dtype: np.dtype) -> Array:
-    ones = np.ones(count, dtype=dtype)
-    ones.flags.writeable = False
-    return ones
+def ones(count: int, dtype: np.dtype) -> Array:
+    """A read-only vector of ``count`` ones (cached), for row and column sums by BLAS."""
+    result = np.ones(count, dtype=dtype)
+    result.flags.writeable = False
+    return result
 
 
 def sum_rows(g: Array) -> Array:
     """The sum of a 2-D array's rows, as a BLAS product with ones (about twice as fast as
     ``g.sum(axis=0)`` on the small and tall arrays of a bias gradient; the additions run in
     BLAS's order, so the last bits can differ from NumPy's)."""
-    total: Array = _ones(g.shape[0], g.dtype) @ g
+    total: Array = ones(g.shape[0], g.dtype) @ g
     return total
 
 

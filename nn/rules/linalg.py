@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from . import Array, unbroadcast
+from .layer import ones
 
 Rule = tuple[Array, Callable[[Array], tuple[Any, ...]]]
 
@@ -32,15 +33,42 @@ def matmul(a: Array, b: Array, need_a: bool = True, need_b: bool = True) -> Rule
     return out, backward
 
 
+# Rows of (N, C) arrays, as softmax over classes sees them. NumPy reduces a short last axis
+# row by row, several times slower than over the other axis (measured: docs/benchmarks.md).
+# Short rows: the max over the contiguous transpose (exact in any order), up to 32 classes;
+# the sum as a BLAS product with ones, up to 128 (NumPy, too, adds up to 128 elements in one
+# unrolled loop: no less accurate).
+SHORT_MAX_ROWS = 32
+SHORT_SUM_ROWS = 128
+
+
+def _last_axis_of_rows(x: Array, axis: int | None) -> bool:
+    return x.ndim == 2 and axis in (1, -1)
+
+
+def max_kept(x: Array, axis: int | None) -> Array:
+    """``np.max(x, axis, keepdims=True)``, faster on short rows."""
+    if _last_axis_of_rows(x, axis) and x.shape[1] <= SHORT_MAX_ROWS:
+        return np.ascontiguousarray(x.T).max(axis=0)[:, None]  # type: ignore[no-any-return]
+    return np.max(x, axis=axis, keepdims=True)  # type: ignore[no-any-return]
+
+
+def sum_kept(x: Array, axis: int | None) -> Array:
+    """``np.sum(x, axis, keepdims=True)``, faster on short rows."""
+    if _last_axis_of_rows(x, axis) and x.shape[1] <= SHORT_SUM_ROWS:
+        return (x @ ones(x.shape[1], x.dtype))[:, None]  # type: ignore[no-any-return]
+    return np.sum(x, axis=axis, keepdims=True)  # type: ignore[no-any-return]
+
+
 def softmax(x: Array, axis: int | None) -> Rule:
     """exp(x_i - max) / sum_j exp(x_j - max) along ``axis``; backward y (g - sum(g y))."""
     if x.size == 0:
         return x.copy(), lambda g: (g.copy(),)
-    shifted = np.exp(x - np.max(x, axis=axis, keepdims=True))  # NaN when the max is inf
-    out = shifted / np.sum(shifted, axis=axis, keepdims=True)
+    shifted = np.exp(x - max_kept(x, axis))  # NaN when the max is inf
+    out = shifted / sum_kept(shifted, axis)
 
     def backward(g: Array) -> tuple[Any, ...]:
-        return (out * (g - np.sum(g * out, axis=axis, keepdims=True)),)
+        return (out * (g - sum_kept(g * out, axis)),)
 
     return out, backward
 
@@ -50,8 +78,8 @@ def log_softmax_array(x: Array, axis: int | None) -> Array:
     if x.size == 0:
         empty: Array = x.copy()
         return empty
-    shifted = x - np.max(x, axis=axis, keepdims=True)  # as PyTorch: NaN when the max is inf
-    result: Array = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    shifted = x - max_kept(x, axis)  # as PyTorch: NaN when the max is inf
+    result: Array = shifted - np.log(sum_kept(np.exp(shifted), axis))
     return result
 
 
@@ -60,6 +88,6 @@ def log_softmax(x: Array, axis: int | None) -> Rule:
     out = log_softmax_array(x, axis)
 
     def backward(g: Array) -> tuple[Any, ...]:
-        return (g - np.exp(out) * np.sum(g, axis=axis, keepdims=True),)
+        return (g - np.exp(out) * sum_kept(g, axis),)
 
     return out, backward

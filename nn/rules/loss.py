@@ -15,7 +15,7 @@ import numpy as np
 
 from . import Array, Fresh, unbroadcast
 from ._quiet import quiet
-from .linalg import log_softmax_array
+from .linalg import log_softmax_array, sum_kept
 
 Rule = tuple[Array, Callable[[Array], tuple[Any, ...]]]
 
@@ -215,12 +215,14 @@ def _nll_unweighted(
 def cross_entropy(
     logits: Array, labels: Array, w: Array | None, ignore_index: int, reduction: str
 ) -> Rule:
-    """log_softmax then nll, as one node: d/dz = g_nll - softmax(z) sum(g_nll)."""
+    """log_softmax then nll, as one node: d/dz = g_nll - softmax(z) sum(g_nll).
+
+    g_nll has at most one nonzero per row: its row sums are exact in any order."""
     logp = log_softmax_array(logits, -1)
     out, nll_backward = nll(logp, labels, w, ignore_index, reduction)
 
     def backward(g: Array) -> tuple[Any, ...]:
         g_nll = nll_backward(g)
-        return Fresh((g_nll - np.exp(logp) * g_nll.sum(axis=-1, keepdims=True), None))
+        return Fresh((g_nll - np.exp(logp) * sum_kept(g_nll, -1), None))
 
     return out, backward
