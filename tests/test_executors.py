@@ -5,6 +5,7 @@ replaces a parameter's storage."""
 from __future__ import annotations
 
 import copy
+import itertools
 import pickle
 
 import numpy as np
@@ -316,3 +317,18 @@ def test_the_reference_in_slices_equals_it_whole(name, monkeypatch):
         results.append(values(params))
     for a, b in zip(*results, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("offset", [0, 1, 3, 15])
+def test_kernel_chunks_start_at_cache_lines_and_cover_the_array(offset):
+    """A compiled kernel's chunks of a large parameter start at 64-byte boundaries after a
+    short first chunk (vectors straddling cache lines halve its speed); NumPy's keep theirs."""
+    W = np.zeros(1000, np.float32)[offset:]
+    starts = _executors._chunk_starts(W, 64, aligned=True)
+    assert starts[0] == 0 and starts[1] < 64 + 16
+    assert all(W[start:].ctypes.data % _executors.ALIGNMENT == 0 for start in starts[1:])
+    assert all(b - a == 64 for a, b in itertools.pairwise(starts[1:]))
+    assert starts[-1] < W.size <= starts[-1] + 64
+    assert _executors._chunk_starts(W, 64, aligned=False) == list(range(0, W.size, 64))
+    buffer = _executors.aligned_empty(10, np.dtype(np.float64))
+    assert buffer.ctypes.data % _executors.ALIGNMENT == 0 and buffer.shape == (10,)
