@@ -50,7 +50,8 @@ def clip_grad_norm_(
     >>> nn.utils.clip_grad_norm_([p], 1.0), p.grad.round(decimals=4)
     (tensor(5., dtype=float64), tensor([0.6000, 0.8000], dtype=float64))
     """
-    grads = [p._grad._data for p in _as_list(parameters) if p._grad is not None]
+    params = _as_list(parameters)  # once: model.parameters() is a generator
+    grads = [p._grad._data for p in params if p._grad is not None]
     if not max_norm >= 0:
         raise ValueError(f"max_norm must be a non-negative number, got {max_norm}")
     norm_type = float(norm_type)
@@ -67,10 +68,8 @@ def clip_grad_norm_(
         )
     with quiet():
         coefficient = np.minimum(dtype.type(max_norm) / (total + dtype.type(1e-6)), 1.0)
-    for p in _as_list(parameters):
-        if p._grad is not None:
-            g = p._grad._data
-            g *= coefficient.astype(g.dtype)
+    for g in grads:
+        g *= coefficient.astype(g.dtype)
     return Tensor._make(np.asarray(total))
 
 

@@ -66,6 +66,26 @@ def test_rng_state_round_trip():
         nn.set_rng_state({"nope": 1})
 
 
+@pytest.mark.parametrize("as_given", [list, iter], ids=["list", "generator"])
+def test_clipping_takes_model_parameters_as_a_generator(as_given):
+    """``clip_grad_norm_(model.parameters(), ...)`` (a generator, read once) clips every
+    gradient, as the same call with a list does."""
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
+    model(np.ones((5, 3), np.float32)).sum().backward()
+    before = [p.grad.numpy().copy() for p in model.parameters()]
+    total = nn.utils.clip_grad_norm_(as_given(list(model.parameters())), max_norm=0.1)
+    expected = np.sqrt(sum(float(np.sum(g.astype(np.float64) ** 2)) for g in before))
+    assert total.item() == pytest.approx(expected, rel=1e-6) and expected > 0.1
+    for p, g in zip(model.parameters(), before, strict=True):
+        np.testing.assert_allclose(p.grad.numpy(), g * (0.1 / (expected + 1e-6)), rtol=1e-5)
+    clipped = np.sqrt(
+        sum(float(np.sum(p.grad.numpy().astype(np.float64) ** 2)) for p in model.parameters())
+    )
+    assert clipped == pytest.approx(0.1, rel=1e-5)
+    nn.utils.clip_grad_value_(as_given(list(model.parameters())), clip_value=0.01)
+    assert max(float(np.abs(p.grad.numpy()).max()) for p in model.parameters()) <= 0.01
+
+
 def test_clip_grad_norm_and_value():
     a, b = nn.Parameter(np.zeros(2)), nn.Parameter(np.zeros(1))
     a.grad, b.grad = np.array([3.0, 0.0]), np.array([4.0])

@@ -1,9 +1,10 @@
 """PyTorch tutorial scripts, ported by changing imports only (tests/ported/port.py, the
 rules of docs/porting.md): the beginner quickstart, tensors and autograd tutorials, the
 CIFAR-10 classifier, pytorch/examples' MNIST, regression and VAE, yunjey's feedforward and
-convolutional nets, micrograd's reference ops (tests/ported/scripts). Each must run, and
-with PyTorch installed print the same numbers as PyTorch from the same initial weights
-(tests/ported/harness.py)."""
+convolutional nets, micrograd's reference ops, and a loop of common training idioms
+(gradient accumulation, clipping, param groups, a scheduler; tests/ported/scripts). Each
+must run, and with PyTorch installed print the same numbers as PyTorch from the same
+initial weights (tests/ported/harness.py)."""
 
 from __future__ import annotations
 
