@@ -212,10 +212,13 @@ def _checked_index(index: int, length: int) -> int:
 
 def _linear_then_relu(first: Module, second: Module) -> bool:
     """A plain ``Linear`` followed by a plain ``ReLU``: run as one autograd node (the same
-    numbers, one node fewer). Subclasses and instances with their own ``forward`` are not."""
+    numbers, one node fewer). Subclasses, instances with their own ``forward`` and modules
+    with hooks are not."""
     return (
         type(first) is Linear
         and type(second) is ReLU
         and "forward" not in first.__dict__
         and "forward" not in second.__dict__
+        and "_forward_hooks" not in first.__dict__
+        and "_forward_hooks" not in second.__dict__
     )

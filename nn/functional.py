@@ -34,6 +34,7 @@ from ._losses import (
     nll_loss,
 )
 from ._regression_losses import huber_loss, kl_div, l1_loss, smooth_l1_loss
+from ._tensor_math import MmBackward0  # (linear without a bias, as PyTorch names it)
 from .activations import elu, gelu, silu, softplus
 from .embedding import embedding, one_hot
 from .normalization import layer_norm
@@ -126,7 +127,7 @@ def _linear(input: Any, weight: Tensor, bias: Tensor | None, relu: bool) -> Tens
     else:
         out, backward = LR.linear(x._data, W, bias._data, relu, x_rg, w_rg, bias._rg)
         inputs = (x, weight, bias)
-    kind = ReluBackward0 if relu else AddmmBackward0
+    kind = ReluBackward0 if relu else AddmmBackward0 if bias is not None else MmBackward0
     saved = (weight if x_rg else None, x if w_rg else None)
     return Tensor._record(out, inputs, backward, kind, saved, result=relu)
 

@@ -11,6 +11,7 @@ import numpy as np
 from ._dtype import to_dtype
 from ._state_dict import load_into
 from .device import check_device, device, no_accelerator
+from .hooks import ModuleHooks
 from .parameter import Parameter
 from .tensor import Tensor
 
@@ -29,7 +30,7 @@ class IncompatibleKeys(NamedTuple):
     unexpected_keys: list[str]
 
 
-class Module:
+class Module(ModuleHooks):
     """Base class for every layer and network; subclass it and write ``forward``.
 
     Assigning a Parameter, a Module or (through ``register_buffer``) a buffer to an attribute
@@ -419,6 +420,8 @@ class Module:
         )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if "_forward_hooks" in self.__dict__:  # (only once a hook was registered)
+            return self._call_with_hooks(args, kwargs)
         return self.forward(*args, **kwargs)
 
     # ----------------------------------------------------------- state dicts

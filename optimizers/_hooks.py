@@ -12,28 +12,10 @@ handle's ``remove()``.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from typing import Any
 
-_ids = itertools.count()
-
-
-class RemovableHandle:
-    """What ``register_*_hook`` returns: ``remove()`` unregisters the hook (also as a
-    context manager)."""
-
-    def __init__(self, registry: dict[int, Callable[..., Any]], key: int) -> None:
-        self._registry, self.id = registry, key
-
-    def remove(self) -> None:
-        self._registry.pop(self.id, None)
-
-    def __enter__(self) -> RemovableHandle:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.remove()
+from nn.hooks import RemovableHandle, register
 
 
 class OptimizerHooks:
@@ -45,52 +27,45 @@ class OptimizerHooks:
         )
         return registry.setdefault(kind, {})
 
-    def _register(self, kind: str, hook: Callable[..., Any], prepend: bool = False) -> Any:
-        hooks = self._hooks(kind)
-        key = next(_ids)
-        if prepend:
-            items = list(hooks.items())
-            hooks.clear()
-            hooks[key] = hook
-            hooks.update(items)
-        else:
-            hooks[key] = hook
-        return RemovableHandle(hooks, key)
+    def _register(
+        self, kind: str, hook: Callable[..., Any], prepend: bool = False
+    ) -> RemovableHandle:
+        return register(self._hooks(kind), hook, prepend)
 
     def register_step_pre_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
         """Call ``hook(optimizer, args, kwargs)`` before each ``step``; it may return new
         ``(args, kwargs)`` for the step."""
-        return self._register("step_pre", hook)  # type: ignore[no-any-return]
+        return self._register("step_pre", hook)
 
     def register_step_post_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
         """Call ``hook(optimizer, args, kwargs)`` after each ``step``."""
-        return self._register("step_post", hook)  # type: ignore[no-any-return]
+        return self._register("step_post", hook)
 
     def register_state_dict_pre_hook(
         self, hook: Callable[..., Any], prepend: bool = False
     ) -> RemovableHandle:
         """Call ``hook(optimizer)`` before ``state_dict`` builds its result."""
-        return self._register("state_dict_pre", hook, prepend)  # type: ignore[no-any-return]
+        return self._register("state_dict_pre", hook, prepend)
 
     def register_state_dict_post_hook(
         self, hook: Callable[..., Any], prepend: bool = False
     ) -> RemovableHandle:
         """Call ``hook(optimizer, state_dict)`` on ``state_dict``'s result; it may return a
         new one."""
-        return self._register("state_dict_post", hook, prepend)  # type: ignore[no-any-return]
+        return self._register("state_dict_post", hook, prepend)
 
     def register_load_state_dict_pre_hook(
         self, hook: Callable[..., Any], prepend: bool = False
     ) -> RemovableHandle:
         """Call ``hook(optimizer, state_dict)`` before loading; it may return the state_dict
         to load instead."""
-        return self._register("load_pre", hook, prepend)  # type: ignore[no-any-return]
+        return self._register("load_pre", hook, prepend)
 
     def register_load_state_dict_post_hook(
         self, hook: Callable[..., Any], prepend: bool = False
     ) -> RemovableHandle:
         """Call ``hook(optimizer)`` after a load."""
-        return self._register("load_post", hook, prepend)  # type: ignore[no-any-return]
+        return self._register("load_post", hook, prepend)
 
     def _run_step_pre_hooks(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         for hook in list(self._hooks("step_pre").values()):
