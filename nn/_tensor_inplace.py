@@ -181,11 +181,21 @@ class TensorInplace(TensorShape):
         """``self **= exponent`` in place."""
         return self._inplace(_outplace("pow"), exponent)
 
+    def remainder_(self: T, other: Any) -> T:
+        """``self %= other`` in place."""
+        return self._inplace(_outplace("remainder"), other)
+
+    def floor_divide_(self: T, other: Any) -> T:
+        """``self //= other`` in place."""
+        return self._inplace(_outplace("floor_divide"), other)
+
     __iadd__ = add_
     __isub__ = sub_
     __imul__ = mul_
     __itruediv__ = div_
     __ipow__ = pow_
+    __imod__ = remainder_
+    __ifloordiv__ = floor_divide_
 
     def _unary_(self: T, name: str, *args: Any, **kwargs: Any) -> T:
         return self._inplace(_outplace(name), *args, **kwargs)

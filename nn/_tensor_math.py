@@ -36,6 +36,10 @@ PowBackward0 = node_type("PowBackward0")
 PowBackward1 = node_type("PowBackward1")
 PowBackward2 = node_type("PowBackward2")
 MmBackward0 = node_type("MmBackward0")
+DivBackward2 = node_type("DivBackward2")
+RemainderBackward0 = node_type("RemainderBackward0")
+RemainderBackward1 = node_type("RemainderBackward1")
+NotImplementedBackward = node_type("NotImplemented")  # PyTorch's name for such a node
 
 
 def _broadcast_error(name: str, a: Any, b: Any) -> RuntimeError:
@@ -151,20 +155,31 @@ class TensorMath(TensorAutograd):
         return a._binary(E.div, b, DivBackward0, "div", reverse=True)
 
     def __floordiv__(self, other: Any) -> Tensor:
-        a, b = self._pair(other, "floor_divide")
-        return self._make(E.divide_rounded(a._data, b._data, "floor"))
+        return self._undifferentiable(other, "floor_divide", E.divide_rounded, "floor")
 
     def __rfloordiv__(self, other: Any) -> Tensor:
-        a, b = self._pair(other, "floor_divide")
-        return self._make(E.divide_rounded(b._data, a._data, "floor"))
+        return self._undifferentiable(
+            other, "floor_divide", E.divide_rounded, "floor", reverse=True
+        )
 
     def __mod__(self, other: Any) -> Tensor:
-        a, b = self._pair(other, "remainder")
-        return self._make(E.remainder(a._data, b._data))
+        kind = RemainderBackward0 if isinstance(other, float | int) else RemainderBackward1
+        return self._binary(E.remainder, other, kind, "remainder")
 
     def __rmod__(self, other: Any) -> Tensor:
-        a, b = self._pair(other, "remainder")
-        return self._make(E.remainder(b._data, a._data))
+        if isinstance(other, float | int):  # PyTorch has no derivative for number % Tensor
+            return self._undifferentiable(other, "remainder", _remainder_values, reverse=True)
+        return self._binary(E.remainder, other, RemainderBackward1, "remainder", reverse=True)
+
+    def _undifferentiable(
+        self, other: Any, name: str, compute: Any, *args: Any, reverse: bool = False
+    ) -> Tensor:
+        """An op PyTorch records without a derivative: backward through it raises."""
+        a, b = self._pair(other, name)
+        if reverse:
+            a, b = b, a
+        out = compute(a._data, b._data, *args)
+        return self._record(out, (a, b), E.not_differentiable(name), NotImplementedBackward)
 
     def __pow__(self, exponent: Any) -> Tensor:
         return self.pow(exponent)
@@ -271,7 +286,7 @@ class TensorMath(TensorAutograd):
         if rounding_mode is not None:
             a, b = self._pair(other, "div")
             if rounding_mode in ("floor", "trunc"):
-                return self._make(E.divide_rounded(a._data, b._data, rounding_mode))
+                return a._binary(E.rounded_quotient, b, DivBackward2, "div", mode=rounding_mode)
             raise ValueError(
                 f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
                 f"'{rounding_mode}'"
@@ -405,6 +420,10 @@ class TensorMath(TensorAutograd):
     negative = neg
 
 
+def _remainder_values(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return E.remainder(a, b)[0]
+
+
 def _mul_saved(rule: Any, a: Tensor, b: Tensor) -> tuple[Tensor | None, ...]:
     """The inputs a binary rule's backward reads (PyTorch saves the same ones)."""
     if rule is E.mul:
@@ -412,6 +431,8 @@ def _mul_saved(rule: Any, a: Tensor, b: Tensor) -> tuple[Tensor | None, ...]:
     if rule is E.div:
         return (b, a if b._rg else None)
     if rule is E.maximum or rule is E.minimum:
+        return (a, b)
+    if rule is E.remainder and b._rg:
         return (a, b)
     return ()
 

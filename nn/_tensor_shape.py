@@ -282,9 +282,21 @@ class TensorShape(TensorReduce):
         return self._record(out, (self,), backward, IndexBackward0)
 
     def narrow(self, dim: int, start: int, length: int) -> Tensor:
+        """``length`` elements along ``dim`` from ``start`` (a negative start counts from
+        the end), a view."""
         axis = self._axis(dim)
-        index = (slice(None),) * axis + (slice(start, start + length),)
-        return self[index]
+        size = self._data.shape[axis]
+        if not -size <= start <= size:
+            raise IndexError(
+                f"start out of range (expected to be in range of [{-size}, {size}], but got "
+                f"{start})"
+            )
+        start = start + size if start < 0 else start
+        if length < 0 or start + length > size:
+            raise RuntimeError(
+                f"start ({start}) + length ({length}) exceeds dimension size ({size})."
+            )
+        return self[(slice(None),) * axis + (slice(start, start + length),)]
 
     def select(self, dim: int, index: int) -> Tensor:
         axis = self._axis(dim)
@@ -323,14 +335,34 @@ class TensorShape(TensorReduce):
         return tuple(self.narrow(axis, lo, hi - lo) for lo, hi in bounds)
 
     def gather(self, dim: int, index: Any) -> Tensor:
+        """``out[i][j] = self[i][index[i][j]]`` along ``dim``; ``index`` has this Tensor's
+        number of dimensions and no larger a size on the others, as PyTorch requires."""
         axis = self._axis(dim)
         idx = np.asarray(plain_index(index))
+        shape = self._data.shape
+        if idx.ndim != len(shape) and (idx.ndim or len(shape)):
+            raise RuntimeError(
+                "Index tensor must have the same number of dimensions as input tensor"
+            )
+        larger = [d for d, (n, m) in enumerate(zip(idx.shape, shape, strict=True)) if n > m]
+        if any(d != axis for d in larger):
+            raise RuntimeError(
+                f"Size does not match at dimension {min(d for d in larger if d != axis)} "
+                f"expected index {list(idx.shape)} to be no larger than self {list(shape)} "
+                f"apart from dimension {axis}"
+            )
+        _check_bounds(idx, shape[axis] if shape else 1, axis)
+        if not shape:  # a 0-d Tensor gathers as one element
+            return self.reshape(1).gather(0, idx.reshape(1)).reshape(())
         out, backward = S.gather(self._data, axis, idx)
         return self._record(out, (self,), backward, GatherBackward0)
 
     def index_select(self, dim: int, index: Any) -> Tensor:
+        """The slices at ``index`` (a 1-D or 0-d integer Tensor) along ``dim``."""
         axis = self._axis(dim)
-        return self[(slice(None),) * axis + (np.asarray(plain_index(index)).reshape(-1),)]
+        idx = np.asarray(plain_index(index)).reshape(-1)
+        _check_bounds(idx, self._data.shape[axis] if self._data.ndim else 1, axis)
+        return self[(slice(None),) * axis + (idx,)]
 
     def tril(self, diagonal: int = 0) -> Tensor:
         """The lower triangle of the last two dimensions (on and below ``diagonal``)."""
@@ -417,3 +449,11 @@ class TensorShape(TensorReduce):
             values, backward = self._data.copy(), lambda g: (g,)
         me: Tensor = self  # type: ignore[assignment]
         return MaxResult(self._record(values, (me,), backward, kind), self._make(order))
+
+
+def _check_bounds(index: np.ndarray, size: int, axis: int) -> None:
+    """Refuse an index outside [0, size), as PyTorch's gather and index_select do (NumPy
+    would count a negative one from the end)."""
+    if index.size and (index.min() < 0 or index.max() >= size):
+        bad = int(index[(index < 0) | (index >= size)].flat[0])
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {axis} with size {size}")

@@ -57,9 +57,9 @@ def embedding(
         raise NotImplementedError("descend has no sparse gradients: use sparse=False")
     idx = _indices(input, "indices")
     rows = weight.shape[0]
-    if idx.size and (idx.min() < -rows or idx.max() >= rows):
+    if idx.size and (idx.min() < 0 or idx.max() >= rows):  # a negative index too, as PyTorch
         raise IndexError("index out of range in self")
-    idx = idx % rows if idx.size else idx.astype(np.int64)
+    idx = idx.astype(np.int64, copy=False)
     if padding_idx is not None and padding_idx < 0:
         padding_idx += rows
     if max_norm is not None:

@@ -143,11 +143,45 @@ def divide_rounded(a: Array, b: Array, mode: str) -> Array:
         return np.trunc(np.divide(a, b))  # type: ignore[no-any-return]
 
 
-def remainder(a: Array, b: Array) -> Array:
-    """a - floor(a / b) * b (the sign of b), as PyTorch; an integer zero divisor is an error."""
+def remainder(a: Array, b: Array, need_a: bool = True, need_b: bool = True) -> Rule:
+    """a - floor(a / b) * b (the sign of b), as PyTorch; an integer zero divisor is an error.
+    d/da = 1, d/db = -floor(a / b)."""
     _refuse_integer_zero(a, b)
     with quiet():
-        return np.mod(a, b)  # type: ignore[no-any-return]
+        out: Array = np.mod(a, b)
+
+    def backward(g: Array) -> tuple[Any, ...]:
+        grad_a = unbroadcast(g, a.shape) if need_a else None
+        grad_b = unbroadcast(-g * np.floor_divide(a, b), b.shape) if need_b else None
+        return grad_a, grad_b
+
+    return out, backward
+
+
+def rounded_quotient(
+    a: Array, b: Array, mode: str, need_a: bool = True, need_b: bool = True
+) -> Rule:
+    """``divide_rounded``, whose gradient is 0 almost everywhere (PyTorch's, not a cut)."""
+    out = divide_rounded(a, b, mode)
+
+    def backward(g: Array) -> tuple[Any, ...]:
+        zeros = np.zeros_like(g)
+        return (
+            unbroadcast(zeros, a.shape) if need_a else None,
+            unbroadcast(zeros, b.shape) if need_b else None,
+        )
+
+    return out, backward
+
+
+def not_differentiable(name: str) -> Callable[[Array], tuple[Any, ...]]:
+    """The backward of an op PyTorch records but cannot differentiate: it raises, as
+    PyTorch's does, when a gradient reaches it."""
+
+    def backward(g: Array) -> tuple[Any, ...]:
+        raise RuntimeError(f"derivative for aten::{name} is not implemented")
+
+    return backward
 
 
 def pow_tensor(a: Array, b: Array, need_a: bool = True, need_b: bool = True) -> Rule:

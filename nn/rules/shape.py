@@ -138,14 +138,16 @@ def roll(x: Array, shifts: tuple[int, ...], axes: tuple[int, ...] | None) -> Rul
 
 
 def gather(x: Array, axis: int, index: Array) -> Rule:
-    """``out[i][j] = x[i][index[i][j]]`` along ``axis``; the gradient is scatter-added."""
-    out = np.take_along_axis(x, index, axis)
+    """``out[i][j] = x[i][index[i][j]]`` along ``axis`` (``index`` no larger than ``x`` on
+    the other axes, whose first positions it reads); the gradient is scatter-added."""
+    idx: list[Any] = list(np.indices(index.shape, sparse=True))
+    idx[axis] = index
+    positions = tuple(idx)
+    out = x[positions]
 
     def backward(g: Array) -> tuple[Any, ...]:
         grad = np.zeros_like(x)
-        idx: list[Any] = list(np.indices(index.shape, sparse=True))
-        idx[axis] = index
-        np.add.at(grad, tuple(idx), g)
+        np.add.at(grad, positions, g)
         return (grad,)
 
     return out, backward
