@@ -204,6 +204,11 @@ class TensorMath(TensorAutograd):
         return self._lift(other).matmul(self)
 
     def __neg__(self) -> Tensor:
+        if self._data.dtype.kind == "b":
+            raise RuntimeError(
+                "Negation, the `-` operator, on a bool tensor is not supported. If you are "
+                "trying to invert a mask, use the `~` or `logical_not()` operator instead."
+            )
         out, backward = E.neg(self._data)
         return self._record(out, (self,), backward, NegBackward0)
 

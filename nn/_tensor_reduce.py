@@ -184,7 +184,10 @@ class TensorReduce(TensorFunctions):
         return self._record(result, (x,), backward, kind, (x,), result=rule is R.std)
 
     def prod(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
-        """Product over one ``dim`` (or of every element); exact gradients with zeros."""
+        """Product over one ``dim`` (or of every element); exact gradients with zeros; bool
+        and integer Tensors multiply in int64, as PyTorch's."""
+        if dtype is None and self._data.dtype.kind in "biu":
+            dtype = _dtype.int64
         x = cast("Tensor", self) if dtype is None else self.to(dtype)
         axis = None if dim is None else self._reduce_axes(dim)
         result, backward = R.prod(x._data, None if axis is None else axis[0], keepdim)

@@ -90,3 +90,13 @@ def test_indices_are_checked_as_pytorch_checks_them():
     assert m.narrow(1, -1, 1).tolist() == [[2.0], [5.0]]
     with pytest.raises(RuntimeError, match="exceeds dimension size"):
         m.narrow(1, 2, 2)
+
+
+def test_integer_products_and_bool_negation_as_pytorch():
+    """prod of bool and integer Tensors is int64 (True * True is 1, not True); -mask is an
+    error that says to use ~, as in PyTorch."""
+    product = nn.tensor([True, True]).prod()
+    assert product.dtype == nn.int64 and product.item() == 1
+    assert nn.tensor([2, 3], dtype=nn.int32).prod(0).dtype == nn.int64
+    with pytest.raises(RuntimeError, match="use the `~`"):
+        _ = -nn.tensor([True, False])
