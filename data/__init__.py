@@ -4,12 +4,13 @@ course's ``random_mini_batches``, and synthetic datasets in ``data.datasets``.""
 from . import datasets
 from .collate import default_collate
 from .dataloader import DataLoader
-from .dataset import Dataset, Subset, TensorDataset, random_split
+from .dataset import ConcatDataset, Dataset, Subset, TensorDataset, random_split
 from .mini_batches import random_mini_batches
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
 
 __all__ = [
     "BatchSampler",
+    "ConcatDataset",
     "DataLoader",
     "Dataset",
     "RandomSampler",

@@ -11,19 +11,19 @@ from nn.tensor import Tensor
 
 
 def default_collate(batch: Sequence[Any]) -> Any:
-    """Stack a list of samples into one batch, recursing into tuples, lists and dicts.
-
-    ndarrays are stacked on a new axis 0 (Tensors likewise, giving a Tensor); Python floats
-    become a float64 array, ints int64, bools bool; strings stay a list.
+    """Stack a list of samples into one batch, recursing into tuples, lists and dicts, as
+    PyTorch's ``default_collate``: ndarrays and Tensors are stacked on a new axis 0 into a
+    Tensor of their dtype; Python floats become a float64 Tensor, ints int64, bools bool;
+    strings stay a list.
 
     Examples
     --------
     >>> import numpy as np
     >>> default_collate([(np.array([1.0, 2.0]), 0), (np.array([3.0, 4.0]), 1)])
-    (array([[1., 2.],
-           [3., 4.]]), array([0, 1]))
+    (tensor([[1., 2.],
+            [3., 4.]], dtype=float64), tensor([0, 1]))
     >>> default_collate([{"x": 1.5}, {"x": 2.5}])
-    {'x': array([1.5, 2.5])}
+    {'x': tensor([1.5000, 2.5000], dtype=float64)}
     """
     if len(batch) == 0:
         raise ValueError("default_collate got an empty batch")
@@ -32,16 +32,16 @@ def default_collate(batch: Sequence[Any]) -> Any:
         return Tensor._make(np.stack([item._data for item in batch]))
     if isinstance(elem, np.ndarray | np.generic):
         try:
-            return np.stack(batch)
+            return Tensor._make(np.stack(batch))
         except ValueError:
             shapes = sorted({np.shape(item) for item in batch})
             raise RuntimeError(f"default_collate: samples have different shapes {shapes}") from None
     if isinstance(elem, bool):
-        return np.array(batch, dtype=np.bool_)
+        return Tensor._make(np.array(batch, dtype=np.bool_))
     if isinstance(elem, int):
-        return np.array(batch, dtype=np.int64)
+        return Tensor._make(np.array(batch, dtype=np.int64))
     if isinstance(elem, float):
-        return np.array(batch, dtype=np.float64)
+        return Tensor._make(np.array(batch, dtype=np.float64))
     if isinstance(elem, str | bytes):
         return list(batch)
     if isinstance(elem, Mapping):

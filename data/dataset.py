@@ -195,3 +195,37 @@ def random_split(
     order = resolve_generator(generator).permutation(n)
     bounds = np.cumsum([0, *counts])
     return [Subset(dataset, order[start:stop]) for start, stop in itertools.pairwise(bounds)]
+
+
+class ConcatDataset(Dataset):
+    """The samples of several datasets one after another (``dataset[i]`` looks up which
+    one holds sample i), as PyTorch's.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from data import ConcatDataset, TensorDataset
+    >>> both = ConcatDataset([TensorDataset(np.arange(3)), TensorDataset(np.arange(10, 12))])
+    >>> len(both), both[3], both[-1]
+    (5, (np.int64(10),), (np.int64(11),))
+    """
+
+    def __init__(self, datasets: Sequence[Any]) -> None:
+        self.datasets = list(datasets)
+        if not self.datasets:
+            raise AssertionError("datasets should not be an empty iterable")
+        self.cumulative_sizes = list(itertools.accumulate(len(d) for d in self.datasets))
+
+    def __len__(self) -> int:
+        return self.cumulative_sizes[-1]
+
+    def __getitem__(self, index: int) -> Any:
+        if index < 0:
+            if -index > len(self):
+                raise ValueError("absolute value of index should not exceed dataset length")
+            index += len(self)
+        which = int(np.searchsorted(self.cumulative_sizes, index, side="right"))
+        if which >= len(self.datasets):
+            raise IndexError(f"index {index} is out of range for a dataset of {len(self)}")
+        start = self.cumulative_sizes[which - 1] if which else 0
+        return self.datasets[which][index - start]

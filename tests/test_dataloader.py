@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 import nn
 from data import (
     BatchSampler,
+    ConcatDataset,
     DataLoader,
     Dataset,
     RandomSampler,
@@ -376,3 +377,25 @@ def test_loader_state_with_random_state_is_storable(tmp_path):
     fresh.load_state_dict(nn.load(tmp_path / "loader.npz"))
     assert [b[0].tolist() for b in fresh] == [b[0].tolist() for b in batches]
     assert [b[0].tolist() for b in fresh] == [b[0].tolist() for b in loader]  # the next epoch
+
+
+def test_collated_batches_are_tensors_as_pytorchs():
+    """A custom dataset's samples (ndarrays, ints, floats, dicts) are collated into Tensors of
+    PyTorch's dtypes, so that a ported loop's ``images.to(device)`` and ``labels.long()``
+    work; ConcatDataset chains datasets as PyTorch's does."""
+
+    class Pairs(Dataset):
+        def __len__(self):
+            return 5
+
+        def __getitem__(self, i):
+            return np.full(2, i, np.float32), i % 2, {"weight": i / 2}
+
+    images, labels, meta = next(iter(DataLoader(Pairs(), batch_size=4)))
+    assert isinstance(images, nn.Tensor) and images.dtype == nn.float32 and images.shape == (4, 2)
+    assert labels.to("cpu").long().tolist() == [0, 1, 0, 1] and labels.dtype == nn.int64
+    assert meta["weight"].dtype == nn.float64 and meta["weight"].tolist() == [0.0, 0.5, 1.0, 1.5]
+    chained = ConcatDataset([Pairs(), list(range(10, 12))])
+    assert len(chained) == 7 and chained[5] == 10 and chained[-1] == 11 and chained[-7][1] == 0
+    with pytest.raises(IndexError):
+        chained[7]
