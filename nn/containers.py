@@ -96,6 +96,39 @@ class ModuleList(Module):
             self.append(module)
         return self
 
+    def insert(self, index: int, module: Module) -> None:
+        """Put ``module`` before position ``index`` (the later ones are renumbered)."""
+        modules = list(self._modules.values())
+        modules.insert(index, module)
+        self._renumber(modules)
+
+    def pop(self, index: int = -1) -> Module:
+        module = self[index]
+        del self[index]
+        return module
+
+    def __delitem__(self, index: int | slice) -> None:
+        modules = list(self._modules.values())
+        if isinstance(index, slice):
+            del modules[index]
+        else:
+            del modules[_checked_index(index, len(modules))]
+        self._renumber(modules)
+
+    def _renumber(self, modules: list[Any]) -> None:
+        """Register ``modules`` as this list's, keyed 0, 1, ... as PyTorch keeps them."""
+        for key in list(self._modules):
+            del self._modules[key]
+            self.__dict__.pop(key, None)
+        for number, module in enumerate(modules):
+            self._modules[str(number)] = self.__dict__[str(number)] = module
+
+    def __iadd__(self, modules: Iterable[Module]) -> ModuleList:
+        return self.extend(modules)
+
+    def __add__(self, other: Iterable[Module]) -> ModuleList:
+        return ModuleList([*self, *other])
+
     def __len__(self) -> int:
         return len(self._modules)
 
@@ -109,6 +142,24 @@ class ModuleList(Module):
     def __setitem__(self, index: int, module: Module) -> None:
         key = str(_checked_index(index, len(self)))
         self._modules[key] = self.__dict__[key] = module
+
+    def __repr__(self) -> str:
+        """PyTorch's: a run of children with the same repr is shown once, ``(0-2): 3 x``."""
+        reprs = [repr(module) for module in self]
+        if not reprs:
+            return "ModuleList()"
+        runs: list[list[Any]] = []  # [first, last, repr]
+        for number, text in enumerate(reprs):
+            if runs and runs[-1][2] == text:
+                runs[-1][1] = number
+            else:
+                runs.append([number, number, text])
+        lines = [
+            (f"({first}): " if first == last else f"({first}-{last}): {last - first + 1} x ")
+            + text.replace("\n", "\n  ")
+            for first, last, text in runs
+        ]
+        return "ModuleList(\n  " + "\n  ".join(lines) + "\n)"
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError("ModuleList has no forward; iterate over it in your own forward")

@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ._dtype import to_dtype
+from ._module_lookup import ModuleLookup
 from ._state_dict import load_into
 from .device import check_device, device, no_accelerator
 from .hooks import ModuleHooks
@@ -30,7 +31,7 @@ class IncompatibleKeys(NamedTuple):
     unexpected_keys: list[str]
 
 
-class Module(ModuleHooks):
+class Module(ModuleHooks, ModuleLookup):
     """Base class for every layer and network; subclass it and write ``forward``.
 
     Assigning a Parameter, a Module or (through ``register_buffer``) a buffer to an attribute

@@ -191,3 +191,36 @@ def test_buffers_registered_and_non_persistent():
     assert isinstance(m.steps, nn.Tensor)
     with pytest.raises(NotImplementedError, match="forward"):
         m(1)
+
+
+def test_module_list_edits_renumber_and_repeats_print_once():
+    """insert, pop, del and += keep the keys 0, 1, ... (state_dict names follow), and a run
+    of identical children prints once, as PyTorch's ModuleList does."""
+    layers = nn.ModuleList([nn.ReLU(), nn.Tanh()])
+    layers.insert(0, nn.Sigmoid())
+    layers += [nn.Linear(2, 2)]
+    assert [type(m).__name__ for m in layers] == ["Sigmoid", "ReLU", "Tanh", "Linear"]
+    assert type(layers.pop(1)).__name__ == "ReLU"
+    del layers[0]
+    assert list(layers._modules) == ["0", "1"]
+    assert list(layers.state_dict()) == ["1.weight", "1.bias"]
+    blocks = nn.ModuleList([nn.Linear(3, 3) for _ in range(3)]) + [nn.ReLU()]
+    assert repr(blocks) == (
+        "ModuleList(\n  (0-2): 3 x Linear(in_features=3, out_features=3, bias=True)\n"
+        "  (3): ReLU()\n)"
+    )
+
+
+def test_lookups_by_dotted_name():
+    net = nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3))
+    assert net.get_submodule("") is net and net.get_submodule("1") is net[1]
+    assert net.get_parameter("0.weight") is net[0].weight
+    assert net.get_buffer("1.running_mean") is net[1].running_mean
+    with pytest.raises(AttributeError, match="Sequential has no attribute `2`"):
+        net.get_submodule("2.weight")
+    with pytest.raises(AttributeError, match=r"`training` is not an nn\.Parameter"):
+        net.get_parameter("0.training")
+    with pytest.raises(AttributeError, match="`weight` is not a buffer"):
+        net.get_buffer("0.weight")
+    with pytest.raises(AttributeError, match="BatchNorm1d has no attribute `nope`"):
+        net.get_buffer("1.nope")

@@ -1,0 +1,71 @@
+"""Looking a submodule, parameter or buffer up by its dotted name, as PyTorch's
+``Module.get_submodule`` / ``get_parameter`` / ``get_buffer`` (a mixin of ``nn.Module``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ModuleLookup:
+    """The dotted-name lookups of ``nn.Module``."""
+
+    _modules: dict[str, Any]
+    _parameters: dict[str, Any]
+    _buffers: dict[str, Any]
+
+    def get_submodule(self, target: str) -> Any:
+        """The submodule at ``target`` (``"head.2"``; ``""`` is this module); raises
+        ``AttributeError`` naming the first missing part.
+
+        Examples
+        --------
+        >>> import nn
+        >>> net = nn.Sequential(nn.Linear(2, 3), nn.Sequential(nn.ReLU(), nn.Linear(3, 1)))
+        >>> net.get_submodule("1.1")
+        Linear(in_features=3, out_features=1, bias=True)
+        """
+        module: Any = self
+        if target == "":
+            return module
+        for part in target.split("."):
+            child = module._modules.get(part) if part in module._modules else None
+            if child is None:
+                raise AttributeError(f"{type(module).__name__} has no attribute `{part}`")
+            module = child
+        return module
+
+    def get_parameter(self, target: str) -> Any:
+        """The parameter at ``target`` (``"head.0.weight"``).
+
+        Examples
+        --------
+        >>> import nn
+        >>> nn.Sequential(nn.Linear(2, 3)).get_parameter("0.bias").shape
+        (3,)
+        """
+        owner, name = self._owner_of(target)
+        if name not in owner._parameters or owner._parameters[name] is None:
+            if not hasattr(owner, name):
+                raise AttributeError(f"{type(owner).__name__} has no attribute `{name}`")
+            raise AttributeError(f"`{name}` is not an nn.Parameter")
+        return owner._parameters[name]
+
+    def get_buffer(self, target: str) -> Any:
+        """The buffer at ``target`` (``"bn.running_mean"``).
+
+        Examples
+        --------
+        >>> import nn
+        >>> nn.Sequential(nn.BatchNorm1d(2)).get_buffer("0.running_var")
+        tensor([1., 1.])
+        """
+        owner, name = self._owner_of(target)
+        if name not in owner._buffers or owner._buffers[name] is None:
+            if not hasattr(owner, name):
+                raise AttributeError(f"{type(owner).__name__} has no attribute `{name}`")
+            raise AttributeError(f"`{name}` is not a buffer")
+        return owner._buffers[name]
+
+    def _owner_of(self, target: str) -> tuple[Any, str]:
+        path, _, name = target.rpartition(".")
+        return self.get_submodule(path), name
