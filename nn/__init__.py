@@ -119,6 +119,17 @@ from .module import IncompatibleKeys, Module
 from .normalization import LayerNorm
 from .parameter import Parameter
 from .parameter_containers import ParameterDict, ParameterList
+from .piecewise_activations import (
+    CELU,
+    SELU,
+    Hardsigmoid,
+    Hardswish,
+    Hardtanh,
+    LogSigmoid,
+    Mish,
+    ReLU6,
+    Softsign,
+)
 from .random import get_rng_state, manual_seed, seed, set_rng_state
 from .serialization import load, save
 from .tensor import Tensor, tensor
@@ -128,7 +139,16 @@ float = float32
 int = int32
 
 __all__ = [
+    "CELU",
     "ELU",
+    "Hardsigmoid",
+    "Hardswish",
+    "Hardtanh",
+    "LogSigmoid",
+    "Mish",
+    "ReLU6",
+    "SELU",
+    "Softsign",
     "Embedding",
     "einsum",
     "GELU",

@@ -38,6 +38,17 @@ from ._tensor_math import MmBackward0  # (linear without a bias, as PyTorch name
 from .activations import elu, gelu, silu, softplus
 from .embedding import embedding, one_hot
 from .normalization import layer_norm
+from .piecewise_activations import (
+    celu,
+    hardsigmoid,
+    hardswish,
+    hardtanh,
+    logsigmoid,
+    mish,
+    relu6,
+    selu,
+    softsign,
+)
 from .random import resolve_generator
 from .rules import elementwise as E
 from .rules import layer as LR
@@ -52,6 +63,7 @@ __all__ = [
     "batch_norm",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
+    "celu",
     "conv1d",
     "conv2d",
     "cross_entropy",
@@ -60,6 +72,9 @@ __all__ = [
     "elu",
     "embedding",
     "gelu",
+    "hardsigmoid",
+    "hardswish",
+    "hardtanh",
     "huber_loss",
     "kl_div",
     "l1_loss",
@@ -67,19 +82,24 @@ __all__ = [
     "leaky_relu",
     "linear",
     "log_softmax",
+    "logsigmoid",
     "max_pool1d",
     "max_pool2d",
+    "mish",
     "mse_loss",
     "nll_loss",
     "normalize",
     "one_hot",
     "pad",
     "relu",
+    "relu6",
+    "selu",
     "sigmoid",
     "silu",
     "smooth_l1_loss",
     "softmax",
     "softplus",
+    "softsign",
     "tanh",
 ]
 

@@ -1,0 +1,105 @@
+"""Piecewise and bounded activation rules, PyTorch's formulas (forward and backward):
+
+    hardtanh     min(max(x, lo), hi);        d/dx = 1 for lo < x < hi, else 0 (NaN passes)
+    hardsigmoid  0 (x <= -3), 1 (x >= 3), x / 6 + 1/2 between;  d/dx = 1/6 strictly between
+    hardswish    x min(max(x + 3, 0), 6) / 6;
+                 d/dx = 0 (x <= -3), x / 3 + 1/2 (-3 < x < 3), 1 (x >= 3 and NaN)
+    log_sigmoid  log(1 / (1 + exp(-x))) = min(x, 0) - log1p(exp(-|x|));  d/dx = sigmoid(-x)
+    celu         max(0, x) + min(0, alpha (exp(x / alpha) - 1));  d/dx = 1 or exp(x / alpha)
+    selu         scale * elu(x, alpha) with PyTorch's alpha and scale
+    mish         x tanh(softplus(x));  d/dx = t + x sigmoid(x) (1 - t^2), t = tanh(softplus(x))
+    softsign     x / (1 + |x|);  d/dx = 1 / (1 + |x|)^2
+
+Where the gradient is 0 on a region it is selected (``zeroed_where``), not multiplied, so an
+infinite upstream gradient gives 0 there, as in PyTorch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from . import Array, zeroed_where
+from ._quiet import quiet
+
+Rule = tuple[Array, Callable[[Array], tuple[Any, ...]]]
+
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _typed(values: Any, like: Array) -> Array:
+    return np.asarray(values).astype(like.dtype, copy=False)
+
+
+def hardtanh(x: Array, lo: float, hi: float) -> Rule:
+    out = _typed(np.clip(x, lo, hi), x)
+    outside = (x <= lo) | (x >= hi)  # NaN is neither: its gradient passes, as PyTorch's
+    return out, lambda g: (zeroed_where(g, outside),)
+
+
+def hardsigmoid(x: Array) -> Rule:
+    out = _typed(np.clip(x / 6.0 + 0.5, 0.0, 1.0), x)
+    outside = ~((x > -3.0) & (x < 3.0))  # NaN too: its gradient is 0, as PyTorch's
+    # (PyTorch's backward multiplies by 1/6 rounded to float32, in float64 too)
+    return out, lambda g: (zeroed_where(_typed(g * float(np.float32(1.0 / 6.0)), g), outside),)
+
+
+def hardswish(x: Array) -> Rule:
+    out = _typed(x * np.clip(x + 3.0, 0.0, 6.0) / 6.0, x)  # (-0.0 below -3, as PyTorch's)
+
+    def backward(g: Array) -> tuple[Any, ...]:
+        inside = (x > -3.0) & (x < 3.0)
+        sloped = np.where(inside, _typed(g * (x / 3.0 + 0.5), g), g)  # g at 3 and NaN
+        return (zeroed_where(sloped, x <= -3.0),)
+
+    return out, backward
+
+
+def log_sigmoid(x: Array) -> Rule:
+    with quiet():
+        out = _typed(np.minimum(x, 0.0) - np.log1p(np.exp(-np.abs(x))), x)
+
+    def backward(g: Array) -> tuple[Any, ...]:
+        with quiet():
+            return (_typed(g / (1.0 + np.exp(x)), g),)  # g sigmoid(-x)
+
+    return out, backward
+
+
+def celu(x: Array, alpha: float) -> Rule:
+    negative = x <= 0
+    with quiet():
+        grown = np.exp(np.where(negative, x, 0.0) / alpha)
+    out = _typed(np.where(negative, alpha * (grown - 1.0), x), x)
+    return out, lambda g: (_typed(np.where(negative, g * grown, g), g),)
+
+
+def selu(x: Array) -> Rule:
+    negative = x <= 0
+    grown = np.exp(np.where(negative, x, 0.0))
+    out = _typed(SELU_SCALE * np.where(negative, SELU_ALPHA * (grown - 1.0), x), x)
+    slope = SELU_SCALE * np.where(negative, SELU_ALPHA * grown, 1.0)
+    return out, lambda g: (_typed(g * slope, g),)
+
+
+def mish(x: Array) -> Rule:
+    with quiet():
+        softplus = np.where(x > 20.0, x, np.log1p(np.exp(np.minimum(x, 20.0))))
+        t = np.tanh(softplus)
+    out = _typed(x * t, x)
+
+    def backward(g: Array) -> tuple[Any, ...]:
+        with quiet():
+            sigmoid = 1.0 / (1.0 + np.exp(-x))
+        return (_typed(g * (t + x * sigmoid * (1.0 - t * t)), g),)
+
+    return out, backward
+
+
+def softsign(x: Array) -> Rule:
+    denominator = 1.0 + np.abs(x)
+    out = _typed(x / denominator, x)
+    return out, lambda g: (_typed(g / (denominator * denominator), g),)
