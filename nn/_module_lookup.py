@@ -43,12 +43,7 @@ class ModuleLookup:
         >>> nn.Sequential(nn.Linear(2, 3)).get_parameter("0.bias").shape
         (3,)
         """
-        owner, name = self._owner_of(target)
-        if name not in owner._parameters or owner._parameters[name] is None:
-            if not hasattr(owner, name):
-                raise AttributeError(f"{type(owner).__name__} has no attribute `{name}`")
-            raise AttributeError(f"`{name}` is not an nn.Parameter")
-        return owner._parameters[name]
+        return self._registered(target, "_parameters", "an nn.Parameter")
 
     def get_buffer(self, target: str) -> Any:
         """The buffer at ``target`` (``"bn.running_mean"``).
@@ -59,12 +54,18 @@ class ModuleLookup:
         >>> nn.Sequential(nn.BatchNorm1d(2)).get_buffer("0.running_var")
         tensor([1., 1.])
         """
+        return self._registered(target, "_buffers", "a buffer")
+
+    def _registered(self, target: str, store: str, what: str) -> Any:
+        """The entry of ``store`` at ``target``; ``AttributeError`` saying which part is
+        missing, or that the attribute there is not ``what``."""
         owner, name = self._owner_of(target)
-        if name not in owner._buffers or owner._buffers[name] is None:
+        entry = getattr(owner, store).get(name)
+        if entry is None:
             if not hasattr(owner, name):
                 raise AttributeError(f"{type(owner).__name__} has no attribute `{name}`")
-            raise AttributeError(f"`{name}` is not a buffer")
-        return owner._buffers[name]
+            raise AttributeError(f"`{name}` is not {what}")
+        return entry
 
     def _owner_of(self, target: str) -> tuple[Any, str]:
         path, _, name = target.rpartition(".")
