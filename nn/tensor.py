@@ -19,7 +19,7 @@ The class is assembled from parts, each imported by the next: ``nn/_tensor_core.
 (``backward``, hooks), then the ops: ``_tensor_math.py`` (arithmetic, elementwise
 functions), ``_tensor_reduce.py`` (reductions, softmax), ``_tensor_shape.py`` (views,
 indexing), ``_tensor_inplace.py`` (in-place methods), ``_tensor_blend.py`` (lerp, addcmul,
-addcdiv, nan_to_num), each over the array rules of ``nn/rules``.
+addcdiv, nan_to_num), ``_tensor_scatter.py`` (scatter), each over the array rules of ``nn/rules``.
 """
 
 from __future__ import annotations
@@ -27,11 +27,11 @@ from __future__ import annotations
 from typing import Any
 
 from . import _tensor_core
-from ._tensor_blend import TensorBlend
+from ._tensor_scatter import TensorScatter
 from .device import check_device
 
 
-class Tensor(TensorBlend):
+class Tensor(TensorScatter):
     """An n-dimensional array with reverse-mode automatic differentiation.
 
     Parameters

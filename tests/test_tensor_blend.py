@@ -62,3 +62,29 @@ def test_as_pytorchs():
             (total * lib.arange(5.0, dtype=a.dtype)).sum().backward()
         for mine, expected in zip(ours, theirs, strict=True):
             np.testing.assert_allclose(mine.grad.numpy(), expected.grad.numpy(), rtol=rtol)
+
+
+def test_scatter_and_scatter_add_as_pytorchs():
+    """The one-hot idiom, repeated indices (the last write wins; additions add up), the
+    gradients (0 where written over; src gets the gradient at its positions) and the index
+    checks, with the numbers PyTorch gives."""
+    labels = nn.tensor([1, 3, 0])
+    one_hot = nn.zeros(3, 4).scatter_(1, labels[:, None], 1.0)
+    assert one_hot.tolist() == [[0, 1, 0, 0], [0, 0, 0, 1], [1, 0, 0, 0]]
+    src = nn.arange(4.0).reshape(2, 2).requires_grad_()
+    base = nn.zeros(2, 4, requires_grad=True)
+    out = base.scatter(1, nn.tensor([[0, 2], [3, 3]]), src)
+    assert out.tolist() == [[0, 0, 1, 0], [0, 0, 0, 3]]
+    (out * nn.arange(8.0).reshape(2, 4)).sum().backward()
+    assert base.grad.tolist() == [[0, 1, 0, 3], [4, 5, 6, 0]]
+    assert src.grad.tolist() == [[0, 2], [7, 7]]
+    added = nn.zeros(2, 3, requires_grad=True)
+    ones = nn.ones(2, 2, requires_grad=True)
+    total = nn.scatter_add(added, 1, nn.tensor([[0, 0], [2, 1]]), ones)
+    assert total.tolist() == [[2, 0, 0], [0, 1, 1]]
+    (total * nn.arange(6.0).reshape(2, 3)).sum().backward()
+    assert added.grad.tolist() == [[0, 1, 2], [3, 4, 5]] and ones.grad.tolist() == [[0, 0], [5, 4]]
+    with pytest.raises(RuntimeError, match="index -1 is out of bounds for dimension 1"):
+        nn.zeros(3, 4).scatter(1, nn.tensor([[-1]]), 1.0)
+    with pytest.raises(NotImplementedError, match="scatter_add"):
+        nn.zeros(3).scatter(0, nn.tensor([0]), 1.0, reduce="add")
