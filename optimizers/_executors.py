@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from . import _numpy_kernels
 from .validation import flag, optional_flag
 
 if TYPE_CHECKING:
@@ -102,9 +103,11 @@ def per_parameter(optimizer: Optimizer, group: dict[str, Any], params: list[Any]
     chunk by chunk (the same numbers: every operation is elementwise), so that its
     temporaries stay small, and on a 0-d parameter as 1-element views (NumPy
     computes on 0-d arrays with its scalar arithmetic, whose ``**`` differs in the last bit
-    from the arrays')."""
+    from the arrays'). A large parameter of a rule with an allocation-free NumPy kernel for
+    the group's options (``optimizers._numpy_kernels``, bit-identical) runs that instead."""
     state_of, update = optimizer.state, optimizer.update
     elementwise = optimizer.elementwise
+    kernel = _numpy_kernels.kernel_for(optimizer, group) if elementwise else None
     for param in params:
         W = param._data
         state = state_of.get(param)
@@ -120,12 +123,33 @@ def per_parameter(optimizer: Optimizer, group: dict[str, Any], params: list[Any]
             and _kind(W, state) is not None
             and _contiguous_state(state)
         ):
-            _in_place_chunks(W, param._grad._data, state, group, update, CHUNK_BYTES)
+            if kernel is not None and W.ndim:
+                scratched = _with_scratch(optimizer, kernel, W.dtype)
+                chunk_bytes = _numpy_kernels.KERNEL_CHUNK_BYTES
+                _in_place_chunks(W, param._grad._data, state, group, scratched, chunk_bytes)
+            else:
+                _in_place_chunks(W, param._grad._data, state, group, update, CHUNK_BYTES)
         else:
             update(W, param._grad._data, state, group)
         if fresh and state:
             state_of[param] = state
         param._vc[0] += 1
+
+
+def _with_scratch(optimizer: Optimizer, kernel: Any, dtype: np.dtype) -> Update:
+    """``kernel`` as an update on slices of up to a kernel chunk, with two scratch arrays of
+    ``dtype`` kept between steps (in the executors' cache, which copies leave out)."""
+    key = ("scratch", dtype)
+    scratch = optimizer._layouts.get(key)
+    if scratch is None:
+        size = _chunk(dtype, _numpy_kernels.KERNEL_CHUNK_BYTES)
+        scratch = optimizer._layouts[key] = (np.empty(size, dtype), np.empty(size, dtype))
+    a, b = scratch
+
+    def update(W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
+        kernel(W, dW, state, group, a[: W.size], b[: W.size])
+
+    return update
 
 
 def multi_tensor(

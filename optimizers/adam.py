@@ -53,6 +53,7 @@ class Adam(Optimizer):
 
     elementwise = True
     fused_kernel = "adam"
+    numpy_kernel = "adam"  # large parameters: optimizers/_numpy_kernels.py, bit for bit
     checks: ClassVar[dict[str, Check]] = {
         "lr": learning_rate,
         "betas": betas,

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ._numpy_kernels import declared_kernel
+
 if TYPE_CHECKING:
     from .optimizer import Optimizer
 
@@ -47,13 +49,7 @@ def kernel_for(optimizer: Optimizer) -> Update:
 
 def _declared_kernel(cls: type) -> str | None:
     """The ``fused_kernel`` a class's rule declares, unless ``update`` is overridden below."""
-    for klass in cls.__mro__:
-        own = vars(klass)
-        if "fused_kernel" in own:
-            return own["fused_kernel"]  # type: ignore[no-any-return]
-        if "update" in own:
-            return None
-    return None
+    return declared_kernel(cls, "fused_kernel")
 
 
 _compiled: dict[tuple[Any, ...], Any] = {}
