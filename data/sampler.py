@@ -125,6 +125,101 @@ class RandomSampler(Sampler):
         return self.num_samples
 
 
+class SubsetRandomSampler(Sampler):
+    """The given ``indices`` in a new random order every epoch (a train/validation split of
+    one dataset).
+
+    Examples
+    --------
+    >>> from data import SubsetRandomSampler
+    >>> sorted(SubsetRandomSampler([7, 3, 5], generator=0))
+    [3, 5, 7]
+    """
+
+    def __init__(self, indices: Iterable[int], generator: Any = None) -> None:
+        self.indices = np.asarray(list(indices), dtype=np.intp)
+        self.generator = None if generator is None else resolve_generator(generator)
+
+    def epoch_order(self) -> np.ndarray:
+        """The next epoch's indices as one array (draws from the generator)."""
+        order: np.ndarray = self.indices[resolve_generator(self.generator).permutation(len(self))]
+        return order
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.epoch_order().tolist())
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+
+class WeightedRandomSampler(Sampler):
+    """``num_samples`` indices drawn with probabilities proportional to ``weights`` (with
+    replacement by default), as PyTorch's: the usual answer to an imbalanced dataset.
+
+    Examples
+    --------
+    >>> from data import WeightedRandomSampler
+    >>> set(WeightedRandomSampler([0.0, 1.0, 0.0], num_samples=4, generator=0))
+    {1}
+    """
+
+    def __init__(
+        self,
+        weights: Any,
+        num_samples: int,
+        replacement: bool = True,
+        generator: Any = None,
+    ) -> None:
+        if isinstance(num_samples, bool) or not isinstance(num_samples, int) or num_samples <= 0:
+            raise ValueError(
+                f"num_samples should be a positive integer value, but got num_samples={num_samples}"
+            )
+        if not isinstance(replacement, bool):
+            raise ValueError(
+                f"replacement should be a boolean value, but got replacement={replacement}"
+            )
+        values = np.asarray(getattr(weights, "_data", weights), dtype=np.float64)
+        if values.ndim != 1:
+            raise ValueError(
+                f"weights should be a 1d sequence but given weights have shape {values.shape}"
+            )
+        if np.any(values < 0) or not np.all(np.isfinite(values)):
+            raise RuntimeError(
+                "invalid multinomial distribution (encountering probability entry < 0)"
+            )
+        if not values.sum() > 0:
+            raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+        if not replacement and num_samples > len(values):
+            raise RuntimeError(
+                "cannot sample n_sample > prob_dist.size(-1) samples without replacement"
+            )
+        self.weights = values
+        self.num_samples = num_samples
+        self.replacement = replacement
+        self.generator = None if generator is None else resolve_generator(generator)
+
+    def epoch_order(self) -> np.ndarray:
+        """The next epoch's indices as one array (draws from the generator)."""
+        rng = resolve_generator(self.generator)
+        if self.replacement:
+            drawn: np.ndarray = rng.choice(
+                len(self.weights), size=self.num_samples, p=self.weights / self.weights.sum()
+            )
+            return drawn
+        # without replacement: the smallest exponential keys over the weights (each next index
+        # drawn in proportion to the weights left; zero weights come last, as PyTorch's)
+        with np.errstate(divide="ignore"):
+            keys = rng.exponential(size=len(self.weights)) / self.weights
+        order: np.ndarray = np.argsort(keys, kind="stable")[: self.num_samples]
+        return order
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.epoch_order().tolist())
+
+    def __len__(self) -> int:
+        return self.num_samples
+
+
 class BatchSampler:
     """Groups the indices of ``sampler`` into lists of ``batch_size``; the last may be smaller.
 

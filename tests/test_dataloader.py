@@ -14,7 +14,9 @@ from data import (
     RandomSampler,
     SequentialSampler,
     Subset,
+    SubsetRandomSampler,
     TensorDataset,
+    WeightedRandomSampler,
     random_split,
 )
 
@@ -399,3 +401,42 @@ def test_collated_batches_are_tensors_as_pytorchs():
     assert len(chained) == 7 and chained[5] == 10 and chained[-1] == 11 and chained[-7][1] == 0
     with pytest.raises(IndexError):
         chained[7]
+
+
+def test_subset_and_weighted_samplers():
+    """SubsetRandomSampler shuffles its indices every epoch (a validation split); a
+    WeightedRandomSampler draws in proportion to the weights, with or without replacement
+    (zero weights last), with PyTorch's errors; both resume with the loader's state."""
+    split = SubsetRandomSampler([8, 2, 5, 0], generator=1)
+    epochs = [list(split) for _ in range(3)]
+    assert all(sorted(e) == [0, 2, 5, 8] for e in epochs) and len(split) == 4
+    assert len({tuple(e) for e in epochs}) > 1
+    weighted = WeightedRandomSampler([1.0, 2.0, 7.0], num_samples=20000, generator=0)
+    shares = np.bincount(list(weighted), minlength=3) / 20000
+    np.testing.assert_allclose(shares, [0.1, 0.2, 0.7], atol=0.02)
+    firsts = [
+        WeightedRandomSampler([1.0, 0.0, 3.0], 3, False, generator=i).epoch_order()
+        for i in range(400)
+    ]
+    assert all(sorted(order) == [0, 1, 2] and order[-1] == 1 for order in firsts)
+    assert abs(np.mean([order[0] == 2 for order in firsts]) - 0.75) < 0.08
+    with pytest.raises(RuntimeError, match="probability entry < 0"):
+        WeightedRandomSampler([1.0, -1.0], 2)
+    with pytest.raises(RuntimeError, match="sum of probabilities <= 0"):
+        WeightedRandomSampler([0.0, 0.0], 2)
+    with pytest.raises(RuntimeError, match="without replacement"):
+        WeightedRandomSampler([1.0, 1.0], 3, replacement=False)
+    with pytest.raises(ValueError, match="num_samples should be a positive integer"):
+        WeightedRandomSampler([1.0], 0)
+    loader = DataLoader(
+        TensorDataset(np.arange(10)),
+        batch_size=2,
+        sampler=SubsetRandomSampler(range(6), generator=3),
+    )
+    it = iter(loader)
+    first = next(it)[0].tolist()
+    saved = loader.state_dict()
+    rest = [b[0].tolist() for b in it]
+    loader.load_state_dict(saved)
+    assert [b[0].tolist() for b in iter(loader)] == rest
+    assert sorted(first + [i for batch in rest for i in batch]) == list(range(6))
