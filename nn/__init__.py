@@ -92,6 +92,7 @@ from .gradcheck import GradcheckError, gradcheck
 from .layers import (
     BatchNorm1d,
     BatchNorm2d,
+    CosineSimilarity,
     Dropout,
     Flatten,
     Identity,
@@ -127,6 +128,7 @@ from .piecewise_activations import (
     Hardtanh,
     LogSigmoid,
     Mish,
+    PReLU,
     ReLU6,
     Softsign,
 )
@@ -140,12 +142,14 @@ int = int32
 
 __all__ = [
     "CELU",
+    "CosineSimilarity",
     "ELU",
     "Hardsigmoid",
     "Hardswish",
     "Hardtanh",
     "LogSigmoid",
     "Mish",
+    "PReLU",
     "ReLU6",
     "SELU",
     "Softsign",

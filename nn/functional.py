@@ -45,6 +45,7 @@ from .piecewise_activations import (
     hardtanh,
     logsigmoid,
     mish,
+    prelu,
     relu6,
     selu,
     softsign,
@@ -66,6 +67,7 @@ __all__ = [
     "celu",
     "conv1d",
     "conv2d",
+    "cosine_similarity",
     "cross_entropy",
     "dropout",
     "dropout2d",
@@ -91,6 +93,7 @@ __all__ = [
     "normalize",
     "one_hot",
     "pad",
+    "prelu",
     "relu",
     "relu6",
     "selu",
@@ -200,6 +203,23 @@ def normalize(input: Any, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> T
     """
     x = as_input(input)
     return x / x.norm(p, dim, keepdim=True).clamp(min=eps)
+
+
+def cosine_similarity(x1: Any, x2: Any, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """sum(x1 * x2) / (max(||x1||, eps) max(||x2||, eps)) along ``dim`` (broadcast), as
+    PyTorch computes it: each input divided by its own clamped norm, then the products summed.
+
+    Examples
+    --------
+    >>> import nn
+    >>> a, b = nn.tensor([[1.0, 0.0], [1.0, 1.0]]), nn.tensor([[2.0, 0.0], [-1.0, 1.0]])
+    >>> nn.F.cosine_similarity(a, b)
+    tensor([1., 0.])
+    """
+    a, b = as_input(x1), as_input(x2)
+    a_unit = a / a.norm(2, dim, keepdim=True).clamp(min=eps)
+    b_unit = b / b.norm(2, dim, keepdim=True).clamp(min=eps)
+    return (a_unit * b_unit).sum(dim)
 
 
 def pad(

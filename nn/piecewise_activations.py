@@ -8,11 +8,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ._factories import full
 from ._graph import node_type
 from ._inputs import as_input
 from ._tensor_math import DivBackward0  # softsign is x / (1 + |x|) in PyTorch
 from .activations import EluBackward0  # PyTorch's node for selu, a scaled elu
 from .module import Module
+from .parameter import Parameter
 from .rules import piecewise as P
 from .tensor import Tensor
 
@@ -241,3 +243,47 @@ class Softsign(Module):
 
     def forward(self, input: Any) -> Tensor:
         return softsign(input)
+
+
+def prelu(input: Any, weight: Any) -> Tensor:
+    """x where x > 0, else weight x, with one weight per channel (dimension 1) or one for all.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.F.prelu(nn.tensor([[-2.0, 3.0]]), nn.tensor([0.25]))
+    tensor([[-0.5000,  3.0000]])
+    """
+    x, w = as_input(input), as_input(weight)
+    if w.ndim != 1:
+        raise RuntimeError(
+            f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = {w.ndim}"
+        )
+    channels = x.shape[1] if x.ndim >= 2 else 1
+    if w.shape[0] not in (1, channels):
+        raise RuntimeError(
+            f"Mismatch of parameter numbers and input channel size. Found parameter numbers = "
+            f"{w.shape[0]} and channel size = {channels}."
+        )
+    if x.ndim >= 2 and w.shape[0] != 1:
+        w = w.reshape((1, channels) + (1,) * (x.ndim - 2))
+    return x.where(x > 0, w * x)
+
+
+class PReLU(Module):
+    """x where x > 0, else a * x, with a learnt slope ``a`` (one, or one per channel),
+    started at ``init``, as ``torch.nn.PReLU``."""
+
+    def __init__(
+        self, num_parameters: int = 1, init: float = 0.25, device: Any = None, dtype: Any = None
+    ) -> None:
+        super().__init__()
+        self.num_parameters = num_parameters
+        self.init = init
+        self.weight = Parameter(full((num_parameters,), init, dtype=dtype, device=device))
+
+    def forward(self, input: Any) -> Tensor:
+        return prelu(input, self.weight)
+
+    def extra_repr(self) -> str:
+        return f"num_parameters={self.num_parameters}"

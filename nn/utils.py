@@ -50,15 +50,38 @@ def clip_grad_norm_(
     >>> nn.utils.clip_grad_norm_([p], 1.0), p.grad.round(decimals=4)
     (tensor(5., dtype=float64), tensor([0.6000, 0.8000], dtype=float64))
     """
-    params = _as_list(parameters)  # once: model.parameters() is a generator
-    grads = [p._grad._data for p in params if p._grad is not None]
     if not max_norm >= 0:
         raise ValueError(f"max_norm must be a non-negative number, got {max_norm}")
-    norm_type = float(norm_type)
+    params = _as_list(parameters)  # once: model.parameters() is a generator
+    grads = [p._grad for p in params if p._grad is not None]
     if not grads:
         return Tensor(0.0)
-    dtype = np.result_type(*grads)
-    norms = np.array([_vector_norm(g, norm_type) for g in grads], dtype=dtype)
+    total = get_total_norm(grads, norm_type, error_if_nonfinite)
+    clip_grads_with_norm_(params, max_norm, total)
+    return total
+
+
+def get_total_norm(
+    tensors: Tensor | Iterable[Tensor],
+    norm_type: float = 2.0,
+    error_if_nonfinite: bool = False,
+    foreach: bool | None = None,
+) -> Tensor:
+    """The ``norm_type`` norm of the norms of ``tensors`` (all their elements as one vector),
+    in their dtype, as ``torch.nn.utils.get_total_norm``.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.utils.get_total_norm([nn.tensor([3.0]), nn.tensor([4.0])])
+    tensor(5.)
+    """
+    arrays = [t._data for t in _as_list(tensors)]
+    norm_type = float(norm_type)
+    if not arrays:
+        return Tensor(0.0)
+    dtype = np.result_type(*arrays)
+    norms = np.array([_vector_norm(a, norm_type) for a in arrays], dtype=dtype)
     total = dtype.type(_vector_norm(norms, norm_type))
     if error_if_nonfinite and not np.isfinite(total):
         raise RuntimeError(
@@ -66,11 +89,37 @@ def clip_grad_norm_(
             "so it cannot be clipped. To disable this error and scale the gradients by the "
             "non-finite norm anyway, set `error_if_nonfinite=False`"
         )
+    return Tensor._make(np.asarray(total))
+
+
+def clip_grads_with_norm_(
+    parameters: Tensor | Iterable[Tensor],
+    max_norm: float,
+    total_norm: Any,
+    foreach: bool | None = None,
+) -> None:
+    """Multiply every gradient by min(1, max_norm / (total_norm + 1e-6)), in the gradients'
+    dtype, as ``torch.nn.utils.clip_grads_with_norm_`` (``total_norm`` from
+    ``get_total_norm``; a NaN or infinite one turns the gradients to NaN or 0).
+
+    Examples
+    --------
+    >>> import numpy as np, nn
+    >>> p = nn.Parameter(np.zeros(2)); p.grad = nn.tensor([3.0, 4.0], dtype=nn.float64)
+    >>> nn.utils.clip_grads_with_norm_([p], 1.0, nn.tensor(5.0, dtype=nn.float64)); p.grad
+    tensor([0.6000, 0.8000], dtype=float64)
+    """
+    grads = [p._grad._data for p in _as_list(parameters) if p._grad is not None]
+    if not grads:
+        return
+    total = np.asarray(getattr(total_norm, "_data", total_norm))
+    dtype = total.dtype if total.dtype.kind == "f" else np.result_type(*grads)
     with quiet():
-        coefficient = np.minimum(dtype.type(max_norm) / (total + dtype.type(1e-6)), 1.0)
+        coefficient = np.minimum(
+            dtype.type(max_norm) / (total.astype(dtype) + dtype.type(1e-6)), 1.0
+        )
     for g in grads:
         g *= coefficient.astype(g.dtype)
-    return Tensor._make(np.asarray(total))
 
 
 def _vector_norm(x: np.ndarray, order: float) -> Any:

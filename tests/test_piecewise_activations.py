@@ -86,3 +86,27 @@ def test_in_place_and_modules():
     assert repr(nn.ReLU6(inplace=True)) == "ReLU6(inplace=True)"
     with pytest.raises(ValueError, match="min_val cannot be greater than max_val"):
         nn.Hardtanh(1.0, -1.0)
+
+
+def test_prelu_and_cosine_similarity():
+    """PReLU's slope per channel (or one for all) and its gradients; cosine similarity with
+    PyTorch's clamped norms (a zero vector gives 0, not NaN); against finite differences."""
+    x = leaf([[[-2.0, 1.0], [3.0, -4.0]]])  # (N=1, C=2, L=2)
+    w = leaf([0.1, 0.5])
+    y = F.prelu(x, w)
+    assert y.tolist() == [[[-0.2, 1.0], [3.0, -2.0]]]
+    assert nn.gradcheck(F.prelu, (leaf([[-2.0, 1.5], [0.5, -4.0]]), leaf([0.25])))
+    layer = nn.PReLU(2)
+    assert layer.weight.tolist() == [0.25, 0.25] and repr(layer) == "PReLU(num_parameters=2)"
+    with pytest.raises(RuntimeError, match="Mismatch of parameter numbers and input channel"):
+        F.prelu(x, leaf([0.1, 0.2, 0.3]))
+    a = leaf([[1.0, 0.0], [0.0, 0.0], [1.0, 1.0]])
+    b = leaf([[2.0, 0.0], [1.0, 1.0], [-1.0, 1.0]])
+    sim = F.cosine_similarity(a, b)
+    np.testing.assert_allclose(sim.detach().numpy(), [1.0, 0.0, 0.0], atol=1e-15)
+    assert nn.gradcheck(lambda u, v: F.cosine_similarity(u, v, dim=1), (leaf(A2), leaf(B2)))
+    assert nn.CosineSimilarity(dim=0)(a, b).shape == (2,)
+
+
+A2 = np.array([[0.3, -1.2, 2.0], [-0.7, 0.1, 1.5]])
+B2 = np.array([[1.1, 0.4, -0.2], [0.9, -2.0, 0.3]])
