@@ -107,7 +107,6 @@ def per_parameter(optimizer: Optimizer, group: dict[str, Any], params: list[Any]
     the group's options (``optimizers._numpy_kernels``, bit-identical) runs that instead."""
     state_of, update = optimizer.state, optimizer.update
     elementwise = optimizer.elementwise
-    kernel = _numpy_kernels.kernel_for(optimizer, group) if elementwise else None
     for param in params:
         W = param._data
         state = state_of.get(param)
@@ -123,7 +122,8 @@ def per_parameter(optimizer: Optimizer, group: dict[str, Any], params: list[Any]
             and _kind(W, state) is not None
             and _contiguous_state(state)
         ):
-            if kernel is not None and W.ndim:
+            kernel = _numpy_kernels.kernel_for(optimizer, group) if W.ndim else None
+            if kernel is not None:  # (looked up here: small parameters never need it)
                 scratched = _with_scratch(optimizer, kernel, W.dtype)
                 chunk_bytes = _numpy_kernels.KERNEL_CHUNK_BYTES
                 _in_place_chunks(W, param._grad._data, state, group, scratched, chunk_bytes)
