@@ -4,15 +4,18 @@ A faithful subset of ``torch`` and ``torch.nn`` in NumPy: ``nn`` is both (``nn.t
 ``nn.zeros``, ``nn.no_grad`` as well as ``nn.Linear``), so a script ports by changing imports.
 """
 
-from . import autograd, functional, init, utils
+from . import autograd, functional, init, linalg, utils
 from . import functional as F
+from ._dims import Size
 from ._dtype import (
+    bfloat16,
     bool_,
     cdouble,
     cfloat,
     complex64,
     complex128,
     double,
+    dtype,
     float16,
     float32,
     float64,
@@ -53,10 +56,20 @@ from ._factories import (
     zeros,
     zeros_like,
 )
+from ._foreach import FUNCTIONS as _FOREACH
+from ._info import finfo, iinfo
 from ._joining import cat, concat, concatenate, stack
+from ._memory_format import (
+    channels_last,
+    channels_last_3d,
+    contiguous_format,
+    memory_format,
+    preserve_format,
+)
 from ._namespace import *  # noqa: F403 (torch's top-level functions: exp, matmul, max...)
 from ._namespace import __all__ as _functions
 from ._printing import set_printoptions
+from ._runtime import compiler, distributed, jit
 from ._tensor_reduce import MaxResult
 from .activations import ELU, GELU, SiLU, Softplus
 from .autograd import (
@@ -139,6 +152,7 @@ from .tensor import Tensor, tensor
 bool = bool_
 float = float32
 int = int32
+globals().update(_FOREACH)  # torch._foreach_add_ and the rest (nn/_foreach.py)
 
 __all__ = [
     "CELU",
@@ -211,7 +225,21 @@ __all__ = [
     "as_tensor",
     "autograd",
     "backends",
+    "Size",
+    "bfloat16",
+    "compiler",
+    "distributed",
+    "finfo",
+    "iinfo",
+    "jit",
+    "linalg",
     "bool",
+    "channels_last",
+    "channels_last_3d",
+    "contiguous_format",
+    "dtype",
+    "memory_format",
+    "preserve_format",
     "cdouble",
     "cfloat",
     "complex64",

@@ -6,6 +6,8 @@ from typing import Any
 
 import numpy as np
 
+Size: type[tuple[int, ...]] = tuple  # torch.Size: descend's shapes are plain tuples
+
 
 def shape_args(shape: tuple[Any, ...]) -> tuple[int, ...]:
     """``f(2, 3)`` and ``f((2, 3))`` alike."""

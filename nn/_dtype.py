@@ -28,6 +28,29 @@ complex128 = cdouble = np.dtype(np.complex128)
 
 FLOATS = (float16, float32, float64)
 
+dtype = np.dtype  # the type of every dtype above (``torch.dtype``, in annotations and checks)
+
+
+class UnsupportedDType:
+    """A dtype PyTorch has and NumPy has not: it compares equal only to itself and prints
+    its name, so that code asking ``p.dtype in {nn.float16, nn.bfloat16}`` runs; making a
+    Tensor of it raises ``TypeError`` saying why."""
+
+    __slots__ = ("is_complex", "is_floating_point", "is_signed", "itemsize", "name")
+
+    def __init__(self, name: str, itemsize: int) -> None:
+        self.name, self.itemsize = name, itemsize
+        self.is_floating_point, self.is_complex, self.is_signed = True, False, True
+
+    def __repr__(self) -> str:
+        return self.name
+
+    def __reduce__(self) -> str:
+        return self.name
+
+
+bfloat16 = UnsupportedDType("bfloat16", 2)
+
 # the names PyTorch prints for each dtype (Tensor.type(), error messages)
 TORCH_NAMES: dict[np.dtype, tuple[str, str]] = {
     float16: ("Half", "half"),
@@ -82,6 +105,11 @@ def to_dtype(dtype: Any) -> np.dtype:
         return int64
     if dtype is bool:
         return bool_
+    if isinstance(dtype, UnsupportedDType):
+        raise TypeError(
+            f"nn.{dtype.name} cannot hold values: NumPy has no {dtype.name} dtype, and "
+            "descend computes with NumPy (use nn.float16, nn.float32 or nn.float64)"
+        )
     try:
         resolved: np.dtype = np.dtype(dtype)
     except TypeError:

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _dtype
+from . import _dtype, _memory_format
 from ._dims import shape_args
 from .device import check_device
 from .random import resolve_generator
@@ -109,10 +109,24 @@ def ones(
 
 
 def empty(
-    *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, out: Any = None
+    *size: Any,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    out: Any = None,
+    memory_format: Any = None,
+    pin_memory: bool = False,
 ) -> Tensor:
-    """An uninitialised Tensor (here: zeros, so nothing random leaks in)."""
-    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad, out=out)
+    """An uninitialised Tensor (here: zeros, so nothing random leaks in), in
+    ``memory_format``'s layout (row-major by default)."""
+    made = zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad, out=out)
+    if memory_format is None:
+        return made
+    fmt = _memory_format.checked(memory_format, made.ndim)
+    if fmt is _memory_format.preserve_format:
+        raise RuntimeError("preserve memory format is unsupported by empty()")
+    made._data = _memory_format.laid_out(made._data, fmt)
+    return made
 
 
 def full(
@@ -133,12 +147,15 @@ def eye(
     n: int,
     m: int | None = None,
     *,
+    out: Any = None,
     dtype: Any = None,
     device: Any = None,
     requires_grad: bool = False,
 ) -> Tensor:
-    """The identity matrix (n x m)."""
-    return _finish(np.eye(n, m, dtype=_float(dtype)), requires_grad, device)
+    """The identity matrix (n x m); with ``out``, written into that Tensor (its dtype)."""
+    if out is not None and dtype is None:
+        dtype = out.dtype
+    return _finish(np.eye(n, m, dtype=_float(dtype)), requires_grad, device, out)
 
 
 def arange(
@@ -345,6 +362,21 @@ def _like(t: Any, dtype: Any) -> tuple[tuple[int, ...], np.dtype]:
     return data.shape, _dtype.to_dtype(dtype) if dtype is not None else data.dtype
 
 
+def _laid_out_like(t: Any, values: np.ndarray, memory_format: Any) -> np.ndarray:
+    """``values`` in ``memory_format``'s layout; ``preserve_format`` (the default) keeps
+    the layout of ``t``'s array, as PyTorch's ``*_like`` factories do."""
+    data = getattr(t, "_data", None)
+    data = np.asarray(t) if data is None else data
+    fmt = _memory_format.checked(memory_format, data.ndim)
+    if fmt is not _memory_format.preserve_format:
+        return _memory_format.laid_out(values, fmt)
+    if data.flags.c_contiguous or not data.size:
+        return values
+    out = np.empty_like(data, dtype=values.dtype)
+    out[...] = values
+    return out
+
+
 def zeros_like(
     input: Any,
     *,
@@ -354,7 +386,8 @@ def zeros_like(
     memory_format: Any = None,
 ) -> Tensor:
     shape, target = _like(input, dtype)
-    return _finish(np.zeros(shape, target), requires_grad, device)
+    array = _laid_out_like(input, np.zeros(shape, target), memory_format)
+    return _finish(array, requires_grad, device)
 
 
 def ones_like(
@@ -366,7 +399,8 @@ def ones_like(
     memory_format: Any = None,
 ) -> Tensor:
     shape, target = _like(input, dtype)
-    return _finish(np.ones(shape, target), requires_grad, device)
+    array = _laid_out_like(input, np.ones(shape, target), memory_format)
+    return _finish(array, requires_grad, device)
 
 
 def empty_like(
@@ -377,7 +411,9 @@ def empty_like(
     requires_grad: bool = False,
     memory_format: Any = None,
 ) -> Tensor:
-    return zeros_like(input, dtype=dtype, device=device, requires_grad=requires_grad)
+    return zeros_like(
+        input, dtype=dtype, device=device, requires_grad=requires_grad, memory_format=memory_format
+    )
 
 
 def full_like(
@@ -390,7 +426,8 @@ def full_like(
     memory_format: Any = None,
 ) -> Tensor:
     shape, target = _like(input, dtype)
-    return _finish(np.full(shape, fill_value, target), requires_grad, device)
+    array = _laid_out_like(input, np.full(shape, fill_value, target), memory_format)
+    return _finish(array, requires_grad, device)
 
 
 def rand_like(
@@ -403,9 +440,8 @@ def rand_like(
     memory_format: Any = None,
 ) -> Tensor:
     shape, target = _like(input, dtype)
-    return rand(
-        shape, generator=generator, dtype=target, device=device, requires_grad=requires_grad
-    )
+    drawn = rand(shape, generator=generator, dtype=target, device=device)._data
+    return _finish(_laid_out_like(input, drawn, memory_format), requires_grad, device)
 
 
 def randn_like(
@@ -418,9 +454,8 @@ def randn_like(
     memory_format: Any = None,
 ) -> Tensor:
     shape, target = _like(input, dtype)
-    return randn(
-        shape, generator=generator, dtype=target, device=device, requires_grad=requires_grad
-    )
+    drawn = randn(shape, generator=generator, dtype=target, device=device)._data
+    return _finish(_laid_out_like(input, drawn, memory_format), requires_grad, device)
 
 
 def randint_like(
@@ -437,4 +472,5 @@ def randint_like(
     shape, target = _like(input, dtype)
     if high is None:
         low, high = 0, low
-    return randint(low, high, shape, generator=generator, dtype=target, device=device)
+    drawn = randint(low, high, shape, generator=generator, dtype=target, device=device)._data
+    return _finish(_laid_out_like(input, drawn, memory_format), requires_grad, device)

@@ -88,14 +88,44 @@ clamp_max = _function("clamp_max")
 # of two operands
 maximum = _function("maximum")
 minimum = _function("minimum")
-add = _function("add")
-sub = _function("sub")
+
+
+def _number_first(name: str, reflected: str) -> Callable[..., Any]:
+    """torch.<name>(input, other, ...), where ``input`` may also be a Python number when
+    ``other`` is a Tensor (``torch.sub(1, x)``), computed as ``other.<reflected>(input)``."""
+    method = _function(name)
+
+    def function(input: Any, other: Any, *args: Any, out: Any = None, **kwargs: Any) -> Any:
+        if _is_number(input) and isinstance(other, Tensor) and not args:
+            alpha = kwargs.pop("alpha", 1)
+            scaled = other if alpha == 1 else other * alpha
+            if kwargs.get("rounding_mode") is not None:
+                result = Tensor._make(np.asarray(input)).div(scaled, **kwargs)
+            else:
+                result = getattr(scaled, reflected)(input)
+            return _written(out, result, name)
+        return method(input, other, *args, out=out, **kwargs)
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = (
+        f"``torch.{name}(input, other, ...)``: ``input.{name}(other, ...)``; ``input`` may be "
+        "a number when ``other`` is a Tensor."
+    )
+    return function
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float | complex | np.number | np.bool_)
+
+
+add = _number_first("add", "__radd__")
+sub = _number_first("sub", "__rsub__")
 subtract = sub
-mul = _function("mul")
+mul = _number_first("mul", "__rmul__")
 multiply = mul
-div = _function("div")
+div = _number_first("div", "__rtruediv__")
 divide = div
-true_divide = _function("true_divide")
+true_divide = _number_first("true_divide", "__rtruediv__")
 floor_divide = _function("floor_divide")
 remainder = _function("remainder")
 lerp = _function("lerp")
@@ -193,37 +223,8 @@ def where(condition: Any, input: Any = None, other: Any = None, *, out: Any = No
     return into(out, result, "where")
 
 
-def allclose(
-    input: Any, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
-) -> bool:
-    """Whether |input - other| <= atol + rtol |other| everywhere (broadcasting), as
-    ``torch.allclose``; both must have one dtype.
-
-    Examples
-    --------
-    >>> import nn
-    >>> nn.allclose(nn.tensor([1.0, 2.0]), nn.tensor([1.0, 2.0 + 1e-9]))
-    True
-    """
-    a, b = _operand(input, "allclose"), _operand(other, "allclose", "other", 2)
-    if a._data.dtype != b._data.dtype:
-        raise RuntimeError(
-            f"{_dtype.torch_name(a._data.dtype)} did not match {_dtype.torch_name(b._data.dtype)}"
-        )
-    return bool(np.allclose(a._data, b._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
-
-
-def equal(input: Any, other: Any) -> bool:
-    """Whether both have the same shape and the same elements (NaN equals nothing).
-
-    Examples
-    --------
-    >>> import nn
-    >>> nn.equal(nn.tensor([1, 2]), nn.tensor([1, 2])), nn.equal(nn.ones(2), nn.ones(3))
-    (True, False)
-    """
-    a, b = _operand(input, "equal"), _operand(other, "equal", "other", 2)
-    return bool(np.array_equal(a._data, b._data))
+allclose = _function("allclose")
+equal = _function("equal")
 
 
 def is_tensor(obj: Any) -> bool:
@@ -234,6 +235,23 @@ def is_tensor(obj: Any) -> bool:
 def is_floating_point(input: Any) -> bool:
     """Whether ``input``'s dtype is a floating-point one."""
     return bool(_operand(input, "is_floating_point")._data.dtype.kind == "f")
+
+
+def is_complex(input: Any) -> bool:
+    """Whether ``input``'s dtype is a complex one."""
+    return bool(_operand(input, "is_complex")._data.dtype.kind == "c")
+
+
+def view_as_real(input: Any) -> Tensor:
+    """A complex Tensor's storage seen as real numbers: a view with a last dimension of 2
+    (real and imaginary parts), as ``torch.view_as_real``; other dtypes raise."""
+    return _operand(input, "view_as_real").view_as_real()
+
+
+def view_as_complex(input: Any) -> Tensor:
+    """The inverse of ``view_as_real``: a view of a real Tensor whose last dimension is 2
+    (of stride 1) as complex numbers."""
+    return _operand(input, "view_as_complex").view_as_complex()
 
 
 def numel(input: Any) -> int:

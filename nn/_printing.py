@@ -111,6 +111,24 @@ class _Format:
         return out.rjust(self.width)
 
 
+class _ComplexFormat:
+    """PyTorch's complex format: the real parts' format, then the imaginary parts' (signed),
+    then ``j``: ``9.+2.j``."""
+
+    def __init__(self, values: np.ndarray) -> None:
+        self.real, self.imag = _Format(values.real), _Format(values.imag)
+        self.width = self.real.width + self.imag.width + 2
+
+    def text(self, value: Any) -> str:
+        imag = self.imag.text(value.imag).lstrip() + "j"
+        sign = "" if imag[0] in "+-" else "+"
+        return self.real.text(value.real) + sign + imag
+
+
+def _format(values: np.ndarray) -> _Format | _ComplexFormat:
+    return _ComplexFormat(values) if values.dtype.kind == "c" else _Format(values)
+
+
 def _edges(a: np.ndarray) -> np.ndarray:
     """The elements a summarised print shows: the first and last ``edgeitems`` of each axis."""
     if a.ndim == 0:
@@ -121,7 +139,7 @@ def _edges(a: np.ndarray) -> np.ndarray:
     return np.stack([_edges(row) for row in a]) if a.ndim > 1 and len(a) else a
 
 
-def _body(a: np.ndarray, indent: int, summarize: bool, form: _Format) -> str:
+def _body(a: np.ndarray, indent: int, summarize: bool, form: _Format | _ComplexFormat) -> str:
     edge = OPTIONS.edgeitems
     cut = summarize and a.ndim and a.shape[0] > 2 * edge
     if a.ndim == 0:
@@ -160,8 +178,16 @@ def tensor_repr(data: np.ndarray, dtype_name: str, trailing: list[str]) -> str:
             suffixes.append(f"dtype={dtype_name}")
     else:
         summarize = data.size > OPTIONS.threshold
-        body = _body(data, indent, summarize, _Format(_edges(data) if summarize else data))
-        if data.dtype not in (get_default_dtype(), np.dtype(np.int64), np.dtype(np.bool_)):
+        body = _body(data, indent, summarize, _format(_edges(data) if summarize else data))
+        default_complex = np.dtype(
+            np.complex128 if get_default_dtype() == np.float64 else np.complex64
+        )
+        if data.dtype not in (
+            get_default_dtype(),
+            default_complex,
+            np.dtype(np.int64),
+            np.dtype(np.bool_),
+        ):
             suffixes.append(f"dtype={dtype_name}")
     text = prefix + body
     parts, last = [text], len(text) - text.rfind("\n") + 1

@@ -1,5 +1,6 @@
 """Blends of Tensors (a mixin of ``Tensor``), with their in-place forms, as PyTorch computes
-them, composed of recorded ops (so their gradients are those ops'):
+them (``lerp`` and ``addcmul`` rounded once where PyTorch's kernels fuse a multiply-add, one
+node each; ``addcdiv`` and ``nan_to_num`` composed of recorded ops):
 
     lerp(end, w)            start + w (end - start) where |w| < 0.5, else end - (end - start)(1 - w)
     addcmul(t1, t2, value)  self + value * t1 * t2
@@ -17,10 +18,28 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 
+from . import _dtype
+from ._graph import node_type
+from ._overloads import value_first
 from ._tensor_inplace import TensorInplace, _outplace
+from .rules import elementwise as E
+from .rules._quiet import quiet
 
 if TYPE_CHECKING:
     from .tensor import Tensor
+
+LerpBackward0 = node_type("LerpBackward0")
+LerpBackward1 = node_type("LerpBackward1")
+AddcmulBackward0 = node_type("AddcmulBackward0")
+
+
+def _promoted(*tensors: Tensor) -> tuple[Tensor, ...]:
+    """The Tensors in their common dtype (PyTorch's promotion; casts are recorded)."""
+    dimensioned = [t._data.dtype for t in tensors if t._data.ndim]
+    zero_dim = [t._data.dtype for t in tensors if not t._data.ndim]
+    dtype = _dtype.result_dtype(dimensioned, zero_dim, [])
+    return tuple(t if t._data.dtype == dtype else t._cast(dtype) for t in tensors)
+
 
 T = TypeVar("T", bound="TensorBlend")
 
@@ -31,7 +50,8 @@ class TensorBlend(TensorInplace):
     __slots__ = ()
 
     def lerp(self, end: Any, weight: Any) -> Tensor:
-        """self + weight (end - self), computed as PyTorch does (from the nearer end).
+        """self + weight (end - self), computed as PyTorch does (from the nearer end, one
+        rounding); ``end`` must have this Tensor's dtype, ``weight`` is a number or a Tensor.
 
         Examples
         --------
@@ -40,18 +60,34 @@ class TensorBlend(TensorInplace):
         tensor([ 0.2500, 12.5000])
         """
         start = cast("Tensor", self)
-        span = start._lift(end) - start
-        if isinstance(weight, float | int):
-            if abs(weight) < 0.5:
-                return start + weight * span
-            return start._lift(end) - span * (1 - weight)
-        w = start._lift(weight)
-        near = start + w * span
-        far = start._lift(end) - span * (1 - w)
-        return near.where(w.abs() < 0.5, far)
+        stop = start._lift(end)
+        dtype = start._data.dtype
+        if dtype.kind not in "fc":
+            raise NotImplementedError(
+                f"\"lerp_kernel_scalar\" not implemented for '{_dtype.torch_name(dtype)}'"
+            )
+        if stop._data.dtype != dtype:
+            raise RuntimeError(
+                f"expected dtype {_dtype.torch_c_name(dtype)} for `end` but got dtype "
+                f"{_dtype.torch_c_name(stop._data.dtype)}"
+            )
+        scalar = not isinstance(weight, TensorBlend | np.ndarray)
+        w = start._lift(np.asarray(weight, dtype=dtype) if scalar else weight)
+        if w._data.dtype != dtype:
+            w = w._cast(dtype)
+        needs = (start._rg, stop._rg, w._rg)
+        out, backward = E.lerp(start._data, stop._data, w._data, needs)
+        kind = LerpBackward0 if scalar else LerpBackward1
+        saved = (  # what the backward reads, and only when it will: as PyTorch saves
+            start if w._rg else None,
+            stop if w._rg else None,
+            w if not scalar and (start._rg or stop._rg) else None,
+        )
+        return self._record(out, (start, stop, w), backward, kind, saved)
 
+    @value_first
     def addcmul(self, tensor1: Any, tensor2: Any, *, value: float = 1) -> Tensor:
-        """self + value * tensor1 * tensor2.
+        """self + value * tensor1 * tensor2 (rounded as PyTorch's kernel rounds it).
 
         Examples
         --------
@@ -60,8 +96,19 @@ class TensorBlend(TensorInplace):
         tensor([4.])
         """
         me = cast("Tensor", self)
-        return me + value * me._lift(tensor1) * me._lift(tensor2)
+        s, t1, t2 = _promoted(me, me._lift(tensor1), me._lift(tensor2))
+        try:
+            with quiet():
+                out, backward = E.addcmul(
+                    s._data, t1._data, t2._data, value, (s._rg, t1._rg, t2._rg)
+                )
+        except ValueError:
+            shapes = ", ".join(str(list(t._data.shape)) for t in (s, t1, t2))
+            raise RuntimeError(f"addcmul: shapes {shapes} cannot be broadcast together") from None
+        saved = (t1 if t2._rg else None, t2 if t1._rg else None)  # (read only when needed)
+        return self._record(out, (s, t1, t2), backward, AddcmulBackward0, saved)
 
+    @value_first
     def addcdiv(self, tensor1: Any, tensor2: Any, *, value: float = 1) -> Tensor:
         """self + value * tensor1 / tensor2.
 
@@ -100,10 +147,12 @@ class TensorBlend(TensorInplace):
         """``lerp`` in place."""
         return self._inplace(_outplace("lerp"), end, weight)
 
+    @value_first
     def addcmul_(self: T, tensor1: Any, tensor2: Any, *, value: float = 1) -> T:
         """``addcmul`` in place: ``s.addcmul_(g, g, value=1 - beta2)`` is s += (1 - beta2) g²."""
         return self._inplace(_outplace("addcmul"), tensor1, tensor2, value=value)
 
+    @value_first
     def addcdiv_(self: T, tensor1: Any, tensor2: Any, *, value: float = 1) -> T:
         """``addcdiv`` in place: ``w.addcdiv_(v, denom, value=-lr)`` is w -= lr v / denom."""
         return self._inplace(_outplace("addcdiv"), tensor1, tensor2, value=value)

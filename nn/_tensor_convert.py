@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from . import _dtype
+from . import _dtype, _memory_format
 from ._dims import shape_args
 from ._graph import node_type
 from ._numpy_interop import array_ufunc
@@ -151,8 +151,9 @@ class TensorConvert(TensorCore):
 
     # ------------------------------------------------------------------ dtypes
     def clone(self, *, memory_format: Any = None) -> Tensor:
-        """A differentiable copy with its own storage."""
-        out = self._data.copy()
+        """A differentiable copy with its own storage, in ``memory_format``'s layout (by
+        default this Tensor's own, as PyTorch's ``preserve_format``)."""
+        out = _memory_format.laid_out(np.array(self._data, copy=True, order="K"), memory_format)
         return self._record(out, (self,), lambda g: (g,), CloneBackward0)
 
     def to(self, *args: Any, **kwargs: Any) -> Tensor:
@@ -163,7 +164,7 @@ class TensorConvert(TensorCore):
         device = kwargs.pop("device", None)
         copy = kwargs.pop("copy", False)
         kwargs.pop("non_blocking", None)
-        kwargs.pop("memory_format", None)
+        memory_format = kwargs.pop("memory_format", None)
         if kwargs:
             raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
         for arg in args:
@@ -178,7 +179,11 @@ class TensorConvert(TensorCore):
         check_device(device)
         result = self if dtype is None else self._cast(_dtype.to_dtype(dtype))
         if copy and result is self:
-            return self.clone()
+            return self.clone(memory_format=memory_format)
+        if memory_format is not None and not _memory_format.is_laid_out(
+            result._data, memory_format
+        ):
+            return result.clone(memory_format=memory_format)
         return result  # type: ignore[return-value]
 
     def type(self, dtype: Any = None) -> Any:
@@ -215,6 +220,22 @@ class TensorConvert(TensorCore):
     ) -> Tensor:
         shape = shape_args(size)
         return self._new(np.ones(shape, self._new_dtype(dtype)), device, requires_grad)
+
+    def new(self, *args: Any, dtype: Any = None, device: Any = None) -> Tensor:
+        """The legacy constructor, in this Tensor's dtype: ``new(2, 3)`` an uninitialised
+        (here: zero) Tensor of that size, ``new(data)`` a copy of a list, array or Tensor,
+        ``new()`` an empty one. A tuple is refused: PyTorch reads ``torch.Size`` as a size
+        and any other tuple as data, and descend's shapes are plain tuples."""
+        if len(args) == 1 and isinstance(args[0], tuple):
+            raise TypeError(
+                "Tensor.new(tuple) is ambiguous in descend (its shapes are plain tuples): "
+                "write new_zeros(size) or new_empty(size) for a size, new_tensor(data) for data"
+            )
+        if len(args) == 1 and not isinstance(args[0], int | np.integer):
+            if isinstance(args[0], float):
+                raise TypeError(f"new(): data must be a sequence (got {type(args[0]).__name__})")
+            return self.new_tensor(args[0], dtype=dtype, device=device)
+        return self.new_zeros(*args, dtype=dtype, device=device) if args else self.new_zeros(0)
 
     def new_empty(
         self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False

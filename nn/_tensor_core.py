@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 
-from . import _dtype
+from . import _dtype, _memory_format
 from ._dtype import as_array
 from ._graph import Node, _next_seq
 from ._views import View, refresh_view
@@ -363,6 +363,7 @@ class TensorCore:
         return cpu
 
     is_cuda = False
+    is_cpu = True
     is_sparse = False
     is_quantized = False
     is_meta = False
@@ -402,7 +403,10 @@ class TensorCore:
         return self._data.dtype.kind == "c"
 
     def is_contiguous(self, memory_format: Any = None) -> bool:
-        return bool(self._data.flags.c_contiguous)
+        """Whether the elements lie densely in row-major order (or ``memory_format``'s)."""
+        if memory_format is None:
+            return bool(self._data.flags.c_contiguous)
+        return _memory_format.is_laid_out(self._data, memory_format)
 
     def __len__(self) -> int:
         if self._data.ndim == 0:

@@ -43,6 +43,9 @@ _UNARY_SAVES_RESULT = {"exp", "expm1", "sqrt", "rsqrt", "tanh", "sigmoid", "reci
 ReluBackward0 = node_type("ReluBackward0")
 ClampBackward1 = node_type("ClampBackward1")
 ZeroBackward0 = node_type("ZeroBackward0")
+ConjBackward0 = node_type("ConjBackward0")
+RealBackward0 = node_type("RealBackward0")
+ImagBackward0 = node_type("ImagBackward0")
 
 
 class TensorFunctions(TensorMath):
@@ -189,6 +192,49 @@ class TensorFunctions(TensorMath):
         except ValueError:
             raise _broadcast_error("where", a._data, b._data) from None
         return self._record(out, (a, b), backward, WhereBackward0)
+
+    # ------------------------------------------------------------ complex parts
+    def conj(self) -> Tensor:
+        """The complex conjugate (a real Tensor itself, as PyTorch's)."""
+        if self._data.dtype.kind != "c":
+            return cast("Tensor", self)
+        return self._record(np.conj(self._data), (self,), lambda g: (np.conj(g),), ConjBackward0)
+
+    conj_physical = conj
+
+    def resolve_conj(self) -> Tensor:
+        """Itself: descend's conjugates are always computed (never lazy)."""
+        return cast("Tensor", self)
+
+    resolve_neg = resolve_conj
+
+    def is_conj(self) -> bool:
+        return False
+
+    def is_neg(self) -> bool:
+        return False
+
+    @property
+    def real(self) -> Tensor:
+        """The real parts, a view (a real Tensor itself, as PyTorch's)."""
+        if self._data.dtype.kind != "c":
+            return cast("Tensor", self)
+        return self._record_view(
+            self._data.real,
+            self,
+            lambda g: (g.astype(self._data.dtype),),
+            RealBackward0,
+            lambda a: a.real,
+        )
+
+    @property
+    def imag(self) -> Tensor:
+        """The imaginary parts, a view; a real Tensor has none (``RuntimeError``)."""
+        if self._data.dtype.kind != "c":
+            raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+        return self._record_view(
+            self._data.imag, self, lambda g: (1j * g,), ImagBackward0, lambda a: a.imag
+        )
 
     def square(self) -> Tensor:
         return self.pow(2)

@@ -17,11 +17,13 @@ import numpy as np
 from . import _dtype
 from ._errors import read_only_error
 from ._graph import node_type
+from ._overloads import alpha_first
 from ._tensor_core import TensorCore, plain_index
 from ._tensor_shape import TensorShape
 from ._views import adopt
 from .autograd import _Mode, no_grad
 from .random import resolve_generator
+from .rules import scaled_sum
 from .rules import shape as S
 
 if TYPE_CHECKING:
@@ -120,11 +122,14 @@ class TensorInplace(TensorShape):
         if not isinstance(operand, np.ndarray | int | float | complex | np.generic):
             operand = _dtype.as_array(operand, copy=False)
         alpha = params.get("alpha", 1)
-        if alpha != 1:
-            operand = (
-                np.multiply(operand, alpha) if isinstance(operand, np.ndarray) else operand * alpha
-            )
         data = self._data
+        if alpha != 1:
+            operand = np.asarray(operand)
+            if data.dtype.kind == "f" and operand.dtype.kind == "f":
+                sign = -1 if ufunc is np.subtract else 1  # rounded once, as PyTorch's kernels
+                self._write(scaled_sum(data, operand, sign * alpha))
+                return self
+            operand = np.multiply(operand, alpha)
         result = _inplace_dtype(data, operand, ufunc is np.true_divide)
         if not _dtype.can_cast(result, data.dtype):
             raise RuntimeError(
@@ -144,6 +149,7 @@ class TensorInplace(TensorShape):
         self._vc[0] += 1
         return self
 
+    @alpha_first
     def add_(self: T, other: Any, *, alpha: float = 1) -> T:
         """``self += alpha * other`` in place.
 
@@ -157,6 +163,7 @@ class TensorInplace(TensorShape):
         """
         return self._arith_(np.add, _outplace("add"), other, alpha=alpha)
 
+    @alpha_first
     def sub_(self: T, other: Any, *, alpha: float = 1) -> T:
         """``self -= alpha * other`` in place."""
         return self._arith_(np.subtract, _outplace("sub"), other, alpha=alpha)
@@ -248,21 +255,40 @@ class TensorInplace(TensorShape):
     def reciprocal_(self: T) -> T:
         return self._unary_("reciprocal")
 
-    def addcmul_(self: T, tensor1: Any, tensor2: Any, *, value: float = 1) -> T:
-        """``self += value * tensor1 * tensor2`` in place (Adam's second moment)."""
-        return self._inplace(
-            lambda s, a, b: s + value * (a * b) if value != 1 else s + a * b, tensor1, tensor2
-        )
+    # the in-place form of each of these out-of-place methods: ``t.rsqrt_()`` writes
+    # ``t.rsqrt()`` into ``t``, with the autograd rules of every in-place op
+    absolute_ = abs_
+    negative_ = neg_
 
-    def addcdiv_(self: T, tensor1: Any, tensor2: Any, *, value: float = 1) -> T:
-        """``self += value * tensor1 / tensor2`` in place (Adam's step)."""
-        return self._inplace(
-            lambda s, a, b: s + value * (a / b) if value != 1 else s + a / b, tensor1, tensor2
-        )
+    def rsqrt_(self: T) -> T:
+        return self._unary_("rsqrt")
 
-    def lerp_(self: T, end: Any, weight: Any) -> T:
-        """``self += weight * (end - self)`` in place."""
-        return self._inplace(lambda s, e, w: s + w * (e - s), end, weight)
+    def square_(self: T) -> T:
+        return self._unary_("square")
+
+    def log1p_(self: T) -> T:
+        return self._unary_("log1p")
+
+    def expm1_(self: T) -> T:
+        return self._unary_("expm1")
+
+    def sin_(self: T) -> T:
+        return self._unary_("sin")
+
+    def cos_(self: T) -> T:
+        return self._unary_("cos")
+
+    def erf_(self: T) -> T:
+        return self._unary_("erf")
+
+    def ceil_(self: T) -> T:
+        return self._unary_("ceil")
+
+    def trunc_(self: T) -> T:
+        return self._unary_("trunc")
+
+    def sgn_(self: T) -> T:
+        return self._unary_("sgn")
 
     def masked_fill_(self: T, mask: Any, value: Any) -> T:
         """Set the elements where ``mask`` is True to ``value``, in place."""

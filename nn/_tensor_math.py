@@ -14,6 +14,7 @@ import numpy as np
 
 from . import _dtype
 from ._graph import node_type
+from ._overloads import alpha_first
 from ._tensor_autograd import TensorAutograd
 from ._tensor_core import TensorCore
 from .rules import elementwise as E
@@ -264,6 +265,7 @@ class TensorMath(TensorAutograd):
     greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 
     # ------------------------------------------------------------ named arithmetic
+    @alpha_first
     def add(self, other: Any, *, alpha: float = 1) -> Tensor:
         """``self + alpha * other``, as ``torch.Tensor.add``.
 
@@ -273,6 +275,7 @@ class TensorMath(TensorAutograd):
         """
         return self._binary(E.add, other, AddBackward0, "add", alpha=alpha)
 
+    @alpha_first
     def sub(self, other: Any, *, alpha: float = 1) -> Tensor:
         """``self - alpha * other``."""
         return self._binary(E.sub, other, SubBackward0, "sub", alpha=alpha)

@@ -302,6 +302,31 @@ class TensorReduce(TensorFunctions):
         keep = keepdim if keepdims is None else keepdims
         return self._make(np.asarray(np.all(self._data, axis=axes, keepdims=keep)))
 
+    def allclose(
+        self, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+    ) -> bool:
+        """Whether |self - other| <= atol + rtol |other| everywhere (broadcasting), as
+        ``torch.allclose``; both must have one dtype.
+
+        Examples
+        --------
+        >>> import nn
+        >>> nn.tensor([1.0, 2.0]).allclose(nn.tensor([1.0, 2.0 + 1e-9]))
+        True
+        """
+        theirs = other._data if isinstance(other, TensorFunctions) else np.asarray(other)
+        if self._data.dtype != theirs.dtype:
+            raise RuntimeError(
+                f"{_dtype.torch_name(self._data.dtype)} did not match "
+                f"{_dtype.torch_name(theirs.dtype)}"
+            )
+        return bool(np.allclose(self._data, theirs, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+    def equal(self, other: Any) -> bool:
+        """Whether both have the same shape and the same elements (NaN equals nothing)."""
+        theirs = other._data if isinstance(other, TensorFunctions) else np.asarray(other)
+        return bool(np.array_equal(self._data, theirs))
+
     def any(
         self,
         dim: Any = None,

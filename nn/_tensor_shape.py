@@ -12,10 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from . import _dtype, _memory_format
 from ._dims import axes_of, shape_args
 from ._graph import node_type
 from ._tensor_core import plain_index
 from ._tensor_reduce import MaxResult, TensorReduce
+from .autograd import _Mode
 from .rules import shape as S
 
 if TYPE_CHECKING:
@@ -40,6 +42,8 @@ TopkBackward0 = node_type("TopkBackward0")
 TrilBackward0 = node_type("TrilBackward0")
 TriuBackward0 = node_type("TriuBackward0")
 CumsumBackward0 = node_type("CumsumBackward0")
+ViewAsRealBackward0 = node_type("ViewAsRealBackward0")
+ViewAsComplexBackward0 = node_type("ViewAsComplexBackward0")
 
 
 class TensorShape(TensorReduce):
@@ -82,7 +86,7 @@ class TensorShape(TensorReduce):
         (4, 1)
         """
         if len(shape) == 1 and not isinstance(shape[0], tuple | list | int | np.integer):
-            return self.to(shape[0])  # view(dtype)
+            return self._view_dtype(shape[0])
         target = shape_args(shape)
         probe = self._data.view()
         try:
@@ -97,6 +101,74 @@ class TensorShape(TensorReduce):
                 f"shape '{list(target)}' is invalid for input of size {self._data.size}"
             ) from None
         return self.reshape(target)
+
+    def _view_dtype(self, dtype: Any) -> Tensor:
+        """``view(dtype)``: the same bytes read as ``dtype``, sharing storage and version
+        counter, outside autograd (PyTorch's view(dtype) is not differentiable); with another
+        element size the last dimension changes size (it must be contiguous)."""
+        target = _dtype.to_dtype(dtype)
+        data = self._data
+        old, new = data.itemsize, target.itemsize
+        if old != new:
+            names = f"{_dtype.torch_name(data.dtype)} as {_dtype.torch_name(target)}"
+            if data.ndim == 0:
+                raise RuntimeError(
+                    f"self.dim() cannot be 0 to view {names} (different element sizes)"
+                )
+            if data.shape[-1] != 1 and data.strides[-1] != old:
+                raise RuntimeError(
+                    f"self.stride(-1) must be 1 to view {names} (different element sizes), but "
+                    f"got {data.strides[-1] // old}"
+                )
+            if new > old and (data.shape[-1] * old) % new:
+                raise RuntimeError(
+                    f"self.size(-1) must be divisible by {new // old} to view {names} "
+                    f"(different element sizes), but got {data.shape[-1]}"
+                )
+        viewed = data.view(target) if data.ndim else data.reshape(1).view(target).reshape(())
+        out = self._make(viewed)
+        out._vc = self._vc
+        return out
+
+    def view_as_real(self) -> Tensor:
+        """A complex Tensor's storage seen as real numbers, a view with a last dimension of
+        2 (real, imaginary); ``torch.view_as_real``."""
+        data = self._data
+        if data.dtype.kind != "c":
+            raise RuntimeError("view_as_real is only supported for complex tensors")
+        real = np.dtype(f"f{data.itemsize // 2}")
+
+        def as_real(a: np.ndarray) -> np.ndarray:
+            return a[..., None].view(real)
+
+        def backward(g: np.ndarray) -> tuple[np.ndarray]:
+            return (np.ascontiguousarray(g).view(data.dtype)[..., 0],)
+
+        return self._record_view(as_real(data), self, backward, ViewAsRealBackward0, as_real)
+
+    def view_as_complex(self) -> Tensor:
+        """A real Tensor whose last dimension is 2 (of stride 1) seen as complex numbers, a
+        view; ``torch.view_as_complex``."""
+        data = self._data
+        if data.dtype not in (np.float32, np.float64):
+            raise RuntimeError(
+                "view_as_complex is only supported for float and double tensors, but got a "
+                f"tensor of scalar type: {_dtype.torch_name(data.dtype)}"
+            )
+        if data.ndim == 0 or data.shape[-1] != 2:
+            raise RuntimeError("Tensor must have a last dimension of size 2")
+        if data.strides[-1] != data.itemsize:
+            raise RuntimeError("Tensor must have a last dimension with stride 1")
+        complex_dtype = np.dtype(f"c{data.itemsize * 2}")
+
+        def as_complex(a: np.ndarray) -> np.ndarray:
+            return a.view(complex_dtype)[..., 0]
+
+        def backward(g: np.ndarray) -> tuple[np.ndarray]:
+            return (np.ascontiguousarray(g)[..., None].view(data.dtype),)
+
+        out = as_complex(data)
+        return self._record_view(out, self, backward, ViewAsComplexBackward0, as_complex)
 
     def view_as(self, other: Any) -> Tensor:
         return self.view(other.shape)
@@ -186,6 +258,37 @@ class TensorShape(TensorReduce):
             )
         return self._permute(tuple(reversed(range(self._data.ndim))), TBackward0)
 
+    # ------------------------------------------------- in-place changes of shape
+    def _reshaped_(self, result: Tensor) -> Tensor:
+        """This Tensor made ``result``, a view of its own storage (``transpose_``...)."""
+        if _Mode.enabled and self.requires_grad:
+            raise RuntimeError(
+                "descend does not record in-place changes of shape (transpose_, squeeze_...) "
+                "of a Tensor that requires grad; use the out-of-place form (transpose...)"
+            )
+        self._data = result._data
+        if self._view is not None:
+            self._view = result._view
+        return self  # type: ignore[return-value]
+
+    def transpose_(self, dim0: int, dim1: int) -> Tensor:
+        """``transpose`` in place: this Tensor's dimensions swapped."""
+        return self._reshaped_(self.transpose(dim0, dim1))
+
+    swapaxes_ = swapdims_ = transpose_
+
+    def t_(self) -> Tensor:
+        """``t`` in place."""
+        return self._reshaped_(self.t())
+
+    def squeeze_(self, dim: Any = None) -> Tensor:
+        """``squeeze`` in place."""
+        return self._reshaped_(self.squeeze(dim))
+
+    def unsqueeze_(self, dim: int) -> Tensor:
+        """``unsqueeze`` in place."""
+        return self._reshaped_(self.unsqueeze(dim))
+
     @property
     def T(self) -> Tensor:
         """The dimensions reversed (the transpose of a matrix)."""
@@ -244,9 +347,14 @@ class TensorShape(TensorReduce):
         return self._record(out, (self,), backward, RepeatBackward0)
 
     def contiguous(self, memory_format: Any = None) -> Tensor:
-        if self._data.flags.c_contiguous:
+        """This Tensor if its elements lie densely in row-major order (or
+        ``memory_format``'s), else a copy that does."""
+        target = _memory_format.checked(memory_format, self._data.ndim)
+        if target is _memory_format.preserve_format:
+            target = _memory_format.contiguous_format
+        if _memory_format.is_laid_out(self._data, target):
             return self  # type: ignore[return-value]
-        return self.clone()
+        return self.clone(memory_format=target)
 
     def flip(self, *dims: Any) -> Tensor:
         axes = axes_of(shape_args(dims), self._data.ndim) or ()

@@ -24,6 +24,7 @@ addcdiv, nan_to_num), ``_tensor_scatter.py`` (scatter), each over the array rule
 
 from __future__ import annotations
 
+from types import FunctionType
 from typing import Any
 
 from . import _tensor_core
@@ -56,6 +57,20 @@ class Tensor(TensorScatter):
 
 
 _tensor_core._tensor_type.append(Tensor)
+
+
+def _public_names(cls: type) -> None:
+    """Name every method of ``cls``'s parts ``Tensor.<name>``, so that Python's own errors
+    (wrong arguments) name the public method, never the part that defines it."""
+    for part in cls.__mro__[1:-1]:
+        for value in vars(part).values():
+            function = getattr(value, "__func__", value)
+            while isinstance(function, FunctionType):  # (and what a decorator wraps)
+                function.__qualname__ = f"{cls.__name__}.{function.__name__}"
+                function = getattr(function, "__wrapped__", None)
+
+
+_public_names(Tensor)
 
 
 def tensor(

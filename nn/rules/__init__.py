@@ -104,6 +104,18 @@ def fused_multiply_add(x: Array, a: Array, b: Array) -> Array:
     return result
 
 
+def scaled_sum(a: Array, b: Array, alpha: float) -> Array:
+    """a + alpha * b as PyTorch's kernels compute it: rounded once (fused multiply-add) for
+    floats, alpha taken in the operands' dtype first; exact for integers."""
+    if alpha == 1:
+        return np.asarray(a + b)
+    if a.dtype.kind != "f" or b.dtype.kind != "f":
+        return np.asarray(a + alpha * b)
+    dtype = np.result_type(a, b)
+    scale = np.asarray(alpha, dtype=dtype)
+    return fused_multiply_add(b.astype(dtype, copy=False), scale, a.astype(dtype, copy=False))
+
+
 def _two_sum_error(a: Array, b: Array, total: Array) -> Array:
     """a + b - total for total = fl(a + b), exactly (Knuth's two-sum)."""
     virtual = total - a

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from . import Array, activation, sign, unbroadcast, zeroed_where
+from . import Array, activation, fused_multiply_add, scaled_sum, sign, unbroadcast, zeroed_where
 from ._quiet import quiet
 
 Rule = tuple[Array, Callable[[Array], tuple[Any, ...]]]
@@ -20,8 +20,8 @@ Rule = tuple[Array, Callable[[Array], tuple[Any, ...]]]
 
 # ---------------------------------------------------------------------------- arithmetic
 def add(a: Array, b: Array, alpha: float = 1.0, need_a: bool = True, need_b: bool = True) -> Rule:
-    """a + alpha * b; d/da = 1, d/db = alpha."""
-    out = a + b if alpha == 1 else a + alpha * b
+    """a + alpha * b (rounded once, as PyTorch); d/da = 1, d/db = alpha."""
+    out = a + b if alpha == 1 else scaled_sum(a, b, alpha)
     sa, sb = a.shape, b.shape
 
     def backward(g: Array) -> tuple[Any, ...]:
@@ -34,8 +34,8 @@ def add(a: Array, b: Array, alpha: float = 1.0, need_a: bool = True, need_b: boo
 
 
 def sub(a: Array, b: Array, alpha: float = 1.0, need_a: bool = True, need_b: bool = True) -> Rule:
-    """a - alpha * b; d/da = 1, d/db = -alpha."""
-    out = a - b if alpha == 1 else a - alpha * b
+    """a - alpha * b (rounded once, as PyTorch); d/da = 1, d/db = -alpha."""
+    out = a - b if alpha == 1 else scaled_sum(a, b, -alpha)
     sa, sb = a.shape, b.shape
 
     def backward(g: Array) -> tuple[Any, ...]:
@@ -359,3 +359,56 @@ def where(condition: Array, a: Array, b: Array, need_a: bool = True, need_b: boo
 def cast(x: Array, dtype: np.dtype) -> Rule:
     """x in another float dtype; the gradient is cast back."""
     return x.astype(dtype), lambda g: (g.astype(x.dtype),)
+
+
+# ------------------------------------------------------------------------------ blends
+def addcmul(s: Array, t1: Array, t2: Array, value: float, needs: tuple[bool, ...]) -> Rule:
+    """s + value * t1 * t2, rounded as PyTorch's kernel rounds it (the product value * t1,
+    then one fused multiply-add); d/ds = 1, d/dt1 = value t2, d/dt2 = value t1. The arrays
+    share one dtype."""
+    scale = np.asarray(value, dtype=s.dtype)
+    scaled = t1 * scale
+    if s.dtype.kind == "f":
+        out = fused_multiply_add(scaled, t2, s)
+    else:
+        out = np.asarray(s + scaled * t2)
+
+    def backward(g: Array) -> tuple[Any, ...]:
+        return (
+            unbroadcast(g, s.shape) if needs[0] else None,
+            unbroadcast(g * t2 * scale, t1.shape) if needs[1] else None,
+            unbroadcast(g * t1 * scale, t2.shape) if needs[2] else None,
+        )
+
+    return out, backward
+
+
+def lerp(start: Array, end: Array, weight: Array, needs: tuple[bool, ...]) -> Rule:
+    """start + weight (end - start), computed from the nearer end as PyTorch computes it:
+    where |weight| < 0.5, fma(weight, end - start, start), else fma(-(1 - weight), end -
+    start, end); d/dstart = 1 - weight, d/dend = weight, d/dweight = end - start. The
+    arrays share one dtype (``weight`` may be 0-d)."""
+    span = end - start
+    one = np.asarray(1, dtype=weight.dtype)
+    rest = one - weight
+    with quiet():
+        near = np.abs(weight) < 0.5
+    if weight.ndim == 0:
+        out = (
+            fused_multiply_add(span, weight, start)
+            if near
+            else fused_multiply_add(span, -rest, end)
+        )
+    else:
+        out = np.where(
+            near, fused_multiply_add(span, weight, start), fused_multiply_add(span, -rest, end)
+        )
+
+    def backward(g: Array) -> tuple[Any, ...]:
+        return (
+            unbroadcast(g * rest, start.shape) if needs[0] else None,
+            unbroadcast(g * weight, end.shape) if needs[1] else None,
+            unbroadcast(g * span, weight.shape) if needs[2] else None,
+        )
+
+    return np.asarray(out), backward

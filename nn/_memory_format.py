@@ -1,0 +1,84 @@
+"""Memory formats, as ``torch.memory_format``: ``nn.preserve_format`` (the default of the
+``*_like`` factories and ``clone``), ``nn.contiguous_format``, ``nn.channels_last`` (4-d,
+NHWC in memory) and ``nn.channels_last_3d`` (5-d).
+
+A memory format decides the order of the elements in memory (the strides), never their
+values; descend's arrays are NumPy's, whose own layouts play the part: ``preserve_format``
+keeps the input's, ``contiguous_format`` is row-major, the channels-last ones put the
+channel dimension last in memory. NumPy only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+class memory_format:
+    """A memory format (compare with ``is``: there is one object per format)."""
+
+    __slots__ = ("_name",)
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __repr__(self) -> str:
+        return f"torch.{self._name}"
+
+    def __reduce__(self) -> str:
+        return self._name  # (copies and pickles are the module's object)
+
+
+contiguous_format = memory_format("contiguous_format")
+preserve_format = memory_format("preserve_format")
+channels_last = memory_format("channels_last")
+channels_last_3d = memory_format("channels_last_3d")
+
+_RANK = {channels_last: 4, channels_last_3d: 5}
+
+
+def checked(format: Any, ndim: int) -> memory_format:
+    """``format`` (None meaning ``preserve_format``), refused as PyTorch refuses it."""
+    if format is None:
+        return preserve_format
+    if not isinstance(format, memory_format):
+        raise TypeError(
+            "memory_format must be nn.preserve_format, nn.contiguous_format, nn.channels_last "
+            f"or nn.channels_last_3d, got {type(format).__name__}"
+        )
+    rank = _RANK.get(format)
+    if rank is not None and ndim != rank:
+        raise RuntimeError(f"required rank {rank} tensor to use {format._name} format")
+    return format
+
+
+def laid_out(array: np.ndarray, format: Any) -> np.ndarray:
+    """``array``'s values in ``format``'s layout (``array`` itself when it already is)."""
+    format = checked(format, array.ndim)
+    if format is preserve_format:
+        return array
+    if format is contiguous_format:
+        return np.ascontiguousarray(array)
+    last = (0, *range(2, array.ndim), 1)  # channels moved last in memory
+    inverse = (0, array.ndim - 1, *range(1, array.ndim - 1))
+    laid: np.ndarray = np.ascontiguousarray(array.transpose(last)).transpose(inverse)
+    return laid
+
+
+def is_laid_out(array: np.ndarray, format: Any) -> bool:
+    """Whether ``array`` is dense in ``format``'s order (``Tensor.is_contiguous``)."""
+    format = checked(format, array.ndim)
+    if format in (preserve_format, contiguous_format):
+        return bool(array.flags.c_contiguous)
+    last = (0, *range(2, array.ndim), 1)
+    return bool(array.transpose(last).flags.c_contiguous)
+
+
+__all__ = [
+    "channels_last",
+    "channels_last_3d",
+    "contiguous_format",
+    "memory_format",
+    "preserve_format",
+]
