@@ -19,6 +19,7 @@ Every operation of an elementwise rule is elementwise, so all three give the sam
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -83,8 +84,15 @@ def check_flags(optimizer: Optimizer, group: dict[str, Any]) -> None:
 
 
 def run(optimizer: Optimizer, group: dict[str, Any], params: list[Any]) -> None:
-    """One step of ``optimizer``'s rule on ``params`` (those of ``group`` with a gradient)."""
-    if group.get("fused"):
+    """One step of ``optimizer``'s rule on ``params`` (those of ``group`` with a gradient).
+
+    Parameters whose storage overlaps (``Parameter(emb[:2])`` beside ``emb``) are stepped
+    one after the other by the reference, whatever the flags: gathered into a chunk, the
+    second one's copy would overwrite the first one's update."""
+    multi = group.get("fused") or (group.get("foreach") and optimizer.elementwise)
+    if multi and _overlapping(optimizer, params):
+        per_parameter(optimizer, group, params)
+    elif group.get("fused"):
         from . import functional
 
         kernel = functional.kernel_for(optimizer)
@@ -134,6 +142,30 @@ def per_parameter(optimizer: Optimizer, group: dict[str, Any], params: list[Any]
         if fresh and state:
             state_of[param] = state
         param._vc[0] += 1
+
+
+def _overlapping(optimizer: Optimizer, params: list[Any]) -> bool:
+    """Whether two of ``params`` share memory (cached while their arrays stay the same)."""
+    arrays = [p._data for p in params]
+    key = ("overlap", tuple(id(a) for a in arrays))
+    cached = optimizer._layouts.get(key)
+    if cached is not None and all(a is b for a, b in zip(cached[0], arrays, strict=True)):
+        return bool(cached[1])
+    extents = sorted(_extent(a) for a in arrays if a.size)
+    found = any(low < high for (_, high), (low, _) in itertools.pairwise(extents))
+    optimizer._layouts[key] = (arrays, found)  # (holding the arrays keeps their ids unique)
+    return found
+
+
+def _extent(a: np.ndarray) -> tuple[int, int]:
+    """The bytes ``a`` spans: from its lowest element's address to past its highest's."""
+    low = high = a.__array_interface__["data"][0]
+    for size, stride in zip(a.shape, a.strides, strict=True):
+        if stride < 0:
+            low += (size - 1) * stride
+        else:
+            high += (size - 1) * stride
+    return low, high + a.itemsize
 
 
 def _with_scratch(optimizer: Optimizer, kernel: Any, dtype: np.dtype) -> Update:

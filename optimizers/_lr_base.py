@@ -3,7 +3,9 @@ each schedule in ``optimizers.lr_scheduler`` writes ``get_lr()``; this class ste
 
 from __future__ import annotations
 
+import functools
 import warnings
+import weakref
 from typing import Any
 
 from .optimizer import Optimizer
@@ -42,6 +44,7 @@ class LRScheduler:
         self.base_lrs: list[float] = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
         self._last_lr: list[float] = []
+        _track_step_called(optimizer)
         self._initial_step()
 
     def _initial_step(self) -> None:
@@ -67,8 +70,19 @@ class LRScheduler:
 
         As PyTorch, the first call warns when ``optimizer.step()`` has not run yet: the
         schedule's first rate would be skipped."""
-        stepped = getattr(self.optimizer, "_stepped", True)  # (unknown if step is overridden)
-        if self._step_count == 1 and not self._is_initial and not stepped:
+        if self._step_count == 1 and not self._is_initial and _step_replaced(self.optimizer):
+            warnings.warn(
+                "Seems like `optimizer.step()` has been overridden after learning rate "
+                "scheduler initialization. Please, make sure to call `optimizer.step()` before "
+                "`lr_scheduler.step()`.",
+                UserWarning,
+                stacklevel=2,
+            )
+        elif (
+            self._step_count == 1
+            and not self._is_initial
+            and not getattr(self.optimizer, "_opt_called", False)
+        ):
             warnings.warn(
                 "Detected call of `lr_scheduler.step()` before `optimizer.step()`. You should "
                 "call them in the opposite order: `optimizer.step()` before "
@@ -117,6 +131,30 @@ class LRScheduler:
         self.__dict__.update(
             {k: list(v) if isinstance(v, tuple) else v for k, v in state_dict.items()}
         )
+
+
+def _track_step_called(optimizer: Any) -> None:
+    """Wrap this optimizer's ``step`` (the instance's, once) so that calling it sets
+    ``optimizer._opt_called``, as PyTorch's schedulers do: ``step()`` then warns when the
+    schedule is stepped first. Works for any optimizer, whatever its own ``step``."""
+    if getattr(optimizer.step, "_wrapped_by_lr_sched", False):
+        return
+    reference = weakref.ref(optimizer)
+    function = optimizer.step.__func__
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        opt = reference()
+        opt._opt_called = True  # type: ignore[union-attr]
+        return function.__get__(opt, type(opt))(*args, **kwargs)
+
+    wrapper._wrapped_by_lr_sched = True  # type: ignore[attr-defined]
+    optimizer.step = wrapper
+
+
+def _step_replaced(optimizer: Any) -> bool:
+    """Whether ``optimizer.step`` was replaced after the scheduler wrapped it."""
+    return not getattr(optimizer.step, "_wrapped_by_lr_sched", False)
 
 
 def current_lrs(optimizer: Optimizer) -> list[float]:

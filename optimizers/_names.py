@@ -32,7 +32,9 @@ def matched_by_name(groups: list[dict[str, Any]], state_dict: dict[str, Any]) ->
             f"load_state_dict(match='name'): names not in the saved state: {missing}; saved "
             f"names this optimizer does not have: {unexpected}"
         )
-    state, new_groups, position = {}, [], 0
+    indices_saved = set(saved_index.values())
+    state = {k: v for k, v in state_dict["state"].items() if k not in indices_saved}
+    new_groups, position = [], 0
     for group, saved in zip(groups, saved_groups, strict=False):
         indices = []
         for name in group["param_names"]:

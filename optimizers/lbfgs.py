@@ -116,7 +116,6 @@ class LBFGS(Optimizer):
         is required. Returns the loss of the first evaluation."""
         if closure is None:
             raise RuntimeError("LBFGS requires a closure that re-evaluates the model")
-        self._stepped = True
         with no_grad():
             return self._iterate(closure)
 

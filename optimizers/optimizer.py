@@ -20,7 +20,6 @@ replaces a parameter's storage.
 
 from __future__ import annotations
 
-import copy
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
@@ -31,9 +30,12 @@ from nn._dtype import get_default_dtype
 from nn.autograd import enable_grad
 from nn.tensor import Tensor
 
-from . import _executors
-from ._hooks import OptimizerHooks
-from ._names import matched_by_name
+from . import _executors, _state_dict
+from ._hooks import (
+    OptimizerHooks,
+    register_optimizer_step_post_hook,
+    register_optimizer_step_pre_hook,
+)
 from .validation import ParameterError
 
 ParamGroup = dict[str, Any]
@@ -94,7 +96,8 @@ class Optimizer(OptimizerHooks):
         self.defaults = dict(defaults)
         self.state: defaultdict[Any, dict[str, Any]] = defaultdict(dict)
         self.param_groups: list[ParamGroup] = []
-        self._stepped = False  # step() has run (see LRScheduler.step)
+        self._init_hook_registries()
+        self._patch_step_function()
         self._layouts: dict[Any, Any] = {}  # the multi-tensor executors' state layouts
         groups = _as_list(params, "params argument given to the optimizer")
         if not groups:
@@ -204,13 +207,7 @@ class Optimizer(OptimizerHooks):
         >>> opt.step(closure).item(), w.data
         (9.0, tensor([2.4000], dtype=float64))
         """
-        args: tuple[Any, ...] = (closure,) if closure is not None else ()
-        kwargs: dict[str, Any] = {}
-        if "_hook_registry" in self.__dict__ and self._hooks("step_pre"):
-            args, kwargs = self._run_step_pre_hooks(args, kwargs)
-            closure = (args[0] if args else None) if "closure" not in kwargs else kwargs["closure"]
         loss = None
-        self._stepped = True  # (a scheduler warns when it is stepped before the optimizer)
         if closure is not None:
             with enable_grad():
                 loss = closure()
@@ -224,17 +221,16 @@ class Optimizer(OptimizerHooks):
         for group, params in work:
             if params:
                 _executors.run(self, group, params)
-        if "_hook_registry" in self.__dict__:  # (the closure may have registered one)
-            for hook in list(self._hooks("step_post").values()):
-                hook(self, args, kwargs)
         return loss
 
     # ---------------------------------------------------------- state dicts
     def state_dict(self) -> dict[str, Any]:
         """``{'state': {index: {...}}, 'param_groups': [{..., 'params': [indices]}]}``.
 
-        Parameters are referred to by their position across groups, as in PyTorch; arrays
-        are copies, so the dict is a snapshot.
+        Parameters are referred to by their position across groups, as in PyTorch; state
+        entries not keyed by a parameter keep their key. The values are the optimizer's own
+        (as PyTorch's, not copies): ``copy.deepcopy`` the dict, or ``nn.save`` it, to keep a
+        snapshot while training goes on.
 
         Examples
         --------
@@ -249,37 +245,25 @@ class Optimizer(OptimizerHooks):
         """
         for hook in list(self._hooks("state_dict_pre").values()):
             hook(self)
-        index_of: dict[int, int] = {}
-        groups = []
-        for group in self.param_groups:
-            indices = []
-            for param in group["params"]:
-                index_of.setdefault(id(param), len(index_of))
-                indices.append(index_of[id(param)])
-            packed = {k: copy.deepcopy(v) for k, v in group.items() if k != "params"}
-            packed["params"] = indices
-            groups.append(packed)
-        state = {
-            index_of[id(param)]: copy.deepcopy(values)
-            for param, values in self.state.items()
-            if id(param) in index_of
-        }
-        result = {"state": state, "param_groups": groups}
+        result = _state_dict.pack(self.param_groups, self.state)
         for hook in list(self._hooks("state_dict_post").values()):
             result = hook(self, result) or result
         return result
 
     def load_state_dict(self, state_dict: dict[str, Any], match: str = "order") -> None:
-        """Restore hyperparameters and state from ``state_dict()``'s output (deep-copied).
+        """Restore hyperparameters and state from ``state_dict()``'s output.
 
         Parameters are matched to the saved state by their order, as in PyTorch, or, with
         ``match="name"`` (beyond PyTorch), by the names both optimizers were given through
         ``named_parameters()``: a model whose layers were reordered still gets each layer's
         state, and names on only one side raise a ``ValueError`` listing them.
 
-        Group counts and sizes, every state array's shape (its parameter's, or the one
-        ``init_state`` gives) and the hyperparameters are all checked first; on any error a
-        ``ValueError`` says what differs and the optimizer is left unchanged.
+        As PyTorch's: state arrays and Tensors are cast to their parameter's dtype (``step``
+        excepted) and otherwise taken as they are, state not keyed by a parameter is kept,
+        and the result is installed through ``__setstate__`` (where an optimizer may upgrade
+        an old checkpoint). Group counts and sizes, the shapes of a rule's state arrays and
+        the hyperparameters are checked first; on any error a ``ValueError`` says what
+        differs and the optimizer is left unchanged.
 
         Examples
         --------
@@ -290,104 +274,27 @@ class Optimizer(OptimizerHooks):
         >>> target.param_groups[0]["lr"], target.state[b]["step"]
         (0.5, 1)
         """
+        if isinstance(state_dict, dict):
+            state_dict = dict(state_dict)  # (a shallow copy, as PyTorch's: hooks may edit it)
         for hook in list(self._hooks("load_pre").values()):
             state_dict = hook(self, state_dict) or state_dict
-        if not isinstance(state_dict, dict) or not {"state", "param_groups"} <= set(state_dict):
-            raise ValueError(
-                "optimizer state_dict must be a dict with 'state' and 'param_groups' entries, "
-                f"got {type(state_dict).__name__}"
-                + (f" with keys {sorted(state_dict)}" if isinstance(state_dict, dict) else "")
-            )
-        if match not in ("order", "name"):
-            raise ValueError(f"match must be 'order' or 'name', got {match!r}")
-        if match == "name":
-            state_dict = matched_by_name(self.param_groups, state_dict)
-        saved_groups = state_dict["param_groups"]
-        if not isinstance(saved_groups, list | tuple) or len(saved_groups) != len(
-            self.param_groups
-        ):
-            count = len(saved_groups) if isinstance(saved_groups, list | tuple) else "no"
-            raise ValueError(
-                f"loaded state dict has {count} parameter groups, "
-                f"the optimizer has {len(self.param_groups)}"
-            )
-        params_by_index: dict[int, Any] = {}
-        group_of: dict[int, ParamGroup] = {}
-        new_groups = []
-        for number, (group, saved) in enumerate(zip(self.param_groups, saved_groups, strict=True)):
-            saved_params = saved.get("params") if isinstance(saved, dict) else None
-            if not isinstance(saved_params, list | tuple) or len(saved_params) != len(
-                group["params"]
-            ):
-                size = len(saved_params) if isinstance(saved_params, list | tuple) else "no"
-                raise ValueError(
-                    f"loaded state dict's parameter group {number} has {size} parameters, "
-                    f"the optimizer's has {len(group['params'])}"
-                )
-            loaded = {
-                k: tuple(v) if isinstance(v, list) else copy.deepcopy(v)
-                for k, v in saved.items()
-                if k != "params"
-            }
-            new_group = {**{k: v for k, v in group.items() if k != "params"}, **loaded}
-            self._check_group(new_group)
-            new_group["params"] = group["params"]
-            new_groups.append(new_group)
-            for index, param in zip(saved_params, group["params"], strict=True):
-                params_by_index[int(index)] = param
-                group_of[int(index)] = new_group
-        saved_state = state_dict["state"]
-        if not isinstance(saved_state, dict):
-            raise ValueError(
-                f"optimizer state_dict['state'] must be a dict, got {type(saved_state).__name__}"
-            )
-        new_state: defaultdict[Any, dict[str, Any]] = defaultdict(dict)
-        for key, values in saved_state.items():
-            index = int(key)
-            if index not in params_by_index:
-                raise ValueError(f"loaded state refers to parameter {index}, which no group holds")
-            param = params_by_index[index]
-            new_state[param] = self._checked_state(param, group_of[index], values, index)
-        self.param_groups = new_groups
-        self.state = new_state
-        self._layouts = {}
+        state, param_groups = _state_dict.unpack(self, state_dict, match)
+        self.__setstate__({"state": state, "param_groups": param_groups})
         for hook in list(self._hooks("load_post").values()):
             hook(self)
 
-    def _checked_state(
-        self, param: Any, group: ParamGroup, values: Any, index: int
-    ) -> dict[str, Any]:
-        """A copy of one parameter's saved state, every array of the shape it must have (the
-        one ``init_state`` gives it, else the parameter's) and float arrays in its dtype."""
-        if not isinstance(values, dict):
-            raise ValueError(
-                f"state of parameter {index} must be a dict, got {type(values).__name__}"
-            )
-        template = self.init_state(param._data, group)
-        state: dict[str, Any] = {}
-        for key, value in values.items():
-            if not isinstance(value, np.ndarray) or value.ndim == 0:
-                state[key] = copy.deepcopy(value)
-                continue
-            expected = template.get(key)
-            shape = expected.shape if isinstance(expected, np.ndarray) else param._data.shape
-            if value.shape != shape:
-                raise ValueError(
-                    f"state '{key}' of parameter {index} has shape {value.shape}, "
-                    f"the parameter needs {shape}"
-                )
-            floating = value.dtype.kind == "f"
-            state[key] = np.array(value, dtype=param._data.dtype if floating else None, copy=True)
-        return state
-
     # ------------------------------------------------------- copies, repr
     def __getstate__(self) -> dict[str, Any]:
-        """Pickled and deep-copied without the executors' layouts (rebuilt at the next step)."""
-        return {k: v for k, v in self.__dict__.items() if k != "_layouts"}
+        """Pickled and deep-copied without the executors' layouts (rebuilt at the next step)
+        and without a scheduler's wrapper of ``step`` (it belongs to this instance)."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("_layouts", "step")}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        """Install ``state`` (``load_state_dict`` passes ``state`` and ``param_groups``)."""
         self.__dict__.update(state)
         self._layouts = {}
+        self._init_hook_registries()
+        self._patch_step_function()
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
@@ -397,6 +304,17 @@ class Optimizer(OptimizerHooks):
                 lines.append(f"    {key}: {group[key]}")
         lines.append(")")
         return "\n".join(lines)
+
+
+class _RequiredParameter:
+    """The default of a hyperparameter that has none (``torch.optim.optimizer.required``):
+    optimizers written for PyTorch write ``lr=required`` and check ``lr is required``."""
+
+    def __repr__(self) -> str:
+        return "<required parameter>"
+
+
+required = _RequiredParameter()
 
 
 def hyperparameters(arguments: dict[str, Any]) -> dict[str, Any]:
@@ -465,3 +383,13 @@ def scalar_dtype() -> np.dtype:
     """The dtype PyTorch keeps an optimizer's per-parameter scalars in (NAdam's
     ``mu_product``, ASGD's ``eta`` and ``mu``): the default float dtype."""
     return np.dtype(get_default_dtype())
+
+
+__all__ = [
+    "Optimizer",
+    "hyperparameters",
+    "register_optimizer_step_post_hook",
+    "register_optimizer_step_pre_hook",
+    "required",
+    "scalar_dtype",
+]

@@ -73,8 +73,8 @@ def betas(name: str, value: Any) -> None:
 
 
 def flag(name: str, value: Any) -> None:
-    """True or False."""
-    if not isinstance(value, bool):
+    """True or False, or what PyTorch takes for them: an int (``nesterov=1``), a NumPy bool."""
+    if not isinstance(value, bool | int | np.bool_ | np.integer):
         raise ValueError(f"Invalid {name}: expected True or False, got {value!r}")
 
 

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+import nn
 import optimizers
 from optimizers.testing import (
     OptimizerCheckError,
@@ -115,8 +116,9 @@ class ForgetfulLBFGS(optimizers.LBFGS):
 
     def state_dict(self):
         saved = super().state_dict()
-        for state in saved["state"].values():
-            state.update(old_dirs=[], old_stps=[], ro=[])
+        saved["state"] = {
+            k: {**v, "old_dirs": [], "old_stps": [], "ro": []} for k, v in saved["state"].items()
+        }
         return saved
 
 
@@ -186,3 +188,44 @@ def test_planted_bugs_are_named(factory, reference, broken):
         )
     with pytest.raises(OptimizerCheckError, match=f"property '{broken}' failed"):
         check_optimizer(factory, reference, hyper=hyper, max_examples=15, max_steps=4)
+
+
+class PyTorchStyleMomentum(optimizers.Optimizer):
+    """The course's momentum written in PyTorch's idiom: its own step, Tensor state."""
+
+    def __init__(self, params, lr=0.01, beta=0.9, state_dtype=None):
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        super().__init__(params, {"lr": lr, "beta": beta})
+        self.state_dtype = state_dtype
+
+    @nn.no_grad()
+    def step(self, closure=None):
+        loss = None
+        if closure is not None:
+            with nn.enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                state = self.state[p]
+                if "velocity" not in state:
+                    state["velocity"] = nn.zeros_like(p, dtype=self.state_dtype)
+                v = state["velocity"]
+                v.mul_(group["beta"]).add_(p.grad, alpha=1 - group["beta"])
+                p.sub_(v.to(p.dtype), alpha=group["lr"])
+        return loss
+
+
+def test_a_pytorch_style_subclass_passes_the_kit():
+    check_optimizer(PyTorchStyleMomentum, reference_momentum, max_examples=12)
+
+
+def test_a_pytorch_style_subclass_with_state_of_another_dtype_is_named():
+    def factory(params, **hyper):
+        return PyTorchStyleMomentum(params, state_dtype=np.float64, **hyper)
+
+    hyper = hyperparameters(PyTorchStyleMomentum)
+    with pytest.raises(OptimizerCheckError, match="property 'shape and dtype' failed"):
+        check_optimizer(factory, reference_momentum, hyper=hyper, dtypes=[np.float32])

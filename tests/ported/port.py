@@ -1,6 +1,7 @@
 """Port a PyTorch script to descend the way docs/porting.md says, and nothing else:
 ``torch.nn.X`` -> ``nn.X``, ``torch.optim.X`` -> ``optimizers.X``, ``torch.utils.data.X`` ->
-``data.X``, every other ``torch.X`` -> ``nn.X``, and the imports to match."""
+``data.X``, every other ``torch.X`` -> ``nn.X`` (and a bare ``torch`` -> ``nn``), and the
+imports to match."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ _IMPORTS = [  # (pattern of a whole import line, replacement)
     (r"from torch\.nn import (.+)", r"from nn import \1"),
     (r"from torch\.optim\.lr_scheduler import (.+)", r"from optimizers.lr_scheduler import \1"),
     (r"from torch\.optim import (.+)", r"from optimizers import \1"),
+    (r"from torch\.optim\.(\w+) import (.+)", r"from optimizers.\1 import \2"),
     (r"from torch\.utils\.data import (.+)", r"from data import \1"),
 ]
 _SUBMODULES = {"nn": "import nn", "optim": "import optimizers as optim", "utils": "import data"}
@@ -53,9 +55,17 @@ def port(source: str) -> str:
         line = re.sub(r"\btorch\.optim\.", "optimizers.", line)
         line = re.sub(r"\btorch\.utils\.data\.", "data.", line)
         line = re.sub(r"\btorch\.", "nn.", line)
+        line = re.sub(r"\btorch\b", "nn", line)  # the bare module: hasattr(torch, "jit")
         out.append(line)
     text = "\n".join(out) + "\n"
     for module in ("optimizers", "data"):  # used through torch.X but never imported
         if re.search(rf"\b{module}\.", text) and not re.search(rf"import {module}\b", text):
-            text = f"import {module}\n" + text
+            text = _after_future_imports(text, f"import {module}\n")
     return text
+
+
+def _after_future_imports(text: str, line: str) -> str:
+    """``text`` with ``line`` inserted after its ``from __future__`` imports (if any)."""
+    futures = list(re.finditer(r"^from __future__ import .*\n", text, flags=re.MULTILINE))
+    at = futures[-1].end() if futures else 0
+    return text[:at] + line + text[at:]
