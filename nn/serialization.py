@@ -2,8 +2,11 @@
 
 The file is a NumPy ``.npz`` archive: every array is one member (``a0``, ``a1``, ...) and a
 member ``__descend__`` holds a small JSON index describing the object: its nested dicts,
-lists and tuples, Python numbers, bools, None and strings, and where each array goes. It is
-read with ``np.load(..., allow_pickle=False)``, so loading a file cannot run code.
+lists and tuples, Python numbers, bools, None and strings, and where each array goes. An
+object met twice (a list shared by two param groups, a tied weight) is stored once and
+referred to (format version 2), so that loading gives one object where there was one, as
+unpickling does. The file is read with ``np.load(..., allow_pickle=False)``, so loading it
+cannot run code.
 
 Saving writes a temporary file in the target's folder, flushes and fsyncs it, then renames
 it over the target (``os.replace``, atomic on POSIX and Windows): a crash mid-save leaves the
@@ -33,7 +36,7 @@ from .parameter import Parameter
 from .tensor import Tensor
 
 FORMAT = "descend-checkpoint"
-VERSION = 1
+VERSION = 2
 INDEX = "__descend__"
 
 PathLike = str | os.PathLike[str]
@@ -67,8 +70,12 @@ def save(
     >>> nn.load(path)
     {'step': 3, 'weights': [array([1., 1.])], 'note': 'hi'}
     """
-    arrays: dict[str, np.ndarray] = {}
-    index = {"format": FORMAT, "version": VERSION, "root": _encode(obj, arrays, "obj")}
+    encoder = _Encoder()
+    root = encoder.encode(obj, "obj")
+    arrays = encoder.arrays
+    # version 2 added shared entries; a file without any stays readable by version 1
+    version = VERSION if encoder.referred else 1
+    index = {"format": FORMAT, "version": version, "root": root}
     text = json.dumps(index, allow_nan=True).encode("utf-8")
     arrays[INDEX] = np.frombuffer(text, dtype=np.uint8)
     target = Path(path)
@@ -138,45 +145,65 @@ def _fsync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
-def _encode(obj: Any, arrays: dict[str, np.ndarray], where: str) -> Any:
-    if obj is None or isinstance(obj, bool | str):
-        return obj
-    if isinstance(obj, int | float):
-        return {"int": obj} if isinstance(obj, int) else {"float": obj}
-    if isinstance(obj, Tensor):
-        entry = _encode_array(obj._data, arrays, where)
-        entry["tensor"] = "parameter" if isinstance(obj, Parameter) else "tensor"
-        entry["requires_grad"] = obj.requires_grad
-        return entry
-    if isinstance(obj, np.ndarray | np.generic):
-        entry = _encode_array(np.asarray(obj), arrays, where)
+class _Encoder:
+    """``obj`` as the JSON index, its arrays collected. An object met twice (a list shared
+    by two param groups, a tied weight) is stored once and referred to again (``{"ref":
+    n}``), so that loading gives one object where there was one, as pickling does."""
+
+    def __init__(self) -> None:
+        self.arrays: dict[str, np.ndarray] = {}
+        self.seen: dict[int, tuple[int, Any]] = {}  # id -> (number, the object, kept alive)
+        self.referred = False
+
+    def encode(self, obj: Any, where: str) -> Any:
+        if obj is None or isinstance(obj, bool | str):
+            return obj
+        if isinstance(obj, int | float):
+            return {"int": obj} if isinstance(obj, int) else {"float": obj}
+        if not isinstance(obj, Tensor | np.ndarray | Mapping | list | tuple | np.generic):
+            raise TypeError(
+                f"nn.save cannot store {type(obj).__name__} (at {where}); it stores dicts, "
+                "lists, tuples, ndarrays, Tensors, numbers, bools, None and strings"
+            )
         if isinstance(obj, np.generic):
+            entry = self._array(np.asarray(obj), where)
             entry["scalar"] = True
+            return entry
+        if id(obj) in self.seen:
+            self.referred = True
+            return {"ref": self.seen[id(obj)][0]}
+        number = len(self.seen)
+        self.seen[id(obj)] = (number, obj)
+        entry = self._container(obj, where)
+        entry["id"] = number
         return entry
-    if isinstance(obj, Mapping):
-        items = []
-        for key, value in obj.items():
-            if isinstance(key, bool) or not isinstance(key, str | int | float):
-                raise TypeError(
-                    f"nn.save: dict keys must be str, int or float; {where} has key {key!r}"
-                )
-            items.append([_encode(key, arrays, where), _encode(value, arrays, f"{where}[{key!r}]")])
-        return {"dict": items}
-    if isinstance(obj, list | tuple):
+
+    def _container(self, obj: Any, where: str) -> dict[str, Any]:
+        if isinstance(obj, Tensor):
+            entry = self._array(obj._data, where)
+            entry["tensor"] = "parameter" if isinstance(obj, Parameter) else "tensor"
+            entry["requires_grad"] = obj.requires_grad
+            return entry
+        if isinstance(obj, np.ndarray):
+            return self._array(obj, where)
+        if isinstance(obj, Mapping):
+            items = []
+            for key, value in obj.items():
+                if isinstance(key, bool) or not isinstance(key, str | int | float):
+                    raise TypeError(
+                        f"nn.save: dict keys must be str, int or float; {where} has key {key!r}"
+                    )
+                items.append([self.encode(key, where), self.encode(value, f"{where}[{key!r}]")])
+            return {"dict": items}
         kind = "tuple" if isinstance(obj, tuple) else "list"
-        return {kind: [_encode(value, arrays, f"{where}[{i}]") for i, value in enumerate(obj)]}
-    raise TypeError(
-        f"nn.save cannot store {type(obj).__name__} (at {where}); it stores dicts, lists, tuples, "
-        "ndarrays, Tensors, numbers, bools, None and strings"
-    )
+        return {kind: [self.encode(value, f"{where}[{i}]") for i, value in enumerate(obj)]}
 
-
-def _encode_array(array: np.ndarray, arrays: dict[str, np.ndarray], where: str) -> dict[str, Any]:
-    if array.dtype.hasobject or array.dtype.kind not in "biufcSU":
-        raise TypeError(f"nn.save cannot store an array of dtype {array.dtype} (at {where})")
-    key = f"a{len(arrays)}"
-    arrays[key] = array
-    return {"array": key}
+    def _array(self, array: np.ndarray, where: str) -> dict[str, Any]:
+        if array.dtype.hasobject or array.dtype.kind not in "biufcSU":
+            raise TypeError(f"nn.save cannot store an array of dtype {array.dtype} (at {where})")
+        key = f"a{len(self.arrays)}"
+        self.arrays[key] = array
+        return {"array": key}
 
 
 def load(
@@ -230,7 +257,7 @@ def load(
             if INDEX not in archive.files:
                 raise _Invalid("it has no descend index (was it written by nn.save?)")
             index = _read_index(archive[INDEX])
-            return _decode(index["root"], archive, set(archive.files))
+            return _Decoder(archive, set(archive.files)).decode(index["root"])
     except _Invalid as error:
         raise ValueError(f"cannot load {name!r}: {error}") from None
     except Exception as error:  # zipfile, zlib and NumPy raise many types on damaged bytes
@@ -270,24 +297,64 @@ def _read_index(raw: np.ndarray) -> dict[str, Any]:
     return index
 
 
-def _decode(node: Any, archive: Any, members: set[str]) -> Any:
-    if node is None or isinstance(node, bool | str):
-        return node
-    if not isinstance(node, dict) or len(node) == 0:
+class _Decoder:
+    """The object an index describes, checking every entry; an entry stored once and
+    referred to again (``{"ref": n}``) is the same object each time."""
+
+    def __init__(self, archive: Any, members: set[str]) -> None:
+        self.archive, self.members = archive, members
+        self.made: dict[int, Any] = {}
+
+    def decode(self, node: Any) -> Any:
+        if node is None or isinstance(node, bool | str):
+            return node
+        if not isinstance(node, dict) or len(node) == 0:
+            raise _Invalid(f"its index holds an unknown entry {node!r:.80}")
+        if "int" in node and isinstance(node["int"], int) and not isinstance(node["int"], bool):
+            return node["int"]
+        if (
+            "float" in node
+            and isinstance(node["float"], int | float)
+            and not isinstance(node["float"], bool)
+        ):
+            return float(node["float"])
+        if "ref" in node:
+            if node["ref"] not in self.made:
+                raise _Invalid(f"its index refers to an entry {node['ref']!r} not made before")
+            return self.made[node["ref"]]
+        number = node.get("id")
+        if "array" in node:
+            return self._keep(number, self._array(node))
+        if "dict" in node and isinstance(node["dict"], list):
+            result: dict[Any, Any] = self._keep(number, {})
+            for pair in node["dict"]:
+                if not isinstance(pair, list) or len(pair) != 2:
+                    raise _Invalid("its index holds a malformed dict entry")
+                key = self.decode(pair[0])
+                if not isinstance(key, str | int | float) or isinstance(key, bool):
+                    raise _Invalid(f"its index holds a dict key of type {type(key).__name__}")
+                result[key] = self.decode(pair[1])
+            return result
+        if "list" in node and isinstance(node["list"], list):
+            items: list[Any] = self._keep(number, [])
+            items.extend(self.decode(item) for item in node["list"])
+            return items
+        if "tuple" in node and isinstance(node["tuple"], list):
+            return self._keep(number, tuple(self.decode(item) for item in node["tuple"]))
         raise _Invalid(f"its index holds an unknown entry {node!r:.80}")
-    if "int" in node and isinstance(node["int"], int) and not isinstance(node["int"], bool):
-        return node["int"]
-    if (
-        "float" in node
-        and isinstance(node["float"], int | float)
-        and not isinstance(node["float"], bool)
-    ):
-        return float(node["float"])
-    if "array" in node:
+
+    def _keep(self, number: Any, obj: Any) -> Any:
+        if number is not None:
+            if not isinstance(number, int) or isinstance(number, bool) or number in self.made:
+                raise _Invalid(f"its index holds a bad entry number {number!r}")
+            self.made[number] = obj
+        return obj
+
+    def _array(self, node: dict[str, Any]) -> Any:
         key = node["array"]
-        if not isinstance(key, str) or key not in members or key == INDEX:
+        if not isinstance(key, str) or key not in self.members or key == INDEX:
             raise _Invalid(f"its index refers to a missing array {key!r}")
-        array = archive[key]
+        array = self.archive[key]
         if node.get("scalar"):
             return array[()]
         if node.get("tensor") in ("tensor", "parameter"):
@@ -296,21 +363,6 @@ def _decode(node: Any, archive: Any, members: set[str]) -> Any:
                 return Parameter(array, requires_grad=requires_grad)
             return Tensor._make(array).requires_grad_(requires_grad)
         return array
-    if "dict" in node and isinstance(node["dict"], list):
-        result = {}
-        for pair in node["dict"]:
-            if not isinstance(pair, list) or len(pair) != 2:
-                raise _Invalid("its index holds a malformed dict entry")
-            key = _decode(pair[0], archive, members)
-            if not isinstance(key, str | int | float) or isinstance(key, bool):
-                raise _Invalid(f"its index holds a dict key of type {type(key).__name__}")
-            result[key] = _decode(pair[1], archive, members)
-        return result
-    if "list" in node and isinstance(node["list"], list):
-        return [_decode(item, archive, members) for item in node["list"]]
-    if "tuple" in node and isinstance(node["tuple"], list):
-        return tuple(_decode(item, archive, members) for item in node["tuple"])
-    raise _Invalid(f"its index holds an unknown entry {node!r:.80}")
 
 
 __all__ = ["load", "save"]

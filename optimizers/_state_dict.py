@@ -79,11 +79,7 @@ def unpack(
                 f"loaded state dict's parameter group {number} has {size} parameters, "
                 f"the optimizer's has {len(group['params'])}"
             )
-        loaded = {
-            k: tuple(v) if isinstance(v, list) else _copied(v)
-            for k, v in saved.items()
-            if k != "params"
-        }
+        loaded = {k: _copied(v) for k, v in saved.items() if k != "params"}
         new_group = {**{k: v for k, v in group.items() if k != "params"}, **loaded}
         optimizer._check_group(new_group)
         new_group["params"] = group["params"]

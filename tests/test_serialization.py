@@ -360,3 +360,23 @@ def test_load_and_save_take_pytorchs_arguments(tmp_path):
         assert loaded["w"].tolist() == [1.0, 1.0]
     with pytest.raises(RuntimeError, match="CPU"):
         nn.load(path, map_location="cuda:0")
+
+
+def test_an_object_met_twice_is_one_object_after_loading(tmp_path):
+    """As unpickling does: a list shared by two param groups (an optimizer's cache) or a
+    tied weight comes back shared, and a cycle through a list comes back."""
+    shared, weight = [[None, 1.0], [2, 3.0]], nn.tensor([1.0, 2.0])
+    cycle: list = [1]
+    cycle.append(cycle)
+    obj = {"groups": [{"buffer": shared}, {"buffer": shared}], "a": weight, "b": weight, "c": cycle}
+    nn.save(obj, tmp_path / "shared.npz")
+    loaded = nn.load(tmp_path / "shared.npz")
+    assert loaded["groups"][0]["buffer"] is loaded["groups"][1]["buffer"] == shared
+    assert loaded["a"] is loaded["b"] and loaded["a"].tolist() == [1.0, 2.0]
+    assert loaded["c"][1] is loaded["c"]
+
+
+def test_a_file_without_shared_objects_keeps_format_version_1(tmp_path):
+    nn.save({"w": np.ones(2), "v": [np.ones(2)]}, tmp_path / "plain.npz")
+    with np.load(tmp_path / "plain.npz") as archive:
+        assert b'"version": 1' in archive["__descend__"].tobytes()

@@ -108,7 +108,9 @@ def run(
     ]
     optimizer = build(fw, module, groups)
     for group in optimizer.param_groups:  # the second group at half the learning rate
-        group["lr"] *= group.pop("lr_scale", 1.0)
+        scale = group.pop("lr_scale", 1.0)
+        if isinstance(group.get("lr"), float | int):  # (some choose their own when None)
+            group["lr"] *= scale
 
     def closure() -> Any:
         optimizer.zero_grad()
