@@ -100,6 +100,11 @@ def _binary(name: str, in_place: bool) -> Callable[..., Any]:
         others = _per_tensor(other, len(tensors), "tensor" if _listed_tensors(other) else "scalar")
         if kwargs.get("alpha", 1) == 1:
             kwargs.pop("alpha", None)
+        if name in ("maximum", "minimum"):  # (the methods take Tensors; these, numbers too)
+            others = [
+                o if isinstance(o, Tensor) else t._lift(o)
+                for t, o in zip(tensors, others, strict=True)
+            ]
         results = [
             _apply(t, name, in_place, o, **kwargs) for t, o in zip(tensors, others, strict=True)
         ]

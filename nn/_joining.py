@@ -58,7 +58,8 @@ def cat(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None) -
     (3, 2)
     """
     joined = _tensors(tensors, "cat")
-    kept = [t for t in joined if t._data.shape != (0,)] or joined[:1]
+    places = [i for i, t in enumerate(joined) if t._data.shape != (0,)] or [0]
+    kept = [joined[i] for i in places]
     first = kept[0]._data
     for i, t in enumerate(joined):
         if t._data.ndim == 0:
@@ -78,8 +79,16 @@ def cat(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None) -
                     f"Sizes of tensors must match except in dimension {axis}. Expected size {n} "
                     f"but got size {m} for tensor number {number} in the list."
                 )
-    data, backward = S.cat([t._data for t in kept], axis)
-    return into(out, Tensor._record(data, kept, backward, CatBackward0), "cat")
+    data, kept_backward = S.cat([t._data for t in kept], axis)
+
+    def backward(g: np.ndarray) -> list[np.ndarray]:
+        """The kept Tensors' gradients in their places; an empty one for each skipped."""
+        grads = [np.zeros(t._data.shape, g.dtype) for t in joined]
+        for place, grad in zip(places, kept_backward(g), strict=True):
+            grads[place] = grad
+        return grads
+
+    return into(out, Tensor._record(data, joined, backward, CatBackward0), "cat")
 
 
 concat = concatenate = cat

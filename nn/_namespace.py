@@ -16,6 +16,7 @@ import numpy as np
 
 from . import _dtype
 from ._out import into
+from ._tensor_math import _refuse_bool_subtraction
 from .tensor import Tensor
 
 
@@ -90,20 +91,18 @@ maximum = _function("maximum")
 minimum = _function("minimum")
 
 
-def _number_first(name: str, reflected: str) -> Callable[..., Any]:
+def _number_first(name: str) -> Callable[..., Any]:
     """torch.<name>(input, other, ...), where ``input`` may also be a Python number when
-    ``other`` is a Tensor (``torch.sub(1, x)``), computed as ``other.<reflected>(input)``."""
+    ``other`` is a Tensor (``torch.sub(1, x)``): the number takes part as PyTorch's wrapped
+    numbers do (so ``torch.div(1, x)`` divides and saves ``x``, where ``1 / x`` multiplies
+    the reciprocal)."""
     method = _function(name)
 
     def function(input: Any, other: Any, *args: Any, out: Any = None, **kwargs: Any) -> Any:
         if _is_number(input) and isinstance(other, Tensor) and not args:
-            alpha = kwargs.pop("alpha", 1)
-            scaled = other if alpha == 1 else other * alpha
-            if kwargs.get("rounding_mode") is not None:
-                result = Tensor._make(np.asarray(input)).div(scaled, **kwargs)
-            else:
-                result = getattr(scaled, reflected)(input)
-            return _written(out, result, name)
+            if name == "sub":
+                _refuse_bool_subtraction(input, other)
+            return _written(out, other._number_first(name, input, **kwargs), name)
         return method(input, other, *args, out=out, **kwargs)
 
     function.__name__ = function.__qualname__ = name
@@ -118,16 +117,16 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float | complex | np.number | np.bool_)
 
 
-add = _number_first("add", "__radd__")
-sub = _number_first("sub", "__rsub__")
+add = _number_first("add")
+sub = _number_first("sub")
 subtract = sub
-mul = _number_first("mul", "__rmul__")
+mul = _number_first("mul")
 multiply = mul
-div = _number_first("div", "__rtruediv__")
+div = _number_first("div")
 divide = div
-true_divide = _number_first("true_divide", "__rtruediv__")
-floor_divide = _function("floor_divide")
-remainder = _function("remainder")
+true_divide = _number_first("true_divide")
+floor_divide = _number_first("floor_divide")
+remainder = _number_first("remainder")
 lerp = _function("lerp")
 addcmul = _function("addcmul")
 addcdiv = _function("addcdiv")
@@ -176,7 +175,13 @@ flatten = _function("flatten")
 reshape = _function("reshape")
 transpose = _function("transpose")
 swapaxes = _function("swapaxes")
-permute = _function("permute")
+
+
+def permute(input: Any, dims: Any) -> Tensor:
+    """``input`` with its dimensions in the order ``dims`` (a view)."""
+    return _operand(input, "permute").permute(*_dims_argument(dims, "permute"))
+
+
 squeeze = _function("squeeze")
 unsqueeze = _function("unsqueeze")
 chunk = _function("chunk")
@@ -185,8 +190,25 @@ narrow = _function("narrow")
 gather = _function("gather")
 index_select = _function("index_select")
 masked_fill = _function("masked_fill")
-flip = _function("flip")
 roll = _function("roll")
+movedim = _function("movedim")
+moveaxis = movedim
+
+
+def flip(input: Any, dims: Any) -> Tensor:
+    """``input`` with the order of its elements reversed along each of ``dims`` (a copy)."""
+    return _operand(input, "flip").flip(*_dims_argument(dims, "flip"))
+
+
+def _dims_argument(dims: Any, name: str) -> tuple[Any, ...]:
+    if not isinstance(dims, list | tuple):
+        raise TypeError(
+            f"{name}(): argument 'dims' (position 2) must be tuple of ints, not "
+            f"{type(dims).__name__}"
+        )
+    return tuple(dims)
+
+
 unbind = _function("unbind")
 select = _function("select")
 t = _function("t")
@@ -245,13 +267,13 @@ def is_complex(input: Any) -> bool:
 def view_as_real(input: Any) -> Tensor:
     """A complex Tensor's storage seen as real numbers: a view with a last dimension of 2
     (real and imaginary parts), as ``torch.view_as_real``; other dtypes raise."""
-    return _operand(input, "view_as_real").view_as_real()
+    return _operand(input, "view_as_real")._view_as_real()
 
 
 def view_as_complex(input: Any) -> Tensor:
     """The inverse of ``view_as_real``: a view of a real Tensor whose last dimension is 2
     (of stride 1) as complex numbers."""
-    return _operand(input, "view_as_complex").view_as_complex()
+    return _operand(input, "view_as_complex")._view_as_complex()
 
 
 def numel(input: Any) -> int:

@@ -173,7 +173,8 @@ class TensorCore:
         """``_record`` for an op whose output may view ``source``'s storage (``fn`` maps the
         source's array to the output's): a true view shares the version counter."""
         out = TensorCore._record(data, (source,), backward, kind)
-        if np.may_share_memory(data, source._data):
+        # (an empty result shares nothing NumPy can see, but is a view all the same)
+        if np.may_share_memory(data, source._data) or (data.size == 0 and data.base is not None):
             out._vc = source._vc
             info = source._view
             if info is None:

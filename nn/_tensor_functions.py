@@ -9,7 +9,7 @@ import numpy as np
 
 from . import _dtype
 from ._graph import node_type
-from ._tensor_math import TensorMath, _broadcast_error
+from ._tensor_math import TensorMath, _broadcast_error, _not_for_bool
 from .rules import elementwise as E
 from .rules import sign
 from .rules._quiet import quiet
@@ -43,6 +43,7 @@ _UNARY_SAVES_RESULT = {"exp", "expm1", "sqrt", "rsqrt", "tanh", "sigmoid", "reci
 ReluBackward0 = node_type("ReluBackward0")
 ClampBackward1 = node_type("ClampBackward1")
 ZeroBackward0 = node_type("ZeroBackward0")
+SgnBackward0 = node_type("SgnBackward0")
 ConjBackward0 = node_type("ConjBackward0")
 RealBackward0 = node_type("RealBackward0")
 ImagBackward0 = node_type("ImagBackward0")
@@ -125,6 +126,7 @@ class TensorFunctions(TensorMath):
 
     def abs(self) -> Tensor:
         """|x|; gradient sign(x), 0 at 0 and at NaN."""
+        _not_for_bool("abs_cpu", self._data.dtype)
         if self._data.dtype.kind in "biu":
             return self._make(np.abs(self._data))
         return self._unary("abs")
@@ -141,7 +143,9 @@ class TensorFunctions(TensorMath):
         >>> nn.tensor([-1.0, 1.0]).relu()
         tensor([0., 1.])
         """
-        x = self._floating() if self._data.dtype.kind == "b" else cast("Tensor", self)
+        if self._data.dtype.kind == "b":
+            raise RuntimeError("Boolean inputs not supported for relu")
+        x = cast("Tensor", self)
         out, backward = E.relu(x._data)
         return self._record(out, (x,), backward, ReluBackward0, result=True)
 
@@ -177,10 +181,12 @@ class TensorFunctions(TensorMath):
 
     def maximum(self, other: Any) -> Tensor:
         """Elementwise maximum (NaN if either is); ties share the gradient."""
+        _tensor_only("maximum", other)
         return self._binary(E.maximum, other, MaximumBackward0, "maximum")
 
     def minimum(self, other: Any) -> Tensor:
         """Elementwise minimum (NaN if either is); ties share the gradient."""
+        _tensor_only("minimum", other)
         return self._binary(E.minimum, other, MinimumBackward0, "minimum")
 
     def where(self, condition: Any, other: Any) -> Tensor:
@@ -248,22 +254,34 @@ class TensorFunctions(TensorMath):
         return self._record(out, (self,), lambda g: (np.zeros_like(g),), ZeroBackward0)
 
     def sign(self) -> Tensor:
-        """sign(x) (0 at 0); its gradient is 0."""
+        """sign(x) (0 at 0; of a bool, itself); its gradient is 0."""
+        if self._data.dtype.kind == "b":
+            return self._make(self._data.copy())
         return self._zero_grad_op(sign(self._data))
 
-    sgn = sign
+    def sgn(self) -> Tensor:
+        """sign(x) for real numbers (PyTorch's ``sgn`` extends it to complex ones, and saves
+        its input and result for that: their in-place changes are refused at backward)."""
+        if self._data.dtype.kind == "b":
+            return self._make(self._data.copy())
+        zeros = lambda g: (np.zeros_like(g),)  # noqa: E731
+        return self._record(sign(self._data), (self,), zeros, SgnBackward0, (self,), result=True)
 
     def floor(self) -> Tensor:
+        _not_for_bool("floor_vml_cpu", self._data.dtype)
         return self._zero_grad_op(np.floor(self._data))
 
     def ceil(self) -> Tensor:
+        _not_for_bool("ceil_vml_cpu", self._data.dtype)
         return self._zero_grad_op(np.ceil(self._data))
 
     def trunc(self) -> Tensor:
+        _not_for_bool("trunc_vml_cpu", self._data.dtype)
         return self._zero_grad_op(np.trunc(self._data))
 
     def round(self, decimals: int = 0, out: Any = None) -> Tensor:
         """Round to ``decimals`` places (half to even, as PyTorch); its gradient is 0."""
+        _not_for_bool("round_vml_cpu", self._data.dtype)
         return self._zero_grad_op(np.round(self._data, decimals))
 
     def isnan(self) -> Tensor:
@@ -279,7 +297,28 @@ class TensorFunctions(TensorMath):
         return self._make(np.logical_not(self._data))
 
     def logical_and(self, other: Any) -> Tensor:
-        return self._make(np.logical_and(self._data, getattr(other, "_data", other)))
+        _tensor_only("logical_and", other)
+        return self._logical(np.logical_and, other, "logical_and")
 
     def logical_or(self, other: Any) -> Tensor:
-        return self._make(np.logical_or(self._data, getattr(other, "_data", other)))
+        _tensor_only("logical_or", other)
+        return self._logical(np.logical_or, other, "logical_or")
+
+    def logical_xor(self, other: Any) -> Tensor:
+        _tensor_only("logical_xor", other)
+        return self._logical(np.logical_xor, other, "logical_xor")
+
+    def _logical(self, ufunc: np.ufunc, other: Any, name: str) -> Tensor:
+        theirs = other._data if isinstance(other, TensorMath) else np.asarray(other)
+        try:
+            return self._make(np.asarray(ufunc(self._data, theirs)))
+        except ValueError:
+            raise _broadcast_error(name, self._data, theirs) from None
+
+
+def _tensor_only(name: str, other: Any) -> None:
+    """PyTorch's ``TypeError`` where an op takes a Tensor and a number came."""
+    if not isinstance(other, TensorMath | np.ndarray):
+        raise TypeError(
+            f"{name}(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}"
+        )

@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 
-from . import _dtype
+from . import _dtype, _indexing
 from ._errors import read_only_error
 from ._graph import node_type
 from ._overloads import alpha_first
 from ._tensor_core import TensorCore, plain_index
+from ._tensor_math import _refuse_bool_subtraction
 from ._tensor_shape import TensorShape
 from ._views import adopt
 from .autograd import _Mode, no_grad
@@ -56,6 +57,14 @@ class TensorInplace(TensorShape):
                 )
             return
         base = info.base
+        if info.multiple is not None and base._rg and info.grad_mode:
+            op, number = info.multiple
+            raise RuntimeError(
+                f"Output {number} of {op} is a view and is being modified inplace. This view is "
+                "the output of a function that returns multiple views. Such functions do not "
+                "allow the output views to be modified inplace. You should replace the inplace "
+                "operation by an out-of-place one."
+            )
         if not info.grad_mode and base._rg:
             raise RuntimeError(
                 "A view was created in no_grad mode and is being modified inplace with grad "
@@ -121,6 +130,8 @@ class TensorInplace(TensorShape):
         operand = other._data if isinstance(other, TensorInplace) else other
         if not isinstance(operand, np.ndarray | int | float | complex | np.generic):
             operand = _dtype.as_array(operand, copy=False)
+        if type(operand) is int and self._data.dtype.kind in "iu":
+            operand = np.asarray(operand).astype(self._data.dtype)  # wrapped, as PyTorch
         alpha = params.get("alpha", 1)
         data = self._data
         if alpha != 1:
@@ -166,6 +177,7 @@ class TensorInplace(TensorShape):
     @alpha_first
     def sub_(self: T, other: Any, *, alpha: float = 1) -> T:
         """``self -= alpha * other`` in place."""
+        _refuse_bool_subtraction(self, other)
         return self._arith_(np.subtract, _outplace("sub"), other, alpha=alpha)
 
     subtract_ = sub_
@@ -203,6 +215,37 @@ class TensorInplace(TensorShape):
     __ipow__ = pow_
     __imod__ = remainder_
     __ifloordiv__ = floor_divide_
+
+    # ------------------------------------------------- in-place changes of shape
+    def _reshaped_(self, change: Any, *args: Any) -> Tensor:
+        """This Tensor made ``change(self, *args)``, a view of its own storage
+        (``transpose_``...); the version counts the change, as PyTorch's does."""
+        self._check_inplace()  # (a leaf that requires grad refuses, in grad mode)
+        result = change(self, *args)
+        self._data = result._data
+        self._view = result._view if self._view is not None else None
+        if result._node is not None:  # recorded: this Tensor is now that view op's output
+            self._node, self._rg = result._node, True
+        self._vc[0] += 1
+        return self  # type: ignore[return-value]
+
+    def transpose_(self, dim0: int, dim1: int) -> Tensor:
+        """``transpose`` in place: this Tensor's dimensions swapped."""
+        return self._reshaped_(TensorInplace.transpose, dim0, dim1)
+
+    swapaxes_ = swapdims_ = transpose_
+
+    def t_(self) -> Tensor:
+        """``t`` in place."""
+        return self._reshaped_(TensorInplace.t)
+
+    def squeeze_(self, dim: Any = None) -> Tensor:
+        """``squeeze`` in place."""
+        return self._reshaped_(TensorInplace.squeeze, dim)
+
+    def unsqueeze_(self, dim: int) -> Tensor:
+        """``unsqueeze`` in place."""
+        return self._reshaped_(TensorInplace.unsqueeze, dim)
 
     def _unary_(self: T, name: str, *args: Any, **kwargs: Any) -> T:
         return self._inplace(_outplace(name), *args, **kwargs)
@@ -378,16 +421,22 @@ class TensorInplace(TensorShape):
 
     # ----------------------------------------------------------------- indexing
     def __setitem__(self, index: Any, value: Any) -> None:
-        index = plain_index(index)
+        """``x[index] = value`` in place, with PyTorch's indexing rules (``nn/_indexing.py``)."""
+        parsed = _indexing.parse(plain_index(index), self._data.shape)
         if self._recording(value):
-            self._inplace(_set_index, index, value)
+            self._inplace(_set_index, parsed, value)
             return
-        data = self._data
         array = value._data if isinstance(value, TensorInplace) else value
+        region = self._data[parsed.basic]
+        if isinstance(array, np.ndarray):
+            _refuse_overlap(region if parsed.advanced is None else self._data, array)
         try:
-            data[index] = array
+            if parsed.advanced is None:
+                region[...] = array
+            else:
+                region[parsed.advanced] = array
         except ValueError as error:
-            if not data.flags.writeable:
+            if not self._data.flags.writeable:
                 raise read_only_error() from None
             raise RuntimeError(f"shape mismatch: {error}") from None
         self._vc[0] += 1
@@ -398,12 +447,14 @@ def _outplace(name: str) -> Any:
     return lambda s, *args, **kwargs: getattr(s, name)(*args, **kwargs)
 
 
-def _set_index(source: Tensor, index: Any, value: Any) -> Tensor:
+def _set_index(source: Tensor, index: _indexing.Index, value: Any) -> Tensor:
     v = source._lift(value)
     if v._data.dtype != source._data.dtype:
         v = v._cast(source._data.dtype)
     try:
-        out, backward = S.setitem(source._data, index, v._data, need_value=v._rg)
+        out, backward = S.setitem(
+            source._data, index.basic, v._data, need_value=v._rg, then=index.advanced
+        )
     except ValueError as error:
         raise RuntimeError(f"shape mismatch: {error}") from None
     return source._record(out, (source, v), backward, IndexPutBackward0)
@@ -458,3 +509,22 @@ def _masked_fill(source: Tensor, mask: Any, value: Any) -> Tensor:
         lambda g: (np.where(condition, 0.0, g).astype(g.dtype),),
         MaskedFillBackward0,
     )
+
+
+def _refuse_overlap(written: np.ndarray, read: np.ndarray) -> None:
+    """PyTorch's refusal of an in-place op whose input shares some, but not all, of the
+    memory it writes (``a[1:] += a[:-1]``, ``a.copy_(a.t())``): the result would depend on
+    the order of the element-wise loop."""
+    if not np.may_share_memory(written, read):
+        return
+    same = (
+        written.__array_interface__["data"][0] == read.__array_interface__["data"][0]
+        and written.shape == read.shape
+        and written.strides == read.strides
+    )
+    if not same and np.shares_memory(written, read):
+        raise RuntimeError(
+            "unsupported operation: some elements of the input tensor and the written-to "
+            "tensor refer to a single memory location. Please clone() the tensor before "
+            "performing the operation."
+        )

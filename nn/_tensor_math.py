@@ -73,6 +73,8 @@ class TensorMath(TensorAutograd):
             mine = self._data.dtype
             if _dtype.category(mine) >= _dtype.category(dtype):
                 dtype = mine
+            if dtype.kind in "iu" and isinstance(value, int):  # wrapped around, as PyTorch
+                return self._make(np.asarray(value).astype(dtype))
             return self._make(np.asarray(value, dtype=dtype))
         return self._make(_dtype.as_array(value, copy=False))
 
@@ -87,8 +89,10 @@ class TensorMath(TensorAutograd):
             ranks[0 if other._data.ndim else 1].append(other._data.dtype)
             lifted: Tensor = other  # type: ignore[assignment]
         elif isinstance(other, float | int) and not isinstance(other, bool):
-            if mine.kind == "f" or (mine.kind in "iu" and isinstance(other, int)):
+            if mine.kind == "f":
                 return me, self._make(np.asarray(other, dtype=mine))
+            if mine.kind in "iu" and isinstance(other, int):  # wrapped around, as PyTorch
+                return me, self._make(np.asarray(other).astype(mine))
             ranks = ([], [], [_dtype.scalar_dtype(other)])
             lifted = self._make(np.asarray(other))
         elif isinstance(other, _NUMBERS):
@@ -118,14 +122,38 @@ class TensorMath(TensorAutograd):
         if not isinstance(other, (TensorMath, *_OPERANDS)):
             return NotImplemented  # type: ignore[no-any-return]  # Python then tries other's
         a, b = self._pair(other, name)
+        first: Any = self
+        second: Any = other
         if reverse:
-            a, b = b, a
+            a, b, first, second = b, a, second, first
         try:
             with quiet():
                 out, backward = rule(a._data, b._data, need_a=a._rg, need_b=b._rg, **params)
         except ValueError:
             raise _broadcast_error(name, a._data, b._data) from None
-        return self._record(out, (a, b), backward, kind, _mul_saved(rule, a, b))
+        # what the backward reads, as the operands given (a cast copy would hide an in-place
+        # change of the original from the version check, which PyTorch makes)
+        originals = {id(a): first, id(b): second}
+        saved = tuple(
+            s if s is None else _given(originals.get(id(s)), s) for s in _mul_saved(rule, a, b)
+        )
+        return self._record(out, (a, b), backward, kind, saved)
+
+    def _number_first(self, name: str, number: Any, **kwargs: Any) -> Tensor:
+        """``torch.<name>(number, self, ...)``: the number as the first operand."""
+        alpha = kwargs.pop("alpha", 1)
+        if name == "add":
+            return self._binary(E.add, number, AddBackward0, name, reverse=True, alpha=alpha)
+        if name == "sub":
+            return self._binary(E.sub, number, RsubBackward1, name, reverse=True, alpha=alpha)
+        if name == "mul":
+            return self._binary(E.mul, number, MulBackward0, name, reverse=True)
+        if name in ("div", "true_divide"):
+            if kwargs.get("rounding_mode") is not None:
+                return self._lift(number).div(self, **kwargs)
+            a, b = self._floating_pair(number)
+            return a._binary(E.div, b, DivBackward0, "div", reverse=True)
+        return self.__rfloordiv__(number) if name == "floor_divide" else self.__rmod__(number)
 
     # ---------------------------------------------------------------- operators
     def __add__(self, other: Any) -> Tensor:
@@ -138,6 +166,7 @@ class TensorMath(TensorAutograd):
         return self.sub(other)
 
     def __rsub__(self, other: Any) -> Tensor:
+        _refuse_bool_subtraction(self, other)
         return self._binary(E.sub, other, RsubBackward1, "sub", reverse=True)
 
     def __mul__(self, other: Any) -> Tensor:
@@ -150,10 +179,9 @@ class TensorMath(TensorAutograd):
         return self.div(other)
 
     def __rtruediv__(self, other: Any) -> Tensor:
-        if isinstance(other, float | int) and not isinstance(other, bool):
-            return cast("Tensor", self).reciprocal() * other  # how PyTorch computes number / Tensor
-        a, b = self._floating_pair(other)
-        return a._binary(E.div, b, DivBackward0, "div", reverse=True)
+        # how PyTorch computes other / Tensor (rounded twice, and saving only the reciprocal)
+        result: Tensor = cast("Tensor", self).reciprocal() * other
+        return result
 
     def __floordiv__(self, other: Any) -> Tensor:
         return self._undifferentiable(other, "floor_divide", E.divide_rounded, "floor")
@@ -165,9 +193,13 @@ class TensorMath(TensorAutograd):
 
     def __mod__(self, other: Any) -> Tensor:
         kind = RemainderBackward0 if isinstance(other, float | int) else RemainderBackward1
+        if self._data.dtype.kind == "b" and isinstance(other, TensorMath | bool | np.bool_):
+            _not_for_bool("remainder_cpu", self._lift(other)._data.dtype)
         return self._binary(E.remainder, other, kind, "remainder")
 
     def __rmod__(self, other: Any) -> Tensor:
+        if self._data.dtype.kind == "b" and isinstance(other, TensorMath | bool | np.bool_):
+            _not_for_bool("remainder_cpu", self._lift(other)._data.dtype)
         if isinstance(other, float | int):  # PyTorch has no derivative for number % Tensor
             return self._undifferentiable(other, "remainder", _remainder_values, reverse=True)
         return self._binary(E.remainder, other, RemainderBackward1, "remainder", reverse=True)
@@ -179,6 +211,7 @@ class TensorMath(TensorAutograd):
         a, b = self._pair(other, name)
         if reverse:
             a, b = b, a
+        _not_for_bool("div_floor_cpu" if name == "floor_divide" else "remainder_cpu", a.dtype)
         out = compute(a._data, b._data, *args)
         return self._record(out, (a, b), E.not_differentiable(name), NotImplementedBackward)
 
@@ -218,19 +251,41 @@ class TensorMath(TensorAutograd):
 
     def __invert__(self) -> Tensor:
         if self._data.dtype.kind not in "biu":
-            raise TypeError("~ (bitwise not) is only supported for integer and bool Tensors")
+            raise TypeError(
+                "~ (operator.invert) is only implemented on integer and Boolean-type tensors"
+            )
         return self._make(np.invert(self._data))
 
-    def __and__(self, other: Any) -> Tensor:
-        return self._make(np.bitwise_and(self._data, getattr(other, "_data", other)))
+    bitwise_not = __invert__
 
-    def __or__(self, other: Any) -> Tensor:
-        return self._make(np.bitwise_or(self._data, getattr(other, "_data", other)))
+    def _bitwise(self, ufunc: np.ufunc, other: Any, name: str) -> Tensor:
+        if not isinstance(other, (TensorMath, *_OPERANDS)):
+            return NotImplemented  # type: ignore[no-any-return]
+        a, b = self._pair(other, name)
+        if a._data.dtype.kind not in "biu":
+            raise NotImplementedError(
+                f"\"{name}_cpu\" not implemented for '{_dtype.torch_name(a._data.dtype)}'"
+            )
+        try:
+            return self._make(np.asarray(ufunc(a._data, b._data)))
+        except ValueError:
+            raise _broadcast_error(name, a._data, b._data) from None
 
-    def __xor__(self, other: Any) -> Tensor:
-        return self._make(np.bitwise_xor(self._data, getattr(other, "_data", other)))
+    def bitwise_and(self, other: Any) -> Tensor:
+        """Elementwise AND of the bits (of integers) or of the truths (of bools): ``&``."""
+        return self._bitwise(np.bitwise_and, other, "bitwise_and")
 
-    __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
+    def bitwise_or(self, other: Any) -> Tensor:
+        """Elementwise OR of the bits or truths: ``|``."""
+        return self._bitwise(np.bitwise_or, other, "bitwise_or")
+
+    def bitwise_xor(self, other: Any) -> Tensor:
+        """Elementwise exclusive OR of the bits or truths: ``^``."""
+        return self._bitwise(np.bitwise_xor, other, "bitwise_xor")
+
+    __and__ = __rand__ = bitwise_and
+    __or__ = __ror__ = bitwise_or
+    __xor__ = __rxor__ = bitwise_xor
 
     def _compare(self, ufunc: np.ufunc, other: Any) -> Tensor:
         if not isinstance(other, (TensorMath, *_OPERANDS)):
@@ -278,6 +333,7 @@ class TensorMath(TensorAutograd):
     @alpha_first
     def sub(self, other: Any, *, alpha: float = 1) -> Tensor:
         """``self - alpha * other``."""
+        _refuse_bool_subtraction(self, other)
         return self._binary(E.sub, other, SubBackward0, "sub", alpha=alpha)
 
     subtract = sub
@@ -307,6 +363,8 @@ class TensorMath(TensorAutograd):
     def _floating_pair(self, other: Any) -> tuple[Tensor, Any]:
         """Self (as a float Tensor when both operands are integers: true division)."""
         me: Tensor = self  # type: ignore[assignment]
+        if self._data.dtype.kind in "biu" and isinstance(other, int | np.integer):
+            return me._cast(_dtype.get_default_dtype()), float(other)  # (-1 is not wrapped)
         if self._data.dtype.kind in "biu":
             kind = getattr(getattr(other, "dtype", None), "kind", None)
             if kind in (None, "b", "i", "u") and not isinstance(other, float):
@@ -330,6 +388,8 @@ class TensorMath(TensorAutograd):
         tensor([9.])
         """
         me: Tensor = self  # type: ignore[assignment]
+        if isinstance(exponent, bool | np.bool_):
+            return me._pow_bool(bool(exponent))
         if isinstance(exponent, float | int) and not isinstance(exponent, bool):
             if me._data.dtype.kind in "biu" and (isinstance(exponent, float) or exponent < 0):
                 if isinstance(exponent, int):
@@ -341,12 +401,26 @@ class TensorMath(TensorAutograd):
                 out, backward = E.pow_scalar(me._data, exponent)
             return self._record(out, (me,), backward, PowBackward0, (me,))
         a, b = self._pair(exponent, "pow")
+        _not_for_bool("pow", a._data.dtype)
         try:
             with quiet():
                 out, backward = E.pow_tensor(a._data, b._data, need_a=a._rg, need_b=b._rg)
         except ValueError:
             raise _broadcast_error("pow", a._data, b._data) from None
-        return self._record(out, (a, b), backward, PowBackward1, (a, b), result=b._rg)
+        saved = (_given(self, a), _given(exponent, b))  # (as given: their version counters)
+        if isinstance(exponent, TensorCore) and exponent._data.dtype.kind == "b":
+            backward = _bool_exponent_backward  # PyTorch's backward computes exponent - 1
+        return self._record(out, (a, b), backward, PowBackward1, saved, result=True)
+
+    def _pow_bool(self, exponent: bool) -> Tensor:
+        """``self ** True`` / ``** False`` as PyTorch: a bool stays bool, and the gradient is
+        PyTorch's formula ``exponent * x ** (exponent - 1)`` (NaN at 0 for False: its
+        shortcut for a zero exponent does not apply to a bool)."""
+        me: Tensor = self  # type: ignore[assignment]
+        if me._data.dtype.kind == "b":
+            return self._make(me._data.copy() if exponent else np.ones_like(me._data))
+        out, backward = E.pow_bool(me._data, exponent)
+        return self._record(out, (me,), backward, PowBackward0, (me,))
 
     def matmul(self, other: Any) -> Tensor:
         """``self @ other`` with PyTorch's rules for 1-D and batched operands.
@@ -430,6 +504,40 @@ class TensorMath(TensorAutograd):
 
 def _remainder_values(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return E.remainder(a, b)[0]
+
+
+def _bool_exponent_backward(g: np.ndarray) -> tuple[Any, ...]:
+    """PyTorch's pow backward for a bool Tensor exponent, which fails as PyTorch's does."""
+    _refuse_bool_subtraction(True, 1)
+    raise AssertionError("unreachable")
+
+
+def _given(original: Any, used: Tensor) -> Tensor:
+    """The operand as given when it is a Tensor (its version counter), else the one used."""
+    return cast("Tensor", original) if isinstance(original, TensorCore) else used
+
+
+def _refuse_bool_subtraction(a: Any, b: Any) -> None:
+    def is_bool(t: Any) -> bool:
+        return isinstance(t, bool | np.bool_) or (
+            isinstance(t, TensorCore) and t._data.dtype.kind == "b"
+        )
+
+    if is_bool(a) or is_bool(b):
+        both = is_bool(a) and is_bool(b)
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` "
+            "or `logical_xor()` operator instead."
+            if both
+            else "Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+            "trying to invert a mask, use the `~` or `logical_not()` operator instead."
+        )
+
+
+def _not_for_bool(name: str, dtype: np.dtype) -> None:
+    """PyTorch's error for an op whose kernel has no bool version."""
+    if dtype.kind == "b":
+        raise NotImplementedError(f"\"{name}\" not implemented for 'Bool'")
 
 
 def _mul_saved(rule: Any, a: Tensor, b: Tensor) -> tuple[Tensor | None, ...]:

@@ -99,7 +99,8 @@ class TensorReduce(TensorFunctions):
             if dtype is not None
             else (_dtype.int64 if self._data.dtype.kind in "biu" else None)
         )
-        result, backward = R.sum(self._data, axes, keep, target)
+        with quiet():  # (inf - inf is NaN, silently, as PyTorch)
+            result, backward = R.sum(self._data, axes, keep, target)
         kind = SumBackward0 if axes is None else SumBackward1
         return self._record(result, (self,), backward, kind)
 
@@ -123,7 +124,8 @@ class TensorReduce(TensorFunctions):
             )
         keep = keepdim if keepdims is None else keepdims
         axes = self._reduce_axes(_dim(dim, axis))
-        result, backward = R.mean(x._data, axes, keep)
+        with quiet():
+            result, backward = R.mean(x._data, axes, keep)
         kind = MeanBackward0 if axes is None else MeanBackward1
         return self._record(result, (x,), backward, kind)
 
@@ -177,7 +179,9 @@ class TensorReduce(TensorFunctions):
             if ddof is not None
             else (0 if unbiased is False else 1)
         )
-        x = self._floating()
+        if self._data.dtype.kind not in "fc":
+            raise RuntimeError("std and var only support floating point and complex dtypes")
+        x = cast("Tensor", self)
         axes = self._reduce_axes(_dim(dim, axis))
         with quiet():
             result, backward = rule(x._data, axes, float(c), keepdim)
@@ -236,16 +240,37 @@ class TensorReduce(TensorFunctions):
 
     def _extremum(self, dim: Any, keepdim: bool, largest: bool) -> Any:
         me: Tensor = self  # type: ignore[assignment]
+        name = "max" if largest else "min"
         if dim is None:
+            self._nonempty(name, None, period=True, error=RuntimeError)
             result, backward = R.max_all(self._data, largest)
             kind = MaxBackward1 if largest else MinBackward1
             return self._record(result, (me,), backward, kind, (me,), result=True)
         axis = self._reduce_axes(dim)
+        self._nonempty(name, axis)
         values, indices, backward = R.max_dim(
             self._data, 0 if axis is None else axis[0], keepdim, largest
         )
         kind = MaxBackward0 if largest else MinBackward0
-        return MaxResult(self._record(values, (me,), backward, kind), self._make(indices))
+        index = self._make(indices)  # saved: its backward reads where each value came from
+        return MaxResult(self._record(values, (me,), backward, kind, (index,)), index)
+
+    def _nonempty(
+        self, name: str, axes: Any, period: bool = False, error: type = IndexError
+    ) -> None:
+        """PyTorch's errors for a reduction that needs an element: over an empty Tensor with
+        no dim given (``RuntimeError``; ``IndexError`` for argmax), or over a dim of size 0."""
+        if not self._data.size:
+            if axes is None:
+                raise error(
+                    f"{name}(): Expected reduction dim to be specified for input.numel() == 0."
+                    + (" Specify the reduction dim with the 'dim' argument." if period else "")
+                )
+            for axis in axes:
+                if self._data.ndim and self._data.shape[axis] == 0:
+                    raise IndexError(
+                        f"{name}(): Expected reduction dim {axis} to have non-zero size."
+                    )
 
     def amax(self, dim: Any = (), keepdim: bool = False) -> Tensor:
         """The largest elements over ``dim`` (every dim by default); ties share the
@@ -258,7 +283,14 @@ class TensorReduce(TensorFunctions):
 
     def _amax(self, dim: Any, keepdim: bool, largest: bool) -> Tensor:
         me: Tensor = self  # type: ignore[assignment]
+        name = "amax" if largest else "amin"
+        if not self._data.size and isinstance(dim, int | tuple | list) and dim != ():
+            for d in (dim,) if isinstance(dim, int) else dim:  # (before repeated dims)
+                self._nonempty(name, axes_of(d, self._data.ndim))
         axes = self._reduce_axes(dim)
+        if axes is None:
+            self._nonempty(name, None, period=True, error=RuntimeError)
+        self._nonempty(name, axes)
         axes = tuple(range(self._data.ndim)) if axes is None else tuple(axes)
         result, backward = R.amax(self._data, axes, keepdim, largest)
         kind = AmaxBackward0 if largest else AminBackward0
@@ -276,6 +308,10 @@ class TensorReduce(TensorFunctions):
         return self._arg(np.argmin, _dim(dim, axis), keepdim)
 
     def _arg(self, fn: Any, dim: Any, keepdim: bool) -> Tensor:
+        name = "argmax" if fn is np.argmax else "argmin"
+        if self._data.dtype.kind == "b":
+            raise RuntimeError(f"{name}(): does not support bool input")
+        self._nonempty(name, None if dim is None else self._reduce_axes(dim))
         if dim is None:
             index = np.asarray(fn(self._data), dtype=np.int64)
             return self._make(index.reshape((1,) * self._data.ndim) if keepdim else index)
@@ -297,10 +333,17 @@ class TensorReduce(TensorFunctions):
         keepdims: bool | None = None,
         where: Any = None,
     ) -> Tensor:
-        """Whether every element (along ``dim``) is true."""
-        axes = self._reduce_axes(_dim(dim, axis))
-        keep = keepdim if keepdims is None else keepdims
-        return self._make(np.asarray(np.all(self._data, axis=axes, keepdims=keep)))
+        """Whether every element (along ``dim``) is true; a uint8 Tensor gives uint8, as
+        PyTorch's (and ``dim=()`` reduces nothing, as PyTorch's ``all``)."""
+        return self._truth(np.all, _dim(dim, axis), keepdim if keepdims is None else keepdims)
+
+    def _truth(self, fn: Any, dim: Any, keep: bool) -> Tensor:
+        data = self._data
+        if dim == () or (isinstance(dim, list | tuple) and not dim):
+            result = data != 0
+        else:
+            result = np.asarray(fn(data, axis=self._reduce_axes(dim), keepdims=keep))
+        return self._make(result.astype(np.uint8) if data.dtype == np.uint8 else result)
 
     def allclose(
         self, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
@@ -337,10 +380,8 @@ class TensorReduce(TensorFunctions):
         keepdims: bool | None = None,
         where: Any = None,
     ) -> Tensor:
-        """Whether any element (along ``dim``) is true."""
-        axes = self._reduce_axes(_dim(dim, axis))
-        keep = keepdim if keepdims is None else keepdims
-        return self._make(np.asarray(np.any(self._data, axis=axes, keepdims=keep)))
+        """Whether any element (along ``dim``) is true (as ``all``)."""
+        return self._truth(np.any, _dim(dim, axis), keepdim if keepdims is None else keepdims)
 
     def logsumexp(self, dim: Any, keepdim: bool = False) -> Tensor:
         """log(sum(exp(x))) over ``dim``, computed stably."""
@@ -363,7 +404,12 @@ class TensorReduce(TensorFunctions):
         order = 2.0 if p in ("fro", None) else float(p)
         if p == "nuc":
             raise NotImplementedError("the nuclear norm is not supported")
-        x = self._floating()
+        if dtype is None and self._data.dtype.kind not in "fc":
+            raise RuntimeError(
+                "linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
+                + _dtype.torch_name(self._data.dtype)
+            )
+        x = cast("Tensor", self) if dtype is None else self.to(dtype)
         axes = self._reduce_axes(dim)
         result, backward = R.norm(x._data, order, axes, keepdim)
         return self._record(result, (x,), backward, NormBackward1, (x,), result=True)
@@ -377,16 +423,30 @@ class TensorReduce(TensorFunctions):
         >>> nn.tensor([0.0, 0.0]).softmax(0)
         tensor([0.5000, 0.5000])
         """
-        x = self._floating() if dtype is None else self.to(dtype)
         axis = self._reduce_axes(dim)
+        if dtype is None and self._data.dtype.kind not in "fc" and self._data.size:
+            raise NotImplementedError(
+                f'"softmax_lastdim_kernel_impl" not implemented for '
+                f"'{_dtype.torch_name(self._data.dtype)}'"
+            )
+        if dtype is None and self._data.dtype.kind not in "fc":
+            return self._make(self._data.copy())  # empty: nothing computed, as PyTorch
+        x = cast("Tensor", self) if dtype is None else self.to(dtype)
         with quiet():
             result, backward = L.softmax(x._data, None if axis is None else axis[0])
         return self._record(result, (x,), backward, SoftmaxBackward0, result=True)
 
     def log_softmax(self, dim: int, dtype: Any = None) -> Tensor:
         """log(softmax(x)) along ``dim``, computed stably."""
-        x = self._floating() if dtype is None else self.to(dtype)
         axis = self._reduce_axes(dim)
+        if dtype is None and self._data.dtype.kind not in "fc" and self._data.size:
+            raise NotImplementedError(
+                f'"log_softmax_lastdim_kernel_impl" not implemented for '
+                f"'{_dtype.torch_name(self._data.dtype)}'"
+            )
+        if dtype is None and self._data.dtype.kind not in "fc":
+            return self._make(self._data.copy())  # empty: nothing computed, as PyTorch
+        x = cast("Tensor", self) if dtype is None else self.to(dtype)
         with quiet():
             result, backward = L.log_softmax(x._data, None if axis is None else axis[0])
         return self._record(result, (x,), backward, LogSoftmaxBackward0, result=True)

@@ -12,12 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import _dtype, _memory_format
+from . import _dtype, _indexing, _memory_format
 from ._dims import axes_of, shape_args
 from ._graph import node_type
 from ._tensor_core import plain_index
 from ._tensor_reduce import MaxResult, TensorReduce
-from .autograd import _Mode
 from .rules import shape as S
 
 if TYPE_CHECKING:
@@ -44,6 +43,34 @@ TriuBackward0 = node_type("TriuBackward0")
 CumsumBackward0 = node_type("CumsumBackward0")
 ViewAsRealBackward0 = node_type("ViewAsRealBackward0")
 ViewAsComplexBackward0 = node_type("ViewAsComplexBackward0")
+
+
+def _storage_offset(data: np.ndarray) -> int:
+    """Where ``data`` starts in the array that owns its memory, in elements."""
+    root = data
+    while isinstance(root.base, np.ndarray):
+        root = root.base
+    start = data.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+    return int(start // data.itemsize)
+
+
+def _several(op: str, views: list[Tensor]) -> tuple[Tensor, ...]:
+    """The outputs of ``op``, an op returning several views of one Tensor, marked so."""
+    for number, view in enumerate(views):
+        if view._view is not None:
+            view._view.multiple = (op, number)
+    return tuple(views)
+
+
+def _same(a: np.ndarray) -> np.ndarray:
+    """The whole array as a view (``expand`` to its own shape)."""
+    return a[...]
+
+
+def _writable_broadcast(a: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """``a`` broadcast to ``shape`` with nothing repeated (an empty result): writable."""
+    strides = np.broadcast_to(a, shape).strides
+    return np.lib.stride_tricks.as_strided(a, shape, strides, writeable=True)
 
 
 class TensorShape(TensorReduce):
@@ -130,7 +157,7 @@ class TensorShape(TensorReduce):
         out._vc = self._vc
         return out
 
-    def view_as_real(self) -> Tensor:
+    def _view_as_real(self) -> Tensor:
         """A complex Tensor's storage seen as real numbers, a view with a last dimension of
         2 (real, imaginary); ``torch.view_as_real``."""
         data = self._data
@@ -146,7 +173,7 @@ class TensorShape(TensorReduce):
 
         return self._record_view(as_real(data), self, backward, ViewAsRealBackward0, as_real)
 
-    def view_as_complex(self) -> Tensor:
+    def _view_as_complex(self) -> Tensor:
         """A real Tensor whose last dimension is 2 (of stride 1) seen as complex numbers, a
         view; ``torch.view_as_complex``."""
         data = self._data
@@ -159,6 +186,12 @@ class TensorShape(TensorReduce):
             raise RuntimeError("Tensor must have a last dimension of size 2")
         if data.strides[-1] != data.itemsize:
             raise RuntimeError("Tensor must have a last dimension with stride 1")
+        if _storage_offset(data) % 2:
+            raise RuntimeError("Tensor must have a storage_offset divisible by 2")
+        if any((n // data.itemsize) % 2 for n in data.strides[:-1]):
+            raise RuntimeError(
+                "Tensor must have a stride divisible by 2 for all but last dimension"
+            )
         complex_dtype = np.dtype(f"c{data.itemsize * 2}")
 
         def as_complex(a: np.ndarray) -> np.ndarray:
@@ -178,9 +211,9 @@ class TensorShape(TensorReduce):
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         """Flatten dims start_dim..end_dim into one (a 0-d Tensor becomes 1-d)."""
+        start, end = (self._axis(start_dim), self._axis(end_dim))
         if self._data.ndim == 0:
             return self.reshape(1)
-        start, end = (self._axis(start_dim), self._axis(end_dim))
         if start > end:
             raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
         if start == end:
@@ -190,12 +223,30 @@ class TensorShape(TensorReduce):
             shape[:start] + (int(np.prod(shape[start : end + 1])),) + shape[end + 1 :]
         )
 
-    ravel = flatten
+    def ravel(self) -> Tensor:
+        """The elements as a contiguous 1-D Tensor: a view when they lie densely in
+        row-major order, else a copy."""
+        return self.contiguous().reshape(-1)
 
     def unflatten(self, dim: int, sizes: Sequence[int]) -> Tensor:
+        """Dimension ``dim`` split into ``sizes`` (one -1 inferred), whose product must be
+        its size."""
         axis = self._axis(dim)
         shape = self._data.shape
-        return self.reshape(shape[:axis] + tuple(sizes) + shape[axis + 1 :])
+        known = [int(n) for n in sizes if n != -1]
+        product = int(np.prod(known)) if known else 1
+        if len(known) == len(sizes):
+            fits = product == shape[axis]
+        else:
+            fits = (product != 0 and shape[axis] % product == 0) or product == 0 == shape[axis]
+        if not fits:
+            raise RuntimeError(
+                f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim "
+                f"{dim} ({shape[axis]}) in the input tensor"
+            )
+        rest = shape[axis] // product if product else 0
+        target = tuple(rest if n == -1 else int(n) for n in sizes)
+        return self.reshape(shape[:axis] + target + shape[axis + 1 :])
 
     def squeeze(self, dim: Any = None) -> Tensor:
         """Drop dimensions of size 1 (all, or those in ``dim``)."""
@@ -258,37 +309,6 @@ class TensorShape(TensorReduce):
             )
         return self._permute(tuple(reversed(range(self._data.ndim))), TBackward0)
 
-    # ------------------------------------------------- in-place changes of shape
-    def _reshaped_(self, result: Tensor) -> Tensor:
-        """This Tensor made ``result``, a view of its own storage (``transpose_``...)."""
-        if _Mode.enabled and self.requires_grad:
-            raise RuntimeError(
-                "descend does not record in-place changes of shape (transpose_, squeeze_...) "
-                "of a Tensor that requires grad; use the out-of-place form (transpose...)"
-            )
-        self._data = result._data
-        if self._view is not None:
-            self._view = result._view
-        return self  # type: ignore[return-value]
-
-    def transpose_(self, dim0: int, dim1: int) -> Tensor:
-        """``transpose`` in place: this Tensor's dimensions swapped."""
-        return self._reshaped_(self.transpose(dim0, dim1))
-
-    swapaxes_ = swapdims_ = transpose_
-
-    def t_(self) -> Tensor:
-        """``t`` in place."""
-        return self._reshaped_(self.t())
-
-    def squeeze_(self, dim: Any = None) -> Tensor:
-        """``squeeze`` in place."""
-        return self._reshaped_(self.squeeze(dim))
-
-    def unsqueeze_(self, dim: int) -> Tensor:
-        """``unsqueeze`` in place."""
-        return self._reshaped_(self.unsqueeze(dim))
-
     @property
     def T(self) -> Tensor:
         """The dimensions reversed (the transpose of a matrix)."""
@@ -296,17 +316,44 @@ class TensorShape(TensorReduce):
 
     @property
     def mT(self) -> Tensor:
-        """The last two dimensions swapped (a batch of transposed matrices)."""
+        """The last two dimensions swapped (a batch of transposed matrices; a 0-d Tensor
+        itself, as PyTorch's, which deprecates it)."""
+        if self._data.ndim == 1:
+            raise RuntimeError(
+                "tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor."
+            )
+        if self._data.ndim == 0:
+            return self._permute((), TransposeBackward0)
         return self.transpose(-2, -1)
 
     def movedim(self, source: Any, destination: Any) -> Tensor:
-        order = list(np.moveaxis(np.arange(self._data.ndim), source, destination))
-        return self.permute(tuple(int(i) for i in np.argsort(order)))
+        """Dimensions ``source`` moved to ``destination`` (ints or sequences of one length),
+        the others keeping their order; a view."""
+        ndim = self._data.ndim
+        sources = [source] if isinstance(source, int | np.integer) else list(source)
+        targets = [destination] if isinstance(destination, int | np.integer) else list(destination)
+        if len(sources) != len(targets):
+            raise RuntimeError(
+                "movedim: Invalid source or destination dims: source "
+                f"({sources} dims) should contain the same number of dims as destination "
+                f"({targets} dims)"
+            )
+        src = [axes_of(d, ndim)[0] for d in sources]  # type: ignore[index]
+        dst = [axes_of(d, ndim)[0] for d in targets]  # type: ignore[index]
+        for name, axes in (("source", src), ("destination", dst)):
+            if len(set(axes)) != len(axes):
+                raise RuntimeError(f"movedim: repeated dim in `{name}` ({axes})")
+        order = [d for d in range(ndim) if d not in src]
+        for d, s_ in sorted(zip(dst, src, strict=True)):
+            order.insert(d, s_)
+        return self._permute(tuple(order), PermuteBackward0)
 
     moveaxis = movedim
 
     def expand(self, *sizes: Any) -> Tensor:
         """A broadcast view to ``sizes`` (-1 keeps a dimension); read-only, as PyTorch's."""
+        if not sizes:
+            raise TypeError('expand() missing 1 required positional arguments: "size"')
         target = list(shape_args(sizes))
         shape = self._data.shape
         offset = len(target) - len(shape)
@@ -328,6 +375,14 @@ class TensorShape(TensorReduce):
                 f"({list(shape)}) at non-singleton dimensions"
             ) from None
         final = tuple(target)
+        if final == shape:  # nothing broadcast: a plain view, writable as PyTorch's
+            return self._record_view(self._data[...], self, backward, ExpandBackward0, _same)
+        if not np.prod(final):  # nothing repeated either: writable too
+
+            def empty(a: np.ndarray) -> np.ndarray:
+                return _writable_broadcast(a, final)
+
+            return self._record_view(empty(self._data), self, backward, ExpandBackward0, empty)
         return self._record_view(
             out, self, backward, ExpandBackward0, lambda a: np.broadcast_to(a, final)
         )
@@ -337,6 +392,8 @@ class TensorShape(TensorReduce):
 
     def repeat(self, *sizes: Any) -> Tensor:
         """Tile the Tensor ``sizes`` times along each dimension (a copy)."""
+        if not sizes:
+            raise TypeError('repeat() missing 1 required positional arguments: "repeats"')
         repeats = shape_args(sizes)
         if len(repeats) < self._data.ndim:
             raise RuntimeError(
@@ -359,35 +416,43 @@ class TensorShape(TensorReduce):
     def flip(self, *dims: Any) -> Tensor:
         axes = axes_of(shape_args(dims), self._data.ndim) or ()
         out, backward = S.flip(self._data, axes)
-        return self._record(np.ascontiguousarray(out), (self,), backward, FlipBackward0)
+        return self._record(np.array(out, copy=True), (self,), backward, FlipBackward0)
 
     def roll(self, shifts: Any, dims: Any = None) -> Tensor:
-        shift = (shifts,) if isinstance(shifts, int) else tuple(shifts)
-        axes = None if dims is None else axes_of(dims, self._data.ndim)
-        out, backward = S.roll(self._data, shift if axes else shift[0], axes)
+        """The elements shifted along ``dims`` (of the flattened Tensor without dims, its
+        shape kept), those shifted past the end coming in at the start."""
+        shift = (shifts,) if isinstance(shifts, int | np.integer) else tuple(shifts)
+        if dims is None:
+            if len(shift) != 1:
+                raise RuntimeError(
+                    f"shifts and dimensions must align. shifts: {len(shift)}, dims:0"
+                )
+            flat = self.reshape(-1)
+            out, backward = S.roll(flat._data, (int(shift[0]),), (0,))
+            return flat._record(out, (flat,), backward, RollBackward0).reshape(self._data.shape)
+        axes = axes_of(dims, self._data.ndim) or ()
+        if len(axes) != len(shift):
+            raise RuntimeError(
+                f"shifts and dimensions must align. shifts: {len(shift)}, dims:{len(axes)}"
+            )
+        out, backward = S.roll(self._data, tuple(int(n) for n in shift), axes)
         return self._record(out, (self,), backward, RollBackward0)
 
     # ------------------------------------------------------------------ indexing
     def __getitem__(self, index: Any) -> Tensor:
-        index = plain_index(index)
-        if (
-            isinstance(index, np.ndarray)
-            and index.dtype == bool
-            and index.shape == self._data.shape == ()
-        ):
-            index = (index,)
-        try:
-            out, backward = S.getitem(self._data, index)
-        except IndexError as error:
-            raise IndexError(
-                f"index {index!r} is out of bounds for a tensor of shape {self._data.shape}: "
-                f"{error}"
-            ) from None
-        if S.is_basic_index(index):
-            kind = SelectBackward0 if isinstance(index, int | np.integer) else SliceBackward0
-            view = S.view_index(index)
-            return self._record_view(out, self, backward, kind, lambda a: a[view])
-        return self._record(out, (self,), backward, IndexBackward0)
+        """``x[index]`` with PyTorch's rules (``nn/_indexing.py``): integers, slices, None
+        and ``...`` give a view; lists, Tensors and masks then select copies, their
+        dimensions placed as PyTorch places them."""
+        parsed = _indexing.parse(plain_index(index), self._data.shape)
+        basic = parsed.basic
+        out, backward = S.getitem(self._data, basic)
+        only_int = len(basic) == 2 and isinstance(basic[0], int)
+        kind = SelectBackward0 if only_int else SliceBackward0
+        view = self._record_view(out, self, backward, kind, lambda a: a[basic])
+        if parsed.advanced is None:
+            return view
+        out, backward = S.getitem(view._data, parsed.advanced)
+        return self._record(out, (view,), backward, IndexBackward0)
 
     def narrow(self, dim: int, start: int, length: int) -> Tensor:
         """``length`` elements along ``dim`` from ``start`` (a negative start counts from
@@ -411,8 +476,10 @@ class TensorShape(TensorReduce):
         return self[(slice(None),) * axis + (index,)]
 
     def unbind(self, dim: int = 0) -> tuple[Tensor, ...]:
+        """The slices along ``dim``, views (which, as PyTorch's, may not be changed in place
+        while they are part of a recorded graph)."""
         axis = self._axis(dim)
-        return tuple(self.select(axis, i) for i in range(self._data.shape[axis]))
+        return _several("Unbind", [self.select(axis, i) for i in range(self._data.shape[axis])])
 
     def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
         """``chunks`` pieces along ``dim`` of ceil(size / chunks) each (fewer if it runs out)."""
@@ -420,18 +487,28 @@ class TensorShape(TensorReduce):
             raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
         axis = self._axis(dim)
         size = self._data.shape[axis]
-        step = max(-(-size // chunks), 1)
-        return self.split(step, axis)
+        if not size:  # as PyTorch: as many empty pieces as asked for
+            return _several("Split", [self.narrow(axis, 0, 0) for _ in range(chunks)])
+        return self.split(-(-size // chunks), axis)
 
     def split(self, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
         """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the given
         sizes."""
         axis = self._axis(dim)
         size = self._data.shape[axis]
+        op = "Split"
         if isinstance(split_size_or_sections, int | np.integer):
             step = int(split_size_or_sections)
-            bounds = [(lo, min(lo + step, size)) for lo in range(0, size, step)] or [(0, 0)]
+            if step < 0 or (step == 0 and size):
+                raise RuntimeError(
+                    f"split_size can only be 0 if dimension size is 0, but got dimension size "
+                    f"of {size}"
+                    if step == 0
+                    else f"split expects split_size be non-negative, but got split_size={step}"
+                )
+            bounds = [(lo, min(lo + step, size)) for lo in range(0, size, step or 1)] or [(0, 0)]
         else:
+            op = "SplitWithSizes"
             sizes = list(split_size_or_sections)
             if sum(sizes) != size:
                 raise RuntimeError(
@@ -440,7 +517,7 @@ class TensorShape(TensorReduce):
                 )
             starts = np.cumsum([0, *sizes])
             bounds = list(zip(starts[:-1].tolist(), starts[1:].tolist(), strict=True))
-        return tuple(self.narrow(axis, lo, hi - lo) for lo, hi in bounds)
+        return _several(op, [self.narrow(axis, lo, hi - lo) for lo, hi in bounds])
 
     def gather(self, dim: int, index: Any) -> Tensor:
         """``out[i][j] = self[i][index[i][j]]`` along ``dim``; ``index`` has this Tensor's
@@ -494,7 +571,7 @@ class TensorShape(TensorReduce):
         tensor([1., 3., 6.])
         """
         x: Tensor = self if dtype is None else self.to(dtype)  # type: ignore[assignment]
-        if x._data.dtype.kind in "bi" and dtype is None:
+        if x._data.dtype.kind in "biu" and dtype is None:
             x = x.to(np.int64)
         axis = x._axis(dim)
         if not x._data.ndim:
@@ -541,6 +618,8 @@ class TensorShape(TensorReduce):
         >>> nn.tensor([1.0, 5.0, 3.0]).topk(2)
         MaxResult(values=tensor([5., 3.]), indices=tensor([1, 2]))
         """
+        if self._data.dtype.kind == "b":
+            raise RuntimeError("topk does not support bool dtypes on CPU")
         axis = self._axis(dim)
         size = self._data.shape[axis] if self._data.ndim else 1
         if not 0 <= k <= size:
@@ -556,7 +635,8 @@ class TensorShape(TensorReduce):
         else:
             values, backward = self._data.copy(), lambda g: (g,)
         me: Tensor = self  # type: ignore[assignment]
-        return MaxResult(self._record(values, (me,), backward, kind), self._make(order))
+        index = self._make(order)  # saved: its backward reads where each value came from
+        return MaxResult(self._record(values, (me,), backward, kind, (index,)), index)
 
 
 def _check_bounds(index: np.ndarray, size: int, axis: int) -> None:

@@ -28,7 +28,7 @@ class View:
     this view's array, the version the view's graph node was made at, and the grad mode
     it was created in."""
 
-    __slots__ = ("base", "fn", "grad_mode", "version")
+    __slots__ = ("base", "fn", "grad_mode", "multiple", "version")
 
     def __init__(
         self,
@@ -38,6 +38,9 @@ class View:
         grad_mode: bool,
     ) -> None:
         self.base, self.fn, self.version, self.grad_mode = base, fn, version, grad_mode
+        # ("Split", number) for output ``number`` of an op returning several views (split,
+        # chunk, unbind), which PyTorch refuses to change in place in a recorded graph
+        self.multiple: tuple[str, int] | None = None
 
 
 def edge(t: Any) -> Any:
@@ -59,15 +62,28 @@ def refresh_view(t: Any) -> None:
     base = info.base
     if base._node is None and not base._rg:
         return
-    fn, shape, dtype = info.fn, base._data.shape, base._data.dtype
+    t._node = AsStridedBackward0((edge(base),), _scatter(info.fn, base._data))
+    t._rg = True
+
+
+def _scatter(
+    fn: Callable[[np.ndarray], np.ndarray], base: np.ndarray
+) -> Callable[[np.ndarray], tuple[np.ndarray]]:
+    """The backward of the view ``fn`` of ``base``: a view's gradient put in its places of
+    a zero gradient of the base; summed where the view repeats an element (``expand``)."""
+    shape, dtype = base.shape, base.dtype
 
     def scatter(g: np.ndarray) -> tuple[np.ndarray]:
         grad = np.zeros(shape, dtype=dtype)
-        fn(grad)[...] = g
+        region = fn(grad)
+        if region.flags.writeable:
+            region[...] = g
+        else:  # a broadcast view: each base element gets the sum over its copies
+            places = fn(np.arange(grad.size).reshape(shape))
+            np.add.at(grad.reshape(-1), np.broadcast_to(places, np.shape(g)), g)
         return (grad,)
 
-    t._node = AsStridedBackward0((edge(base),), scatter)
-    t._rg = True
+    return scatter
 
 
 def adopt(target: Any, result: Any) -> None:
@@ -97,13 +113,6 @@ def adopt(target: Any, result: Any) -> None:
 
     base._node = CopySlices((edge(base), *node.edges[1:]), copy_slices, node.saved)
     base._rg = True
-    shape, dtype = base._data.shape, base._data.dtype
-
-    def scatter(g: np.ndarray) -> tuple[np.ndarray]:
-        grad = np.zeros(shape, dtype=dtype)
-        fn(grad)[...] = g
-        return (grad,)
-
-    target._node = AsStridedBackward0((base._node,), scatter)
+    target._node = AsStridedBackward0((base._node,), _scatter(fn, base._data))
     target._rg = True
     info.version = target._vc[0]

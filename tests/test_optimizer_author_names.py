@@ -194,8 +194,11 @@ def test_legacy_new_and_in_place_forms():
     assert t.clone().rsqrt_().tolist() == [0.5, 0.25] and t.clone().square_().tolist() == [16, 256]
     m = nn.zeros(2, 3)
     assert m.transpose_(0, 1).shape == (3, 2) and m.unsqueeze_(0).shape == (1, 3, 2)
-    with pytest.raises(RuntimeError, match="in-place changes of shape"):
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
         nn.zeros(2, 3, requires_grad=True).t_()
+    graph = nn.zeros(2, 3, requires_grad=True) * 1
+    graph.t_()  # recorded, as PyTorch records it
+    assert graph.shape == (3, 2) and graph.grad_fn.name() == "TBackward0"
     assert nn.eye(2, out=nn.empty(0, dtype=nn.float64)).dtype == nn.float64
 
 

@@ -96,6 +96,20 @@ def pow_scalar(a: Array, p: float) -> Rule:
     return out, backward
 
 
+def pow_bool(a: Array, exponent: bool) -> Rule:
+    """a ** True (a) or a ** False (ones); d/da = exponent * a ** (exponent - 1), by
+    PyTorch's formula (NaN at 0 for False)."""
+    out = a.copy() if exponent else np.ones_like(a)
+
+    def backward(g: Array) -> tuple[Any, ...]:
+        if exponent:
+            return (g * np.ones_like(a),)
+        with quiet():
+            return (g * (0.0 * np.power(a, -1.0)),)
+
+    return out, backward
+
+
 def _power(a: Array, p: float) -> Array:
     """a ** p, by the function PyTorch uses for this exponent."""
     special: dict[float, Any] = {
@@ -125,7 +139,7 @@ def integer_power(a: Array, b: Array) -> Array:
 def _refuse_integer_zero(a: Array, b: Array) -> bool:
     """Whether both are integer arrays (raising PyTorch's error if ``b`` holds a zero)."""
     integers = a.dtype.kind in "biu" and b.dtype.kind in "biu"
-    if integers and not np.all(b):
+    if integers and a.size and not np.all(b):
         raise RuntimeError("ZeroDivisionError")
     return integers
 
@@ -188,7 +202,7 @@ def pow_tensor(a: Array, b: Array, need_a: bool = True, need_b: bool = True) -> 
     """a ** b elementwise. d/da = b a**(b-1) (0 where b == 0); d/db = a**b log(a) (0 where
     a == 0 and b >= 0)."""
     integers = a.dtype.kind in "biu" and b.dtype.kind in "biu"
-    out = integer_power(a, b) if integers else np.power(a, b)
+    out = integer_power(a, b) if integers else _c_power(a, b)
 
     def backward(g: Array) -> tuple[Any, ...]:
         grad_a = grad_b = None
@@ -200,6 +214,19 @@ def pow_tensor(a: Array, b: Array, need_a: bool = True, need_b: bool = True) -> 
         return _keep(grad_a, a), _keep(grad_b, b)
 
     return out, backward
+
+
+def _c_power(a: Array, b: Array) -> Array:
+    """a ** b as C's ``pow`` (PyTorch's kernel): NumPy computes an exponent of 0.5 as a square
+    root, which gives NaN for -inf and -0.0 for -0.0 where ``pow`` gives inf and 0.0."""
+    out = np.asarray(np.power(a, b))
+    half = b == 0.5
+    if np.any(half):
+        fixed = half & ((a == -np.inf) | (a == 0))
+        if np.any(fixed):
+            out = np.where(fixed, np.abs(np.broadcast_to(a, out.shape)) ** 0.5, out)
+            out = np.where(half & (a == -np.inf), np.inf, out).astype(out.dtype)
+    return out
 
 
 def pow_number_base(c: float, b: Array) -> Rule:
@@ -286,8 +313,10 @@ def abs(x: Array) -> Rule:
 
 
 def relu(x: Array) -> Rule:
-    """max(x, 0) (NaN stays NaN); the gradient is selected where the result is > 0 (or NaN)."""
-    out = np.maximum(0.0, x)  # NaN passes, and a tie keeps x (-0.0 stays -0.0), as PyTorch
+    """max(x, 0) (NaN stays NaN), in x's dtype; the gradient is selected where the result is
+    > 0 (or NaN)."""
+    zero = 0.0 if x.dtype.kind == "f" else x.dtype.type(0)
+    out = np.maximum(zero, x)  # NaN passes, and a tie keeps x (-0.0 stays -0.0), as PyTorch
     return out, lambda g: (zeroed_where(g, out <= 0),)
 
 

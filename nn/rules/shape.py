@@ -64,19 +64,31 @@ def getitem(x: Array, index: Any) -> Rule:
     return np.asarray(out), backward
 
 
-def setitem(x: Array, index: Any, value: Array, need_value: bool = True) -> Rule:
-    """A copy of ``x`` with ``x[index] = value``; d/dx is g with the written places zeroed,
-    d/d(value) is g at those places (summed back to value's shape)."""
+def setitem(x: Array, index: Any, value: Array, need_value: bool = True, then: Any = None) -> Rule:
+    """A copy of ``x`` with ``x[index] = value`` (``x[index][then] = value`` when ``then``
+    is given: an advanced index applied to the basic view ``x[index]``); d/dx is g with the
+    written places zeroed, d/d(value) is g at those places (summed back to value's shape)."""
+
+    def places(a: Array) -> Array:
+        region: Array = a[index] if then is None else a[index][then]
+        return region
+
     out = x.copy()
-    out[index] = value
+    if then is None:
+        out[index] = value
+    else:
+        out[index][then] = value
     value_shape = value.shape
 
     def backward(g: Array) -> tuple[Any, ...]:
         grad_x = np.array(g, copy=True)
-        grad_x[index] = 0
+        if then is None:
+            grad_x[index] = 0
+        else:
+            grad_x[index][then] = 0
         grad_value = None
         if need_value:
-            grad_value = unbroadcast(np.asarray(g[index]), value_shape)
+            grad_value = unbroadcast(np.asarray(places(g)), value_shape)
         return grad_x, grad_value
 
     return out, backward

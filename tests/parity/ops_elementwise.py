@@ -1,0 +1,213 @@
+"""Elementwise ops for the harness: functions of one Tensor, of two (with broadcasting,
+numbers of each kind and mixed dtypes: type promotion), comparisons, and every in-place
+form, called directly on the drawn Tensor (a leaf, or a view of one: refusals included), on
+a clone, or through a view of a clone (the base's gradient rewritten)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+from tests.parity.opinfo import OpInfo
+from tests.parity.samples import ALL, FLOATS, Arg, Sample, arg, broadcast_shapes, number, shape
+
+TRANSCENDENTAL = 1e-6  # libm's and PyTorch's functions part in the last bits
+# (PyTorch's float32 sqrt is not always correctly rounded: 1 unit in the last place)
+
+# name: (input dtypes, value range, rtol, in nn's namespace, in-place form)
+UNARY: dict[str, tuple[tuple[str, ...], tuple[float, float], float, bool, bool]] = {
+    "exp": (ALL, (-3, 3), TRANSCENDENTAL, True, True),
+    "expm1": (ALL, (-3, 3), TRANSCENDENTAL, True, True),
+    "log": (ALL, (0, 4), TRANSCENDENTAL, True, True),
+    "log1p": (ALL, (-0.5, 4), TRANSCENDENTAL, True, True),
+    "sqrt": (ALL, (0, 4), TRANSCENDENTAL, True, True),
+    "rsqrt": (ALL, (0, 4), TRANSCENDENTAL, True, True),
+    "sin": (ALL, (-3, 3), TRANSCENDENTAL, True, True),
+    "cos": (ALL, (-3, 3), TRANSCENDENTAL, True, True),
+    "tanh": (ALL, (-3, 3), TRANSCENDENTAL, True, True),
+    "sigmoid": (ALL, (-3, 3), TRANSCENDENTAL, True, True),
+    "erf": (ALL, (-3, 3), TRANSCENDENTAL, True, True),
+    "reciprocal": (ALL, (-3, 3), 0.0, True, True),
+    "abs": (ALL, (-3, 3), 0.0, True, True),
+    "absolute": (ALL, (-3, 3), 0.0, True, True),
+    "neg": (ALL, (-3, 3), 0.0, True, True),
+    "negative": (ALL, (-3, 3), 0.0, True, True),
+    "sign": (ALL, (-3, 3), 0.0, True, True),
+    "sgn": (ALL, (-3, 3), 0.0, True, True),
+    "floor": (ALL, (-3, 3), 0.0, True, True),
+    "ceil": (ALL, (-3, 3), 0.0, True, True),
+    "trunc": (ALL, (-3, 3), 0.0, True, True),
+    "round": (ALL, (-3, 3), 0.0, True, True),
+    "square": (ALL, (-3, 3), 0.0, True, True),
+    "relu": (ALL, (-3, 3), 0.0, True, True),
+    "isnan": (ALL, (-3, 3), 0.0, True, False),
+    "isinf": (ALL, (-3, 3), 0.0, True, False),
+    "isfinite": (ALL, (-3, 3), 0.0, True, False),
+    "logical_not": (ALL, (-3, 3), 0.0, True, False),
+}
+
+# name: (dtypes, rtol, in nn's namespace, in-place form)
+BINARY: dict[str, tuple[tuple[str, ...], float, bool, bool]] = {
+    "add": (ALL, 0.0, True, True),
+    "sub": (ALL, 0.0, True, True),
+    "subtract": (ALL, 0.0, True, True),
+    "mul": (ALL, 0.0, True, True),
+    "multiply": (ALL, 0.0, True, True),
+    "div": (ALL, 0.0, True, True),
+    "divide": (ALL, 0.0, True, True),
+    "true_divide": (ALL, 0.0, True, True),
+    "floor_divide": (ALL, 0.0, True, True),
+    "remainder": (ALL, 0.0, True, True),
+    "pow": (ALL, TRANSCENDENTAL, True, True),
+    "maximum": (ALL, 0.0, True, False),
+    "minimum": (ALL, 0.0, True, False),
+    "eq": (ALL, 0.0, True, False),
+    "ne": (ALL, 0.0, True, False),
+    "not_equal": (ALL, 0.0, False, False),
+    "lt": (ALL, 0.0, True, False),
+    "less": (ALL, 0.0, False, False),
+    "le": (ALL, 0.0, True, False),
+    "less_equal": (ALL, 0.0, False, False),
+    "gt": (ALL, 0.0, True, False),
+    "greater": (ALL, 0.0, False, False),
+    "ge": (ALL, 0.0, True, False),
+    "greater_equal": (ALL, 0.0, False, False),
+    "logical_and": (ALL, 0.0, True, False),
+    "logical_or": (ALL, 0.0, True, False),
+}
+
+OPERATORS = {  # the Python operators (public through the methods they call)
+    "__add__": "add", "__radd__": "add", "__sub__": "sub", "__rsub__": "sub",
+    "__mul__": "mul", "__rmul__": "mul", "__truediv__": "div", "__rtruediv__": "div",
+    "__floordiv__": "floor_divide", "__rfloordiv__": "floor_divide", "__mod__": "remainder",
+    "__rmod__": "remainder", "__pow__": "pow", "__rpow__": "pow", "__eq__": "eq",
+    "__ne__": "ne", "__lt__": "lt", "__le__": "le", "__gt__": "gt", "__ge__": "ge",
+    "__and__": "logical_and", "__or__": "logical_or", "__xor__": "logical_and",
+}  # fmt: skip
+
+
+def unary_sampler(dtypes: tuple[str, ...], low: float, high: float) -> Any:
+    def sampler(data: Any) -> Sample:
+        dtype = data.draw(st.sampled_from(dtypes))
+        return Sample((arg(data, shape(data), dtype, low=low, high=high, special=True),))
+
+    return sampler
+
+
+def binary_sampler(dtypes: tuple[str, ...], bool_first: bool = True) -> Any:
+    """Two broadcastable Tensors, or a Tensor and a number (first, rarely); never a bool
+    number when ``bool_first`` is False (PyTorch's ``pow(False, x)`` fails its own internal
+    assert at backward, and ``x.__rpow__(False)`` is that)."""
+
+    def sampler(data: Any) -> Sample:
+        first, second = broadcast_shapes(data)
+        a = arg(data, first, data.draw(st.sampled_from(dtypes)), special=True)
+        kind = data.draw(st.sampled_from(["tensor", "tensor", "number", "0-d"]))
+        if kind == "number":
+            b: Any = number(data, ("int", "float", "bool") if bool_first else ("int", "float"))
+        else:
+            dtype = data.draw(st.sampled_from(dtypes))
+            b = arg(data, () if kind == "0-d" else second, dtype, special=True)
+        if data.draw(st.integers(0, 4)) == 0 and (bool_first or not isinstance(b, bool)):
+            a, b = b, a  # a number first: only the nn. function takes it
+        return Sample((a, b))
+
+    return sampler
+
+
+def _method(name: str) -> Any:
+    def call(T: Any, F: Any, x: Any, *args: Any) -> Any:
+        return getattr(x, name)(*args)
+
+    return call
+
+
+def _function(name: str) -> Any:
+    def call(T: Any, F: Any, *args: Any) -> Any:
+        return getattr(T, name)(*args)
+
+    return call
+
+
+def in_place(name: str) -> Any:
+    """``x.<name>(...)`` on the drawn Tensor, on a clone, or through a view of a clone
+    (``via`` is drawn with the sample); returns what was changed."""
+
+    def call(T: Any, F: Any, x: Any, *args: Any, via: str = "direct") -> Any:
+        if via == "direct":
+            getattr(x, name)(*args)
+            return x
+        copy = x.clone()
+        target = copy if via == "clone" or not copy.dim() else copy[..., :1]
+        getattr(target, name)(*args)
+        return copy
+
+    return call
+
+
+def with_via(sampler: Any) -> Any:
+    def drawn(data: Any) -> Sample:
+        sample = sampler(data)
+        sample.kwargs["via"] = data.draw(st.sampled_from(["direct", "clone", "view"]))
+        return sample
+
+    return drawn
+
+
+def _first_is_tensor(sampler: Any) -> Any:
+    def drawn(data: Any) -> Sample:
+        sample = sampler(data)
+        if not isinstance(sample.args[0], Arg):
+            sample.args = (sample.args[1], sample.args[0])
+        return sample
+
+    return drawn
+
+
+def family() -> list[OpInfo]:
+    ops = []
+    for name, (dtypes, (low, high), rtol, function, has_in_place) in UNARY.items():
+        sampler = unary_sampler(dtypes, low, high)
+        ops.append(OpInfo(f"Tensor.{name}", _method(name), sampler, rtol, 1e-6))
+        if function:
+            ops.append(OpInfo(f"nn.{name}", _function(name), sampler, rtol, 1e-6))
+        if has_in_place:
+            ops.append(OpInfo(f"Tensor.{name}_", in_place(name + "_"), with_via(sampler), rtol))
+    for name, (dtypes, rtol, function, has_in_place) in BINARY.items():
+        sampler = binary_sampler(dtypes, bool_first=name != "pow")
+        tensor_first = _first_is_tensor(sampler)
+        ops.append(OpInfo(f"Tensor.{name}", _method(name), tensor_first, rtol))
+        if function:
+            ops.append(OpInfo(f"nn.{name}", _function(name), sampler, rtol))
+        if has_in_place:
+            ops.append(
+                OpInfo(f"Tensor.{name}_", in_place(name + "_"), with_via(tensor_first), rtol)
+            )
+    for operator, like in OPERATORS.items():
+        rtol = BINARY[like][1]
+        sampler = _first_is_tensor(binary_sampler(ALL, bool_first=operator != "__rpow__"))
+        ops.append(OpInfo(f"Tensor.{operator}", _method(operator), sampler, rtol))
+    for operator in (
+        "__iadd__",
+        "__isub__",
+        "__imul__",
+        "__itruediv__",
+        "__ifloordiv__",
+        "__imod__",
+        "__ipow__",
+    ):
+        ops.append(
+            OpInfo(
+                f"Tensor.{operator}",
+                in_place(operator),
+                with_via(_first_is_tensor(binary_sampler(ALL))),
+                TRANSCENDENTAL if "pow" in operator else 0.0,
+            )
+        )
+    for operator in ("__neg__", "__abs__", "__invert__"):
+        ops.append(OpInfo(f"Tensor.{operator}", _method(operator), unary_sampler(ALL, -3, 3)))
+    return ops
+
+
+__all__ = ["FLOATS", "family", "in_place", "with_via"]
