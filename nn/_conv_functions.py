@@ -238,7 +238,9 @@ def max_pool2d(
     k, s, p, d, out = _pool_geometry(x, kernel_size, stride, padding, dilation, ceil_mode)
     pads = _pool_pads(x, k, s, p, d, out)
     values, indices, backward = C.max_pool2d(x._data, k, s, pads, d, out)
-    y = _unbatched(Tensor._record(values, (x,), backward, MaxPool2DWithIndicesBackward0), unbatched)
+    y = _unbatched(
+        Tensor._record(values, (x,), backward, MaxPool2DWithIndicesBackward0, (x,)), unbatched
+    )
     if return_indices:
         return y, _unbatched(Tensor._make(indices()), unbatched)
     return y
@@ -282,7 +284,7 @@ def avg_pool2d(
             counts.append(end - start)
         divisor = np.outer(counts[0], counts[1]).astype(np.float64)
     y, backward = C.avg_pool2d(x._data, k, s, pads, divisor, out)
-    return _unbatched(Tensor._record(y, (x,), backward, AvgPool2DBackward0), unbatched)
+    return _unbatched(Tensor._record(y, (x,), backward, AvgPool2DBackward0, (x,)), unbatched)
 
 
 def adaptive_avg_pool2d(input: Any, output_size: Any) -> Tensor:
@@ -301,7 +303,9 @@ def adaptive_avg_pool2d(input: Any, output_size: Any) -> Tensor:
     kept = tuple(x.shape[2 + i] if n is None else n for i, n in enumerate(sizes))
     out = pair(kept, "output_size")
     y, backward = C.adaptive_avg_pool2d(x._data, out)
-    return _unbatched(Tensor._record(y, (x,), backward, AdaptiveAvgPool2DBackward0), unbatched)
+    return _unbatched(
+        Tensor._record(y, (x,), backward, AdaptiveAvgPool2DBackward0, (x,)), unbatched
+    )
 
 
 def dropout2d(

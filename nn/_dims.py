@@ -10,7 +10,13 @@ Size: type[tuple[int, ...]] = tuple  # torch.Size: descend's shapes are plain tu
 
 
 def shape_args(shape: tuple[Any, ...]) -> tuple[int, ...]:
-    """``f(2, 3)`` and ``f((2, 3))`` alike."""
+    """``f(2, 3)`` and ``f((2, 3))`` alike; ``f()`` is refused as PyTorch refuses it (a 0-d
+    shape is ``f(())``)."""
+    if not shape:
+        raise TypeError(
+            "missing 1 required positional argument: the size (ints, or a tuple of ints; "
+            "() for a 0-d Tensor)"
+        )
     if len(shape) == 1 and isinstance(shape[0], tuple | list):
         shape = tuple(shape[0])
     for n in shape:

@@ -156,6 +156,36 @@ def as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
     return array
 
 
+def checked_scalar(value: Any, dtype: np.dtype) -> np.ndarray:
+    """A Python number written into a Tensor of ``dtype`` (by ``fill_``, ``masked_fill``,
+    ``x[i] = v``), as a 0-d array: PyTorch refuses one out of the dtype's range ("value
+    cannot be converted to type uint8_t without overflow"), except a negative integer
+    into an unsigned dtype down to minus its largest value, which wraps around."""
+    number = value.item() if isinstance(value, np.generic) else value
+    if dtype.kind in "iu" and isinstance(number, int | float) and not isinstance(number, bool):
+        info = np.iinfo(dtype)
+        low = -int(info.max) if dtype.kind == "u" and isinstance(number, int) else int(info.min)
+        if not low <= number <= int(info.max):
+            name = (
+                f"{dtype.name}_t"
+                if dtype.kind == "u" or dtype.itemsize == 1
+                else torch_c_name(dtype)
+            )
+            raise RuntimeError(f"value cannot be converted to type {name} without overflow")
+        return (
+            np.asarray(int(number)).astype(dtype)
+            if isinstance(number, int)
+            else (np.asarray(number).astype(dtype))
+        )
+    if dtype.kind == "f" and isinstance(number, int | float) and not isinstance(number, bool):
+        finite = np.isfinite(number) if isinstance(number, float) else True
+        if finite and abs(number) > float(np.finfo(dtype).max):
+            raise RuntimeError(
+                f"value cannot be converted to type {torch_c_name(dtype)} without overflow"
+            )
+    return np.asarray(number, dtype=dtype)
+
+
 def scalar_dtype(value: Any) -> np.dtype:
     """The dtype PyTorch gives a Python number taking part in an op (a "wrapped number")."""
     if isinstance(value, bool | np.bool_):

@@ -31,5 +31,19 @@ def einsum(equation: str, *operands: Any) -> Tensor:
         names = " and ".join(sorted(str(d) for d in dtypes))
         raise RuntimeError(f"einsum(): expected operands of one dtype, got {names}")
     inputs, output = R.parse(equation, [t.ndim for t in tensors])
+    if len(tensors) == 1 and sorted(output) == sorted(inputs[0]):  # a permutation: a view
+        return tensors[0].permute(tuple(inputs[0].index(c) for c in output))
     out, backward = R.einsum(inputs, output, [t._data for t in tensors], [t._rg for t in tensors])
-    return Tensor._record(out, tensors, backward, EinsumBackward0, tensors)
+    return Tensor._record(out, tensors, backward, EinsumBackward0, _saved(tensors, inputs, output))
+
+
+def _saved(tensors: list[Tensor], inputs: list[str], output: str) -> list[Tensor | None]:
+    """The operands whose values another operand's gradient reads as they were: not one
+    with letters of its own (its sum is kept instead), nor one no other operand's gradient
+    needs."""
+    saved: list[Tensor | None] = []
+    for number, t in enumerate(tensors):
+        read = any(o._rg for j, o in enumerate(tensors) if j != number)
+        whole = R.own_sums(number, inputs, output) == inputs[number]
+        saved.append(t if read and whole else None)
+    return saved

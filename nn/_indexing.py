@@ -18,6 +18,7 @@ tuple (``m[[rows, cols]]``, deprecated, with PyTorch's warning), a uint8 index i
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -40,8 +41,12 @@ class Index(NamedTuple):
     advanced: tuple[Any, ...] | None
 
 
-def parse(index: Any, shape: tuple[int, ...]) -> Index:
-    """``index`` (with Tensors already replaced by their arrays) for an array of ``shape``."""
+def parse(
+    index: Any, shape: tuple[int, ...], before_advanced: Callable[[], None] | None = None
+) -> Index:
+    """``index`` (with Tensors already replaced by their arrays) for an array of ``shape``.
+    Ints and slices are checked first, then ``before_advanced`` runs, then the index arrays
+    are checked (PyTorch's order for a write: its in-place checks come between)."""
     notes: list[str] = []
     entries = _entries(index, notes)
     for note in dict.fromkeys(notes):  # (from x[index] and x[index] = v: the user's line)
@@ -54,6 +59,7 @@ def parse(index: Any, shape: tuple[int, ...]) -> Index:
     basic: list[Any] = []
     advanced: list[tuple[int, Any]] = []  # (position among the basic result's dims, array)
     dim = out = 0  # the input dimension reached, the output dimension made
+    arrays: list[tuple[np.ndarray, int]] = []  # (each index array, the dimension it starts at)
     for entry in entries:
         if entry is Ellipsis:
             skipped = len(shape) - consumed
@@ -74,7 +80,7 @@ def parse(index: Any, shape: tuple[int, ...]) -> Index:
             dim, out = dim + 1, out + 1
         else:  # an array: advanced (a bool mask covers as many dimensions as it has)
             span = entry.ndim if entry.dtype == bool else 1
-            _check_array(entry, dim, shape)
+            arrays.append((entry, dim))
             basic.extend([slice(None)] * span)
             advanced.append((out, entry))
             dim, out = dim + span, out + span
@@ -82,7 +88,25 @@ def parse(index: Any, shape: tuple[int, ...]) -> Index:
         basic.append(Ellipsis)  # (a view even of one element: NumPy copies x[0] of 1-d)
     if not advanced:
         return Index(tuple(basic), None)
+    if before_advanced is not None:
+        before_advanced()
+    for array, at in arrays:
+        _check_array(array, at, shape)
+    _check_broadcast([array for _, array in advanced])
     return Index(tuple(basic), _advanced_tuple(advanced, out + len(shape) - dim))
+
+
+def _check_broadcast(arrays: list[np.ndarray]) -> None:
+    """PyTorch's error for index arrays whose shapes do not broadcast (a mask stands for the
+    positions it selects)."""
+    shapes = [(int(a.sum()),) if a.dtype == bool else a.shape for a in arrays]
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        listed = ", ".join(str(list(s)) for s in shapes)
+        raise IndexError(
+            f"shape mismatch: indexing tensors could not be broadcast together with shapes {listed}"
+        ) from None
 
 
 def _entries(index: Any, notes: list[str]) -> list[Any]:

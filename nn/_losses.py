@@ -255,7 +255,8 @@ def nll_loss(
     reduction = legacy_reduction(size_average, reduce, reduction)
     x = _float_input(input, "nll_loss")
     axis, rows = _class_rows(x)
-    labels = _labels(_tensor(target, "target"), x, axis, ignore_index)
+    target = _tensor(target, "target")
+    labels = _labels(target, x, axis, ignore_index)
     w = _weight(weight, x)
     _check_class_weight(w, x.shape[axis])
     out, row_backward = LS.nll(rows, labels, w, ignore_index, reduction)
@@ -265,7 +266,11 @@ def nll_loss(
         if x.ndim == 1:  # PyTorch's 0-d result here is a sum from 0: -0.0 becomes 0.0
             out = out + 0.0
     return Tensor._record(
-        out, (x,), lambda g: (_restore(row_backward(g), shape, axis),), NllLossBackward0
+        out,
+        (x,),
+        lambda g: (_restore(row_backward(g), shape, axis),),
+        NllLossBackward0,
+        (x, target),
     )
 
 
@@ -318,7 +323,8 @@ def cross_entropy(
         grads = row_backward(g)
         return type(grads)((_restore(grads[0], shape, axis), None))
 
-    return Tensor._record(out, (z, t), backward, CrossEntropyLossBackward0, (z,))
+    # PyTorch's log_softmax saves its own output and nll_loss the target: z is not saved
+    return Tensor._record(out, (z, t), backward, CrossEntropyLossBackward0, (t,))
 
 
 def _broadcast_weight(w: Array, ndim: int, axis: int) -> Tensor:

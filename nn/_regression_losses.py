@@ -57,7 +57,8 @@ def l1_loss(
     if weight is not None:
         return _weighted(l1_loss(x, t, reduction="none"), weight, x, reduction, True)
     out, backward = RG.l1(x._data, t._data, reduction, (x._rg, t._rg))
-    return Tensor._record(out, (x, t), backward, L1LossBackward0, (x, t))
+    # PyTorch composes |x - y| from a difference of its own: neither input is saved
+    return Tensor._record(out, (x, t), backward, L1LossBackward0)
 
 
 def smooth_l1_loss(
@@ -144,4 +145,10 @@ def kl_div(
     x = _float_input(input, "kl_div")
     t = _broadcast_target(target, x, "kl_div")
     out, backward = RG.kl_div(x._data, t._data, chosen, log_target, (x._rg, t._rg))
-    return Tensor._record(out, (x, t), backward, KlDivBackward0, (x, t))
+    # saved as PyTorch's composition saves them: xlogy(t, t) - t x keeps t for either
+    # gradient and x for t's; exp(t) (t - x) keeps only values it made
+    if log_target:
+        saved: tuple[Tensor | None, ...] = ()
+    else:
+        saved = (x if t.requires_grad else None, t if x.requires_grad or t.requires_grad else None)
+    return Tensor._record(out, (x, t), backward, KlDivBackward0, saved)

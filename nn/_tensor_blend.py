@@ -1,6 +1,6 @@
 """Blends of Tensors (a mixin of ``Tensor``), with their in-place forms, as PyTorch computes
-them (``lerp`` and ``addcmul`` rounded once where PyTorch's kernels fuse a multiply-add, one
-node each; ``addcdiv`` and ``nan_to_num`` composed of recorded ops):
+them (``lerp`` and ``addcmul`` rounded once where PyTorch's kernels fuse a multiply-add; one
+node each):
 
     lerp(end, w)            start + w (end - start) where |w| < 0.5, else end - (end - start)(1 - w)
     addcmul(t1, t2, value)  self + value * t1 * t2
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 LerpBackward0 = node_type("LerpBackward0")
 LerpBackward1 = node_type("LerpBackward1")
 AddcmulBackward0 = node_type("AddcmulBackward0")
+AddcdivBackward0 = node_type("AddcdivBackward0")
+NanToNumBackward0 = node_type("NanToNumBackward0")
 
 
 def _promoted(*tensors: Tensor) -> tuple[Tensor, ...]:
@@ -78,11 +80,8 @@ class TensorBlend(TensorInplace):
         needs = (start._rg, stop._rg, w._rg)
         out, backward = E.lerp(start._data, stop._data, w._data, needs)
         kind = LerpBackward0 if scalar else LerpBackward1
-        saved = (  # what the backward reads, and only when it will: as PyTorch saves
-            start if w._rg else None,
-            stop if w._rg else None,
-            w if not scalar and (start._rg or stop._rg) else None,
-        )
+        # as PyTorch saves them: the weight, and the ends where the weight needs a gradient
+        saved = () if scalar else (start if w._rg else None, stop if w._rg else None, w)
         return self._record(out, (start, stop, w), backward, kind, saved)
 
     @value_first
@@ -119,7 +118,14 @@ class TensorBlend(TensorInplace):
         tensor([-0.5000])
         """
         me = cast("Tensor", self)
-        return me + value * me._lift(tensor1) / me._lift(tensor2)
+        s, t1, t2 = _promoted(me, me._lift(tensor1), me._lift(tensor2))
+        try:
+            out, backward = E.addcdiv(s._data, t1._data, t2._data, value, (s._rg, t1._rg, t2._rg))
+        except ValueError:
+            shapes = ", ".join(str(list(t._data.shape)) for t in (s, t1, t2))
+            raise RuntimeError(f"addcdiv: shapes {shapes} cannot be broadcast together") from None
+        saved = (t1 if t2._rg else None, t2)  # (PyTorch saves tensor2 whatever needs grad)
+        return self._record(out, (s, t1, t2), backward, AddcdivBackward0, saved)
 
     def nan_to_num(
         self, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None
@@ -134,14 +140,10 @@ class TensorBlend(TensorInplace):
         tensor([ 0.,  9., -1.])
         """
         me = cast("Tensor", self)
-        data = self._data
-        if data.dtype.kind != "f":
+        if self._data.dtype.kind != "f":
             return me.clone()
-        info = np.finfo(data.dtype)
-        top = info.max if posinf is None else posinf
-        bottom = info.min if neginf is None else neginf
-        replaced = np.where(np.isnan(data), nan, np.where(data > 0, top, bottom))
-        return me.where(np.isfinite(data), me._lift(replaced.astype(data.dtype)))
+        out, backward = E.nan_to_num(self._data, nan, posinf, neginf)
+        return self._record(out, (me,), backward, NanToNumBackward0, (me,))
 
     def lerp_(self: T, end: Any, weight: Any) -> T:
         """``lerp`` in place."""
@@ -160,5 +162,9 @@ class TensorBlend(TensorInplace):
     def nan_to_num_(
         self: T, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None
     ) -> T:
-        """``nan_to_num`` in place."""
+        """``nan_to_num`` in place (of integers and bools: nothing to replace, so nothing is
+        written, but the change is counted, as PyTorch counts it)."""
+        if self._data.dtype.kind != "f":
+            self._vc[0] += 1
+            return self
         return self._inplace(_outplace("nan_to_num"), nan, posinf, neginf)

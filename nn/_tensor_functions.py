@@ -42,6 +42,7 @@ _UNARY["reciprocal"] = node_type("ReciprocalBackward0")
 _UNARY_SAVES_RESULT = {"exp", "expm1", "sqrt", "rsqrt", "tanh", "sigmoid", "reciprocal"}
 ReluBackward0 = node_type("ReluBackward0")
 ClampBackward1 = node_type("ClampBackward1")
+ClampBackward0 = node_type("ClampBackward0")
 ZeroBackward0 = node_type("ZeroBackward0")
 SgnBackward0 = node_type("SgnBackward0")
 ConjBackward0 = node_type("ConjBackward0")
@@ -156,27 +157,66 @@ class TensorFunctions(TensorMath):
         >>> nn.tensor([-2.0, 0.5, 2.0]).clamp(-1.0, 1.0)
         tensor([-1.0000,  0.5000,  1.0000])
         """
-        if min is None and max is None:
-            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-        if isinstance(min, TensorMath) or isinstance(max, TensorMath):
-            bounded: Tensor = cast("Tensor", self)
-            if min is not None:
-                bounded = bounded.maximum(min)
-            if max is not None:
-                bounded = bounded.minimum(max)
-            return bounded
+        min, max, tensors = _clamp_bounds(min, max)
+        if tensors:
+            return self._clamp_tensors(min, max)
         x = cast("Tensor", self)
-        if isinstance(min, float) or isinstance(max, float):
-            x = x._floating()
-        out_array, backward = E.clamp(x._data, min, max)
+        dtype = _dtype.result_dtype(
+            [x._data.dtype] if x._data.ndim else [],
+            [] if x._data.ndim else [x._data.dtype],
+            [_dtype.scalar_dtype(b) for b in (min, max) if b is not None],
+        )
+        if dtype.kind == "b":
+            raise NotImplementedError("\"clamp_cpu\" not implemented for 'Bool'")
+        x = x._cast(dtype)
+        low, high = (None if b is None else np.asarray(b).astype(dtype) for b in (min, max))
+        out_array, backward = E.clamp(x._data, low, high)
         return self._record(out_array, (x,), backward, ClampBackward1, (x,))
+
+    def _clamp_tensors(self, min: Any, max: Any) -> Tensor:
+        """``clamp`` with Tensor bounds: one node, PyTorch's gradients (ties to the input)."""
+        me = cast("Tensor", self)
+        parts = [me] + [me._lift(b) for b in (min, max) if b is not None]
+        dimensioned = [t._data.dtype for t in parts if t._data.ndim]
+        zero_dim = [t._data.dtype for t in parts if not t._data.ndim]
+        dtype = _dtype.result_dtype(dimensioned, zero_dim, [])
+        if dtype.kind == "b" and min is not None and max is not None:
+            raise NotImplementedError("\"clamp_cpu\" not implemented for 'Bool'")
+        parts = [t._cast(dtype) for t in parts]
+        x = parts[0]
+        low = parts[1] if min is not None else None
+        high = parts[-1] if max is not None else None
+        needs = (x._rg, low is not None and low._rg, high is not None and high._rg)
+        try:
+            out, backward = E.clamp_tensors(
+                x._data,
+                None if low is None else low._data,
+                None if high is None else high._data,
+                needs,
+            )
+        except ValueError:
+            raise _broadcast_error("clamp", x._data, parts[1]._data) from None
+        inputs = [x, *(t for t in (low, high) if t is not None)]
+        kind = ClampBackward0
+
+        def backward_all(g: np.ndarray) -> tuple[Any, ...]:
+            grads = backward(g)
+            return (grads[0], *(grads[i] for i, t in ((1, low), (2, high)) if t is not None))
+
+        return self._record(out, inputs, backward_all, kind, tuple(inputs))
 
     clip = clamp
 
     def clamp_min(self, min: Any) -> Tensor:
+        """max(x, min); a Tensor bound (0-d included) is differentiated, as PyTorch's."""
+        if isinstance(min, TensorMath | np.ndarray):
+            return self._clamp_tensors(min, None)
         return self.clamp(min=min)
 
     def clamp_max(self, max: Any) -> Tensor:
+        """min(x, max); a Tensor bound (0-d included) is differentiated, as PyTorch's."""
+        if isinstance(max, TensorMath | np.ndarray):
+            return self._clamp_tensors(None, max)
         return self.clamp(max=max)
 
     def maximum(self, other: Any) -> Tensor:
@@ -322,3 +362,28 @@ def _tensor_only(name: str, other: Any) -> None:
         raise TypeError(
             f"{name}(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}"
         )
+
+
+def _clamp_bounds(min: Any, max: Any) -> tuple[Any, Any, bool]:
+    """``(min, max, both Tensors)`` as PyTorch's parser reads them: numbers, or Tensors; a
+    0-d Tensor that does not require grad may stand for a number beside one."""
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    given = [b for b in (min, max) if b is not None]
+    tensors = [isinstance(b, TensorMath | np.ndarray) for b in given]
+    # (PyTorch's parser tries the number overload first: 0-d Tensors that do not require
+    # grad pass as numbers; any other Tensor needs the other bound a Tensor too)
+    as_numbers = not all(tensors) and not any(
+        np.ndim(getattr(b, "_data", b)) or getattr(b, "_rg", False) for b in given
+    )
+    if any(tensors) and not all(tensors) and not as_numbers:
+        raise TypeError(
+            "clamp() received an invalid combination of arguments: a number and a Tensor "
+            "(of more than 0 dimensions, or that requires grad) as bounds"
+        )
+    if any(tensors) and as_numbers:
+        low, high = (
+            b if b is None else np.asarray(getattr(b, "_data", b)).item() for b in (min, max)
+        )
+        return low, high, False
+    return min, max, any(tensors)

@@ -9,6 +9,7 @@ back (``Tensor._inplace``), so backward stays correct.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -19,8 +20,9 @@ from ._errors import read_only_error
 from ._graph import node_type
 from ._overloads import alpha_first
 from ._tensor_core import TensorCore, plain_index
+from ._tensor_functions import _clamp_bounds
 from ._tensor_math import _refuse_bool_subtraction
-from ._tensor_shape import TensorShape
+from ._tensor_shape import TensorShape, _index_tensors
 from ._views import adopt
 from .autograd import _Mode, no_grad
 from .random import resolve_generator
@@ -36,6 +38,7 @@ IndexPutBackward0 = node_type("IndexPutBackward0")
 CopyBackwards = node_type("CopyBackwards")
 FillBackward0 = node_type("FillBackward0")
 MaskedFillBackward0 = node_type("MaskedFillBackward0")
+MaskedFillBackward1 = node_type("MaskedFillBackward1")
 
 
 class TensorInplace(TensorShape):
@@ -147,8 +150,14 @@ class TensorInplace(TensorShape):
                 f"result type {_dtype.torch_name(result)} can't be cast to the desired output "
                 f"type {_dtype.torch_name(data.dtype)}"
             )
+        if isinstance(operand, np.ndarray) and operand.dtype != result:
+            operand = operand.astype(result)  # (computed in PyTorch's dtype, not NumPy's)
+        elif not isinstance(operand, np.ndarray) and result != data.dtype:
+            operand = np.asarray(operand, dtype=result)
+        if isinstance(operand, np.ndarray) and operand.ndim:
+            _refuse_overlap(data, operand)
         try:
-            ufunc(data, operand, out=data, casting="unsafe")
+            ufunc(data, operand, out=data, casting="unsafe", dtype=result)
         except ValueError:
             shape = np.broadcast_shapes(data.shape, np.shape(operand))
             if shape == data.shape:
@@ -252,15 +261,16 @@ class TensorInplace(TensorShape):
 
     def clamp_(self: T, min: Any = None, max: Any = None) -> T:
         """Limit to [min, max] in place."""
+        _clamp_bounds(min, max)  # (the arguments first, as PyTorch's parser checks them)
         return self._unary_("clamp", min, max)
 
     clip_ = clamp_
 
     def clamp_min_(self: T, min: Any) -> T:
-        return self._unary_("clamp", min, None)
+        return self._unary_("clamp_min", min)
 
     def clamp_max_(self: T, max: Any) -> T:
-        return self._unary_("clamp", None, max)
+        return self._unary_("clamp_max", max)
 
     def neg_(self: T) -> T:
         return self._unary_("neg")
@@ -334,20 +344,34 @@ class TensorInplace(TensorShape):
         return self._unary_("sgn")
 
     def masked_fill_(self: T, mask: Any, value: Any) -> T:
-        """Set the elements where ``mask`` is True to ``value``, in place."""
+        """Set the elements where ``mask`` is True to ``value``, in place (an expanded Tensor
+        too, as PyTorch allows: its repeated elements get one value)."""
+        if not self._data.flags.writeable and self._data.size and not self._recording(value):
+            filled = _masked_fill(cast("Tensor", self), mask, value)._data
+            _writable_alias(self._data)[...] = filled
+            self._vc[0] += 1
+            return self
         return self._inplace(_masked_fill, mask, value)
 
     def masked_fill(self, mask: Any, value: Any) -> Tensor:
         """A copy with the elements where ``mask`` is True set to ``value``."""
+        rg = isinstance(value, TensorInplace) and value._rg
+        if rg and self._data.dtype.kind not in "fc" and _Mode.enabled:
+            raise RuntimeError(f"Autograd not support dtype: {_dtype.torch_name(self._data.dtype)}")
         return _masked_fill(cast("Tensor", self), mask, value)
 
     # ------------------------------------------------------------------ filling
     def _fill(self: T, values: np.ndarray) -> T:
-        """Write ``values`` (which do not depend on the old ones) into the storage."""
+        """Write ``values`` (which do not depend on the old ones) into the storage; an
+        expanded Tensor may be filled, as PyTorch's (its repeated elements get one value)."""
         if self._recording():
             return self._inplace(
                 lambda s: s._record(values, (s,), lambda g: (np.zeros_like(g),), FillBackward0)
             )
+        if not self._data.flags.writeable and self._data.size:
+            _writable_alias(self._data)[...] = values
+            self._vc[0] += 1
+            return self
         self._write(np.asarray(values, dtype=self._data.dtype).reshape(self._data.shape))
         return self
 
@@ -362,7 +386,12 @@ class TensorInplace(TensorShape):
         """
         if isinstance(value, TensorInplace) and value._rg:
             return self._inplace(_fill_tensor, value)
-        number = value._data if isinstance(value, TensorInplace) else value
+        if isinstance(value, TensorInplace):
+            if _repeats(self._data):  # (PyTorch's fill from a Tensor refuses, a number not)
+                raise read_only_error()
+            number = value._data
+        else:
+            number = _dtype.checked_scalar(value, self._data.dtype)
         return self._fill(np.full(self._data.shape, number, dtype=self._data.dtype))
 
     def zero_(self: T) -> T:
@@ -381,12 +410,18 @@ class TensorInplace(TensorShape):
         differentiable with respect to ``src``."""
         source = self._lift(src)
         try:
-            np.broadcast_shapes(source._data.shape, self._data.shape)
+            shape = np.broadcast_shapes(source._data.shape, self._data.shape)
         except ValueError:
             raise RuntimeError(
                 f"The size of tensor a ({self._data.shape}) must match the size of tensor b "
                 f"({source._data.shape}) at non-singleton dimension"
             ) from None
+        if shape != self._data.shape:
+            raise RuntimeError(
+                f"output with shape {list(self._data.shape)} doesn't match the broadcast shape "
+                f"{list(shape)}"
+            )
+        _refuse_overlap(self._data, source._data)
         if self._recording(source):
             return self._inplace(_copy, source)
         values = np.broadcast_to(source._data, self._data.shape)
@@ -421,13 +456,39 @@ class TensorInplace(TensorShape):
 
     # ----------------------------------------------------------------- indexing
     def __setitem__(self, index: Any, value: Any) -> None:
-        """``x[index] = value`` in place, with PyTorch's indexing rules (``nn/_indexing.py``)."""
-        parsed = _indexing.parse(plain_index(index), self._data.shape)
+        """``x[index] = value`` in place, with PyTorch's indexing rules (``nn/_indexing.py``)
+        and its order of checks: the value, the ints and slices, in place, the index lists."""
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            _dtype.checked_scalar(value, self._data.dtype)
+        parsed = _indexing.parse(plain_index(index), self._data.shape, self._check_inplace)
+        # PyTorch writes a number (or a 0-d Tensor) through one mask as a masked fill, which
+        # refuses a uint8 mask and casts; anything else through an index list as index_put_,
+        # which wants the value's dtype to be this Tensor's
+        masked = _single_mask(index) and (
+            not isinstance(value, TensorCore) or value._data.size == 1
+        )
+        if masked:
+            _refuse_byte_mask(index)
+        if index is False:
+            return  # (PyTorch writes nothing, and counts no change)
+        index_put = parsed.advanced is not None and not masked and not isinstance(index, bool)
+        if index_put and isinstance(value, TensorCore) and value._data.dtype != self._data.dtype:
+            raise RuntimeError(
+                "Index put requires the source and destination dtypes match, got "
+                f"{_dtype.torch_name(self._data.dtype)} for the destination and "
+                f"{_dtype.torch_name(value._data.dtype)} for the source."
+            )
         if self._recording(value):
-            self._inplace(_set_index, parsed, value)
+            # (the integer index Tensors are saved, as PyTorch saves them)
+            saved = tuple(i for i in _index_tensors(index) if i._data.dtype.kind in "iu")
+            self._inplace(_set_index, parsed, value, saved)
             return
         array = value._data if isinstance(value, TensorInplace) else value
+        if isinstance(array, int | float) and not isinstance(array, bool):
+            array = _dtype.checked_scalar(array, self._data.dtype)
         region = self._data[parsed.basic]
+        if not region.flags.writeable:
+            region = _expanded_region(region, parsed.advanced is not None, masked)
         if isinstance(array, np.ndarray):
             _refuse_overlap(region if parsed.advanced is None else self._data, array)
         try:
@@ -436,7 +497,7 @@ class TensorInplace(TensorShape):
             else:
                 region[parsed.advanced] = array
         except ValueError as error:
-            if not self._data.flags.writeable:
+            if not region.flags.writeable:
                 raise read_only_error() from None
             raise RuntimeError(f"shape mismatch: {error}") from None
         self._vc[0] += 1
@@ -447,7 +508,9 @@ def _outplace(name: str) -> Any:
     return lambda s, *args, **kwargs: getattr(s, name)(*args, **kwargs)
 
 
-def _set_index(source: Tensor, index: _indexing.Index, value: Any) -> Tensor:
+def _set_index(
+    source: Tensor, index: _indexing.Index, value: Any, saved: tuple[Tensor, ...]
+) -> Tensor:
     v = source._lift(value)
     if v._data.dtype != source._data.dtype:
         v = v._cast(source._data.dtype)
@@ -457,7 +520,7 @@ def _set_index(source: Tensor, index: _indexing.Index, value: Any) -> Tensor:
         )
     except ValueError as error:
         raise RuntimeError(f"shape mismatch: {error}") from None
-    return source._record(out, (source, v), backward, IndexPutBackward0)
+    return source._record(out, (source, v), backward, IndexPutBackward0, saved)
 
 
 def _copy(source: Tensor, src: Tensor) -> Tensor:
@@ -488,7 +551,8 @@ def _fill_tensor(source: Tensor, value: Tensor) -> Tensor:
 
 def _inplace_dtype(data: np.ndarray, operand: Any, divide: bool) -> np.dtype:
     """The dtype PyTorch computes ``data (op) operand`` in."""
-    ranks: tuple[list[np.dtype], list[np.dtype], list[np.dtype]] = ([data.dtype], [], [])
+    ranks: tuple[list[np.dtype], list[np.dtype], list[np.dtype]] = ([], [], [])
+    ranks[0 if data.ndim else 1].append(data.dtype)
     if isinstance(operand, np.ndarray):
         ranks[0 if operand.ndim else 1].append(operand.dtype)
     else:
@@ -497,18 +561,97 @@ def _inplace_dtype(data: np.ndarray, operand: Any, divide: bool) -> np.dtype:
     return _dtype.get_default_dtype() if divide and result.kind in "biu" else result
 
 
+def _single_mask(index: Any) -> bool:
+    """Whether the only index Tensor is one bool or uint8 mask."""
+    parts = index if isinstance(index, tuple) else (index,)
+    tensors = [p for p in parts if isinstance(p, TensorCore) and p._data.ndim]
+    others = [p for p in parts if isinstance(p, list | np.ndarray | bool)]
+    return len(tensors) == 1 and not others and tensors[0]._data.dtype in (np.bool_, np.uint8)
+
+
+def _refuse_byte_mask(index: Any) -> None:
+    """PyTorch's refusal of a write through one uint8 mask (deprecated for reads, where it
+    is a bool mask with a warning; for writes, its masked fill refuses it)."""
+    parts = index if isinstance(index, tuple) else (index,)
+    tensors = [p for p in parts if isinstance(p, TensorCore) and p._data.ndim]
+    if len(tensors) == 1 and tensors[0]._data.dtype == np.uint8:
+        raise RuntimeError(
+            "masked_fill_ only supports boolean masks, but got mask with dtype unsigned char"
+        )
+
+
+def _expanded_region(region: np.ndarray, advanced: bool, masked: bool) -> np.ndarray:
+    """Where a write into a part of an expanded Tensor goes, as PyTorch: an empty part takes
+    nothing; a part without repeats is written; through an index list or a mask, with
+    repeats, PyTorch writes (deprecated, with its warning) and so does this; else the
+    caller refuses the read-only array it gets back."""
+    if not region.size:
+        return np.empty_like(region)  # (the value's shape is still checked against it)
+    if 0 not in region.strides:
+        return _writable_alias(region)
+    if advanced:
+        kernel, example = (
+            ("masked_fill_", "tensor[mask] = scalar")
+            if masked
+            else (
+                "index_put_",
+                "tensor[indices] = tensor",
+            )
+        )
+        warnings.warn(
+            f"Use of {kernel} on expanded tensors is deprecated. Please clone() the tensor "
+            f"before performing this operation. This also applies to advanced indexing e.g. "
+            f"{example}",
+            UserWarning,
+            stacklevel=3,
+        )
+        return _writable_alias(region)
+    return region
+
+
+def _repeats(data: np.ndarray) -> bool:
+    """Whether elements of ``data`` share memory (an expanded Tensor's)."""
+    return data.size > 1 and any(
+        stride == 0 and size > 1 for size, stride in zip(data.shape, data.strides, strict=True)
+    )
+
+
+def _writable_alias(data: np.ndarray) -> np.ndarray:
+    """A writable array on the same memory as ``data`` (an expanded, read-only view)."""
+    root = data
+    while isinstance(root.base, np.ndarray):
+        root = root.base
+    offset = data.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+    alias: np.ndarray = np.ndarray(
+        data.shape, data.dtype, buffer=root, offset=offset, strides=data.strides
+    )
+    return alias
+
+
 def _masked_fill(source: Tensor, mask: Any, value: Any) -> Tensor:
     condition = np.asarray(plain_index(mask), dtype=bool)
+    if isinstance(value, int | float | np.number) and not isinstance(value, bool):
+        _dtype.checked_scalar(value, source._data.dtype)
+    elif isinstance(value, TensorCore) and not value._data.ndim and not value._rg:
+        _dtype.checked_scalar(value._data.item(), source._data.dtype)  # (as a number)
     v = source._lift(value)
-    if v._rg:
-        return v.expand(source.shape).where(condition, source)
-    out = np.where(condition, v._data.astype(source._data.dtype), source._data)
-    return source._record(
-        np.asarray(out, dtype=source._data.dtype),
-        (source,),
-        lambda g: (np.where(condition, 0.0, g).astype(g.dtype),),
-        MaskedFillBackward0,
-    )
+    if v._rg and v._data.dtype != source._data.dtype:
+        v = v._cast(source._data.dtype)  # (the result keeps this Tensor's dtype)
+    out = np.asarray(np.where(condition, v._data, source._data), dtype=source._data.dtype)
+    if not v._rg:
+        return source._record(
+            out,
+            (source,),
+            lambda g: (np.where(condition, 0.0, g).astype(g.dtype),),
+            MaskedFillBackward0,
+        )
+    shape = out.shape
+
+    def backward(g: np.ndarray) -> tuple[Any, ...]:  # (the value: the sum where filled)
+        filled = np.broadcast_to(condition, shape)
+        return np.where(filled, 0.0, g).astype(g.dtype), np.asarray(g[filled].sum(), g.dtype)
+
+    return source._record(out, (source, v), backward, MaskedFillBackward1)
 
 
 def _refuse_overlap(written: np.ndarray, read: np.ndarray) -> None:

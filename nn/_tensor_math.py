@@ -55,6 +55,59 @@ def _size(shape: tuple[int, ...]) -> str:
     return ", ".join(map(str, shape)) or "scalar"
 
 
+def _kept_as_given(a: np.ndarray, b: np.ndarray, a_rg: bool, b_rg: bool) -> tuple[bool, bool]:
+    """Whether PyTorch's matmul backward keeps each operand itself (then an in-place change
+    afterwards is refused) or a copy its forward made, following its algorithm: a batch
+    times a matrix or vector may be folded into one matrix product, (..., n, m) -> (-1, m)
+    (the batch transposed when it is on the right); otherwise both are broadcast and
+    flattened to (-1, n, m) for a batched product. Each reshape is a view when the strides
+    allow it."""
+    if a.ndim <= 2 and b.ndim <= 2:
+        return True, True
+    if _folds(a, b, a_rg, b_rg):
+        if b.ndim > a.ndim:
+            flipped = np.swapaxes(b, -1, -2)
+            return True, _reshapes_as_view(flipped, (-1, flipped.shape[-1]))
+        return _reshapes_as_view(a, (-1, a.shape[-1])), True
+    if a.ndim == 3 and b.ndim == 3 and a.shape[0] != b.shape[0]:  # (a batch of one: squeezed)
+        if a.shape[0] == 1 and a_rg:
+            return _kept_as_given(a[0], b, a_rg, b_rg)
+        if b.shape[0] == 1 and b_rg:
+            return _kept_as_given(a, b[0], a_rg, b_rg)
+    batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    left = np.broadcast_to(a, batch + (1,) * (a.ndim == 1) + a.shape[-2:])
+    right = np.broadcast_to(b, batch + b.shape[-2:])
+    return (
+        _reshapes_as_view(left, (-1, *left.shape[-2:])),
+        _reshapes_as_view(right, (-1, *right.shape[len(batch) :])),
+    )
+
+
+def _folds(a: np.ndarray, b: np.ndarray, a_rg: bool, b_rg: bool) -> bool:
+    """PyTorch's ``should_fold``: a batch times a matrix or vector is one matrix product when
+    the smaller operand requires grad, or the batch is empty or contiguous (a matrix on the
+    left excepted)."""
+    big, small, small_rg = (a, b, b_rg) if a.ndim >= b.ndim else (b, a, a_rg)
+    if big.ndim < 3 or small.ndim > 2:
+        return False
+    if small_rg:
+        return True
+    if a.ndim == 2:
+        return False
+    if big.size == 0:
+        return True
+    expected = big.itemsize  # (contiguous, dimensions of size 1 aside)
+    for size, stride in zip(reversed(big.shape), reversed(big.strides), strict=True):
+        if size != 1 and stride != expected:
+            return False
+        expected *= size
+    return True
+
+
+def _reshapes_as_view(x: np.ndarray, shape: tuple[int, ...]) -> bool:
+    return x.size == 0 or np.may_share_memory(x.reshape(shape), x)
+
+
 class TensorMath(TensorAutograd):
     """Arithmetic and elementwise methods of ``Tensor``."""
 
@@ -223,7 +276,8 @@ class TensorMath(TensorAutograd):
         kind = me._data.dtype.kind
         if isinstance(base, int) and not isinstance(base, bool) and kind in "biu":
             dtype = np.dtype(np.int64) if kind == "b" else me._data.dtype  # PyTorch's promotion
-            return type(me)._make(E.integer_power(np.asarray(base, dtype), me._data.astype(dtype)))
+            power = E.integer_power(np.asarray(base).astype(dtype), me._data.astype(dtype))
+            return type(me)._make(power)
         if isinstance(base, float | int) and not isinstance(base, bool):
             x = me if kind == "f" else me._cast(_dtype.get_default_dtype())
             with quiet():
@@ -256,7 +310,13 @@ class TensorMath(TensorAutograd):
             )
         return self._make(np.invert(self._data))
 
-    bitwise_not = __invert__
+    def bitwise_not(self) -> Tensor:
+        """~x of an integer or bool Tensor (the method refuses floats as PyTorch's kernel
+        does: NotImplementedError, where the operator ``~`` raises TypeError)."""
+        if self._data.dtype.kind not in "biu":
+            name = _dtype.torch_name(self._data.dtype)
+            raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{name}'")
+        return self.__invert__()
 
     def _bitwise(self, ufunc: np.ufunc, other: Any, name: str) -> Tensor:
         if not isinstance(other, (TensorMath, *_OPERANDS)):
@@ -441,14 +501,23 @@ class TensorMath(TensorAutograd):
                 "expected m1 and m2 to have the same dtype, but got: "
                 f"{_dtype.torch_c_name(a.dtype)} != {_dtype.torch_c_name(b.dtype)}"
             )
+        if a._data.dtype.kind == "b":
+            vectors = a._data.ndim == b._data.ndim == 1
+            if vectors or (a._data.size and b._data.size):  # (PyTorch skips empty products)
+                kernel = "dot" if vectors else "addmm_impl_cpu_"
+                raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+        # (what PyTorch's backward keeps of each operand: itself, or a copy its matmul made)
         try:
-            out, backward = L.matmul(a._data, b._data, need_a=a._rg, need_b=b._rg)
+            a_given, b_given = _kept_as_given(a._data, b._data, a.requires_grad, b.requires_grad)
+            a_data = a._data if a_given or not b._rg else a._data.copy()
+            b_data = b._data if b_given or not a._rg else b._data.copy()
+            out, backward = L.matmul(a_data, b_data, need_a=a._rg, need_b=b._rg)
         except ValueError:
             raise RuntimeError(
                 f"mat1 and mat2 shapes cannot be multiplied ({_x(a._data.shape)} and "
                 f"{_x(b._data.shape)})"
             ) from None
-        saved = (b if a._rg else None, a if b._rg else None)
+        saved = (b if a._rg and b_given else None, a if b._rg and a_given else None)
         return self._record(out, (a, b), backward, MmBackward0, saved)
 
     def mm(self, mat2: Any) -> Tensor:

@@ -404,6 +404,10 @@ class TensorReduce(TensorFunctions):
         order = 2.0 if p in ("fro", None) else float(p)
         if p == "nuc":
             raise NotImplementedError("the nuclear norm is not supported")
+        if isinstance(dim, tuple | list) and len(dim) > 2:
+            raise RuntimeError(
+                f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dim))}"
+            )
         if dtype is None and self._data.dtype.kind not in "fc":
             raise RuntimeError(
                 "linalg.vector_norm: Expected a floating point or complex tensor as input. Got "

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 
+from . import _dtype
 from ._graph import node_type
 from ._tensor_blend import TensorBlend
 from ._tensor_core import plain_index
@@ -63,6 +64,11 @@ class TensorScatter(TensorBlend):
         tensor([[2., 0., 0.],
                 [0., 1., 1.]])
         """
+        if not isinstance(src, TensorScatter | np.ndarray):
+            raise TypeError(
+                "scatter_add(): argument 'src' (position 3) must be Tensor, not "
+                + type(src).__name__
+            )
         return self._scatter(dim, index, src, add=True)
 
     def scatter_(
@@ -79,6 +85,11 @@ class TensorScatter(TensorBlend):
 
     def scatter_add_(self: T, dim: int, index: Any, src: Any) -> T:
         """``scatter_add`` in place."""
+        if not isinstance(src, TensorScatter | np.ndarray):
+            raise TypeError(
+                "scatter_add_(): argument 'src' (position 3) must be Tensor, not "
+                + type(src).__name__
+            )
         return self._inplace(_outplace("scatter_add"), dim, index, src)
 
     def _scatter(self, dim: int, index: Any, source: Any, add: bool) -> Tensor:
@@ -89,6 +100,9 @@ class TensorScatter(TensorBlend):
         if idx.dtype.kind not in "iu":
             raise RuntimeError(f"{name}(): Expected dtype int64 for index")
         number = not hasattr(source, "_data") and not isinstance(source, np.ndarray)
+        if number and isinstance(source, int | float) and not isinstance(source, bool):
+            if np.size(plain_index(index)):  # (PyTorch checks the value only if it writes)
+                _dtype.checked_scalar(source, me._data.dtype)
         src = me._lift(source)
         if src._data.dtype != me._data.dtype:
             src = src._cast(me._data.dtype)
@@ -110,4 +124,7 @@ class TensorScatter(TensorBlend):
             me._data, axis, idx, src._data, add, need_x=me._rg, need_src=src._rg and not number
         )
         kind = ScatterAddBackward0 if add else ScatterBackward1 if number else ScatterBackward0
-        return me._record(out, (me, src), backward, kind)
+        # the index, saved where a backward reads it (scatter_add's self needs none)
+        reads = src._rg and not number if add else True
+        saved = (index if reads and isinstance(index, TensorScatter) else None,)
+        return me._record(out, (me, src), backward, kind, saved)

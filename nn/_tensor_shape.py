@@ -41,8 +41,21 @@ TopkBackward0 = node_type("TopkBackward0")
 TrilBackward0 = node_type("TrilBackward0")
 TriuBackward0 = node_type("TriuBackward0")
 CumsumBackward0 = node_type("CumsumBackward0")
+IndexSelectBackward0 = node_type("IndexSelectBackward0")
 ViewAsRealBackward0 = node_type("ViewAsRealBackward0")
 ViewAsComplexBackward0 = node_type("ViewAsComplexBackward0")
+
+
+def _index_tensors(index: Any) -> list[Any]:
+    """The Tensors in an index (alone, in a tuple or in a list)."""
+    parts = index if isinstance(index, tuple | list) else (index,)
+    return [part for part in parts if isinstance(part, TensorReduce) and part._data.ndim]
+
+
+def _as_saved(index: Any) -> Any:
+    """An index as a saved value: the Tensor itself (its version is checked at backward, as
+    PyTorch checks it), or None for an array or a list (no version to check)."""
+    return index if isinstance(index, TensorReduce) else None
 
 
 def _storage_offset(data: np.ndarray) -> int:
@@ -188,7 +201,8 @@ class TensorShape(TensorReduce):
             raise RuntimeError("Tensor must have a last dimension with stride 1")
         if _storage_offset(data) % 2:
             raise RuntimeError("Tensor must have a storage_offset divisible by 2")
-        if any((n // data.itemsize) % 2 for n in data.strides[:-1]):
+        strides = zip(data.strides[:-1], data.shape, strict=False)
+        if any((n // data.itemsize) % 2 for n, m in strides if m > 1):
             raise RuntimeError(
                 "Tensor must have a stride divisible by 2 for all but last dimension"
             )
@@ -452,7 +466,9 @@ class TensorShape(TensorReduce):
         if parsed.advanced is None:
             return view
         out, backward = S.getitem(view._data, parsed.advanced)
-        return self._record(out, (view,), backward, IndexBackward0)
+        # the integer index Tensors are saved, as PyTorch saves them (not the bool masks)
+        saved = tuple(i for i in _index_tensors(index) if i._data.dtype.kind in "iu")
+        return self._record(out, (view,), backward, IndexBackward0, saved)
 
     def narrow(self, dim: int, start: int, length: int) -> Tensor:
         """``length`` elements along ``dim`` from ``start`` (a negative start counts from
@@ -540,14 +556,37 @@ class TensorShape(TensorReduce):
         if not shape:  # a 0-d Tensor gathers as one element
             return self.reshape(1).gather(0, idx.reshape(1)).reshape(())
         out, backward = S.gather(self._data, axis, idx)
-        return self._record(out, (self,), backward, GatherBackward0)
+        saved = (self, _as_saved(index))  # (PyTorch saves both)
+        return self._record(out, (self,), backward, GatherBackward0, saved)
 
     def index_select(self, dim: int, index: Any) -> Tensor:
-        """The slices at ``index`` (a 1-D or 0-d integer Tensor) along ``dim``."""
+        """The slices at ``index`` (a 1-D or 0-d integer Tensor) along ``dim`` (its
+        gradient scatter-added back; the index is saved, as PyTorch saves it)."""
         axis = self._axis(dim)
-        idx = np.asarray(plain_index(index)).reshape(-1)
-        _check_bounds(idx, self._data.shape[axis] if self._data.ndim else 1, axis)
-        return self[(slice(None),) * axis + (idx,)]
+        idx = np.asarray(plain_index(index))
+        if idx.ndim > 1:
+            raise IndexError("index_select(): Index is supposed to be a vector")
+        if idx.dtype.kind not in "iu":
+            raise RuntimeError("index_select(): Expected dtype int32/int64 for index")
+        idx = idx.reshape(-1)
+        if not self._data.ndim:
+            if idx.size != 1:
+                raise RuntimeError(
+                    "index_select(): Index to scalar can have only 1 value, got "
+                    f"{idx.size} value(s)"
+                )
+            _check_bounds(idx, 1, axis, IndexError)
+            return self.reshape(1).index_select(0, index).reshape(())
+        if not self._data.shape[axis] and idx.size and self._data.ndim > 1:
+            raise RuntimeError("index_select(): self indexing axis dim should be positive")
+        size = self._data.shape[axis]
+        if idx.size and (idx.min() < 0 or idx.max() >= size):
+            if axis == 0 and (self._data.ndim == 1 or self._data.size):  # (as PyTorch's kernels)
+                raise IndexError("index out of range in self")
+            bad = int(idx[(idx < 0) | (idx >= size)][0])
+            raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={size}")
+        out, backward = S.take(self._data, idx, axis)
+        return self._record(out, (self,), backward, IndexSelectBackward0, (_as_saved(index),))
 
     def tril(self, diagonal: int = 0) -> Tensor:
         """The lower triangle of the last two dimensions (on and below ``diagonal``)."""
@@ -586,7 +625,12 @@ class TensorShape(TensorReduce):
     def nonzero(self, *, as_tuple: bool = False) -> Any:
         """The indices of the nonzero elements: an (n, ndim) int64 Tensor, or one index
         Tensor per dimension with ``as_tuple``."""
-        found = np.nonzero(self._data.reshape(1) if not self._data.ndim else self._data)
+        if not self._data.ndim:  # as PyTorch: no index per element, one row if nonzero
+            rows = int(bool(self._data))
+            if as_tuple:
+                return (self._make(np.zeros(rows, dtype=np.int64)),)
+            return self._make(np.zeros((rows, 0), dtype=np.int64))
+        found = np.nonzero(self._data)
         if as_tuple:
             return tuple(self._make(i.astype(np.int64)) for i in found)
         return self._make(np.stack(found, axis=1).astype(np.int64).reshape(-1, self._data.ndim))
@@ -639,9 +683,11 @@ class TensorShape(TensorReduce):
         return MaxResult(self._record(values, (me,), backward, kind, (index,)), index)
 
 
-def _check_bounds(index: np.ndarray, size: int, axis: int) -> None:
+def _check_bounds(index: np.ndarray, size: int, axis: int, error: type = RuntimeError) -> None:
     """Refuse an index outside [0, size), as PyTorch's gather and index_select do (NumPy
-    would count a negative one from the end)."""
+    would count a negative one from the end); index_select's error is an ``IndexError``."""
     if index.size and (index.min() < 0 or index.max() >= size):
+        if error is IndexError:
+            raise IndexError("index out of range in self")
         bad = int(index[(index < 0) | (index >= size)].flat[0])
         raise RuntimeError(f"index {bad} is out of bounds for dimension {axis} with size {size}")

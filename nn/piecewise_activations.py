@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ._dtype import torch_name
 from ._factories import full
 from ._graph import node_type
 from ._inputs import as_input
@@ -24,6 +25,7 @@ HardswishBackward0 = node_type("HardswishBackward0")
 LogSigmoidBackward0 = node_type("LogSigmoidBackward0")
 CeluBackward0 = node_type("CeluBackward0")
 MishBackward0 = node_type("MishBackward0")
+PreluKernelBackward0 = node_type("PreluKernelBackward0")
 
 
 def _apply(
@@ -255,19 +257,29 @@ def prelu(input: Any, weight: Any) -> Tensor:
     tensor([[-0.5000,  3.0000]])
     """
     x, w = as_input(input), as_input(weight)
-    if w.ndim != 1:
+    if w.ndim > 1:
         raise RuntimeError(
             f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = {w.ndim}"
         )
     channels = x.shape[1] if x.ndim >= 2 else 1
-    if w.shape[0] not in (1, channels):
+    if w.numel() != 1 and x.ndim == 0:
+        raise RuntimeError("Not allow zero-dim input tensor.")
+    if w.numel() not in (1, channels):
         raise RuntimeError(
             f"Mismatch of parameter numbers and input channel size. Found parameter numbers = "
             f"{w.shape[0]} and channel size = {channels}."
         )
-    if x.ndim >= 2 and w.shape[0] != 1:
+    if w.dtype != x.dtype:
+        raise RuntimeError(
+            f"prelu: Type promoting not supported. Got {torch_name(x._data.dtype)} and "
+            f"{torch_name(w._data.dtype)}"
+        )
+    if w.numel() == 1:
+        w = w.reshape(())  # (one weight for all keeps the input's shape, 0-d included)
+    elif x.ndim >= 2:
         w = w.reshape((1, channels) + (1,) * (x.ndim - 2))
-    return x.where(x > 0, w * x)
+    out, backward = P.prelu(x._data, w._data, (x._rg, w._rg))
+    return Tensor._record(out, (x, w), backward, PreluKernelBackward0, (x, w))
 
 
 class PReLU(Module):

@@ -82,8 +82,10 @@ def test_indices_are_checked_as_pytorch_checks_them():
     with pytest.raises(RuntimeError, match="to be no larger than self"):
         x.gather(2, nn.tensor(np.zeros((3, 5, 1), np.int64)))
     m = nn.arange(6.0).reshape(2, 3)
-    with pytest.raises(RuntimeError, match="index -1 is out of bounds"):
+    with pytest.raises(RuntimeError, match="out of DATA bounds, id=-1 axis_dim=3"):
         m.index_select(1, nn.tensor([-1]))
+    with pytest.raises(IndexError, match="index out of range in self"):  # (as PyTorch's)
+        m.index_select(0, nn.tensor([2]))
     assert m.index_select(1, nn.tensor([2, 0])).tolist() == [[2.0, 0.0], [5.0, 3.0]]
     with pytest.raises(IndexError, match="index out of range in self"):
         nn.F.embedding(nn.tensor([-1]), m)

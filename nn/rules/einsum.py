@@ -67,8 +67,16 @@ def parse(equation: str, ndims: Sequence[int]) -> tuple[list[str], str]:
     return inputs, right
 
 
+def own_sums(number: int, inputs: Sequence[str], output: str) -> str:
+    """Operand ``number``'s subscripts without the letters no other operand nor the output
+    has: PyTorch sums those first, so the backward keeps that sum, not the operand."""
+    elsewhere = set(output).union(*(s for j, s in enumerate(inputs) if j != number))
+    return "".join(c for c in inputs[number] if c in elsewhere)
+
+
 def einsum(inputs: list[str], output: str, arrays: Sequence[Array], need: Sequence[bool]) -> Rule:
-    """out = einsum of ``arrays`` by ``inputs``/``output`` subscripts, and its backward."""
+    """out = einsum of ``arrays`` by ``inputs``/``output`` subscripts, and its backward; an
+    operand's own letters are summed first (see ``own_sums``)."""
     sizes: dict[str, int] = {}
     for number, (subs, array) in enumerate(zip(inputs, arrays, strict=True)):
         for letter, size in zip(subs, array.shape, strict=True):
@@ -77,7 +85,12 @@ def einsum(inputs: list[str], output: str, arrays: Sequence[Array], need: Sequen
                     f"einsum(): subscript {letter} has size {size} for operand {number} which "
                     f"does not broadcast with previously seen size {sizes[letter]}"
                 )
-    out = np.asarray(np.einsum(",".join(inputs) + "->" + output, *arrays))
+    reduced = [own_sums(number, inputs, output) for number in range(len(inputs))]
+    operands = [
+        array if subs == kept else np.einsum(subs + "->" + kept, array)
+        for subs, kept, array in zip(inputs, reduced, arrays, strict=True)
+    ]
+    out = np.asarray(np.einsum(",".join(reduced) + "->" + output, *operands))
 
     def backward(g: Array) -> tuple[Any, ...]:
         grads: list[Array | None] = []
@@ -86,10 +99,10 @@ def einsum(inputs: list[str], output: str, arrays: Sequence[Array], need: Sequen
                 grads.append(None)
                 continue
             others = [j for j in range(len(arrays)) if j != number]
-            elsewhere = set(output).union(*(inputs[j] for j in others))
+            elsewhere = set(output).union(*(reduced[j] for j in others))
             kept = "".join(c for c in subs if c in elsewhere)
-            equation = ",".join([output, *(inputs[j] for j in others)]) + "->" + kept
-            grad = np.asarray(np.einsum(equation, g, *(arrays[j] for j in others)))
+            equation = ",".join([output, *(reduced[j] for j in others)]) + "->" + kept
+            grad = np.asarray(np.einsum(equation, g, *(operands[j] for j in others)))
             if kept != subs:  # letters only this operand had: constant along them
                 at = [k for k, c in enumerate(subs) if c not in elsewhere]
                 grad = np.broadcast_to(np.expand_dims(grad, at), array.shape).copy()

@@ -326,7 +326,7 @@ def leaky_relu(x: Array, slope: float) -> Rule:
     return out, lambda g: (np.where(x > 0, g, g * slope).astype(g.dtype, copy=False),)
 
 
-def clamp(x: Array, low: float | None, high: float | None) -> Rule:
+def clamp(x: Array, low: Any, high: Any) -> Rule:
     """min(max(x, low), high) (NaN stays NaN); the gradient is selected where
     low <= x <= high, so an infinite upstream gradient is not turned into NaN."""
     out = x
@@ -341,6 +341,36 @@ def clamp(x: Array, low: float | None, high: float | None) -> Rule:
     if high is not None:
         inside &= x <= high
     return out, lambda g: (np.where(inside, g, 0.0).astype(g.dtype, copy=False),)
+
+
+def clamp_tensors(x: Array, low: Array | None, high: Array | None, needs: tuple[bool, ...]) -> Rule:
+    """min(max(x, low), high) with Tensor bounds (NaN in any operand gives NaN), as
+    PyTorch's: the gradient goes to x where low <= x <= high (ties to x), to low where
+    x < low < high, to high where x > high or low > high."""
+    out = x if low is None else np.maximum(x, low)
+    out = out if high is None else np.minimum(out, high)
+    with quiet():
+        inside = np.ones(np.shape(out), dtype=bool)
+        if low is not None:
+            inside &= x >= low
+        if high is not None:
+            inside &= x <= high
+        # (with both bounds and low >= high, the result is high: low gets nothing)
+        to_low: Any = None if low is None else (x < low) & (True if high is None else low < high)
+        to_high: Any = None if high is None else (x > high) | (False if low is None else low > high)
+
+    low_shape = () if low is None else low.shape
+    high_shape = () if high is None else high.shape
+
+    def backward(g: Array) -> tuple[Any, ...]:
+        zero = g.dtype.type(0)
+        return (
+            unbroadcast(np.where(inside, g, zero), x.shape) if needs[0] else None,
+            unbroadcast(np.where(to_low, g, zero), low_shape) if needs[1] else None,
+            unbroadcast(np.where(to_high, g, zero), high_shape) if needs[2] else None,
+        )
+
+    return np.asarray(out), backward
 
 
 def maximum(a: Array, b: Array, need_a: bool = True, need_b: bool = True) -> Rule:
@@ -410,6 +440,35 @@ def addcmul(s: Array, t1: Array, t2: Array, value: float, needs: tuple[bool, ...
         )
 
     return out, backward
+
+
+def addcdiv(s: Array, t1: Array, t2: Array, value: float, needs: tuple[bool, ...]) -> Rule:
+    """s + value * t1 / t2, as PyTorch's kernel computes it; d/ds = 1, d/dt1 = value / t2,
+    d/dt2 = -value * t1 / t2**2. The arrays share one dtype."""
+    scale = np.asarray(value, dtype=s.dtype)
+    with quiet():
+        out = np.asarray(s + scale * t1 / t2)
+
+    def backward(g: Array) -> tuple[Any, ...]:
+        return (
+            unbroadcast(g, s.shape) if needs[0] else None,
+            unbroadcast(g * scale / t2, t1.shape) if needs[1] else None,
+            unbroadcast(-g * scale * t1 / (t2 * t2), t2.shape) if needs[2] else None,
+        )
+
+    return out, backward
+
+
+def nan_to_num(x: Array, nan: float, posinf: float | None, neginf: float | None) -> Rule:
+    """NaN, inf and -inf replaced (by default 0 and the dtype's largest and lowest finite
+    values); the gradient is 0 where replaced, as PyTorch's."""
+    info = np.finfo(x.dtype)
+    top = info.max if posinf is None else posinf
+    bottom = info.min if neginf is None else neginf
+    finite = np.isfinite(x)
+    replaced = np.where(np.isnan(x), nan, np.where(x > 0, top, bottom)).astype(x.dtype)
+    out = np.where(finite, x, replaced)
+    return out, lambda g: (np.where(finite, g, g.dtype.type(0)),)
 
 
 def lerp(start: Array, end: Array, weight: Array, needs: tuple[bool, ...]) -> Rule:

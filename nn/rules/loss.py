@@ -142,7 +142,7 @@ def _bce_with_logits_mean(z: Array, y: Array) -> Rule:
     """The common case (no weights, mean, the target a constant) with few array passes:
     loss = mean((1 - y) z - (min(z, 0) - log(1 + e))), e = exp(-|z|);
     d/dz = (sigmoid(z) - y) / n."""
-    e = np.abs(z)
+    e = np.asarray(np.abs(z))  # (a 0-d z gives a NumPy scalar, which out= cannot take)
     np.negative(e, out=e)
     np.exp(e, out=e)
     loss = 1.0 - y
@@ -155,7 +155,7 @@ def _bce_with_logits_mean(z: Array, y: Array) -> Rule:
     out = np.asarray(total / count if count else np.nan, dtype=z.dtype)
 
     def backward(g: Array) -> tuple[Any, ...]:
-        s = np.exp(-z)
+        s = np.asarray(np.exp(-z))
         s += 1.0
         np.divide(1.0, s, out=s)  # sigmoid(z), as PyTorch computes it
         s -= y

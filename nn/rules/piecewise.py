@@ -8,7 +8,10 @@
     celu         max(0, x) + min(0, alpha (exp(x / alpha) - 1));  d/dx = 1 or exp(x / alpha)
     selu         scale * elu(x, alpha) with PyTorch's alpha and scale
     mish         x tanh(softplus(x));  d/dx = t + x sigmoid(x) (1 - t^2), t = tanh(softplus(x))
-    softsign     x / (1 + |x|);  d/dx = 1 / (1 + |x|)^2
+    softsign     x / (1 + |x|);  d/dx = 1 / (1 + |x|) - x sign(x) / (1 + |x|)^2, as PyTorch's
+                 composition computes it (= 1 / (1 + |x|)^2; NaN at infinity)
+    prelu        x (x > 0), w x otherwise;  d/dx = 1 or w, d/dw = 0 or x (summed over w's
+                 broadcast)
 
 Where the gradient is 0 on a region it is selected (``zeroed_where``), not multiplied, so an
 infinite upstream gradient gives 0 there, as in PyTorch.
@@ -21,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from . import Array, zeroed_where
+from . import Array, unbroadcast, zeroed_where
 from ._quiet import quiet
 
 Rule = tuple[Array, Callable[[Array], tuple[Any, ...]]]
@@ -101,5 +104,23 @@ def mish(x: Array) -> Rule:
 
 def softsign(x: Array) -> Rule:
     denominator = 1.0 + np.abs(x)
-    out = _typed(x / denominator, x)
-    return out, lambda g: (_typed(g / (denominator * denominator), g),)
+    with quiet():  # (inf / inf: NaN, as PyTorch's)
+        out = _typed(x / denominator, x)
+
+    def backward(g: Array) -> tuple[Any, ...]:  # (as PyTorch's x / (1 + |x|) composes it)
+        with quiet():
+            return (_typed(g / denominator - g * x / (denominator * denominator) * np.sign(x), g),)
+
+    return out, backward
+
+
+def prelu(x: Array, w: Array, need: tuple[bool, bool]) -> Rule:
+    positive = x > 0
+    out = np.where(positive, x, w * x)
+
+    def backward(g: Array) -> tuple[Any, ...]:
+        grad_x = np.where(positive, g, w * g) if need[0] else None
+        grad_w = unbroadcast(np.where(positive, 0.0, x * g), w.shape) if need[1] else None
+        return (grad_x, None if grad_w is None else grad_w.astype(w.dtype, copy=False))
+
+    return out, backward

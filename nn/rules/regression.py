@@ -69,9 +69,10 @@ def kl_div(x: Array, y: Array, reduction: str, log_target: bool, need: tuple[boo
 
     Target gradients are PyTorch's, NaN where it has them: log y + y / y - x (y = 0 gives
     0/0), or exp(y) (y - x + 1) for log-space targets."""
-    if log_target:
+    if log_target:  # (the backward reads only what the forward made, as PyTorch's)
         p = np.exp(y)
-        loss = p * (y - x)
+        diff = y - x
+        loss = p * diff
     else:
         positive = y != 0
         with quiet():
@@ -81,21 +82,24 @@ def kl_div(x: Array, y: Array, reduction: str, log_target: bool, need: tuple[boo
     if reduction == "batchmean":
         total, _ = reduce(loss, "sum")
         batch = x.shape[0] if x.ndim else 1
-        out, scale = np.asarray(total / batch, dtype=x.dtype), 1.0 / batch
+        with quiet():  # (an empty batch: 0 / 0, NaN as PyTorch's)
+            out, scale = np.asarray(np.divide(total, batch), dtype=x.dtype), np.divide(1.0, batch)
     else:
         out, scale = reduce(loss, reduction)
+    shape = loss.shape  # (a reduced g is one number: spread it over the broadcast shape)
 
     def backward(g: Array) -> tuple[Any, ...]:
         gs = g if scale == 1.0 else g * scale
         grad_x = grad_y = None
         if need[0]:
-            grad_x = unbroadcast(-(p if log_target else y) * gs, x.shape)
-        if need[1]:
-            if log_target:
-                slope = p * (y - x + 1.0)
-            else:
-                slope = log_y + y / y - x
-            grad_y = unbroadcast(slope * gs, y.shape)
+            grad_x = unbroadcast(np.broadcast_to(-(p if log_target else y) * gs, shape), x.shape)
+        if need[1] and log_target:
+            grad_y = unbroadcast(np.broadcast_to(p * (diff + 1.0) * gs, shape), y.shape)
+        elif need[1]:  # xlogy(y, y) in y's own shape, as PyTorch, and - y x broadcast
+            summed = unbroadcast(np.broadcast_to(gs, shape), y.shape)
+            with quiet():  # (of an empty input, PyTorch's log y term gives 0, its y / y not)
+                own = summed * (y / y if 0 in shape else log_y + y / y)
+            grad_y = own + unbroadcast(np.broadcast_to(-x * gs, shape), y.shape)
         return (grad_x, grad_y)
 
     return out, backward

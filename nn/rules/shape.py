@@ -88,7 +88,11 @@ def setitem(x: Array, index: Any, value: Array, need_value: bool = True, then: A
             grad_x[index][then] = 0
         grad_value = None
         if need_value:
-            grad_value = unbroadcast(np.asarray(places(g)), value_shape)
+            written = np.asarray(places(g))
+            missing = len(value_shape) - written.ndim  # (a value's leading 1s, dropped)
+            if missing > 0:
+                written = written.reshape((1,) * missing + written.shape)
+            grad_value = unbroadcast(written, value_shape)
         return grad_x, grad_value
 
     return out, backward
@@ -147,6 +151,19 @@ def roll(x: Array, shifts: tuple[int, ...], axes: tuple[int, ...] | None) -> Rul
         source = x.shape
         return np.roll(x, shifts), lambda g: (np.roll(g.reshape(-1), back).reshape(source),)
     return np.roll(x, shifts, axes), lambda g: (np.roll(g, back, axes),)
+
+
+def take(x: Array, index: Array, axis: int) -> Rule:
+    """The slices of ``x`` at ``index`` (1-D) along ``axis``; the gradient is added back
+    (summed where an index repeats)."""
+    out = np.take(x, index, axis=axis)
+
+    def backward(g: Array) -> tuple[Any, ...]:
+        grad = np.zeros_like(x)
+        np.add.at(np.moveaxis(grad, axis, 0), index, np.moveaxis(g, axis, 0))
+        return (grad,)
+
+    return out, backward
 
 
 def gather(x: Array, axis: int, index: Array) -> Rule:

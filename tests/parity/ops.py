@@ -1,9 +1,113 @@
-"""The assembled table: every family's entries (``OPS``) and the exempted names."""
+"""The assembled table: every family's entries (``OPS``) and the public names that are not
+ops, each with where it is tested instead (``EXEMPT``)."""
 
 from __future__ import annotations
 
-from tests.parity import ops_elementwise, ops_reduction, ops_shape
+from tests.parity import ops_elementwise, ops_indexing, ops_misc, ops_reduction, ops_shape
 from tests.parity.opinfo import table
 
-OPS = table(ops_elementwise.family(), ops_reduction.family(), ops_shape.family())
-EXEMPT: dict[str, str] = {}
+OPS = table(
+    ops_elementwise.family(),
+    ops_reduction.family(),
+    ops_shape.family(),
+    ops_indexing.family(),
+    ops_misc.family(),
+)
+
+_ATTRIBUTE = "an attribute, not an op: tests/test_tensor.py"
+_AUTOGRAD = "autograd's machinery, held against PyTorch in tests/test_autograd_parity.py"
+_RANDOM = "draws random numbers (another generator than PyTorch's): tests/test_factories.py"
+_STATE = "process settings, not an op: tests/test_namespace.py"
+
+EXEMPT: dict[str, str] = {
+    **{
+        f"Tensor.{name}": _ATTRIBUTE
+        for name in (
+            "data",
+            "grad",
+            "grad_fn",
+            "shape",
+            "dtype",
+            "device",
+            "ndim",
+            "requires_grad",
+            "is_leaf",
+            "is_cuda",
+            "is_cpu",
+            "is_meta",
+            "is_quantized",
+            "is_sparse",
+            "retains_grad",
+            "real",
+            "imag",
+            "size",
+            "dim",
+            "ndimension",
+            "numel",
+            "nelement",
+            "element_size",
+            "is_complex",
+            "is_floating_point",
+            "is_contiguous",
+            "is_conj",
+            "is_neg",
+            "conj",
+            "conj_physical",
+            "resolve_conj",
+            "resolve_neg",
+        )
+    },
+    **{f"Tensor.{name}": _AUTOGRAD for name in ("backward", "register_hook", "retain_grad")},
+    **{
+        f"Tensor.{name}": _RANDOM
+        for name in (
+            "bernoulli_",
+            "exponential_",
+            "normal_",
+            "random_",
+            "uniform_",
+        )
+    },
+    **{
+        f"nn.{name}": _RANDOM
+        for name in (
+            "rand",
+            "rand_like",
+            "randint",
+            "randint_like",
+            "randn",
+            "randn_like",
+            "randperm",
+            "normal",
+            "manual_seed",
+            "seed",
+            "get_rng_state",
+            "set_rng_state",
+        )
+    },
+    "F.dropout": _RANDOM,
+    "F.dropout2d": _RANDOM,
+    "Tensor.numpy": "a conversion to NumPy: tests/test_tensor.py",
+    "Tensor.cuda": "refuses (descend is CPU only): tests/test_namespace.py",
+    "nn.detach": "the method's own function (Tensor.detach is in the table)",
+    **{
+        f"nn.{name}": _STATE
+        for name in (
+            "get_default_device",
+            "set_default_device",
+            "get_default_dtype",
+            "set_default_dtype",
+            "is_grad_enabled",
+            "set_printoptions",
+            "is_tensor",
+            "is_complex",
+            "is_floating_point",
+            "numel",
+            "finfo",
+            "iinfo",
+        )
+    },
+    "nn.save": "I/O: tests/test_serialization.py",
+    "nn.load": "I/O: tests/test_serialization.py",
+    "nn.gradcheck": "a checking tool: tests/test_autograd_parity.py",
+}

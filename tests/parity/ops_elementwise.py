@@ -75,6 +75,10 @@ BINARY: dict[str, tuple[tuple[str, ...], float, bool, bool]] = {
     "greater_equal": (ALL, 0.0, False, False),
     "logical_and": (ALL, 0.0, True, False),
     "logical_or": (ALL, 0.0, True, False),
+    "logical_xor": (ALL, 0.0, False, False),
+    "bitwise_and": (ALL, 0.0, False, False),
+    "bitwise_or": (ALL, 0.0, False, False),
+    "bitwise_xor": (ALL, 0.0, False, False),
 }
 
 OPERATORS = {  # the Python operators (public through the methods they call)
@@ -83,7 +87,7 @@ OPERATORS = {  # the Python operators (public through the methods they call)
     "__floordiv__": "floor_divide", "__rfloordiv__": "floor_divide", "__mod__": "remainder",
     "__rmod__": "remainder", "__pow__": "pow", "__rpow__": "pow", "__eq__": "eq",
     "__ne__": "ne", "__lt__": "lt", "__le__": "le", "__gt__": "gt", "__ge__": "ge",
-    "__and__": "logical_and", "__or__": "logical_or", "__xor__": "logical_and",
+    "__and__": "bitwise_and", "__or__": "bitwise_or", "__xor__": "bitwise_xor",
 }  # fmt: skip
 
 
@@ -134,13 +138,13 @@ def in_place(name: str) -> Any:
     """``x.<name>(...)`` on the drawn Tensor, on a clone, or through a view of a clone
     (``via`` is drawn with the sample); returns what was changed."""
 
-    def call(T: Any, F: Any, x: Any, *args: Any, via: str = "direct") -> Any:
+    def call(T: Any, F: Any, x: Any, *args: Any, via: str = "direct", **kwargs: Any) -> Any:
         if via == "direct":
-            getattr(x, name)(*args)
+            getattr(x, name)(*args, **kwargs)
             return x
         copy = x.clone()
         target = copy if via == "clone" or not copy.dim() else copy[..., :1]
-        getattr(target, name)(*args)
+        getattr(target, name)(*args, **kwargs)
         return copy
 
     return call
@@ -205,6 +209,7 @@ def family() -> list[OpInfo]:
                 TRANSCENDENTAL if "pow" in operator else 0.0,
             )
         )
+    ops.append(OpInfo("Tensor.bitwise_not", _method("bitwise_not"), unary_sampler(ALL, -3, 3)))
     for operator in ("__neg__", "__abs__", "__invert__"):
         ops.append(OpInfo(f"Tensor.{operator}", _method(operator), unary_sampler(ALL, -3, 3)))
     return ops

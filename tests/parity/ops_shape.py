@@ -215,7 +215,7 @@ SHAPES = {  # name: (sampler, in nn's namespace, in-place form)
     "swapdims": (_dim_sampler(2), False, True),
     "t": (_plain, True, True),
     "movedim": (_movedim_sampler, True, False),
-    "moveaxis": (_movedim_sampler, False, False),
+    "moveaxis": (_movedim_sampler, True, False),
     "expand": (_expand_sampler, False, False),
     "repeat": (_repeat_sampler, False, False),
     "flip": (_dim_sampler(2), True, False),

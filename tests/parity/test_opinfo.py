@@ -16,10 +16,19 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from tests.parity.ops import OPS
+from tests.parity.coverage import public_names
+from tests.parity.ops import EXEMPT, OPS
 from tests.parity.runner import Framework, compare, execute
 
 EXAMPLES = int(os.environ.get("DESCEND_HARNESS_EXAMPLES", "12"))
+
+
+def test_every_public_name_has_an_entry_or_a_reason():
+    names = public_names()
+    missing = sorted(n for n in names if n not in OPS and n not in EXEMPT)
+    assert not missing, f"public names with no harness entry and no exemption: {missing}"
+    stale = sorted(n for n in [*OPS, *EXEMPT] if n not in names and not n.startswith("Tensor.__"))
+    assert not stale, f"harness entries for names that are not public: {stale}"
 
 
 @pytest.mark.torch

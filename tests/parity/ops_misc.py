@@ -1,0 +1,460 @@
+"""The rest of the harness's table: matrix products, einsum, dtype conversions, factories
+(their dtypes from Python data and from ``dtype=``), the ``new_*`` constructors, and the
+``nn.functional`` functions (activations with their options, losses with their targets and
+reductions, normalisation, convolution and pooling on small images)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from hypothesis import assume
+from hypothesis import strategies as st
+
+from tests.parity.opinfo import OpInfo
+from tests.parity.samples import ALL, FLOATS, Arg, Ints, Sample, arg, number, shape
+
+SUMMING = 1e-5
+TRANSCENDENTAL = 1e-6
+
+
+def _pair_sampler(kind: str) -> Any:
+    """Two Tensors for a product: matching inner sizes mostly, of each rank ``kind`` allows."""
+
+    def sampler(data: Any) -> Sample:
+        dtype = data.draw(st.sampled_from([*FLOATS, *FLOATS, "int64", "bool"]))
+        n, m, k = (data.draw(st.integers(0, 3)) for _ in range(3))
+        wrong = data.draw(st.integers(0, 9)) == 0
+        if kind == "dot":
+            shapes: tuple[tuple[int, ...], ...] = ((n,), (n + wrong,))
+        elif kind == "mm":
+            shapes = ((n, k), (k + wrong, m))
+        elif kind == "bmm":
+            b = data.draw(st.integers(0, 2))
+            shapes = ((b, n, k), (b, k + wrong, m))
+        elif kind == "outer":
+            shapes = ((n,), (m,)) if not wrong else ((n, 1), (m,))
+        else:  # matmul: any ranks that broadcast
+            left = data.draw(st.sampled_from([(k,), (n, k), (2, n, k), (1, n, k)]))
+            right = data.draw(st.sampled_from([(k + wrong,), (k, m), (2, k, m), (3, 1, k, m)]))
+            shapes = (left, right)
+        second = data.draw(st.sampled_from([dtype, dtype, *FLOATS]))
+        return Sample((arg(data, shapes[0], dtype), arg(data, shapes[1], second)))
+
+    return sampler
+
+
+def _empty_mixed(sample: Sample) -> str | None:
+    a, b = sample.args
+    if a.values.dtype != b.values.dtype and 0 in (*a.values.shape, *b.values.shape):
+        return "PyTorch's batched kernels skip the dtype check on empty operands"
+    return None
+
+
+def _diagonal(sample: Sample) -> str | None:
+    return "einsum takes no repeated index in one operand" if sample.args[0] == "ii->i" else None
+
+
+def _product(name: str, method: bool) -> Any:
+    def call(T: Any, F: Any, a: Any, b: Any) -> Any:
+        result = getattr(a, name)(b) if method else getattr(T, name)(a, b)
+        return result + 0 if result.dtype != T.bool else result  # (-0.0: the BLAS's choice)
+
+    return call
+
+
+EINSUMS = ["ij->ji", "ij,jk->ik", "i,i->", "ii->i", "ij->", "bij,bjk->bik", "i,j->ij", "ij->j"]
+
+
+def _einsum_sampler(data: Any) -> Sample:
+    equation = data.draw(st.sampled_from(EINSUMS))
+    sides = {letter: data.draw(st.integers(1, 3)) for letter in "bijk"}
+    inputs = equation.split("->")[0].split(",")
+    if "ii" in inputs[0]:
+        sides["j"] = sides["i"]
+    dtype = data.draw(st.sampled_from(FLOATS))
+    return Sample((equation, *(arg(data, tuple(sides[c] for c in term), dtype) for term in inputs)))
+
+
+CONVERSIONS = ["float", "double", "half", "int", "long", "bool", "byte", "short", "cpu"]
+
+
+def _convert_sampler(data: Any) -> Sample:
+    return Sample((arg(data, shape(data), data.draw(st.sampled_from(ALL)), special=True),))
+
+
+def _to_sampler(data: Any) -> Sample:
+    x = arg(data, shape(data), data.draw(st.sampled_from(ALL)))
+    target = data.draw(
+        st.sampled_from(["dtype:float64", "dtype:float32", "dtype:int64", "cpu", "same"])
+    )
+    return Sample((x, target), {"copy": data.draw(st.booleans())})
+
+
+def _to(T: Any, F: Any, x: Any, target: Any, copy: bool) -> Any:
+    if target == "same":
+        target = x.dtype
+    return x.to(target, copy=copy)
+
+
+def _factory_sampler(data: Any) -> Sample:
+    """Python data of each kind (ints, floats, bools, nested, empty), a dtype or none."""
+    kind = data.draw(
+        st.sampled_from(["ints", "floats", "mixed", "bools", "nested", "empty", "scalar"])
+    )
+    values: Any = {
+        "ints": [1, -2, 3],
+        "floats": [0.5, 2.0, -1.25],
+        "mixed": [1, 2.5, True],
+        "bools": [True, False],
+        "nested": [[1, 2], [3, 4]],
+        "empty": [],
+        "scalar": data.draw(st.sampled_from([3, 2.5, True])),
+    }[kind]
+    dtype = data.draw(st.sampled_from([None, None, "dtype:float64", "dtype:int32", "dtype:bool"]))
+    return Sample((values,), {} if dtype is None else {"dtype": dtype})
+
+
+def _size_sampler(data: Any) -> Sample:
+    sizes = shape(data, max_dims=2)
+    dtype = data.draw(st.sampled_from([None, "dtype:float64", "dtype:int64", "dtype:bool"]))
+    return Sample(sizes, {} if dtype is None else {"dtype": dtype})
+
+
+def _full_sampler(data: Any) -> Sample:
+    value = number(data)
+    dtype = data.draw(st.sampled_from([None, None, "dtype:float64", "dtype:int64"]))
+    return Sample((shape(data, max_dims=2), value), {} if dtype is None else {"dtype": dtype})
+
+
+def _range_sampler(name: str) -> Any:
+    def sampler(data: Any) -> Sample:
+        start = data.draw(st.sampled_from([0, 1, -2, 0.5, 2.25]))
+        end = data.draw(st.sampled_from([3, 5, 0, 4.5, -1]))
+        if name == "arange":
+            step = data.draw(st.sampled_from([1, 2, 0.5, -1]))
+            return Sample((start, end, step))
+        return Sample((start, end, data.draw(st.integers(0, 6))))
+
+    return sampler
+
+
+def _like_sampler(data: Any) -> Sample:
+    x = arg(data, shape(data), data.draw(st.sampled_from(ALL)))
+    dtype = data.draw(st.sampled_from([None, None, "dtype:float64", "dtype:int64"]))
+    return Sample((x,), {} if dtype is None else {"dtype": dtype})
+
+
+def _new_sampler(data: Any) -> Sample:
+    x = arg(data, shape(data), data.draw(st.sampled_from(ALL)))
+    return Sample((x, shape(data, max_dims=2)))
+
+
+# --------------------------------------------------------------- nn.functional
+def _activation_sampler(data: Any) -> Sample:
+    return Sample((arg(data, shape(data), data.draw(st.sampled_from(FLOATS)), special=True),))
+
+
+ACTIVATIONS: dict[str, dict[str, Any]] = {  # name: its options (drawn from each list)
+    "relu": {},
+    "relu6": {},
+    "sigmoid": {},
+    "tanh": {},
+    "silu": {},
+    "mish": {},
+    "selu": {},
+    "softsign": {},
+    "logsigmoid": {},
+    "hardsigmoid": {},
+    "hardswish": {},
+    "elu": {"alpha": [1.0, 0.5]},
+    "celu": {"alpha": [1.0, 2.0]},
+    "leaky_relu": {"negative_slope": [0.01, 0.2]},
+    "gelu": {"approximate": ["none", "tanh"]},
+    "hardtanh": {"min_val": [-1.0, -0.5], "max_val": [1.0, 2.0]},
+    "softplus": {"beta": [1.0, 2.0], "threshold": [20.0, 1.0]},
+    "softmax": {"dim": [-1, 0]},
+    "log_softmax": {"dim": [-1, 0]},
+}
+
+
+def _options_sampler(options: dict[str, Any]) -> Any:
+    def sampler(data: Any) -> Sample:
+        sample = _activation_sampler(data)
+        for key, choices in options.items():
+            if data.draw(st.booleans()):
+                sample.kwargs[key] = data.draw(st.sampled_from(choices))
+        if "dim" in options and not sample.args[0].values.ndim:
+            sample.kwargs["dim"] = 0
+        return sample
+
+    return sampler
+
+
+def _regression_sampler(data: Any) -> Sample:
+    dtype = data.draw(st.sampled_from(FLOATS))
+    first = shape(data, max_dims=2)
+    second = first if data.draw(st.integers(0, 5)) else first[1:]
+    sample = Sample((arg(data, first, dtype), arg(data, second, dtype)))
+    sample.kwargs["reduction"] = data.draw(st.sampled_from(["mean", "sum", "none"]))
+    return sample
+
+
+def _bce_sampler(logits: bool) -> Any:
+    def sampler(data: Any) -> Sample:
+        dtype = data.draw(st.sampled_from(FLOATS))
+        own = shape(data, max_dims=2)
+        low, high = (-3, 3) if logits else (0.05, 0.95)
+        x = arg(data, own, dtype, low=low, high=high)
+        y = arg(data, own, dtype, low=0, high=1)
+        return Sample((x, y), {"reduction": data.draw(st.sampled_from(["mean", "sum", "none"]))})
+
+    return sampler
+
+
+def _class_sampler(data: Any) -> Sample:
+    dtype = data.draw(st.sampled_from(FLOATS))
+    batch, classes = data.draw(st.integers(1, 4)), data.draw(st.integers(1, 4))
+    x = arg(data, (batch, classes), dtype)
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**16)))
+    target = rng.integers(0, classes + data.draw(st.sampled_from([0, 0, 0, 1])), batch)
+    if data.draw(st.booleans()):
+        target[rng.random(batch) < 0.3] = -100
+    return Sample(
+        (x, Ints(target.astype(np.int64))),
+        {"reduction": data.draw(st.sampled_from(["mean", "sum", "none"]))},
+    )
+
+
+def _image_sampler(data: Any) -> Sample:
+    dtype = data.draw(st.sampled_from(FLOATS))
+    own = (
+        data.draw(st.integers(1, 2)),
+        data.draw(st.integers(1, 2)),
+        *(data.draw(st.integers(1, 5)) for _ in range(2)),
+    )
+    return Sample((arg(data, own, dtype),))
+
+
+def _normalised_sampler(data: Any) -> Sample:
+    """An image whose rows have 3 or more numbers: of two, a normalisation's gradient is 0
+    but for rounding noise, which no tolerance compares."""
+    sample = _image_sampler(data)
+    assume(sample.args[0].values.shape[-1] >= 3)
+    return sample
+
+
+def _spread_sampler(data: Any) -> Sample:
+    """An image batch whose every channel varies: of a constant channel, batch norm's output
+    is rounding noise amplified by 1 / sqrt(eps)."""
+    sample = _image_sampler(data)
+    values = sample.args[0].values
+    assume(np.all(np.ptp(values, axis=(0, 2, 3)) > 0.1))
+    return sample
+
+
+def _signal_sampler(data: Any) -> Sample:
+    dtype = data.draw(st.sampled_from(FLOATS))
+    own = (data.draw(st.integers(1, 2)), data.draw(st.integers(1, 2)), data.draw(st.integers(1, 6)))
+    return Sample((arg(data, own, dtype),))
+
+
+def _functional(name: str, **fixed: Any) -> Any:
+    def call(T: Any, F: Any, *args: Any, **kwargs: Any) -> Any:
+        return getattr(F, name)(*args, **fixed, **kwargs)
+
+    return call
+
+
+def _weights(T: Any, shape_: tuple[int, ...], dtype: Any) -> Any:
+    return T.tensor(np.linspace(-1, 1, int(np.prod(shape_))).reshape(shape_), dtype=dtype)
+
+
+def _conv(dims: int) -> Any:
+    def call(T: Any, F: Any, x: Any) -> Any:
+        channels = x.shape[1]
+        weight = _weights(T, (2, channels) + (2,) * dims, x.dtype)
+        conv = F.conv2d if dims == 2 else F.conv1d
+        return conv(x, weight, padding=1, stride=1)
+
+    return call
+
+
+def _layer_norm(T: Any, F: Any, x: Any) -> Any:
+    return F.layer_norm(x, tuple(x.shape[-1:]))
+
+
+def _batch_norm(T: Any, F: Any, x: Any) -> Any:
+    channels = x.shape[1]
+    return F.batch_norm(
+        x, T.zeros(channels, dtype=x.dtype), T.ones(channels, dtype=x.dtype), training=True
+    )
+
+
+FUNCTIONAL = {  # name: (call, sampler, rtol)
+    "mse_loss": (_functional("mse_loss"), _regression_sampler, SUMMING),
+    "l1_loss": (_functional("l1_loss"), _regression_sampler, SUMMING),
+    "smooth_l1_loss": (_functional("smooth_l1_loss"), _regression_sampler, SUMMING),
+    "huber_loss": (_functional("huber_loss"), _regression_sampler, SUMMING),
+    "binary_cross_entropy": (_functional("binary_cross_entropy"), _bce_sampler(False), SUMMING),
+    "binary_cross_entropy_with_logits": (
+        _functional("binary_cross_entropy_with_logits"),
+        _bce_sampler(True),
+        SUMMING,
+    ),
+    "cross_entropy": (_functional("cross_entropy"), _class_sampler, SUMMING),
+    "nll_loss": (_functional("nll_loss"), _class_sampler, SUMMING),
+    "kl_div": (_functional("kl_div"), _regression_sampler, SUMMING),
+    "conv2d": (_conv(2), _image_sampler, SUMMING),
+    "conv1d": (_conv(1), _signal_sampler, SUMMING),
+    "max_pool2d": (_functional("max_pool2d", kernel_size=2, ceil_mode=True), _image_sampler, 0.0),
+    "avg_pool2d": (
+        _functional("avg_pool2d", kernel_size=2, ceil_mode=True),
+        _image_sampler,
+        SUMMING,
+    ),
+    "max_pool1d": (_functional("max_pool1d", kernel_size=2), _signal_sampler, 0.0),
+    "avg_pool1d": (_functional("avg_pool1d", kernel_size=2), _signal_sampler, SUMMING),
+    "adaptive_avg_pool2d": (
+        _functional("adaptive_avg_pool2d", output_size=2),
+        _image_sampler,
+        SUMMING,
+    ),
+    "adaptive_avg_pool1d": (
+        _functional("adaptive_avg_pool1d", output_size=3),
+        _signal_sampler,
+        SUMMING,
+    ),
+    "layer_norm": (_layer_norm, _normalised_sampler, SUMMING),
+    "batch_norm": (_batch_norm, _spread_sampler, SUMMING),
+    "normalize": (_functional("normalize"), _image_sampler, SUMMING),
+    "cosine_similarity": (
+        lambda T, F, x: F.cosine_similarity(x, x.flip(-1), dim=-1),
+        _image_sampler,
+        SUMMING,
+    ),
+    "pad": (_functional("pad", pad=(1, 2)), _image_sampler, 0.0),
+    "linear": (
+        lambda T, F, x: F.linear(x, _weights(T, (3, x.shape[-1]), x.dtype)) + 0,
+        _image_sampler,
+        SUMMING,
+    ),
+    "prelu": (
+        lambda T, F, x: F.prelu(x, T.tensor([0.25], dtype=x.dtype)),
+        _activation_sampler,
+        0.0,
+    ),
+    "one_hot": (
+        lambda T, F, labels: F.one_hot(labels, 4),
+        lambda data: Sample((Ints(np.arange(3) % 4),)),
+        0.0,
+    ),
+    "embedding": (
+        lambda T, F, labels: F.embedding(labels, _weights(T, (4, 2), T.float64)),
+        lambda data: Sample((Ints(np.array([[0, 3], [1, 1]])),)),
+        0.0,
+    ),
+}
+
+
+LOOSER = {  # where the two libraries' formulas round differently
+    "gelu": 1e-4,  # (1 + erf(x / sqrt 2)) cancels for x << 0
+    "batch_norm": 1e-3,  # its input gradient is a difference of sums that cancel
+    "layer_norm": 1e-3,
+}
+
+
+def _made(name: str) -> Any:
+    """A factory's call (an uninitialised Tensor zeroed, so that its values compare)."""
+
+    def call(T: Any, F: Any, *args: Any, **kwargs: Any) -> Any:
+        made = getattr(T, name)(*args, **kwargs)
+        return made.zero_() if "empty" in name else made
+
+    return call
+
+
+def _made_new(name: str) -> Any:
+    def call(T: Any, F: Any, x: Any, size: Any) -> Any:
+        made = getattr(x, name)(size)
+        return made.zero_() if "empty" in name else made
+
+    return call
+
+
+def family() -> list[OpInfo]:
+    ops = []
+    for kind, names in (
+        ("dot", ["dot"]),
+        ("mm", ["mm"]),
+        ("bmm", ["bmm"]),
+        ("outer", ["outer", "ger"]),
+        ("matmul", ["matmul"]),
+    ):
+        for name in names:
+            for qualified, method in ((f"Tensor.{name}", True), (f"nn.{name}", False)):
+                call, sampler = _product(name, method), _pair_sampler(kind)
+                ops.append(OpInfo(qualified, call, sampler, SUMMING, known=_empty_mixed))
+    call, sampler = _product("__matmul__", True), _pair_sampler("matmul")
+    ops.append(OpInfo("Tensor.__matmul__", call, sampler, SUMMING, known=_empty_mixed))
+    einsum = lambda T, F, eq, *xs: T.einsum(eq, *xs)  # noqa: E731
+    ops.append(OpInfo("nn.einsum", einsum, _einsum_sampler, SUMMING, known=_diagonal))
+    for name in CONVERSIONS:
+        ops.append(
+            OpInfo(f"Tensor.{name}", lambda T, F, x, n=name: getattr(x, n)(), _convert_sampler)
+        )
+    ops += [
+        OpInfo("Tensor.to", _to, _to_sampler),
+        OpInfo("Tensor.type", lambda T, F, x: x.type(T.float64), _convert_sampler),
+        OpInfo(
+            "Tensor.type_as", lambda T, F, x: x.type_as(T.zeros(1, dtype=T.int32)), _convert_sampler
+        ),
+        OpInfo(
+            "Tensor.item",
+            lambda T, F, x: x.reshape(-1)[0].item() if x.numel() else x.item(),
+            _convert_sampler,
+        ),
+        OpInfo("Tensor.tolist", lambda T, F, x: x.tolist(), _convert_sampler),
+        OpInfo("Tensor.requires_grad_", lambda T, F, x: x.requires_grad_(), _convert_sampler),
+        OpInfo("Tensor.equal", lambda T, F, x: x.equal(x.clone()), _convert_sampler),
+        OpInfo(
+            "nn.equal",
+            lambda T, F, x: T.equal(x, x + 0 if x.dtype != T.bool else x),
+            _convert_sampler,
+        ),
+        OpInfo("Tensor.allclose", lambda T, F, x: x.allclose(x.clone()), _convert_sampler),
+        OpInfo("nn.allclose", lambda T, F, x: T.allclose(x, x.clone()), _convert_sampler),
+        OpInfo("nn.tensor", lambda T, F, v, **k: T.tensor(v, **k), _factory_sampler),
+        OpInfo("nn.as_tensor", lambda T, F, v, **k: T.as_tensor(v, **k), _factory_sampler),
+        OpInfo("nn.from_numpy", lambda T, F, v, **k: T.from_numpy(np.asarray(v)), _factory_sampler),
+        OpInfo("nn.full", lambda T, F, size, v, **k: T.full(size, v, **k), _full_sampler),
+        OpInfo("nn.arange", lambda T, F, *a: T.arange(*a), _range_sampler("arange")),
+        OpInfo("nn.linspace", lambda T, F, *a: T.linspace(*a), _range_sampler("linspace"), 1e-6),
+        OpInfo("nn.logspace", lambda T, F, *a: T.logspace(*a), _range_sampler("logspace"), 1e-5),
+        OpInfo(
+            "nn.eye",
+            lambda T, F, *s, **k: T.eye(*s[:2], **k) if s else T.eye(2, **k),
+            _size_sampler,
+        ),
+    ]
+    for name in ("zeros", "ones", "empty"):
+        ops.append(OpInfo(f"nn.{name}", _made(name), _size_sampler))
+    for name in ("zeros_like", "ones_like", "empty_like"):
+        ops.append(OpInfo(f"nn.{name}", _made(name), _like_sampler))
+    ops.append(OpInfo("nn.full_like", lambda T, F, x, **k: T.full_like(x, 2, **k), _like_sampler))
+    for name in ("new_zeros", "new_ones", "new_empty"):
+        ops.append(OpInfo(f"Tensor.{name}", _made_new(name), _new_sampler))
+    ops += [
+        OpInfo("Tensor.new_full", lambda T, F, x, s: x.new_full(s, 3), _new_sampler),
+        OpInfo("Tensor.new_tensor", lambda T, F, x, s: x.new_tensor(list(s)), _new_sampler),
+        OpInfo("Tensor.new", lambda T, F, x, s: x.new(*s).zero_() if s else x.new(), _new_sampler),
+    ]
+    for name, options in ACTIVATIONS.items():
+        rtol = LOOSER.get(name, TRANSCENDENTAL)
+        ops.append(OpInfo(f"F.{name}", _functional(name), _options_sampler(options), rtol, 1e-5))
+    for name, (call, sampler, rtol) in FUNCTIONAL.items():
+        ops.append(OpInfo(f"F.{name}", call, sampler, rtol, LOOSER.get(name, 1e-5)))
+    return ops
+
+
+__all__ = ["Arg", "family"]
