@@ -127,7 +127,9 @@ class TensorAutograd(TensorConvert):
         return _HookHandle(hooks, entry)
 
     def retain_grad(self) -> None:
-        """Keep ``.grad`` for this non-leaf Tensor too at the next backward (it accumulates).
+        """Keep ``.grad`` for this non-leaf Tensor too at the next backward: it accumulates
+        out of place (a new Tensor each backward, so a reference to the old one keeps its
+        values), and follows the Tensor through in-place changes, as PyTorch's since 2.0.
 
         Examples
         --------
@@ -144,8 +146,12 @@ class TensorAutograd(TensorConvert):
 
             def keep(g: np.ndarray) -> None:
                 tensor = ref()
-                if tensor is not None:
+                if tensor is None:
+                    return
+                if tensor._grad is None:
                     tensor._accumulate(g)
+                else:
+                    tensor._grad = TensorCore._make(tensor._grad._data + g)
 
             node.retain = keep
 

@@ -92,6 +92,10 @@ def adopt(target: Any, result: Any) -> None:
     node = result._node
     if node is None:
         return
+    before = target._node
+    retain = None if before is None else before.retain
+    if retain is not None:  # (a retained gradient moves to the Tensor's new node)
+        before.retain = None
     node.saved = tuple(
         (target._vc, target._vc[0], None) if counter is result._vc else (counter, version, t)
         for counter, version, t in node.saved
@@ -100,6 +104,7 @@ def adopt(target: Any, result: Any) -> None:
     if info is None:
         target._node = node
         target._rg = True
+        node.retain = retain or node.retain
         return
     base, fn = info.base, info.fn
     op_backward = node.backward
@@ -114,5 +119,6 @@ def adopt(target: Any, result: Any) -> None:
     base._node = CopySlices((edge(base), *node.edges[1:]), copy_slices, node.saved)
     base._rg = True
     target._node = AsStridedBackward0((base._node,), _scatter(fn, base._data))
+    target._node.retain = retain
     target._rg = True
     info.version = target._vc[0]

@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import heapq
+import inspect
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
@@ -75,10 +76,55 @@ def is_grad_enabled() -> bool:
     return _Mode.enabled
 
 
-class _GradModeContext(contextlib.ContextDecorator):
-    """Sets grad mode on ``__enter__`` and restores the previous one on ``__exit__``."""
+def _decorate(func: F, context: Callable[[], contextlib.AbstractContextManager[Any]]) -> F:
+    """``func`` run inside ``context()``; a generator function's body too, each time it
+    resumes, with the caller's mode back while it is suspended (as PyTorch's decorators)."""
+    if inspect.isgeneratorfunction(func):
+
+        @functools.wraps(func)
+        def generator(*args: Any, **kwargs: Any) -> Any:
+            inner = func(*args, **kwargs)
+            try:
+                with context():
+                    response = inner.send(None)
+                while True:
+                    try:
+                        request = yield response
+                    except GeneratorExit:
+                        with context():
+                            inner.close()
+                        raise
+                    except BaseException as error:
+                        with context():
+                            response = inner.throw(error)
+                    else:
+                        with context():
+                            response = inner.send(request)
+            except StopIteration as finished:
+                return finished.value
+
+        return generator  # type: ignore[return-value]
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with context():
+            return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+class _GradModeContext:
+    """Sets grad mode on ``__enter__`` and restores the previous one on ``__exit__``; a
+    decorator too, with or without parentheses (``@no_grad`` and ``@no_grad()``)."""
 
     mode = True
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        if len(args) == 1 and callable(args[0]) and not kwargs:  # @no_grad, bare
+            made = super().__new__(cls)
+            made.__init__()  # type: ignore[misc]
+            return made(args[0])
+        return super().__new__(cls)
 
     def __init__(self) -> None:
         self._previous: list[bool] = []
@@ -89,6 +135,9 @@ class _GradModeContext(contextlib.ContextDecorator):
 
     def __exit__(self, *exc: object) -> None:
         _Mode.enabled = self._previous.pop()
+
+    def __call__(self, func: F) -> F:
+        return _decorate(func, lambda: self)
 
 
 class no_grad(_GradModeContext):
@@ -163,13 +212,7 @@ class set_grad_enabled(_GradModeContext):
     def __call__(self, func: F) -> F:  # used as a decorator: undo the call's effect
         _Mode.enabled = self._before_call
         mode = self.mode
-
-        @functools.wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with set_grad_enabled(mode):
-                return func(*args, **kwargs)
-
-        return wrapper  # type: ignore[return-value]
+        return _decorate(func, lambda: set_grad_enabled(mode))
 
 
 class AnomalyError(RuntimeError, FloatingPointError):

@@ -66,7 +66,7 @@ def layer_norm(
         None if bias is None else bias._data,
         eps,
     )
-    saved = (x, weight)
+    saved = (x, weight, bias)  # (PyTorch saves all three)
     return Tensor._record(out, inputs, backward, NativeLayerNormBackward0, saved)
 
 

@@ -148,6 +148,8 @@ def layer_norm(x: Array, dims: int, gamma: Array | None, beta: Array | None, eps
     out = normalized if gamma is None else normalized * gamma
     if beta is not None:
         out = out + beta
+    if out is normalized:  # (the output is the caller's to change in place; backward reads this)
+        out = normalized.copy()
 
     def backward(g: Array) -> tuple[Any, ...]:
         h = g if gamma is None else g * gamma
