@@ -142,6 +142,10 @@ def as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
         return np.array(data) if copy else np.asarray(data)
     array = np.asarray(data)
     kind = array.dtype.kind
+    if isinstance(data, list | tuple) and kind in "biufc":
+        inferred = _sequence_dtype(data)
+        if inferred is not None:  # (NumPy scalars and arrays among the numbers)
+            return array.astype(inferred)
     if kind == "f":
         return array.astype(get_default_dtype())
     if kind in "iu":
@@ -154,6 +158,28 @@ def as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
             "expected numbers, nested lists of numbers or an ndarray"
         )
     return array
+
+
+def _sequence_dtype(data: list[Any] | tuple[Any, ...]) -> np.dtype | None:
+    """PyTorch's dtype for a nested sequence holding NumPy scalars or arrays: each keeps its
+    own dtype, Python numbers count as ``scalar_dtype`` says, all promoted together
+    (``[np.float64(1)]`` is float64, ``[np.int8(1), np.uint8(2)]`` int16); None when every
+    element is a Python number (then ``as_array``'s rules apply)."""
+    found: np.dtype | None = None
+    numpy_seen = False
+    stack: list[Any] = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list | tuple):
+            stack.extend(item)
+            continue
+        if isinstance(item, np.ndarray | np.generic):
+            numpy_seen = True
+            dtype = item.dtype
+        else:
+            dtype = scalar_dtype(item)
+        found = dtype if found is None else promote_types(found, dtype)
+    return found if numpy_seen else None
 
 
 def checked_scalar(value: Any, dtype: np.dtype) -> np.ndarray:

@@ -61,6 +61,19 @@ class Node:
         return f"<{type(self).__name__} object at {id(self):#x}>"
 
 
+class _Intermediate:
+    """Stands in a node's ``saved`` for a value the node computed and keeps (where PyTorch
+    saves one too): nothing changes it, but a node that saved values refuses to run twice."""
+
+    def __init__(self) -> None:
+        self._vc = [0]
+        self._data = np.empty(0)
+        self._node = None
+
+
+KEPT: Any = _Intermediate()
+
+
 @functools.cache
 def node_type(name: str) -> type[Node]:
     """The Node subclass called ``name`` (e.g. ``MulBackward0``), made once."""

@@ -238,6 +238,8 @@ def where(condition: Any, input: Any = None, other: Any = None, *, out: Any = No
         result = _operand(input, "where", "input", 2).where(cond, other)
     elif isinstance(other, Tensor | np.ndarray):  # where(c, x, y) is where(~c, y, x)
         result = _operand(other, "where", "other", 3).where(~cond._data.astype(bool), input)
+        if result._node is not None:  # (the condition is saved, not its negation)
+            result._node.saved = [*result._node.saved, (cond._vc, cond._vc[0], cond)]
     else:
         numbers = [_dtype.scalar_dtype(input), _dtype.scalar_dtype(other)]
         dtype = _dtype.result_dtype([], [], numbers)

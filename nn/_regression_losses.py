@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ._graph import node_type
+from ._graph import KEPT, node_type
 from ._losses import _broadcast_target, _float_input, legacy_reduction
 from .rules import regression as RG
 from .tensor import Tensor
@@ -57,8 +57,8 @@ def l1_loss(
     if weight is not None:
         return _weighted(l1_loss(x, t, reduction="none"), weight, x, reduction, True)
     out, backward = RG.l1(x._data, t._data, reduction, (x._rg, t._rg))
-    # PyTorch composes |x - y| from a difference of its own: neither input is saved
-    return Tensor._record(out, (x, t), backward, L1LossBackward0)
+    # PyTorch composes |x - y| from a difference of its own: it keeps that, not the inputs
+    return Tensor._record(out, (x, t), backward, L1LossBackward0, (KEPT,))
 
 
 def smooth_l1_loss(

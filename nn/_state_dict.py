@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -11,10 +11,15 @@ from .tensor import Tensor
 
 
 def load_into(
-    own: Mapping[str, Tensor], state_dict: Any, strict: bool, owner: str
+    own: Mapping[str, Tensor],
+    state_dict: Any,
+    strict: bool,
+    owner: str,
+    assign: Callable[[str, Tensor], None] | None = None,
 ) -> tuple[list[str], list[str]]:
     """Copy ``state_dict``'s values into the tensors ``own`` (by name), keeping their dtypes
-    and bumping their versions; returns ``(missing, unexpected)`` keys. On any problem
+    and bumping their versions, or, with ``assign``, hand each key's value (as a Tensor, not
+    copied) to ``assign(key, value)``; returns ``(missing, unexpected)`` keys. On any problem
     (missing or unexpected keys when ``strict``, a shape that differs, a value that is not
     numeric) raise a ``RuntimeError`` listing every one, having changed nothing.
     """
@@ -32,7 +37,7 @@ def load_into(
             errors.append(
                 "Missing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing) + ". "
             )
-    values: list[tuple[Tensor, np.ndarray]] = []
+    values: list[tuple[str, Tensor, np.ndarray]] = []
     for key, tensor in own.items():
         if key not in state_dict:
             continue
@@ -51,10 +56,14 @@ def load_into(
                 f"checkpoint, the shape in current model is {tensor.shape}."
             )
         else:
-            values.append((tensor, value))
+            values.append((key, tensor, value))
     if errors:
         raise RuntimeError(f"Error(s) in loading state_dict for {owner}:\n\t" + "\n\t".join(errors))
-    for tensor, value in values:
+    for key, tensor, value in values:
+        if assign is not None:
+            raw = state_dict[key]
+            assign(key, raw if isinstance(raw, Tensor) else Tensor(value))
+            continue
         np.copyto(tensor._data, value, casting="unsafe")
         tensor._vc[0] += 1
     return missing, unexpected

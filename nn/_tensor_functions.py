@@ -237,7 +237,8 @@ class TensorFunctions(TensorMath):
             out, backward = E.where(cond, a._data, b._data, need_a=a._rg, need_b=b._rg)
         except ValueError:
             raise _broadcast_error("where", a._data, b._data) from None
-        return self._record(out, (a, b), backward, WhereBackward0)
+        saved = (condition,) if isinstance(condition, TensorMath) else ()
+        return self._record(out, (a, b), backward, WhereBackward0, saved)
 
     # ------------------------------------------------------------ complex parts
     def conj(self) -> Tensor:

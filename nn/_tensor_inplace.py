@@ -17,13 +17,13 @@ import numpy as np
 
 from . import _dtype, _indexing
 from ._errors import read_only_error
-from ._graph import node_type
+from ._graph import KEPT, node_type
 from ._overloads import alpha_first
 from ._tensor_core import TensorCore, plain_index
 from ._tensor_functions import _clamp_bounds
 from ._tensor_math import _refuse_bool_subtraction
 from ._tensor_shape import TensorShape, _index_tensors
-from ._views import adopt
+from ._views import CopySlices, adopt
 from .autograd import _Mode, no_grad
 from .random import resolve_generator
 from .rules import scaled_sum
@@ -36,7 +36,9 @@ T = TypeVar("T", bound="TensorInplace")
 
 IndexPutBackward0 = node_type("IndexPutBackward0")
 CopyBackwards = node_type("CopyBackwards")
-FillBackward0 = node_type("FillBackward0")
+FillBackward2 = node_type("FillBackward2")  # (from a number)
+FillBackward3 = node_type("FillBackward3")  # (from a 0-d Tensor)
+ZeroBackward0 = node_type("ZeroBackward0")
 MaskedFillBackward0 = node_type("MaskedFillBackward0")
 MaskedFillBackward1 = node_type("MaskedFillBackward1")
 
@@ -348,7 +350,11 @@ class TensorInplace(TensorShape):
         too, as PyTorch allows: its repeated elements get one value)."""
         if not self._data.flags.writeable and self._data.size and not self._recording(value):
             filled = _masked_fill(cast("Tensor", self), mask, value)._data
-            _writable_alias(self._data)[...] = filled
+            if _repeats(self._data):
+                _warn_expanded(masked=True, stacklevel=3)
+            where = np.broadcast_to(np.asarray(plain_index(mask), dtype=bool), filled.shape)
+            # (only where the mask holds: an element repeated elsewhere keeps the fill)
+            np.copyto(_writable_alias(self._data), filled, where=where)
             self._vc[0] += 1
             return self
         return self._inplace(_masked_fill, mask, value)
@@ -361,12 +367,12 @@ class TensorInplace(TensorShape):
         return _masked_fill(cast("Tensor", self), mask, value)
 
     # ------------------------------------------------------------------ filling
-    def _fill(self: T, values: np.ndarray) -> T:
+    def _fill(self: T, values: np.ndarray, kind: type = FillBackward2) -> T:
         """Write ``values`` (which do not depend on the old ones) into the storage; an
         expanded Tensor may be filled, as PyTorch's (its repeated elements get one value)."""
         if self._recording():
             return self._inplace(
-                lambda s: s._record(values, (s,), lambda g: (np.zeros_like(g),), FillBackward0)
+                lambda s: s._record(values, (s,), lambda g: (np.zeros_like(g),), kind)
             )
         if not self._data.flags.writeable and self._data.size:
             _writable_alias(self._data)[...] = values
@@ -392,7 +398,8 @@ class TensorInplace(TensorShape):
             number = value._data
         else:
             number = _dtype.checked_scalar(value, self._data.dtype)
-        return self._fill(np.full(self._data.shape, number, dtype=self._data.dtype))
+        kind = FillBackward3 if isinstance(value, TensorInplace) else FillBackward2
+        return self._fill(np.full(self._data.shape, number, dtype=self._data.dtype), kind)
 
     def zero_(self: T) -> T:
         """Set every element to 0 in place.
@@ -403,7 +410,7 @@ class TensorInplace(TensorShape):
         >>> nn.tensor([1.0, 2.0]).zero_()
         tensor([0., 0.])
         """
-        return self._fill(np.zeros(self._data.shape, dtype=self._data.dtype))
+        return self._fill(np.zeros(self._data.shape, dtype=self._data.dtype), ZeroBackward0)
 
     def copy_(self: T, src: Any, non_blocking: bool = False) -> T:
         """Copy ``src`` (broadcast to this shape) into this Tensor, keeping this dtype;
@@ -471,6 +478,22 @@ class TensorInplace(TensorShape):
             _refuse_byte_mask(index)
         if index is False:
             return  # (PyTorch writes nothing, and counts no change)
+        if parsed.advanced is None and _is_whole(self._data, parsed.basic):
+            # PyTorch's indexing returns the Tensor itself for ``...`` and full slices, and
+            # writes into it directly: a fill from a number or a 0-d Tensor, else a copy
+            # (the value's leading 1-sized dimensions dropped)
+            if not isinstance(value, TensorCore):  # (as a 0-d Tensor: PyTorch wraps it)
+                if _repeats(self._data):  # (as fill_ from a Tensor refuses)
+                    raise read_only_error()
+                number = _dtype.checked_scalar(value, self._data.dtype)
+                self._fill(np.full(self._data.shape, number, self._data.dtype), FillBackward3)
+            elif not value._data.ndim:
+                self.fill_(value)
+            else:
+                shape = value._data.shape
+                ones = next((i for i, n in enumerate(shape) if n != 1), len(shape))
+                self.copy_(cast("Tensor", value).reshape(shape[ones:]))
+            return
         index_put = parsed.advanced is not None and not masked and not isinstance(index, bool)
         if index_put and isinstance(value, TensorCore) and value._data.dtype != self._data.dtype:
             raise RuntimeError(
@@ -479,8 +502,8 @@ class TensorInplace(TensorShape):
                 f"{_dtype.torch_name(value._data.dtype)} for the source."
             )
         if self._recording(value):
-            # (the integer index Tensors are saved, as PyTorch saves them)
-            saved = tuple(i for i in _index_tensors(index) if i._data.dtype.kind in "iu")
+            # (the index Tensors are saved, as PyTorch saves them, and the positions)
+            saved = (*_index_tensors(index), KEPT)
             self._inplace(_set_index, parsed, value, saved)
             return
         array = value._data if isinstance(value, TensorInplace) else value
@@ -520,7 +543,8 @@ def _set_index(
         )
     except ValueError as error:
         raise RuntimeError(f"shape mismatch: {error}") from None
-    return source._record(out, (source, v), backward, IndexPutBackward0, saved)
+    kind = IndexPutBackward0 if index.advanced is not None else CopySlices
+    return source._record(out, (source, v), backward, kind, saved)
 
 
 def _copy(source: Tensor, src: Tensor) -> Tensor:
@@ -545,7 +569,7 @@ def _fill_tensor(source: Tensor, value: Tensor) -> Tensor:
     v = value if value._data.dtype == source._data.dtype else value._cast(source._data.dtype)
     out = np.full(source._data.shape, v._data, dtype=source._data.dtype)
     return source._record(
-        out, (source, v), lambda g: (np.zeros_like(g), np.asarray(g.sum())), FillBackward0
+        out, (source, v), lambda g: (np.zeros_like(g), np.asarray(g.sum())), FillBackward3
     )
 
 
@@ -587,26 +611,29 @@ def _expanded_region(region: np.ndarray, advanced: bool, masked: bool) -> np.nda
     caller refuses the read-only array it gets back."""
     if not region.size:
         return np.empty_like(region)  # (the value's shape is still checked against it)
-    if 0 not in region.strides:
+    if not _repeats(region):  # (PyTorch checks the part written, not the whole Tensor)
         return _writable_alias(region)
     if advanced:
-        kernel, example = (
-            ("masked_fill_", "tensor[mask] = scalar")
-            if masked
-            else (
-                "index_put_",
-                "tensor[indices] = tensor",
-            )
-        )
-        warnings.warn(
-            f"Use of {kernel} on expanded tensors is deprecated. Please clone() the tensor "
-            f"before performing this operation. This also applies to advanced indexing e.g. "
-            f"{example}",
-            UserWarning,
-            stacklevel=3,
-        )
+        _warn_expanded(masked)
         return _writable_alias(region)
     return region
+
+
+def _warn_expanded(masked: bool, stacklevel: int = 4) -> None:
+    """PyTorch's deprecation warning for a masked fill or an index_put_ into a Tensor whose
+    elements repeat (an expanded one)."""
+    kernel, example = (
+        ("masked_fill_", "tensor[mask] = scalar")
+        if masked
+        else ("index_put_", "tensor[indices] = tensor")
+    )
+    warnings.warn(
+        f"Use of {kernel} on expanded tensors is deprecated. Please clone() the tensor "
+        f"before performing this operation. This also applies to advanced indexing e.g. "
+        f"{example}",
+        UserWarning,
+        stacklevel=stacklevel,
+    )
 
 
 def _repeats(data: np.ndarray) -> bool:
@@ -638,12 +665,14 @@ def _masked_fill(source: Tensor, mask: Any, value: Any) -> Tensor:
     if v._rg and v._data.dtype != source._data.dtype:
         v = v._cast(source._data.dtype)  # (the result keeps this Tensor's dtype)
     out = np.asarray(np.where(condition, v._data, source._data), dtype=source._data.dtype)
+    saved = (mask,) if isinstance(mask, TensorCore) else ()
     if not v._rg:
         return source._record(
             out,
             (source,),
             lambda g: (np.where(condition, 0.0, g).astype(g.dtype),),
             MaskedFillBackward0,
+            saved,
         )
     shape = out.shape
 
@@ -651,7 +680,17 @@ def _masked_fill(source: Tensor, mask: Any, value: Any) -> Tensor:
         filled = np.broadcast_to(condition, shape)
         return np.where(filled, 0.0, g).astype(g.dtype), np.asarray(g[filled].sum(), g.dtype)
 
-    return source._record(out, (source, v), backward, MaskedFillBackward1)
+    return source._record(out, (source, v), backward, MaskedFillBackward1, saved)
+
+
+def _is_whole(data: np.ndarray, basic: tuple[Any, ...]) -> bool:
+    """Whether ``data[basic]`` is all of ``data`` as it is (``...`` and full slices only)."""
+    region = data[basic]
+    return bool(
+        region.shape == data.shape
+        and region.strides == data.strides
+        and region.__array_interface__["data"][0] == data.__array_interface__["data"][0]
+    )
 
 
 def _refuse_overlap(written: np.ndarray, read: np.ndarray) -> None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from . import _dtype
-from ._graph import node_type
+from ._graph import KEPT, node_type
 from ._overloads import alpha_first
 from ._tensor_autograd import TensorAutograd
 from ._tensor_core import TensorCore
@@ -517,7 +517,10 @@ class TensorMath(TensorAutograd):
                 f"mat1 and mat2 shapes cannot be multiplied ({_x(a._data.shape)} and "
                 f"{_x(b._data.shape)})"
             ) from None
-        saved = (b if a._rg and b_given else None, a if b._rg and a_given else None)
+        saved = (
+            (b if b_given else KEPT) if a._rg else None,
+            (a if a_given else KEPT) if b._rg else None,
+        )
         return self._record(out, (a, b), backward, MmBackward0, saved)
 
     def mm(self, mat2: Any) -> Tensor:

@@ -14,7 +14,7 @@ import numpy as np
 
 from . import _dtype, _indexing, _memory_format
 from ._dims import axes_of, shape_args
-from ._graph import node_type
+from ._graph import KEPT, node_type
 from ._tensor_core import plain_index
 from ._tensor_reduce import MaxResult, TensorReduce
 from .rules import shape as S
@@ -466,8 +466,8 @@ class TensorShape(TensorReduce):
         if parsed.advanced is None:
             return view
         out, backward = S.getitem(view._data, parsed.advanced)
-        # the integer index Tensors are saved, as PyTorch saves them (not the bool masks)
-        saved = tuple(i for i in _index_tensors(index) if i._data.dtype.kind in "iu")
+        # the index Tensors (masks too) are saved, as PyTorch saves them
+        saved = (*_index_tensors(index), KEPT)
         return self._record(out, (view,), backward, IndexBackward0, saved)
 
     def narrow(self, dim: int, start: int, length: int) -> Tensor:

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ._graph import node_type
+from ._graph import KEPT, node_type
 
 AsStridedBackward0 = node_type("AsStridedBackward0")
 CopySlices = node_type("CopySlices")
@@ -62,8 +62,11 @@ def refresh_view(t: Any) -> None:
     base = info.base
     if base._node is None and not base._rg:
         return
+    before = t._node
     t._node = AsStridedBackward0((edge(base),), _scatter(info.fn, base._data))
     t._rg = True
+    if before is not None and before.retain is not None:  # (a retained gradient moves too)
+        t._node.retain, before.retain = before.retain, None
 
 
 def _scatter(
@@ -116,7 +119,9 @@ def adopt(target: Any, result: Any) -> None:
         region[...] = 0 if grads[0] is None else grads[0]
         return (grad_base, *grads[1:])
 
-    base._node = CopySlices((edge(base), *node.edges[1:]), copy_slices, node.saved)
+    # (PyTorch's CopySlices keeps the op's node, so it never runs twice)
+    saved = (*node.saved, (KEPT._vc, 0, KEPT))
+    base._node = CopySlices((edge(base), *node.edges[1:]), copy_slices, saved)
     base._rg = True
     target._node = AsStridedBackward0((base._node,), _scatter(fn, base._data))
     target._node.retain = retain

@@ -10,8 +10,8 @@ to one gradient per input. ``backward()`` applies the chain rule
 visiting nodes from the newest down (every node is numbered when recorded, after its
 inputs), so that a node's gradient is complete before it is passed on; no recursion, so a
 100,000-op chain works. Leaves that require grad accumulate what reaches them into
-``.grad``. Unless ``retain_graph``, each node's closure (and the arrays it holds) is freed
-once used.
+``.grad``. Unless ``retain_graph``, each node that saved values has its closure (and the
+arrays it holds) freed once used; as in PyTorch, a node that saved nothing can run again.
 
 A node also records the version of each Tensor its closure reads (``saved``). Every
 in-place change bumps a Tensor's version, so ``backward`` refuses, as PyTorch does, to use a
@@ -340,7 +340,7 @@ def _propagate(
                     _check_saved(node, g)
         input_grads = node.backward(g)
         fresh = type(input_grads) is Fresh
-        if not retain_graph:
+        if saved and not retain_graph:  # (a node that saved nothing can run again)
             node.backward = _freed
             node.saved = ()
         if anomaly:
@@ -395,7 +395,11 @@ def _run_node_hooks(node: Node, g: Array) -> Array:
 def _check_nan(node: Node, input_grads: Sequence[Array | None]) -> None:
     """Under ``detect_anomaly``: refuse a backward function that returned NaN."""
     for number, (edge, input_grad) in enumerate(zip(node.edges, input_grads, strict=False)):
-        if edge is not None and input_grad is not None and np.isnan(input_grad).any():
+        if (
+            edge is not None
+            and isinstance(input_grad, np.ndarray)  # (not a several-output Function's gradients)
+            and np.isnan(input_grad).any()
+        ):
             raise AnomalyError(
                 f"Function '{node.name()}' returned nan values in its {_ordinal(number)} output."
             )

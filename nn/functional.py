@@ -24,7 +24,7 @@ from ._conv_functions import (
     max_pool2d,
 )
 from ._errors import DimensionError, ShapeError
-from ._graph import node_type
+from ._graph import KEPT, node_type
 from ._inputs import as_input
 from ._losses import (
     binary_cross_entropy,
@@ -327,9 +327,11 @@ def dropout(
         return x
     keep = resolve_generator(generator).random(x.shape) >= p
     out, backward = LR.dropout(x._data, keep, p)
-    if inplace:
-        return x._inplace(lambda s: Tensor._record(out, (s,), backward, NativeDropoutBackward0))
-    return Tensor._record(out, (x,), backward, NativeDropoutBackward0)
+    if inplace:  # (the mask is saved)
+        return x._inplace(
+            lambda s: Tensor._record(out, (s,), backward, NativeDropoutBackward0, (KEPT,))
+        )
+    return Tensor._record(out, (x,), backward, NativeDropoutBackward0, (KEPT,))
 
 
 def batch_norm(

@@ -30,6 +30,14 @@ class IncompatibleKeys(NamedTuple):
     missing_keys: list[str]
     unexpected_keys: list[str]
 
+    def __repr__(self) -> str:  # (PyTorch's words when nothing was skipped)
+        if not self.missing_keys and not self.unexpected_keys:
+            return "<All keys matched successfully>"
+        return (
+            f"IncompatibleKeys(missing_keys={self.missing_keys!r}, "
+            f"unexpected_keys={self.unexpected_keys!r})"
+        )
+
 
 class Module(ModuleHooks, ModuleLookup):
     """Base class for every layer and network; subclass it and write ``forward``.
@@ -244,7 +252,11 @@ class Module(ModuleHooks, ModuleLookup):
         self, store: str, prefix: str, recurse: bool, remove_duplicate: bool = True
     ) -> Iterator[tuple[str, Any]]:
         seen: set[int] = set()
-        modules = self.named_modules(prefix=prefix) if recurse else iter([(prefix, self)])
+        modules = (
+            self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
+            if recurse
+            else iter([(prefix, self)])
+        )
         for module_name, module in modules:
             for name, member in module.__dict__[store].items():
                 if member is None or (remove_duplicate and id(member) in seen):
@@ -459,9 +471,13 @@ class Module(ModuleHooks, ModuleLookup):
         return result
 
     def load_state_dict(
-        self, state_dict: Mapping[str, Any], strict: bool = True
+        self, state_dict: Mapping[str, Any], strict: bool = True, assign: bool = False
     ) -> IncompatibleKeys:
-        """Copy values into the existing parameters and buffers, keeping their dtypes.
+        """Copy values into the existing parameters and buffers, keeping their dtypes; with
+        ``assign=True``, make the given Tensors the parameters and buffers instead (their
+        dtypes and storage kept; a parameter becomes a Parameter of the value, requiring grad
+        as the one it replaces did), as PyTorch's. An optimizer built before holds the old
+        parameters then: build it after loading.
 
         Everything is checked before anything is copied: on any error (missing or
         unexpected keys when ``strict``, a shape that differs, a value that is not numeric)
@@ -472,14 +488,30 @@ class Module(ModuleHooks, ModuleLookup):
         >>> import nn
         >>> a, b = nn.Linear(2, 1), nn.Linear(2, 1)
         >>> b.load_state_dict(a.state_dict())
-        IncompatibleKeys(missing_keys=[], unexpected_keys=[])
+        <All keys matched successfully>
         >>> bool((a.weight == b.weight).all())
         True
         """
         missing, unexpected = load_into(
-            self._state_tensors(), state_dict, strict, type(self).__name__
+            self._state_tensors(),
+            state_dict,
+            strict,
+            type(self).__name__,
+            self._assign_state if assign else None,
         )
         return IncompatibleKeys(missing, unexpected)
+
+    def _assign_state(self, key: str, value: Tensor) -> None:
+        """Make ``value`` the parameter or buffer called ``key`` (a dotted name)."""
+        path, _, name = key.rpartition(".")
+        owner = self.get_submodule(path) if path else self
+        old = owner._parameters.get(name)
+        if old is not None:
+            if not isinstance(value, Parameter):
+                value = Parameter(value, requires_grad=old.requires_grad)
+            else:
+                value.requires_grad_(old.requires_grad)
+        setattr(owner, name, value)
 
     # ----------------------------------------------------------------- repr
     def extra_repr(self) -> str:

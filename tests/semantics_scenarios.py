@@ -8,10 +8,13 @@ Each scenario returns a dict of arrays; "error:<Type>" strings stand for an exce
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+
+from tests.scenario_tools import array as _array
+from tests.scenario_tools import error as _error
+from tests.semantics_round3 import ROUND3
 
 W1 = np.array([[0.5, -0.3], [0.2, 0.8], [-0.6, 0.1]])
 B1 = np.array([0.1, -0.2, 0.05])
@@ -19,21 +22,6 @@ W2 = np.array([[0.7, -0.4, 0.3]])
 B2 = np.array([0.2])
 X = np.array([[1.0, 2.0], [-1.0, 0.5], [0.3, -0.7], [2.0, 1.0]])
 Y = np.array([[1.0], [0.0], [1.0], [0.0]])
-
-
-def _array(t: Any) -> np.ndarray:
-    return np.array(t.detach().numpy(), dtype=np.float64)
-
-
-def _error(action: Callable[[], Any]) -> str:
-    """ "error:<the builtin exception type raised>" (descend's own error types derive from
-    PyTorch's builtin ones), or "no error"."""
-    try:
-        action()
-    except Exception as error:  # the type is what is compared
-        builtin = next(c for c in type(error).__mro__ if c.__module__ == "builtins")
-        return f"error:{builtin.__name__}"
-    return "no error"
 
 
 def _net(T: Any, N: Any) -> Any:
@@ -247,5 +235,6 @@ SCENARIOS = {
         clip_grad_norm_non_finite,
         small_spellings,
         numpy_meets_tensors,
+        *ROUND3,
     )
 }

@@ -1,5 +1,7 @@
 """nn.autograd.Function: a hand-written backward, as PyTorch's."""
 
+from typing import ClassVar
+
 import numpy as np
 import pytest
 
@@ -83,3 +85,104 @@ def test_a_saved_input_changed_in_place_is_refused():
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         y.sum().backward()
     np.testing.assert_array_equal(x.grad is None, True)
+
+
+def test_a_gradient_the_input_broadcasts_to_is_summed_any_other_shape_raises():
+    """PyTorch's rule: (1, 3) for a (3,) input is summed back; a 0-d gradient is refused."""
+
+    def run(make):
+        class Twice(nn.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                return x * 2
+
+            @staticmethod
+            def backward(ctx, g):
+                return make(g)
+
+        x = nn.ones(3, dtype=nn.float64, requires_grad=True)
+        Twice.apply(x).sum().backward()
+        return x.grad.tolist()
+
+    assert run(lambda g: nn.stack([g, g])) == [2.0, 2.0, 2.0]
+    assert run(lambda g: g.reshape(1, 3)) == [1.0, 1.0, 1.0]
+    with pytest.raises(
+        RuntimeError, match=r"TwiceBackward returned an invalid gradient .* got \[\]"
+    ):
+        run(lambda g: g.sum())
+
+
+class TwoOutputs(nn.autograd.Function):
+    """x * y and x + y, with a count of backward calls."""
+
+    calls: ClassVar[list] = []
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        return x * y, x + y, 7
+
+    @staticmethod
+    def backward(ctx, g_product, g_sum, g_number):
+        TwoOutputs.calls.append((g_product, g_sum, g_number))
+        x, y = ctx.saved_tensors
+        return g_product * y + g_sum, g_product * x + g_sum
+
+
+def test_several_outputs_make_one_backward_call_with_zeros_for_an_unused_one():
+    TwoOutputs.calls.clear()
+    x = nn.tensor([1.0, 2.0], dtype=nn.float64, requires_grad=True)
+    y = nn.tensor([3.0, 4.0], dtype=nn.float64, requires_grad=True)
+    product, total, number = TwoOutputs.apply(x, y)
+    assert number == 7 and product.grad_fn.name() == total.grad_fn.name() == "TwoOutputsBackward"
+    (product * 2 + total * 3).sum().backward()
+    assert len(TwoOutputs.calls) == 1 and TwoOutputs.calls[0][2] is None
+    np.testing.assert_array_equal(x.grad.numpy(), [9.0, 11.0])  # 2 y + 3
+    np.testing.assert_array_equal(y.grad.numpy(), [5.0, 7.0])  # 2 x + 3
+    TwoOutputs.calls.clear()
+    x.grad = None
+    _, total, _ = TwoOutputs.apply(x, y)
+    total.sum().backward()
+    g_product = TwoOutputs.calls[0][0]
+    np.testing.assert_array_equal(g_product.numpy(), [0.0, 0.0])  # materialised zeros
+    np.testing.assert_array_equal(x.grad.numpy(), [1.0, 1.0])
+
+
+def test_unmaterialised_gradients_are_none_and_marked_outputs_need_no_grad():
+    class Halves(nn.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.set_materialize_grads(False)
+            positive = x > 0
+            ctx.mark_non_differentiable(positive)
+            return x * 2, x * 3, positive
+
+        @staticmethod
+        def backward(ctx, g_double, g_triple, g_positive):
+            assert g_double is None and g_positive is None
+            return g_triple * 3
+
+    x = nn.tensor([1.0, -2.0], requires_grad=True)
+    double, triple, positive = Halves.apply(x)
+    assert double.requires_grad and not positive.requires_grad
+    triple.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [3.0, 3.0])
+
+
+def test_an_output_saved_and_changed_in_place_is_refused_with_several_outputs():
+    class Saves(nn.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            a, b = x * 2, x * 3
+            ctx.save_for_backward(a)
+            return a, b
+
+        @staticmethod
+        def backward(ctx, g_a, g_b):
+            return g_a * 2 + g_b * 3
+
+    x = nn.tensor([1.0, 2.0], requires_grad=True)
+    a, b = Saves.apply(x)
+    a.add_(1)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        b.sum().backward()

@@ -36,6 +36,7 @@ class Outcome:
     grads: Any = None  # list of arrays (None for a leaf without grad), or an error name
     stale_inputs: str | None = None  # backward after changing the inputs in place
     stale_outputs: str | None = None  # backward after changing the outputs in place
+    again: str | None = None  # a second backward without retain_graph (which nodes saved)
 
 
 class Framework:
@@ -132,6 +133,7 @@ def execute(fw: Framework, call: Any, sample: Sample, seed: int, check_stale: bo
             except Exception as error:  # (the loss itself failed: an integer output)
                 stale = f"before backward: {builtin(error)}"
             setattr(outcome, f"stale_{change}", stale)
+        outcome.again = _again(fw, call, sample, seed)
     return outcome
 
 
@@ -191,14 +193,49 @@ def _stale(fw: Framework, call: Any, sample: Sample, seed: int, change: str) -> 
             return None
         changed = tensors if change == "inputs" else outputs
         with fw.T.no_grad():
-            for t in changed:
-                if isinstance(t, fw.Tensor) and t.dtype != fw.T.bool and t.numel():
+            for t in changed:  # (a copy of its own values: only the version moves)
+                if isinstance(t, fw.Tensor) and t.numel():
                     try:
-                        t.add_(0)
+                        t.copy_(t.clone())
                     except RuntimeError:  # an expanded Tensor cannot be written
                         continue
         try:
             loss.backward()
+        except Exception as error:
+            return builtin(error)
+    return None
+
+
+def _again(fw: Framework, call: Any, sample: Sample, seed: int) -> str | None:
+    """Backward from the outputs themselves (weights as ``gradient``, so that no node of the
+    loss saves anything) twice without ``retain_graph``: the error the second raises (PyTorch
+    refuses exactly where a node saved a value), or None."""
+    leaves: list[Any] = []
+    tensors: list[Any] = []
+    args = _build(fw, sample.args, leaves, tensors)
+    kwargs = {k: _build(fw, v, leaves, tensors) for k, v in sample.kwargs.items()}
+    rng = np.random.default_rng(seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            outputs = [
+                out
+                for out in _flat(fw, call(fw.T, fw.F, *args, **kwargs))
+                if isinstance(out, fw.Tensor) and out.requires_grad
+            ]
+            if not outputs:
+                return None
+            weights = [  # (contiguous: PyTorch builds an empty one from NumPy with odd strides)
+                fw.T.tensor(rng.uniform(-2, 2, tuple(o.shape)), dtype=o.dtype).contiguous()
+                if o.numel()
+                else fw.T.zeros(tuple(o.shape), dtype=o.dtype)
+                for o in outputs
+            ]
+            fw.T.autograd.backward(outputs, weights)
+        except Exception as error:
+            return f"first backward: {builtin(error)}"
+        try:
+            fw.T.autograd.backward(outputs, weights)
         except Exception as error:
             return builtin(error)
     return None
@@ -229,6 +266,8 @@ def compare(ours: Outcome, theirs: Outcome, rtol: float, grad_rtol: float) -> li
     if ours.bumped != theirs.bumped:
         problems.append(f"version counters moved {ours.bumped}, PyTorch {theirs.bumped}")
     problems += _compare_grads(ours.grads, theirs.grads, grad_rtol)
+    if ours.again != theirs.again:
+        problems.append(f"a second backward: {ours.again}, PyTorch {theirs.again}")
     for what in ("stale_inputs", "stale_outputs"):
         a, b = getattr(ours, what), getattr(theirs, what)
         if a != b:

@@ -5,7 +5,8 @@ types, gradients and backward's refusals of stale saved values must agree.
 
 CI runs a few examples per op; the long run is one command (docs/testing-against-pytorch.md):
 
-    DESCEND_HARNESS_EXAMPLES=300 python -m pytest tests/parity/test_opinfo.py -m torch
+    DESCEND_HARNESS_EXAMPLES=300 HYPOTHESIS_PROFILE=dev \
+        python -m pytest tests/parity/test_opinfo.py -m torch
 """
 
 from __future__ import annotations
