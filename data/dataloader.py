@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from nn.random import generator_state, resolve_generator, set_generator_state
+from nn.random import draw_seed, generator_state, resolve_generator, set_generator_state
 
 from .collate import default_collate
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler, check_batch_size
@@ -177,6 +177,7 @@ class DataLoader:
         epoch = self._resume
         self._resume = None
         if epoch is None:
+            draw_seed(self.generator)  # (PyTorch's iterator draws its workers' base seed)
             order, lengths = self._plan_epoch()
             epoch = _Epoch(order, lengths, 0)
         epoch.loader = self

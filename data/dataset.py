@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from nn.random import resolve_generator
+from nn.random import draw_permutation
 from nn.tensor import Tensor
 
 
@@ -192,7 +192,7 @@ def random_split(
                 f"Sum of input lengths ({sum(counts)}) does not equal the length of the input "
                 f"dataset ({n})"
             )
-    order = resolve_generator(generator).permutation(n)
+    order = draw_permutation(generator, n)
     bounds = np.cumsum([0, *counts])
     return [Subset(dataset, order[start:stop]) for start, stop in itertools.pairwise(bounds)]
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from nn.random import resolve_generator
+from nn.random import numpy_generator
 
 __all__ = ["make_blobs", "make_circles", "make_moons", "make_spirals"]
 
@@ -48,7 +48,7 @@ def make_moons(
     ((300, 2), dtype('float64'), dtype('int64'), 150)
     """
     _check(n_samples, noise)
-    rng = resolve_generator(generator)
+    rng = numpy_generator(generator)
     n_out = n_samples // 2
     n_in = n_samples - n_out
     outer = np.linspace(0, np.pi, n_out)
@@ -77,7 +77,7 @@ def make_circles(
     _check(n_samples, noise)
     if not 0 <= factor < 1:
         raise ValueError(f"'factor' has to be between 0 and 1, got {factor}")
-    rng = resolve_generator(generator)
+    rng = numpy_generator(generator)
     n_out = n_samples // 2
     n_in = n_samples - n_out
     outer = np.linspace(0, 2 * np.pi, n_out, endpoint=False)
@@ -106,7 +106,7 @@ def make_spirals(
     _check(n_samples, noise)
     if isinstance(n_classes, bool) or not isinstance(n_classes, int) or n_classes < 1:
         raise ValueError(f"n_classes must be a positive int, got {n_classes!r}")
-    rng = resolve_generator(generator)
+    rng = numpy_generator(generator)
     counts = [
         n_samples // n_classes + (1 if k < n_samples % n_classes else 0) for k in range(n_classes)
     ]
@@ -149,7 +149,7 @@ def make_blobs(
     _check(n_samples, 0.0)
     if not cluster_std >= 0:
         raise ValueError(f"cluster_std must be non-negative, got {cluster_std}")
-    rng = resolve_generator(generator)
+    rng = numpy_generator(generator)
     if isinstance(centers, int | np.integer) and not isinstance(centers, bool):
         if centers < 1:
             raise ValueError(

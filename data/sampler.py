@@ -7,7 +7,14 @@ from typing import Any
 
 import numpy as np
 
-from nn.random import resolve_generator
+from nn.generator import Generator
+from nn.random import (
+    draw_integers,
+    draw_multinomial,
+    draw_permutation,
+    draw_seed,
+    resolve_generator,
+)
 
 
 class Sampler:
@@ -106,17 +113,22 @@ class RandomSampler(Sampler):
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
     def epoch_order(self) -> np.ndarray:
-        """The next epoch's indices as one array (draws from the generator)."""
-        rng = resolve_generator(self.generator)
+        """The next epoch's indices as one array, drawn as PyTorch's sampler draws them:
+        without a generator of its own, from a new ``nn.Generator`` seeded by a draw from
+        the default one; whole permutations, then one more cut to what is left over."""
+        rng = self.generator
+        if rng is None:
+            rng = Generator().manual_seed(draw_seed(None))
         n = len(self.data_source)
         if self.replacement:
-            drawn: np.ndarray = rng.integers(0, n, size=self.num_samples)
-            return drawn
-        order: np.ndarray = rng.permutation(n)
-        if self.num_samples > n:
-            extra = [rng.permutation(n) for _ in range((self.num_samples - 1) // n)]
-            order = np.concatenate([order, *extra])
-        return order[: self.num_samples]
+            parts = [
+                draw_integers(rng, 0, n, (32,), np.int64) for _ in range(self.num_samples // 32)
+            ]
+            parts.append(draw_integers(rng, 0, n, (self.num_samples % 32,), np.int64))
+            return np.concatenate(parts)
+        parts = [draw_permutation(rng, n) for _ in range(self.num_samples // n)]
+        parts.append(draw_permutation(rng, n)[: self.num_samples % n])
+        return np.concatenate(parts)
 
     def __iter__(self) -> Iterator[int]:
         return iter(self.epoch_order().tolist())
@@ -142,7 +154,7 @@ class SubsetRandomSampler(Sampler):
 
     def epoch_order(self) -> np.ndarray:
         """The next epoch's indices as one array (draws from the generator)."""
-        order: np.ndarray = self.indices[resolve_generator(self.generator).permutation(len(self))]
+        order: np.ndarray = self.indices[draw_permutation(self.generator, len(self))]
         return order
 
     def __iter__(self) -> Iterator[int]:
@@ -200,18 +212,10 @@ class WeightedRandomSampler(Sampler):
 
     def epoch_order(self) -> np.ndarray:
         """The next epoch's indices as one array (draws from the generator)."""
-        rng = resolve_generator(self.generator)
-        if self.replacement:
-            drawn: np.ndarray = rng.choice(
-                len(self.weights), size=self.num_samples, p=self.weights / self.weights.sum()
-            )
-            return drawn
-        # without replacement: the smallest exponential keys over the weights (each next index
-        # drawn in proportion to the weights left; zero weights come last, as PyTorch's)
-        with np.errstate(divide="ignore"):
-            keys = rng.exponential(size=len(self.weights)) / self.weights
-        order: np.ndarray = np.argsort(keys, kind="stable")[: self.num_samples]
-        return order
+        weights = np.asarray(self.weights, dtype=np.float64)  # (PyTorch's are float64 too)
+        return np.asarray(
+            draw_multinomial(self.generator, weights, self.num_samples, self.replacement)
+        )
 
     def __iter__(self) -> Iterator[int]:
         return iter(self.epoch_order().tolist())

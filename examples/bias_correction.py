@@ -48,8 +48,9 @@ def weighted_average(theta: np.ndarray, beta: float) -> tuple[np.ndarray, np.nda
 
 
 def adam_first_steps(steps: int, seed: int, lr: float = 0.0007) -> dict[str, Any]:
-    """v, s, their corrections and the step of one weight (the first layer's W[0, 0]) over
-    Adam's first ``steps`` mini-batch steps on the course net (2-5-2-1, moons, batches of 64)."""
+    """v, s, their corrections and the step of one weight w (of the first layer, the one with
+    the largest first gradient, so not a dead ReLU's) over Adam's first ``steps`` mini-batch
+    steps on the course net (2-5-2-1, moons, batches of 64)."""
     X, y = make_moons(300, noise=0.2, generator=np.random.RandomState(seed))
     loader = DataLoader(
         TensorDataset(X, y[:, None].astype(np.float64)), batch_size=64, shuffle=True, generator=seed
@@ -70,15 +71,17 @@ def adam_first_steps(steps: int, seed: int, lr: float = 0.0007) -> dict[str, Any
         xb, yb = next(batches)
         optimizer.zero_grad()
         loss_fn(model(xb), yb).backward()
-        before = float(weight.detach().numpy()[0, 0])
+        if t == 1:
+            where = np.unravel_index(np.abs(weight.grad.numpy()).argmax(), weight.shape)
+        before = float(weight.detach().numpy()[where])
         optimizer.step()
         state = optimizer.state[weight]
-        v, s = float(state["exp_avg"][0, 0]), float(state["exp_avg_sq"][0, 0])
+        v, s = float(state["exp_avg"][where]), float(state["exp_avg_sq"][where])
         record["v"].append(v)
         record["s"].append(s)
         record["v_corrected"].append(v / (1 - beta1**t))
         record["s_corrected"].append(s / (1 - beta2**t))
-        record["step"].append(before - float(weight.detach().numpy()[0, 0]))
+        record["step"].append(before - float(weight.detach().numpy()[where]))
         record["uncorrected_step"].append(lr * v / (np.sqrt(s) + eps))
     return record
 
@@ -102,14 +105,12 @@ def plot(theta: np.ndarray, beta: float, adam: dict[str, Any], path: Path) -> No
     ax = axes[0, 1]
     ax.plot(steps, adam["v"], color="tab:red", lw=2, label="v (first moment)")
     ax.plot(steps, adam["v_corrected"], color="tab:green", lw=2, label="v_corrected")
-    ax.set(
-        xlabel="Adam step t", ylabel="dL/dW[0,0] average", title="Adam's first moment, one weight"
-    )
+    ax.set(xlabel="Adam step t", ylabel="dL/dw average", title="Adam's first moment, one weight")
     ax.legend(fontsize=8)
     ax = axes[1, 0]
     ax.semilogy(steps, adam["s"], color="tab:red", lw=2, label="s (second moment)")
     ax.semilogy(steps, adam["s_corrected"], color="tab:green", lw=2, label="s_corrected")
-    ax.set(xlabel="Adam step t", ylabel="(dL/dW[0,0])² average", title="Adam's second moment")
+    ax.set(xlabel="Adam step t", ylabel="(dL/dw)² average", title="Adam's second moment")
     ax.legend(fontsize=8)
     ax = axes[1, 1]
     ax.plot(steps, adam["step"], color="tab:green", lw=2, label="Adam's step (corrected)")
@@ -118,7 +119,7 @@ def plot(theta: np.ndarray, beta: float, adam: dict[str, Any], path: Path) -> No
     )
     ax.set(
         xlabel="Adam step t",
-        ylabel="change of W[0,0]",
+        ylabel="change of w",
         title="Step size: lr v_c / (sqrt(s_c) + eps)",
     )
     ax.legend(fontsize=8)

@@ -101,6 +101,7 @@ from .device import (
     set_default_device,
 )
 from .embedding import Embedding
+from .generator import Generator
 from .gradcheck import GradcheckError, gradcheck
 from .layers import (
     BatchNorm1d,
@@ -145,7 +146,7 @@ from .piecewise_activations import (
     ReLU6,
     Softsign,
 )
-from .random import get_rng_state, manual_seed, seed, set_rng_state
+from .random import get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from .serialization import load, save
 from .tensor import Tensor, tensor
 
@@ -263,6 +264,8 @@ __all__ = [
     "get_default_device",
     "get_default_dtype",
     "get_rng_state",
+    "Generator",
+    "initial_seed",
     "gradcheck",
     "half",
     "inference_mode",

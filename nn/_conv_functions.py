@@ -13,7 +13,7 @@ import numpy as np
 
 from ._graph import node_type
 from ._inputs import as_input
-from .random import resolve_generator
+from .random import draw_bernoulli
 from .rules import conv as C
 from .rules import layer as LR
 from .tensor import Tensor
@@ -331,7 +331,7 @@ def dropout2d(
     if not training or p == 0.0:
         return x
     channels = x.shape[:-2] + (1, 1)
-    keep = resolve_generator(generator).random(channels) >= p
+    keep = draw_bernoulli(generator, 1.0 - p, channels, np.bool_) if p < 1.0 else None
     out, backward = LR.dropout(x._data, keep, p)
     if inplace:
         return x._inplace(lambda t: Tensor._record(out, (t,), backward, MulBackward0))

@@ -15,7 +15,7 @@ import numpy as np
 from . import _dtype, _memory_format
 from ._dims import shape_args
 from .device import check_device
-from .random import resolve_generator
+from .random import draw_integers, draw_normal, draw_permutation, draw_uniform
 from .rules import fused_multiply_add
 from .tensor import Tensor
 
@@ -276,7 +276,7 @@ def rand(
     requires_grad: bool = False,
 ) -> Tensor:
     """Uniform draws from [0, 1)."""
-    array = resolve_generator(generator).random(shape_args(size)).astype(_float(dtype))
+    array = draw_uniform(generator, shape_args(size), _float(dtype))
     return _finish(array, requires_grad, device)
 
 
@@ -295,7 +295,7 @@ def randn(
     >>> nn.randn(2, 3, generator=0).shape
     (2, 3)
     """
-    array = resolve_generator(generator).standard_normal(shape_args(size)).astype(_float(dtype))
+    array = draw_normal(generator, shape_args(size), _float(dtype))
     return _finish(array, requires_grad, device)
 
 
@@ -315,7 +315,7 @@ def randint(
     if size is None:
         raise TypeError("randint() missing the required argument 'size'")
     target = _dtype.to_dtype(dtype) if dtype is not None else _dtype.int64
-    array = resolve_generator(generator).integers(low, high, shape_args((size,))).astype(target)
+    array = draw_integers(generator, low, high, shape_args((size,)), target)
     return _finish(array, requires_grad, device)
 
 
@@ -329,9 +329,7 @@ def randperm(
 ) -> Tensor:
     """A random permutation of 0..n-1 (int64)."""
     target = _dtype.to_dtype(dtype) if dtype is not None else _dtype.int64
-    return _finish(
-        resolve_generator(generator).permutation(n).astype(target), requires_grad, device
-    )
+    return _finish(draw_permutation(generator, n).astype(target), requires_grad, device)
 
 
 def normal(
@@ -352,7 +350,11 @@ def normal(
     )
     like = m if isinstance(m, np.ndarray) else s if isinstance(s, np.ndarray) else None
     target = like.dtype if like is not None and dtype is None else _float(dtype)
-    array = (m + s * resolve_generator(generator).standard_normal(shape)).astype(target)
+    if like is None:  # (numbers: PyTorch's normal_(mean, std))
+        return _finish(draw_normal(generator, shape, target, m, s), requires_grad, device)
+    # (Tensors: standard draws, then times std plus mean, each rounded, as PyTorch)
+    draws = draw_normal(generator, shape, target)
+    array = (draws * np.asarray(s, target) + np.asarray(m, target)).astype(target)
     return _finish(np.asarray(array), requires_grad, device)
 
 

@@ -52,6 +52,10 @@ def _function(name: str) -> Callable[..., Any]:
     return function
 
 
+# random draws from a Tensor's values
+bernoulli = _function("bernoulli")
+multinomial = _function("multinomial")
+
 # elementwise functions of one Tensor
 exp = _function("exp")
 log = _function("log")

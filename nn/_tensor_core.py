@@ -397,6 +397,11 @@ class TensorCore:
     def element_size(self) -> int:
         return int(self._data.itemsize)
 
+    def data_ptr(self) -> int:
+        """The address of the first element, as PyTorch's: two Tensors with the same one
+        start at the same memory (a view from the start of its base does)."""
+        return int(self._data.__array_interface__["data"][0])
+
     def is_floating_point(self) -> bool:
         return self._data.dtype.kind == "f"
 

@@ -25,7 +25,14 @@ from ._tensor_math import _refuse_bool_subtraction
 from ._tensor_shape import TensorShape, _index_tensors
 from ._views import CopySlices, adopt
 from .autograd import _Mode, no_grad
-from .random import resolve_generator
+from .random import (
+    draw_bernoulli,
+    draw_exponential,
+    draw_integers,
+    draw_multinomial,
+    draw_normal,
+    draw_uniform,
+)
 from .rules import scaled_sum
 from .rules import shape as S
 
@@ -441,25 +448,62 @@ class TensorInplace(TensorShape):
 
     def normal_(self: T, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> T:
         """Fill with N(mean, std**2) draws in place (from ``generator`` or the default one)."""
-        draws = resolve_generator(generator).standard_normal(self._data.shape)
-        return self._fill(mean + std * draws)
+        contiguous = bool(self._data.flags.c_contiguous)
+        return self._fill(
+            draw_normal(generator, self._data.shape, self._data.dtype, mean, std, contiguous)
+        )
 
     def uniform_(self: T, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> T:
         """Fill with U(a, b) draws in place."""
-        return self._fill(resolve_generator(generator).uniform(a, b, self._data.shape))
+        return self._fill(draw_uniform(generator, self._data.shape, self._data.dtype, a, b))
+
+    def bernoulli(self, p: Any = None, *, generator: Any = None) -> Tensor:
+        """0/1 draws, each 1 with the probability this Tensor holds (or ``p``), as
+        ``torch.bernoulli``: a new Tensor of this dtype."""
+        chance = self._data if p is None else float(p)
+        if p is None and (np.any(chance < 0) or np.any(chance > 1)):
+            raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
+        draws = draw_bernoulli(generator, chance, self._data.shape, self._data.dtype)
+        return TensorCore._make(draws)
+
+    def multinomial(
+        self, num_samples: int, replacement: bool = False, *, generator: Any = None
+    ) -> Tensor:
+        """Indices drawn from each row (1-D or 2-D) in proportion to its values, as
+        ``torch.multinomial`` (int64)."""
+        probs = self._data
+        if probs.ndim not in (1, 2):
+            raise RuntimeError(f"prob_dist must be 1 or 2 dim, got {probs.ndim}")
+        if probs.dtype.kind != "f":
+            raise RuntimeError(
+                f"multinomial only supports floating-point dtypes for input, got: "
+                f"{_dtype.torch_name(probs.dtype)}"
+            )
+        if num_samples <= 0:
+            raise RuntimeError("cannot sample n_sample <= 0 samples")
+        if not replacement and num_samples > probs.shape[-1]:
+            raise RuntimeError(
+                "cannot sample n_sample > prob_dist.size(-1) samples without replacement"
+            )
+        if not np.all(np.isfinite(probs)) or np.any(probs < 0):
+            raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+        if np.any(probs.reshape(-1, probs.shape[-1]).sum(axis=-1) <= 0):
+            raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+        drawn = draw_multinomial(generator, probs, num_samples, replacement)
+        return TensorCore._make(np.asarray(drawn, dtype=np.int64))
 
     def bernoulli_(self: T, p: Any = 0.5, *, generator: Any = None) -> T:
         """Fill with 0/1 draws that are 1 with probability ``p``, in place."""
-        chance = p._data if isinstance(p, TensorInplace) else p
-        return self._fill(resolve_generator(generator).random(self._data.shape) < chance)
+        chance = p._data if isinstance(p, TensorInplace) else float(p)
+        return self._fill(draw_bernoulli(generator, chance, self._data.shape, self._data.dtype))
 
     def exponential_(self: T, lambd: float = 1.0, *, generator: Any = None) -> T:
-        return self._fill(resolve_generator(generator).exponential(1.0 / lambd, self._data.shape))
+        return self._fill(draw_exponential(generator, self._data.shape, self._data.dtype, lambd))
 
     def random_(self: T, low: int = 0, high: int | None = None, *, generator: Any = None) -> T:
-        if high is None:
-            low, high = 0, low if low else 2**24
-        return self._fill(resolve_generator(generator).integers(low, high, self._data.shape))
+        if high is None:  # (PyTorch's range: [0, 2**mantissa] for floats, [0, max] else)
+            low, high = 0, low if low else _random_limit(self._data.dtype)
+        return self._fill(draw_integers(generator, low, high, self._data.shape, self._data.dtype))
 
     # ----------------------------------------------------------------- indexing
     def __setitem__(self, index: Any, value: Any) -> None:
@@ -681,6 +725,15 @@ def _masked_fill(source: Tensor, mask: Any, value: Any) -> Tensor:
         return np.where(filled, 0.0, g).astype(g.dtype), np.asarray(g[filled].sum(), g.dtype)
 
     return source._record(out, (source, v), backward, MaskedFillBackward1, saved)
+
+
+def _random_limit(dtype: np.dtype) -> int:
+    """One past the largest value ``random_()`` draws for ``dtype``, as PyTorch."""
+    if dtype.kind == "f":
+        return int(2 ** (np.finfo(dtype).nmant + 1) + 1)
+    if dtype.kind == "b":
+        return 2
+    return int(np.iinfo(dtype).max) + 1
 
 
 def _is_whole(data: np.ndarray, basic: tuple[Any, ...]) -> bool:

@@ -50,7 +50,7 @@ from .piecewise_activations import (
     selu,
     softsign,
 )
-from .random import resolve_generator
+from .random import draw_bernoulli
 from .rules import elementwise as E
 from .rules import layer as LR
 from .rules import shape as S
@@ -109,7 +109,7 @@ __all__ = [
 AddmmBackward0 = node_type("AddmmBackward0")
 ReluBackward0 = node_type("ReluBackward0")
 LeakyReluBackward0 = node_type("LeakyReluBackward0")
-NativeDropoutBackward0 = node_type("NativeDropoutBackward0")
+MulBackward0 = node_type("MulBackward0")  # (PyTorch's CPU dropout multiplies by a mask)
 NativeBatchNormBackward0 = node_type("NativeBatchNormBackward0")
 ConstantPadNdBackward0 = node_type("ConstantPadNdBackward0")
 
@@ -325,13 +325,13 @@ def dropout(
     x = as_input(input)
     if not training or p == 0.0:
         return x
-    keep = resolve_generator(generator).random(x.shape) >= p
+    # PyTorch's CPU dropout: a mask of bernoulli(1 - p) draws (none when p is 1), divided by
+    # 1 - p, times the input
+    keep = draw_bernoulli(generator, 1.0 - p, x.shape, np.bool_) if p < 1.0 else None
     out, backward = LR.dropout(x._data, keep, p)
     if inplace:  # (the mask is saved)
-        return x._inplace(
-            lambda s: Tensor._record(out, (s,), backward, NativeDropoutBackward0, (KEPT,))
-        )
-    return Tensor._record(out, (x,), backward, NativeDropoutBackward0, (KEPT,))
+        return x._inplace(lambda s: Tensor._record(out, (s,), backward, MulBackward0, (KEPT,)))
+    return Tensor._record(out, (x,), backward, MulBackward0, (KEPT,))
 
 
 def batch_norm(

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from .autograd import no_grad
-from .random import resolve_generator
+from .random import draw_normal, draw_uniform, resolve_generator
 from .tensor import Tensor
 
 __all__ = [
@@ -89,7 +89,7 @@ def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Any = No
     """
     if not a <= b:
         raise ValueError(f"uniform_ expects a <= b, got a={a}, b={b}")
-    return _fill(tensor, resolve_generator(generator).uniform(a, b, tensor.shape))
+    return _fill(tensor, draw_uniform(generator, tensor.shape, tensor.dtype, a, b))
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: Any = None) -> Tensor:
@@ -104,7 +104,7 @@ def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: Any 
     """
     if not std >= 0:
         raise ValueError(f"normal_ expects std >= 0, got {std}")
-    return _fill(tensor, mean + std * resolve_generator(generator).standard_normal(tensor.shape))
+    return _fill(tensor, draw_normal(generator, tensor.shape, tensor.dtype, mean, std))
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
@@ -252,13 +252,14 @@ def trunc_normal_(
     for _ in range(20):
         if not pending.size:
             break
-        draws = mean + std * rng.standard_normal(pending.size)
+        draws = draw_normal(rng, (pending.size,), np.float64, mean, std)
         inside = (draws >= a) & (draws <= b)
         flat[pending[inside]] = draws[inside]
         pending = pending[~inside]
     if pending.size:
-        flat[pending] = mean + std * _normal_between((a - mean) / std, (b - mean) / std,
-                                                     rng.random(pending.size))  # fmt: skip
+        uniform = draw_uniform(rng, (pending.size,), np.float64)
+        low, high = (a - mean) / std, (b - mean) / std
+        flat[pending] = mean + std * _normal_between(low, high, uniform)
     return _fill(tensor, values)
 
 
@@ -298,7 +299,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, generator: Any = None) -> Ten
     cols = int(np.prod(tensor.shape[1:]))
     if rows * cols == 0:
         return tensor
-    flat = resolve_generator(generator).standard_normal((rows, cols))
+    flat = draw_normal(generator, (rows, cols), tensor.dtype).astype(np.float64)
     if rows < cols:
         flat = flat.T
     q, r = np.linalg.qr(flat)

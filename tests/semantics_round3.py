@@ -251,6 +251,69 @@ def module_state_small_spellings(T: Any, N: Any) -> dict[str, Any]:
     }
 
 
+def indexing_rules(T: Any, N: Any) -> dict[str, Any]:
+    """Items 1, 2 and 12: an int beside an index list selects first; a 0-d integer Tensor
+    indexes as an int (a view); a list of index lists is a tuple, a uint8 index a mask."""
+    x = T.arange(24, dtype=T.float64).reshape(2, 3, 4).requires_grad_()
+    picked = x[0, :, [0, 2]]
+    (picked * T.arange(6, dtype=T.float64).reshape(3, 2)).sum().backward()
+    y = T.zeros(3, 3, dtype=T.float64)
+    i = T.tensor([1.0, 5.0, 2.0]).argmax()
+    y[i][2] = 7.0
+    y[i].mul_(2)
+    m = T.zeros(3, 3, dtype=T.float64)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m[[[0, 1], [2, 0]]] = 1.0
+        by_bytes = T.arange(3, dtype=T.float64)[T.tensor([1, 0, 1], dtype=T.uint8)]
+    return {
+        "picked": _array(picked),
+        "grad": _array(x.grad),
+        "zero_d_index_is_a_view": _array(y),
+        "list_of_lists": _array(m),
+        "uint8_mask": _array(by_bytes),
+        "negative_step": _error(lambda: T.arange(3)[::-1]),
+    }
+
+
+def views_and_writes(T: Any, N: Any) -> dict[str, Any]:
+    """Items 7 to 10, 13, 14 and 16: movedim, clamp's Tensor bounds, view(dtype), einsum's
+    permutation as a view, in-place through expand, roll without dims, and the writes
+    PyTorch refuses."""
+    x = T.arange(6, dtype=T.float64).reshape(1, 2, 3)
+    bounded = T.tensor([0.0, 1.0, 2.0], dtype=T.float64, requires_grad=True)
+    low = T.tensor([0.0, 0.5, 0.5], dtype=T.float64, requires_grad=True)
+    bounded.clamp(min=low).sum().backward()
+    ints = T.tensor([1.0, -2.0], dtype=T.float32).view(T.int32)
+    a = T.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=T.float64, requires_grad=True)
+    b = a * 1
+    permuted = T.einsum("ij->ji", b)
+    permuted.mul_(2)
+    b.sum().backward()
+    base = T.tensor([1.0, 2.0], dtype=T.float64, requires_grad=True)
+    c = base * 1
+    expanded = c.expand(3, 2)
+    c.add_(1)
+    (expanded * T.arange(6, dtype=T.float64).reshape(3, 2)).sum().backward()
+    chunks = T.arange(4.0, requires_grad=True).mul(1).chunk(2)
+    overlapping = T.arange(4.0)
+    square = T.arange(4.0).reshape(2, 2)
+    return {
+        "movedim": np.array(T.movedim(x, 0, -1).shape),
+        "moveaxis": np.array(x.moveaxis((0, 2), (1, 0)).shape),
+        "clamp_grads": np.concatenate([_array(bounded.grad), _array(low.grad)]),
+        "view_dtype": np.array(
+            [*ints.tolist(), ints.data_ptr() == ints.view(T.float32).data_ptr()]
+        ),
+        "einsum_permutation": _array(a.grad),
+        "expanded_after_base_changed": _array(base.grad),
+        "roll_without_dims": _array(T.arange(6.0).reshape(2, 3).roll(1)),
+        "overlapping_write": _error(lambda: overlapping[1:].add_(overlapping[:-1])),
+        "copy_from_transpose": _error(lambda: square.copy_(square.t())),
+        "chunk_in_place": _error(lambda: chunks[0].mul_(2)),
+    }
+
+
 ROUND3 = (
     layer_norm_without_affine_then_in_place,
     collate_infers_from_the_batch,
@@ -261,4 +324,6 @@ ROUND3 = (
     second_backward,
     saved_masks_and_conditions,
     module_state_small_spellings,
+    indexing_rules,
+    views_and_writes,
 )

@@ -365,9 +365,10 @@ CASES = [
         TypeError,
         "generator must be",
     ),
-    ("manual-seed-negative", lambda: nn.manual_seed(-1), ValueError, "non-negative, got -1"),
+    ("manual-seed-overflow", lambda: nn.manual_seed(2**64), ValueError, "Overflow"),
     ("manual-seed-type", lambda: nn.manual_seed("1"), TypeError, "seed must be an int, got str"),
-    ("rng-state", lambda: nn.set_rng_state({"x": 1}), ValueError, "get_rng_state"),
+    ("rng-state", lambda: nn.set_rng_state({"x": 1}), TypeError, "get_rng_state"),
+    ("rng-state-size", lambda: nn.set_rng_state(nn.zeros(3, dtype=nn.uint8)), RuntimeError, "2520"),
     ("clip-nonfinite", nonfinite_clip, RuntimeError, "non-finite"),
     ("clip-set", lambda: nn.utils.clip_grad_norm_({p()}, 1.0), TypeError, "got a set"),
     (

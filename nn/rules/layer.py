@@ -71,12 +71,13 @@ def linear(
     return (out.reshape(shape[:-1] + (out_features,)) if rows else out), backward
 
 
-def dropout(x: Array, keep: Array, p: float) -> Rule:
-    """x * keep / (1 - p): the course's ``D = rand < keep_prob; A = A * D / keep_prob``."""
-    if p == 1.0:
+def dropout(x: Array, keep: Array | None, p: float) -> Rule:
+    """x * (keep / (1 - p)): the course's ``D = rand < keep_prob; A = A * D / keep_prob``,
+    rounded as PyTorch's (the mask divided in the input's dtype, then multiplied)."""
+    if keep is None:  # (p = 1: everything dropped)
         mask = np.zeros(x.shape, dtype=x.dtype)
     else:
-        mask = keep.astype(x.dtype) * x.dtype.type(1.0 / (1.0 - p))
+        mask = keep.astype(x.dtype) / x.dtype.type(1.0 - p)
     return x * mask, lambda g: (g * mask,)
 
 

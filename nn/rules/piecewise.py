@@ -39,7 +39,8 @@ def _typed(values: Any, like: Array) -> Array:
 
 def hardtanh(x: Array, lo: float, hi: float) -> Rule:
     out = _typed(np.clip(x, lo, hi), x)
-    outside = (x <= lo) | (x >= hi)  # NaN is neither: its gradient passes, as PyTorch's
+    # (NaN too: PyTorch's vectorised loop zeroes its gradient, its scalar tail passes it)
+    outside = ~((x > lo) & (x < hi))
     return out, lambda g: (zeroed_where(g, outside),)
 
 

@@ -16,7 +16,7 @@ OPS = table(
 
 _ATTRIBUTE = "an attribute, not an op: tests/test_tensor.py"
 _AUTOGRAD = "autograd's machinery, held against PyTorch in tests/test_autograd_parity.py"
-_RANDOM = "draws random numbers (another generator than PyTorch's): tests/test_factories.py"
+_RANDOM = "draws random numbers: PyTorch's, seed for seed, in tests/test_generator.py"
 _STATE = "process settings, not an op: tests/test_namespace.py"
 
 EXEMPT: dict[str, str] = {
@@ -46,6 +46,7 @@ EXEMPT: dict[str, str] = {
             "numel",
             "nelement",
             "element_size",
+            "data_ptr",
             "is_complex",
             "is_floating_point",
             "is_contiguous",
@@ -61,7 +62,9 @@ EXEMPT: dict[str, str] = {
     **{
         f"Tensor.{name}": _RANDOM
         for name in (
+            "bernoulli",
             "bernoulli_",
+            "multinomial",
             "exponential_",
             "normal_",
             "random_",
@@ -79,7 +82,10 @@ EXEMPT: dict[str, str] = {
             "randn_like",
             "randperm",
             "normal",
+            "bernoulli",
+            "multinomial",
             "manual_seed",
+            "initial_seed",
             "seed",
             "get_rng_state",
             "set_rng_state",
