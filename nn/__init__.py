@@ -59,6 +59,8 @@ from ._factories import (
 from ._foreach import FUNCTIONS as _FOREACH
 from ._info import finfo, iinfo
 from ._joining import cat, concat, concatenate, stack
+from ._legacy_types import *  # noqa: F403 (FloatTensor, LongTensor...: legacy constructors)
+from ._legacy_types import __all__ as _legacy_types
 from ._memory_format import (
     channels_last,
     channels_last_3d,
@@ -310,4 +312,5 @@ __all__ = [
     "concatenate",
     "stack",
     *_functions,
+    *_legacy_types,
 ]

@@ -9,6 +9,7 @@ function and a method.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -52,6 +53,8 @@ def _function(name: str) -> Callable[..., Any]:
     return function
 
 
+mv = _function("mv")
+
 # random draws from a Tensor's values
 bernoulli = _function("bernoulli")
 multinomial = _function("multinomial")
@@ -60,6 +63,8 @@ multinomial = _function("multinomial")
 exp = _function("exp")
 log = _function("log")
 log1p = _function("log1p")
+log10 = _function("log10")
+log2 = _function("log2")
 expm1 = _function("expm1")
 sqrt = _function("sqrt")
 erf = _function("erf")
@@ -280,6 +285,46 @@ def view_as_complex(input: Any) -> Tensor:
     """The inverse of ``view_as_real``: a view of a real Tensor whose last dimension is 2
     (of stride 1) as complex numbers."""
     return _operand(input, "view_as_complex")._view_as_complex()
+
+
+def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Tensor, ...]:
+    """Coordinate grids from 1-D Tensors, as ``torch.meshgrid``: output i holds tensor i's
+    values along dimension i ("ij", PyTorch's default, with its warning when not given) or
+    with the first two dimensions swapped ("xy", NumPy's default); each an expanded view of
+    its input (differentiable)."""
+    if len(tensors) == 1 and isinstance(tensors[0], list | tuple):
+        tensors = tuple(tensors[0])
+    if indexing is None:
+        warnings.warn(
+            "torch.meshgrid: in an upcoming release, it will be required to pass the indexing "
+            "argument.",
+            UserWarning,
+            stacklevel=2,
+        )
+        indexing = "ij"
+    if indexing not in ("ij", "xy"):
+        raise ValueError(
+            f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: {indexing}'
+        )
+    grids = [_operand(t, "meshgrid") for t in tensors]
+    for grid in grids:
+        if grid._data.ndim > 1:
+            raise RuntimeError(
+                f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: {grid}"
+            )
+    if len({g._data.dtype for g in grids}) > 1:
+        raise RuntimeError("meshgrid expects all tensors to have the same dtype")
+    sizes = [g._data.size for g in grids]
+    swap = indexing == "xy" and len(grids) >= 2
+    if swap:
+        sizes[0], sizes[1] = sizes[1], sizes[0]
+    out = []
+    for number, grid in enumerate(grids):
+        axis = {0: 1, 1: 0}.get(number, number) if swap else number
+        shape = [1] * len(grids)
+        shape[axis] = -1
+        out.append(grid.reshape(shape).expand(*sizes))
+    return tuple(out)
 
 
 def numel(input: Any) -> int:

@@ -190,6 +190,9 @@ class TensorConvert(TensorCore):
         """``type()`` is PyTorch's type name ("torch.FloatTensor"); ``type(dtype)`` converts."""
         if dtype is None:
             return f"torch.{_dtype.torch_name(self._data.dtype)}Tensor"
+        legacy = getattr(dtype, "dtype", None) if isinstance(dtype, type) else None
+        if isinstance(legacy, np.dtype):
+            dtype = legacy  # (a legacy type: nn.FloatTensor)
         if isinstance(dtype, str):
             names = {f"torch.{_dtype.torch_name(d)}Tensor": d for d in _dtype.TORCH_NAMES}
             if dtype not in names:

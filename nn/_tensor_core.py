@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import numpy as np
 
 from . import _dtype, _memory_format
-from ._dtype import as_array
+from ._dtype import as_array, get_default_dtype, to_dtype, torch_name
 from ._graph import Node, _next_seq
 from ._views import View, refresh_view
 from .autograd import _Mode
@@ -46,17 +46,48 @@ _new = object.__new__
 _tensor_type: list[type[Tensor]] = []  # nn.tensor.Tensor, registered by nn/tensor.py
 
 
+def _legacy_array(args: tuple[Any, ...], dtype: Any, into: Any) -> np.ndarray:
+    """The array of ``torch.Tensor(*args)`` (see ``TensorCore``); a Tensor given shares its
+    storage and version counter with ``into``."""
+    target = to_dtype(dtype) if dtype is not None else get_default_dtype()
+    if all(isinstance(a, int | np.integer) and not isinstance(a, bool) for a in args):
+        return np.zeros(tuple(int(a) for a in args) if args else (0,), dtype=target)
+    if len(args) != 1:
+        raise TypeError(
+            f"Tensor() takes a size (ints) or one sequence of data, got {len(args)} arguments"
+        )
+    data = args[0]
+    if isinstance(data, TensorCore):
+        if dtype is not None and data._data.dtype != target:
+            raise TypeError(
+                f"expected {torch_name(target)} data, got a {torch_name(data._data.dtype)} "
+                "Tensor (use .to(dtype))"
+            )
+        into._vc = data._vc
+        return data._data
+    if not isinstance(data, list | tuple | np.ndarray | range):
+        raise TypeError(f"new(): data must be a sequence (got {type(data).__name__})")
+    return as_array(data, target)
+
+
 class TensorCore:
     """The storage and graph bookkeeping of ``nn.Tensor`` (see ``nn.tensor.Tensor``).
 
+    ``nn.Tensor(...)`` is PyTorch's legacy constructor: ``Tensor(2, 3)`` a Tensor of that
+    shape (zeros; PyTorch's memory is uninitialised), ``Tensor(data)`` nested lists or an
+    ndarray (copied) in the default float dtype (``nn.Tensor([1, 2])`` is float32, as
+    ``torch.Tensor([1, 2])``), ``Tensor()`` an empty one, ``Tensor(t)`` the Tensor ``t``'s
+    values (shared, its dtype kept). ``nn.tensor(data)`` infers the dtype from the data.
+
     Parameters
     ----------
-    data : array_like
-        Numbers, nested lists or an ndarray (copied). Python floats become
-        ``nn.get_default_dtype()`` (float32), ints int64; ndarrays keep their dtype.
+    *args : ints, or one array_like or Tensor
     requires_grad : bool
-        Record operations on this Tensor so that ``backward()`` fills its ``.grad``.
+        Record operations on this Tensor so that ``backward()`` fills its ``.grad`` (a
+        descend extension; PyTorch's constructor has no such argument).
     dtype : dtype, optional
+        The dtype instead of the default float one (how ``nn.LongTensor`` and its siblings
+        make theirs).
 
     Examples
     --------
@@ -87,14 +118,14 @@ class TensorCore:
     _view: View | None
     _hooks: list[Callable[[Tensor], Any]] | None
 
-    def __init__(self, data: Any = (), requires_grad: bool = False, dtype: Any = None) -> None:
-        self._data = as_array(data._data if isinstance(data, TensorCore) else data, dtype)
+    def __init__(self, *args: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         self._grad = None
         self._node = None
         self._rg = False
         self._vc = [0]
         self._view = None
         self._hooks = None
+        self._data = _legacy_array(args, dtype, self)
         if requires_grad:
             self.requires_grad_(True)
 

@@ -25,6 +25,8 @@ _UNARY = {
     for name in (
         "exp",
         "log",
+        "log10",
+        "log2",
         "log1p",
         "expm1",
         "sqrt",
@@ -89,6 +91,14 @@ class TensorFunctions(TensorMath):
     def log(self) -> Tensor:
         """Natural log; gradient 1 / x."""
         return self._unary("log")
+
+    def log10(self) -> Tensor:
+        """Base-10 log; gradient 1 / (x ln 10)."""
+        return self._unary("log10")
+
+    def log2(self) -> Tensor:
+        """Base-2 log; gradient 1 / (x ln 2)."""
+        return self._unary("log2")
 
     def log1p(self) -> Tensor:
         """log(1 + x), accurate near 0."""

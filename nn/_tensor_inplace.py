@@ -331,6 +331,12 @@ class TensorInplace(TensorShape):
     def log1p_(self: T) -> T:
         return self._unary_("log1p")
 
+    def log10_(self: T) -> T:
+        return self._unary_("log10")
+
+    def log2_(self: T) -> T:
+        return self._unary_("log2")
+
     def expm1_(self: T) -> T:
         return self._unary_("expm1")
 

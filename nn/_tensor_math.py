@@ -530,6 +530,15 @@ class TensorMath(TensorAutograd):
         _require_dims("mat2", other._data.ndim, 2, "must be a matrix")
         return self.matmul(other)
 
+    def mv(self, vec: Any) -> Tensor:
+        """A matrix times a vector (2-D and 1-D only, as ``torch.mv``)."""
+        other = self._lift(vec)
+        if self._data.ndim != 2 or other._data.ndim != 1:
+            raise RuntimeError(
+                f"vector + matrix @ vector expected, got 1, {self._data.ndim}, {other._data.ndim}"
+            )
+        return self.matmul(other)
+
     def bmm(self, mat2: Any) -> Tensor:
         """Batched matrix product of (b, n, m) and (b, m, p) Tensors (as ``torch.bmm``)."""
         other = self._lift(mat2)

@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ._dtype import to_dtype
+from ._dtype import as_array, to_dtype
 from ._module_lookup import ModuleLookup
 from ._state_dict import load_into
 from .device import check_device, device, no_accelerator
@@ -534,7 +534,7 @@ def _as_buffer(name: str, value: Any) -> Tensor | None:
     if value is None or isinstance(value, Tensor):
         return value
     if isinstance(value, np.ndarray | np.generic | int | float | list):
-        return Tensor(value)
+        return Tensor._make(as_array(value))  # (its dtype inferred, as torch.tensor's)
     raise TypeError(
         f"cannot assign '{type(value).__name__}' object to buffer '{name}' "
         "(Tensor or None required)"

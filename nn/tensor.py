@@ -28,6 +28,7 @@ from types import FunctionType
 from typing import Any
 
 from . import _tensor_core
+from ._dtype import as_array
 from ._tensor_scatter import TensorScatter
 from .device import check_device
 
@@ -95,7 +96,8 @@ def tensor(
         data = data._data
     elif isinstance(data, list | tuple) and any(isinstance(x, Tensor) for x in data):
         data = [x._data if isinstance(x, Tensor) else x for x in data]
-    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+    out = Tensor._make(as_array(data, dtype))
+    return out.requires_grad_(True) if requires_grad else out
 
 
 __all__ = ["Tensor", "tensor"]

@@ -11,7 +11,7 @@ import numpy as np
 from ._joining import cat
 from .random import generator_state, set_generator_state
 from .rules._quiet import quiet
-from .tensor import Tensor
+from .tensor import Tensor, tensor
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_", "parameters_to_vector", "vector_to_parameters"]
 
@@ -55,7 +55,7 @@ def clip_grad_norm_(
     params = _as_list(parameters)  # once: model.parameters() is a generator
     grads = [p._grad for p in params if p._grad is not None]
     if not grads:
-        return Tensor(0.0)
+        return tensor(0.0)
     total = get_total_norm(grads, norm_type, error_if_nonfinite)
     clip_grads_with_norm_(params, max_norm, total)
     return total
@@ -79,7 +79,7 @@ def get_total_norm(
     arrays = [t._data for t in _as_list(tensors)]
     norm_type = float(norm_type)
     if not arrays:
-        return Tensor(0.0)
+        return tensor(0.0)
     dtype = np.result_type(*arrays)
     norms = np.array([_vector_norm(a, norm_type) for a in arrays], dtype=dtype)
     total = dtype.type(_vector_norm(norms, norm_type))

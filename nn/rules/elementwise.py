@@ -256,6 +256,14 @@ def log(x: Array) -> Rule:
     return np.log(x), lambda g: (g / x,)
 
 
+def log10(x: Array) -> Rule:
+    return np.log10(x), lambda g: (g / (x * 2.3025850929940456),)  # (PyTorch's ln 10)
+
+
+def log2(x: Array) -> Rule:
+    return np.log2(x), lambda g: (g / (x * 0.6931471805599453),)  # (PyTorch's ln 2)
+
+
 def log1p(x: Array) -> Rule:
     return np.log1p(x), lambda g: (g / (x + 1.0),)
 

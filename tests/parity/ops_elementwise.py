@@ -21,6 +21,8 @@ UNARY: dict[str, tuple[tuple[str, ...], tuple[float, float], float, bool, bool]]
     "expm1": (ALL, (-3, 3), TRANSCENDENTAL, True, True),
     "log": (ALL, (0, 4), TRANSCENDENTAL, True, True),
     "log1p": (ALL, (-0.5, 4), TRANSCENDENTAL, True, True),
+    "log10": (ALL, (0, 4), TRANSCENDENTAL, True, True),
+    "log2": (ALL, (0, 4), TRANSCENDENTAL, True, True),
     "sqrt": (ALL, (0, 4), TRANSCENDENTAL, True, True),
     "rsqrt": (ALL, (0, 4), TRANSCENDENTAL, True, True),
     "sin": (ALL, (-3, 3), TRANSCENDENTAL, True, True),

@@ -29,6 +29,8 @@ def _pair_sampler(kind: str) -> Any:
             shapes: tuple[tuple[int, ...], ...] = ((n,), (n + wrong,))
         elif kind == "mm":
             shapes = ((n, k), (k + wrong, m))
+        elif kind == "mv":
+            shapes = ((n, k), (k + wrong,)) if data.draw(st.booleans()) else ((n, k), (k, 1))
         elif kind == "bmm":
             b = data.draw(st.integers(0, 2))
             shapes = ((b, n, k), (b, k + wrong, m))
@@ -42,6 +44,19 @@ def _pair_sampler(kind: str) -> Any:
         return Sample((arg(data, shapes[0], dtype), arg(data, shapes[1], second)))
 
     return sampler
+
+
+def _meshgrid_sampler(data: Any) -> Sample:
+    """One to three 1-D (or 0-d) Tensors of one dtype, and an indexing."""
+    dtype = data.draw(st.sampled_from([*FLOATS, "int64"]))
+    count = data.draw(st.integers(1, 3))
+    shapes = [data.draw(st.sampled_from([(0,), (1,), (2,), (3,), ()])) for _ in range(count)]
+    indexing = data.draw(st.sampled_from(["ij", "xy", None]))
+    return Sample(tuple(arg(data, s, dtype) for s in shapes), {"indexing": indexing})
+
+
+def _meshgrid(T: Any, F: Any, *tensors: Any, indexing: Any) -> Any:
+    return T.meshgrid(*tensors, indexing=indexing)
 
 
 def _empty_mixed(sample: Sample) -> str | None:
@@ -397,6 +412,7 @@ def family() -> list[OpInfo]:
     for kind, names in (
         ("dot", ["dot"]),
         ("mm", ["mm"]),
+        ("mv", ["mv"]),
         ("bmm", ["bmm"]),
         ("outer", ["outer", "ger"]),
         ("matmul", ["matmul"]),
@@ -407,6 +423,7 @@ def family() -> list[OpInfo]:
                 ops.append(OpInfo(qualified, call, sampler, SUMMING, known=_empty_mixed))
     call, sampler = _product("__matmul__", True), _pair_sampler("matmul")
     ops.append(OpInfo("Tensor.__matmul__", call, sampler, SUMMING, known=_empty_mixed))
+    ops.append(OpInfo("nn.meshgrid", _meshgrid, _meshgrid_sampler))
     einsum = lambda T, F, eq, *xs: T.einsum(eq, *xs)  # noqa: E731
     ops.append(OpInfo("nn.einsum", einsum, _einsum_sampler, SUMMING, known=_diagonal))
     for name in CONVERSIONS:
