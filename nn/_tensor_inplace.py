@@ -541,7 +541,9 @@ class TensorInplace(TensorShape):
                 self.fill_(value)
             else:
                 shape = value._data.shape
-                ones = next((i for i, n in enumerate(shape) if n != 1), len(shape))
+                ones = 0  # (leading 1s beyond this Tensor's dimensions: a copy_ refuses them)
+                while len(shape) - ones > self._data.ndim and shape[ones] == 1:
+                    ones += 1
                 self.copy_(cast("Tensor", value).reshape(shape[ones:]))
             return
         index_put = parsed.advanced is not None and not masked and not isinstance(index, bool)

@@ -28,11 +28,11 @@ NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
 @contextlib.contextmanager
 def _first_calls(module_class: Any, on_first: Any) -> Iterator[None]:
     """Call ``on_first(module)`` before the first call of each top-level module."""
-    original, seen, depth = module_class.__call__, set(), [0]
+    original, seen, depth = module_class.__call__, {}, [0]
 
     def call(self: Any, *args: Any, **kwargs: Any) -> Any:
         if depth[0] == 0 and id(self) not in seen:
-            seen.add(id(self))
+            seen[id(self)] = self  # (kept alive: a new module must not reuse a freed one's id)
             on_first(self)
         depth[0] += 1
         try:
