@@ -1,4 +1,5 @@
-"""nn.save / nn.load: checkpoints as one ``.npz`` file, never pickled.
+"""nn.save / nn.load: checkpoints as one ``.npz`` file, never pickled (a whole Module is
+stored by its class's name: loading it takes ``weights_only=False``).
 
 The file is a NumPy ``.npz`` archive: every array is one member (``a0``, ``a1``, ...) and a
 member ``__descend__`` holds a small JSON index describing the object: its nested dicts,
@@ -31,7 +32,9 @@ from typing import Any
 
 import numpy as np
 
+from ._saved_objects import WeightsOnlyError, global_name, refuse, resolve
 from .device import check_device
+from .module import Module
 from .parameter import Parameter
 from .tensor import Tensor
 
@@ -51,6 +54,10 @@ def save(
     _disable_byteorder_record: bool = False,
 ) -> None:
     """Write ``obj`` (nested dicts, lists, tuples of arrays, Tensors, numbers, strings) to ``path``.
+
+    A whole Module (``nn.save(model, path)``, as ``torch.save(model, ...)``) is stored as its
+    class's name and its attributes (nn/_saved_objects.py); loading it takes
+    ``weights_only=False``. Saving ``model.state_dict()`` is the way that needs no trust.
 
     Dict keys may be strings, ints or floats (an optimizer's state is keyed by int). The
     file appears whole or not at all: the previous file at ``path`` survives any crash.
@@ -145,6 +152,9 @@ def _fsync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
+_STORED = (Tensor, np.ndarray, Mapping, list, tuple, set, frozenset, np.generic, Module)
+
+
 class _Encoder:
     """``obj`` as the JSON index, its arrays collected. An object met twice (a list shared
     by two param groups, a tied weight) is stored once and referred to again (``{"ref":
@@ -160,10 +170,14 @@ class _Encoder:
             return obj
         if isinstance(obj, int | float):
             return {"int": obj} if isinstance(obj, int) else {"float": obj}
-        if not isinstance(obj, Tensor | np.ndarray | Mapping | list | tuple | np.generic):
+        if not isinstance(obj, _STORED):
+            name = global_name(obj) if callable(obj) else None
+            if name is not None:  # (a function or class: stored by name, as pickle does)
+                return {"global": name}
             raise TypeError(
                 f"nn.save cannot store {type(obj).__name__} (at {where}); it stores dicts, "
-                "lists, tuples, ndarrays, Tensors, numbers, bools, None and strings"
+                "lists, tuples, sets, ndarrays, Tensors, numbers, bools, None, strings, "
+                "Modules, and functions and classes by name"
             )
         if isinstance(obj, np.generic):
             entry = self._array(np.asarray(obj), where)
@@ -179,6 +193,17 @@ class _Encoder:
         return entry
 
     def _container(self, obj: Any, where: str) -> dict[str, Any]:
+        if isinstance(obj, Module):  # (its class by name and its attributes, as pickle)
+            name = global_name(type(obj))
+            if name is None:
+                raise TypeError(
+                    f"nn.save cannot store {type(obj).__qualname__} (at {where}): a class "
+                    "defined inside a function cannot be found again by name"
+                )
+            return {"object": name, "state": self.encode(dict(vars(obj)), f"{where}.__dict__")}
+        if isinstance(obj, set | frozenset):
+            kind = "set" if isinstance(obj, set) else "frozenset"
+            return {kind: [self.encode(value, f"{where}[{i}]") for i, value in enumerate(obj)]}
         if isinstance(obj, Tensor):
             entry = self._array(obj._data, where)
             entry["tensor"] = "parameter" if isinstance(obj, Parameter) else "tensor"
@@ -219,7 +244,10 @@ def load(
 
     PyTorch's arguments are accepted: ``map_location`` may name the CPU (or be a function
     or dict, as in PyTorch, whose only possible target is the CPU); any other device raises.
-    ``weights_only`` has no effect: a descend checkpoint holds data only, whatever it says.
+    ``weights_only`` (True unless given False, as in PyTorch since 2.6) refuses a file that
+    names classes or functions (a whole saved Module) with ``pickle.UnpicklingError``:
+    loading it imports them and builds objects of them, which runs their modules' code.
+    ``weights_only=False`` loads it; give it only for files you trust.
 
     Examples
     --------
@@ -257,9 +285,12 @@ def load(
             if INDEX not in archive.files:
                 raise _Invalid("it has no descend index (was it written by nn.save?)")
             index = _read_index(archive[INDEX])
-            return _Decoder(archive, set(archive.files)).decode(index["root"])
+            trusted = weights_only is False
+            return _Decoder(archive, set(archive.files), trusted, name).decode(index["root"])
     except _Invalid as error:
         raise ValueError(f"cannot load {name!r}: {error}") from None
+    except (WeightsOnlyError, _Unresolvable):
+        raise
     except Exception as error:  # zipfile, zlib and NumPy raise many types on damaged bytes
         raise ValueError(
             f"cannot load {name!r}: not a whole descend checkpoint ({_reason(error)})"
@@ -275,6 +306,11 @@ def _reason(error: BaseException) -> str:
 
 class _Invalid(Exception):
     """The file is readable but is not a valid descend checkpoint."""
+
+
+class _Unresolvable(AttributeError):
+    """A trusted file names a class or function that cannot be found (as unpickling's
+    "Can't get attribute")."""
 
 
 def _read_index(raw: np.ndarray) -> dict[str, Any]:
@@ -301,8 +337,9 @@ class _Decoder:
     """The object an index describes, checking every entry; an entry stored once and
     referred to again (``{"ref": n}``) is the same object each time."""
 
-    def __init__(self, archive: Any, members: set[str]) -> None:
+    def __init__(self, archive: Any, members: set[str], trusted: bool, path: str) -> None:
         self.archive, self.members = archive, members
+        self.trusted, self.path = trusted, path  # (whether classes may be imported and built)
         self.made: dict[int, Any] = {}
 
     def decode(self, node: Any) -> Any:
@@ -341,7 +378,30 @@ class _Decoder:
             return items
         if "tuple" in node and isinstance(node["tuple"], list):
             return self._keep(number, tuple(self.decode(item) for item in node["tuple"]))
+        for kind, build in (("set", set), ("frozenset", frozenset)):
+            if kind in node and isinstance(node[kind], list):
+                return self._keep(number, build(self.decode(item) for item in node[kind]))
+        if isinstance(node.get("global"), str):
+            return self._global(node["global"], "the function or class")
+        if isinstance(node.get("object"), str) and "state" in node:
+            cls = self._global(node["object"], "a Module of class")
+            if not (isinstance(cls, type) and issubclass(cls, Module)):
+                raise _Invalid(f"its index names {node['object']!r}, which is not a Module class")
+            module = self._keep(number, cls.__new__(cls))  # (built as unpickling builds it)
+            state = self.decode(node["state"])
+            if not isinstance(state, dict):
+                raise _Invalid("its index holds a Module whose attributes are not a dict")
+            module.__dict__.update(state)
+            return module
         raise _Invalid(f"its index holds an unknown entry {node!r:.80}")
+
+    def _global(self, name: str, what: str) -> Any:
+        if not self.trusted:
+            raise refuse(f"{what} {name}", self.path)
+        try:
+            return resolve(name)
+        except (ImportError, AttributeError) as error:
+            raise _Unresolvable(f"cannot load {self.path!r}: {what} {name} ({error})") from None
 
     def _keep(self, number: Any, obj: Any) -> Any:
         if number is not None:
