@@ -745,12 +745,20 @@ def _random_limit(dtype: np.dtype) -> int:
 
 
 def _is_whole(data: np.ndarray, basic: tuple[Any, ...]) -> bool:
-    """Whether ``data[basic]`` is all of ``data`` as it is (``...`` and full slices only)."""
-    region = data[basic]
-    return bool(
-        region.shape == data.shape
-        and region.strides == data.strides
-        and region.__array_interface__["data"][0] == data.__array_interface__["data"][0]
+    """Whether ``basic`` is ``...`` and full slices only (step 1, every element), the index
+    PyTorch answers with the Tensor itself."""
+    if not all(item is Ellipsis or isinstance(item, slice) for item in basic):
+        return False
+    if sum(item is Ellipsis for item in basic) > 1:
+        return False
+    cut = next((i for i, item in enumerate(basic) if item is Ellipsis), len(basic))
+    before, after = basic[:cut], basic[cut + 1 :]
+    if len(before) + len(after) > data.ndim:
+        return False
+    sizes = data.shape[: len(before)] + data.shape[data.ndim - len(after) :]
+    return all(
+        item.indices(size) == (0, size, 1) and item.step in (None, 1)
+        for item, size in zip((*before, *after), sizes, strict=True)
     )
 
 
