@@ -62,6 +62,46 @@ def _float_input(value: Any, loss: str) -> Tensor:
     return x
 
 
+def promoted_pair(input: Any, target: Any, loss: str) -> tuple[Tensor, Tensor]:
+    """Input and target of an elementwise loss in their common dtype, as PyTorch's
+    ``mse_loss``, ``l1_loss`` and ``smooth_l1_loss`` promote them (an int64 target with a
+    float32 input: float32; a float64 target: float64). Integers on both sides are
+    refused, as PyTorch's kernels are not implemented for them. An ndarray or list target
+    (descend's extension: PyTorch takes Tensors) is taken in a float input's dtype."""
+    x, t = _tensor(input, "input"), _tensor(target, "target")
+    if x._data.dtype.kind not in "fc" and t._data.dtype.kind not in "fc":
+        kernel = {"mse_loss": "mse_cpu", "smooth_l1_loss": "smooth_l1_cpu"}.get(loss, loss)
+        raise DTypeError(
+            f"\"{kernel}\" not implemented for '{_dtype.torch_name(x._data.dtype)}' "
+            f"({loss} needs a floating-point input or target)"
+        )
+    if loss == "l1_loss" and "b" in (x._data.dtype.kind, t._data.dtype.kind):
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+            "trying to invert a mask, use the `~` or `logical_not()` operator instead."
+        )
+    if not isinstance(target, Tensor) and x._data.dtype.kind == "f":
+        return x, t  # (an ndarray or list target: taken in the input's dtype, as before)
+    dimensioned = [a._data.dtype for a in (x, t) if a._data.ndim]
+    zero_dim = [a._data.dtype for a in (x, t) if not a._data.ndim]
+    dtype = _dtype.result_dtype(dimensioned, zero_dim, [])
+    return (x if x._data.dtype == dtype else x._cast(dtype)), t
+
+
+def same_dtype_pair(input: Any, target: Any, loss: str) -> tuple[Tensor, Tensor]:
+    """Input and target of a loss PyTorch computes only in one dtype (``huber_loss``,
+    ``binary_cross_entropy``): a target Tensor of another dtype is refused, not converted
+    (an ndarray or list target, which PyTorch does not take, is converted)."""
+    x, t = _tensor(input, "input"), _tensor(target, "target")
+    if t._data.dtype != x._data.dtype and isinstance(target, Tensor):
+        raise DTypeError(
+            f"Found dtype {_dtype.torch_name(t._data.dtype)} but expected "
+            f"{_dtype.torch_name(x._data.dtype)} ({loss}: convert the target with "
+            ".to(input.dtype))"
+        )
+    return _float_input(x, loss), t
+
+
 def _float_target(value: Any, x: Tensor, loss: str) -> Tensor:
     t = _tensor(value, "target")
     data = t._data
@@ -104,7 +144,7 @@ def mse_loss(
     tensor([0., 4.])
     """
     reduction = legacy_reduction(size_average, reduce, reduction)
-    x = _float_input(input, "mse_loss")
+    x, target = promoted_pair(input, target, "mse_loss")
     t = _broadcast_target(target, x, "mse_loss")
     out, backward = LS.mse(x._data, t._data, reduction, x._rg, t._rg)
     return Tensor._record(out, (x, t), backward, MseLossBackward0, (x, t))
@@ -113,8 +153,6 @@ def mse_loss(
 def _broadcast_target(value: Any, x: Tensor, loss: str) -> Tensor:
     """The target, in the input's dtype; a different shape is broadcast with a warning."""
     t = _tensor(value, "target")
-    if t._data.dtype.kind != "f":
-        raise DTypeError(f"{loss}: target must be floating point, got dtype {t._data.dtype}")
     if t._data.shape != x._data.shape:
         try:
             np.broadcast_shapes(t._data.shape, x._data.shape)
@@ -153,7 +191,7 @@ def binary_cross_entropy(
     tensor([100.,  -0.])
     """
     reduction = legacy_reduction(size_average, reduce, reduction)
-    p = _float_input(input, "binary_cross_entropy")
+    p, target = same_dtype_pair(input, target, "binary_cross_entropy")
     t = _float_target(target, p, "binary_cross_entropy")
     if not np.all((p._data >= 0) & (p._data <= 1)):
         raise RuntimeError(

@@ -9,8 +9,9 @@ from typing import Any
 
 import numpy as np
 
+from ._errors import DTypeError
 from ._graph import KEPT, node_type
-from ._losses import _broadcast_target, _float_input, legacy_reduction
+from ._losses import _broadcast_target, _tensor, legacy_reduction, promoted_pair, same_dtype_pair
 from .rules import regression as RG
 from .tensor import Tensor
 
@@ -34,6 +35,10 @@ def _weighted(loss: Tensor, weight: Any, x: Tensor, reduction: str, by_weight: b
     return weighted.sum() / w.sum() if by_weight else weighted.mean()
 
 
+def _tensor_dtype(value: Any) -> np.dtype:
+    return _tensor(value, "input")._data.dtype
+
+
 def l1_loss(
     input: Any,
     target: Any,
@@ -52,7 +57,7 @@ def l1_loss(
     1.5
     """
     reduction = legacy_reduction(size_average, reduce, reduction)
-    x = _float_input(input, "l1_loss")
+    x, target = promoted_pair(input, target, "l1_loss")
     t = _broadcast_target(target, x, "l1_loss")
     if weight is not None:
         return _weighted(l1_loss(x, t, reduction="none"), weight, x, reduction, True)
@@ -80,7 +85,7 @@ def smooth_l1_loss(
     reduction = legacy_reduction(size_average, reduce, reduction)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
-    x = _float_input(input, "smooth_l1_loss")
+    x, target = promoted_pair(input, target, "smooth_l1_loss")
     t = _broadcast_target(target, x, "smooth_l1_loss")
     out, backward = RG.smooth_l1(x._data, t._data, reduction, float(beta), (x._rg, t._rg))
     return Tensor._record(out, (x, t), backward, SmoothL1LossBackward0, (x, t))
@@ -101,7 +106,7 @@ def huber_loss(
     reduction = legacy_reduction(None, None, reduction)
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
-    x = _float_input(input, "huber_loss")
+    x, target = same_dtype_pair(input, target, "huber_loss")
     t = _broadcast_target(target, x, "huber_loss")
     if weight is not None:
         return _weighted(huber_loss(x, t, "none", delta), weight, x, reduction, False)
@@ -142,7 +147,9 @@ def kl_div(
             UserWarning,
             stacklevel=2,
         )
-    x = _float_input(input, "kl_div")
+    if any(_tensor_dtype(v).kind not in "fc" for v in (input, target)):
+        raise DTypeError("kl_div: Integral inputs not supported.")
+    x, target = promoted_pair(input, target, "kl_div")
     t = _broadcast_target(target, x, "kl_div")
     out, backward = RG.kl_div(x._data, t._data, chosen, log_target, (x._rg, t._rg))
     # saved as PyTorch's composition saves them: xlogy(t, t) - t x keeps t for either
