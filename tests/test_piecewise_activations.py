@@ -41,10 +41,7 @@ def test_values_and_gradients_at_the_kinks_as_pytorchs(name, dtype):
     np.testing.assert_allclose(
         out.detach().numpy(), expected.detach().numpy(), rtol=rtol, atol=rtol
     )
-    theirs = t.grad.numpy()
-    if name in ("hardtanh", "relu6"):  # (PyTorch's gradient at NaN depends on the position:
-        theirs = np.where(np.isnan(POINTS), 0.0, theirs)  # decisions.md; descend's is 0)
-    np.testing.assert_allclose(x.grad.numpy(), theirs, rtol=rtol, atol=rtol)
+    np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=rtol, atol=rtol)
 
 
 test_values_and_gradients_at_the_kinks_as_pytorchs = pytest.mark.torch(

@@ -48,6 +48,20 @@ def sign(x: Array) -> Array:
     return np.asarray(out)
 
 
+def nan_gradient_by_position(x: Array, scalar: Array, grad: Array, lanes: int) -> Array:
+    """``grad`` with PyTorch's gradient at NaN inputs of the hardtanh and elu families: its
+    CPU kernel runs blocks of ``lanes`` float64 elements (twice as many float32) through
+    SIMD code, whose answer is in ``grad`` already, and the rest of the Tensor (the last
+    elements, in C order) through scalar code, whose answer (the branch a NaN's failed
+    comparison takes) is ``scalar``."""
+    nan = np.isnan(x)
+    if not nan.any():
+        return grad
+    block = lanes * 2 if x.dtype == np.float32 else lanes
+    tail = np.arange(x.size).reshape(x.shape) >= (x.size // block) * block
+    return np.where(nan & tail, scalar, grad).astype(grad.dtype, copy=False)
+
+
 def zeroed_where(g: Array, drop: Array) -> Array:
     """A new array: ``g``, with +0.0 where ``drop`` (PyTorch's ``where(drop, 0, g)``).
 

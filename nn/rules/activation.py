@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from . import Array
+from . import Array, nan_gradient_by_position
 from ._quiet import quiet
 
 Rule = tuple[Array, Callable[[Array], tuple[Any, ...]]]
@@ -49,13 +49,15 @@ def softplus(x: Array, beta: float, threshold: float) -> Rule:
 
 
 def elu(x: Array, alpha: float) -> Rule:
-    negative = x <= 0  # (NaN is not: it passes, with the gradient 1, as in PyTorch)
+    negative = x <= 0
     grown = alpha * np.expm1(np.where(negative, x, 0.0))
     out = np.where(negative, grown, x).astype(x.dtype, copy=False)
 
     def backward(g: Array) -> tuple[Any, ...]:
         negative_slope = alpha * np.exp(np.where(negative, x, 0.0))
-        return (np.where(negative, g * negative_slope, g).astype(g.dtype, copy=False),)
+        grad = np.where(negative, g * negative_slope, g)
+        grad = np.where(np.isnan(x), np.nan, grad).astype(g.dtype, copy=False)
+        return (nan_gradient_by_position(x, g, grad, 16),)
 
     return out, backward
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from . import Array, unbroadcast, zeroed_where
+from . import Array, nan_gradient_by_position, unbroadcast, zeroed_where
 from ._quiet import quiet
 
 Rule = tuple[Array, Callable[[Array], tuple[Any, ...]]]
@@ -39,9 +39,8 @@ def _typed(values: Any, like: Array) -> Array:
 
 def hardtanh(x: Array, lo: float, hi: float) -> Rule:
     out = _typed(np.clip(x, lo, hi), x)
-    # (NaN too: PyTorch's vectorised loop zeroes its gradient, its scalar tail passes it)
-    outside = ~((x > lo) & (x < hi))
-    return out, lambda g: (zeroed_where(g, outside),)
+    outside = ~((x > lo) & (x < hi))  # (NaN too, but see nan_gradient_by_position)
+    return out, lambda g: (nan_gradient_by_position(x, g, zeroed_where(g, outside), 8),)
 
 
 def hardsigmoid(x: Array) -> Rule:
@@ -78,7 +77,13 @@ def celu(x: Array, alpha: float) -> Rule:
     with quiet():
         grown = np.exp(np.where(negative, x, 0.0) / alpha)
     out = _typed(np.where(negative, alpha * (grown - 1.0), x), x)
-    return out, lambda g: (_typed(np.where(negative, g * grown, g), g),)
+    nan = np.isnan(x)  # (its gradient NaN, as PyTorch's vectorised loop gives; its tail passes)
+
+    def backward(g: Array) -> tuple[Any, ...]:
+        grad = _typed(np.where(nan, np.nan, np.where(negative, g * grown, g)), g)
+        return (nan_gradient_by_position(x, g, grad, 16),)
+
+    return out, backward
 
 
 def selu(x: Array) -> Rule:
@@ -86,7 +91,8 @@ def selu(x: Array) -> Rule:
     grown = np.exp(np.where(negative, x, 0.0))
     out = _typed(SELU_SCALE * np.where(negative, SELU_ALPHA * (grown - 1.0), x), x)
     slope = SELU_SCALE * np.where(negative, SELU_ALPHA * grown, 1.0)
-    return out, lambda g: (_typed(g * slope, g),)
+    slope = np.where(np.isnan(x), np.nan, slope)  # (NaN's gradient NaN; its tail passes)
+    return out, lambda g: (nan_gradient_by_position(x, g * SELU_SCALE, _typed(g * slope, g), 16),)
 
 
 def mish(x: Array) -> Rule:

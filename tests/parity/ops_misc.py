@@ -66,16 +66,6 @@ def _empty_mixed(sample: Sample) -> str | None:
     return None
 
 
-def _nan_by_position(sample: Sample) -> str | None:
-    """PyTorch's hardtanh backward passes a NaN's gradient in its scalar loop (the last
-    elements, fewer than two SIMD vectors) and zeroes it in its vectorised one; descend zeroes
-    it everywhere (decisions.md, "PyTorch's own slips")."""
-    values = sample.args[0].values
-    if values.dtype.kind == "f" and np.isnan(values).any():
-        return "PyTorch's own slips: hardtanh's gradient at NaN depends on its position"
-    return None
-
-
 def _diagonal(sample: Sample) -> str | None:
     return "einsum takes no repeated index in one operand" if sample.args[0] == "ii->i" else None
 
@@ -478,9 +468,8 @@ def family() -> list[OpInfo]:
     ]
     for name, options in ACTIVATIONS.items():
         rtol = LOOSER.get(name, TRANSCENDENTAL)
-        known = _nan_by_position if name in ("hardtanh", "relu6") else lambda sample: None
         call, sampler = _functional(name), _options_sampler(options)
-        ops.append(OpInfo(f"F.{name}", call, sampler, rtol, 1e-5, known=known))
+        ops.append(OpInfo(f"F.{name}", call, sampler, rtol, 1e-5))
     for name, (call, sampler, rtol) in FUNCTIONAL.items():
         ops.append(OpInfo(f"F.{name}", call, sampler, rtol, LOOSER.get(name, 1e-5)))
     return ops
