@@ -71,32 +71,9 @@ def _legacy_array(args: tuple[Any, ...], dtype: Any, into: Any) -> np.ndarray:
 
 
 class TensorCore:
-    """The storage and graph bookkeeping of ``nn.Tensor`` (see ``nn.tensor.Tensor``).
-
-    ``nn.Tensor(...)`` is PyTorch's legacy constructor: ``Tensor(2, 3)`` a Tensor of that
-    shape (zeros; PyTorch's memory is uninitialised), ``Tensor(data)`` nested lists or an
-    ndarray (copied) in the default float dtype (``nn.Tensor([1, 2])`` is float32, as
-    ``torch.Tensor([1, 2])``), ``Tensor()`` an empty one, ``Tensor(t)`` the Tensor ``t``'s
-    values (shared, its dtype kept). ``nn.tensor(data)`` infers the dtype from the data.
-
-    Parameters
-    ----------
-    *args : ints, or one array_like or Tensor
-    requires_grad : bool
-        Record operations on this Tensor so that ``backward()`` fills its ``.grad`` (a
-        descend extension; PyTorch's constructor has no such argument).
-    dtype : dtype, optional
-        The dtype instead of the default float one (how ``nn.LongTensor`` and its siblings
-        make theirs).
-
-    Examples
-    --------
-    >>> import nn
-    >>> x = nn.Tensor([1.0, 2.0, 3.0], requires_grad=True)
-    >>> (x ** 2).sum().backward()
-    >>> x.grad
-    tensor([2., 4., 6.])
-    """
+    """The storage and graph bookkeeping of ``nn.Tensor``; its constructor is PyTorch's
+    legacy one (``nn.Tensor([1, 2])`` is float32, ``nn.Tensor(2, 3)`` a shape), documented
+    with ``nn.tensor.Tensor``."""
 
     __slots__ = (
         "__dict__",

@@ -33,6 +33,11 @@ _UNARY = {
         "rsqrt",
         "sin",
         "cos",
+        "sinh",
+        "cosh",
+        "asin",
+        "acos",
+        "atan",
         "tanh",
         "sigmoid",
         "abs",
@@ -121,6 +126,26 @@ class TensorFunctions(TensorMath):
 
     def cos(self) -> Tensor:
         return self._unary("cos")
+
+    def sinh(self) -> Tensor:
+        return self._unary("sinh")
+
+    def cosh(self) -> Tensor:
+        return self._unary("cosh")
+
+    def asin(self) -> Tensor:
+        """arcsin(x); gradient 1 / sqrt(1 - x**2)."""
+        return self._unary("asin")
+
+    def acos(self) -> Tensor:
+        """arccos(x); gradient -1 / sqrt(1 - x**2)."""
+        return self._unary("acos")
+
+    def atan(self) -> Tensor:
+        """arctan(x); gradient 1 / (1 + x**2)."""
+        return self._unary("atan")
+
+    arcsin, arccos, arctan = asin, acos, atan
 
     def tanh(self) -> Tensor:
         """tanh(x); gradient 1 - tanh(x)**2."""

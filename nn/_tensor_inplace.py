@@ -346,6 +346,21 @@ class TensorInplace(TensorShape):
     def cos_(self: T) -> T:
         return self._unary_("cos")
 
+    def sinh_(self: T) -> T:
+        return self._unary_("sinh")
+
+    def cosh_(self: T) -> T:
+        return self._unary_("cosh")
+
+    def asin_(self: T) -> T:
+        return self._unary_("asin")
+
+    def acos_(self: T) -> T:
+        return self._unary_("acos")
+
+    def atan_(self: T) -> T:
+        return self._unary_("atan")
+
     def erf_(self: T) -> T:
         return self._unary_("erf")
 
@@ -745,8 +760,9 @@ def _random_limit(dtype: np.dtype) -> int:
 
 
 def _is_whole(data: np.ndarray, basic: tuple[Any, ...]) -> bool:
-    """Whether ``basic`` is ``...`` and full slices only (step 1, every element), the index
-    PyTorch answers with the Tensor itself."""
+    """Whether ``basic`` is ``...`` and full slices only, the index PyTorch answers with the
+    Tensor itself: as it checks them, before normalising, start None or 0, step None or 1,
+    stop None or at least the size (``x[:-1]`` of an empty Tensor is not whole)."""
     if not all(item is Ellipsis or isinstance(item, slice) for item in basic):
         return False
     if sum(item is Ellipsis for item in basic) > 1:
@@ -757,7 +773,9 @@ def _is_whole(data: np.ndarray, basic: tuple[Any, ...]) -> bool:
         return False
     sizes = data.shape[: len(before)] + data.shape[data.ndim - len(after) :]
     return all(
-        item.indices(size) == (0, size, 1) and item.step in (None, 1)
+        item.start in (None, 0)
+        and item.step in (None, 1)
+        and (item.stop is None or item.stop >= size)
         for item, size in zip((*before, *after), sizes, strict=True)
     )
 

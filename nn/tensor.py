@@ -36,14 +36,20 @@ from .device import check_device
 class Tensor(TensorScatter):
     """An n-dimensional array with reverse-mode automatic differentiation.
 
+    ``nn.Tensor(...)`` is PyTorch's legacy constructor: ``Tensor(2, 3)`` a Tensor of that
+    shape (zeros), ``Tensor(data)`` nested lists or an ndarray (copied) in the default float
+    dtype (``nn.Tensor([1, 2])`` is float32, as ``torch.Tensor([1, 2])``), ``Tensor()`` an
+    empty one, ``Tensor(t)`` the Tensor ``t``'s values (shared). ``nn.tensor(data)`` infers
+    the dtype from the data instead.
+
     Parameters
     ----------
-    data : array_like
-        Numbers, nested lists or an ndarray (copied). Python floats become
-        ``nn.get_default_dtype()`` (float32), ints int64; ndarrays keep their dtype.
+    *args : ints, or one array_like or Tensor
     requires_grad : bool
-        Record operations on this Tensor so that ``backward()`` fills its ``.grad``.
+        Record operations on this Tensor so that ``backward()`` fills its ``.grad`` (a
+        descend extension; PyTorch's constructor has no such argument).
     dtype : dtype, optional
+        The dtype instead of the default float one (how ``nn.LongTensor`` makes its own).
 
     Examples
     --------

@@ -298,6 +298,26 @@ def cos(x: Array) -> Rule:
     return np.cos(x), lambda g: (g * -np.sin(x),)
 
 
+def sinh(x: Array) -> Rule:
+    return np.sinh(x), lambda g: (g * np.cosh(x),)
+
+
+def cosh(x: Array) -> Rule:
+    return np.cosh(x), lambda g: (g * np.sinh(x),)
+
+
+def asin(x: Array) -> Rule:  # (PyTorch's gradient: g * rsqrt(1 - x**2), computed as such)
+    return np.arcsin(x), lambda g: (g * (1.0 / np.sqrt(-x * x + 1.0)),)
+
+
+def acos(x: Array) -> Rule:
+    return np.arccos(x), lambda g: (g * -(1.0 / np.sqrt(-x * x + 1.0)),)
+
+
+def atan(x: Array) -> Rule:
+    return np.arctan(x), lambda g: (g / (x * x + 1.0),)
+
+
 def tanh(x: Array) -> Rule:
     out = np.tanh(x)
     return out, lambda g: (g * (1.0 - out * out),)
