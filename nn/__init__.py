@@ -58,7 +58,7 @@ from ._factories import (
 )
 from ._foreach import FUNCTIONS as _FOREACH
 from ._info import finfo, iinfo
-from ._joining import cat, concat, concatenate, stack
+from ._joining import cat, concat, concatenate, hstack, row_stack, stack, vstack
 from ._legacy_types import *  # noqa: F403 (FloatTensor, LongTensor...: legacy constructors)
 from ._legacy_types import __all__ as _legacy_types
 from ._memory_format import (
@@ -311,6 +311,9 @@ __all__ = [
     "concat",
     "concatenate",
     "stack",
+    "hstack",
+    "vstack",
+    "row_stack",
     *_functions,
     *_legacy_types,
 ]

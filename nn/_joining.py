@@ -115,3 +115,19 @@ def stack(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None)
     axis = _axis(dim, len(shape) + 1)
     data, backward = S.stack([t._data for t in joined], axis)
     return into(out, Tensor._record(data, joined, backward, StackBackward0), "stack")
+
+
+def hstack(tensors: Sequence[Tensor], *, out: Tensor | None = None) -> Tensor:
+    """The Tensors joined column-wise, as ``torch.hstack``: along dim 1, or dim 0 for 1-D
+    ones (0-d ones count as 1-D)."""
+    joined = [t.reshape(1) if not t._data.ndim else t for t in _tensors(tensors, "hstack")]
+    return cat(joined, 0 if joined[0]._data.ndim == 1 else 1, out=out)
+
+
+def vstack(tensors: Sequence[Tensor], *, out: Tensor | None = None) -> Tensor:
+    """The Tensors joined row-wise, as ``torch.vstack``: 0-d and 1-D ones as rows first."""
+    rows = [t.reshape(1, -1) if t._data.ndim < 2 else t for t in _tensors(tensors, "vstack")]
+    return cat(rows, 0, out=out)
+
+
+row_stack = vstack

@@ -54,6 +54,13 @@ def _function(name: str) -> Callable[..., Any]:
 
 
 mv = _function("mv")
+isclose = _function("isclose")
+
+
+def broadcast_to(input: Any, size: Any) -> Tensor:
+    """``input`` expanded to ``size`` (a view), as ``torch.broadcast_to``."""
+    return _operand(input, "broadcast_to").expand(tuple(size))
+
 
 # random draws from a Tensor's values
 bernoulli = _function("bernoulli")

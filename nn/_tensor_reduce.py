@@ -365,6 +365,22 @@ class TensorReduce(TensorFunctions):
             )
         return bool(np.allclose(self._data, theirs, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
+    def isclose(
+        self, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+    ) -> Tensor:
+        """Elementwise |self - other| <= atol + rtol |other| (equal infinities too), a bool
+        Tensor, as ``torch.isclose``; both must have one dtype."""
+        theirs = other._data if isinstance(other, TensorFunctions) else np.asarray(other)
+        if self._data.dtype != theirs.dtype:
+            raise RuntimeError(
+                f"{_dtype.torch_name(self._data.dtype)} did not match "
+                f"{_dtype.torch_name(theirs.dtype)}"
+            )
+        if rtol < 0 or atol < 0:
+            raise RuntimeError(f"rtol and atol must be non-negative, got {rtol} and {atol}")
+        close = np.isclose(self._data, theirs, rtol=rtol, atol=atol, equal_nan=equal_nan)
+        return self._make(np.asarray(close))
+
     def equal(self, other: Any) -> bool:
         """Whether both have the same shape and the same elements (NaN equals nothing)."""
         theirs = other._data if isinstance(other, TensorFunctions) else np.asarray(other)

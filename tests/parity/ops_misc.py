@@ -46,6 +46,19 @@ def _pair_sampler(kind: str) -> Any:
     return sampler
 
 
+def _isclose_sampler(data: Any) -> Sample:
+    """A Tensor and a nearby one (some elements moved by about the tolerance), mostly of one
+    dtype, with infinities and NaN among the values."""
+    dtype = data.draw(st.sampled_from([*FLOATS, *FLOATS, "int64", "bool"]))
+    first = arg(data, shape(data), dtype, special=True)
+    values = np.array(first.values, copy=True)
+    if values.dtype.kind == "f" and values.size:
+        step = data.draw(st.sampled_from([0.0, 1e-9, 1e-5, 1e-3]))
+        values = (values * (1 + step)).astype(values.dtype)
+    second_dtype = data.draw(st.sampled_from([dtype, dtype, *FLOATS]))
+    return Sample((first, Arg(values.astype(second_dtype), first.layout)))
+
+
 def _meshgrid_sampler(data: Any) -> Sample:
     """One to three 1-D (or 0-d) Tensors of one dtype, and an indexing."""
     dtype = data.draw(st.sampled_from([*FLOATS, "int64"]))
@@ -441,6 +454,8 @@ def family() -> list[OpInfo]:
         ),
         OpInfo("Tensor.allclose", lambda T, F, x: x.allclose(x.clone()), _convert_sampler),
         OpInfo("nn.allclose", lambda T, F, x: T.allclose(x, x.clone()), _convert_sampler),
+        OpInfo("Tensor.isclose", lambda T, F, a, b: a.isclose(b), _isclose_sampler),
+        OpInfo("nn.isclose", lambda T, F, a, b: T.isclose(a, b, equal_nan=True), _isclose_sampler),
         OpInfo("nn.tensor", lambda T, F, v, **k: T.tensor(v, **k), _factory_sampler),
         OpInfo("nn.as_tensor", lambda T, F, v, **k: T.as_tensor(v, **k), _factory_sampler),
         OpInfo("nn.from_numpy", lambda T, F, v, **k: T.from_numpy(np.asarray(v)), _factory_sampler),

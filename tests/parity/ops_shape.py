@@ -251,6 +251,10 @@ def family() -> list[OpInfo]:
         OpInfo("nn.concat", _function("concat"), _join_sampler),
         OpInfo("nn.concatenate", lambda T, F, parts, dim: T.concatenate(parts, dim), _join_sampler),
         OpInfo("nn.stack", _function("stack"), _stack_sampler),
+        OpInfo("nn.hstack", lambda T, F, parts, dim: T.hstack(parts), _join_sampler),
+        OpInfo("nn.vstack", lambda T, F, parts, dim: T.vstack(parts), _join_sampler),
+        OpInfo("nn.row_stack", lambda T, F, parts, dim: T.row_stack(parts), _join_sampler),
+        OpInfo("nn.broadcast_to", lambda T, F, x, *s: T.broadcast_to(x, s), _expand_sampler),
         OpInfo("nn.view_as_real", lambda T, F, x: T.view_as_real(x.to(T.complex64)), _plain),
         OpInfo("nn.view_as_complex", _view_as_complex, _complex_sampler),
     ]
