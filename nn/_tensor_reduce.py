@@ -357,13 +357,7 @@ class TensorReduce(TensorFunctions):
         >>> nn.tensor([1.0, 2.0]).allclose(nn.tensor([1.0, 2.0 + 1e-9]))
         True
         """
-        theirs = other._data if isinstance(other, TensorFunctions) else np.asarray(other)
-        if self._data.dtype != theirs.dtype:
-            raise RuntimeError(
-                f"{_dtype.torch_name(self._data.dtype)} did not match "
-                f"{_dtype.torch_name(theirs.dtype)}"
-            )
-        return bool(np.allclose(self._data, theirs, rtol=rtol, atol=atol, equal_nan=equal_nan))
+        return bool(self.isclose(other, rtol, atol, equal_nan)._data.all())
 
     def isclose(
         self, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
