@@ -15,7 +15,9 @@ Rule = tuple[Array, Callable[[Array], tuple[Any, ...]]]
 
 def matmul(a: Array, b: Array, need_a: bool = True, need_b: bool = True) -> Rule:
     """``a @ b`` with NumPy's (and PyTorch's) rules for 1-D and batched operands:
-    dL/da = g b^T, dL/db = a^T g, with broadcast batch axes summed back."""
+    dL/da = g b^T, dL/db = a^T g, with broadcast batch axes summed back. A weight (k, m)
+    shared by a batch gets its gradient from one product, the batch folded into rows, as
+    PyTorch computes it: never B per-example products (B, k, m) summed afterwards."""
     out = np.matmul(a, b)
     a2 = a[None, :] if a.ndim == 1 else a
     b2 = b[:, None] if b.ndim == 1 else b
@@ -27,7 +29,11 @@ def matmul(a: Array, b: Array, need_a: bool = True, need_b: bool = True) -> Rule
         if need_a:
             grad_a = unbroadcast(g @ np.swapaxes(b2, -1, -2), a2.shape).reshape(a.shape)
         if need_b:
-            grad_b = unbroadcast(np.swapaxes(a2, -1, -2) @ g, b2.shape).reshape(b.shape)
+            if b2.ndim == 2 and a2.ndim > 2:  # one product, the batch folded into rows
+                rows, columns = a2.reshape(-1, a.shape[-1]), g.reshape(-1, shape2[-1])
+                grad_b = (rows.T @ columns).reshape(b.shape)
+            else:
+                grad_b = unbroadcast(np.swapaxes(a2, -1, -2) @ g, b2.shape).reshape(b.shape)
         return grad_a, grad_b
 
     return out, backward
