@@ -58,7 +58,7 @@ from ._factories import (
 )
 from ._foreach import FUNCTIONS as _FOREACH
 from ._info import finfo, iinfo
-from ._joining import cat, concat, concatenate, hstack, row_stack, stack, vstack
+from ._joining import cat, column_stack, concat, concatenate, hstack, row_stack, stack, vstack
 from ._legacy_types import *  # noqa: F403 (FloatTensor, LongTensor...: legacy constructors)
 from ._legacy_types import __all__ as _legacy_types
 from ._memory_format import (
@@ -311,6 +311,7 @@ __all__ = [
     "concat",
     "concatenate",
     "stack",
+    "column_stack",
     "hstack",
     "vstack",
     "row_stack",

@@ -131,3 +131,12 @@ def vstack(tensors: Sequence[Tensor], *, out: Tensor | None = None) -> Tensor:
 
 
 row_stack = vstack
+
+
+def column_stack(tensors: Sequence[Tensor], *, out: Tensor | None = None) -> Tensor:
+    """The Tensors side by side as columns, as ``torch.column_stack``: 0-d and 1-D ones
+    become columns (n, 1) first, then all are joined along dim 1."""
+    columns = [
+        t.reshape(-1, 1) if t._data.ndim < 2 else t for t in _tensors(tensors, "column_stack")
+    ]
+    return cat(columns, 1, out=out)

@@ -17,6 +17,8 @@ from ._dims import axes_of, shape_args
 from ._graph import KEPT, node_type
 from ._tensor_core import plain_index
 from ._tensor_reduce import MaxResult, TensorReduce
+from .rules import linalg as L
+from .rules import reduction as R
 from .rules import shape as S
 
 if TYPE_CHECKING:
@@ -41,6 +43,11 @@ TopkBackward0 = node_type("TopkBackward0")
 TrilBackward0 = node_type("TrilBackward0")
 TriuBackward0 = node_type("TriuBackward0")
 CumsumBackward0 = node_type("CumsumBackward0")
+CumprodBackward0 = node_type("CumprodBackward0")
+DiagonalBackward0 = node_type("DiagonalBackward0")
+DiagonalCopyBackward0 = node_type("DiagonalBackward0_copy")  # (PyTorch's name for diag's)
+DiagEmbedBackward0 = node_type("DiagEmbedBackward0")
+TraceBackward0 = node_type("TraceBackward0")
 IndexSelectBackward0 = node_type("IndexSelectBackward0")
 ViewAsRealBackward0 = node_type("ViewAsRealBackward0")
 ViewAsComplexBackward0 = node_type("ViewAsComplexBackward0")
@@ -602,6 +609,78 @@ class TensorShape(TensorReduce):
         out = keep(self._data, diagonal)
         return self._record(out, (self,), lambda g: (keep(g, diagonal),), kind)
 
+    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+        """The elements ``x[i, i + offset]`` over ``dim1`` and ``dim2``, as a last dimension
+        (a view: writing to it writes the Tensor).
+
+        >>> import nn
+        >>> nn.tensor([[1.0, 2.0], [3.0, 4.0]]).diagonal()
+        tensor([1., 4.])
+        """
+        first, second = self._axis(dim1), self._axis(dim2)
+        if first == second:
+            raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+
+        def view(a: np.ndarray) -> np.ndarray:
+            return L.diagonal_view(a, offset, first, second)
+
+        _, backward = L.diagonal(self._data, offset, first, second)
+        return self._record_view(view(self._data), self, backward, DiagonalBackward0, view)
+
+    def diag(self, diagonal: int = 0) -> Tensor:
+        """Of a vector, the square matrix with it on diagonal ``diagonal``; of a matrix, that
+        diagonal as a vector (a copy), as ``torch.diag``.
+
+        >>> import nn
+        >>> nn.diag(nn.tensor([1.0, 2.0]))
+        tensor([[1., 0.],
+                [0., 2.]])
+        """
+        if self._data.ndim == 1:
+            out, backward = L.diag_embed(self._data, diagonal)
+            return self._record(out, (self,), backward, DiagEmbedBackward0)
+        if self._data.ndim != 2:
+            raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {self._data.ndim}D")
+        view, backward = L.diagonal(self._data, diagonal, 0, 1)
+        return self._record(view.copy(), (self,), backward, DiagonalCopyBackward0)
+
+    def trace(self) -> Tensor:
+        """The sum of a matrix's main diagonal (of integers: an int64 sum).
+
+        >>> import nn
+        >>> nn.tensor([[1.0, 2.0], [3.0, 4.0]]).trace()
+        tensor(5.)
+        """
+        if self._data.ndim != 2:
+            raise RuntimeError(
+                f"trace: expected a matrix, but got tensor with dim {self._data.ndim}"
+            )
+        if self._data.dtype == np.bool_:
+            raise NotImplementedError("\"trace\" not implemented for 'Bool'")
+        out, backward = L.trace(self._data)
+        return self._record(out, (self,), backward, TraceBackward0)
+
+    def cumprod(self, dim: int, *, dtype: Any = None) -> Tensor:
+        """Running products along ``dim`` (bools and integers in int64); the gradient is
+        exact where an element is 0.
+
+        >>> import nn
+        >>> nn.tensor([1.0, 2.0, 3.0]).cumprod(0)
+        tensor([1., 2., 6.])
+        """
+        x: Tensor = self if dtype is None else self.to(dtype)  # type: ignore[assignment]
+        if x._data.dtype.kind in "biu" and dtype is None:
+            x = x.to(np.int64)
+        axis = x._axis(dim)
+        line = x._data.reshape(x._data.shape or (1,))
+        out, backward = R.cumprod(line, axis)
+        shape = x._data.shape
+
+        def reshaped(g: np.ndarray) -> tuple[Any, ...]:
+            return (backward(g.reshape(line.shape))[0].reshape(shape),)
+
+        return x._record(out.reshape(shape), (x,), reshaped, CumprodBackward0, (x,), result=True)
+
     def cumsum(self, dim: int, *, dtype: Any = None) -> Tensor:
         """Running sums along ``dim``; the gradient is the running sum from the other end.
 
@@ -615,10 +694,10 @@ class TensorShape(TensorReduce):
         axis = x._axis(dim)
         if not x._data.ndim:
             return x.clone()
-        out = np.cumsum(x._data, axis=axis)
+        out = R.running(np.cumsum, x._data, axis)
 
         def backward(g: np.ndarray) -> tuple[Any, ...]:
-            return (np.flip(np.cumsum(np.flip(g, axis), axis=axis), axis),)
+            return (np.flip(R.running(np.cumsum, np.flip(g, axis), axis), axis),)
 
         return x._record(out, (x,), backward, CumsumBackward0)
 

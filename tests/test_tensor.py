@@ -388,3 +388,28 @@ def test_quiet_silences_numpy_inside_and_restores_the_state_after():
                     np.float32(1) / np.float32(0)
                 assert np.isinf(np.float32(1) / np.float32(0))  # back to ignoring
         assert np.geterr() == before
+
+
+@pytest.mark.parametrize("zeros", [(), (2,), (1, 3), (0, 4)])
+def test_cumprod_gradient_matches_finite_differences_with_zeros(zeros: tuple[int, ...]) -> None:
+    x = nn.tensor(np.linspace(0.5, 1.7, 15).reshape(3, 5), dtype=nn.float64, requires_grad=True)
+    with nn.no_grad():
+        for column in zeros:
+            x[1, column] = 0.0
+    assert nn.gradcheck(lambda t: t.cumprod(1), (x,))
+    assert nn.gradcheck(lambda t: t.cumprod(0), (x,))
+
+
+def test_diagonal_is_a_view_and_diag_trace_differentiate() -> None:
+    m = nn.zeros(3, 4)
+    m.diagonal(offset=1).fill_(2.0)
+    np.testing.assert_array_equal(m.numpy(), np.eye(3, 4, k=1, dtype=np.float32) * 2)
+    x = nn.tensor(np.arange(12.0).reshape(3, 4), dtype=nn.float64, requires_grad=True)
+    assert nn.gradcheck(lambda t: t.diagonal(-1), (x,))
+    assert nn.gradcheck(lambda t: t.diag(1), (x,))
+    assert nn.gradcheck(lambda t: t.trace(), (x,))
+    v = nn.tensor([1.0, 2.0], dtype=nn.float64, requires_grad=True)
+    assert nn.gradcheck(lambda t: nn.diag(t, -1), (v,))
+    assert nn.tensor([[1, 2], [3, 4]], dtype=nn.int32).trace().dtype == nn.int64
+    with pytest.raises(RuntimeError, match="Supports 1D or 2D"):
+        nn.diag(nn.zeros(2, 2, 2))

@@ -97,3 +97,57 @@ def log_softmax(x: Array, axis: int | None) -> Rule:
         return (g - np.exp(out) * sum_kept(g, axis),)
 
     return out, backward
+
+
+def diagonal_view(x: Array, offset: int, axis1: int, axis2: int) -> Array:
+    """The elements x[..., i, i + offset, ...] over ``axis1`` and ``axis2`` as the last axis
+    of a view of ``x`` (writable when ``x`` is: NumPy's own ``diagonal`` is read-only)."""
+    moved = np.moveaxis(x, (axis1, axis2), (-2, -1))
+    rows, cols = moved.shape[-2:]
+    moved = (
+        moved[..., :, min(offset, cols) :] if offset >= 0 else moved[..., min(-offset, rows) :, :]
+    )
+    length = min(moved.shape[-2:])
+    strides = moved.strides[:-2] + (moved.strides[-2] + moved.strides[-1],)
+    view: Array = np.lib.stride_tricks.as_strided(moved, moved.shape[:-2] + (length,), strides)
+    return view
+
+
+def diagonal(x: Array, offset: int, axis1: int, axis2: int) -> Rule:
+    """A diagonal of ``x`` (a view); its gradient is ``g`` on that diagonal of zeros."""
+    shape = x.shape
+
+    def backward(g: Array) -> tuple[Array]:
+        grad = np.zeros(shape, dtype=g.dtype)
+        diagonal_view(grad, offset, axis1, axis2)[...] = g
+        return (grad,)
+
+    return diagonal_view(x, offset, axis1, axis2), backward
+
+
+def diag_embed(v: Array, offset: int) -> Rule:
+    """The square matrix with ``v`` on diagonal ``offset`` and zeros elsewhere; d/dv reads
+    that diagonal of ``g``."""
+    size = v.shape[0] + abs(offset)
+    out = np.zeros((size, size), dtype=v.dtype)
+    diagonal_view(out, offset, 0, 1)[...] = v
+    return out, lambda g: (diagonal_view(g, offset, 0, 1).copy(),)
+
+
+def trace(x: Array) -> Rule:
+    """The sum of a matrix's main diagonal, accumulated in float64 (integers in int64) as
+    PyTorch's; d/dx is ``g`` on the diagonal, 0 elsewhere."""
+    wide = np.int64 if x.dtype.kind in "biu" else np.float64  # (PyTorch's accumulator)
+    out = np.asarray(
+        diagonal_view(x, 0, 0, 1)
+        .sum(dtype=wide)
+        .astype(np.result_type(x, wide if wide is np.int64 else x.dtype))
+    )
+    shape, dtype = x.shape, x.dtype
+
+    def backward(g: Array) -> tuple[Array]:
+        grad = np.zeros(shape, dtype=dtype)
+        diagonal_view(grad, 0, 0, 1)[...] = g
+        return (grad,)
+
+    return out + 0 if out.dtype.kind == "f" else out, backward

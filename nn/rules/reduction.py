@@ -137,6 +137,44 @@ def prod(x: Array, axis: int | None, keepdim: bool) -> Rule:
     return out.astype(x.dtype, copy=False), backward
 
 
+def running(op: Any, x: Array, axis: int) -> Array:
+    """``op`` (``np.cumsum`` or ``np.cumprod``) along ``axis``, float32 accumulated in
+    float64 as PyTorch's CPU kernels do (so each partial result is PyTorch's, bit for bit)."""
+    if x.dtype.kind == "f" and x.dtype.itemsize < 8:
+        return np.asarray(op(x, axis=axis, dtype=np.float64).astype(x.dtype))
+    return np.asarray(op(x, axis=axis))
+
+
+def cumprod(x: Array, axis: int) -> Rule:
+    """out_j = x_0 x_1 ... x_j along ``axis``. Backward: dL/dx_i = sum over j >= i of
+    g_j out_j / x_i where no x up to j is 0; along a line with a first zero at z, the
+    elements before z take that sum over j < z, x_z takes sum over j >= z of g_j times the
+    product of every x_k (k <= j) but x_z, and those after z take 0."""
+    out = running(np.cumprod, x, axis)
+
+    def backward(g: Array) -> tuple[Array]:
+        if not x.size or x.shape[axis] == 1:  # (one element a line: its own product)
+            return (g.astype(x.dtype, copy=True),)
+        lines = np.moveaxis(x, axis, -1).reshape(-1, x.shape[axis])
+        products = np.moveaxis(out, axis, -1).reshape(lines.shape)
+        upstream = np.moveaxis(g, axis, -1).reshape(lines.shape)
+        grad = np.zeros(lines.shape, dtype=np.result_type(g, x))
+        for row, (line, made, up) in enumerate(zip(lines, products, upstream, strict=True)):
+            zeros = np.flatnonzero(line == 0)
+            first = zeros[0] if zeros.size else line.size
+            with quiet():
+                tail = np.flip(running(np.cumsum, np.flip(up[:first] * made[:first]), 0))
+                grad[row, :first] = tail / line[:first]
+            if first < line.size:
+                before = made[first - 1] if first else np.ones((), dtype=line.dtype)
+                after = np.cumprod(np.concatenate(([before], line[first + 1 :])))
+                grad[row, first] = np.sum(up[first:] * after)
+        moved_shape = np.moveaxis(x, axis, -1).shape
+        return (np.moveaxis(grad.reshape(moved_shape), -1, axis).astype(x.dtype, copy=False),)
+
+    return out, backward
+
+
 def _others(x: Array, axis: int) -> Array:
     """For each element, the product of the others along ``axis`` (no division)."""
     if x.shape[axis] == 1:

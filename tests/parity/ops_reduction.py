@@ -129,7 +129,8 @@ REDUCTIONS = {  # name: (dtypes, dim kind, rtol)
     "norm": (FLOATS, "optional", SUMMING),
     "softmax": (ALL, "int", SUMMING),
     "log_softmax": (ALL, "int", SUMMING),
-    "cumsum": (ALL, "int", SUMMING),
+    "cumsum": (ALL, "int", 0.0),
+    "cumprod": (ALL, "int", 0.0),
 }
 
 

@@ -201,6 +201,23 @@ def _plain(data: Any) -> Sample:
     return Sample((_tensor(data),))
 
 
+def _diagonal_sampler(data: Any) -> Sample:
+    """A Tensor (mostly 2-D or 3-D), an offset (sometimes past its sides), two dims."""
+    x = _tensor(data, min_dims=data.draw(st.sampled_from([0, 1, 2, 2])))
+    offset = data.draw(st.integers(-4, 4))
+    dims = (dim(data, x.values.ndim), dim(data, x.values.ndim))
+    return Sample((x, offset, *dims))
+
+
+def _diag_sampler(data: Any) -> Sample:
+    x = _tensor(data, max_dims=data.draw(st.sampled_from([1, 2, 2, 3])))
+    return Sample((x, data.draw(st.integers(-3, 3))))
+
+
+def _matrix(data: Any) -> Sample:
+    return Sample((_tensor(data, min_dims=data.draw(st.sampled_from([1, 2, 2, 2]))),))
+
+
 SHAPES = {  # name: (sampler, in nn's namespace, in-place form)
     "reshape": (_reshape_sampler, True, False),
     "view": (_reshape_sampler, False, False),
@@ -229,6 +246,9 @@ SHAPES = {  # name: (sampler, in nn's namespace, in-place form)
     "clone": (_plain, True, False),
     "detach": (_plain, True, True),
     "tril": (_tri_sampler, True, False),
+    "diagonal": (_diagonal_sampler, True, False),
+    "diag": (_diag_sampler, True, False),
+    "trace": (_matrix, True, False),
     "triu": (_tri_sampler, True, False),
 }
 
@@ -254,6 +274,7 @@ def family() -> list[OpInfo]:
         OpInfo("nn.hstack", lambda T, F, parts, dim: T.hstack(parts), _join_sampler),
         OpInfo("nn.vstack", lambda T, F, parts, dim: T.vstack(parts), _join_sampler),
         OpInfo("nn.row_stack", lambda T, F, parts, dim: T.row_stack(parts), _join_sampler),
+        OpInfo("nn.column_stack", lambda T, F, parts, dim: T.column_stack(parts), _join_sampler),
         OpInfo("nn.broadcast_to", lambda T, F, x, *s: T.broadcast_to(x, s), _expand_sampler),
         OpInfo("nn.view_as_real", lambda T, F, x: T.view_as_real(x.to(T.complex64)), _plain),
         OpInfo("nn.view_as_complex", _view_as_complex, _complex_sampler),
