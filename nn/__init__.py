@@ -118,6 +118,7 @@ from .layers import (
     ReLU,
     Sigmoid,
     Softmax,
+    Softmin,
     Tanh,
     Unflatten,
 )
@@ -220,6 +221,7 @@ __all__ = [
     "ShapeError",
     "Sigmoid",
     "Softmax",
+    "Softmin",
     "Tanh",
     "TargetOutOfRangeError",
     "Tensor",

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 MaximumBackward0 = node_type("MaximumBackward0")
 MinimumBackward0 = node_type("MinimumBackward0")
 WhereBackward0 = node_type("WhereBackward0")
+Atan2Backward0 = node_type("Atan2Backward0")
+LogitBackward0 = node_type("LogitBackward0")
 _UNARY = {
     name: node_type(f"{name.capitalize()}Backward0")
     for name in (
@@ -263,6 +265,38 @@ class TensorFunctions(TensorMath):
         """Elementwise minimum (NaN if either is); ties share the gradient."""
         _tensor_only("minimum", other)
         return self._binary(E.minimum, other, MinimumBackward0, "minimum")
+
+    def atan2(self, other: Any) -> Tensor:
+        """The angle of the point (other, self) in radians, in (-pi, pi]: elementwise
+        atan(self / other) in the right quadrant (integers give floats).
+
+        >>> import nn
+        >>> nn.tensor([1.0]).atan2(nn.tensor([-1.0]))
+        tensor([2.3562])
+        """
+        _tensor_only("atan2", other)
+        a, b = self._pair(other, "atan2")
+        if a._data.dtype.kind not in "fc":  # each integer to float from its own dtype
+            a, b = self._floating(), other._floating()
+        try:
+            out, backward = E.atan2(a._data, b._data, need_a=a._rg, need_b=b._rg)
+        except ValueError:
+            raise _broadcast_error("atan2", a._data, b._data) from None
+        return self._record(out, (a, b), backward, Atan2Backward0, (self, other))
+
+    arctan2 = atan2
+
+    def logit(self, eps: float | None = None) -> Tensor:
+        """log(p / (1 - p)), the inverse of sigmoid; with ``eps``, p is first clamped to
+        [eps, 1 - eps] (and its gradient is 0 outside).
+
+        >>> import nn
+        >>> nn.tensor([0.5, 0.75]).logit()
+        tensor([0.0000, 1.0986])
+        """
+        x = self._floating()
+        out, backward = E.logit(x._data, eps)
+        return self._record(out, (x,), backward, LogitBackward0, (x,))
 
     def where(self, condition: Any, other: Any) -> Tensor:
         """This Tensor where ``condition`` holds, else ``other`` (``torch.where(c, self, o)``)."""

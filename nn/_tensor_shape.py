@@ -20,6 +20,7 @@ from ._tensor_reduce import MaxResult, TensorReduce
 from .rules import linalg as L
 from .rules import reduction as R
 from .rules import shape as S
+from .rules import unbroadcast
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -48,6 +49,7 @@ DiagonalBackward0 = node_type("DiagonalBackward0")
 DiagonalCopyBackward0 = node_type("DiagonalBackward0_copy")  # (PyTorch's name for diag's)
 DiagEmbedBackward0 = node_type("DiagEmbedBackward0")
 TraceBackward0 = node_type("TraceBackward0")
+MaskedSelectBackward0 = node_type("MaskedSelectBackward0")
 IndexSelectBackward0 = node_type("IndexSelectBackward0")
 ViewAsRealBackward0 = node_type("ViewAsRealBackward0")
 ViewAsComplexBackward0 = node_type("ViewAsComplexBackward0")
@@ -659,6 +661,64 @@ class TensorShape(TensorReduce):
             raise NotImplementedError("\"trace\" not implemented for 'Bool'")
         out, backward = L.trace(self._data)
         return self._record(out, (self,), backward, TraceBackward0)
+
+    def masked_select(self, mask: Any) -> Tensor:
+        """The elements where the bool ``mask`` (broadcast with this Tensor) is True, as a
+        1-D Tensor (a copy); the gradient goes back to those places.
+
+        >>> import nn
+        >>> x = nn.tensor([[1.0, 2.0], [3.0, 4.0]])
+        >>> x.masked_select(x > 2)
+        tensor([3., 4.])
+        """
+        if not isinstance(mask, TensorReduce) or mask._data.dtype != np.bool_:
+            raise RuntimeError("masked_select: expected BoolTensor for mask")
+        try:
+            shape = np.broadcast_shapes(self._data.shape, mask._data.shape)
+        except ValueError:
+            raise RuntimeError(
+                f"The size of tensor a ({self._data.shape[-1] if self._data.ndim else 1}) must "
+                f"match the size of tensor b ({mask._data.shape[-1] if mask._data.ndim else 1}) "
+                "at non-singleton dimension"
+            ) from None
+        where = np.broadcast_to(mask._data, shape).copy()
+        source = self._data.shape
+
+        def backward(g: np.ndarray) -> tuple[Any, ...]:
+            grad = np.zeros(shape, dtype=g.dtype)
+            grad[where] = g
+            return (unbroadcast(grad, source),)
+
+        out = np.broadcast_to(self._data, shape)[where]
+        return self._record(out, (self,), backward, MaskedSelectBackward0, (self, mask))
+
+    def diff(self, n: int = 1, dim: int = -1, prepend: Any = None, append: Any = None) -> Tensor:
+        """Differences of neighbours along ``dim``, x[i + 1] - x[i] (``n`` times; of bools,
+        whether they differ), after joining ``prepend`` and ``append`` on that dim.
+
+        >>> import nn
+        >>> nn.tensor([1, 4, 9]).diff()
+        tensor([3, 5])
+        """
+        from ._joining import cat  # (joining builds on Tensor: imported late)
+
+        me: Tensor = self  # type: ignore[assignment]
+        if not me._data.ndim:
+            raise RuntimeError("diff expects input to be at least one-dimensional")
+        if n < 0:
+            raise RuntimeError(f"order must be non-negative but got {n}")
+        axis = me._axis(dim)
+        if n == 0:  # (PyTorch's: a copy of the input, prepend and append ignored)
+            return me.clone()
+        parts = [p for p in (prepend, me, append) if p is not None]
+        x = cat(parts, axis) if len(parts) > 1 else me
+        for _ in range(n):
+            length = x._data.shape[axis]
+            if length == 0:
+                break
+            later, earlier = x.narrow(axis, 1, length - 1), x.narrow(axis, 0, length - 1)
+            x = later.logical_xor(earlier) if x._data.dtype == np.bool_ else later - earlier
+        return x
 
     def cumprod(self, dim: int, *, dtype: Any = None) -> Tensor:
         """Running products along ``dim`` (bools and integers in int64); the gradient is

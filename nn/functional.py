@@ -101,6 +101,7 @@ __all__ = [
     "silu",
     "smooth_l1_loss",
     "softmax",
+    "softmin",
     "softplus",
     "softsign",
     "tanh",
@@ -286,7 +287,7 @@ def softmax(input: Any, dim: int | None = None, dtype: Any = None) -> Tensor:
     >>> nn.F.softmax([[1.0, 1.0, 1.0, 1.0]], dim=1)
     tensor([[0.2500, 0.2500, 0.2500, 0.2500]])
     """
-    x = as_input(input)
+    x = _as_given(input)
     return x.softmax(_softmax_dim(x.ndim) if dim is None else dim, dtype)
 
 
@@ -299,8 +300,27 @@ def log_softmax(input: Any, dim: int | None = None, dtype: Any = None) -> Tensor
     >>> nn.F.log_softmax([[0.0, 0.0]], dim=1).exp()
     tensor([[0.5000, 0.5000]])
     """
-    x = as_input(input)
+    x = _as_given(input)
     return x.log_softmax(_softmax_dim(x.ndim) if dim is None else dim, dtype)
+
+
+def softmin(input: Any, dim: int | None = None, dtype: Any = None) -> Tensor:
+    """exp(-x_i) / sum_j exp(-x_j) along ``dim``: the softmax of -x.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.F.softmin([1.0, 1.0], dim=0)
+    tensor([0.5000, 0.5000])
+    """
+    x = _as_given(input)
+    return (-x).softmax(_softmax_dim(x.ndim) if dim is None else dim, dtype)
+
+
+def _as_given(input: Any) -> Tensor:
+    """A Tensor as it is (an integer one is refused by the op, as PyTorch refuses it);
+    anything else as a Tensor of the default float dtype."""
+    return input if isinstance(input, Tensor) else as_input(input)
 
 
 def _softmax_dim(ndim: int) -> int:

@@ -258,6 +258,20 @@ class LogSoftmax(Softmax):
         return F.log_softmax(input, self.dim)
 
 
+class Softmin(Softmax):
+    """exp(-x_i) / sum_j exp(-x_j) along ``dim``: softmax of -x.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.Softmin(dim=0)(nn.tensor([0.0, 0.0]))
+    tensor([0.5000, 0.5000])
+    """
+
+    def forward(self, input: Any) -> Tensor:
+        return F.softmin(input, self.dim)
+
+
 class Dropout(Module):
     """In training, zero each element with probability p and scale the rest by 1/(1-p).
 

@@ -528,3 +528,39 @@ def lerp(start: Array, end: Array, weight: Array, needs: tuple[bool, ...]) -> Ru
         )
 
     return np.asarray(out), backward
+
+
+def atan2(a: Array, b: Array, need_a: bool = True, need_b: bool = True) -> Rule:
+    """The angle of the point (b, a): atan(a / b) in the right quadrant. With r = 1 / (a^2 +
+    b^2) (0 at the origin, as PyTorch's): d/da = b r, d/db = -a r."""
+    out = np.arctan2(a, b)
+
+    def backward(g: Array) -> tuple[Any, ...]:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            denominator = a * a + b * b
+            recip = np.where(denominator == 0, 0, 1 / denominator)  # (0 at the origin)
+            grad_a = unbroadcast(g * b * recip, a.shape) if need_a else None
+            grad_b = unbroadcast(g * -a * recip, b.shape) if need_b else None
+        return grad_a, grad_b
+
+    return out, backward
+
+
+def logit(x: Array, eps: float | None) -> Rule:
+    """log(x / (1 - x)), x first clamped to [eps, 1 - eps] when ``eps`` is given;
+    d/dx = 1 / (x (1 - x)), 0 outside the clamp (NaN outside [0, 1] without one)."""
+    z = x if eps is None else np.clip(x, eps, 1 - eps)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.log(z / (1 - z))
+
+    def backward(g: Array) -> tuple[Array]:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            grad = g / (x * (1 - x))
+            grad = np.where((x == 0) | (x == 1), g * np.inf, grad)  # (PyTorch's, -0.0 too)
+            if eps is None:
+                grad = np.where((x < 0) | (x > 1), np.nan, grad)
+            else:
+                grad = np.where((x < eps) | (x > 1 - eps), 0, grad)
+        return (grad.astype(x.dtype, copy=False),)
+
+    return out.astype(x.dtype, copy=False), backward

@@ -314,3 +314,12 @@ def norm(x: Array, p: float, axes: tuple[int, ...] | None, keepdim: bool) -> Rul
         return (factor * np.where(out == 0, 0.0, gk / out ** (p - 1.0)),)
 
     return result, backward
+
+
+def nansum(x: Array, axes: tuple[int, ...] | None, keepdim: bool, dtype: Any = None) -> Rule:
+    """Sum over ``axes`` with NaNs counted as 0; d/dx = 1, and 0 at a NaN (the incoming
+    gradient times 0, as PyTorch's)."""
+    nan = np.isnan(x) if x.dtype.kind == "f" else np.zeros(x.shape, dtype=bool)
+    out, backward = sum(np.where(nan, 0, x) if nan.any() else x, axes, keepdim, dtype)
+    kept = (~nan).astype(x.dtype if x.dtype.kind == "f" else np.float64)
+    return out, lambda g: (backward(g)[0] * kept,)  # (times 0, not set to 0: inf * 0 is NaN)

@@ -3,7 +3,14 @@ ops, each with where it is tested instead (``EXEMPT``)."""
 
 from __future__ import annotations
 
-from tests.parity import ops_elementwise, ops_indexing, ops_misc, ops_reduction, ops_shape
+from tests.parity import (
+    ops_counting,
+    ops_elementwise,
+    ops_indexing,
+    ops_misc,
+    ops_reduction,
+    ops_shape,
+)
 from tests.parity.opinfo import table
 
 OPS = table(
@@ -12,6 +19,7 @@ OPS = table(
     ops_shape.family(),
     ops_indexing.family(),
     ops_misc.family(),
+    ops_counting.family(),
 )
 
 _ATTRIBUTE = "an attribute, not an op: tests/test_tensor.py"

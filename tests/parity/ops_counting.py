@@ -1,0 +1,182 @@
+"""Counting and selecting for the harness: histc, histogram, bincount, unique (none of them
+differentiable), masked_select, diff, nansum/nanmean, atan2, logit and softmin: values,
+dtypes, views or copies, errors, gradients where there are any."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from hypothesis import strategies as st
+
+from tests.parity.opinfo import OpInfo
+from tests.parity.samples import ALL, FLOATS, INTEGERS, Sample, arg, broadcast_shapes, dim, shape
+
+SUMMING = 1e-5
+
+
+def _histc_sampler(data: Any) -> Sample:
+    x = arg(data, shape(data), data.draw(st.sampled_from(ALL)), special=True)
+    low = data.draw(st.sampled_from([0.0, -1.0, -3.0, 0.5, 2.0]))
+    high = data.draw(st.sampled_from([0.0, 1.0, 3.0, -1.0, 2.5]))
+    return Sample((x,), {"bins": data.draw(st.integers(0, 7)), "min": low, "max": high})
+
+
+def _histogram_sampler(data: Any) -> Sample:
+    dtype = data.draw(st.sampled_from([*FLOATS, "int64"]))
+    x = arg(data, shape(data), dtype, special=True)
+    kwargs: dict[str, Any] = {}
+    if data.draw(st.booleans()):
+        kwargs["range"] = tuple(
+            sorted(
+                data.draw(st.lists(st.sampled_from([-2.0, 0.0, 0.5, 3.0]), min_size=2, max_size=2))
+            )
+        )
+    if data.draw(st.booleans()):
+        kwargs["weight"] = arg(data, x.values.shape, dtype, grad=False, low=0, high=2)
+    kwargs["density"] = data.draw(st.booleans())
+    if data.draw(st.integers(0, 3)) == 0:  # edges given as a Tensor
+        edges = np.sort(np.random.default_rng(data.draw(st.integers(0, 99))).uniform(-3, 3, 4))
+        return Sample(
+            (x, arg(data, (4,), dtype, grad=False).__class__(edges.astype(dtype))), kwargs
+        )
+    return Sample((x, data.draw(st.integers(0, 6))), kwargs)
+
+
+def _histogram(T: Any, F: Any, x: Any, bins: Any, **kwargs: Any) -> Any:
+    hist, edges = x.histogram(bins, **kwargs)
+    return hist, edges
+
+
+def _bincount_sampler(data: Any) -> Sample:
+    dtype = data.draw(st.sampled_from([*INTEGERS, "int64", "bool", "float32"]))
+    x = arg(
+        data,
+        shape(data, min_dims=1, max_dims=data.draw(st.sampled_from([1, 1, 2]))),
+        dtype,
+        low=-1 if data.draw(st.integers(0, 9)) == 0 else 0,
+        high=6,
+    )
+    kwargs: dict[str, Any] = {"minlength": data.draw(st.sampled_from([0, 0, 3, 9]))}
+    if data.draw(st.booleans()):
+        kwargs["weights"] = arg(
+            data, x.values.shape, data.draw(st.sampled_from([*FLOATS, "int64"])), grad=False
+        )
+    return Sample((x,), kwargs)
+
+
+def _unique_sampler(data: Any) -> Sample:
+    x = arg(data, shape(data), data.draw(st.sampled_from(ALL)), grad=False, special=True)
+    kwargs: dict[str, Any] = {
+        "return_inverse": data.draw(st.booleans()),
+        "return_counts": data.draw(st.booleans()),
+    }
+    if data.draw(st.integers(0, 2)) == 0 and x.values.ndim:
+        kwargs["dim"] = dim(data, x.values.ndim)
+    return Sample((x,), kwargs)
+
+
+def _masked_select_sampler(data: Any) -> Sample:
+    first, second = broadcast_shapes(data)
+    x = arg(data, first, data.draw(st.sampled_from(ALL)), special=True)
+    mask_dtype = "bool" if data.draw(st.integers(0, 9)) else "uint8"
+    return Sample((x, arg(data, second, mask_dtype, grad=False)))
+
+
+def _diff_sampler(data: Any) -> Sample:
+    dtype = data.draw(st.sampled_from(ALL))
+    x = arg(data, shape(data, min_dims=data.draw(st.sampled_from([0, 1, 1, 2]))), dtype)
+    kwargs: dict[str, Any] = {"n": data.draw(st.integers(0, 3))}
+    if x.values.ndim:
+        kwargs["dim"] = dim(data, x.values.ndim)
+        side = list(x.values.shape)
+        side[kwargs["dim"]] = data.draw(st.integers(0, 2))
+        for end in ("prepend", "append"):
+            if data.draw(st.integers(0, 2)) == 0:
+                kwargs[end] = arg(data, tuple(side), dtype)
+    return Sample((x,), kwargs)
+
+
+def _negated_uint8(sample: Sample) -> str | None:
+    """PyTorch's atan2 gradient negates and squares the operands in their own dtypes: a
+    uint8 wraps around (-3 is 253), a bool cannot be negated (its backward fails)."""
+    a, b = sample.args
+    if any(x.values.dtype in (np.uint8, np.bool_) for x in (a, b)) and (
+        a.requires_grad or b.requires_grad
+    ):
+        return "PyTorch's own slips: atan2's gradient with a uint8 or bool input"
+    return None
+
+
+def _atan2_sampler(data: Any) -> Sample:
+    first, second = broadcast_shapes(data)
+    dtypes = st.sampled_from(ALL)
+    a = arg(data, first, data.draw(dtypes), special=True)
+    return Sample((a, arg(data, second, data.draw(dtypes), special=True)))
+
+
+def _negative_zero(sample: Sample) -> str | None:
+    x = sample.args[0]
+    if x.requires_grad and np.any((x.values == 0) & np.signbit(x.values)):
+        return "logit's gradient at -0.0 depends on the element's position in PyTorch"
+    return None
+
+
+def _logit_sampler(data: Any) -> Sample:
+    x = arg(data, shape(data), data.draw(st.sampled_from(ALL)), low=-0.5, high=1.5, special=True)
+    eps = data.draw(st.sampled_from([None, None, 0.0, 0.1, 0.5]))
+    return Sample((x,), {} if eps is None else {"eps": eps})
+
+
+def _reduced(data: Any) -> Sample:
+    x = arg(data, shape(data), data.draw(st.sampled_from(ALL)), special=True)
+    kwargs: dict[str, Any] = {}
+    if x.values.ndim and data.draw(st.booleans()):
+        kwargs = {"dim": dim(data, x.values.ndim), "keepdim": data.draw(st.booleans())}
+    return Sample((x,), kwargs)
+
+
+def _softmin_sampler(data: Any) -> Sample:
+    x = arg(data, shape(data), data.draw(st.sampled_from(ALL)), special=True)
+    return Sample((x,), {"dim": dim(data, x.values.ndim)})
+
+
+def _both(
+    name: str, sampler: Any, rtol: float = 0.0, grad_rtol: float = 1e-6, known: Any = None
+) -> list[OpInfo]:
+    method = lambda T, F, x, *a, **k: getattr(x, name)(*a, **k)  # noqa: E731
+    function = lambda T, F, x, *a, **k: getattr(T, name)(x, *a, **k)  # noqa: E731
+    options: dict[str, Any] = {} if known is None else {"known": known}
+    return [
+        OpInfo(f"Tensor.{name}", method, sampler, rtol, grad_rtol, **options),
+        OpInfo(f"nn.{name}", function, sampler, rtol, grad_rtol, **options),
+    ]
+
+
+def family() -> list[OpInfo]:
+    ops = [
+        *_both("histc", _histc_sampler),
+        *_both("bincount", _bincount_sampler, SUMMING),
+        *_both("unique", _unique_sampler),
+        *_both("masked_select", _masked_select_sampler),
+        *_both("diff", _diff_sampler),
+        *_both("atan2", _atan2_sampler, 1e-6, 1e-5, _negated_uint8),
+        *_both("arctan2", _atan2_sampler, 1e-6, 1e-5, _negated_uint8),
+        *_both("logit", _logit_sampler, 1e-6, 1e-5, _negative_zero),
+        *_both("nansum", _reduced, SUMMING, 1e-5),
+        *_both("nanmean", _reduced, SUMMING, 1e-5),
+        OpInfo("Tensor.histogram", _histogram, _histogram_sampler, SUMMING),
+        OpInfo(
+            "nn.histogram",
+            lambda T, F, x, b, **k: tuple(T.histogram(x, b, **k)),
+            _histogram_sampler,
+            SUMMING,
+        ),
+        OpInfo(
+            "F.softmin", lambda T, F, x, **k: F.softmin(x, **k), _softmin_sampler, SUMMING, 1e-5
+        ),
+    ]
+    return ops
+
+
+__all__ = ["family"]
