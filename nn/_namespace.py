@@ -250,6 +250,14 @@ unique = _function("unique")
 masked_select = _function("masked_select")
 diff = _function("diff")
 logit = _function("logit")
+count_nonzero = _function("count_nonzero")
+
+
+def tile(input: Any, dims: Any) -> Tensor:
+    """``input`` repeated ``dims`` times along each dimension, as ``torch.tile``."""
+    return _operand(input, "tile").tile(_dims_argument(dims, "tile"))
+
+
 nonzero = _function("nonzero")
 clone = _function("clone")
 detach = _function("detach")

@@ -426,6 +426,29 @@ class TensorShape(TensorReduce):
         out, backward = S.repeat(self._data, repeats)
         return self._record(out, (self,), backward, RepeatBackward0)
 
+    def tile(self, *dims: Any) -> Tensor:
+        """The Tensor repeated ``dims`` times along each dimension, ``dims`` padded with
+        leading 1s to the Tensor's dimensions (``repeat`` then; a copy).
+
+        >>> import nn
+        >>> nn.tensor([1, 2]).tile((2,))
+        tensor([1, 2, 1, 2])
+        """
+        repeats = shape_args(dims)
+        padded = (1,) * (self._data.ndim - len(repeats)) + tuple(repeats)
+        return self.repeat(*padded) if padded else self.clone()  # (a 0-d Tensor: a copy)
+
+    def count_nonzero(self, dim: Any = None) -> Tensor:
+        """How many elements are not zero (over ``dim``, one int or several), as int64.
+
+        >>> import nn
+        >>> nn.tensor([[0, 1], [2, 3]]).count_nonzero(dim=0)
+        tensor([1, 2])
+        """
+        axes = axes_of(dim, self._data.ndim) if dim is not None else None
+        counted = np.count_nonzero(self._data, axis=axes if self._data.ndim else None)
+        return self._make(np.asarray(counted, dtype=np.int64))
+
     def contiguous(self, memory_format: Any = None) -> Tensor:
         """This Tensor if its elements lie densely in row-major order (or
         ``memory_format``'s), else a copy that does."""

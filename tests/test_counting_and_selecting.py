@@ -64,3 +64,10 @@ def test_gradients_match_finite_differences() -> None:
     with_nan = nn.tensor([1.0, float("nan"), 3.0], requires_grad=True)
     with_nan.nansum().backward()
     assert with_nan.grad.tolist() == [1.0, 0.0, 1.0]
+
+
+def test_tile_pads_its_repeats_and_count_nonzero_counts() -> None:
+    x = nn.tensor([[1, 0], [2, 3]])
+    assert x.tile((2,)).tolist() == [[1, 0, 1, 0], [2, 3, 2, 3]]
+    assert nn.tile(x, (2, 1, 1)).shape == (2, 2, 2)
+    assert x.count_nonzero().item() == 3 and x.count_nonzero(dim=1).tolist() == [1, 2]

@@ -136,6 +136,14 @@ def _reduced(data: Any) -> Sample:
     return Sample((x,), kwargs)
 
 
+def _count_sampler(data: Any) -> Sample:
+    x = arg(data, shape(data), data.draw(st.sampled_from(ALL)), special=True)
+    if not x.values.ndim or data.draw(st.booleans()):
+        return Sample((x,))
+    dims = tuple({dim(data, x.values.ndim) for _ in range(data.draw(st.integers(1, 2)))})
+    return Sample((x,), {"dim": dims[0] if len(dims) == 1 else dims})
+
+
 def _softmin_sampler(data: Any) -> Sample:
     x = arg(data, shape(data), data.draw(st.sampled_from(ALL)), special=True)
     return Sample((x,), {"dim": dim(data, x.values.ndim)})
@@ -163,6 +171,7 @@ def family() -> list[OpInfo]:
         *_both("atan2", _atan2_sampler, 1e-6, 1e-5, _negated_uint8),
         *_both("arctan2", _atan2_sampler, 1e-6, 1e-5, _negated_uint8),
         *_both("logit", _logit_sampler, 1e-6, 1e-5, _negative_zero),
+        *_both("count_nonzero", _count_sampler),
         *_both("nansum", _reduced, SUMMING, 1e-5),
         *_both("nanmean", _reduced, SUMMING, 1e-5),
         OpInfo("Tensor.histogram", _histogram, _histogram_sampler, SUMMING),

@@ -93,6 +93,13 @@ def _repeat_sampler(data: Any) -> Sample:
     return Sample((x, *(data.draw(st.integers(0, 3)) for _ in range(count))))
 
 
+def _tile_sampler(data: Any) -> Sample:
+    """A Tensor and fewer, as many or more repeats than it has dimensions."""
+    x = _tensor(data)
+    count = data.draw(st.integers(0, x.values.ndim + 1))
+    return Sample((x, tuple(data.draw(st.integers(0, 3)) for _ in range(count))))
+
+
 def _roll_sampler(data: Any) -> Sample:
     x = _tensor(data)
     shift = data.draw(st.integers(-5, 5))
@@ -275,6 +282,8 @@ def family() -> list[OpInfo]:
         OpInfo("nn.vstack", lambda T, F, parts, dim: T.vstack(parts), _join_sampler),
         OpInfo("nn.row_stack", lambda T, F, parts, dim: T.row_stack(parts), _join_sampler),
         OpInfo("nn.column_stack", lambda T, F, parts, dim: T.column_stack(parts), _join_sampler),
+        OpInfo("Tensor.tile", lambda T, F, x, dims: x.tile(dims), _tile_sampler),
+        OpInfo("nn.tile", lambda T, F, x, dims: T.tile(x, dims), _tile_sampler),
         OpInfo("nn.broadcast_to", lambda T, F, x, *s: T.broadcast_to(x, s), _expand_sampler),
         OpInfo("nn.view_as_real", lambda T, F, x: T.view_as_real(x.to(T.complex64)), _plain),
         OpInfo("nn.view_as_complex", _view_as_complex, _complex_sampler),
