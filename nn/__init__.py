@@ -150,6 +150,7 @@ from .piecewise_activations import (
     Softsign,
 )
 from .random import get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from .serialization import load, save
 from .tensor import Tensor, tensor
 
@@ -222,6 +223,14 @@ __all__ = [
     "Sigmoid",
     "Softmax",
     "Softmin",
+    "RNN",
+    "LSTM",
+    "GRU",
+    "RNNCell",
+    "LSTMCell",
+    "GRUCell",
+    "RNNBase",
+    "RNNCellBase",
     "Tanh",
     "TargetOutOfRangeError",
     "Tensor",
