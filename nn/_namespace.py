@@ -251,6 +251,8 @@ masked_select = _function("masked_select")
 diff = _function("diff")
 logit = _function("logit")
 count_nonzero = _function("count_nonzero")
+inverse = _function("inverse")
+det = _function("det")
 
 
 def tile(input: Any, dims: Any) -> Tensor:

@@ -539,6 +539,18 @@ class TensorMath(TensorAutograd):
             )
         return self.matmul(other)
 
+    def inverse(self) -> Tensor:
+        """The inverse of each square matrix (``torch.linalg.inv``)."""
+        from . import linalg  # (linalg builds on Tensor: imported late)
+
+        return linalg.inv(self)
+
+    def det(self) -> Tensor:
+        """The determinant of each square matrix (``torch.linalg.det``)."""
+        from . import linalg
+
+        return linalg.det(self)
+
     def bmm(self, mat2: Any) -> Tensor:
         """Batched matrix product of (b, n, m) and (b, m, p) Tensors (as ``torch.bmm``)."""
         other = self._lift(mat2)

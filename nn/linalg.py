@@ -1,13 +1,149 @@
 """``torch.linalg``: the norms optimizers and clipping code call (``vector_norm``,
 ``matrix_norm``, ``norm``), as PyTorch defines them, over ``Tensor.norm`` (one
-implementation of each norm)."""
+implementation of each norm); and what teaching code of second-order methods and
+conditioning calls: ``inv``, ``det``, ``solve``, ``eigvalsh`` (rules in
+``nn/rules/linalg.py``, LAPACK through NumPy)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
+from . import _dtype
+from ._graph import node_type
 from ._namespace import _operand
+from .rules import linalg as L
 from .tensor import Tensor
+
+LinalgInvExBackward0 = node_type("LinalgInvExBackward0")
+LinalgDetBackward0 = node_type("LinalgDetBackward0")
+LinalgSolveExBackward0 = node_type("LinalgSolveExBackward0")
+LinalgEighBackward0 = node_type("LinalgEighBackward0")
+
+
+class LinAlgError(RuntimeError):
+    """A matrix the operation cannot handle (singular, not positive definite), as
+    ``torch.linalg.LinAlgError`` (a ``RuntimeError``)."""
+
+
+def _matrices(A: Any, op: str, name: str = "A") -> Tensor:
+    """``A`` checked as PyTorch checks it: a float Tensor of square matrices."""
+    t = _operand(A, f"linalg_{op}", name)
+    if t.ndim < 2:
+        raise RuntimeError(f"linalg.{op}: The input tensor {name} must have at least 2 dimensions.")
+    if t.dtype.kind not in "fc":
+        raise RuntimeError(
+            f"linalg.{op}: Expected a floating point or complex tensor as input. Got "
+            f"{_dtype.torch_name(t.dtype).capitalize()}"
+        )
+    if t.shape[-1] != t.shape[-2]:
+        raise RuntimeError(
+            f"linalg.{op}: {name} must be batches of square matrices, but they are "
+            f"{t.shape[-2]} by {t.shape[-1]} matrices"
+        )
+    return t
+
+
+def inv(A: Any, *, out: Any = None) -> Tensor:
+    """The inverse of each square matrix of ``A``; a singular one raises ``LinAlgError``.
+
+    >>> import nn
+    >>> nn.linalg.inv(nn.tensor([[2.0, 0.0], [0.0, 4.0]]))
+    tensor([[0.5000, 0.0000],
+            [0.0000, 0.2500]])
+    """
+    t = _matrices(A, "inv")
+    try:
+        result, backward = L.inv(t._data)
+    except np.linalg.LinAlgError:
+        raise LinAlgError(
+            "linalg.inv: the input matrix is singular, the inversion could not be completed"
+        ) from None
+    return Tensor._record(
+        result.astype(t.dtype, copy=False), (t,), backward, LinalgInvExBackward0, (), result=True
+    )
+
+
+def det(A: Any, *, out: Any = None) -> Tensor:
+    """The determinant of each square matrix of ``A``; its gradient is the cofactor matrix
+    (for singular matrices too).
+
+    >>> import nn
+    >>> nn.linalg.det(nn.tensor([[2.0, 1.0], [1.0, 3.0]]))
+    tensor(5.)
+    """
+    t = _matrices(A, "det")
+    result, backward = L.det(t._data)
+    return Tensor._record(
+        result.astype(t.dtype, copy=False), (t,), backward, LinalgDetBackward0, (t,), result=True
+    )
+
+
+def solve(A: Any, B: Any, *, left: bool = True, out: Any = None) -> Tensor:
+    """X with A X = B for each square matrix of ``A`` (``B`` a vector per matrix when it
+    has one dimension fewer than ``A`` and its shape is A's without the last side, or is
+    1-D); a singular ``A`` raises ``LinAlgError``.
+
+    >>> import nn
+    >>> nn.linalg.solve(nn.tensor([[2.0, 0.0], [0.0, 4.0]]), nn.tensor([1.0, 1.0]))
+    tensor([0.5000, 0.2500])
+    """
+    if not left:
+        raise NotImplementedError("linalg.solve(left=False) is not implemented in descend")
+    a = _matrices(A, "solve")
+    b = _operand(B, "linalg_solve", "B")
+    if a.dtype != b.dtype:
+        raise RuntimeError(
+            f"linalg.solve: Expected A and B to have the same dtype, but found A of type "
+            f"{_dtype.torch_name(a.dtype).capitalize()} and B of type "
+            f"{_dtype.torch_name(b.dtype).capitalize()} instead"
+        )
+    vector = b.ndim == 1 or (b.ndim == a.ndim - 1 and tuple(b.shape) == tuple(a.shape[:-1]))
+    rows = b.shape[0] if b.ndim == 1 else (b.shape[-1] if vector else b.shape[-2])
+    if b.ndim == 0 or rows != a.shape[-1]:
+        columns = 1 if vector or b.ndim == 0 else b.shape[-1]
+        raise RuntimeError(
+            "linalg.solve: Incompatible shapes of A and B for the equation AX = B "
+            f"({a.shape[-2]}x{a.shape[-1]} and {rows if b.ndim else 0}x{columns})"
+        )
+    try:
+        result, backward = L.solve(a._data, b._data, vector, a.requires_grad, b.requires_grad)
+    except np.linalg.LinAlgError:
+        raise LinAlgError(
+            "torch.linalg.solve: The solver failed because the input matrix is singular."
+        ) from None
+    return Tensor._record(
+        result.astype(a.dtype, copy=False),
+        (a, b),
+        backward,
+        LinalgSolveExBackward0,
+        (a,),
+        result=True,
+    )
+
+
+def eigvalsh(A: Any, UPLO: str = "L", *, out: Any = None) -> Tensor:
+    """The eigenvalues, ascending, of each symmetric matrix of ``A``, read from its lower
+    (``UPLO="L"``) or upper triangle.
+
+    >>> import nn
+    >>> nn.linalg.eigvalsh(nn.tensor([[2.0, 1.0], [1.0, 2.0]]))
+    tensor([1., 3.])
+    """
+    if UPLO not in ("L", "U"):
+        raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
+    t = _operand(A, "linalg_eigvalsh", "A")
+    if t.ndim >= 2 and t.shape[-1] == t.shape[-2] and t.dtype.kind not in "fc":
+        if not t.numel():  # (PyTorch's kernel refuses integers, when it runs)
+            return Tensor._make(np.zeros(t.shape[:-1], dtype=t.dtype))
+        name = _dtype.torch_name(t.dtype).capitalize()
+        raise NotImplementedError(f"\"linalg_eigh_cpu\" not implemented for '{name}'")
+    t = _matrices(t, "eigh")
+    result, backward = L.eigvalsh(t._data, UPLO == "L")
+    return Tensor._record(
+        result.astype(t.dtype, copy=False), (t,), backward, LinalgEighBackward0, (), result=True
+    )
 
 
 def vector_norm(

@@ -151,3 +151,64 @@ def trace(x: Array) -> Rule:
         return (grad,)
 
     return out + 0 if out.dtype.kind == "f" else out, backward
+
+
+def _mT(x: Array) -> Array:
+    return np.swapaxes(x, -1, -2)
+
+
+def inv(a: Array) -> Rule:
+    """A^-1 of each square matrix; d/dA = -A^-T g A^-T."""
+    out = np.linalg.inv(a)
+    return out, lambda g: (-(_mT(out) @ g @ _mT(out)),)
+
+
+def solve(a: Array, b: Array, vector: bool, need_a: bool = True, need_b: bool = True) -> Rule:
+    """X with A X = B (B a vector per matrix when ``vector``); dL/dB = A^-T g and dL/dA =
+    -(dL/dB) X^T, batch axes broadcast as in the forward and summed back."""
+    rhs = b[..., None] if vector else b
+    x = np.linalg.solve(a, rhs)
+
+    def backward(g: Array) -> tuple[Any, ...]:
+        g_rhs = g[..., None] if vector else g
+        grad_rhs: Array = np.linalg.solve(_mT(a), g_rhs)
+        grad_b = None
+        if need_b:
+            grad_b = unbroadcast(grad_rhs[..., 0] if vector else grad_rhs, b.shape)
+        grad_a = unbroadcast(-(grad_rhs @ _mT(x)), a.shape) if need_a else None
+        return grad_a, grad_b
+
+    return (x[..., 0] if vector else x), backward
+
+
+def det(a: Array) -> Rule:
+    """det(A) of each square matrix; d/dA = g times the cofactor matrix, det(U) det(V) U
+    diag(product of the other singular values) V^T from A = U S V^T (singular A too)."""
+    out = np.linalg.det(a)
+
+    def backward(g: Array) -> tuple[Array]:
+        if a.shape[-1] == 0:
+            return (np.zeros_like(a),)
+        u, s, vt = np.linalg.svd(a)
+        ones = np.ones(s.shape[:-1] + (1,), dtype=s.dtype)
+        before = np.cumprod(np.concatenate([ones, s[..., :-1]], axis=-1), axis=-1)
+        after = np.flip(
+            np.cumprod(np.concatenate([ones, np.flip(s, -1)[..., :-1]], axis=-1), axis=-1), -1
+        )
+        signs = np.linalg.det(u) * np.linalg.det(vt)
+        cofactor = (u * (before * after)[..., None, :]) @ vt * signs[..., None, None]
+        return ((np.asarray(g)[..., None, None] * cofactor).astype(a.dtype, copy=False),)
+
+    return np.asarray(out), backward
+
+
+def eigvalsh(a: Array, lower: bool) -> Rule:
+    """The eigenvalues (ascending) of each symmetric matrix, read from its lower (or upper)
+    triangle; d/dA = V diag(g) V^T on that triangle (the other read as its mirror)."""
+    values, vectors = np.linalg.eigh(a, UPLO="L" if lower else "U")
+
+    def backward(g: Array) -> tuple[Array]:
+        grad = (vectors * g[..., None, :]) @ _mT(vectors)
+        return (grad.astype(a.dtype, copy=False),)
+
+    return values, backward

@@ -1,5 +1,5 @@
 """The public names the harness must cover: Tensor's methods and attributes, the functions
-of ``nn`` (torch's top level) and of ``nn.functional``."""
+of ``nn`` (torch's top level), ``nn.linalg`` and ``nn.functional``."""
 
 from __future__ import annotations
 
@@ -20,6 +20,10 @@ def public_names() -> set[str]:
             and not isinstance(value, types.ModuleType)
         ):
             names.add(f"nn.{n}")
+    for n in dir(nn.linalg):
+        value = getattr(nn.linalg, n)
+        if not n.startswith("_") and inspect.isfunction(value) and value.__module__ == "nn.linalg":
+            names.add(f"nn.linalg.{n}")
     for n in getattr(F, "__all__", dir(F)):
         value = getattr(F, n)
         if not n.startswith("_") and callable(value) and not inspect.isclass(value):

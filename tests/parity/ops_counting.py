@@ -10,9 +10,20 @@ import numpy as np
 from hypothesis import strategies as st
 
 from tests.parity.opinfo import OpInfo
-from tests.parity.samples import ALL, FLOATS, INTEGERS, Sample, arg, broadcast_shapes, dim, shape
+from tests.parity.samples import (
+    ALL,
+    FLOATS,
+    INTEGERS,
+    Arg,
+    Sample,
+    arg,
+    broadcast_shapes,
+    dim,
+    shape,
+)
 
 SUMMING = 1e-5
+LAPACK = 1e-4  # (MKL's LAPACK in PyTorch, OpenBLAS's in NumPy: other orders of operations)
 
 
 def _histc_sampler(data: Any) -> Sample:
@@ -144,6 +155,40 @@ def _count_sampler(data: Any) -> Sample:
     return Sample((x,), {"dim": dims[0] if len(dims) == 1 else dims})
 
 
+def _square_sampler(data: Any) -> Sample:
+    """Well-conditioned square matrices (diagonally dominant), in a batch of 0 to 2 sides,
+    rarely not square or of integers (both refused)."""
+    side = data.draw(st.integers(0, 4))
+    batch = tuple(data.draw(st.integers(1, 2)) for _ in range(data.draw(st.integers(0, 2))))
+    wide = side + (data.draw(st.integers(0, 19)) == 0)
+    dtype = "int64" if data.draw(st.integers(0, 19)) == 0 else data.draw(st.sampled_from(FLOATS))
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**16)))
+    values = rng.uniform(-1, 1, (*batch, side, wide)) + 2 * side * np.eye(side, wide)
+    if data.draw(st.booleans()):
+        values = (values + np.swapaxes(values, -1, -2)) / 2 if side == wide else values
+    grad = dtype in FLOATS and data.draw(st.booleans())
+    return Sample((Arg(values.astype(dtype), "contiguous", grad),))
+
+
+def _solve_sampler(data: Any) -> Sample:
+    (a,) = _square_sampler(data).args
+    n = a.values.shape[-1]
+    vector = data.draw(st.booleans())
+    shape = (
+        (*a.values.shape[:-1],) if vector else (*a.values.shape[:-1], data.draw(st.integers(1, 2)))
+    )
+    if data.draw(st.integers(0, 9)) == 0:
+        shape = (n + 1,)
+    rng = np.random.default_rng(n)
+    dtype = str(a.values.dtype) if a.values.dtype.kind == "f" else "float32"
+    b = Arg(
+        rng.uniform(-1, 1, shape).astype(dtype),
+        "contiguous",
+        data.draw(st.booleans()) and dtype in FLOATS,
+    )
+    return Sample((a, b))
+
+
 def _softmin_sampler(data: Any) -> Sample:
     x = arg(data, shape(data), data.draw(st.sampled_from(ALL)), special=True)
     return Sample((x,), {"dim": dim(data, x.values.ndim)})
@@ -180,6 +225,24 @@ def family() -> list[OpInfo]:
             lambda T, F, x, b, **k: tuple(T.histogram(x, b, **k)),
             _histogram_sampler,
             SUMMING,
+        ),
+        *_both("det", _square_sampler, LAPACK, LAPACK),
+        *_both("inverse", _square_sampler, LAPACK, LAPACK),
+        OpInfo("nn.linalg.inv", lambda T, F, a: T.linalg.inv(a), _square_sampler, LAPACK, LAPACK),
+        OpInfo("nn.linalg.det", lambda T, F, a: T.linalg.det(a), _square_sampler, LAPACK, LAPACK),
+        OpInfo(
+            "nn.linalg.eigvalsh",
+            lambda T, F, a: T.linalg.eigvalsh(a),
+            _square_sampler,
+            LAPACK,
+            LAPACK,
+        ),
+        OpInfo(
+            "nn.linalg.solve",
+            lambda T, F, a, b: T.linalg.solve(a, b),
+            _solve_sampler,
+            LAPACK,
+            LAPACK,
         ),
         OpInfo(
             "F.softmin", lambda T, F, x, **k: F.softmin(x, **k), _softmin_sampler, SUMMING, 1e-5

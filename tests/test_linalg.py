@@ -1,0 +1,51 @@
+"""nn.linalg's inv, det, solve and eigvalsh: values against NumPy's, gradients against
+finite differences (a singular matrix's determinant too), errors as PyTorch's. PyTorch
+parity over drawn matrices is in the op harness (tests/parity/ops_counting.py)."""
+
+import numpy as np
+import pytest
+
+import nn
+
+A = np.array([[4.0, 1.0, 0.5], [1.0, 3.0, 0.2], [0.5, 0.2, 2.0]])
+
+
+def _leaf(values: np.ndarray) -> nn.Tensor:
+    return nn.tensor(values, dtype=nn.float64, requires_grad=True)
+
+
+def test_values_are_numpys() -> None:
+    np.testing.assert_allclose(nn.linalg.inv(nn.tensor(A)).numpy(), np.linalg.inv(A))
+    assert nn.det(nn.tensor(A)).item() == pytest.approx(np.linalg.det(A))
+    b = np.array([1.0, -2.0, 0.5])
+    np.testing.assert_allclose(
+        nn.linalg.solve(nn.tensor(A), nn.tensor(b)).numpy(), np.linalg.solve(A, b)
+    )
+    np.testing.assert_allclose(nn.linalg.eigvalsh(nn.tensor(A)).numpy(), np.linalg.eigvalsh(A))
+    assert nn.tensor(A, dtype=nn.float32).inverse().dtype == nn.float32
+
+
+def test_gradients_match_finite_differences() -> None:
+    batch = np.stack([A, A.T @ A])
+    assert nn.gradcheck(nn.linalg.inv, (_leaf(batch),))
+    assert nn.gradcheck(nn.linalg.det, (_leaf(batch),))
+    assert nn.gradcheck(nn.linalg.solve, (_leaf(batch), _leaf(np.ones((2, 3, 2)))))
+    assert nn.gradcheck(nn.linalg.solve, (_leaf(A), _leaf(np.array([1.0, 0.0, 2.0]))))
+    assert nn.gradcheck(lambda a: nn.linalg.eigvalsh(a + a.mT), (_leaf(A),))
+
+
+def test_the_determinant_of_a_singular_matrix_has_the_cofactor_gradient() -> None:
+    singular = _leaf(np.array([[1.0, 2.0], [2.0, 4.0]]))
+    nn.linalg.det(singular).backward()
+    np.testing.assert_allclose(singular.grad.numpy(), [[4.0, -2.0], [-2.0, 1.0]], atol=1e-12)
+
+
+def test_errors_are_pytorchs() -> None:
+    with pytest.raises(nn.linalg.LinAlgError, match="singular"):
+        nn.linalg.inv(nn.tensor([[1.0, 2.0], [2.0, 4.0]]))
+    with pytest.raises(RuntimeError, match="square matrices, but they are 2 by 3"):
+        nn.linalg.det(nn.zeros(2, 3))
+    with pytest.raises(RuntimeError, match="Expected a floating point"):
+        nn.linalg.inv(nn.tensor([[1, 0], [0, 1]]))
+    with pytest.raises(RuntimeError, match="Incompatible shapes"):
+        nn.linalg.solve(nn.eye(2), nn.ones(3))
