@@ -4,7 +4,9 @@ A faithful subset of ``torch`` and ``torch.nn`` in NumPy: ``nn`` is both (``nn.t
 ``nn.zeros``, ``nn.no_grad`` as well as ``nn.Linear``), so a script ports by changing imports.
 """
 
-from . import autograd, functional, init, linalg, utils
+import math as _math
+
+from . import autograd, functional, init, linalg, testing, utils
 from . import functional as F
 from ._dims import Size
 from ._dtype import (
@@ -158,6 +160,10 @@ bool = bool_
 float = float32
 int = int32
 globals().update(_FOREACH)  # torch._foreach_add_ and the rest (nn/_foreach.py)
+
+# torch's constants (torch.pi in a test function, torch.inf as a bound)
+pi, e, inf, nan = _math.pi, _math.e, _math.inf, _math.nan
+newaxis = None
 
 __all__ = [
     "CELU",
@@ -315,6 +321,7 @@ __all__ = [
     "short",
     "tensor",
     "uint8",
+    "testing",
     "utils",
     "zeros",
     "zeros_like",

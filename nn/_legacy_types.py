@@ -62,3 +62,12 @@ __all__ = [
     "LongTensor",
     "ShortTensor",
 ]
+
+
+def Variable(data: Any, requires_grad: bool = False, volatile: bool = False) -> Tensor:
+    """``torch.autograd.Variable(t, requires_grad=...)``, the pre-0.4 wrapper: a new Tensor
+    sharing ``t``'s storage, outside any graph, requiring grad when asked (Tensors and
+    Variables have been one since PyTorch 0.4)."""
+    if not isinstance(data, Tensor):
+        raise TypeError(f"Variable data has to be a tensor, but got {type(data).__name__}")
+    return data.detach().requires_grad_(requires_grad)

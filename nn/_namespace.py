@@ -175,6 +175,62 @@ sum = _function("sum")
 mean = _function("mean")
 std = _function("std")
 var = _function("var")
+
+
+def var_mean(input: Any, *args: Any, **kwargs: Any) -> tuple[Tensor, Tensor]:
+    """``(var, mean)`` over the same ``dim``, as ``torch.var_mean`` (``correction`` or
+    ``unbiased`` as ``var``'s)."""
+    x = _operand(input, "var_mean")
+    dim = args[0] if args else kwargs.get("dim")
+    keepdim = kwargs.get("keepdim", False)
+    return x.var(*args, **kwargs), x.mean(dim, keepdim) if dim is not None else x.mean()
+
+
+def std_mean(input: Any, *args: Any, **kwargs: Any) -> tuple[Tensor, Tensor]:
+    """``(std, mean)`` over the same ``dim``, as ``torch.std_mean``."""
+    x = _operand(input, "std_mean")
+    dim = args[0] if args else kwargs.get("dim")
+    keepdim = kwargs.get("keepdim", False)
+    return x.std(*args, **kwargs), x.mean(dim, keepdim) if dim is not None else x.mean()
+
+
+def dist(input: Any, other: Any, p: float = 2) -> Tensor:
+    """The ``p``-norm of ``input - other`` (broadcast), as ``torch.dist``."""
+    return _operand(input, "dist").dist(other, p)
+
+
+_deterministic = [False]
+
+
+def use_deterministic_algorithms(mode: bool, *, warn_only: bool = False) -> None:
+    """Accepted as PyTorch's switch; descend's algorithms are deterministic either way."""
+    _deterministic[0] = bool(mode)
+
+
+def are_deterministic_algorithms_enabled() -> bool:
+    """What ``use_deterministic_algorithms`` last set (descend is deterministic always)."""
+    return _deterministic[0]
+
+
+def _in_place_function(name: str) -> Callable[..., Any]:
+    """torch.<name>_(input, ...) as input.<name>_(...)."""
+
+    def function(input: Any, *args: Any, **kwargs: Any) -> Any:
+        return getattr(_operand(input, f"{name}_"), f"{name}_")(*args, **kwargs)
+
+    function.__name__ = function.__qualname__ = f"{name}_"
+    function.__doc__ = f"``torch.{name}_(input)``: ``input.{name}_()`` (in place)."
+    return function
+
+
+abs_ = _in_place_function("abs")
+relu_ = _in_place_function("relu")
+sigmoid_ = _in_place_function("sigmoid")
+tanh_ = _in_place_function("tanh")
+exp_ = _in_place_function("exp")
+sqrt_ = _in_place_function("sqrt")
+neg_ = _in_place_function("neg")
+clamp_ = _in_place_function("clamp")
 prod = _function("prod")
 max = _function("max")
 min = _function("min")

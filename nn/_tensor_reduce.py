@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import numpy as np
@@ -12,10 +13,12 @@ from . import _dtype
 from ._dims import axes_of
 from ._graph import node_type
 from ._tensor_functions import TensorFunctions
+from ._tensor_math import _broadcast_error
 from .rules import counting as C
 from .rules import elementwise as E
 from .rules import linalg as L
 from .rules import reduction as R
+from .rules import unbroadcast
 from .rules._quiet import quiet
 
 if TYPE_CHECKING:
@@ -24,6 +27,7 @@ if TYPE_CHECKING:
 SumBackward0 = node_type("SumBackward0")
 SumBackward1 = node_type("SumBackward1")
 NansumBackward0 = node_type("NansumBackward0")
+DistBackward0 = node_type("DistBackward0")
 HistogramBackward0 = node_type("NotImplemented")
 MeanBackward0 = node_type("MeanBackward0")
 MeanBackward1 = node_type("MeanBackward1")
@@ -70,6 +74,25 @@ def _dim(dim: Any, axis: Any) -> Any:
 def _no_out(out: Any) -> None:
     if out is not None:
         raise TypeError("descend's reductions do not take out=; assign the result instead")
+
+
+def _refuse_empty_norm(data: np.ndarray, order: float, axes: tuple[int, ...] | None) -> None:
+    """PyTorch's refusal of a norm with no identity (inf, -inf, negative orders) over no
+    elements."""
+    if order >= 0 and order != math.inf:
+        return
+    shown = "inf" if order == math.inf else "-inf" if order == -math.inf else f"{order:g}"
+    if axes is None and data.size == 0:
+        raise RuntimeError(
+            f"linalg.vector_norm cannot compute the {shown} norm on an empty tensor because "
+            "the operation does not have an identity"
+        )
+    for axis in axes or ():
+        if data.shape[axis] == 0:
+            raise RuntimeError(
+                f"linalg.vector_norm cannot compute the {shown} norm on the dimension {axis}"
+                "because this dimension is empty and the operation does not have an identity"
+            )
 
 
 class TensorReduce(TensorFunctions):
@@ -147,6 +170,39 @@ class TensorReduce(TensorFunctions):
         me = cast("Tensor", self)
         counted = me.isnan().logical_not().sum(dim, keepdim)
         return me.nansum(dim, keepdim, dtype=dtype) / counted
+
+    def dist(self, other: Any, p: float = 2) -> Tensor:
+        """The ``p``-norm of ``self - other`` (broadcast), a 0-d Tensor; its backward reads
+        both inputs and the result (as PyTorch's ``DistBackward0``).
+
+        >>> import nn
+        >>> nn.tensor([3.0, 0.0]).dist(nn.tensor([0.0, 4.0]))
+        tensor(5.)
+        """
+        if not isinstance(other, TensorReduce):
+            raise TypeError(
+                f"dist(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}"
+            )
+        a, b = self._pair(other, "dist")
+        if a._data.dtype.kind not in "fc":
+            raise RuntimeError(
+                "linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
+                + _dtype.torch_name(a._data.dtype)
+            )
+        try:
+            difference = a._data - b._data
+        except ValueError:
+            raise _broadcast_error("dist", a._data, b._data) from None
+        _refuse_empty_norm(difference, float(p), None)
+        with quiet():  # (overflow to inf is silent, as PyTorch's)
+            result, norm_backward = R.norm(difference, float(p), None, False)
+        shapes = (a._data.shape, b._data.shape)
+
+        def backward(g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            spread = norm_backward(g)[0]
+            return unbroadcast(spread, shapes[0]), unbroadcast(-spread, shapes[1])
+
+        return self._record(result, (a, b), backward, DistBackward0, (self, other), result=True)
 
     def histc(self, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:
         """Counts in ``bins`` equal bins over [min, max] (the data's range when min == max);
@@ -619,7 +675,9 @@ class TensorReduce(TensorFunctions):
             )
         x = cast("Tensor", self) if dtype is None else self.to(dtype)
         axes = self._reduce_axes(dim)
-        result, backward = R.norm(x._data, order, axes, keepdim)
+        _refuse_empty_norm(x._data, order, axes)
+        with quiet():  # (overflow to inf is silent, as PyTorch's)
+            result, backward = R.norm(x._data, order, axes, keepdim)
         return self._record(result, (x,), backward, NormBackward1, (x,), result=True)
 
     def softmax(self, dim: int, dtype: Any = None) -> Tensor:

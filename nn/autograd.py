@@ -547,10 +547,14 @@ def grad(
 
 
 def __getattr__(name: str) -> Any:
-    """``Function`` (ops with a custom backward, ``nn/_custom_function.py``), imported on
-    first use: it builds on Tensor, which imports this module."""
+    """``Function`` (ops with a custom backward, ``nn/_custom_function.py``) and the legacy
+    ``Variable``, imported on first use: they build on Tensor, which imports this module."""
     if name in ("Function", "FunctionCtx"):
         from . import _custom_function
 
         return getattr(_custom_function, name)
+    if name == "Variable":
+        from ._legacy_types import Variable
+
+        return Variable
     raise AttributeError(f"module 'nn.autograd' has no attribute '{name}'")

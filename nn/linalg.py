@@ -6,6 +6,7 @@ conditioning calls: ``inv``, ``det``, ``solve``, ``eigvalsh`` (rules in
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -158,6 +159,10 @@ def vector_norm(
     tensor(5.)
     """
     t = _operand(x, "linalg_vector_norm", "x")
+    if isinstance(ord, str) or ord is None:
+        raise TypeError(
+            f"linalg_vector_norm(): argument 'ord' must be Number, not {type(ord).__name__}"
+        )
     if dtype is not None:
         t = t.to(dtype)
     if dim is None:
@@ -168,22 +173,81 @@ def vector_norm(
 
 
 def matrix_norm(
-    A: Any, ord: Any = "fro", dim: tuple[int, int] = (-2, -1), keepdim: bool = False
+    A: Any, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool = False, *, dtype: Any = None
 ) -> Tensor:
-    """The Frobenius norm of each matrix of ``A`` (over ``dim``); other orders raise
-    ``NotImplementedError``."""
-    if ord != "fro":
-        raise NotImplementedError(f"matrix_norm(ord={ord!r}) is not supported; only 'fro'")
-    return _operand(A, "linalg_matrix_norm", "A").norm(2, dim, keepdim)
+    """A norm of each matrix of ``A`` over the two dims ``dim``: "fro" (the root of the sum
+    of squares), 1 / -1 (the largest / smallest column sum of |a_ij|), inf / -inf (the same
+    of row sums), as ``torch.linalg.matrix_norm``; the singular-value norms (2, -2, "nuc")
+    raise ``NotImplementedError``.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.linalg.matrix_norm(nn.tensor([[1.0, 2.0], [3.0, 4.0]]), ord=1)
+    tensor(6.)
+    """
+    t = _operand(A, "linalg_matrix_norm", "A")
+    if dtype is not None:
+        t = t.to(dtype)
+    if t.ndim < 2:
+        raise RuntimeError(
+            "linalg.matrix_norm: The input tensor A must have at least 2 dimensions."
+        )
+    if not isinstance(dim, tuple | list) or len(dim) != 2:
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {dim}")
+    first, second = (int(d) % t.ndim for d in dim)
+    if first == second:
+        raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({dim[0]}, {dim[1]})")
+    if ord == "fro":
+        return t.norm(2, (first, second), keepdim)
+    if ord in ("nuc", 2, -2):
+        raise NotImplementedError(
+            f"linalg.matrix_norm(ord={ord!r}) needs singular values, which descend does not "
+            "compute; ord='fro', 1, -1, inf and -inf are there"
+        )
+    if ord not in (1, -1, math.inf, -math.inf):
+        raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
+    summed, extreme = (first, second) if abs(ord) == 1 else (second, first)
+    sums = t.norm(1, summed, keepdim=True)  # (PyTorch's: a 1-norm, then the max or min)
+    if sums.shape[extreme] == 0:  # (the largest of no sums is 0; the smallest, undefined)
+        if ord < 0:
+            raise IndexError(f"amin(): Expected reduction dim {extreme} to have non-zero size.")
+        shape = list(sums.shape)
+        shape[extreme] = 1
+        result = Tensor._make(np.zeros(shape, dtype=t.dtype))
+    else:
+        result = sums.amax(extreme, keepdim=True) if ord > 0 else sums.amin(extreme, keepdim=True)
+    return result if keepdim else result.squeeze((first, second))
 
 
 def norm(
     A: Any, ord: Any = None, dim: Any = None, keepdim: bool = False, *, dtype: Any = None
 ) -> Tensor:
-    """``torch.linalg.norm``: a vector norm, or the Frobenius norm of a matrix."""
+    """``torch.linalg.norm``: with ``dim`` None, the 2-norm of every element when ``ord`` is
+    None, else a vector norm of a 1-D Tensor or a matrix norm of a 2-D one; with one dim, a
+    vector norm; with two, a matrix norm (see ``matrix_norm``).
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.linalg.norm(nn.tensor([[1.0, 2.0], [3.0, 4.0]]), ord=float("inf"))
+    tensor(7.)
+    """
     t = _operand(A, "linalg_norm", "A")
-    if ord in (None, "fro") and dim is None:
-        return vector_norm(t, 2, None, keepdim, dtype=dtype)
+    if dtype is not None:
+        t = t.to(dtype)
+    if dim is None:
+        if ord is None:
+            return vector_norm(t, 2, None, keepdim)
+        if t.ndim not in (1, 2):
+            raise RuntimeError(
+                "linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. "
+                f"Got {t.ndim}D."
+            )
+        dim = tuple(range(t.ndim))
+    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    if len(dims) == 2:
+        return matrix_norm(t, "fro" if ord is None else ord, dims, keepdim)
     if isinstance(ord, str):
-        return matrix_norm(t, ord, dim if dim is not None else (-2, -1), keepdim)
-    return vector_norm(t, 2 if ord is None else ord, dim, keepdim, dtype=dtype)
+        raise RuntimeError(f"linalg.vector_norm: Order {ord} not supported.")
+    return vector_norm(t, 2 if ord is None else ord, dims, keepdim)

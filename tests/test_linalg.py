@@ -49,3 +49,19 @@ def test_errors_are_pytorchs() -> None:
         nn.linalg.inv(nn.tensor([[1, 0], [0, 1]]))
     with pytest.raises(RuntimeError, match="Incompatible shapes"):
         nn.linalg.solve(nn.eye(2), nn.ones(3))
+
+
+def test_matrix_norms_are_pytorchs_not_vector_norms() -> None:
+    m = nn.tensor([[1.0, 2.0], [3.0, 4.0]])
+    assert nn.linalg.norm(m, 1).item() == 6.0  # the largest column sum
+    assert nn.linalg.norm(m, float("inf")).item() == 7.0  # the largest row sum
+    assert nn.linalg.matrix_norm(m, -1).item() == 4.0
+    assert nn.linalg.norm(m, dim=1).tolist() == pytest.approx([5**0.5, 5.0])
+    with pytest.raises(NotImplementedError, match="singular values"):
+        nn.linalg.norm(m, 2)
+
+
+def test_a_norm_of_one_element_is_its_magnitude_whatever_the_order() -> None:
+    for order in (0.5, 1, 2, 3, float("inf")):
+        assert nn.tensor([-1e30]).norm(order).item() == pytest.approx(1e30)
+    assert nn.tensor([1e30, -1.0]).std(correction=0).item() == pytest.approx(5e29)

@@ -223,3 +223,28 @@ def test_pow_with_a_number_base_and_comparisons():
         nn.allclose(x, nn.tensor([1.0, 3.0], dtype=nn.float64))
     assert nn.equal(x, nn.tensor([1.0, 3.0])) and not nn.equal(x, nn.tensor([1.0]))
     assert nn.is_tensor(x) and not nn.is_tensor(x.numpy(force=True)) and nn.numel(x) == 2
+
+
+def test_older_idioms_and_constants_of_teaching_code() -> None:
+    import math
+
+    assert (nn.pi, nn.e, nn.inf) == (math.pi, math.e, math.inf) and math.isnan(nn.nan)
+    data = nn.ones(2)
+    v = nn.autograd.Variable(data, requires_grad=True)
+    assert v.requires_grad and v.is_leaf and not data.requires_grad
+    v.data.add_(1.0)  # (shares data's storage, as PyTorch's)
+    assert data.tolist() == [2.0, 2.0]
+    nn.use_deterministic_algorithms(True)
+    assert nn.are_deterministic_algorithms_enabled()
+    nn.use_deterministic_algorithms(False)
+    x = nn.tensor([-1.0, 2.0])
+    assert nn.abs_(x) is x and x.tolist() == [1.0, 2.0]
+
+
+def test_assert_close_uses_pytorchs_tolerances_and_message() -> None:
+    nn.testing.assert_close(nn.tensor([1.0]), nn.tensor([1.0 + 1e-6]))
+    with pytest.raises(AssertionError, match="Tensor-likes are not close"):
+        nn.testing.assert_close(nn.ones(2), nn.ones(2) * 1.001)
+    with pytest.raises(AssertionError, match="'dtype' do not match"):
+        nn.testing.assert_close(nn.ones(2), nn.ones(2, dtype=nn.float64))
+    nn.testing.assert_close(nn.tensor([float("nan")]), nn.tensor([float("nan")]), equal_nan=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -30,7 +31,8 @@ def matmul(a: Array, b: Array, need_a: bool = True, need_b: bool = True) -> Rule
             grad_a = unbroadcast(g @ np.swapaxes(b2, -1, -2), a2.shape).reshape(a.shape)
         if need_b:
             if b2.ndim == 2 and a2.ndim > 2:  # one product, the batch folded into rows
-                rows, columns = a2.reshape(-1, a.shape[-1]), g.reshape(-1, shape2[-1])
+                count = math.prod(a2.shape[:-1])  # (not -1: a side may be 0)
+                rows, columns = a2.reshape(count, a.shape[-1]), g.reshape(count, shape2[-1])
                 grad_b = (rows.T @ columns).reshape(b.shape)
             else:
                 grad_b = unbroadcast(np.swapaxes(a2, -1, -2) @ g, b2.shape).reshape(b.shape)

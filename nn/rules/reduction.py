@@ -44,12 +44,15 @@ def mean(x: Array, axes: tuple[int, ...] | None, keepdim: bool) -> Rule:
     return out.astype(x.dtype, copy=False), lambda g: (_spread(g / count, shape, axes, keepdim),)
 
 
-def var(x: Array, axes: tuple[int, ...] | None, correction: float, keepdim: bool) -> Rule:
+def var(
+    x: Array, axes: tuple[int, ...] | None, correction: float, keepdim: bool, wide: bool = False
+) -> Rule:
     """sum((x - mean)**2) / (n - correction); d/dx = 2 (x - mean) / (n - correction).
 
     Computed as PyTorch computes it on the CPU: with one output, two passes (the mean, then
     the squared deviations added in order); with several, Welford's algorithm along the
-    reduced dims (exact 0 for constant data), in float64 for float32 input. The gradient as
+    reduced dims (exact 0 for constant data), in float64 for float32 input (returned so when
+    ``wide``, for ``std``'s root). The gradient as
     PyTorch's: over every element, n <= correction gives NaN where x equals the mean and inf
     elsewhere; along dims, 2 / (n - correction) as it comes.
     """
@@ -72,7 +75,7 @@ def var(x: Array, axes: tuple[int, ...] | None, correction: float, keepdim: bool
         scale = 2.0 / dof if dof != 0 else math.inf
         return (scale * spread * centered,)
 
-    return out.astype(x.dtype, copy=False), backward
+    return (out if wide else out.astype(x.dtype, copy=False)), backward
 
 
 def _squared_deviations(x: Array, kept: tuple[int, ...] | None) -> Array:
@@ -102,9 +105,11 @@ def _squared_deviations(x: Array, kept: tuple[int, ...] | None) -> Array:
 
 
 def std(x: Array, axes: tuple[int, ...] | None, correction: float, keepdim: bool) -> Rule:
-    """sqrt(var); d/dx = var's gradient of g / (2 std), taken as 0 where std is 0."""
-    variance, var_backward = var(x, axes, correction, keepdim)
-    out = np.sqrt(variance)
+    """sqrt(var), the root taken before rounding to float32 as PyTorch's (a variance past
+    float32's range can have a std within it); d/dx = var's gradient of g / (2 std), taken
+    as 0 where std is 0."""
+    variance, var_backward = var(x, axes, correction, keepdim, wide=True)
+    out = np.sqrt(variance).astype(x.dtype, copy=False)
 
     def backward(g: Array) -> tuple[Any, ...]:
         g_var = np.where(out == 0, 0.0, g / (out * 2.0)).astype(g.dtype, copy=False)
@@ -272,19 +277,19 @@ def norm(x: Array, p: float, axes: tuple[int, ...] | None, keepdim: bool) -> Rul
     (``norm_backward``: 0 where the norm is 0)."""
     kept_axes = axes if x.ndim else None
     a = np.abs(x)
-    if p == np.inf:
-        out = np.max(a, axis=kept_axes, keepdims=True) if x.size else np.zeros((1,) * x.ndim)
+    single = x.size and x.size == np.sum(a, axis=kept_axes, keepdims=True).size
+    if single and p != 0:  # as PyTorch: a norm of one element is |x| (no power and root)
+        out = a.copy()
+    elif p == np.inf:
+        out = np.max(a, axis=kept_axes, keepdims=True, initial=0.0)  # (0 over no elements)
     elif p == -np.inf:
         out = np.min(a, axis=kept_axes, keepdims=True)
     elif p == 0:
         out = np.sum(x != 0, axis=kept_axes, keepdims=True).astype(x.dtype)
     elif p == 1:
         out = np.sum(a, axis=kept_axes, keepdims=True)
-    elif p == 2:  # as PyTorch: a one-element "sum" is the element itself, not sqrt(x**2)
-        single = x.size and x.size == np.sum(a, axis=kept_axes, keepdims=True).size
-        if single:
-            out = a.copy()
-        elif kept_axes is None or len(kept_axes) == x.ndim:  # a dot product rounds as PyTorch
+    elif p == 2:
+        if kept_axes is None or len(kept_axes) == x.ndim:  # a dot product rounds as PyTorch
             flat = np.ascontiguousarray(x).reshape(-1)
             out = np.sqrt(np.dot(flat, flat)).reshape((1,) * x.ndim)
         else:
@@ -297,8 +302,8 @@ def norm(x: Array, p: float, axes: tuple[int, ...] | None, keepdim: bool) -> Rul
 
     def backward(g: Array) -> tuple[Any, ...]:
         gk = _spread(g, shape, axes, keepdim)
-        if p == 0:
-            return (np.zeros_like(x),)
+        if p == 0:  # (PyTorch's: no gradient at all, the leaf's .grad stays None)
+            return (None,)
         if p == 1:
             return (sign(x) * gk,)
         if p == 2:

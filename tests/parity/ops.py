@@ -112,6 +112,8 @@ EXEMPT: dict[str, str] = {
             "get_default_dtype",
             "set_default_dtype",
             "is_grad_enabled",
+            "use_deterministic_algorithms",
+            "are_deterministic_algorithms_enabled",
             "set_printoptions",
             "is_tensor",
             "is_complex",

@@ -189,6 +189,87 @@ def _solve_sampler(data: Any) -> Sample:
     return Sample((a, b))
 
 
+def _dist_sampler(data: Any) -> Sample:
+    first, second = broadcast_shapes(data)
+    dtype = data.draw(st.sampled_from(ALL))
+    a = arg(data, first, dtype, special=True)
+    b = arg(data, second, dtype, special=True)
+    return Sample((a, b), {"p": data.draw(st.sampled_from([2, 1, 0, 3, float("inf")]))})
+
+
+def _moments_sampler(data: Any) -> Sample:
+    x = arg(data, shape(data), data.draw(st.sampled_from(FLOATS)), special=True)
+    kwargs: dict[str, Any] = {"correction": data.draw(st.sampled_from([0, 1]))}
+    if x.values.ndim and data.draw(st.booleans()):
+        kwargs |= {"dim": dim(data, x.values.ndim), "keepdim": data.draw(st.booleans())}
+    return Sample((x,), kwargs)
+
+
+def _norm_sampler(data: Any) -> Sample:
+    """A Tensor, an order (None, numeric or a matrix order's name) and a dim: none, one, or
+    two (a matrix norm)."""
+    x = arg(data, shape(data), data.draw(st.sampled_from(FLOATS)), special=True)
+    orders = [None, 2, 1, -1, 0, 3, float("inf"), float("-inf"), "fro", "nuc", -2]
+    kwargs: dict[str, Any] = {"ord": data.draw(st.sampled_from(orders))}
+    count = data.draw(st.integers(0, min(2, x.values.ndim)))
+    if count:
+        dims = tuple({dim(data, x.values.ndim) for _ in range(count)})
+        kwargs |= {"dim": dims[0] if len(dims) == 1 and data.draw(st.booleans()) else dims}
+        kwargs["keepdim"] = data.draw(st.booleans())
+    return Sample((x,), kwargs)
+
+
+def _matrix_norm_sampler(data: Any) -> Sample:
+    x = arg(data, shape(data, min_dims=2), data.draw(st.sampled_from(FLOATS)), special=True)
+    ord = data.draw(st.sampled_from(["fro", 1, -1, float("inf"), float("-inf"), 2, "nuc", 3]))
+    return Sample((x,), {"ord": ord, "keepdim": data.draw(st.booleans())})
+
+
+def _singular_values(sample: Sample) -> str | None:
+    """descend computes no singular values: matrix norms of order 2, -2 and "nuc" raise
+    NotImplementedError (decisions.md)."""
+    ord, x = sample.kwargs.get("ord"), sample.args[0].values
+    dim = sample.kwargs.get("dim")
+    matrix = (dim is None and x.ndim == 2 and ord is not None) or (
+        isinstance(dim, tuple) and len(dim) == 2
+    )
+    if matrix and ord in (2, -2, "nuc"):
+        return "descend computes no singular values: matrix norms of order 2, -2, nuc"
+    return None
+
+
+def _matrix_singular_values(sample: Sample) -> str | None:
+    if sample.kwargs.get("ord") in (2, -2, "nuc"):
+        return "descend computes no singular values: matrix norms of order 2, -2, nuc"
+    return None
+
+
+def _welford_mean(sample: Sample) -> str | None:
+    """PyTorch's var_mean/std_mean take the mean from Welford's running update: with an
+    infinite element it is NaN or inf by the element's position."""
+    if np.isinf(sample.args[0].values).any():
+        return "var_mean/std_mean: PyTorch's Welford mean of infinite values"
+    return None
+
+
+def _dist_p0(sample: Sample) -> str | None:
+    if sample.kwargs.get("p") == 0 and any(a.requires_grad for a in sample.args):
+        return "PyTorch's own slips: dist's backward with p=0 fails"
+    return None
+
+
+IN_PLACE_FUNCTIONS = ("abs", "relu", "sigmoid", "tanh", "exp", "sqrt", "neg")
+
+
+def _in_place_function(name: str) -> Any:
+    def call(T: Any, F: Any, x: Any) -> Any:
+        copy = x.clone()
+        getattr(T, f"{name}_")(copy)
+        return copy
+
+    return call
+
+
 def _softmin_sampler(data: Any) -> Sample:
     x = arg(data, shape(data), data.draw(st.sampled_from(ALL)), special=True)
     return Sample((x,), {"dim": dim(data, x.values.ndim)})
@@ -244,10 +325,43 @@ def family() -> list[OpInfo]:
             LAPACK,
             LAPACK,
         ),
+        *_both("dist", _dist_sampler, SUMMING, 1e-5, _dist_p0),
+        OpInfo(
+            "nn.var_mean", lambda T, F, x, **k: T.var_mean(x, **k), _moments_sampler, SUMMING, 1e-5
+        ),
+        OpInfo(
+            "nn.std_mean", lambda T, F, x, **k: T.std_mean(x, **k), _moments_sampler, SUMMING, 1e-5
+        ),
+        OpInfo("nn.clamp_", lambda T, F, x: T.clamp_(x.clone(), -1, 1), _reduced),
+        OpInfo(
+            "nn.linalg.vector_norm",
+            lambda T, F, x, **k: T.linalg.vector_norm(x, **k),
+            _norm_sampler,
+            SUMMING,
+            1e-5,
+        ),
+        OpInfo(
+            "nn.linalg.norm",
+            lambda T, F, x, **k: T.linalg.norm(x, **k),
+            _norm_sampler,
+            SUMMING,
+            1e-5,
+            known=_singular_values,
+        ),
+        OpInfo(
+            "nn.linalg.matrix_norm",
+            lambda T, F, x, **k: T.linalg.matrix_norm(x, **k),
+            _matrix_norm_sampler,
+            SUMMING,
+            1e-5,
+            known=_matrix_singular_values,
+        ),
         OpInfo(
             "F.softmin", lambda T, F, x, **k: F.softmin(x, **k), _softmin_sampler, SUMMING, 1e-5
         ),
     ]
+    for name in IN_PLACE_FUNCTIONS:
+        ops.append(OpInfo(f"nn.{name}_", _in_place_function(name), _reduced, 1e-6, 1e-5))
     return ops
 
 
