@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._tensor_convert import TensorConvert
 from ._tensor_core import TensorCore, _new, _tensor_type
 from .autograd import backward as _autograd_backward
 from .autograd import run_backward
@@ -18,7 +17,7 @@ if TYPE_CHECKING:
     from .tensor import Tensor
 
 
-class TensorAutograd(TensorConvert):
+class TensorAutograd(TensorCore):
     """Autograd methods of ``Tensor``."""
 
     __slots__ = ()

@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 
-from . import _dtype
+from . import _dtype, _in_place
 from ._graph import node_type
 from ._overloads import value_first
-from ._tensor_inplace import TensorInplace, _outplace
+from ._tensor_core import TensorCore
+from ._tensor_inplace import _outplace
 from .rules import elementwise as E
 from .rules._quiet import quiet
 
@@ -46,7 +47,7 @@ def _promoted(*tensors: Tensor) -> tuple[Tensor, ...]:
 T = TypeVar("T", bound="TensorBlend")
 
 
-class TensorBlend(TensorInplace):
+class TensorBlend(TensorCore):
     """lerp, addcmul, addcdiv and nan_to_num of ``Tensor``."""
 
     __slots__ = ()
@@ -147,17 +148,17 @@ class TensorBlend(TensorInplace):
 
     def lerp_(self: T, end: Any, weight: Any) -> T:
         """``lerp`` in place."""
-        return self._inplace(_outplace("lerp"), end, weight)
+        return _in_place.run(self, _outplace("lerp"), end, weight)
 
     @value_first
     def addcmul_(self: T, tensor1: Any, tensor2: Any, *, value: float = 1) -> T:
         """``addcmul`` in place: ``s.addcmul_(g, g, value=1 - beta2)`` is s += (1 - beta2) g²."""
-        return self._inplace(_outplace("addcmul"), tensor1, tensor2, value=value)
+        return _in_place.run(self, _outplace("addcmul"), tensor1, tensor2, value=value)
 
     @value_first
     def addcdiv_(self: T, tensor1: Any, tensor2: Any, *, value: float = 1) -> T:
         """``addcdiv`` in place: ``w.addcdiv_(v, denom, value=-lr)`` is w -= lr v / denom."""
-        return self._inplace(_outplace("addcdiv"), tensor1, tensor2, value=value)
+        return _in_place.run(self, _outplace("addcdiv"), tensor1, tensor2, value=value)
 
     def nan_to_num_(
         self: T, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None
@@ -167,4 +168,4 @@ class TensorBlend(TensorInplace):
         if self._data.dtype.kind != "f":
             self._vc[0] += 1
             return self
-        return self._inplace(_outplace("nan_to_num"), nan, posinf, neginf)
+        return _in_place.run(self, _outplace("nan_to_num"), nan, posinf, neginf)

@@ -128,8 +128,6 @@ class TensorConvert(TensorCore):
     def __contains__(self, element: Any) -> bool:
         return bool(np.any(self._data == getattr(element, "_data", element)))
 
-    __hash__ = object.__hash__
-
     def __reduce_ex__(self, protocol: Any) -> Any:
         if self._node is not None:
             raise RuntimeError(

@@ -9,6 +9,7 @@ import numpy as np
 
 from . import _dtype
 from ._graph import node_type
+from ._tensor_core import TensorCore
 from ._tensor_math import TensorMath, _broadcast_error, _not_for_bool
 from .rules import elementwise as E
 from .rules import sign
@@ -59,7 +60,7 @@ RealBackward0 = node_type("RealBackward0")
 ImagBackward0 = node_type("ImagBackward0")
 
 
-class TensorFunctions(TensorMath):
+class TensorFunctions(TensorCore):
     """Elementwise functions of ``Tensor``."""
 
     __slots__ = ()
@@ -259,12 +260,12 @@ class TensorFunctions(TensorMath):
     def maximum(self, other: Any) -> Tensor:
         """Elementwise maximum (NaN if either is); ties share the gradient."""
         _tensor_only("maximum", other)
-        return self._binary(E.maximum, other, MaximumBackward0, "maximum")
+        return cast("Tensor", self)._binary(E.maximum, other, MaximumBackward0, "maximum")
 
     def minimum(self, other: Any) -> Tensor:
         """Elementwise minimum (NaN if either is); ties share the gradient."""
         _tensor_only("minimum", other)
-        return self._binary(E.minimum, other, MinimumBackward0, "minimum")
+        return cast("Tensor", self)._binary(E.minimum, other, MinimumBackward0, "minimum")
 
     def atan2(self, other: Any) -> Tensor:
         """The angle of the point (other, self) in radians, in (-pi, pi]: elementwise
@@ -275,7 +276,7 @@ class TensorFunctions(TensorMath):
         tensor([2.3562])
         """
         _tensor_only("atan2", other)
-        a, b = self._pair(other, "atan2")
+        a, b = cast("Tensor", self)._pair(other, "atan2")
         if a._data.dtype.kind not in "fc":  # each integer to float from its own dtype
             a, b = self._floating(), other._floating()
         try:
@@ -301,7 +302,7 @@ class TensorFunctions(TensorMath):
     def where(self, condition: Any, other: Any) -> Tensor:
         """This Tensor where ``condition`` holds, else ``other`` (``torch.where(c, self, o)``)."""
         cond = np.asarray(getattr(condition, "_data", condition), dtype=bool)
-        a, b = self._pair(other, "where")
+        a, b = cast("Tensor", self)._pair(other, "where")
         try:
             out, backward = E.where(cond, a._data, b._data, need_a=a._rg, need_b=b._rg)
         except ValueError:
@@ -353,7 +354,7 @@ class TensorFunctions(TensorMath):
         )
 
     def square(self) -> Tensor:
-        return self.pow(2)
+        return cast("Tensor", self).pow(2)
 
     def reciprocal(self) -> Tensor:
         """1 / x; gradient -1 / x**2."""

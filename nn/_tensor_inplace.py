@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 
-from . import _dtype, _indexing
+from . import _dtype, _in_place, _indexing
 from ._errors import read_only_error
 from ._graph import KEPT, node_type
 from ._overloads import alpha_first
@@ -23,8 +23,8 @@ from ._tensor_core import TensorCore, plain_index
 from ._tensor_functions import _clamp_bounds
 from ._tensor_math import _refuse_bool_subtraction
 from ._tensor_shape import TensorShape, _index_tensors
-from ._views import CopySlices, adopt
-from .autograd import _Mode, no_grad
+from ._views import CopySlices
+from .autograd import _Mode
 from .random import (
     draw_bernoulli,
     draw_exponential,
@@ -50,90 +50,27 @@ MaskedFillBackward0 = node_type("MaskedFillBackward0")
 MaskedFillBackward1 = node_type("MaskedFillBackward1")
 
 
-class TensorInplace(TensorShape):
+class TensorInplace(TensorCore):
     """In-place methods of ``Tensor``."""
 
     __slots__ = ()
 
     # ------------------------------------------------------------------ in place
     def _check_inplace(self) -> None:
-        """Refuse, as PyTorch does in grad mode, to change a leaf that requires grad (or a
-        view of one), or a view made under no_grad of a Tensor that requires grad."""
-        if not _Mode.enabled:
-            return
-        info = self._view
-        if info is None:
-            if self._rg and self._node is None:
-                raise RuntimeError(
-                    "a leaf Variable that requires grad is being used in an in-place operation."
-                )
-            return
-        base = info.base
-        if info.multiple is not None and base._rg and info.grad_mode:
-            op, number = info.multiple
-            raise RuntimeError(
-                f"Output {number} of {op} is a view and is being modified inplace. This view is "
-                "the output of a function that returns multiple views. Such functions do not "
-                "allow the output views to be modified inplace. You should replace the inplace "
-                "operation by an out-of-place one."
-            )
-        if not info.grad_mode and base._rg:
-            raise RuntimeError(
-                "A view was created in no_grad mode and is being modified inplace with grad "
-                "mode enabled. Given that this use case is ambiguous and error-prone, it is "
-                "forbidden. You can clarify your code by moving both the view and the inplace "
-                "either both inside the no_grad block (if you don't want the inplace to be "
-                "tracked) or both outside (if you want the inplace to be tracked)."
-            )
-        if base._rg and base._node is None:
-            raise RuntimeError(
-                "a view of a leaf Variable that requires grad is being used in an in-place "
-                "operation."
-            )
+        """Refuse an in-place change PyTorch refuses (``nn/_in_place.py``)."""
+        _in_place.check(self)
 
     def _recording(self, *others: Any) -> bool:
         """Whether an in-place op with ``others`` must be recorded (after the checks)."""
-        self._check_inplace()
-        if not _Mode.enabled:
-            return False
-        if self.requires_grad:
-            return True
-        return any(isinstance(o, TensorCore) and o.requires_grad for o in others)
+        return _in_place.recording(self, *others)
 
     def _inplace(self: T, op: Callable[..., Tensor], *args: Any, **kwargs: Any) -> T:
-        """Run the out-of-place ``op(self, *args, **kwargs)`` and write its result into this
-        Tensor's storage, with PyTorch's autograd rules for in-place ops."""
-        if not self._recording(*args, *kwargs.values()):
-            with no_grad():
-                result = op(self, *args, **kwargs)
-            self._write(result._data)
-            return self
-        source = TensorCore._make(self._data.copy())  # the values before: backward may need them
-        source._node, source._rg = self._node, self._rg
-        args = tuple(source if a is self else a for a in args)
-        result = op(source, *args, **kwargs)
-        self._write(result._data)
-        adopt(self, result)
-        return self
+        """The out-of-place ``op(self, ...)`` written into this Tensor's storage."""
+        return _in_place.run(self, op, *args, **kwargs)
 
     def _write(self, values: np.ndarray) -> None:
         """Copy ``values`` (this Tensor's shape) into the storage and bump the version."""
-        data = self._data
-        if values.shape != data.shape:
-            raise RuntimeError(
-                f"output with shape {list(data.shape)} doesn't match the broadcast shape "
-                f"{list(values.shape)}"
-            )
-        if not _dtype.can_cast(values.dtype, data.dtype):
-            raise RuntimeError(
-                f"result type {_dtype.torch_name(values.dtype)} can't be cast to the desired "
-                f"output type {_dtype.torch_name(data.dtype)}"
-            )
-        try:
-            np.copyto(data, values, casting="unsafe")
-        except ValueError:
-            raise read_only_error() from None
-        self._vc[0] += 1
+        _in_place.write(self, values)
 
     def _arith_(self: T, ufunc: np.ufunc, outplace: Any, other: Any, **params: Any) -> T:
         """``self (op)= other`` in place: one ufunc into the storage outside the graph."""
@@ -249,21 +186,21 @@ class TensorInplace(TensorShape):
 
     def transpose_(self, dim0: int, dim1: int) -> Tensor:
         """``transpose`` in place: this Tensor's dimensions swapped."""
-        return self._reshaped_(TensorInplace.transpose, dim0, dim1)
+        return self._reshaped_(TensorShape.transpose, dim0, dim1)
 
     swapaxes_ = swapdims_ = transpose_
 
     def t_(self) -> Tensor:
         """``t`` in place."""
-        return self._reshaped_(TensorInplace.t)
+        return self._reshaped_(TensorShape.t)
 
     def squeeze_(self, dim: Any = None) -> Tensor:
         """``squeeze`` in place."""
-        return self._reshaped_(TensorInplace.squeeze, dim)
+        return self._reshaped_(TensorShape.squeeze, dim)
 
     def unsqueeze_(self, dim: int) -> Tensor:
         """``unsqueeze`` in place."""
-        return self._reshaped_(TensorInplace.unsqueeze, dim)
+        return self._reshaped_(TensorShape.unsqueeze, dim)
 
     def _unary_(self: T, name: str, *args: Any, **kwargs: Any) -> T:
         return self._inplace(_outplace(name), *args, **kwargs)
@@ -443,7 +380,7 @@ class TensorInplace(TensorShape):
     def copy_(self: T, src: Any, non_blocking: bool = False) -> T:
         """Copy ``src`` (broadcast to this shape) into this Tensor, keeping this dtype;
         differentiable with respect to ``src``."""
-        source = self._lift(src)
+        source = cast("Tensor", self)._lift(src)
         try:
             shape = np.broadcast_shapes(source._data.shape, self._data.shape)
         except ValueError:

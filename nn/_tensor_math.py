@@ -15,7 +15,6 @@ import numpy as np
 from . import _dtype
 from ._graph import KEPT, node_type
 from ._overloads import alpha_first
-from ._tensor_autograd import TensorAutograd
 from ._tensor_core import TensorCore
 from .rules import elementwise as E
 from .rules import linalg as L
@@ -108,7 +107,7 @@ def _reshapes_as_view(x: np.ndarray, shape: tuple[int, ...]) -> bool:
     return x.size == 0 or np.may_share_memory(x.reshape(shape), x)
 
 
-class TensorMath(TensorAutograd):
+class TensorMath(TensorCore):
     """Arithmetic and elementwise methods of ``Tensor``."""
 
     __slots__ = ()
@@ -355,8 +354,6 @@ class TensorMath(TensorAutograd):
             return self._make(np.asarray(ufunc(a._data, b._data)))
         except ValueError:
             raise _broadcast_error(ufunc.__name__, a._data, b._data) from None
-
-    __hash__ = TensorCore.__hash__  # defining __eq__ would otherwise unset it
 
     def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
         return self._compare(np.equal, other)

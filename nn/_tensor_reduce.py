@@ -12,6 +12,7 @@ import numpy as np
 from . import _dtype
 from ._dims import axes_of
 from ._graph import node_type
+from ._tensor_core import TensorCore
 from ._tensor_functions import TensorFunctions
 from ._tensor_math import _broadcast_error
 from .rules import counting as C
@@ -95,7 +96,7 @@ def _refuse_empty_norm(data: np.ndarray, order: float, axes: tuple[int, ...] | N
             )
 
 
-class TensorReduce(TensorFunctions):
+class TensorReduce(TensorCore):
     """Reduction methods of ``Tensor``."""
 
     __slots__ = ()
@@ -183,7 +184,7 @@ class TensorReduce(TensorFunctions):
             raise TypeError(
                 f"dist(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}"
             )
-        a, b = self._pair(other, "dist")
+        a, b = cast("Tensor", self)._pair(other, "dist")
         if a._data.dtype.kind not in "fc":
             raise RuntimeError(
                 "linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
@@ -366,7 +367,7 @@ class TensorReduce(TensorFunctions):
     ) -> Tensor:
         """Mean over ``dim`` (every element when None or ()); needs a float Tensor."""
         _no_out(out)
-        x = cast("Tensor", self) if dtype is None else self.to(dtype)
+        x = cast("Tensor", self) if dtype is None else cast("Tensor", self).to(dtype)
         if x._data.dtype.kind not in "fc":
             raise RuntimeError(
                 "mean(): could not infer output dtype. Input dtype must be either a floating "
@@ -442,7 +443,7 @@ class TensorReduce(TensorFunctions):
         and integer Tensors multiply in int64, as PyTorch's."""
         if dtype is None and self._data.dtype.kind in "biu":
             dtype = _dtype.int64
-        x = cast("Tensor", self) if dtype is None else self.to(dtype)
+        x = cast("Tensor", self) if dtype is None else cast("Tensor", self).to(dtype)
         axis = None if dim is None else self._reduce_axes(dim)
         result, backward = R.prod(x._data, None if axis is None else axis[0], keepdim)
         return self._record(result, (x,), backward, ProdBackward0, (x,), result=True)
@@ -469,7 +470,7 @@ class TensorReduce(TensorFunctions):
         (tensor(7.), tensor([7., 5.]))
         """
         if dim is not None and not isinstance(dim, int | np.integer):
-            return self.maximum(dim)
+            return cast("Tensor", self).maximum(dim)
         return self._extremum(_dim(dim, axis), keepdim if keepdims is None else keepdims, True)
 
     def min(
@@ -485,7 +486,7 @@ class TensorReduce(TensorFunctions):
     ) -> Any:
         """The smallest element, or ``(values, indices)`` along ``dim``, as ``torch.min``."""
         if dim is not None and not isinstance(dim, int | np.integer):
-            return self.minimum(dim)
+            return cast("Tensor", self).minimum(dim)
         return self._extremum(_dim(dim, axis), keepdim if keepdims is None else keepdims, False)
 
     def _extremum(self, dim: Any, keepdim: bool, largest: bool) -> Any:
@@ -645,7 +646,7 @@ class TensorReduce(TensorFunctions):
 
     def logsumexp(self, dim: Any, keepdim: bool = False) -> Tensor:
         """log(sum(exp(x))) over ``dim``, computed stably."""
-        x = self._floating()
+        x = cast("Tensor", self)._floating()
         axes = self._reduce_axes(dim) or tuple(range(self._data.ndim))
         result, backward = R.logsumexp(x._data, axes, keepdim)
         return self._record(result, (x,), backward, LogsumexpBackward0, (x,), result=True)
@@ -673,7 +674,7 @@ class TensorReduce(TensorFunctions):
                 "linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
                 + _dtype.torch_name(self._data.dtype)
             )
-        x = cast("Tensor", self) if dtype is None else self.to(dtype)
+        x = cast("Tensor", self) if dtype is None else cast("Tensor", self).to(dtype)
         axes = self._reduce_axes(dim)
         _refuse_empty_norm(x._data, order, axes)
         with quiet():  # (overflow to inf is silent, as PyTorch's)
@@ -697,7 +698,7 @@ class TensorReduce(TensorFunctions):
             )
         if dtype is None and self._data.dtype.kind not in "fc":
             return self._make(self._data.copy())  # empty: nothing computed, as PyTorch
-        x = cast("Tensor", self) if dtype is None else self.to(dtype)
+        x = cast("Tensor", self) if dtype is None else cast("Tensor", self).to(dtype)
         with quiet():
             result, backward = L.softmax(x._data, None if axis is None else axis[0])
         return self._record(result, (x,), backward, SoftmaxBackward0, result=True)
@@ -712,7 +713,7 @@ class TensorReduce(TensorFunctions):
             )
         if dtype is None and self._data.dtype.kind not in "fc":
             return self._make(self._data.copy())  # empty: nothing computed, as PyTorch
-        x = cast("Tensor", self) if dtype is None else self.to(dtype)
+        x = cast("Tensor", self) if dtype is None else cast("Tensor", self).to(dtype)
         with quiet():
             result, backward = L.log_softmax(x._data, None if axis is None else axis[0])
         return self._record(result, (x,), backward, LogSoftmaxBackward0, result=True)

@@ -8,10 +8,9 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 
-from . import _dtype
+from . import _dtype, _in_place
 from ._graph import node_type
-from ._tensor_blend import TensorBlend
-from ._tensor_core import plain_index
+from ._tensor_core import TensorCore, plain_index
 from ._tensor_inplace import _outplace
 from ._tensor_shape import _check_bounds
 from .rules import shape as S
@@ -25,7 +24,7 @@ ScatterBackward1 = node_type("ScatterBackward1")  # (a number scattered)
 ScatterAddBackward0 = node_type("ScatterAddBackward0")
 
 
-class TensorScatter(TensorBlend):
+class TensorScatter(TensorCore):
     """scatter and scatter_add of ``Tensor``."""
 
     __slots__ = ()
@@ -81,7 +80,9 @@ class TensorScatter(TensorBlend):
         reduce: str | None = None,
     ) -> T:
         """``scatter`` in place."""
-        return self._inplace(_outplace("scatter"), dim, index, src, value=value, reduce=reduce)
+        return _in_place.run(
+            self, _outplace("scatter"), dim, index, src, value=value, reduce=reduce
+        )
 
     def scatter_add_(self: T, dim: int, index: Any, src: Any) -> T:
         """``scatter_add`` in place."""
@@ -90,7 +91,7 @@ class TensorScatter(TensorBlend):
                 "scatter_add_(): argument 'src' (position 3) must be Tensor, not "
                 + type(src).__name__
             )
-        return self._inplace(_outplace("scatter_add"), dim, index, src)
+        return _in_place.run(self, _outplace("scatter_add"), dim, index, src)
 
     def _scatter(self, dim: int, index: Any, source: Any, add: bool) -> Tensor:
         me = cast("Tensor", self)

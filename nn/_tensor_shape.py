@@ -8,14 +8,14 @@ in-place change through one is seen, and differentiated, through the base.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
 from . import _dtype, _indexing, _memory_format
 from ._dims import axes_of, shape_args
 from ._graph import KEPT, node_type
-from ._tensor_core import plain_index
+from ._tensor_core import TensorCore, plain_index
 from ._tensor_reduce import MaxResult, TensorReduce
 from .rules import linalg as L
 from .rules import reduction as R
@@ -95,7 +95,7 @@ def _writable_broadcast(a: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     return np.lib.stride_tricks.as_strided(a, shape, strides, writeable=True)
 
 
-class TensorShape(TensorReduce):
+class TensorShape(TensorCore):
     """Shape methods of ``Tensor``."""
 
     __slots__ = ()
@@ -436,7 +436,9 @@ class TensorShape(TensorReduce):
         """
         repeats = shape_args(dims)
         padded = (1,) * (self._data.ndim - len(repeats)) + tuple(repeats)
-        return self.repeat(*padded) if padded else self.clone()  # (a 0-d Tensor: a copy)
+        return (
+            self.repeat(*padded) if padded else cast("Tensor", self).clone()
+        )  # (a 0-d Tensor: a copy)
 
     def count_nonzero(self, dim: Any = None) -> Tensor:
         """How many elements are not zero (over ``dim``, one int or several), as int64.
@@ -457,7 +459,7 @@ class TensorShape(TensorReduce):
             target = _memory_format.contiguous_format
         if _memory_format.is_laid_out(self._data, target):
             return self  # type: ignore[return-value]
-        return self.clone(memory_format=target)
+        return cast("Tensor", self).clone(memory_format=target)
 
     def flip(self, *dims: Any) -> Tensor:
         axes = axes_of(shape_args(dims), self._data.ndim) or ()
@@ -751,7 +753,7 @@ class TensorShape(TensorReduce):
         >>> nn.tensor([1.0, 2.0, 3.0]).cumprod(0)
         tensor([1., 2., 6.])
         """
-        x: Tensor = self if dtype is None else self.to(dtype)  # type: ignore[assignment]
+        x: Tensor = self if dtype is None else cast("Tensor", self).to(dtype)  # type: ignore[assignment]
         if x._data.dtype.kind in "biu" and dtype is None:
             x = x.to(np.int64)
         axis = x._axis(dim)
@@ -771,7 +773,7 @@ class TensorShape(TensorReduce):
         >>> nn.tensor([1.0, 2.0, 3.0]).cumsum(0)
         tensor([1., 3., 6.])
         """
-        x: Tensor = self if dtype is None else self.to(dtype)  # type: ignore[assignment]
+        x: Tensor = self if dtype is None else cast("Tensor", self).to(dtype)  # type: ignore[assignment]
         if x._data.dtype.kind in "biu" and dtype is None:
             x = x.to(np.int64)
         axis = x._axis(dim)

@@ -13,13 +13,17 @@ node that made it (``grad_fn``). As in PyTorch:
 - Every in-place change bumps a version counter, shared by views of the same storage, and
   backward refuses a saved value that changed after it was saved.
 
-The class is assembled from parts, each imported by the next: ``nn/_tensor_core.py``
-(storage, graph bookkeeping, ``.data`` / ``.grad``, in-place writes; with ``nn/_views.py``),
-``_tensor_convert.py`` (numbers, arrays, dtypes, printing), ``_tensor_autograd.py``
-(``backward``, hooks), then the ops: ``_tensor_math.py`` (arithmetic, elementwise
-functions), ``_tensor_reduce.py`` (reductions, softmax), ``_tensor_shape.py`` (views,
-indexing), ``_tensor_inplace.py`` (in-place methods), ``_tensor_blend.py`` (lerp, addcmul,
-addcdiv, nan_to_num), ``_tensor_scatter.py`` (scatter), each over the array rules of ``nn/rules``.
+The class is assembled once, here, from sibling parts that each inherit only
+``nn/_tensor_core.py`` (storage, graph bookkeeping, ``.data`` / ``.grad``; with
+``nn/_views.py`` and ``nn/_in_place.py`` for views and in-place writes), so its inheritance
+is three deep: ``_tensor_convert.py`` (numbers, arrays, dtypes, printing),
+``_tensor_autograd.py`` (``backward``, hooks), ``_tensor_math.py`` (arithmetic),
+``_tensor_functions.py`` (elementwise functions), ``_tensor_reduce.py`` (reductions,
+softmax, counting), ``_tensor_shape.py`` (views, indexing), ``_tensor_inplace.py`` (in-place
+methods), ``_tensor_blend.py`` (lerp, addcmul, addcdiv, nan_to_num), ``_tensor_scatter.py``
+(scatter), each over the array rules of ``nn/rules``. A part that calls another part's
+method reaches it through the assembled Tensor (``cast("Tensor", self)``); no method is
+defined in two parts (tests/test_layout.py).
 """
 
 from __future__ import annotations
@@ -29,11 +33,29 @@ from typing import Any
 
 from . import _tensor_core
 from ._dtype import as_array
+from ._tensor_autograd import TensorAutograd
+from ._tensor_blend import TensorBlend
+from ._tensor_convert import TensorConvert
+from ._tensor_functions import TensorFunctions
+from ._tensor_inplace import TensorInplace
+from ._tensor_math import TensorMath
+from ._tensor_reduce import TensorReduce
 from ._tensor_scatter import TensorScatter
+from ._tensor_shape import TensorShape
 from .device import check_device
 
 
-class Tensor(TensorScatter):
+class Tensor(
+    TensorScatter,
+    TensorBlend,
+    TensorInplace,
+    TensorShape,
+    TensorReduce,
+    TensorFunctions,
+    TensorMath,
+    TensorAutograd,
+    TensorConvert,
+):
     """An n-dimensional array with reverse-mode automatic differentiation.
 
     ``nn.Tensor(...)`` is PyTorch's legacy constructor: ``Tensor(2, 3)`` a Tensor of that
@@ -61,6 +83,8 @@ class Tensor(TensorScatter):
     """
 
     __slots__ = ()
+
+    __hash__ = object.__hash__  # (by identity: the elementwise part's __eq__ unsets it)
 
 
 _tensor_core._tensor_type.append(Tensor)
