@@ -74,7 +74,6 @@ from ._namespace import *  # noqa: F403 (torch's top-level functions: exp, matmu
 from ._namespace import __all__ as _functions
 from ._printing import set_printoptions
 from ._runtime import compiler, distributed, jit
-from ._tensor_reduce import MaxResult
 from .activations import ELU, GELU, SiLU, Softplus
 from .autograd import (
     detect_anomaly,
@@ -155,6 +154,7 @@ from .random import get_rng_state, initial_seed, manual_seed, seed, set_rng_stat
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from .serialization import load, save
 from .tensor import Tensor, tensor
+from .tensor.reduction import MaxResult
 
 bool = bool_
 float = float32

@@ -15,9 +15,9 @@ import numpy as np
 from . import _dtype
 from ._graph import node_type
 from ._out import into
-from ._tensor_core import _axis
 from .rules import shape as S
 from .tensor import Tensor
+from .tensor.core import _axis
 
 CatBackward0 = node_type("CatBackward0")
 StackBackward0 = node_type("StackBackward0")

@@ -17,8 +17,8 @@ import numpy as np
 
 from . import _dtype
 from ._out import into
-from ._tensor_math import _refuse_bool_subtraction
 from .tensor import Tensor
+from .tensor.arithmetic import _refuse_bool_subtraction
 
 
 def _operand(value: Any, function: str, argument: str = "input", position: int = 1) -> Tensor:

@@ -34,7 +34,6 @@ from ._losses import (
     nll_loss,
 )
 from ._regression_losses import huber_loss, kl_div, l1_loss, smooth_l1_loss
-from ._tensor_math import MmBackward0  # (linear without a bias, as PyTorch names it)
 from .activations import elu, gelu, silu, softplus
 from .embedding import embedding, one_hot
 from .normalization import layer_norm
@@ -55,6 +54,7 @@ from .rules import elementwise as E
 from .rules import layer as LR
 from .rules import shape as S
 from .tensor import Tensor
+from .tensor.arithmetic import MmBackward0  # (linear without a bias, as PyTorch names it)
 
 __all__ = [
     "adaptive_avg_pool1d",

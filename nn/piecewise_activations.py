@@ -12,12 +12,12 @@ from ._dtype import torch_name
 from ._factories import full
 from ._graph import node_type
 from ._inputs import as_input
-from ._tensor_math import DivBackward0  # softsign is x / (1 + |x|) in PyTorch
 from .activations import EluBackward0  # PyTorch's node for selu, a scaled elu
 from .module import Module
 from .parameter import Parameter
 from .rules import piecewise as P
 from .tensor import Tensor
+from .tensor.arithmetic import DivBackward0  # softsign is x / (1 + |x|) in PyTorch
 
 HardtanhBackward0 = node_type("HardtanhBackward0")
 HardsigmoidBackward0 = node_type("HardsigmoidBackward0")

@@ -5,7 +5,7 @@ and a closure ``backward(g)`` that maps ``g = dL/d(out)`` to one gradient per ar
 (None where the caller said it is not needed); backward closures run under the engine's
 ``quiet()`` (``np.errstate(all="ignore")``, cheaper). The gradient formulas are PyTorch's
 (``derivatives.yaml``), written so that NaN, infinities and signed zeros land where
-PyTorch's do. Nothing here knows about Tensors or grad modes: ``nn/tensor.py`` records a
+PyTorch's do. Nothing here knows about Tensors or grad modes: ``nn/tensor/`` records a
 rule's closure as a node of the graph.
 """
 

@@ -18,16 +18,17 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 
-from . import _dtype, _in_place
-from ._graph import node_type
-from ._overloads import value_first
-from ._tensor_core import TensorCore
-from ._tensor_inplace import _outplace
-from .rules import elementwise as E
-from .rules._quiet import quiet
+from .. import _dtype
+from .._graph import node_type
+from .._overloads import value_first
+from ..rules import elementwise as E
+from ..rules._quiet import quiet
+from . import in_place as _in_place
+from .core import TensorCore
+from .inplace import _outplace
 
 if TYPE_CHECKING:
-    from .tensor import Tensor
+    from ..tensor import Tensor
 
 LerpBackward0 = node_type("LerpBackward0")
 LerpBackward1 = node_type("LerpBackward1")

@@ -15,17 +15,12 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 
-from . import _dtype, _in_place, _indexing
-from ._errors import read_only_error
-from ._graph import KEPT, node_type
-from ._overloads import alpha_first
-from ._tensor_core import TensorCore, plain_index
-from ._tensor_functions import _clamp_bounds
-from ._tensor_math import _refuse_bool_subtraction
-from ._tensor_shape import TensorShape, _index_tensors
-from ._views import CopySlices
-from .autograd import _Mode
-from .random import (
+from .. import _dtype, _indexing
+from .._errors import read_only_error
+from .._graph import KEPT, node_type
+from .._overloads import alpha_first
+from ..autograd import _Mode
+from ..random import (
     draw_bernoulli,
     draw_exponential,
     draw_integers,
@@ -33,11 +28,17 @@ from .random import (
     draw_normal,
     draw_uniform,
 )
-from .rules import scaled_sum
-from .rules import shape as S
+from ..rules import scaled_sum
+from ..rules import shape as S
+from . import in_place as _in_place
+from .arithmetic import _refuse_bool_subtraction
+from .core import TensorCore, plain_index
+from .elementwise import _clamp_bounds
+from .shape import TensorShape, _index_tensors
+from .views import CopySlices
 
 if TYPE_CHECKING:
-    from .tensor import Tensor
+    from ..tensor import Tensor
 
 T = TypeVar("T", bound="TensorInplace")
 
@@ -57,7 +58,7 @@ class TensorInplace(TensorCore):
 
     # ------------------------------------------------------------------ in place
     def _check_inplace(self) -> None:
-        """Refuse an in-place change PyTorch refuses (``nn/_in_place.py``)."""
+        """Refuse an in-place change PyTorch refuses (``nn/tensor/in_place.py``)."""
         _in_place.check(self)
 
     def _recording(self, *others: Any) -> bool:
@@ -557,7 +558,7 @@ def _copy(source: Tensor, src: Tensor) -> Tensor:
     shape = s._data.shape
 
     def backward(g: np.ndarray) -> tuple[Any, ...]:
-        from .rules import unbroadcast
+        from ..rules import unbroadcast
 
         return np.zeros_like(g), unbroadcast(g, shape)
 

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._tensor_core import TensorCore, _new, _tensor_type
-from .autograd import backward as _autograd_backward
-from .autograd import run_backward
+from ..autograd import backward as _autograd_backward
+from ..autograd import run_backward
+from .core import TensorCore, _new, _tensor_type
 
 if TYPE_CHECKING:
-    from .tensor import Tensor
+    from ..tensor import Tensor
 
 
 class TensorAutograd(TensorCore):

@@ -13,17 +13,16 @@ node that made it (``grad_fn``). As in PyTorch:
 - Every in-place change bumps a version counter, shared by views of the same storage, and
   backward refuses a saved value that changed after it was saved.
 
-The class is assembled once, here, from sibling parts that each inherit only
-``nn/_tensor_core.py`` (storage, graph bookkeeping, ``.data`` / ``.grad``; with
-``nn/_views.py`` and ``nn/_in_place.py`` for views and in-place writes), so its inheritance
-is three deep: ``_tensor_convert.py`` (numbers, arrays, dtypes, printing),
-``_tensor_autograd.py`` (``backward``, hooks), ``_tensor_math.py`` (arithmetic),
-``_tensor_functions.py`` (elementwise functions), ``_tensor_reduce.py`` (reductions,
-softmax, counting), ``_tensor_shape.py`` (views, indexing), ``_tensor_inplace.py`` (in-place
-methods), ``_tensor_blend.py`` (lerp, addcmul, addcdiv, nan_to_num), ``_tensor_scatter.py``
-(scatter), each over the array rules of ``nn/rules``. A part that calls another part's
-method reaches it through the assembled Tensor (``cast("Tensor", self)``); no method is
-defined in two parts (tests/test_layout.py).
+The class is assembled once, here, from sibling parts in this package that each inherit
+only ``core.py`` (storage, graph bookkeeping, ``.data`` / ``.grad``; with ``views.py`` and
+``in_place.py`` for views and in-place writes), so its inheritance is three deep:
+``conversion.py`` (numbers, arrays, dtypes, printing), ``autograd.py`` (``backward``,
+hooks), ``arithmetic.py`` (operators, matrix products), ``elementwise.py`` (functions of
+one variable, maximum, where), ``reduction.py`` (reductions, softmax, counting),
+``shape.py`` (views, indexing), ``inplace.py`` (in-place methods), ``blend.py`` (lerp,
+addcmul, addcdiv, nan_to_num), ``scatter.py`` (scatter), each over the array rules of
+``nn/rules``. A part that calls another part's method reaches it through the assembled
+Tensor (``cast("Tensor", self)``); no method is defined in two parts (tests/test_layout.py).
 """
 
 from __future__ import annotations
@@ -31,18 +30,18 @@ from __future__ import annotations
 from types import FunctionType
 from typing import Any
 
-from . import _tensor_core
-from ._dtype import as_array
-from ._tensor_autograd import TensorAutograd
-from ._tensor_blend import TensorBlend
-from ._tensor_convert import TensorConvert
-from ._tensor_functions import TensorFunctions
-from ._tensor_inplace import TensorInplace
-from ._tensor_math import TensorMath
-from ._tensor_reduce import TensorReduce
-from ._tensor_scatter import TensorScatter
-from ._tensor_shape import TensorShape
-from .device import check_device
+from .._dtype import as_array
+from ..device import check_device
+from . import core as _tensor_core
+from .arithmetic import TensorMath
+from .autograd import TensorAutograd
+from .blend import TensorBlend
+from .conversion import TensorConvert
+from .elementwise import TensorFunctions
+from .inplace import TensorInplace
+from .reduction import TensorReduce
+from .scatter import TensorScatter
+from .shape import TensorShape
 
 
 class Tensor(

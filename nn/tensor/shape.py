@@ -12,18 +12,18 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from . import _dtype, _indexing, _memory_format
-from ._dims import axes_of, shape_args
-from ._graph import KEPT, node_type
-from ._tensor_core import TensorCore, plain_index
-from ._tensor_reduce import MaxResult, TensorReduce
-from .rules import linalg as L
-from .rules import reduction as R
-from .rules import shape as S
-from .rules import unbroadcast
+from .. import _dtype, _indexing, _memory_format
+from .._dims import axes_of, shape_args
+from .._graph import KEPT, node_type
+from ..rules import linalg as L
+from ..rules import reduction as R
+from ..rules import shape as S
+from ..rules import unbroadcast
+from .core import TensorCore, plain_index
+from .reduction import MaxResult, TensorReduce
 
 if TYPE_CHECKING:
-    from .tensor import Tensor
+    from ..tensor import Tensor
 
 ViewBackward0 = node_type("ViewBackward0")
 PermuteBackward0 = node_type("PermuteBackward0")
@@ -725,7 +725,7 @@ class TensorShape(TensorCore):
         >>> nn.tensor([1, 4, 9]).diff()
         tensor([3, 5])
         """
-        from ._joining import cat  # (joining builds on Tensor: imported late)
+        from .._joining import cat  # (joining builds on Tensor: imported late)
 
         me: Tensor = self  # type: ignore[assignment]
         if not me._data.ndim:

@@ -8,15 +8,16 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 
-from . import _dtype, _in_place
-from ._graph import node_type
-from ._tensor_core import TensorCore, plain_index
-from ._tensor_inplace import _outplace
-from ._tensor_shape import _check_bounds
-from .rules import shape as S
+from .. import _dtype
+from .._graph import node_type
+from ..rules import shape as S
+from . import in_place as _in_place
+from .core import TensorCore, plain_index
+from .inplace import _outplace
+from .shape import _check_bounds
 
 if TYPE_CHECKING:
-    from .tensor import Tensor
+    from ..tensor import Tensor
 
 T = TypeVar("T", bound="TensorScatter")
 ScatterBackward0 = node_type("ScatterBackward0")

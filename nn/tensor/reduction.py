@@ -9,21 +9,21 @@ from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import numpy as np
 
-from . import _dtype
-from ._dims import axes_of
-from ._graph import node_type
-from ._tensor_core import TensorCore
-from ._tensor_functions import TensorFunctions
-from ._tensor_math import _broadcast_error
-from .rules import counting as C
-from .rules import elementwise as E
-from .rules import linalg as L
-from .rules import reduction as R
-from .rules import unbroadcast
-from .rules._quiet import quiet
+from .. import _dtype
+from .._dims import axes_of
+from .._graph import node_type
+from ..rules import counting as C
+from ..rules import elementwise as E
+from ..rules import linalg as L
+from ..rules import reduction as R
+from ..rules import unbroadcast
+from ..rules._quiet import quiet
+from .arithmetic import _broadcast_error
+from .core import TensorCore
+from .elementwise import TensorFunctions
 
 if TYPE_CHECKING:
-    from .tensor import Tensor
+    from ..tensor import Tensor
 
 SumBackward0 = node_type("SumBackward0")
 SumBackward1 = node_type("SumBackward1")
@@ -267,7 +267,7 @@ class TensorReduce(TensorCore):
                 )
             if low == high:
                 low, high = low - 0.5, high + 0.5
-            from ._factories import _evenly_spaced  # (it builds Tensors: imported late)
+            from .._factories import _evenly_spaced  # (it builds Tensors: imported late)
 
             edges, uniform = _evenly_spaced(low, high, bins + 1, data.dtype), True
         weights = None if weight is None else np.asarray(getattr(weight, "_data", weight))

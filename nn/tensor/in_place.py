@@ -10,11 +10,11 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from . import _dtype
-from ._errors import read_only_error
-from ._tensor_core import TensorCore
-from ._views import adopt
-from .autograd import _Mode, no_grad
+from .. import _dtype
+from .._errors import read_only_error
+from ..autograd import _Mode, no_grad
+from .core import TensorCore
+from .views import adopt
 
 T = TypeVar("T", bound=TensorCore)
 

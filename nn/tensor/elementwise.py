@@ -7,16 +7,16 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from . import _dtype
-from ._graph import node_type
-from ._tensor_core import TensorCore
-from ._tensor_math import TensorMath, _broadcast_error, _not_for_bool
-from .rules import elementwise as E
-from .rules import sign
-from .rules._quiet import quiet
+from .. import _dtype
+from .._graph import node_type
+from ..rules import elementwise as E
+from ..rules import sign
+from ..rules._quiet import quiet
+from .arithmetic import TensorMath, _broadcast_error, _not_for_bool
+from .core import TensorCore
 
 if TYPE_CHECKING:
-    from .tensor import Tensor
+    from ..tensor import Tensor
 
 MaximumBackward0 = node_type("MaximumBackward0")
 MinimumBackward0 = node_type("MinimumBackward0")

@@ -8,17 +8,17 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from . import _dtype, _memory_format
-from ._dims import shape_args
-from ._graph import node_type
-from ._numpy_interop import array_ufunc
-from ._printing import tensor_repr
-from ._tensor_core import TensorCore, _new
-from .device import check_device, no_accelerator
-from .rules import elementwise as E
+from .. import _dtype, _memory_format
+from .._dims import shape_args
+from .._graph import node_type
+from .._numpy_interop import array_ufunc
+from .._printing import tensor_repr
+from ..device import check_device, no_accelerator
+from ..rules import elementwise as E
+from .core import TensorCore, _new
 
 if TYPE_CHECKING:
-    from .tensor import Tensor
+    from ..tensor import Tensor
 
 ToCopyBackward0 = node_type("ToCopyBackward0")
 CloneBackward0 = node_type("CloneBackward0")

@@ -12,16 +12,16 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from . import _dtype
-from ._graph import KEPT, node_type
-from ._overloads import alpha_first
-from ._tensor_core import TensorCore
-from .rules import elementwise as E
-from .rules import linalg as L
-from .rules._quiet import quiet
+from .. import _dtype
+from .._graph import KEPT, node_type
+from .._overloads import alpha_first
+from ..rules import elementwise as E
+from ..rules import linalg as L
+from ..rules._quiet import quiet
+from .core import TensorCore
 
 if TYPE_CHECKING:
-    from .tensor import Tensor
+    from ..tensor import Tensor
 
 _NUMBERS = (int, float, complex, np.number, np.bool_)
 _OPERANDS = (*_NUMBERS, np.ndarray, list, tuple)
@@ -538,13 +538,13 @@ class TensorMath(TensorCore):
 
     def inverse(self) -> Tensor:
         """The inverse of each square matrix (``torch.linalg.inv``)."""
-        from . import linalg  # (linalg builds on Tensor: imported late)
+        from .. import linalg  # (linalg builds on Tensor: imported late)
 
         return linalg.inv(self)
 
     def det(self) -> Tensor:
         """The determinant of each square matrix (``torch.linalg.det``)."""
-        from . import linalg
+        from .. import linalg
 
         return linalg.det(self)
 

@@ -1,6 +1,6 @@
 """The core of Tensor: storage, graph bookkeeping, ``.data`` / ``.grad``, in-place writes.
 
-(``nn/tensor.py`` puts the core and the op mixins together; this is the part that knows
+(``nn/tensor/__init__.py`` puts the core and the op parts together; this is the part that knows
 how a Tensor records itself in the graph.)
 
 A Tensor is an ndarray that records the operations made on it, for reverse-mode autograd.
@@ -18,8 +18,8 @@ it, the graph node that made it (``grad_fn``). As in PyTorch:
 - Every in-place change bumps a version counter, shared by views of the same storage, and
   backward refuses a saved value that changed after it was saved.
 
-The ops themselves are in mixins (``nn/_tensor_math.py``, ``nn/_tensor_shape.py``,
-``nn/_tensor_inplace.py``) over the array rules of ``nn/rules``.
+The ops themselves are in sibling parts (``arithmetic.py``, ``shape.py``, ``inplace.py``...
+of this package) over the array rules of ``nn/rules``.
 """
 
 from __future__ import annotations
@@ -30,20 +30,20 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 
-from . import _dtype, _memory_format
-from ._dtype import as_array, get_default_dtype, to_dtype, torch_name
-from ._graph import Node, _next_seq
-from ._views import View, refresh_view
-from .autograd import _Mode
-from .device import cpu
+from .. import _dtype, _memory_format
+from .._dtype import as_array, get_default_dtype, to_dtype, torch_name
+from .._graph import Node, _next_seq
+from ..autograd import _Mode
+from ..device import cpu
+from .views import View, refresh_view
 
 if TYPE_CHECKING:
-    from .tensor import Tensor
+    from ..tensor import Tensor
 
 T = TypeVar("T", bound="TensorCore")
 
 _new = object.__new__
-_tensor_type: list[type[Tensor]] = []  # nn.tensor.Tensor, registered by nn/tensor.py
+_tensor_type: list[type[Tensor]] = []  # nn.tensor.Tensor, registered by nn/tensor/__init__.py
 
 
 def _legacy_array(args: tuple[Any, ...], dtype: Any, into: Any) -> np.ndarray:
