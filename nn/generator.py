@@ -4,7 +4,7 @@ PyTorch draws on the CPU from a Mersenne Twister (mt19937) seeded with the stand
 ``init_genrand`` (the seed's low 32 bits), and turns its 32-bit outputs into numbers its own
 way. NumPy's ``MT19937`` bit generator makes the same 32-bit stream; this module adds
 PyTorch's transformations (``aten/src/ATen/core/TransformationHelper.h`` and the CPU kernels
-in ``DistributionTemplates.h``), each held against PyTorch in tests/test_generator.py:
+in ``DistributionTemplates.h``), each held against PyTorch in tests/nn/test_generator.py:
 
 - uniform: float32 from one 32-bit draw, ``(bits & (2**24 - 1)) * 2**-24``; float64 from one
   64-bit draw (two 32-bit ones, the first the high half), 53 bits; then

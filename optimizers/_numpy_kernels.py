@@ -5,7 +5,7 @@ per operation and NumPy's fixed cost per call in every 64 KB slice (Adam on the 
 
 A kernel makes the operations of its rule's ``update`` in the same order on the same values,
 writing the temporaries into two scratch arrays (``out=``), so it gives the rule's numbers
-bit for bit (tests/test_numpy_kernels.py holds it to them). It covers the rule's common
+bit for bit (tests/optimizers/test_numpy_kernels.py holds it to them). It covers the rule's common
 options and says which (``applies``); for the others the readable rule runs. The rule in
 its own file stays the definition.
 """

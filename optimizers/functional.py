@@ -4,7 +4,7 @@ Each kernel is the loop over elements of a built-in rule's ``update`` (in its ow
 written with the same operations in the same order and in the parameter's dtype (every
 hyperparameter cast to it first, as NumPy casts a Python float; the branches decided on the
 Python values, as the rule decides them), so that a fused step gives the reference's
-numbers: tests/test_executors.py holds them to it, bit for bit.
+numbers: tests/optimizers/test_executors.py holds them to it, bit for bit.
 They are compiled by numba, the optional ``fast`` extra (``pip install -e ".[fast]"``), at
 their first use; ``fused=True`` without numba raises an ``ImportError`` naming the extra.
 

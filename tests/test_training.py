@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import nn
-from tests.models import CourseNet
+from tests.cases.models import CourseNet
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

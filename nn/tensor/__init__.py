@@ -22,7 +22,7 @@ one variable, maximum, where), ``reduction.py`` (reductions, softmax, counting),
 ``shape.py`` (views, indexing), ``inplace.py`` (in-place methods), ``blend.py`` (lerp,
 addcmul, addcdiv, nan_to_num), ``scatter.py`` (scatter), each over the array rules of
 ``nn/rules``. A part that calls another part's method reaches it through the assembled
-Tensor (``cast("Tensor", self)``); no method is defined in two parts (tests/test_layout.py).
+Tensor (``cast("Tensor", self)``); no method is defined in two parts (tests/nn/test_layout.py).
 """
 
 from __future__ import annotations

@@ -22,10 +22,10 @@ OPS = table(
     ops_counting.family(),
 )
 
-_ATTRIBUTE = "an attribute, not an op: tests/test_tensor.py"
-_AUTOGRAD = "autograd's machinery, held against PyTorch in tests/test_autograd_parity.py"
-_RANDOM = "draws random numbers: PyTorch's, seed for seed, in tests/test_generator.py"
-_STATE = "process settings, not an op: tests/test_namespace.py"
+_ATTRIBUTE = "an attribute, not an op: tests/nn/test_tensor.py"
+_AUTOGRAD = "autograd's machinery, held against PyTorch in tests/parity/test_autograd_parity.py"
+_RANDOM = "draws random numbers: PyTorch's, seed for seed, in tests/nn/test_generator.py"
+_STATE = "process settings, not an op: tests/nn/test_namespace.py"
 
 EXEMPT: dict[str, str] = {
     **{
@@ -101,8 +101,8 @@ EXEMPT: dict[str, str] = {
     },
     "F.dropout": _RANDOM,
     "F.dropout2d": _RANDOM,
-    "Tensor.numpy": "a conversion to NumPy: tests/test_tensor.py",
-    "Tensor.cuda": "refuses (descend is CPU only): tests/test_namespace.py",
+    "Tensor.numpy": "a conversion to NumPy: tests/nn/test_tensor.py",
+    "Tensor.cuda": "refuses (descend is CPU only): tests/nn/test_namespace.py",
     "nn.detach": "the method's own function (Tensor.detach is in the table)",
     **{
         f"nn.{name}": _STATE
@@ -123,7 +123,7 @@ EXEMPT: dict[str, str] = {
             "iinfo",
         )
     },
-    "nn.save": "I/O: tests/test_serialization.py",
-    "nn.load": "I/O: tests/test_serialization.py",
-    "nn.gradcheck": "a checking tool: tests/test_autograd_parity.py",
+    "nn.save": "I/O: tests/nn/test_serialization.py",
+    "nn.load": "I/O: tests/nn/test_serialization.py",
+    "nn.gradcheck": "a checking tool: tests/parity/test_autograd_parity.py",
 }
