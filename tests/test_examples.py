@@ -30,9 +30,9 @@ def test_cli_runs_end_to_end_and_writes_results(tmp_path, capsys):
         import matplotlib  # noqa: F401
     except ImportError:
         return
-    assert (tmp_path / "cost.png").stat().st_size > 0 and (
-        tmp_path / "boundaries.png"
-    ).stat().st_size > 0
+    for picture in ("cost.png", "boundaries.png"):  # (PNGs with pixels, not empty files)
+        content = (tmp_path / picture).read_bytes()
+        assert content.startswith(b"\x89PNG\r\n\x1a\n") and len(content) > 10_000, picture
 
 
 def test_same_seed_same_table(tmp_path):

@@ -90,8 +90,22 @@ def test_moons_without_noise_lie_on_the_two_half_circles():
     lower = X[y == 1]
     np.testing.assert_allclose(np.hypot(upper[:, 0], upper[:, 1]), 1.0)
     np.testing.assert_allclose(np.hypot(lower[:, 0] - 1, lower[:, 1] - 0.5), 1.0)
-    X3, _ = make_moons(300, 0.2, generator=np.random.RandomState(3))  # the course's data
-    assert X3.shape == (300, 2)
+
+
+def test_the_courses_data_is_sklearns_make_moons_after_seed_3():
+    """The course's training set: sklearn's make_moons(300, noise=0.2) after np.random.seed(3),
+    whose recipe is the clean half circles, shuffled by RandomState.shuffle of the indices,
+    then RandomState.normal noise of scale 0.2, drawn in that order from the one state."""
+    X, y = make_moons(300, 0.2, generator=np.random.RandomState(3))
+    rng = np.random.RandomState(3)
+    angles = np.linspace(0, np.pi, 150)
+    clean = np.vstack(
+        [np.c_[np.cos(angles), np.sin(angles)], np.c_[1 - np.cos(angles), 0.5 - np.sin(angles)]]
+    )
+    order = np.arange(300)
+    rng.shuffle(order)
+    np.testing.assert_allclose(X, clean[order] + rng.normal(scale=0.2, size=(300, 2)), rtol=1e-12)
+    np.testing.assert_array_equal(y, (order >= 150).astype(np.int64))
 
 
 def test_make_blobs_accepts_noise_for_cluster_std():

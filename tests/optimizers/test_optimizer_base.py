@@ -1,5 +1,6 @@
 """Optimizer bookkeeping: groups, validation, state dicts, repr, and real training loops."""
 
+import collections
 import copy
 import re
 
@@ -85,7 +86,8 @@ def test_state_is_a_defaultdict_keyed_by_parameter():
     optimizer.step()
     assert set(optimizer.state[a]) == {"step", "exp_avg", "exp_avg_sq"}
     assert b not in optimizer.state  # no gradient, no state
-    assert optimizer.state[b] == {}
+    assert optimizer.state[b] == {} and b in optimizer.state  # (reading creates, as PyTorch's)
+    assert isinstance(optimizer.state, collections.defaultdict)
 
 
 def test_state_dict_format_is_pytorchs():

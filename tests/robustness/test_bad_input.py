@@ -3,6 +3,9 @@ and what came. One row per case: (what is done, exception type, message pattern)
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -380,7 +383,7 @@ CASES = [
     # ------------------------------------------------------- checkpoints
     (
         "save-function",
-        lambda: nn.save({"f": lambda x: x}, "/tmp/never-written.npz"),
+        lambda: nn.save({"f": lambda x: x}, Path(tempfile.gettempdir()) / "never-written.npz"),
         TypeError,
         r"function \(at obj\['f'\]\)",
     ),
