@@ -54,7 +54,7 @@ from .rules import elementwise as E
 from .rules import layer as LR
 from .rules import shape as S
 from .tensor import Tensor
-from .tensor.arithmetic import MmBackward0  # (linear without a bias, as PyTorch names it)
+from .tensor.linalg import MmBackward0  # (linear without a bias, as PyTorch names it)
 
 __all__ = [
     "adaptive_avg_pool1d",

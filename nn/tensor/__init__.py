@@ -14,15 +14,25 @@ node that made it (``grad_fn``). As in PyTorch:
   backward refuses a saved value that changed after it was saved.
 
 The class is assembled once, here, from sibling parts in this package that each inherit
-only ``core.py`` (storage, graph bookkeeping, ``.data`` / ``.grad``; with ``views.py`` and
-``in_place.py`` for views and in-place writes), so its inheritance is three deep:
-``conversion.py`` (numbers, arrays, dtypes, printing), ``autograd.py`` (``backward``,
-hooks), ``arithmetic.py`` (operators, matrix products), ``elementwise.py`` (functions of
-one variable, maximum, where), ``reduction.py`` (reductions, softmax, counting),
-``shape.py`` (views, indexing), ``inplace.py`` (in-place methods), ``blend.py`` (lerp,
-addcmul, addcdiv, nan_to_num), ``scatter.py`` (scatter), each over the array rules of
-``nn/rules``. A part that calls another part's method reaches it through the assembled
-Tensor (``cast("Tensor", self)``); no method is defined in two parts (tests/nn/test_layout.py).
+only ``core.py`` (storage, graph bookkeeping, ``.data`` / ``.grad``, axes; with
+``views.py`` and ``in_place.py`` for views and in-place writes), so its inheritance is
+three deep. Each part is one family of methods, named as the rules it calls where it has
+them (``nn/rules/<family>.py``):
+
+- ``conversion.py`` numbers, arrays, dtypes, printing; ``autograd.py`` backward, hooks;
+- ``arithmetic.py`` operators; ``elementwise.py`` functions of one variable, maximum,
+  where, atan2, logit; ``comparison.py`` equal, isclose, allclose;
+- ``reduction.py`` sum, mean, var, max, norm...; ``counting.py`` histograms, bincount,
+  unique; ``ordering.py`` sort, topk, cumsum, cumprod, diff;
+- ``linalg.py`` matrix products, triangles, diagonals, trace, inverse, det, softmax;
+- ``shape.py`` views and copies of another shape; ``indexing.py`` ``x[i]``, ``x[i] = v``,
+  gather, narrow, split...; ``inplace.py`` in-place methods; ``blend.py`` lerp, addcmul,
+  addcdiv, nan_to_num; ``scatter.py`` scatter; ``sampling.py`` normal_, uniform_,
+  bernoulli, multinomial.
+
+A part that calls another part's method reaches it through the assembled Tensor
+(``cast("Tensor", self)``); no method is defined in two parts, and Tensor's inheritance
+stays three deep (tests/nn/test_layout.py).
 """
 
 from __future__ import annotations
@@ -36,10 +46,16 @@ from . import core as _tensor_core
 from .arithmetic import TensorMath
 from .autograd import TensorAutograd
 from .blend import TensorBlend
+from .comparison import TensorComparison
 from .conversion import TensorConvert
+from .counting import TensorCounting
 from .elementwise import TensorFunctions
+from .indexing import TensorIndexing
 from .inplace import TensorInplace
+from .linalg import TensorLinalg
+from .ordering import TensorOrdering
 from .reduction import TensorReduce
+from .sampling import TensorSampling
 from .scatter import TensorScatter
 from .shape import TensorShape
 
@@ -49,7 +65,13 @@ class Tensor(
     TensorBlend,
     TensorInplace,
     TensorShape,
+    TensorIndexing,
+    TensorOrdering,
+    TensorLinalg,
+    TensorSampling,
     TensorReduce,
+    TensorCounting,
+    TensorComparison,
     TensorFunctions,
     TensorMath,
     TensorAutograd,

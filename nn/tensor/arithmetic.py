@@ -13,10 +13,9 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from .. import _dtype
-from .._graph import KEPT, node_type
+from .._graph import node_type
 from .._overloads import alpha_first
 from ..rules import elementwise as E
-from ..rules import linalg as L
 from ..rules._quiet import quiet
 from .core import TensorCore
 
@@ -35,7 +34,6 @@ NegBackward0 = node_type("NegBackward0")
 PowBackward0 = node_type("PowBackward0")
 PowBackward1 = node_type("PowBackward1")
 PowBackward2 = node_type("PowBackward2")
-MmBackward0 = node_type("MmBackward0")
 DivBackward2 = node_type("DivBackward2")
 RemainderBackward0 = node_type("RemainderBackward0")
 RemainderBackward1 = node_type("RemainderBackward1")
@@ -52,59 +50,6 @@ def _broadcast_error(name: str, a: Any, b: Any) -> RuntimeError:
 
 def _size(shape: tuple[int, ...]) -> str:
     return ", ".join(map(str, shape)) or "scalar"
-
-
-def _kept_as_given(a: np.ndarray, b: np.ndarray, a_rg: bool, b_rg: bool) -> tuple[bool, bool]:
-    """Whether PyTorch's matmul backward keeps each operand itself (then an in-place change
-    afterwards is refused) or a copy its forward made, following its algorithm: a batch
-    times a matrix or vector may be folded into one matrix product, (..., n, m) -> (-1, m)
-    (the batch transposed when it is on the right); otherwise both are broadcast and
-    flattened to (-1, n, m) for a batched product. Each reshape is a view when the strides
-    allow it."""
-    if a.ndim <= 2 and b.ndim <= 2:
-        return True, True
-    if _folds(a, b, a_rg, b_rg):
-        if b.ndim > a.ndim:
-            flipped = np.swapaxes(b, -1, -2)
-            return True, _reshapes_as_view(flipped, (-1, flipped.shape[-1]))
-        return _reshapes_as_view(a, (-1, a.shape[-1])), True
-    if a.ndim == 3 and b.ndim == 3 and a.shape[0] != b.shape[0]:  # (a batch of one: squeezed)
-        if a.shape[0] == 1 and a_rg:
-            return _kept_as_given(a[0], b, a_rg, b_rg)
-        if b.shape[0] == 1 and b_rg:
-            return _kept_as_given(a, b[0], a_rg, b_rg)
-    batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
-    left = np.broadcast_to(a, batch + (1,) * (a.ndim == 1) + a.shape[-2:])
-    right = np.broadcast_to(b, batch + b.shape[-2:])
-    return (
-        _reshapes_as_view(left, (-1, *left.shape[-2:])),
-        _reshapes_as_view(right, (-1, *right.shape[len(batch) :])),
-    )
-
-
-def _folds(a: np.ndarray, b: np.ndarray, a_rg: bool, b_rg: bool) -> bool:
-    """PyTorch's ``should_fold``: a batch times a matrix or vector is one matrix product when
-    the smaller operand requires grad, or the batch is empty or contiguous (a matrix on the
-    left excepted)."""
-    big, small, small_rg = (a, b, b_rg) if a.ndim >= b.ndim else (b, a, a_rg)
-    if big.ndim < 3 or small.ndim > 2:
-        return False
-    if small_rg:
-        return True
-    if a.ndim == 2:
-        return False
-    if big.size == 0:
-        return True
-    expected = big.itemsize  # (contiguous, dimensions of size 1 aside)
-    for size, stride in zip(reversed(big.shape), reversed(big.strides), strict=True):
-        if size != 1 and stride != expected:
-            return False
-        expected *= size
-    return True
-
-
-def _reshapes_as_view(x: np.ndarray, shape: tuple[int, ...]) -> bool:
-    return x.size == 0 or np.may_share_memory(x.reshape(shape), x)
 
 
 class TensorMath(TensorCore):
@@ -283,12 +228,6 @@ class TensorMath(TensorCore):
                 out, backward = E.pow_number_base(float(base), x._data)
             return self._record(out, (x,), backward, PowBackward2, (x,), result=True)
         return self._lift(base).pow(me)
-
-    def __matmul__(self, other: Any) -> Tensor:
-        return self.matmul(other)
-
-    def __rmatmul__(self, other: Any) -> Tensor:
-        return self._lift(other).matmul(self)
 
     def __neg__(self) -> Tensor:
         if self._data.dtype.kind == "b":
@@ -479,113 +418,6 @@ class TensorMath(TensorCore):
         out, backward = E.pow_bool(me._data, exponent)
         return self._record(out, (me,), backward, PowBackward0, (me,))
 
-    def matmul(self, other: Any) -> Tensor:
-        """``self @ other`` with PyTorch's rules for 1-D and batched operands.
-
-        >>> import nn
-        >>> nn.tensor([[1.0, 2.0]]).matmul(nn.tensor([[3.0], [4.0]]))
-        tensor([[11.]])
-        """
-        a: Tensor = self  # type: ignore[assignment]
-        b = self._lift(other)
-        if a._data.ndim == 0 or b._data.ndim == 0:
-            raise RuntimeError(
-                f"both arguments to matmul need to be at least 1D, but they are "
-                f"{a._data.ndim}D and {b._data.ndim}D"
-            )
-        if a._data.dtype != b._data.dtype:
-            raise RuntimeError(
-                "expected m1 and m2 to have the same dtype, but got: "
-                f"{_dtype.torch_c_name(a.dtype)} != {_dtype.torch_c_name(b.dtype)}"
-            )
-        if a._data.dtype.kind == "b":
-            vectors = a._data.ndim == b._data.ndim == 1
-            if vectors or (a._data.size and b._data.size):  # (PyTorch skips empty products)
-                kernel = "dot" if vectors else "addmm_impl_cpu_"
-                raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
-        # (what PyTorch's backward keeps of each operand: itself, or a copy its matmul made)
-        try:
-            a_given, b_given = _kept_as_given(a._data, b._data, a.requires_grad, b.requires_grad)
-            a_data = a._data if a_given or not b._rg else a._data.copy()
-            b_data = b._data if b_given or not a._rg else b._data.copy()
-            out, backward = L.matmul(a_data, b_data, need_a=a._rg, need_b=b._rg)
-        except ValueError:
-            raise RuntimeError(
-                f"mat1 and mat2 shapes cannot be multiplied ({_x(a._data.shape)} and "
-                f"{_x(b._data.shape)})"
-            ) from None
-        saved = (
-            (b if b_given else KEPT) if a._rg else None,
-            (a if a_given else KEPT) if b._rg else None,
-        )
-        return self._record(out, (a, b), backward, MmBackward0, saved)
-
-    def mm(self, mat2: Any) -> Tensor:
-        """The product of two matrices (2-D only, as ``torch.mm``)."""
-        other = self._lift(mat2)
-        _require_dims("self", self._data.ndim, 2, "must be a matrix")
-        _require_dims("mat2", other._data.ndim, 2, "must be a matrix")
-        return self.matmul(other)
-
-    def mv(self, vec: Any) -> Tensor:
-        """A matrix times a vector (2-D and 1-D only, as ``torch.mv``)."""
-        other = self._lift(vec)
-        if self._data.ndim != 2 or other._data.ndim != 1:
-            raise RuntimeError(
-                f"vector + matrix @ vector expected, got 1, {self._data.ndim}, {other._data.ndim}"
-            )
-        return self.matmul(other)
-
-    def inverse(self) -> Tensor:
-        """The inverse of each square matrix (``torch.linalg.inv``)."""
-        from .. import linalg  # (linalg builds on Tensor: imported late)
-
-        return linalg.inv(self)
-
-    def det(self) -> Tensor:
-        """The determinant of each square matrix (``torch.linalg.det``)."""
-        from .. import linalg
-
-        return linalg.det(self)
-
-    def bmm(self, mat2: Any) -> Tensor:
-        """Batched matrix product of (b, n, m) and (b, m, p) Tensors (as ``torch.bmm``)."""
-        other = self._lift(mat2)
-        _require_dims("batch1", self._data.ndim, 3, "must be a 3D tensor")
-        _require_dims("batch2", other._data.ndim, 3, "must be a 3D tensor")
-        if self._data.shape[0] != other._data.shape[0]:
-            raise RuntimeError(
-                f"batch1 and batch2 must have same number of batches, got "
-                f"{self._data.shape[0]} and {other._data.shape[0]}"
-            )
-        return self.matmul(other)
-
-    def dot(self, tensor: Any) -> Tensor:
-        """sum_i x_i y_i of two 1-D Tensors of one size (as ``torch.dot``)."""
-        other = self._lift(tensor)
-        if self._data.ndim != 1 or other._data.ndim != 1:
-            raise RuntimeError(
-                f"1D tensors expected, but got {self._data.ndim}D and {other._data.ndim}D tensors"
-            )
-        if self._data.size != other._data.size:
-            raise RuntimeError(
-                "inconsistent tensor size, expected tensor "
-                f"[{self._data.size}] and src [{other._data.size}] to have the same number of "
-                f"elements, but got {self._data.size} and {other._data.size} elements respectively"
-            )
-        return self.matmul(other)
-
-    def outer(self, vec2: Any) -> Tensor:
-        """The outer product x y^T of two 1-D Tensors (as ``torch.outer``)."""
-        other = self._lift(vec2)
-        for name, n in (("self", self._data.ndim), ("vec2", other._data.ndim)):
-            if n != 1:
-                raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {n}-D")
-        a: Tensor = self  # type: ignore[assignment]
-        return a.reshape(-1, 1) * other.reshape(1, -1)
-
-    ger = outer
-
     def neg(self) -> Tensor:
         return self.__neg__()
 
@@ -641,12 +473,3 @@ def _mul_saved(rule: Any, a: Tensor, b: Tensor) -> tuple[Tensor | None, ...]:
     if rule is E.remainder and b._rg:
         return (a, b)
     return ()
-
-
-def _require_dims(name: str, ndim: int, expected: int, message: str) -> None:
-    if ndim != expected:
-        raise RuntimeError(f"{name} {message}")
-
-
-def _x(shape: tuple[int, ...]) -> str:
-    return "x".join(str(n) for n in shape) if shape else "scalar"

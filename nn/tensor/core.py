@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import numpy as np
 
 from .. import _dtype, _memory_format
+from .._dims import axes_of
 from .._dtype import as_array, get_default_dtype, to_dtype, torch_name
 from .._graph import Node, _next_seq
 from ..autograd import _Mode
@@ -118,6 +119,12 @@ class TensorCore:
         t._rg = False
         t._vc = [0]
         return t
+
+    def _axis(self, dim: Any) -> int:
+        """``dim`` as a non-negative axis of this Tensor (PyTorch's IndexError if out of range)."""
+        axes = axes_of(dim, self._data.ndim)
+        assert axes is not None
+        return axes[0]
 
     @staticmethod
     def _record(

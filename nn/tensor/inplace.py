@@ -9,40 +9,29 @@ back (``Tensor._inplace``), so backward stays correct.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 
-from .. import _dtype, _indexing
+from .. import _dtype
 from .._errors import read_only_error
-from .._graph import KEPT, node_type
+from .._graph import node_type
 from .._overloads import alpha_first
 from ..autograd import _Mode
-from ..random import (
-    draw_bernoulli,
-    draw_exponential,
-    draw_integers,
-    draw_multinomial,
-    draw_normal,
-    draw_uniform,
-)
 from ..rules import scaled_sum
-from ..rules import shape as S
 from . import in_place as _in_place
 from .arithmetic import _refuse_bool_subtraction
 from .core import TensorCore, plain_index
 from .elementwise import _clamp_bounds
-from .shape import TensorShape, _index_tensors
-from .views import CopySlices
+from .indexing import _refuse_overlap, _repeats, _warn_expanded, _writable_alias
+from .shape import TensorShape
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
 
 T = TypeVar("T", bound="TensorInplace")
 
-IndexPutBackward0 = node_type("IndexPutBackward0")
 CopyBackwards = node_type("CopyBackwards")
 FillBackward2 = node_type("FillBackward2")  # (from a number)
 FillBackward3 = node_type("FillBackward3")  # (from a 0-d Tensor)
@@ -405,151 +394,12 @@ class TensorInplace(TensorCore):
         self._vc[0] += 1
         return self
 
-    def normal_(self: T, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> T:
-        """Fill with N(mean, std**2) draws in place (from ``generator`` or the default one)."""
-        contiguous = bool(self._data.flags.c_contiguous)
-        return self._fill(
-            draw_normal(generator, self._data.shape, self._data.dtype, mean, std, contiguous)
-        )
-
-    def uniform_(self: T, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> T:
-        """Fill with U(a, b) draws in place."""
-        return self._fill(draw_uniform(generator, self._data.shape, self._data.dtype, a, b))
-
-    def bernoulli(self, p: Any = None, *, generator: Any = None) -> Tensor:
-        """0/1 draws, each 1 with the probability this Tensor holds (or ``p``), as
-        ``torch.bernoulli``: a new Tensor of this dtype."""
-        chance = self._data if p is None else float(p)
-        if p is None and (np.any(chance < 0) or np.any(chance > 1)):
-            raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
-        draws = draw_bernoulli(generator, chance, self._data.shape, self._data.dtype)
-        return TensorCore._make(draws)
-
-    def multinomial(
-        self, num_samples: int, replacement: bool = False, *, generator: Any = None
-    ) -> Tensor:
-        """Indices drawn from each row (1-D or 2-D) in proportion to its values, as
-        ``torch.multinomial`` (int64)."""
-        probs = self._data
-        if probs.ndim not in (1, 2):
-            raise RuntimeError(f"prob_dist must be 1 or 2 dim, got {probs.ndim}")
-        if probs.dtype.kind != "f":
-            raise RuntimeError(
-                f"multinomial only supports floating-point dtypes for input, got: "
-                f"{_dtype.torch_name(probs.dtype)}"
-            )
-        if num_samples <= 0:
-            raise RuntimeError("cannot sample n_sample <= 0 samples")
-        if not replacement and num_samples > probs.shape[-1]:
-            raise RuntimeError(
-                "cannot sample n_sample > prob_dist.size(-1) samples without replacement"
-            )
-        if not np.all(np.isfinite(probs)) or np.any(probs < 0):
-            raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
-        if np.any(probs.reshape(-1, probs.shape[-1]).sum(axis=-1) <= 0):
-            raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-        drawn = draw_multinomial(generator, probs, num_samples, replacement)
-        return TensorCore._make(np.asarray(drawn, dtype=np.int64))
-
-    def bernoulli_(self: T, p: Any = 0.5, *, generator: Any = None) -> T:
-        """Fill with 0/1 draws that are 1 with probability ``p``, in place."""
-        chance = p._data if isinstance(p, TensorInplace) else float(p)
-        return self._fill(draw_bernoulli(generator, chance, self._data.shape, self._data.dtype))
-
-    def exponential_(self: T, lambd: float = 1.0, *, generator: Any = None) -> T:
-        return self._fill(draw_exponential(generator, self._data.shape, self._data.dtype, lambd))
-
-    def random_(self: T, low: int = 0, high: int | None = None, *, generator: Any = None) -> T:
-        if high is None:  # (PyTorch's range: [0, 2**mantissa] for floats, [0, max] else)
-            low, high = 0, low if low else _random_limit(self._data.dtype)
-        return self._fill(draw_integers(generator, low, high, self._data.shape, self._data.dtype))
-
     # ----------------------------------------------------------------- indexing
-    def __setitem__(self, index: Any, value: Any) -> None:
-        """``x[index] = value`` in place, with PyTorch's indexing rules (``nn/_indexing.py``)
-        and its order of checks: the value, the ints and slices, in place, the index lists."""
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            _dtype.checked_scalar(value, self._data.dtype)
-        parsed = _indexing.parse(plain_index(index), self._data.shape, self._check_inplace)
-        # PyTorch writes a number (or a 0-d Tensor) through one mask as a masked fill, which
-        # refuses a uint8 mask and casts; anything else through an index list as index_put_,
-        # which wants the value's dtype to be this Tensor's
-        masked = _single_mask(index) and (
-            not isinstance(value, TensorCore) or value._data.size == 1
-        )
-        if masked:
-            _refuse_byte_mask(index)
-        if index is False:
-            return  # (PyTorch writes nothing, and counts no change)
-        if parsed.advanced is None and _is_whole(self._data, parsed.basic):
-            # PyTorch's indexing returns the Tensor itself for ``...`` and full slices, and
-            # writes into it directly: a fill from a number or a 0-d Tensor, else a copy
-            # (the value's leading 1-sized dimensions dropped)
-            if not isinstance(value, TensorCore):  # (as a 0-d Tensor: PyTorch wraps it)
-                if _repeats(self._data):  # (as fill_ from a Tensor refuses)
-                    raise read_only_error()
-                number = _dtype.checked_scalar(value, self._data.dtype)
-                self._fill(np.full(self._data.shape, number, self._data.dtype), FillBackward3)
-            elif not value._data.ndim:
-                self.fill_(value)
-            else:
-                shape = value._data.shape
-                ones = 0  # (leading 1s beyond this Tensor's dimensions: a copy_ refuses them)
-                while len(shape) - ones > self._data.ndim and shape[ones] == 1:
-                    ones += 1
-                self.copy_(cast("Tensor", value).reshape(shape[ones:]))
-            return
-        index_put = parsed.advanced is not None and not masked and not isinstance(index, bool)
-        if index_put and isinstance(value, TensorCore) and value._data.dtype != self._data.dtype:
-            raise RuntimeError(
-                "Index put requires the source and destination dtypes match, got "
-                f"{_dtype.torch_name(self._data.dtype)} for the destination and "
-                f"{_dtype.torch_name(value._data.dtype)} for the source."
-            )
-        if self._recording(value):
-            # (the index Tensors are saved, as PyTorch saves them, and the positions)
-            saved = (*_index_tensors(index), KEPT)
-            self._inplace(_set_index, parsed, value, saved)
-            return
-        array = value._data if isinstance(value, TensorInplace) else value
-        if isinstance(array, int | float) and not isinstance(array, bool):
-            array = _dtype.checked_scalar(array, self._data.dtype)
-        region = self._data[parsed.basic]
-        if not region.flags.writeable:
-            region = _expanded_region(region, parsed.advanced is not None, masked)
-        if isinstance(array, np.ndarray):
-            _refuse_overlap(region if parsed.advanced is None else self._data, array)
-        try:
-            if parsed.advanced is None:
-                region[...] = array
-            else:
-                region[parsed.advanced] = array
-        except ValueError as error:
-            if not region.flags.writeable:
-                raise read_only_error() from None
-            raise RuntimeError(f"shape mismatch: {error}") from None
-        self._vc[0] += 1
 
 
 def _outplace(name: str) -> Any:
     """The out-of-place method ``name`` of Tensor, found at call time."""
     return lambda s, *args, **kwargs: getattr(s, name)(*args, **kwargs)
-
-
-def _set_index(
-    source: Tensor, index: _indexing.Index, value: Any, saved: tuple[Tensor, ...]
-) -> Tensor:
-    v = source._lift(value)
-    if v._data.dtype != source._data.dtype:
-        v = v._cast(source._data.dtype)
-    try:
-        out, backward = S.setitem(
-            source._data, index.basic, v._data, need_value=v._rg, then=index.advanced
-        )
-    except ValueError as error:
-        raise RuntimeError(f"shape mismatch: {error}") from None
-    kind = IndexPutBackward0 if index.advanced is not None else CopySlices
-    return source._record(out, (source, v), backward, kind, saved)
 
 
 def _copy(source: Tensor, src: Tensor) -> Tensor:
@@ -590,76 +440,6 @@ def _inplace_dtype(data: np.ndarray, operand: Any, divide: bool) -> np.dtype:
     return _dtype.get_default_dtype() if divide and result.kind in "biu" else result
 
 
-def _single_mask(index: Any) -> bool:
-    """Whether the only index Tensor is one bool or uint8 mask."""
-    parts = index if isinstance(index, tuple) else (index,)
-    tensors = [p for p in parts if isinstance(p, TensorCore) and p._data.ndim]
-    others = [p for p in parts if isinstance(p, list | np.ndarray | bool)]
-    return len(tensors) == 1 and not others and tensors[0]._data.dtype in (np.bool_, np.uint8)
-
-
-def _refuse_byte_mask(index: Any) -> None:
-    """PyTorch's refusal of a write through one uint8 mask (deprecated for reads, where it
-    is a bool mask with a warning; for writes, its masked fill refuses it)."""
-    parts = index if isinstance(index, tuple) else (index,)
-    tensors = [p for p in parts if isinstance(p, TensorCore) and p._data.ndim]
-    if len(tensors) == 1 and tensors[0]._data.dtype == np.uint8:
-        raise RuntimeError(
-            "masked_fill_ only supports boolean masks, but got mask with dtype unsigned char"
-        )
-
-
-def _expanded_region(region: np.ndarray, advanced: bool, masked: bool) -> np.ndarray:
-    """Where a write into a part of an expanded Tensor goes, as PyTorch: an empty part takes
-    nothing; a part without repeats is written; through an index list or a mask, with
-    repeats, PyTorch writes (deprecated, with its warning) and so does this; else the
-    caller refuses the read-only array it gets back."""
-    if not region.size:
-        return np.empty_like(region)  # (the value's shape is still checked against it)
-    if not _repeats(region):  # (PyTorch checks the part written, not the whole Tensor)
-        return _writable_alias(region)
-    if advanced:
-        _warn_expanded(masked)
-        return _writable_alias(region)
-    return region
-
-
-def _warn_expanded(masked: bool, stacklevel: int = 4) -> None:
-    """PyTorch's deprecation warning for a masked fill or an index_put_ into a Tensor whose
-    elements repeat (an expanded one)."""
-    kernel, example = (
-        ("masked_fill_", "tensor[mask] = scalar")
-        if masked
-        else ("index_put_", "tensor[indices] = tensor")
-    )
-    warnings.warn(
-        f"Use of {kernel} on expanded tensors is deprecated. Please clone() the tensor "
-        f"before performing this operation. This also applies to advanced indexing e.g. "
-        f"{example}",
-        UserWarning,
-        stacklevel=stacklevel,
-    )
-
-
-def _repeats(data: np.ndarray) -> bool:
-    """Whether elements of ``data`` share memory (an expanded Tensor's)."""
-    return data.size > 1 and any(
-        stride == 0 and size > 1 for size, stride in zip(data.shape, data.strides, strict=True)
-    )
-
-
-def _writable_alias(data: np.ndarray) -> np.ndarray:
-    """A writable array on the same memory as ``data`` (an expanded, read-only view)."""
-    root = data
-    while isinstance(root.base, np.ndarray):
-        root = root.base
-    offset = data.__array_interface__["data"][0] - root.__array_interface__["data"][0]
-    alias: np.ndarray = np.ndarray(
-        data.shape, data.dtype, buffer=root, offset=offset, strides=data.strides
-    )
-    return alias
-
-
 def _masked_fill(source: Tensor, mask: Any, value: Any) -> Tensor:
     condition = np.asarray(plain_index(mask), dtype=bool)
     if isinstance(value, int | float | np.number) and not isinstance(value, bool):
@@ -686,52 +466,3 @@ def _masked_fill(source: Tensor, mask: Any, value: Any) -> Tensor:
         return np.where(filled, 0.0, g).astype(g.dtype), np.asarray(g[filled].sum(), g.dtype)
 
     return source._record(out, (source, v), backward, MaskedFillBackward1, saved)
-
-
-def _random_limit(dtype: np.dtype) -> int:
-    """One past the largest value ``random_()`` draws for ``dtype``, as PyTorch."""
-    if dtype.kind == "f":
-        return int(2 ** (np.finfo(dtype).nmant + 1) + 1)
-    if dtype.kind == "b":
-        return 2
-    return int(np.iinfo(dtype).max) + 1
-
-
-def _is_whole(data: np.ndarray, basic: tuple[Any, ...]) -> bool:
-    """Whether ``basic`` is ``...`` and full slices only, the index PyTorch answers with the
-    Tensor itself: as it checks them, before normalising, start None or 0, step None or 1,
-    stop None or at least the size (``x[:-1]`` of an empty Tensor is not whole)."""
-    if not all(item is Ellipsis or isinstance(item, slice) for item in basic):
-        return False
-    if sum(item is Ellipsis for item in basic) > 1:
-        return False
-    cut = next((i for i, item in enumerate(basic) if item is Ellipsis), len(basic))
-    before, after = basic[:cut], basic[cut + 1 :]
-    if len(before) + len(after) > data.ndim:
-        return False
-    sizes = data.shape[: len(before)] + data.shape[data.ndim - len(after) :]
-    return all(
-        item.start in (None, 0)
-        and item.step in (None, 1)
-        and (item.stop is None or item.stop >= size)
-        for item, size in zip((*before, *after), sizes, strict=True)
-    )
-
-
-def _refuse_overlap(written: np.ndarray, read: np.ndarray) -> None:
-    """PyTorch's refusal of an in-place op whose input shares some, but not all, of the
-    memory it writes (``a[1:] += a[:-1]``, ``a.copy_(a.t())``): the result would depend on
-    the order of the element-wise loop."""
-    if not np.may_share_memory(written, read):
-        return
-    same = (
-        written.__array_interface__["data"][0] == read.__array_interface__["data"][0]
-        and written.shape == read.shape
-        and written.strides == read.strides
-    )
-    if not same and np.shares_memory(written, read):
-        raise RuntimeError(
-            "unsupported operation: some elements of the input tensor and the written-to "
-            "tensor refer to a single memory location. Please clone() the tensor before "
-            "performing the operation."
-        )

@@ -12,15 +12,11 @@ import numpy as np
 from .. import _dtype
 from .._dims import axes_of
 from .._graph import node_type
-from ..rules import counting as C
-from ..rules import elementwise as E
-from ..rules import linalg as L
 from ..rules import reduction as R
 from ..rules import unbroadcast
 from ..rules._quiet import quiet
 from .arithmetic import _broadcast_error
 from .core import TensorCore
-from .elementwise import TensorFunctions
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
@@ -29,7 +25,6 @@ SumBackward0 = node_type("SumBackward0")
 SumBackward1 = node_type("SumBackward1")
 NansumBackward0 = node_type("NansumBackward0")
 DistBackward0 = node_type("DistBackward0")
-HistogramBackward0 = node_type("NotImplemented")
 MeanBackward0 = node_type("MeanBackward0")
 MeanBackward1 = node_type("MeanBackward1")
 VarBackward0 = node_type("VarBackward0")
@@ -43,15 +38,6 @@ MinBackward1 = node_type("MinBackward1")
 MinBackward0 = node_type("MinBackward0")
 LogsumexpBackward0 = node_type("LogsumexpBackward0")
 NormBackward1 = node_type("NormBackward1")
-SoftmaxBackward0 = node_type("SoftmaxBackward0")
-LogSoftmaxBackward0 = node_type("LogSoftmaxBackward0")
-
-
-class HistogramResult(NamedTuple):
-    """``(hist, bin_edges)``, as ``torch.histogram`` returns them."""
-
-    hist: Tensor
-    bin_edges: Tensor
 
 
 class MaxResult(NamedTuple):
@@ -204,156 +190,6 @@ class TensorReduce(TensorCore):
             return unbroadcast(spread, shapes[0]), unbroadcast(-spread, shapes[1])
 
         return self._record(result, (a, b), backward, DistBackward0, (self, other), result=True)
-
-    def histc(self, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:
-        """Counts in ``bins`` equal bins over [min, max] (the data's range when min == max);
-        elements outside are not counted. Not differentiable, as PyTorch's.
-
-        >>> import nn
-        >>> nn.tensor([1.0, 2.0, 1.0]).histc(bins=4, min=0, max=3)
-        tensor([0., 2., 1., 0.])
-        """
-        if self._data.dtype.kind != "f":
-            name = _dtype.torch_name(self._data.dtype).capitalize()
-            raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{name}'")
-        if bins <= 0:
-            raise RuntimeError(
-                f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0"
-            )
-        if min > max:
-            raise RuntimeError("torch.histc: max must be larger than min")
-        return self._make(C.histc(self._data, bins, min, max))
-
-    def histogram(
-        self, bins: Any = 100, *, range: Any = None, weight: Any = None, density: bool = False
-    ) -> HistogramResult:
-        """``(hist, bin_edges)``: counts (or summed ``weight``) in ``bins`` equal bins over
-        ``range`` (the data's range by default), or between the edges a 1-D Tensor ``bins``
-        gives, as ``torch.histogram``; with ``density``, a density that integrates to 1.
-
-        >>> import nn
-        >>> nn.tensor([1.0, 2.0, 1.0]).histogram(bins=4).hist
-        tensor([2., 0., 0., 1.])
-        """
-        data = self._data
-        if isinstance(bins, TensorReduce) and range is not None:
-            raise TypeError("histogram() takes no range= with bins given as a Tensor")
-        if data.dtype.kind != "f":
-            name = _dtype.torch_name(data.dtype).capitalize()
-            raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{name}'")
-        if isinstance(bins, TensorReduce):
-            edges, uniform = bins._data.astype(data.dtype), False
-            if edges.ndim != 1 or edges.size < 2:
-                raise RuntimeError(
-                    "torch.histogram(): bins tensor should have one dimension and at least 2 "
-                    "elements"
-                )
-        else:
-            if bins <= 0:
-                raise RuntimeError(
-                    f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0"
-                )
-            if range is not None:
-                low, high = float(range[0]), float(range[1])
-            else:
-                low, high = (float(data.min()), float(data.max())) if data.size else (0.0, 1.0)
-            where = "torch.histogramdd: dimension 0's range"
-            if not (np.isfinite(low) and np.isfinite(high)):
-                raise RuntimeError(f"{where} [{low:g}, {high:g}] is not finite")
-            if low > high:
-                raise RuntimeError(
-                    "torch.histogramdd: min should not exceed max, but got min "
-                    f"{low:g} max {high:g} for dimension 0"
-                )
-            if low == high:
-                low, high = low - 0.5, high + 0.5
-            from .._factories import _evenly_spaced  # (it builds Tensors: imported late)
-
-            edges, uniform = _evenly_spaced(low, high, bins + 1, data.dtype), True
-        weights = None if weight is None else np.asarray(getattr(weight, "_data", weight))
-        if weights is not None and weights.shape != data.shape:
-            raise RuntimeError(
-                "torch.histogram(): if weight tensor is provided it should have the same shape "
-                "as the input tensor excluding its innermost dimension"
-            )
-        counts = C.histogram(data, edges, uniform, weights, density)
-        # (PyTorch records its outputs and fails when a gradient reaches them)
-        undefined = E.not_differentiable("histogram")
-        hist = self._record(counts, (self,), undefined, HistogramBackward0)
-        return HistogramResult(
-            hist, self._record(edges.copy(), (self,), undefined, HistogramBackward0)
-        )
-
-    def bincount(self, weights: Any = None, minlength: int = 0) -> Tensor:
-        """How many times each value 0, 1, ..., max occurs in a 1-D Tensor of non-negative
-        integers (int64), or the sum of ``weights`` at each value (float32 weights give
-        float32, any other float64), at least ``minlength`` long.
-
-        >>> import nn
-        >>> nn.tensor([0, 1, 1, 3]).bincount()
-        tensor([1, 2, 0, 1])
-        """
-        data = self._data
-        if data.dtype.kind == "b" or data.dtype.kind == "f":
-            name = _dtype.torch_name(data.dtype).capitalize()
-            raise NotImplementedError(f"\"bincount_cpu\" not implemented for '{name}'")
-        if minlength < 0:
-            raise RuntimeError("minlength should be >= 0")
-        if data.ndim != 1 or (data.size and data.min() < 0):
-            raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
-        if weights is None or not data.size:  # (PyTorch's empty count is int64 either way)
-            return self._make(np.bincount(data, minlength=minlength).astype(np.int64))
-        w = np.asarray(getattr(weights, "_data", weights))
-        if w.ndim != 1 or w.shape != data.shape:
-            raise RuntimeError("weights should be 1-d and have the same length as input")
-        kind = np.float32 if w.dtype == np.float32 else np.float64
-        return self._make(
-            np.bincount(data, weights=w.astype(np.float64), minlength=minlength).astype(kind)
-        )
-
-    def unique(
-        self,
-        sorted: bool = True,
-        return_inverse: bool = False,
-        return_counts: bool = False,
-        dim: int | None = None,
-    ) -> Any:
-        """The distinct values in ascending order (each NaN counted apart), with the index
-        of each element's value among them and each value's count when asked, as
-        ``torch.unique``; along ``dim``, the distinct slices. (``sorted=False`` sorts too:
-        PyTorch leaves that order unspecified.)
-
-        >>> import nn
-        >>> nn.tensor([3, 1, 1, 2]).unique(return_counts=True)
-        (tensor([1, 2, 3]), tensor([2, 1, 1]))
-        """
-        data = self._data
-        if dim is not None and not data.ndim:
-            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
-        axis = None if dim is None else axes_of(dim, data.ndim)[0]  # type: ignore[index]
-        if axis is not None and not data.size:
-            zero_sided = [side for side, size in enumerate(data.shape) if size == 0]
-            if len(zero_sided) > 1:
-                raise RuntimeError(
-                    "Number of zero sized dimensions is more than one, so unique cannot be applied "
-                )
-            if zero_sided[0] != axis:
-                raise RuntimeError(
-                    "There are 0 sized dimensions, and they aren't selected, so unique cannot "
-                    "be applied"
-                )
-        if axis is not None and self._data.dtype.kind == "f" and np.isnan(self._data).any():
-            raise NotImplementedError(
-                "unique(dim=...) of slices holding NaN: PyTorch's order of such slices is its "
-                "sort's accident; descend refuses rather than order them otherwise"
-            )
-        values, inverse, counts = C.unique(self._data, axis)
-        result = [self._make(values)]
-        if return_inverse:
-            result.append(self._make(inverse))
-        if return_counts:
-            result.append(self._make(counts))
-        return result[0] if len(result) == 1 else tuple(result)
 
     def mean(
         self,
@@ -596,41 +432,6 @@ class TensorReduce(TensorCore):
             result = np.asarray(fn(data, axis=self._reduce_axes(dim), keepdims=keep))
         return self._make(result.astype(np.uint8) if data.dtype == np.uint8 else result)
 
-    def allclose(
-        self, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
-    ) -> bool:
-        """Whether |self - other| <= atol + rtol |other| everywhere (broadcasting), as
-        ``torch.allclose``; both must have one dtype.
-
-        Examples
-        --------
-        >>> import nn
-        >>> nn.tensor([1.0, 2.0]).allclose(nn.tensor([1.0, 2.0 + 1e-9]))
-        True
-        """
-        return bool(self.isclose(other, rtol, atol, equal_nan)._data.all())
-
-    def isclose(
-        self, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
-    ) -> Tensor:
-        """Elementwise |self - other| <= atol + rtol |other| (equal infinities too), a bool
-        Tensor, as ``torch.isclose``; both must have one dtype."""
-        theirs = other._data if isinstance(other, TensorFunctions) else np.asarray(other)
-        if self._data.dtype != theirs.dtype:
-            raise RuntimeError(
-                f"{_dtype.torch_name(self._data.dtype)} did not match "
-                f"{_dtype.torch_name(theirs.dtype)}"
-            )
-        if rtol < 0 or atol < 0:
-            raise RuntimeError(f"rtol and atol must be non-negative, got {rtol} and {atol}")
-        close = np.isclose(self._data, theirs, rtol=rtol, atol=atol, equal_nan=equal_nan)
-        return self._make(np.asarray(close))
-
-    def equal(self, other: Any) -> bool:
-        """Whether both have the same shape and the same elements (NaN equals nothing)."""
-        theirs = other._data if isinstance(other, TensorFunctions) else np.asarray(other)
-        return bool(np.array_equal(self._data, theirs))
-
     def any(
         self,
         dim: Any = None,
@@ -680,40 +481,3 @@ class TensorReduce(TensorCore):
         with quiet():  # (overflow to inf is silent, as PyTorch's)
             result, backward = R.norm(x._data, order, axes, keepdim)
         return self._record(result, (x,), backward, NormBackward1, (x,), result=True)
-
-    def softmax(self, dim: int, dtype: Any = None) -> Tensor:
-        """exp(x) / sum(exp(x)) along ``dim``.
-
-        Examples
-        --------
-        >>> import nn
-        >>> nn.tensor([0.0, 0.0]).softmax(0)
-        tensor([0.5000, 0.5000])
-        """
-        axis = self._reduce_axes(dim)
-        if dtype is None and self._data.dtype.kind not in "fc" and self._data.size:
-            raise NotImplementedError(
-                f'"softmax_lastdim_kernel_impl" not implemented for '
-                f"'{_dtype.torch_name(self._data.dtype)}'"
-            )
-        if dtype is None and self._data.dtype.kind not in "fc":
-            return self._make(self._data.copy())  # empty: nothing computed, as PyTorch
-        x = cast("Tensor", self) if dtype is None else cast("Tensor", self).to(dtype)
-        with quiet():
-            result, backward = L.softmax(x._data, None if axis is None else axis[0])
-        return self._record(result, (x,), backward, SoftmaxBackward0, result=True)
-
-    def log_softmax(self, dim: int, dtype: Any = None) -> Tensor:
-        """log(softmax(x)) along ``dim``, computed stably."""
-        axis = self._reduce_axes(dim)
-        if dtype is None and self._data.dtype.kind not in "fc" and self._data.size:
-            raise NotImplementedError(
-                f'"log_softmax_lastdim_kernel_impl" not implemented for '
-                f"'{_dtype.torch_name(self._data.dtype)}'"
-            )
-        if dtype is None and self._data.dtype.kind not in "fc":
-            return self._make(self._data.copy())  # empty: nothing computed, as PyTorch
-        x = cast("Tensor", self) if dtype is None else cast("Tensor", self).to(dtype)
-        with quiet():
-            result, backward = L.log_softmax(x._data, None if axis is None else axis[0])
-        return self._record(result, (x,), backward, LogSoftmaxBackward0, result=True)

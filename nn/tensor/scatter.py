@@ -13,8 +13,8 @@ from .._graph import node_type
 from ..rules import shape as S
 from . import in_place as _in_place
 from .core import TensorCore, plain_index
+from .indexing import _check_bounds
 from .inplace import _outplace
-from .shape import _check_bounds
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
