@@ -61,3 +61,13 @@ def test_update_rules_page_shows_each_rules_current_lines():
         assert inspect.getsourcefile(method).endswith(path)
         assert (int(start), int(end)) == (first, first + len(lines) - 1), name
         assert f'--8<-- "{path}:{start}:{end}"' in text
+
+
+def test_reading_the_code_quotes_the_mul_rule_exactly():
+    import inspect
+    import textwrap
+
+    import nn.rules.elementwise as E
+
+    quoted = python_blocks("reading-the-code.md")[0]
+    assert textwrap.dedent(quoted).strip() == inspect.getsource(E.mul).strip()
