@@ -1,0 +1,223 @@
+"""Every differentiable rule of nn/rules, on arrays (no Tensor, no engine), against central
+finite differences: for L = sum(out * W) with a random W, each input's gradient from the
+rule's backward must equal (L(x + h e_i) - L(x - h e_i)) / 2h, over hypothesis-drawn
+shapes and values in float64. Points where a rule's derivative jumps (|x| at 0, clamps at
+their bounds, maxima with ties) are kept away by the value strategies."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nn.rules import activation as A
+from nn.rules import elementwise as E
+from nn.rules import layer as Y
+from nn.rules import linalg as L
+from nn.rules import loss as S
+from nn.rules import piecewise as P
+from nn.rules import reduction as R
+from nn.rules import regression as G
+from nn.rules import shape as H
+from nn.rules._quiet import quiet
+
+Rule = Callable[..., tuple[np.ndarray, Callable[[np.ndarray], tuple[Any, ...]]]]
+
+STEP = 1e-6
+
+
+def _numeric(rule: Rule, arrays: list[np.ndarray], weights: np.ndarray, which: int) -> np.ndarray:
+    grad = np.zeros_like(arrays[which])
+    for i in np.ndindex(arrays[which].shape):
+        values = []
+        for sign in (1, -1):
+            moved = [a.copy() for a in arrays]
+            moved[which][i] += sign * STEP
+            values.append(float(np.sum(rule(*moved)[0] * weights)))
+        grad[i] = (values[0] - values[1]) / (2 * STEP)
+    return grad
+
+
+def _check(
+    rule: Rule, arrays: list[np.ndarray], differentiable: tuple[int, ...], seed: int
+) -> None:
+    with quiet():  # (as the engine runs rules: 0 / 0 is NaN silently, as in PyTorch)
+        _compare(rule, arrays, differentiable, seed)
+
+
+def _compare(
+    rule: Rule, arrays: list[np.ndarray], differentiable: tuple[int, ...], seed: int
+) -> None:
+    out, backward = rule(*arrays)
+    weights = np.random.default_rng(seed).standard_normal(np.shape(out))
+    grads = backward(weights if np.ndim(out) else np.asarray(weights))
+    for which in differentiable:
+        expected = _numeric(rule, arrays, weights, which)
+        got = np.broadcast_to(grads[which], arrays[which].shape)
+        np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6, err_msg=f"input {which}")
+
+
+def _array(data: Any, shape: tuple[int, ...], low: float = -2.0, high: float = 2.0) -> np.ndarray:
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**16)))
+    values = rng.uniform(low, high, shape)
+    return np.where(np.abs(values) < 0.05, 0.3, values)  # (away from kinks at 0)
+
+
+def _shape(data: Any, min_dims: int = 1, max_dims: int = 3) -> tuple[int, ...]:
+    return tuple(data.draw(st.lists(st.integers(1, 3), min_size=min_dims, max_size=max_dims)))
+
+
+# name: (rule taking the arrays, how many arrays, value range, differentiable inputs)
+UNARY: dict[str, tuple[Rule, tuple[float, float]]] = {
+    "exp": (E.exp, (-2, 2)),
+    "log": (E.log, (0.2, 3)),
+    "log10": (E.log10, (0.2, 3)),
+    "log2": (E.log2, (0.2, 3)),
+    "log1p": (E.log1p, (-0.5, 3)),
+    "expm1": (E.expm1, (-2, 2)),
+    "sqrt": (E.sqrt, (0.2, 3)),
+    "rsqrt": (E.rsqrt, (0.2, 3)),
+    "reciprocal": (E.reciprocal, (0.3, 3)),
+    "sin": (E.sin, (-3, 3)),
+    "cos": (E.cos, (-3, 3)),
+    "sinh": (E.sinh, (-2, 2)),
+    "cosh": (E.cosh, (-2, 2)),
+    "asin": (E.asin, (-0.9, 0.9)),
+    "acos": (E.acos, (-0.9, 0.9)),
+    "atan": (E.atan, (-3, 3)),
+    "tanh": (E.tanh, (-2, 2)),
+    "sigmoid": (E.sigmoid, (-3, 3)),
+    "erf": (E.erf, (-2, 2)),
+    "abs": (E.abs, (-2, 2)),
+    "relu": (E.relu, (-2, 2)),
+    "neg": (E.neg, (-2, 2)),
+    "pow 3": (lambda x: E.pow_scalar(x, 3.0), (-2, 2)),
+    "pow 0.5": (lambda x: E.pow_scalar(x, 0.5), (0.2, 3)),
+    "leaky_relu": (lambda x: E.leaky_relu(x, 0.1), (-2, 2)),
+    "logit": (lambda x: E.logit(x, None), (0.1, 0.9)),
+    "softplus": (lambda x: A.softplus(x, 1.0, 20.0), (-3, 3)),
+    "elu": (lambda x: A.elu(x, 1.0), (-2, 2)),
+    "gelu": (A.gelu, (-3, 3)),
+    "gelu_tanh": (A.gelu_tanh, (-3, 3)),
+    "silu": (A.silu, (-3, 3)),
+    "hardtanh": (lambda x: P.hardtanh(x, -1.0, 1.0), (-2, 2)),
+    "hardsigmoid": (P.hardsigmoid, (-2, 2)),
+    "hardswish": (P.hardswish, (-2, 2)),
+    "log_sigmoid": (P.log_sigmoid, (-3, 3)),
+    "celu": (lambda x: P.celu(x, 1.0), (-2, 2)),
+    "selu": (P.selu, (-2, 2)),
+    "mish": (P.mish, (-3, 3)),
+    "softsign": (P.softsign, (-3, 3)),
+    "sum": (lambda x: R.sum(x, None, False), (-2, 2)),
+    "mean over 0": (lambda x: R.mean(x, (0,), True), (-2, 2)),
+    "var": (lambda x: R.var(x, None, 1.0, False), (-2, 2)),
+    "std over 0": (lambda x: R.std(x, (0,), 0.0, False), (-2, 2)),
+    "prod": (lambda x: R.prod(x, 0, False), (-2, 2)),
+    "logsumexp": (lambda x: R.logsumexp(x, (0,), False), (-2, 2)),
+    "norm 2": (lambda x: R.norm(x, 2.0, None, False), (-2, 2)),
+    "norm 3 over 0": (lambda x: R.norm(x, 3.0, (0,), False), (-2, 2)),
+    "cumprod": (lambda x: R.cumprod(x, 0), (-2, 2)),
+    "softmax": (lambda x: L.softmax(x, x.ndim - 1), (-2, 2)),
+    "log_softmax": (lambda x: L.log_softmax(x, 0), (-2, 2)),
+    "flip": (lambda x: H.flip(x, (0,)), (-2, 2)),
+    "roll": (lambda x: H.roll(x, (1,), (0,)), (-2, 2)),
+    "repeat": (lambda x: H.repeat(x, (2,) * x.ndim), (-2, 2)),
+    "pad": (lambda x: H.pad_constant(x, (1, 2), 0.5), (-2, 2)),
+    "permute": (lambda x: H.permute(x, tuple(reversed(range(x.ndim)))), (-2, 2)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNARY))
+@settings(max_examples=8, deadline=None)
+@given(data=st.data())
+def test_unary_rules_match_finite_differences(name, data):
+    rule, (low, high) = UNARY[name]
+    x = _array(data, _shape(data), low, high)
+    _check(rule, [x], (0,), data.draw(st.integers(0, 99)))
+
+
+BINARY: dict[str, tuple[Rule, tuple[float, float]]] = {
+    "add": (lambda a, b: E.add(a, b, 0.5), (-2, 2)),
+    "sub": (lambda a, b: E.sub(a, b, 2.0), (-2, 2)),
+    "mul": (E.mul, (-2, 2)),
+    "div": (E.div, (0.3, 2)),
+    "pow": (E.pow_tensor, (0.3, 2)),
+    "atan2": (E.atan2, (-2, 2)),
+    "maximum": (E.maximum, (-2, 2)),
+    "mse": (lambda a, b: S.mse(a, b, "mean", True, True), (-2, 2)),
+    "l1": (lambda a, b: G.l1(a, b, "sum", (True, True)), (-2, 2)),
+    "smooth_l1": (lambda a, b: G.smooth_l1(a, b, "mean", 1.0, (True, True)), (-2, 2)),
+    "huber": (lambda a, b: G.huber(a, b, "mean", 1.0, (True, True)), (-2, 2)),
+    "prelu": (lambda a, b: P.prelu(a, b, (True, True)), (-2, 2)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BINARY))
+@settings(max_examples=8, deadline=None)
+@given(data=st.data())
+def test_binary_rules_match_finite_differences(name, data):
+    rule, (low, high) = BINARY[name]
+    shape = _shape(data)
+    if name == "prelu":
+        second: tuple[int, ...] = (1,)
+    else:  # (broadcasting: the second operand drops or flattens a side)
+        second = data.draw(st.sampled_from([shape, shape[1:] or (1,), (1,) * len(shape)]))
+    a, b = _array(data, shape, low, high), _array(data, second, low, high)
+    if name in ("maximum", "l1", "smooth_l1", "huber"):
+        b = b + 0.37  # (no ties, no zero differences)
+    _check(rule, [a, b], (0, 1), data.draw(st.integers(0, 99)))
+
+
+@settings(max_examples=8, deadline=None)
+@given(data=st.data())
+def test_matrix_rules_match_finite_differences(data):
+    n, k, m = (data.draw(st.integers(1, 3)) for _ in range(3))
+    batch = tuple(data.draw(st.lists(st.integers(1, 2), max_size=2)))
+    a, b = _array(data, (*batch, n, k)), _array(data, (k, m))
+    seed = data.draw(st.integers(0, 99))
+    _check(L.matmul, [a, b], (0, 1), seed)  # (a weight shared by the batch: folded)
+    square = _array(data, (*batch, n, n)) + 3 * np.eye(n)
+    _check(L.inv, [square], (0,), seed)
+    _check(L.det, [square], (0,), seed)
+    rhs = _array(data, (*batch, n, 2))
+    _check(lambda s, r: L.solve(s, r, False), [square, rhs], (0, 1), seed)
+    # (eigvalsh's gradient is symmetric, PyTorch's convention: that of f((S + S^T) / 2))
+    _check(lambda s: L.eigvalsh((s + np.swapaxes(s, -1, -2)) / 2, True), [square], (0,), seed)
+    _check(L.trace, [square[(0,) * len(batch)]], (0,), seed)
+    _check(lambda s: L.diagonal(s, 0, -2, -1), [square], (0,), seed)
+    weight, bias = _array(data, (m, k)), _array(data, (m,))
+    _check(lambda x, w, c: Y.linear(x, w, c), [a, weight, bias], (0, 1, 2), seed)
+
+
+@settings(max_examples=8, deadline=None)
+@given(data=st.data())
+def test_joining_and_indexing_rules_match_finite_differences(data):
+    shape = _shape(data, min_dims=2)
+    a, b = _array(data, shape), _array(data, shape)
+    seed = data.draw(st.integers(0, 99))
+    _check(lambda x, y: H.cat([x, y], 0), [a, b], (0, 1), seed)
+    _check(lambda x, y: H.stack([x, y], 1), [a, b], (0, 1), seed)
+    index = np.random.default_rng(seed).integers(0, shape[0], (4,))
+    _check(lambda x: H.take(x, index, 0), [a], (0,), seed)  # (repeats summed)
+    gathered = np.random.default_rng(seed).integers(0, shape[1], shape)
+    _check(lambda x: H.gather(x, 1, gathered), [a], (0,), seed)
+    _check(lambda x: H.getitem(x, (slice(None, None, -1), 0)), [a], (0,), seed)
+
+
+@settings(max_examples=8, deadline=None)
+@given(data=st.data())
+def test_loss_and_normalization_rules_match_finite_differences(data):
+    rows, classes = data.draw(st.integers(1, 4)), data.draw(st.integers(2, 4))
+    logits = _array(data, (rows, classes))
+    seed = data.draw(st.integers(0, 99))
+    target = np.random.default_rng(seed).integers(0, classes, rows)
+    _check(lambda z: S.cross_entropy(z, target, None, -100, "mean"), [logits], (0,), seed)
+    probability = np.random.default_rng(seed).uniform(0.1, 0.9, (rows, classes))
+    _check(lambda z: S.bce_with_logits(z, probability, None, None, "mean"), [logits], (0,), seed)
+    _check(lambda x: Y.layer_norm(x, 1, None, None, 1e-5), [logits], (0,), seed)
+    gamma, beta = _array(data, (classes,)), _array(data, (classes,))
+    _check(lambda x, g, b: Y.layer_norm(x, 1, g, b, 1e-5), [logits, gamma, beta], (0, 1, 2), seed)
