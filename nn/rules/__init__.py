@@ -51,14 +51,20 @@ def sign(x: Array) -> Array:
 def nan_gradient_by_position(x: Array, scalar: Array, grad: Array, lanes: int) -> Array:
     """``grad`` with PyTorch's gradient at NaN inputs of the hardtanh and elu families: its
     CPU kernel runs blocks of ``lanes`` float64 elements (twice as many float32) through
-    SIMD code, whose answer is in ``grad`` already, and the rest of the Tensor (the last
-    elements, in C order) through scalar code, whose answer (the branch a NaN's failed
-    comparison takes) is ``scalar``."""
+    SIMD code, whose answer is in ``grad`` already, and the rest (the last elements, in C
+    order) through scalar code, whose answer (the branch a NaN's failed comparison takes)
+    is ``scalar``. The loop is over the whole Tensor when it is contiguous, per row when
+    only its rows are (expanded), and scalar throughout otherwise (transposed, strided)."""
     nan = np.isnan(x)
     if not nan.any():
         return grad
     block = lanes * 2 if x.dtype == np.float32 else lanes
-    tail = np.arange(x.size).reshape(x.shape) >= (x.size // block) * block
+    if x.flags.c_contiguous:  # one loop over the whole Tensor: blocks, then the tail
+        tail = np.arange(x.size).reshape(x.shape) >= (x.size // block) * block
+    elif x.ndim and x.strides[-1] == x.itemsize:  # a loop per row (an expanded Tensor)
+        tail = np.arange(x.shape[-1]) >= (x.shape[-1] // block) * block
+    else:  # (a transposed or step-sliced Tensor: PyTorch's loop is scalar throughout)
+        tail = np.ones(x.shape, dtype=bool)
     return np.where(nan & tail, scalar, grad).astype(grad.dtype, copy=False)
 
 

@@ -322,7 +322,8 @@ class TensorIndexing(TensorCore):
             raise RuntimeError("index_select(): self indexing axis dim should be positive")
         size = self._data.shape[axis]
         if idx.size and (idx.min() < 0 or idx.max() >= size):
-            if axis == 0 and (self._data.ndim == 1 or self._data.size):  # (as PyTorch's kernels)
+            # (PyTorch's dim-1 kernel says "INDICES...", its general one "index out of range")
+            if axis != 1 and (self._data.ndim == 1 or self._data.size):
                 raise IndexError("index out of range in self")
             bad = int(idx[(idx < 0) | (idx >= size)][0])
             raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={size}")

@@ -110,3 +110,23 @@ def test_prelu_and_cosine_similarity():
 
 A2 = np.array([[0.3, -1.2, 2.0], [-0.7, 0.1, 1.5]])
 B2 = np.array([[1.1, 0.4, -0.2], [0.9, -2.0, 0.3]])
+
+
+def test_the_gradient_at_nan_follows_pytorchs_loop_for_each_layout():
+    """PyTorch's relu6 backward at NaN: 0 in its SIMD blocks, the incoming gradient in its
+    scalar code (values recorded from torch 2.13 on this machine's AVX2 build)."""
+    import nn.functional as F
+
+    def grad_of(leaf_values, view):
+        leaf = nn.tensor(leaf_values, requires_grad=True)
+        out = F.relu6(view(leaf))
+        (
+            out * nn.arange(1.0, out.numel() + 1, dtype=nn.float64).reshape(out.shape)
+        ).sum().backward()
+        return leaf.grad.reshape(-1).tolist()
+
+    nan_at = lambda shape, i: np.where(np.arange(np.prod(shape)).reshape(shape) == i, np.nan, 1.0)  # noqa: E731
+    assert grad_of(nan_at((4, 2), 3), lambda t: t.t()) == [1, 5, 2, 6, 3, 7, 4, 8]
+    assert grad_of(nan_at((2, 4), 5), lambda t: t) == [1, 2, 3, 4, 5, 0, 7, 8]
+    assert grad_of(nan_at((1, 10), 9), lambda t: t.expand(3, 10))[8:] == [57.0, 60.0]
+    assert grad_of(nan_at((2, 10), 9), lambda t: t)[9] == 0.0

@@ -327,10 +327,20 @@ def family() -> list[OpInfo]:
         ),
         *_both("dist", _dist_sampler, SUMMING, 1e-5, _dist_p0),
         OpInfo(
-            "nn.var_mean", lambda T, F, x, **k: T.var_mean(x, **k), _moments_sampler, SUMMING, 1e-5
+            "nn.var_mean",
+            lambda T, F, x, **k: T.var_mean(x, **k),
+            _moments_sampler,
+            SUMMING,
+            1e-5,
+            known=_welford_mean,
         ),
         OpInfo(
-            "nn.std_mean", lambda T, F, x, **k: T.std_mean(x, **k), _moments_sampler, SUMMING, 1e-5
+            "nn.std_mean",
+            lambda T, F, x, **k: T.std_mean(x, **k),
+            _moments_sampler,
+            SUMMING,
+            1e-5,
+            known=_welford_mean,
         ),
         OpInfo("nn.clamp_", lambda T, F, x: T.clamp_(x.clone(), -1, 1), _reduced),
         OpInfo(
