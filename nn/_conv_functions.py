@@ -14,7 +14,7 @@ import numpy as np
 from ._graph import node_type
 from ._inputs import as_input
 from .random import draw_bernoulli
-from .rules import conv as C
+from .rules import conv as conv_rules
 from .rules import layer as LR
 from .tensor import Tensor
 
@@ -97,7 +97,7 @@ def conv2d(
         )
     need = (x._rg, weight._rg, bias is not None and bias._rg)
     b = None if bias is None else bias._data
-    y, backward = C.conv2d(x._data, weight._data, b, s, pads, d, groups, need)
+    y, backward = conv_rules.conv2d(x._data, weight._data, b, s, pads, d, groups, need)
     inputs = (x, weight) if bias is None else (x, weight, bias)
     out = Tensor._record(y, inputs, backward, ConvolutionBackward0, (x, weight))
     return _unbatched(out, unbatched)
@@ -237,7 +237,7 @@ def max_pool2d(
     x, unbatched = _batched(input, None, "max_pool2d")
     k, s, p, d, out = _pool_geometry(x, kernel_size, stride, padding, dilation, ceil_mode)
     pads = _pool_pads(x, k, s, p, d, out)
-    values, indices, backward = C.max_pool2d(x._data, k, s, pads, d, out)
+    values, indices, backward = conv_rules.max_pool2d(x._data, k, s, pads, d, out)
     y = _unbatched(
         Tensor._record(values, (x,), backward, MaxPool2DWithIndicesBackward0, (x,)), unbatched
     )
@@ -283,7 +283,7 @@ def avg_pool2d(
                 start, end = np.maximum(start, 0), np.minimum(end, size)
             counts.append(end - start)
         divisor = np.outer(counts[0], counts[1]).astype(np.float64)
-    y, backward = C.avg_pool2d(x._data, k, s, pads, divisor, out)
+    y, backward = conv_rules.avg_pool2d(x._data, k, s, pads, divisor, out)
     return _unbatched(Tensor._record(y, (x,), backward, AvgPool2DBackward0, (x,)), unbatched)
 
 
@@ -302,7 +302,7 @@ def adaptive_avg_pool2d(input: Any, output_size: Any) -> Tensor:
     sizes = output_size if isinstance(output_size, tuple | list) else (output_size, output_size)
     kept = tuple(x.shape[2 + i] if n is None else n for i, n in enumerate(sizes))
     out = pair(kept, "output_size")
-    y, backward = C.adaptive_avg_pool2d(x._data, out)
+    y, backward = conv_rules.adaptive_avg_pool2d(x._data, out)
     return _unbatched(
         Tensor._record(y, (x,), backward, AdaptiveAvgPool2DBackward0, (x,)), unbatched
     )

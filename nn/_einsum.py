@@ -6,7 +6,7 @@ from typing import Any
 
 from ._graph import node_type
 from ._inputs import as_input
-from .rules import einsum as R
+from .rules import einsum as einsum_rules
 from .tensor import Tensor
 
 EinsumBackward0 = node_type("EinsumBackward0")  # (PyTorch's graph shows the bmm it uses)
@@ -30,10 +30,12 @@ def einsum(equation: str, *operands: Any) -> Tensor:
     if len(dtypes) > 1:
         names = " and ".join(sorted(str(d) for d in dtypes))
         raise RuntimeError(f"einsum(): expected operands of one dtype, got {names}")
-    inputs, output = R.parse(equation, [t.ndim for t in tensors])
+    inputs, output = einsum_rules.parse(equation, [t.ndim for t in tensors])
     if len(tensors) == 1 and sorted(output) == sorted(inputs[0]):  # a permutation: a view
         return tensors[0].permute(tuple(inputs[0].index(c) for c in output))
-    out, backward = R.einsum(inputs, output, [t._data for t in tensors], [t._rg for t in tensors])
+    out, backward = einsum_rules.einsum(
+        inputs, output, [t._data for t in tensors], [t._rg for t in tensors]
+    )
     return Tensor._record(out, tensors, backward, EinsumBackward0, _saved(tensors, inputs, output))
 
 
@@ -44,6 +46,6 @@ def _saved(tensors: list[Tensor], inputs: list[str], output: str) -> list[Tensor
     saved: list[Tensor | None] = []
     for number, t in enumerate(tensors):
         read = any(o._rg for j, o in enumerate(tensors) if j != number)
-        whole = R.own_sums(number, inputs, output) == inputs[number]
+        whole = einsum_rules.own_sums(number, inputs, output) == inputs[number]
         saved.append(t if read and whole else None)
     return saved

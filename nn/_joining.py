@@ -15,7 +15,7 @@ import numpy as np
 from . import _dtype
 from ._graph import node_type
 from ._out import into
-from .rules import shape as S
+from .rules import shape as shape_rules
 from .tensor import Tensor
 from .tensor.core import _axis
 
@@ -79,7 +79,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None) -
                     f"Sizes of tensors must match except in dimension {axis}. Expected size {n} "
                     f"but got size {m} for tensor number {number} in the list."
                 )
-    data, kept_backward = S.cat([t._data for t in kept], axis)
+    data, kept_backward = shape_rules.cat([t._data for t in kept], axis)
 
     def backward(g: np.ndarray) -> list[np.ndarray]:
         """The kept Tensors' gradients in their places; an empty one for each skipped."""
@@ -113,7 +113,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None)
                 f"and {list(t._data.shape)} at entry {i}"
             )
     axis = _axis(dim, len(shape) + 1)
-    data, backward = S.stack([t._data for t in joined], axis)
+    data, backward = shape_rules.stack([t._data for t in joined], axis)
     return into(out, Tensor._record(data, joined, backward, StackBackward0), "stack")
 
 

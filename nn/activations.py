@@ -9,7 +9,7 @@ from typing import Any
 from ._graph import node_type
 from ._inputs import as_input
 from .module import Module
-from .rules import activation as A
+from .rules import activation as activation_rules
 from .tensor import Tensor
 
 SoftplusBackward0 = node_type("SoftplusBackward0")
@@ -28,7 +28,7 @@ def softplus(input: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     tensor([ 0.6931, 30.0000])
     """
     x = as_input(input)
-    out, backward = A.softplus(x._data, beta, threshold)
+    out, backward = activation_rules.softplus(x._data, beta, threshold)
     return Tensor._record(out, (x,), backward, SoftplusBackward0, (x,))
 
 
@@ -44,7 +44,7 @@ def elu(input: Any, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     x = as_input(input)
     if inplace:
         return x._inplace(elu, alpha)
-    out, backward = A.elu(x._data, alpha)
+    out, backward = activation_rules.elu(x._data, alpha)
     return Tensor._record(out, (x,), backward, EluBackward0, (x,))
 
 
@@ -60,7 +60,7 @@ def gelu(input: Any, approximate: str = "none") -> Tensor:
     if approximate not in ("none", "tanh"):
         raise RuntimeError(f"approximate argument must be either none or tanh, got {approximate}")
     x = as_input(input)
-    rule = A.gelu if approximate == "none" else A.gelu_tanh
+    rule = activation_rules.gelu if approximate == "none" else activation_rules.gelu_tanh
     out, backward = rule(x._data)
     return Tensor._record(out, (x,), backward, GeluBackward0, (x,))
 
@@ -77,7 +77,7 @@ def silu(input: Any, inplace: bool = False) -> Tensor:
     x = as_input(input)
     if inplace:
         return x._inplace(silu)
-    out, backward = A.silu(x._data)
+    out, backward = activation_rules.silu(x._data)
     return Tensor._record(out, (x,), backward, SiluBackward0, (x,))
 
 

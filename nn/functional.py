@@ -50,9 +50,9 @@ from .piecewise_activations import (
     softsign,
 )
 from .random import draw_bernoulli
-from .rules import elementwise as E
+from .rules import elementwise as elementwise_rules
 from .rules import layer as LR
-from .rules import shape as S
+from .rules import shape as shape_rules
 from .tensor import Tensor
 from .tensor.linalg import MmBackward0  # (linear without a bias, as PyTorch names it)
 
@@ -187,7 +187,7 @@ def leaky_relu(input: Any, negative_slope: float = 0.01, inplace: bool = False) 
     x = as_input(input)
     if inplace:
         return x._inplace(leaky_relu, negative_slope)
-    out, backward = E.leaky_relu(x._data, negative_slope)
+    out, backward = elementwise_rules.leaky_relu(x._data, negative_slope)
     return Tensor._record(out, (x,), backward, LeakyReluBackward0, (x,))
 
 
@@ -250,7 +250,7 @@ def pad(
             "Padding length should be less than or equal to two times the input dimension but "
             f"got padding length {len(pads)} and input of dimension {x.ndim}"
         )
-    out, backward = S.pad_constant(x._data, pads, 0.0 if value is None else value)
+    out, backward = shape_rules.pad_constant(x._data, pads, 0.0 if value is None else value)
     return Tensor._record(out, (x,), backward, ConstantPadNdBackward0)
 
 

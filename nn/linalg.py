@@ -14,7 +14,7 @@ import numpy as np
 from . import _dtype
 from ._graph import node_type
 from ._namespace import _operand
-from .rules import linalg as L
+from .rules import linalg as linalg_rules
 from .tensor import Tensor
 
 LinalgInvExBackward0 = node_type("LinalgInvExBackward0")
@@ -56,7 +56,7 @@ def inv(A: Any, *, out: Any = None) -> Tensor:
     """
     t = _matrices(A, "inv")
     try:
-        result, backward = L.inv(t._data)
+        result, backward = linalg_rules.inv(t._data)
     except np.linalg.LinAlgError:
         raise LinAlgError(
             "linalg.inv: the input matrix is singular, the inversion could not be completed"
@@ -75,7 +75,7 @@ def det(A: Any, *, out: Any = None) -> Tensor:
     tensor(5.)
     """
     t = _matrices(A, "det")
-    result, backward = L.det(t._data)
+    result, backward = linalg_rules.det(t._data)
     return Tensor._record(
         result.astype(t.dtype, copy=False), (t,), backward, LinalgDetBackward0, (t,), result=True
     )
@@ -109,7 +109,9 @@ def solve(A: Any, B: Any, *, left: bool = True, out: Any = None) -> Tensor:
             f"({a.shape[-2]}x{a.shape[-1]} and {rows if b.ndim else 0}x{columns})"
         )
     try:
-        result, backward = L.solve(a._data, b._data, vector, a.requires_grad, b.requires_grad)
+        result, backward = linalg_rules.solve(
+            a._data, b._data, vector, a.requires_grad, b.requires_grad
+        )
     except np.linalg.LinAlgError:
         raise LinAlgError(
             "torch.linalg.solve: The solver failed because the input matrix is singular."
@@ -141,7 +143,7 @@ def eigvalsh(A: Any, UPLO: str = "L", *, out: Any = None) -> Tensor:
         name = _dtype.torch_name(t.dtype).capitalize()
         raise NotImplementedError(f"\"linalg_eigh_cpu\" not implemented for '{name}'")
     t = _matrices(t, "eigh")
-    result, backward = L.eigvalsh(t._data, UPLO == "L")
+    result, backward = linalg_rules.eigvalsh(t._data, UPLO == "L")
     return Tensor._record(
         result.astype(t.dtype, copy=False), (t,), backward, LinalgEighBackward0, (), result=True
     )

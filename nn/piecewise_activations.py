@@ -15,7 +15,7 @@ from ._inputs import as_input
 from .activations import EluBackward0  # PyTorch's node for selu, a scaled elu
 from .module import Module
 from .parameter import Parameter
-from .rules import piecewise as P
+from .rules import piecewise as piecewise_rules
 from .tensor import Tensor
 from .tensor.arithmetic import DivBackward0  # softsign is x / (1 + |x|) in PyTorch
 
@@ -51,7 +51,9 @@ def hardtanh(
     """
     if max_val < min_val:
         raise ValueError("min_val cannot be greater than max_val")
-    return _apply(hardtanh, P.hardtanh, HardtanhBackward0, input, inplace, min_val, max_val)
+    return _apply(
+        hardtanh, piecewise_rules.hardtanh, HardtanhBackward0, input, inplace, min_val, max_val
+    )
 
 
 def relu6(input: Any, inplace: bool = False) -> Tensor:
@@ -75,7 +77,7 @@ def hardsigmoid(input: Any, inplace: bool = False) -> Tensor:
     >>> nn.F.hardsigmoid(nn.tensor([-4.0, 0.0, 1.5]))
     tensor([0.0000, 0.5000, 0.7500])
     """
-    return _apply(hardsigmoid, P.hardsigmoid, HardsigmoidBackward0, input, inplace)
+    return _apply(hardsigmoid, piecewise_rules.hardsigmoid, HardsigmoidBackward0, input, inplace)
 
 
 def hardswish(input: Any, inplace: bool = False) -> Tensor:
@@ -87,7 +89,7 @@ def hardswish(input: Any, inplace: bool = False) -> Tensor:
     >>> nn.F.hardswish(nn.tensor([-4.0, 1.0, 4.0]))
     tensor([-0.0000, 0.6667, 4.0000])
     """
-    return _apply(hardswish, P.hardswish, HardswishBackward0, input, inplace)
+    return _apply(hardswish, piecewise_rules.hardswish, HardswishBackward0, input, inplace)
 
 
 def logsigmoid(input: Any) -> Tensor:
@@ -99,7 +101,7 @@ def logsigmoid(input: Any) -> Tensor:
     >>> nn.F.logsigmoid(nn.tensor([-200.0, 0.0]))
     tensor([-200.0000,   -0.6931])
     """
-    return _apply(logsigmoid, P.log_sigmoid, LogSigmoidBackward0, input, False)
+    return _apply(logsigmoid, piecewise_rules.log_sigmoid, LogSigmoidBackward0, input, False)
 
 
 def celu(input: Any, alpha: float = 1.0, inplace: bool = False) -> Tensor:
@@ -113,7 +115,7 @@ def celu(input: Any, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError")
-    return _apply(celu, P.celu, CeluBackward0, input, inplace, alpha)
+    return _apply(celu, piecewise_rules.celu, CeluBackward0, input, inplace, alpha)
 
 
 def selu(input: Any, inplace: bool = False) -> Tensor:
@@ -125,7 +127,7 @@ def selu(input: Any, inplace: bool = False) -> Tensor:
     >>> nn.F.selu(nn.tensor([-1.0, 1.0]))
     tensor([-1.1113,  1.0507])
     """
-    return _apply(selu, P.selu, EluBackward0, input, inplace)
+    return _apply(selu, piecewise_rules.selu, EluBackward0, input, inplace)
 
 
 def mish(input: Any, inplace: bool = False) -> Tensor:
@@ -137,7 +139,7 @@ def mish(input: Any, inplace: bool = False) -> Tensor:
     >>> nn.F.mish(nn.tensor([-1.0, 0.0, 2.0]))
     tensor([-0.3034,  0.0000,  1.9440])
     """
-    return _apply(mish, P.mish, MishBackward0, input, inplace)
+    return _apply(mish, piecewise_rules.mish, MishBackward0, input, inplace)
 
 
 def softsign(input: Any) -> Tensor:
@@ -149,7 +151,7 @@ def softsign(input: Any) -> Tensor:
     >>> nn.F.softsign(nn.tensor([-3.0, 1.0]))
     tensor([-0.7500,  0.5000])
     """
-    return _apply(softsign, P.softsign, DivBackward0, input, False)
+    return _apply(softsign, piecewise_rules.softsign, DivBackward0, input, False)
 
 
 class _Activation(Module):
@@ -278,7 +280,7 @@ def prelu(input: Any, weight: Any) -> Tensor:
         w = w.reshape(())  # (one weight for all keeps the input's shape, 0-d included)
     elif x.ndim >= 2:
         w = w.reshape((1, channels) + (1,) * (x.ndim - 2))
-    out, backward = P.prelu(x._data, w._data, (x._rg, w._rg))
+    out, backward = piecewise_rules.prelu(x._data, w._data, (x._rg, w._rg))
     return Tensor._record(out, (x, w), backward, PreluKernelBackward0, (x, w))
 
 

@@ -15,7 +15,7 @@ import numpy as np
 from .. import _dtype
 from .._graph import node_type
 from .._overloads import alpha_first
-from ..rules import elementwise as E
+from ..rules import elementwise as elementwise_rules
 from ..rules._quiet import quiet
 from .core import TensorCore
 
@@ -140,16 +140,20 @@ class TensorMath(TensorCore):
         """``torch.<name>(number, self, ...)``: the number as the first operand."""
         alpha = kwargs.pop("alpha", 1)
         if name == "add":
-            return self._binary(E.add, number, AddBackward0, name, reverse=True, alpha=alpha)
+            return self._binary(
+                elementwise_rules.add, number, AddBackward0, name, reverse=True, alpha=alpha
+            )
         if name == "sub":
-            return self._binary(E.sub, number, RsubBackward1, name, reverse=True, alpha=alpha)
+            return self._binary(
+                elementwise_rules.sub, number, RsubBackward1, name, reverse=True, alpha=alpha
+            )
         if name == "mul":
-            return self._binary(E.mul, number, MulBackward0, name, reverse=True)
+            return self._binary(elementwise_rules.mul, number, MulBackward0, name, reverse=True)
         if name in ("div", "true_divide"):
             if kwargs.get("rounding_mode") is not None:
                 return self._lift(number).div(self, **kwargs)
             a, b = self._floating_pair(number)
-            return a._binary(E.div, b, DivBackward0, "div", reverse=True)
+            return a._binary(elementwise_rules.div, b, DivBackward0, "div", reverse=True)
         return self.__rfloordiv__(number) if name == "floor_divide" else self.__rmod__(number)
 
     # ---------------------------------------------------------------- operators
@@ -157,20 +161,20 @@ class TensorMath(TensorCore):
         return self.add(other)
 
     def __radd__(self, other: Any) -> Tensor:
-        return self._binary(E.add, other, AddBackward0, "add", reverse=True)
+        return self._binary(elementwise_rules.add, other, AddBackward0, "add", reverse=True)
 
     def __sub__(self, other: Any) -> Tensor:
         return self.sub(other)
 
     def __rsub__(self, other: Any) -> Tensor:
         _refuse_bool_subtraction(self, other)
-        return self._binary(E.sub, other, RsubBackward1, "sub", reverse=True)
+        return self._binary(elementwise_rules.sub, other, RsubBackward1, "sub", reverse=True)
 
     def __mul__(self, other: Any) -> Tensor:
-        return self._binary(E.mul, other, MulBackward0, "mul")
+        return self._binary(elementwise_rules.mul, other, MulBackward0, "mul")
 
     def __rmul__(self, other: Any) -> Tensor:
-        return self._binary(E.mul, other, MulBackward0, "mul", reverse=True)
+        return self._binary(elementwise_rules.mul, other, MulBackward0, "mul", reverse=True)
 
     def __truediv__(self, other: Any) -> Tensor:
         return self.div(other)
@@ -181,25 +185,29 @@ class TensorMath(TensorCore):
         return result
 
     def __floordiv__(self, other: Any) -> Tensor:
-        return self._undifferentiable(other, "floor_divide", E.divide_rounded, "floor")
+        return self._undifferentiable(
+            other, "floor_divide", elementwise_rules.divide_rounded, "floor"
+        )
 
     def __rfloordiv__(self, other: Any) -> Tensor:
         return self._undifferentiable(
-            other, "floor_divide", E.divide_rounded, "floor", reverse=True
+            other, "floor_divide", elementwise_rules.divide_rounded, "floor", reverse=True
         )
 
     def __mod__(self, other: Any) -> Tensor:
         kind = RemainderBackward0 if isinstance(other, float | int) else RemainderBackward1
         if self._data.dtype.kind == "b" and isinstance(other, TensorMath | bool | np.bool_):
             _not_for_bool("remainder_cpu", self._lift(other)._data.dtype)
-        return self._binary(E.remainder, other, kind, "remainder")
+        return self._binary(elementwise_rules.remainder, other, kind, "remainder")
 
     def __rmod__(self, other: Any) -> Tensor:
         if self._data.dtype.kind == "b" and isinstance(other, TensorMath | bool | np.bool_):
             _not_for_bool("remainder_cpu", self._lift(other)._data.dtype)
         if isinstance(other, float | int):  # PyTorch has no derivative for number % Tensor
             return self._undifferentiable(other, "remainder", _remainder_values, reverse=True)
-        return self._binary(E.remainder, other, RemainderBackward1, "remainder", reverse=True)
+        return self._binary(
+            elementwise_rules.remainder, other, RemainderBackward1, "remainder", reverse=True
+        )
 
     def _undifferentiable(
         self, other: Any, name: str, compute: Any, *args: Any, reverse: bool = False
@@ -210,7 +218,9 @@ class TensorMath(TensorCore):
             a, b = b, a
         _not_for_bool("div_floor_cpu" if name == "floor_divide" else "remainder_cpu", a.dtype)
         out = compute(a._data, b._data, *args)
-        return self._record(out, (a, b), E.not_differentiable(name), NotImplementedBackward)
+        return self._record(
+            out, (a, b), elementwise_rules.not_differentiable(name), NotImplementedBackward
+        )
 
     def __pow__(self, exponent: Any) -> Tensor:
         return self.pow(exponent)
@@ -220,12 +230,14 @@ class TensorMath(TensorCore):
         kind = me._data.dtype.kind
         if isinstance(base, int) and not isinstance(base, bool) and kind in "biu":
             dtype = np.dtype(np.int64) if kind == "b" else me._data.dtype  # PyTorch's promotion
-            power = E.integer_power(np.asarray(base).astype(dtype), me._data.astype(dtype))
+            power = elementwise_rules.integer_power(
+                np.asarray(base).astype(dtype), me._data.astype(dtype)
+            )
             return type(me)._make(power)
         if isinstance(base, float | int) and not isinstance(base, bool):
             x = me if kind == "f" else me._cast(_dtype.get_default_dtype())
             with quiet():
-                out, backward = E.pow_number_base(float(base), x._data)
+                out, backward = elementwise_rules.pow_number_base(float(base), x._data)
             return self._record(out, (x,), backward, PowBackward2, (x,), result=True)
         return self._lift(base).pow(me)
 
@@ -235,7 +247,7 @@ class TensorMath(TensorCore):
                 "Negation, the `-` operator, on a bool tensor is not supported. If you are "
                 "trying to invert a mask, use the `~` or `logical_not()` operator instead."
             )
-        out, backward = E.neg(self._data)
+        out, backward = elementwise_rules.neg(self._data)
         return self._record(out, (self,), backward, NegBackward0)
 
     def __pos__(self) -> Tensor:
@@ -324,19 +336,19 @@ class TensorMath(TensorCore):
         >>> nn.tensor([1.0]).add(2.0, alpha=3)
         tensor([7.])
         """
-        return self._binary(E.add, other, AddBackward0, "add", alpha=alpha)
+        return self._binary(elementwise_rules.add, other, AddBackward0, "add", alpha=alpha)
 
     @alpha_first
     def sub(self, other: Any, *, alpha: float = 1) -> Tensor:
         """``self - alpha * other``."""
         _refuse_bool_subtraction(self, other)
-        return self._binary(E.sub, other, SubBackward0, "sub", alpha=alpha)
+        return self._binary(elementwise_rules.sub, other, SubBackward0, "sub", alpha=alpha)
 
     subtract = sub
 
     def mul(self, other: Any) -> Tensor:
         """``self * other``."""
-        return self._binary(E.mul, other, MulBackward0, "mul")
+        return self._binary(elementwise_rules.mul, other, MulBackward0, "mul")
 
     multiply = mul
 
@@ -346,13 +358,15 @@ class TensorMath(TensorCore):
         if rounding_mode is not None:
             a, b = self._pair(other, "div")
             if rounding_mode in ("floor", "trunc"):
-                return a._binary(E.rounded_quotient, b, DivBackward2, "div", mode=rounding_mode)
+                return a._binary(
+                    elementwise_rules.rounded_quotient, b, DivBackward2, "div", mode=rounding_mode
+                )
             raise ValueError(
                 f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
                 f"'{rounding_mode}'"
             )
         a, b = self._floating_pair(other)
-        return a._binary(E.div, b, DivBackward0, "div")
+        return a._binary(elementwise_rules.div, b, DivBackward0, "div")
 
     divide = true_divide = div
 
@@ -394,13 +408,15 @@ class TensorMath(TensorCore):
             elif me._data.dtype.kind == "b":  # bool ** int is int64, as PyTorch promotes
                 me = me._cast(np.dtype(np.int64))
             with quiet():
-                out, backward = E.pow_scalar(me._data, exponent)
+                out, backward = elementwise_rules.pow_scalar(me._data, exponent)
             return self._record(out, (me,), backward, PowBackward0, (me,))
         a, b = self._pair(exponent, "pow")
         _not_for_bool("pow", a._data.dtype)
         try:
             with quiet():
-                out, backward = E.pow_tensor(a._data, b._data, need_a=a._rg, need_b=b._rg)
+                out, backward = elementwise_rules.pow_tensor(
+                    a._data, b._data, need_a=a._rg, need_b=b._rg
+                )
         except ValueError:
             raise _broadcast_error("pow", a._data, b._data) from None
         saved = (_given(self, a), _given(exponent, b))  # (as given: their version counters)
@@ -415,7 +431,7 @@ class TensorMath(TensorCore):
         me: Tensor = self  # type: ignore[assignment]
         if me._data.dtype.kind == "b":
             return self._make(me._data.copy() if exponent else np.ones_like(me._data))
-        out, backward = E.pow_bool(me._data, exponent)
+        out, backward = elementwise_rules.pow_bool(me._data, exponent)
         return self._record(out, (me,), backward, PowBackward0, (me,))
 
     def neg(self) -> Tensor:
@@ -425,7 +441,7 @@ class TensorMath(TensorCore):
 
 
 def _remainder_values(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return E.remainder(a, b)[0]
+    return elementwise_rules.remainder(a, b)[0]
 
 
 def _bool_exponent_backward(g: np.ndarray) -> tuple[Any, ...]:
@@ -464,12 +480,12 @@ def _not_for_bool(name: str, dtype: np.dtype) -> None:
 
 def _mul_saved(rule: Any, a: Tensor, b: Tensor) -> tuple[Tensor | None, ...]:
     """The inputs a binary rule's backward reads (PyTorch saves the same ones)."""
-    if rule is E.mul:
+    if rule is elementwise_rules.mul:
         return (b if a._rg else None, a if b._rg else None)
-    if rule is E.div:
+    if rule is elementwise_rules.div:
         return (b, a if b._rg else None)
-    if rule is E.maximum or rule is E.minimum:
+    if rule is elementwise_rules.maximum or rule is elementwise_rules.minimum:
         return (a, b)
-    if rule is E.remainder and b._rg:
+    if rule is elementwise_rules.remainder and b._rg:
         return (a, b)
     return ()

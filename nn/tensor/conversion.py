@@ -14,7 +14,7 @@ from .._graph import node_type
 from .._numpy_interop import array_ufunc
 from .._printing import tensor_repr
 from ..device import check_device, no_accelerator
-from ..rules import elementwise as E
+from ..rules import elementwise
 from .core import TensorCore, _new
 
 if TYPE_CHECKING:
@@ -143,7 +143,7 @@ class TensorConvert(TensorCore):
         if self._data.dtype == dtype:
             return me
         if dtype.kind in "fc" and self._data.dtype.kind in "fc":
-            out, backward = E.cast(self._data, dtype)
+            out, backward = elementwise.cast(self._data, dtype)
             return self._record(out, (me,), backward, ToCopyBackward0)
         return self._make(self._data.astype(dtype))
 

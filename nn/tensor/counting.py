@@ -10,8 +10,8 @@ import numpy as np
 from .. import _dtype
 from .._dims import axes_of
 from .._graph import node_type
-from ..rules import counting as C
-from ..rules import elementwise as E
+from ..rules import counting as counting_rules
+from ..rules import elementwise
 from .core import TensorCore
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ class TensorCounting(TensorCore):
             )
         if min > max:
             raise RuntimeError("torch.histc: max must be larger than min")
-        return self._make(C.histc(self._data, bins, min, max))
+        return self._make(counting_rules.histc(self._data, bins, min, max))
 
     def histogram(
         self, bins: Any = 100, *, range: Any = None, weight: Any = None, density: bool = False
@@ -103,9 +103,9 @@ class TensorCounting(TensorCore):
                 "torch.histogram(): if weight tensor is provided it should have the same shape "
                 "as the input tensor excluding its innermost dimension"
             )
-        counts = C.histogram(data, edges, uniform, weights, density)
+        counts = counting_rules.histogram(data, edges, uniform, weights, density)
         # (PyTorch records its outputs and fails when a gradient reaches them)
-        undefined = E.not_differentiable("histogram")
+        undefined = elementwise.not_differentiable("histogram")
         hist = self._record(counts, (self,), undefined, HistogramBackward0)
         return HistogramResult(
             hist, self._record(edges.copy(), (self,), undefined, HistogramBackward0)
@@ -174,7 +174,7 @@ class TensorCounting(TensorCore):
                 "unique(dim=...) of slices holding NaN: PyTorch's order of such slices is its "
                 "sort's accident; descend refuses rather than order them otherwise"
             )
-        values, inverse, counts = C.unique(self._data, axis)
+        values, inverse, counts = counting_rules.unique(self._data, axis)
         result = [self._make(values)]
         if return_inverse:
             result.append(self._make(inverse))

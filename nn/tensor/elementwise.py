@@ -9,7 +9,7 @@ import numpy as np
 
 from .. import _dtype
 from .._graph import node_type
-from ..rules import elementwise as E
+from ..rules import elementwise as elementwise_rules
 from ..rules import sign
 from ..rules._quiet import quiet
 from .arithmetic import TensorMath, _broadcast_error, _not_for_bool
@@ -73,7 +73,7 @@ class TensorFunctions(TensorCore):
     def _unary(self, name: str) -> Tensor:
         x = self._floating()
         with quiet():
-            out, backward = getattr(E, name)(x._data)
+            out, backward = getattr(elementwise_rules, name)(x._data)
         if name in _UNARY_SAVES_RESULT:
             return self._record(out, (x,), backward, _UNARY[name], result=True)
         return self._record(out, (x,), backward, _UNARY[name], (x,))
@@ -185,7 +185,7 @@ class TensorFunctions(TensorCore):
         if self._data.dtype.kind == "b":
             raise RuntimeError("Boolean inputs not supported for relu")
         x = cast("Tensor", self)
-        out, backward = E.relu(x._data)
+        out, backward = elementwise_rules.relu(x._data)
         return self._record(out, (x,), backward, ReluBackward0, result=True)
 
     def clamp(self, min: Any = None, max: Any = None, out: Any = None) -> Tensor:
@@ -208,7 +208,7 @@ class TensorFunctions(TensorCore):
             raise NotImplementedError("\"clamp_cpu\" not implemented for 'Bool'")
         x = x._cast(dtype)
         low, high = (None if b is None else np.asarray(b).astype(dtype) for b in (min, max))
-        out_array, backward = E.clamp(x._data, low, high)
+        out_array, backward = elementwise_rules.clamp(x._data, low, high)
         return self._record(out_array, (x,), backward, ClampBackward1, (x,))
 
     def _clamp_tensors(self, min: Any, max: Any) -> Tensor:
@@ -226,7 +226,7 @@ class TensorFunctions(TensorCore):
         high = parts[-1] if max is not None else None
         needs = (x._rg, low is not None and low._rg, high is not None and high._rg)
         try:
-            out, backward = E.clamp_tensors(
+            out, backward = elementwise_rules.clamp_tensors(
                 x._data,
                 None if low is None else low._data,
                 None if high is None else high._data,
@@ -260,12 +260,16 @@ class TensorFunctions(TensorCore):
     def maximum(self, other: Any) -> Tensor:
         """Elementwise maximum (NaN if either is); ties share the gradient."""
         _tensor_only("maximum", other)
-        return cast("Tensor", self)._binary(E.maximum, other, MaximumBackward0, "maximum")
+        return cast("Tensor", self)._binary(
+            elementwise_rules.maximum, other, MaximumBackward0, "maximum"
+        )
 
     def minimum(self, other: Any) -> Tensor:
         """Elementwise minimum (NaN if either is); ties share the gradient."""
         _tensor_only("minimum", other)
-        return cast("Tensor", self)._binary(E.minimum, other, MinimumBackward0, "minimum")
+        return cast("Tensor", self)._binary(
+            elementwise_rules.minimum, other, MinimumBackward0, "minimum"
+        )
 
     def atan2(self, other: Any) -> Tensor:
         """The angle of the point (other, self) in radians, in (-pi, pi]: elementwise
@@ -280,7 +284,7 @@ class TensorFunctions(TensorCore):
         if a._data.dtype.kind not in "fc":  # each integer to float from its own dtype
             a, b = self._floating(), other._floating()
         try:
-            out, backward = E.atan2(a._data, b._data, need_a=a._rg, need_b=b._rg)
+            out, backward = elementwise_rules.atan2(a._data, b._data, need_a=a._rg, need_b=b._rg)
         except ValueError:
             raise _broadcast_error("atan2", a._data, b._data) from None
         return self._record(out, (a, b), backward, Atan2Backward0, (self, other))
@@ -296,7 +300,7 @@ class TensorFunctions(TensorCore):
         tensor([0.0000, 1.0986])
         """
         x = self._floating()
-        out, backward = E.logit(x._data, eps)
+        out, backward = elementwise_rules.logit(x._data, eps)
         return self._record(out, (x,), backward, LogitBackward0, (x,))
 
     def where(self, condition: Any, other: Any) -> Tensor:
@@ -304,7 +308,9 @@ class TensorFunctions(TensorCore):
         cond = np.asarray(getattr(condition, "_data", condition), dtype=bool)
         a, b = cast("Tensor", self)._pair(other, "where")
         try:
-            out, backward = E.where(cond, a._data, b._data, need_a=a._rg, need_b=b._rg)
+            out, backward = elementwise_rules.where(
+                cond, a._data, b._data, need_a=a._rg, need_b=b._rg
+            )
         except ValueError:
             raise _broadcast_error("where", a._data, b._data) from None
         saved = (condition,) if isinstance(condition, TensorMath) else ()

@@ -9,7 +9,7 @@ import numpy as np
 
 from .. import _dtype
 from .._graph import KEPT, node_type
-from ..rules import linalg as L
+from ..rules import linalg as linalg_rules
 from ..rules._quiet import quiet
 from .core import TensorCore
 
@@ -127,9 +127,9 @@ class TensorLinalg(TensorCore):
             raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
 
         def view(a: np.ndarray) -> np.ndarray:
-            return L.diagonal_view(a, offset, first, second)
+            return linalg_rules.diagonal_view(a, offset, first, second)
 
-        _, backward = L.diagonal(self._data, offset, first, second)
+        _, backward = linalg_rules.diagonal(self._data, offset, first, second)
         return self._record_view(view(self._data), self, backward, DiagonalBackward0, view)
 
     def diag(self, diagonal: int = 0) -> Tensor:
@@ -142,11 +142,11 @@ class TensorLinalg(TensorCore):
                 [0., 2.]])
         """
         if self._data.ndim == 1:
-            out, backward = L.diag_embed(self._data, diagonal)
+            out, backward = linalg_rules.diag_embed(self._data, diagonal)
             return self._record(out, (self,), backward, DiagEmbedBackward0)
         if self._data.ndim != 2:
             raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {self._data.ndim}D")
-        view, backward = L.diagonal(self._data, diagonal, 0, 1)
+        view, backward = linalg_rules.diagonal(self._data, diagonal, 0, 1)
         return self._record(view.copy(), (self,), backward, DiagonalCopyBackward0)
 
     def trace(self) -> Tensor:
@@ -162,7 +162,7 @@ class TensorLinalg(TensorCore):
             )
         if self._data.dtype == np.bool_:
             raise NotImplementedError("\"trace\" not implemented for 'Bool'")
-        out, backward = L.trace(self._data)
+        out, backward = linalg_rules.trace(self._data)
         return self._record(out, (self,), backward, TraceBackward0)
 
     def __matmul__(self, other: Any) -> Tensor:
@@ -200,7 +200,7 @@ class TensorLinalg(TensorCore):
             a_given, b_given = _kept_as_given(a._data, b._data, a.requires_grad, b.requires_grad)
             a_data = a._data if a_given or not b._rg else a._data.copy()
             b_data = b._data if b_given or not a._rg else b._data.copy()
-            out, backward = L.matmul(a_data, b_data, need_a=a._rg, need_b=b._rg)
+            out, backward = linalg_rules.matmul(a_data, b_data, need_a=a._rg, need_b=b._rg)
         except ValueError:
             raise RuntimeError(
                 f"mat1 and mat2 shapes cannot be multiplied ({_x(a._data.shape)} and "
@@ -297,7 +297,7 @@ class TensorLinalg(TensorCore):
             return self._make(self._data.copy())  # empty: nothing computed, as PyTorch
         x = cast("Tensor", self) if dtype is None else cast("Tensor", self).to(dtype)
         with quiet():
-            result, backward = L.softmax(x._data, None if axis is None else axis[0])
+            result, backward = linalg_rules.softmax(x._data, None if axis is None else axis[0])
         return self._record(result, (x,), backward, SoftmaxBackward0, result=True)
 
     def log_softmax(self, dim: int, dtype: Any = None) -> Tensor:
@@ -312,5 +312,5 @@ class TensorLinalg(TensorCore):
             return self._make(self._data.copy())  # empty: nothing computed, as PyTorch
         x = cast("Tensor", self) if dtype is None else cast("Tensor", self).to(dtype)
         with quiet():
-            result, backward = L.log_softmax(x._data, None if axis is None else axis[0])
+            result, backward = linalg_rules.log_softmax(x._data, None if axis is None else axis[0])
         return self._record(result, (x,), backward, LogSoftmaxBackward0, result=True)

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from .._graph import node_type
-from ..rules import reduction as R
-from ..rules import shape as S
+from ..rules import reduction
+from ..rules import shape as shape_rules
 from .core import TensorCore
 from .reduction import MaxResult
 
@@ -68,7 +68,7 @@ class TensorOrdering(TensorCore):
             x = x.to(np.int64)
         axis = x._axis(dim)
         line = x._data.reshape(x._data.shape or (1,))
-        out, backward = R.cumprod(line, axis)
+        out, backward = reduction.cumprod(line, axis)
         shape = x._data.shape
 
         def reshaped(g: np.ndarray) -> tuple[Any, ...]:
@@ -89,10 +89,10 @@ class TensorOrdering(TensorCore):
         axis = x._axis(dim)
         if not x._data.ndim:
             return x.clone()
-        out = R.running(np.cumsum, x._data, axis)
+        out = reduction.running(np.cumsum, x._data, axis)
 
         def backward(g: np.ndarray) -> tuple[Any, ...]:
-            return (np.flip(R.running(np.cumsum, np.flip(g, axis), axis), axis),)
+            return (np.flip(reduction.running(np.cumsum, np.flip(g, axis), axis), axis),)
 
         return x._record(out, (x,), backward, CumsumBackward0)
 
@@ -108,7 +108,9 @@ class TensorOrdering(TensorCore):
         axis = self._axis(dim)
         if not self._data.ndim:  # a 0-d Tensor is its own sort
             return self._take_sorted(axis, np.zeros((), dtype=np.int64), SortBackward0)
-        return self._take_sorted(axis, S.sort_order(self._data, axis, descending), SortBackward0)
+        return self._take_sorted(
+            axis, shape_rules.sort_order(self._data, axis, descending), SortBackward0
+        )
 
     def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
         """The indices of ``sort``."""
@@ -130,12 +132,12 @@ class TensorOrdering(TensorCore):
             raise RuntimeError(f"selected index k out of range (k={k}, size {size} along {dim})")
         if not self._data.ndim:
             return self.sort() if k else cast("Tensor", self).reshape(1)[:0].sort()
-        order = S.sort_order(self._data, axis, largest)
+        order = shape_rules.sort_order(self._data, axis, largest)
         return self._take_sorted(axis, np.take(order, np.arange(k), axis=axis), TopkBackward0)
 
     def _take_sorted(self, axis: int, order: np.ndarray, kind: Any) -> MaxResult:
         if order.ndim:
-            values, backward = S.gather(self._data, axis, order)
+            values, backward = shape_rules.gather(self._data, axis, order)
         else:
             values, backward = self._data.copy(), lambda g: (g,)
         me: Tensor = self  # type: ignore[assignment]

@@ -12,7 +12,7 @@ import numpy as np
 from .. import _dtype
 from .._dims import axes_of
 from .._graph import node_type
-from ..rules import reduction as R
+from ..rules import reduction as reduction_rules
 from ..rules import unbroadcast
 from ..rules._quiet import quiet
 from .arithmetic import _broadcast_error
@@ -121,7 +121,7 @@ class TensorReduce(TensorCore):
             else (_dtype.int64 if self._data.dtype.kind in "biu" else None)
         )
         with quiet():  # (inf - inf is NaN, silently, as PyTorch)
-            result, backward = R.sum(self._data, axes, keep, target)
+            result, backward = reduction_rules.sum(self._data, axes, keep, target)
         kind = SumBackward0 if axes is None else SumBackward1
         return self._record(result, (self,), backward, kind)
 
@@ -139,7 +139,7 @@ class TensorReduce(TensorCore):
             else (_dtype.int64 if self._data.dtype.kind in "biu" else None)
         )
         with quiet():
-            result, backward = R.nansum(self._data, axes, keepdim, target)
+            result, backward = reduction_rules.nansum(self._data, axes, keepdim, target)
         return self._record(result, (self,), backward, NansumBackward0, (self,))
 
     def nanmean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
@@ -182,7 +182,7 @@ class TensorReduce(TensorCore):
             raise _broadcast_error("dist", a._data, b._data) from None
         _refuse_empty_norm(difference, float(p), None)
         with quiet():  # (overflow to inf is silent, as PyTorch's)
-            result, norm_backward = R.norm(difference, float(p), None, False)
+            result, norm_backward = reduction_rules.norm(difference, float(p), None, False)
         shapes = (a._data.shape, b._data.shape)
 
         def backward(g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -212,7 +212,7 @@ class TensorReduce(TensorCore):
         keep = keepdim if keepdims is None else keepdims
         axes = self._reduce_axes(_dim(dim, axis))
         with quiet():
-            result, backward = R.mean(x._data, axes, keep)
+            result, backward = reduction_rules.mean(x._data, axes, keep)
         kind = MeanBackward0 if axes is None else MeanBackward1
         return self._record(result, (x,), backward, kind)
 
@@ -229,7 +229,9 @@ class TensorReduce(TensorCore):
         dtype: Any = None,
     ) -> Tensor:
         """Variance over ``dim`` with Bessel's correction (``correction=1``) by default."""
-        return self._moment(R.var, VarBackward0, dim, axis, unbiased, correction, ddof, keepdim)
+        return self._moment(
+            reduction_rules.var, VarBackward0, dim, axis, unbiased, correction, ddof, keepdim
+        )
 
     def std(
         self,
@@ -244,7 +246,9 @@ class TensorReduce(TensorCore):
         dtype: Any = None,
     ) -> Tensor:
         """Standard deviation over ``dim`` (``correction=1`` by default)."""
-        return self._moment(R.std, StdBackward0, dim, axis, unbiased, correction, ddof, keepdim)
+        return self._moment(
+            reduction_rules.std, StdBackward0, dim, axis, unbiased, correction, ddof, keepdim
+        )
 
     def _moment(
         self,
@@ -272,7 +276,7 @@ class TensorReduce(TensorCore):
         axes = self._reduce_axes(_dim(dim, axis))
         with quiet():
             result, backward = rule(x._data, axes, float(c), keepdim)
-        return self._record(result, (x,), backward, kind, (x,), result=rule is R.std)
+        return self._record(result, (x,), backward, kind, (x,), result=rule is reduction_rules.std)
 
     def prod(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
         """Product over one ``dim`` (or of every element); exact gradients with zeros; bool
@@ -281,7 +285,7 @@ class TensorReduce(TensorCore):
             dtype = _dtype.int64
         x = cast("Tensor", self) if dtype is None else cast("Tensor", self).to(dtype)
         axis = None if dim is None else self._reduce_axes(dim)
-        result, backward = R.prod(x._data, None if axis is None else axis[0], keepdim)
+        result, backward = reduction_rules.prod(x._data, None if axis is None else axis[0], keepdim)
         return self._record(result, (x,), backward, ProdBackward0, (x,), result=True)
 
     def max(
@@ -330,12 +334,12 @@ class TensorReduce(TensorCore):
         name = "max" if largest else "min"
         if dim is None:
             self._nonempty(name, None, period=True, error=RuntimeError)
-            result, backward = R.max_all(self._data, largest)
+            result, backward = reduction_rules.max_all(self._data, largest)
             kind = MaxBackward1 if largest else MinBackward1
             return self._record(result, (me,), backward, kind, (me,), result=True)
         axis = self._reduce_axes(dim)
         self._nonempty(name, axis)
-        values, indices, backward = R.max_dim(
+        values, indices, backward = reduction_rules.max_dim(
             self._data, 0 if axis is None else axis[0], keepdim, largest
         )
         kind = MaxBackward0 if largest else MinBackward0
@@ -379,7 +383,7 @@ class TensorReduce(TensorCore):
             self._nonempty(name, None, period=True, error=RuntimeError)
         self._nonempty(name, axes)
         axes = tuple(range(self._data.ndim)) if axes is None else tuple(axes)
-        result, backward = R.amax(self._data, axes, keepdim, largest)
+        result, backward = reduction_rules.amax(self._data, axes, keepdim, largest)
         kind = AmaxBackward0 if largest else AminBackward0
         return self._record(result, (me,), backward, kind, (me,), result=True)
 
@@ -449,7 +453,7 @@ class TensorReduce(TensorCore):
         """log(sum(exp(x))) over ``dim``, computed stably."""
         x = cast("Tensor", self)._floating()
         axes = self._reduce_axes(dim) or tuple(range(self._data.ndim))
-        result, backward = R.logsumexp(x._data, axes, keepdim)
+        result, backward = reduction_rules.logsumexp(x._data, axes, keepdim)
         return self._record(result, (x,), backward, LogsumexpBackward0, (x,), result=True)
 
     def norm(
@@ -479,5 +483,5 @@ class TensorReduce(TensorCore):
         axes = self._reduce_axes(dim)
         _refuse_empty_norm(x._data, order, axes)
         with quiet():  # (overflow to inf is silent, as PyTorch's)
-            result, backward = R.norm(x._data, order, axes, keepdim)
+            result, backward = reduction_rules.norm(x._data, order, axes, keepdim)
         return self._record(result, (x,), backward, NormBackward1, (x,), result=True)

@@ -15,7 +15,7 @@ import numpy as np
 from .. import _dtype, _memory_format
 from .._dims import axes_of, shape_args
 from .._graph import node_type
-from ..rules import shape as S
+from ..rules import shape as shape_rules
 from .core import TensorCore
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ class TensorShape(TensorCore):
         """
         target = shape_args(shape)
         try:
-            out, backward = S.reshape(self._data, target)
+            out, backward = shape_rules.reshape(self._data, target)
         except ValueError:
             raise RuntimeError(
                 f"shape '{list(target)}' is invalid for input of size {self._data.size}"
@@ -256,7 +256,7 @@ class TensorShape(TensorCore):
         return self._permute(axes, PermuteBackward0)
 
     def _permute(self, axes: tuple[int, ...], kind: Any) -> Tensor:
-        out, backward = S.permute(self._data, axes)
+        out, backward = shape_rules.permute(self._data, axes)
         return self._record_view(out, self, backward, kind, lambda a: np.transpose(a, axes))
 
     def transpose(self, dim0: int, dim1: int) -> Tensor:
@@ -344,7 +344,7 @@ class TensorShape(TensorCore):
                     raise RuntimeError("expand: -1 is not allowed in a leading, new dimension")
                 target[i] = shape[i - offset]
         try:
-            out, backward = S.expand(self._data, tuple(target))
+            out, backward = shape_rules.expand(self._data, tuple(target))
         except ValueError:
             raise RuntimeError(
                 f"The expanded size of the tensor ({target}) must match the existing size "
@@ -376,7 +376,7 @@ class TensorShape(TensorCore):
                 "Number of dimensions of repeat dims can not be smaller than number of "
                 "dimensions of tensor"
             )
-        out, backward = S.repeat(self._data, repeats)
+        out, backward = shape_rules.repeat(self._data, repeats)
         return self._record(out, (self,), backward, RepeatBackward0)
 
     def tile(self, *dims: Any) -> Tensor:
@@ -416,7 +416,7 @@ class TensorShape(TensorCore):
 
     def flip(self, *dims: Any) -> Tensor:
         axes = axes_of(shape_args(dims), self._data.ndim) or ()
-        out, backward = S.flip(self._data, axes)
+        out, backward = shape_rules.flip(self._data, axes)
         return self._record(np.array(out, copy=True), (self,), backward, FlipBackward0)
 
     def roll(self, shifts: Any, dims: Any = None) -> Tensor:
@@ -429,14 +429,14 @@ class TensorShape(TensorCore):
                     f"shifts and dimensions must align. shifts: {len(shift)}, dims:0"
                 )
             flat = self.reshape(-1)
-            out, backward = S.roll(flat._data, (int(shift[0]),), (0,))
+            out, backward = shape_rules.roll(flat._data, (int(shift[0]),), (0,))
             return flat._record(out, (flat,), backward, RollBackward0).reshape(self._data.shape)
         axes = axes_of(dims, self._data.ndim) or ()
         if len(axes) != len(shift):
             raise RuntimeError(
                 f"shifts and dimensions must align. shifts: {len(shift)}, dims:{len(axes)}"
             )
-        out, backward = S.roll(self._data, tuple(int(n) for n in shift), axes)
+        out, backward = shape_rules.roll(self._data, tuple(int(n) for n in shift), axes)
         return self._record(out, (self,), backward, RollBackward0)
 
     # ------------------------------------------------------------------ indexing
