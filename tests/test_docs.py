@@ -71,3 +71,12 @@ def test_reading_the_code_quotes_the_mul_rule_exactly():
 
     quoted = python_blocks("reading-the-code.md")[0]
     assert textwrap.dedent(quoted).strip() == inspect.getsource(E.mul).strip()
+
+
+def test_reading_the_code_quotes_the_mul_method_exactly():
+    import inspect
+
+    import nn
+
+    source = inspect.getsource(nn.Tensor.__mul__).splitlines()[-1].strip()
+    assert f"`{source.removeprefix('return ')}`" in (DOCS / "reading-the-code.md").read_text()
