@@ -74,7 +74,6 @@ from ._namespace import *  # noqa: F403 (torch's top-level functions: exp, matmu
 from ._namespace import __all__ as _functions
 from ._printing import set_printoptions
 from ._runtime import compiler, distributed, jit
-from .activations import ELU, GELU, SiLU, Softplus
 from .autograd import (
     detect_anomaly,
     enable_grad,
@@ -83,8 +82,19 @@ from .autograd import (
     no_grad,
     set_grad_enabled,
 )
-from .containers import ModuleDict, ModuleList, Sequential
-from .conv import (
+from .device import (
+    accelerator,
+    backends,
+    cuda,
+    device,
+    get_default_device,
+    set_default_device,
+)
+from .generator import Generator
+from .gradcheck import GradcheckError, gradcheck
+from .modules.activation import ELU, GELU, SiLU, Softplus
+from .modules.container import ModuleDict, ModuleList, Sequential
+from .modules.conv import (
     AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,
     AvgPool1d,
@@ -95,18 +105,8 @@ from .conv import (
     MaxPool1d,
     MaxPool2d,
 )
-from .device import (
-    accelerator,
-    backends,
-    cuda,
-    device,
-    get_default_device,
-    set_default_device,
-)
-from .embedding import Embedding
-from .generator import Generator
-from .gradcheck import GradcheckError, gradcheck
-from .layers import (
+from .modules.embedding import Embedding
+from .modules.layers import (
     BatchNorm1d,
     BatchNorm2d,
     CosineSimilarity,
@@ -123,7 +123,7 @@ from .layers import (
     Tanh,
     Unflatten,
 )
-from .losses import (
+from .modules.loss import (
     BCELoss,
     BCEWithLogitsLoss,
     CrossEntropyLoss,
@@ -134,11 +134,10 @@ from .losses import (
     NLLLoss,
     SmoothL1Loss,
 )
-from .module import IncompatibleKeys, Module
-from .normalization import LayerNorm
-from .parameter import Parameter
-from .parameter_containers import ParameterDict, ParameterList
-from .piecewise_activations import (
+from .modules.module import IncompatibleKeys, Module
+from .modules.normalization import LayerNorm
+from .modules.parameter_container import ParameterDict, ParameterList
+from .modules.piecewise import (
     CELU,
     SELU,
     Hardsigmoid,
@@ -150,8 +149,9 @@ from .piecewise_activations import (
     ReLU6,
     Softsign,
 )
+from .modules.recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
+from .parameter import Parameter
 from .random import get_rng_state, initial_seed, manual_seed, seed, set_rng_state
-from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from .serialization import load, save
 from .tensor import Tensor, tensor
 from .tensor.reduction import MaxResult

@@ -34,9 +34,30 @@ def global_name(obj: Any) -> str | None:
     return f"{module}:{qualname}" if found is obj else None
 
 
+# Modules that moved into nn/modules/ (files saved before name them by their old path)
+_MOVED = {
+    f"nn.{old}": f"nn.modules.{new}"
+    for old, new in (
+        ("module", "module"),
+        ("activations", "activation"),
+        ("piecewise_activations", "piecewise"),
+        ("containers", "container"),
+        ("conv", "conv"),
+        ("embedding", "embedding"),
+        ("layers", "layers"),
+        ("losses", "loss"),
+        ("normalization", "normalization"),
+        ("recurrent", "recurrent"),
+        ("parameter_containers", "parameter_container"),
+        ("hooks", "hooks"),
+    )
+}
+
+
 def resolve(name: str) -> Any:
     """The object ``"module:qualname"`` names (importing the module)."""
     module_name, _, qualname = name.partition(":")
+    module_name = _MOVED.get(module_name, module_name)
     found: Any = importlib.import_module(module_name)
     for part in qualname.split("."):
         found = getattr(found, part)

@@ -34,10 +34,10 @@ from ._losses import (
     nll_loss,
 )
 from ._regression_losses import huber_loss, kl_div, l1_loss, smooth_l1_loss
-from .activations import elu, gelu, silu, softplus
-from .embedding import embedding, one_hot
-from .normalization import layer_norm
-from .piecewise_activations import (
+from .modules.activation import elu, gelu, silu, softplus
+from .modules.embedding import embedding, one_hot
+from .modules.normalization import layer_norm
+from .modules.piecewise import (
     celu,
     hardsigmoid,
     hardswish,

@@ -34,7 +34,7 @@ import numpy as np
 
 from ._saved_objects import WeightsOnlyError, global_name, refuse, resolve
 from .device import check_device
-from .module import Module
+from .modules.module import Module
 from .parameter import Parameter
 from .tensor import Tensor
 

@@ -26,7 +26,7 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from nn.hooks import RemovableHandle, register
+from nn.modules.hooks import RemovableHandle, register
 
 Hook = Callable[..., Any]
 Step = TypeVar("Step", bound=Callable[..., Any])

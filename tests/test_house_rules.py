@@ -12,11 +12,11 @@ ANY_CEILING = 1764  # `Any` in the library's source (the goal: under 600)
 LONGEST = 500  # lines in one library file, but for these (the goal: none)
 OVER_THE_LINE = {
     "optimizers/testing.py": 522,
-    "nn/module.py": 541,
+    "nn/modules/module.py": 541,
     "nn/autograd.py": 560,
     "nn/rules/elementwise.py": 566,
 }
-TOP_LEVEL_CEILING = 51  # modules directly in nn/ (the goal: at most 20)
+TOP_LEVEL_CEILING = 39  # modules directly in nn/ (the goal: at most 20)
 
 
 def test_the_any_count_does_not_rise():

@@ -435,3 +435,11 @@ def test_what_cannot_be_found_by_name_is_refused(tmp_path):
     with pytest.raises(TypeError, match="defined inside a function"):
         nn.save(Local(), tmp_path / "m.pt")
     assert not (tmp_path / "m.pt").exists()
+
+
+def test_whole_modules_saved_under_the_old_module_paths_still_load():
+    from nn._saved_objects import resolve
+
+    assert resolve("nn.layers:Linear") is nn.Linear  # (nn/layers.py is nn/modules/layers.py)
+    assert resolve("nn.containers:Sequential") is nn.Sequential
+    assert resolve("nn.modules.recurrent:LSTM") is nn.LSTM

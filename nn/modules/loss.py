@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import functional as F
-from ._losses import legacy_reduction
+from .. import functional as F
+from .._losses import legacy_reduction
+from ..tensor import Tensor
 from .module import Module
-from .tensor import Tensor
 
 
 class _Loss(Module):

@@ -7,14 +7,14 @@ from typing import Any
 
 import numpy as np
 
-from . import init
-from ._dtype import get_default_dtype
-from ._graph import node_type
-from .device import check_device
+from .. import init
+from .._dtype import get_default_dtype
+from .._graph import node_type
+from ..device import check_device
+from ..parameter import Parameter
+from ..random import resolve_generator
+from ..tensor import Tensor
 from .module import Module
-from .parameter import Parameter
-from .random import resolve_generator
-from .tensor import Tensor
 
 EmbeddingBackward0 = node_type("EmbeddingBackward0")
 

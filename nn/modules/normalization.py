@@ -8,15 +8,15 @@ from typing import Any
 
 import numpy as np
 
-from ._dtype import get_default_dtype
-from ._errors import ShapeError
-from ._graph import node_type
-from ._inputs import as_input
-from .device import check_device
+from .._dtype import get_default_dtype
+from .._errors import ShapeError
+from .._graph import node_type
+from .._inputs import as_input
+from ..device import check_device
+from ..parameter import Parameter
+from ..rules import layer as LR
+from ..tensor import Tensor
 from .module import Module
-from .parameter import Parameter
-from .rules import layer as LR
-from .tensor import Tensor
 
 NativeLayerNormBackward0 = node_type("NativeLayerNormBackward0")
 

@@ -6,7 +6,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, ClassVar, overload
 
-from . import functional as F
+from .. import functional as F
 from .layers import Linear, ReLU
 from .module import Module
 

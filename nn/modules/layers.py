@@ -7,17 +7,17 @@ from typing import Any
 
 import numpy as np
 
-from . import functional as F
-from . import init
-from ._dtype import get_default_dtype
-from ._errors import ShapeError
-from ._inputs import as_input
-from .autograd import no_grad
-from .device import check_device
+from .. import functional as F
+from .. import init
+from .._dtype import get_default_dtype
+from .._errors import ShapeError
+from .._inputs import as_input
+from ..autograd import no_grad
+from ..device import check_device
+from ..parameter import Parameter
+from ..random import resolve_generator
+from ..tensor import Tensor
 from .module import Module
-from .parameter import Parameter
-from .random import resolve_generator
-from .tensor import Tensor
 
 
 def _check_size(name: str, value: Any) -> int:

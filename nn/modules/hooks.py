@@ -7,7 +7,7 @@ handle every ``register_*_hook`` returns (``torch.utils.hooks.RemovableHandle``)
                        with_kwargs=True: hook(module, args, kwargs, output)
 
 Hooks run in registration order (``prepend=True`` puts one first). A module with hooks is
-never fused with its neighbour by ``Sequential`` (nn/containers.py), so a hook on a
+never fused with its neighbour by ``Sequential`` (nn/modules/container.py), so a hook on a
 ``Linear`` or a ``ReLU`` sees that layer's own input and output. Backward hooks on modules
 are not supported: ``Tensor.register_hook`` on the module's output gives ``grad_output``.
 """

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._graph import node_type
-from ._inputs import as_input
+from .._graph import node_type
+from .._inputs import as_input
+from ..rules import activation as activation_rules
+from ..tensor import Tensor
 from .module import Module
-from .rules import activation as activation_rules
-from .tensor import Tensor
 
 SoftplusBackward0 = node_type("SoftplusBackward0")
 EluBackward0 = node_type("EluBackward0")

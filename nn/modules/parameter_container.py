@@ -10,10 +10,10 @@ from typing import Any
 
 import numpy as np
 
-from .containers import RegisteredDict
+from ..parameter import Parameter
+from ..tensor import Tensor
+from .container import RegisteredDict
 from .module import Module
-from .parameter import Parameter
-from .tensor import Tensor
 
 
 def _as_parameter(value: Any) -> Parameter:

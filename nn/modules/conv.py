@@ -9,15 +9,15 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from . import _conv_functions as CF
-from . import init
-from ._dtype import get_default_dtype
-from .device import check_device
+from .. import _conv_functions as CF
+from .. import init
+from .._dtype import get_default_dtype
+from ..device import check_device
+from ..parameter import Parameter
+from ..random import resolve_generator
+from ..tensor import Tensor
 from .layers import Dropout
 from .module import Module
-from .parameter import Parameter
-from .random import resolve_generator
-from .tensor import Tensor
 
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 

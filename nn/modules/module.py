@@ -8,13 +8,13 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ._dtype import as_array, to_dtype
-from ._module_lookup import ModuleLookup
-from ._state_dict import load_into
-from .device import check_device, device, no_accelerator
+from .._dtype import as_array, to_dtype
+from .._module_lookup import ModuleLookup
+from .._state_dict import load_into
+from ..device import check_device, device, no_accelerator
+from ..parameter import Parameter
+from ..tensor import Tensor
 from .hooks import ModuleHooks
-from .parameter import Parameter
-from .tensor import Tensor
 
 
 class IncompatibleKeys(NamedTuple):

@@ -22,15 +22,15 @@ from typing import Any
 
 import numpy as np
 
-from . import functional as F
-from . import init
-from ._dtype import get_default_dtype
-from ._joining import cat, stack
-from .autograd import no_grad
-from .device import check_device
+from .. import functional as F
+from .. import init
+from .._dtype import get_default_dtype
+from .._joining import cat, stack
+from ..autograd import no_grad
+from ..device import check_device
+from ..parameter import Parameter
+from ..tensor import Tensor
 from .module import Module
-from .parameter import Parameter
-from .tensor import Tensor
 
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 

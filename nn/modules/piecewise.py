@@ -8,16 +8,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ._dtype import torch_name
-from ._factories import full
-from ._graph import node_type
-from ._inputs import as_input
-from .activations import EluBackward0  # PyTorch's node for selu, a scaled elu
+from .._dtype import torch_name
+from .._factories import full
+from .._graph import node_type
+from .._inputs import as_input
+from ..parameter import Parameter
+from ..rules import piecewise as piecewise_rules
+from ..tensor import Tensor
+from ..tensor.arithmetic import DivBackward0  # softsign is x / (1 + |x|) in PyTorch
+from .activation import EluBackward0  # PyTorch's node for selu, a scaled elu
 from .module import Module
-from .parameter import Parameter
-from .rules import piecewise as piecewise_rules
-from .tensor import Tensor
-from .tensor.arithmetic import DivBackward0  # softsign is x / (1 + |x|) in PyTorch
 
 HardtanhBackward0 = node_type("HardtanhBackward0")
 HardsigmoidBackward0 = node_type("HardsigmoidBackward0")
