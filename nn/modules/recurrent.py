@@ -22,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
+from .. import _dtype, init
 from .. import functional as F
-from .. import init
 from .._dtype import get_default_dtype
 from .._joining import cat, stack
 from ..autograd import no_grad
@@ -141,11 +141,20 @@ class RNNBase(Module):
                 f"{type(self).__name__}: Expected input to be 2D or 3D, got {input.ndim}D "
                 "tensor instead"
             )
+        weight = self.weight_ih_l0
+        if input.dtype != weight.dtype:
+            ours, theirs = (f"torch.{_dtype.torch_name(t.dtype)}" for t in (input, weight))
+            raise ValueError(
+                f"RNN input dtype ({ours}) does not match weight dtype ({theirs}). Convert "
+                f"input: input.to({theirs}), or convert model: model.to({ours})"
+            )
         if input.shape[-1] != self.input_size:
             raise RuntimeError(
                 f"input.size(-1) must be equal to input_size. Expected {self.input_size}, got "
                 f"{input.shape[-1]}"
             )
+        if input.shape[0 if input.ndim == 2 or not self.batch_first else 1] == 0:
+            raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
         return input, input.ndim == 3
 
     def _initial(self, given: Any, batch: int, dtype: Any, batched: bool, name: str) -> Tensor:

@@ -64,6 +64,10 @@ def test_bad_input_is_refused_with_pytorchs_messages() -> None:
         nn.GRU(3, 4, dropout=1.5)
     with pytest.raises(NotImplementedError, match="proj_size"):
         nn.LSTM(3, 4, proj_size=2)
+    with pytest.raises(ValueError, match="does not match weight dtype"):
+        lstm(nn.zeros(5, 2, 3, dtype=nn.float64))
+    with pytest.raises(RuntimeError, match="sequence length to be larger than 0"):
+        lstm(nn.zeros(0, 2, 3))
 
 
 @pytest.mark.torch
