@@ -56,6 +56,15 @@ def _step(
     return (h - new) * update + new, None
 
 
+def _uniform_init(module: Module, hidden_size: int) -> None:
+    """Each parameter of ``module`` ~ U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)), drawn in
+    ``parameters()`` order (PyTorch's stream)."""
+    bound = 1.0 / math.sqrt(hidden_size)
+    with no_grad():
+        for weight in module.parameters():
+            init.uniform_(weight, -bound, bound)
+
+
 class RNNBase(Module):
     """The shared machinery of RNN, LSTM and GRU: parameters per layer and direction
     (``weight_ih_l{k}``, ``weight_hh_l{k}``, ``bias_ih_l{k}``, ``bias_hh_l{k}``, with
@@ -111,9 +120,7 @@ class RNNBase(Module):
 
     def reset_parameters(self) -> None:
         """Every weight and bias ~ U(-1/sqrt(hidden_size), 1/sqrt(hidden_size))."""
-        bound = 1.0 / math.sqrt(self.hidden_size)
-        for weight in self.parameters():
-            init.uniform_(weight, -bound, bound)
+        _uniform_init(self, self.hidden_size)
 
     def flatten_parameters(self) -> None:
         """Nothing to do: PyTorch packs weights for cuDNN here; descend has no cuDNN."""
@@ -338,10 +345,7 @@ class RNNCellBase(Module):
 
     def reset_parameters(self) -> None:
         """Every weight and bias ~ U(-1/sqrt(hidden_size), 1/sqrt(hidden_size))."""
-        bound = 1.0 / math.sqrt(self.hidden_size)
-        with no_grad():
-            for weight in self.parameters():
-                init.uniform_(weight, -bound, bound)
+        _uniform_init(self, self.hidden_size)
 
     def _cell(self, input: Any, hx: Any, cx: Any = None) -> tuple[Tensor, Tensor | None]:
         if not isinstance(input, Tensor):

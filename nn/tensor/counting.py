@@ -27,6 +27,18 @@ class HistogramResult(NamedTuple):
     bin_edges: Tensor
 
 
+def _refuse_integers(data: np.ndarray) -> None:
+    """PyTorch's histogram kernels take floats only."""
+    if data.dtype.kind != "f":
+        name = _dtype.torch_name(data.dtype).capitalize()
+        raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{name}'")
+
+
+def _check_bins(bins: int) -> None:
+    if bins <= 0:
+        raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
+
+
 class TensorCounting(TensorCore):
     """Counting methods of ``Tensor``."""
 
@@ -40,13 +52,8 @@ class TensorCounting(TensorCore):
         >>> nn.tensor([1.0, 2.0, 1.0]).histc(bins=4, min=0, max=3)
         tensor([0., 2., 1., 0.])
         """
-        if self._data.dtype.kind != "f":
-            name = _dtype.torch_name(self._data.dtype).capitalize()
-            raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{name}'")
-        if bins <= 0:
-            raise RuntimeError(
-                f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0"
-            )
+        _refuse_integers(self._data)
+        _check_bins(bins)
         if min > max:
             raise RuntimeError("torch.histc: max must be larger than min")
         return self._make(counting_rules.histc(self._data, bins, min, max))
@@ -65,9 +72,7 @@ class TensorCounting(TensorCore):
         data = self._data
         if isinstance(bins, TensorCore) and range is not None:
             raise TypeError("histogram() takes no range= with bins given as a Tensor")
-        if data.dtype.kind != "f":
-            name = _dtype.torch_name(data.dtype).capitalize()
-            raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{name}'")
+        _refuse_integers(data)
         if isinstance(bins, TensorCore):
             edges, uniform = bins._data.astype(data.dtype), False
             if edges.ndim != 1 or edges.size < 2:
@@ -76,10 +81,7 @@ class TensorCounting(TensorCore):
                     "elements"
                 )
         else:
-            if bins <= 0:
-                raise RuntimeError(
-                    f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0"
-                )
+            _check_bins(bins)
             if range is not None:
                 low, high = float(range[0]), float(range[1])
             else:
