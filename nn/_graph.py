@@ -12,8 +12,7 @@ from typing import Any
 
 import numpy as np
 
-Array = np.ndarray
-Backward = Callable[[Array], Sequence["Array | None"]]
+from .rules import Array, Backward
 
 _next_seq = itertools.count(1).__next__
 

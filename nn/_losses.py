@@ -9,6 +9,7 @@ PyTorch's legacy ``size_average`` / ``reduce`` arguments are honoured too.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -357,9 +358,9 @@ def cross_entropy(
     shape = z.shape
     out = out.reshape(shape[:axis] + shape[axis + 1 :]) if reduction == "none" else out
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Sequence[Any]:
         grads = row_backward(g)
-        return type(grads)((_restore(grads[0], shape, axis), None))
+        return type(grads)((_restore(grads[0], shape, axis), None))  # type: ignore[call-arg]
 
     # PyTorch's log_softmax saves its own output and nll_loss the target: z is not saved
     return Tensor._record(out, (z, t), backward, CrossEntropyLossBackward0, (t,))

@@ -96,7 +96,7 @@ sgn = _function("sgn")
 floor = _function("floor")
 ceil = _function("ceil")
 round = _function("round")
-trunc = _function("trunc")
+trunc = fix = _function("trunc")
 square = _function("square")
 reciprocal = _function("reciprocal")
 isnan = _function("isnan")
@@ -107,6 +107,51 @@ clamp = _function("clamp")
 clip = clamp
 clamp_min = _function("clamp_min")
 clamp_max = _function("clamp_max")
+
+# the rest of the elementwise math (nn/tensor/special.py)
+tan = _function("tan")
+asinh = arcsinh = _function("asinh")
+acosh = arccosh = _function("acosh")
+atanh = arctanh = _function("atanh")
+exp2 = _function("exp2")
+lgamma = _function("lgamma")
+digamma = _function("digamma")
+erfc = _function("erfc")
+erfinv = _function("erfinv")
+sinc = _function("sinc")
+deg2rad = _function("deg2rad")
+rad2deg = _function("rad2deg")
+frac = _function("frac")
+signbit = _function("signbit")
+positive = _function("positive")
+isposinf = _function("isposinf")
+isneginf = _function("isneginf")
+isreal = _function("isreal")
+hypot = _function("hypot")
+logaddexp = _function("logaddexp")
+logaddexp2 = _function("logaddexp2")
+copysign = _function("copysign")
+fmod = _function("fmod")
+fmax = _function("fmax")
+fmin = _function("fmin")
+heaviside = _function("heaviside")
+
+
+def xlogy(input: Any, other: Any, *, out: Any = None) -> Any:
+    """``input * log(other)``, 0 where input is 0; either operand may be a number."""
+    if isinstance(input, Tensor | np.ndarray) or not isinstance(other, Tensor):
+        return _written(out, _operand(input, "xlogy").xlogy(other), "xlogy")
+    base = Tensor._make(np.asarray(input, dtype=_dtype.get_default_dtype()))
+    return _written(out, base.xlogy(other), "xlogy")
+
+
+def float_power(input: Any, exponent: Any, *, out: Any = None) -> Any:
+    """``input ** exponent`` in double precision; the base may be a number."""
+    if isinstance(input, Tensor | np.ndarray) or not isinstance(exponent, Tensor):
+        return _written(out, _operand(input, "float_power").float_power(exponent), "float_power")
+    wide = np.complex128 if isinstance(input, complex) or exponent.is_complex() else np.float64
+    return _written(out, exponent.to(wide).__rpow__(wide(input)), "float_power")
+
 
 # of two operands
 maximum = _function("maximum")

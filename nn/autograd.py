@@ -33,11 +33,9 @@ from typing import Any, TypeVar
 import numpy as np
 
 from ._graph import AccumulateGrad, Node, node_type
-from .rules import Fresh
+from .rules import Array, Fresh
 from .rules._quiet import quiet
 
-Array = np.ndarray
-Backward = Callable[[Array], Sequence["Array | None"]]
 F = TypeVar("F", bound=Callable[..., Any])
 
 __all__ = [
@@ -246,7 +244,7 @@ class detect_anomaly(contextlib.ContextDecorator):
         _Mode.anomaly = self._previous.pop()
 
 
-def _freed(g: Array) -> Sequence[Array | None]:
+def _freed(g: Array) -> tuple[Array | None, ...]:
     raise RuntimeError(
         "Trying to backward through the graph a second time (or directly access saved "
         "tensors after they have already been freed). Saved intermediate values of the graph "

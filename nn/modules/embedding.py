@@ -13,6 +13,7 @@ from .._graph import node_type
 from ..device import check_device
 from ..parameter import Parameter
 from ..random import resolve_generator
+from ..rules import Grads
 from ..tensor import Tensor
 from .module import Module
 
@@ -67,7 +68,7 @@ def embedding(
     W = weight._data
     out = W[idx]
 
-    def backward(g: np.ndarray) -> tuple[Any, ...]:
+    def backward(g: np.ndarray) -> Grads:
         flat, grads = idx.reshape(-1), g.reshape(-1, W.shape[1])
         if scale_grad_by_freq:
             counts = np.bincount(flat, minlength=rows)

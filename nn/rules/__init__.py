@@ -11,11 +11,20 @@ rule's closure as a node of the graph.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 import numpy as np
 
 from ._quiet import quiet
 
 Array = np.ndarray
+Backward = Callable[[Array], Sequence[Any]]
+"""A rule's backward: ``g = dL/d(out)`` to one gradient (or None) per array input."""
+Grads = tuple["Array | None", ...]
+"""What a backward returns: one gradient per array input, None where none is wanted."""
+Rule = tuple[Array, Backward]
+"""What a rule returns: its output and its backward."""
 
 SMALL_ELEMENTS = 2048  # below it, fewer NumPy calls beat faster ones (measured)
 

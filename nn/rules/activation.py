@@ -14,15 +14,11 @@ float64, which is exact to double precision and about 100 ns per element.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
-from . import Array, nan_gradient_by_position
+from . import Array, Grads, Rule, nan_gradient_by_position
 from ._quiet import quiet
-
-Rule = tuple[Array, Callable[[Array], tuple[Any, ...]]]
 
 _ERF = np.frompyfunc(math.erf, 1, 1)
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
@@ -41,7 +37,7 @@ def softplus(x: Array, beta: float, threshold: float) -> Rule:
     with quiet():
         out = np.where(linear, x, np.log1p(np.exp(scaled)) / beta).astype(x.dtype, copy=False)
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         z = np.exp(np.where(linear, 0.0, scaled))
         return (np.where(linear, g, g * z / (z + 1.0)).astype(g.dtype, copy=False),)
 
@@ -53,7 +49,7 @@ def elu(x: Array, alpha: float) -> Rule:
     grown = alpha * np.expm1(np.where(negative, x, 0.0))
     out = np.where(negative, grown, x).astype(x.dtype, copy=False)
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         negative_slope = alpha * np.exp(np.where(negative, x, 0.0))
         grad = np.where(negative, g * negative_slope, g)
         grad = np.where(np.isnan(x), np.nan, grad).astype(g.dtype, copy=False)
@@ -66,7 +62,7 @@ def gelu(x: Array) -> Rule:
     cdf = 0.5 * (1.0 + erf(x * x.dtype.type(1.0 / math.sqrt(2.0))))
     out = (x * cdf).astype(x.dtype, copy=False)
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         pdf = np.exp(-0.5 * x * x) * (1.0 / math.sqrt(2.0 * math.pi))
         return ((g * (cdf + x * pdf)).astype(g.dtype, copy=False),)
 
@@ -78,7 +74,7 @@ def gelu_tanh(x: Array) -> Rule:
     t = np.tanh(inner)
     out = (0.5 * x * (1.0 + t)).astype(x.dtype, copy=False)
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         slope = 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * _SQRT_2_OVER_PI * (
             1.0 + 3.0 * _KAPPA * x * x
         )
@@ -91,7 +87,7 @@ def silu(x: Array) -> Rule:
     with quiet():  # exp(-x) overflows to inf for very negative x: s = 0, as PyTorch
         out = (x / (1.0 + np.exp(-x))).astype(x.dtype, copy=False)
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         s = 1.0 / (1.0 + np.exp(-x))
         return ((g * s * (1.0 + x * (1.0 - s))).astype(g.dtype, copy=False),)
 

@@ -23,10 +23,9 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from . import Array, Fresh
+from . import Array, Fresh, Grads, Rule
 
 Pair = tuple[int, int]
-Rule = tuple[Array, Callable[[Array], tuple[Any, ...]]]
 
 
 def output_size(size: int, kernel: int, stride: int, pad: tuple[int, int], dilation: int) -> int:
@@ -111,7 +110,7 @@ def conv2d(
     if b is not None:
         y += b.reshape(1, o, 1, 1)
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         g4 = g.reshape(n, groups, og, positions)
         grad_x = grad_w = grad_b = None
         if need[0]:
@@ -188,7 +187,7 @@ def max_pool2d(
         first_col = np.where(left < 0, left - (left // dilation[1]) * dilation[1], left)
         return np.where(inside, flat, first_row * w + first_col)
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         """Each gradient added at its winner's flat index in the padded input, in output
         order (PyTorch's order: equal sums where windows overlap); padding is cut off."""
         n, c, hp, wp = xp.shape
@@ -220,7 +219,7 @@ def avg_pool2d(
     win = windows(xp, kernel, stride, (1, 1), out)
     y = (win.sum(axis=(-2, -1)) / divisor).astype(x.dtype, copy=False)
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         share = (g / divisor).astype(x.dtype, copy=False)
         spread = np.broadcast_to(share[..., None, None], (*share.shape, *kernel))
         return (unpad(scatter_windows(spread, xp.shape, stride, (1, 1)), pads),)
@@ -241,7 +240,7 @@ def adaptive_avg_pool2d(x: Array, out: Pair) -> Rule:
     by_rows = np.stack([x[:, :, a:b].mean(axis=2) for a, b in rows], axis=2)
     y = np.stack([by_rows[..., a:b].mean(axis=3) for a, b in cols], axis=3)
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         g_rows = np.zeros(by_rows.shape, dtype=g.dtype)
         for j, (a, b) in enumerate(cols):
             g_rows[..., a:b] += g[..., j : j + 1] / (b - a)

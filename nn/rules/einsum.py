@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import string
 from collections import Counter
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 import numpy as np
 
-from . import Array
-
-Rule = tuple[Array, Callable[[Array], tuple[Any, ...]]]
+from . import Array, Grads, Rule
 
 _LETTERS = set(string.ascii_letters)
 
@@ -92,7 +89,7 @@ def einsum(inputs: list[str], output: str, arrays: Sequence[Array], need: Sequen
     ]
     out = np.asarray(np.einsum(",".join(reduced) + "->" + output, *operands))
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         grads: list[Array | None] = []
         for number, (subs, array) in enumerate(zip(inputs, arrays, strict=True)):
             if not need[number]:

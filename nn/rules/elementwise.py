@@ -12,10 +12,17 @@ from typing import Any
 
 import numpy as np
 
-from . import Array, activation, fused_multiply_add, scaled_sum, sign, unbroadcast, zeroed_where
+from . import (
+    Array,
+    Grads,
+    Rule,
+    activation,
+    scaled_sum,
+    sign,
+    unbroadcast,
+    zeroed_where,
+)
 from ._quiet import quiet
-
-Rule = tuple[Array, Callable[[Array], tuple[Any, ...]]]
 
 
 # ---------------------------------------------------------------------------- arithmetic
@@ -24,7 +31,7 @@ def add(a: Array, b: Array, alpha: float = 1.0, need_a: bool = True, need_b: boo
     out = a + b if alpha == 1 else scaled_sum(a, b, alpha)
     sa, sb = a.shape, b.shape
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         return (
             unbroadcast(g, sa) if need_a else None,
             (unbroadcast(g if alpha == 1 else g * alpha, sb)) if need_b else None,
@@ -38,7 +45,7 @@ def sub(a: Array, b: Array, alpha: float = 1.0, need_a: bool = True, need_b: boo
     out = a - b if alpha == 1 else scaled_sum(a, b, -alpha)
     sa, sb = a.shape, b.shape
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         return (
             unbroadcast(g, sa) if need_a else None,
             unbroadcast(-g if alpha == 1 else g * -alpha, sb) if need_b else None,
@@ -50,7 +57,7 @@ def sub(a: Array, b: Array, alpha: float = 1.0, need_a: bool = True, need_b: boo
 def mul(a: Array, b: Array, need_a: bool = True, need_b: bool = True) -> Rule:
     """a * b; d/da = b, d/db = a."""
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         return (
             unbroadcast(g * b, a.shape) if need_a else None,
             unbroadcast(g * a, b.shape) if need_b else None,
@@ -63,7 +70,7 @@ def div(a: Array, b: Array, need_a: bool = True, need_b: bool = True) -> Rule:
     """a / b; d/da = 1 / b, d/db = -(a / b) / b (PyTorch's order: no overflow in b * b)."""
     out = np.divide(a, b)
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         return (
             unbroadcast(g / b, a.shape) if need_a else None,
             unbroadcast(-g * (a / b / b), b.shape) if need_b else None,
@@ -86,7 +93,7 @@ def pow_scalar(a: Array, p: float) -> Rule:
         return np.ones_like(a), lambda g: (np.zeros_like(g),)
     out = _power(a, p)
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         if p == 2:
             return (g * (a * 2.0),)
         if p == 1:
@@ -101,7 +108,7 @@ def pow_bool(a: Array, exponent: bool) -> Rule:
     PyTorch's formula (NaN at 0 for False)."""
     out = a.copy() if exponent else np.ones_like(a)
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         if exponent:
             return (g * np.ones_like(a),)
         with quiet():
@@ -164,7 +171,7 @@ def remainder(a: Array, b: Array, need_a: bool = True, need_b: bool = True) -> R
     with quiet():
         out: Array = np.mod(a, b)
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         grad_a = unbroadcast(g, a.shape) if need_a else None
         grad_b = unbroadcast(-g * np.floor_divide(a, b), b.shape) if need_b else None
         return grad_a, grad_b
@@ -178,7 +185,7 @@ def rounded_quotient(
     """``divide_rounded``, whose gradient is 0 almost everywhere (PyTorch's, not a cut)."""
     out = divide_rounded(a, b, mode)
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         zeros = np.zeros_like(g)
         return (
             unbroadcast(zeros, a.shape) if need_a else None,
@@ -192,7 +199,7 @@ def not_differentiable(name: str) -> Callable[[Array], tuple[Any, ...]]:
     """The backward of an op PyTorch records but cannot differentiate: it raises, as
     PyTorch's does, when a gradient reaches it."""
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         raise RuntimeError(f"derivative for aten::{name} is not implemented")
 
     return backward
@@ -204,7 +211,7 @@ def pow_tensor(a: Array, b: Array, need_a: bool = True, need_b: bool = True) -> 
     integers = a.dtype.kind in "biu" and b.dtype.kind in "biu"
     out = integer_power(a, b) if integers else _c_power(a, b)
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         grad_a = grad_b = None
         if need_a:
             grad_a = unbroadcast(np.where(b == 0, 0.0, g * (b * np.power(a, b - 1.0))), a.shape)
@@ -234,7 +241,7 @@ def pow_number_base(c: float, b: Array) -> Rule:
     out = np.power(np.asarray(c, dtype=b.dtype), b)
     log_c = float(np.log(np.float64(c))) if c > 0 else (-np.inf if c == 0 else np.nan)
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         if c == 0:
             return (np.asarray(g * np.where(b >= 0, 0.0, out * log_c), dtype=b.dtype),)
         return (np.asarray(g * (out * log_c), dtype=b.dtype),)
@@ -390,7 +397,7 @@ def clamp_tensors(x: Array, low: Array | None, high: Array | None, needs: tuple[
     low_shape = () if low is None else low.shape
     high_shape = () if high is None else high.shape
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         zero = g.dtype.type(0)
         return (
             unbroadcast(np.where(inside, g, zero), x.shape) if needs[0] else None,
@@ -421,7 +428,7 @@ def _extremum(
     loses: np.ufunc,
     wins: np.ufunc,
 ) -> Rule:
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         shared = np.where(a == b, g / 2.0, g)
         return (
             unbroadcast(np.where(loses(a, b), 0.0, shared), a.shape) if need_a else None,
@@ -434,7 +441,7 @@ def _extremum(
 def where(condition: Array, a: Array, b: Array, need_a: bool = True, need_b: bool = True) -> Rule:
     """a where condition else b; each gradient is selected by the condition."""
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         return (
             unbroadcast(np.where(condition, g, 0.0), a.shape) if need_a else None,
             unbroadcast(np.where(condition, 0.0, g), b.shape) if need_b else None,
@@ -449,93 +456,12 @@ def cast(x: Array, dtype: np.dtype) -> Rule:
 
 
 # ------------------------------------------------------------------------------ blends
-def addcmul(s: Array, t1: Array, t2: Array, value: float, needs: tuple[bool, ...]) -> Rule:
-    """s + value * t1 * t2, rounded as PyTorch's kernel rounds it (the product value * t1,
-    then one fused multiply-add); d/ds = 1, d/dt1 = value t2, d/dt2 = value t1. The arrays
-    share one dtype."""
-    scale = np.asarray(value, dtype=s.dtype)
-    scaled = t1 * scale
-    if s.dtype.kind == "f":
-        out = fused_multiply_add(scaled, t2, s)
-    else:
-        out = np.asarray(s + scaled * t2)
-
-    def backward(g: Array) -> tuple[Any, ...]:
-        return (
-            unbroadcast(g, s.shape) if needs[0] else None,
-            unbroadcast(g * t2 * scale, t1.shape) if needs[1] else None,
-            unbroadcast(g * t1 * scale, t2.shape) if needs[2] else None,
-        )
-
-    return out, backward
-
-
-def addcdiv(s: Array, t1: Array, t2: Array, value: float, needs: tuple[bool, ...]) -> Rule:
-    """s + value * t1 / t2, as PyTorch's kernel computes it; d/ds = 1, d/dt1 = value / t2,
-    d/dt2 = -value * t1 / t2**2. The arrays share one dtype."""
-    scale = np.asarray(value, dtype=s.dtype)
-    with quiet():
-        out = np.asarray(s + scale * t1 / t2)
-
-    def backward(g: Array) -> tuple[Any, ...]:
-        return (
-            unbroadcast(g, s.shape) if needs[0] else None,
-            unbroadcast(g * scale / t2, t1.shape) if needs[1] else None,
-            unbroadcast(-g * scale * t1 / (t2 * t2), t2.shape) if needs[2] else None,
-        )
-
-    return out, backward
-
-
-def nan_to_num(x: Array, nan: float, posinf: float | None, neginf: float | None) -> Rule:
-    """NaN, inf and -inf replaced (by default 0 and the dtype's largest and lowest finite
-    values); the gradient is 0 where replaced, as PyTorch's."""
-    info = np.finfo(x.dtype)
-    top = info.max if posinf is None else posinf
-    bottom = info.min if neginf is None else neginf
-    finite = np.isfinite(x)
-    replaced = np.where(np.isnan(x), nan, np.where(x > 0, top, bottom)).astype(x.dtype)
-    out = np.where(finite, x, replaced)
-    return out, lambda g: (np.where(finite, g, g.dtype.type(0)),)
-
-
-def lerp(start: Array, end: Array, weight: Array, needs: tuple[bool, ...]) -> Rule:
-    """start + weight (end - start), computed from the nearer end as PyTorch computes it:
-    where |weight| < 0.5, fma(weight, end - start, start), else fma(-(1 - weight), end -
-    start, end); d/dstart = 1 - weight, d/dend = weight, d/dweight = end - start. The
-    arrays share one dtype (``weight`` may be 0-d)."""
-    span = end - start
-    one = np.asarray(1, dtype=weight.dtype)
-    rest = one - weight
-    with quiet():
-        near = np.abs(weight) < 0.5
-    if weight.ndim == 0:
-        out = (
-            fused_multiply_add(span, weight, start)
-            if near
-            else fused_multiply_add(span, -rest, end)
-        )
-    else:
-        out = np.where(
-            near, fused_multiply_add(span, weight, start), fused_multiply_add(span, -rest, end)
-        )
-
-    def backward(g: Array) -> tuple[Any, ...]:
-        return (
-            unbroadcast(g * rest, start.shape) if needs[0] else None,
-            unbroadcast(g * weight, end.shape) if needs[1] else None,
-            unbroadcast(g * span, weight.shape) if needs[2] else None,
-        )
-
-    return np.asarray(out), backward
-
-
 def atan2(a: Array, b: Array, need_a: bool = True, need_b: bool = True) -> Rule:
     """The angle of the point (b, a): atan(a / b) in the right quadrant. With r = 1 / (a^2 +
     b^2) (0 at the origin, as PyTorch's): d/da = b r, d/db = -a r."""
     out = np.arctan2(a, b)
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         with np.errstate(divide="ignore", invalid="ignore"):
             denominator = a * a + b * b
             recip = np.where(denominator == 0, 0, 1 / denominator)  # (0 at the origin)

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
-from . import Array, Fresh, fused_multiply_add, zeroed_where
-
-Rule = tuple[Array, Callable[[Array], tuple[Any, ...]]]
+from . import Array, Fresh, Grads, Rule, fused_multiply_add, zeroed_where
 
 
 @functools.lru_cache(maxsize=64)
@@ -53,7 +49,7 @@ def linear(
     if relu:  # max(0, y): NaN passes, and a tie keeps y (-0.0 stays -0.0), as PyTorch's ReLU
         np.maximum(0.0, out, out=out)
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         if rows:
             g = g.reshape(-1, out_features)
         if relu:
@@ -110,7 +106,7 @@ def batch_norm(
     shift = -mean_s * alpha if beta is None else beta.reshape(shape) - mean_s * alpha
     out = fused_multiply_add(x, alpha, shift)
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         centered = x - mean_s
         dotp = (centered * g).sum(axis=axes, keepdims=True)
         total = g.sum(axis=axes, keepdims=True)
@@ -152,7 +148,7 @@ def layer_norm(x: Array, dims: int, gamma: Array | None, beta: Array | None, eps
     if out is normalized:  # (the output is the caller's to change in place; backward reads this)
         out = normalized.copy()
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         h = g if gamma is None else g * gamma
         grad_x = (
             h

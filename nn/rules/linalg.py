@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
-from . import Array, unbroadcast
+from . import Array, Grads, Rule, unbroadcast
 from .layer import ones
-
-Rule = tuple[Array, Callable[[Array], tuple[Any, ...]]]
 
 
 def matmul(a: Array, b: Array, need_a: bool = True, need_b: bool = True) -> Rule:
@@ -24,7 +20,7 @@ def matmul(a: Array, b: Array, need_a: bool = True, need_b: bool = True) -> Rule
     b2 = b[:, None] if b.ndim == 1 else b
     shape2 = np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2]) + (a2.shape[-2], b2.shape[-1])
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         g = g.reshape(shape2)
         grad_a = grad_b = None
         if need_a:
@@ -75,7 +71,7 @@ def softmax(x: Array, axis: int | None) -> Rule:
     shifted = np.exp(x - max_kept(x, axis))  # NaN when the max is inf
     out = shifted / sum_kept(shifted, axis)
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         return (out * (g - sum_kept(g * out, axis)),)
 
     return out, backward
@@ -95,7 +91,7 @@ def log_softmax(x: Array, axis: int | None) -> Rule:
     """log(softmax(x)); backward g - softmax(x) sum(g)."""
     out = log_softmax_array(x, axis)
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         return (g - np.exp(out) * sum_kept(g, axis),)
 
     return out, backward
@@ -171,7 +167,7 @@ def solve(a: Array, b: Array, vector: bool, need_a: bool = True, need_b: bool = 
     rhs = b[..., None] if vector else b
     x = np.linalg.solve(a, rhs)
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         g_rhs = g[..., None] if vector else g
         grad_rhs: Array = np.linalg.solve(_mT(a), g_rhs)
         grad_b = None

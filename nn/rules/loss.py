@@ -9,15 +9,12 @@ not needed).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
-from . import Array, Fresh, unbroadcast
+from . import Array, Fresh, Grads, Rule, unbroadcast
 from ._quiet import quiet
 from .linalg import log_softmax_array, sum_kept
-
-Rule = tuple[Array, Callable[[Array], tuple[Any, ...]]]
 
 LOG_CLAMP = -100.0  # PyTorch clamps BCELoss's logs at -100 so that p = 0 or 1 stays finite
 BCE_EPS = float(np.float32(1e-12))  # and (1 - p) p at 1e-12, a float32 constant in PyTorch
@@ -45,7 +42,7 @@ def mse(x: Array, y: Array, reduction: str, need_x: bool = True, need_y: bool = 
     diff = x - y
     out, scale = reduce(diff * diff, reduction)
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         grad = _scaled(g, scale) * (2.0 * diff)
         return (
             unbroadcast(grad, x.shape) if need_x else None,
@@ -68,7 +65,7 @@ def binary_cross_entropy(
         loss = loss * w
     out, scale = reduce(np.asarray(loss, dtype=p.dtype), reduction)
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         gs = _scaled(g, scale)
         if w is not None:
             gs = gs * w
@@ -117,7 +114,7 @@ def bce_with_logits(
         loss = loss * w
     out, scale = reduce(np.asarray(loss, dtype=z.dtype), reduction)
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         gs = _scaled(g, scale)
         if w is not None:
             gs = gs * w
@@ -154,7 +151,7 @@ def _bce_with_logits_mean(z: Array, y: Array) -> Rule:
     total = np.add.reduce(loss, axis=None) + 0.0
     out = np.asarray(total / count if count else np.nan, dtype=z.dtype)
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         s = np.asarray(np.exp(-z))
         s += 1.0
         np.divide(1.0, s, out=s)  # sigmoid(z), as PyTorch computes it
@@ -221,7 +218,7 @@ def cross_entropy(
     logp = log_softmax_array(logits, -1)
     out, nll_backward = nll(logp, labels, w, ignore_index, reduction)
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         g_nll = nll_backward(g)
         return Fresh((g_nll - np.exp(logp) * sum_kept(g_nll, -1), None))
 

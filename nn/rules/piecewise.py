@@ -19,15 +19,12 @@ infinite upstream gradient gives 0 there, as in PyTorch.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from . import Array, nan_gradient_by_position, unbroadcast, zeroed_where
+from . import Array, Grads, Rule, nan_gradient_by_position, unbroadcast, zeroed_where
 from ._quiet import quiet
-
-Rule = tuple[Array, Callable[[Array], tuple[Any, ...]]]
 
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
@@ -53,7 +50,7 @@ def hardsigmoid(x: Array) -> Rule:
 def hardswish(x: Array) -> Rule:
     out = _typed(x * np.clip(x + 3.0, 0.0, 6.0) / 6.0, x)  # (-0.0 below -3, as PyTorch's)
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         inside = (x > -3.0) & (x < 3.0)
         sloped = np.where(inside, _typed(g * (x / 3.0 + 0.5), g), g)  # g at 3 and NaN
         return (zeroed_where(sloped, x <= -3.0),)
@@ -65,7 +62,7 @@ def log_sigmoid(x: Array) -> Rule:
     with quiet():
         out = _typed(np.minimum(x, 0.0) - np.log1p(np.exp(-np.abs(x))), x)
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         with quiet():
             return (_typed(g / (1.0 + np.exp(x)), g),)  # g sigmoid(-x)
 
@@ -79,7 +76,7 @@ def celu(x: Array, alpha: float) -> Rule:
     out = _typed(np.where(negative, alpha * (grown - 1.0), x), x)
     nan = np.isnan(x)  # (its gradient NaN, as PyTorch's vectorised loop gives; its tail passes)
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         grad = _typed(np.where(nan, np.nan, np.where(negative, g * grown, g)), g)
         return (nan_gradient_by_position(x, g, grad, 16),)
 
@@ -101,7 +98,7 @@ def mish(x: Array) -> Rule:
         t = np.tanh(softplus)
     out = _typed(x * t, x)
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         with quiet():
             sigmoid = 1.0 / (1.0 + np.exp(-x))
         return (_typed(g * (t + x * sigmoid * (1.0 - t * t)), g),)
@@ -114,7 +111,7 @@ def softsign(x: Array) -> Rule:
     with quiet():  # (inf / inf: NaN, as PyTorch's)
         out = _typed(x / denominator, x)
 
-    def backward(g: Array) -> tuple[Any, ...]:  # (as PyTorch's x / (1 + |x|) composes it)
+    def backward(g: Array) -> Grads:  # (as PyTorch's x / (1 + |x|) composes it)
         with quiet():
             return (_typed(g / denominator - g * x / (denominator * denominator) * np.sign(x), g),)
 
@@ -125,7 +122,7 @@ def prelu(x: Array, w: Array, need: tuple[bool, bool]) -> Rule:
     positive = x > 0
     out = np.where(positive, x, w * x)
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         grad_x = np.where(positive, g, w * g) if need[0] else None
         grad_w = unbroadcast(np.where(positive, 0.0, x * g), w.shape) if need[1] else None
         return (grad_x, None if grad_w is None else grad_w.astype(w.dtype, copy=False))

@@ -7,15 +7,13 @@ backward spreads ``g`` back over the reduced axes.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from . import Array, sign
+from . import Array, Grads, Rule, sign
 from ._quiet import quiet
-
-Rule = tuple[Array, Callable[[Array], tuple[Any, ...]]]
 
 
 def _spread(g: Array, shape: tuple[int, ...], axes: tuple[int, ...] | None, keepdim: bool) -> Array:
@@ -68,7 +66,7 @@ def var(
     shape = x.shape
     whole = axes is None or x.ndim == 0
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         spread = _spread(g, shape, axes, keepdim)
         if whole and dof <= 0:
             return (spread * np.where(x == mean, np.nan, np.inf),)
@@ -111,7 +109,7 @@ def std(x: Array, axes: tuple[int, ...] | None, correction: float, keepdim: bool
     variance, var_backward = var(x, axes, correction, keepdim, wide=True)
     out = np.sqrt(variance).astype(x.dtype, copy=False)
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Sequence[Any]:
         g_var = np.where(out == 0, 0.0, g / (out * 2.0)).astype(g.dtype, copy=False)
         return var_backward(g_var)
 
@@ -125,7 +123,7 @@ def prod(x: Array, axis: int | None, keepdim: bool) -> Rule:
     out = np.asarray(np.prod(x, axis=axis if x.ndim else None, keepdims=keepdim))
     shape = x.shape
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         if x.ndim == 0:
             return (g,)
         zeros = np.count_nonzero(x == 0)
@@ -205,7 +203,7 @@ def max_all(x: Array, largest: bool = True) -> Rule:
         )
     out = np.asarray(np.max(x) if largest else np.min(x))
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         mask = np.isnan(x) if np.isnan(out) else x == out
         grad = np.zeros_like(x)
         grad[mask] = g / np.count_nonzero(mask)
@@ -225,7 +223,7 @@ def amax(x: Array, axes: tuple[int, ...], keepdim: bool, largest: bool = True) -
     kept = np.asarray((np.max if largest else np.min)(x, axis=axes, keepdims=True))
     out = kept if keepdim else kept.reshape([n for i, n in enumerate(x.shape) if i not in axes])
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         mask = x == kept
         with quiet():
             share = np.reshape(g, kept.shape) / np.sum(mask, axis=axes, keepdims=True)
@@ -246,7 +244,7 @@ def max_dim(x: Array, axis: int, keepdim: bool, largest: bool = True) -> tuple[A
     index = np.expand_dims((np.argmax if largest else np.argmin)(x, axis=axis), axis)
     values = np.take_along_axis(x, index, axis)
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         grad = np.zeros_like(x)
         np.put_along_axis(grad, index, g if keepdim else np.expand_dims(g, axis), axis)
         return (grad,)
@@ -265,7 +263,7 @@ def logsumexp(x: Array, axes: tuple[int, ...], keepdim: bool) -> Rule:
     out = kept if keepdim else np.squeeze(kept, axis=axes)
     shape = x.shape
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         return (_spread(g, shape, axes, keepdim) * np.exp(x - kept),)
 
     return np.asarray(out, dtype=x.dtype), backward
@@ -300,7 +298,7 @@ def norm(x: Array, p: float, axes: tuple[int, ...] | None, keepdim: bool) -> Rul
     result = out if keepdim else np.asarray(np.squeeze(out, axis=kept_axes))
     shape = x.shape
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         gk = _spread(g, shape, axes, keepdim)
         if p == 0:  # (PyTorch's: no gradient at all, the leaf's .grad stays None)
             return (None,)

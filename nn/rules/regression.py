@@ -10,16 +10,11 @@ Inputs broadcast (the caller warns, as PyTorch); gradients are summed back to ea
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import numpy as np
 
-from . import Array, sign, unbroadcast
+from . import Array, Grads, Rule, sign, unbroadcast
 from ._quiet import quiet
 from .loss import reduce
-
-Rule = tuple[Array, Callable[[Array], tuple[Any, ...]]]
 
 
 def _pointwise(
@@ -28,7 +23,7 @@ def _pointwise(
     """A loss of d = x - y with dloss/dd = ``slope``: reduced, with its backward."""
     out, scale = reduce(loss, reduction)
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         grad = slope * (g if scale == 1.0 else g * scale)
         return (
             unbroadcast(grad, x.shape) if need[0] else None,
@@ -88,7 +83,7 @@ def kl_div(x: Array, y: Array, reduction: str, log_target: bool, need: tuple[boo
         out, scale = reduce(loss, reduction)
     shape = loss.shape  # (a reduced g is one number: spread it over the broadcast shape)
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         gs = g if scale == 1.0 else g * scale
         grad_x = grad_y = None
         if need[0]:

@@ -7,14 +7,12 @@ so does the rule: the Tensor layer then shares the version counter, as PyTorch's
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from . import Array, unbroadcast
-
-Rule = tuple[Array, Callable[[Array], tuple[Any, ...]]]
+from . import Array, Grads, Rule, unbroadcast
 
 
 def reshape(x: Array, shape: tuple[int, ...]) -> Rule:
@@ -53,7 +51,7 @@ def getitem(x: Array, index: Any) -> Rule:
         index = view_index(index)
     out = x[index]
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         grad = np.zeros_like(x)
         if basic:
             grad[index] = g
@@ -80,7 +78,7 @@ def setitem(x: Array, index: Any, value: Array, need_value: bool = True, then: A
         out[index][then] = value
     value_shape = value.shape
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         grad_x = np.array(g, copy=True)
         if then is None:
             grad_x[index] = 0
@@ -110,7 +108,7 @@ def repeat(x: Array, repeats: tuple[int, ...]) -> Rule:
     out = np.tile(x.reshape(padded), repeats)
     source = x.shape
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         split = []
         for count, size in zip(repeats, padded, strict=True):
             split += [count, size]
@@ -125,7 +123,7 @@ def cat(arrays: Sequence[Array], axis: int) -> Rule:
     out = np.concatenate(arrays, axis=axis)
     bounds = np.cumsum([0] + [a.shape[axis] for a in arrays])
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         moved = np.moveaxis(g, axis, 0)
         return tuple(
             np.moveaxis(moved[int(lo) : int(hi)], 0, axis) for lo, hi in itertools.pairwise(bounds)
@@ -158,7 +156,7 @@ def take(x: Array, index: Array, axis: int) -> Rule:
     (summed where an index repeats)."""
     out = np.take(x, index, axis=axis)
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         grad = np.zeros_like(x)
         np.add.at(np.moveaxis(grad, axis, 0), index, np.moveaxis(g, axis, 0))
         return (grad,)
@@ -174,7 +172,7 @@ def gather(x: Array, axis: int, index: Array) -> Rule:
     positions = tuple(idx)
     out = x[positions]
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         grad = np.zeros_like(x)
         np.add.at(grad, positions, g)
         return (grad,)
@@ -199,7 +197,7 @@ def scatter(
     else:
         out[positions] = values
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         grad_x = grad_src = None
         if need_x:
             grad_x = g.copy()
@@ -245,7 +243,7 @@ def pad_constant(x: Array, pads: Sequence[int], value: float) -> Rule:
     grown = [(max(b, 0), max(a, 0)) for b, a in widths]
     out = np.pad(x[kept], grown, constant_values=value)
 
-    def backward(g: Array) -> tuple[Any, ...]:
+    def backward(g: Array) -> Grads:
         inner = g[tuple(slice(b, g.shape[i] - a) for i, (b, a) in enumerate(grown))]
         grad = np.zeros_like(x)
         grad[kept] = inner

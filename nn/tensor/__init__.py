@@ -21,7 +21,9 @@ them (``nn/rules/<family>.py``):
 
 - ``conversion.py`` numbers, arrays, dtypes, printing; ``autograd.py`` backward, hooks;
 - ``arithmetic.py`` operators; ``elementwise.py`` functions of one variable, maximum,
-  where, atan2, logit; ``comparison.py`` equal, isclose, allclose;
+  where, atan2, logit; ``special.py`` tan, the inverse hyperbolic and special functions
+  (lgamma, digamma, erfinv...), hypot, logaddexp, xlogy, fmod, fmax, with their in-place
+  forms; ``comparison.py`` equal, isclose, allclose;
 - ``reduction.py`` sum, mean, var, max, norm...; ``counting.py`` histograms, bincount,
   unique; ``ordering.py`` sort, topk, cumsum, cumprod, diff;
 - ``linalg.py`` matrix products, triangles, diagonals, trace, inverse, det, softmax;
@@ -58,6 +60,7 @@ from .reduction import TensorReduce
 from .sampling import TensorSampling
 from .scatter import TensorScatter
 from .shape import TensorShape
+from .special import TensorSpecial
 
 
 class Tensor(
@@ -72,6 +75,7 @@ class Tensor(
     TensorReduce,
     TensorCounting,
     TensorComparison,
+    TensorSpecial,
     TensorFunctions,
     TensorMath,
     TensorAutograd,

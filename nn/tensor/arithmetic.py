@@ -18,6 +18,7 @@ from .._overloads import alpha_first
 from ..rules import elementwise as elementwise_rules
 from ..rules._quiet import quiet
 from .core import TensorCore
+from .reads import reads_for_remainder, reads_nothing, reads_divisor, reads_other
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
@@ -116,6 +117,9 @@ class TensorMath(TensorCore):
     def _binary(
         self, rule: Any, other: Any, kind: Any, name: str, reverse: bool = False, **params: Any
     ) -> Tensor:
+        """``rule`` on (self, other) promoted; ``reads=`` (one of the ``reads_*`` below)
+        names the operands its backward reads, and ``"result"`` if it reads the output."""
+        reads = params.pop("reads", reads_nothing)
         if not isinstance(other, (TensorMath, *_OPERANDS)):
             return NotImplemented  # type: ignore[no-any-return]  # Python then tries other's
         a, b = self._pair(other, name)
@@ -131,10 +135,14 @@ class TensorMath(TensorCore):
         # what the backward reads, as the operands given (a cast copy would hide an in-place
         # change of the original from the version check, which PyTorch makes)
         originals = {id(a): first, id(b): second}
+        reads = reads(a, b)
+        result = "result" in reads
         saved = tuple(
-            s if s is None else _given(originals.get(id(s)), s) for s in _mul_saved(rule, a, b)
+            s if s is None else _given(originals.get(id(s)), s)
+            for s in reads
+            if not isinstance(s, str)
         )
-        return self._record(out, (a, b), backward, kind, saved)
+        return self._record(out, (a, b), backward, kind, saved, result)
 
     def _number_first(self, name: str, number: Any, **kwargs: Any) -> Tensor:
         """``torch.<name>(number, self, ...)``: the number as the first operand."""
@@ -148,12 +156,16 @@ class TensorMath(TensorCore):
                 elementwise_rules.sub, number, RsubBackward1, name, reverse=True, alpha=alpha
             )
         if name == "mul":
-            return self._binary(elementwise_rules.mul, number, MulBackward0, name, reverse=True)
+            return self._binary(
+                elementwise_rules.mul, number, MulBackward0, name, True, reads=reads_other
+            )
         if name in ("div", "true_divide"):
             if kwargs.get("rounding_mode") is not None:
                 return self._lift(number).div(self, **kwargs)
             a, b = self._floating_pair(number)
-            return a._binary(elementwise_rules.div, b, DivBackward0, "div", reverse=True)
+            return a._binary(
+                elementwise_rules.div, b, DivBackward0, "div", True, reads=reads_divisor
+            )
         return self.__rfloordiv__(number) if name == "floor_divide" else self.__rmod__(number)
 
     # ---------------------------------------------------------------- operators
@@ -171,10 +183,12 @@ class TensorMath(TensorCore):
         return self._binary(elementwise_rules.sub, other, RsubBackward1, "sub", reverse=True)
 
     def __mul__(self, other: Any) -> Tensor:
-        return self._binary(elementwise_rules.mul, other, MulBackward0, "mul")
+        return self._binary(elementwise_rules.mul, other, MulBackward0, "mul", reads=reads_other)
 
     def __rmul__(self, other: Any) -> Tensor:
-        return self._binary(elementwise_rules.mul, other, MulBackward0, "mul", reverse=True)
+        return self._binary(
+            elementwise_rules.mul, other, MulBackward0, "mul", True, reads=reads_other
+        )
 
     def __truediv__(self, other: Any) -> Tensor:
         return self.div(other)
@@ -198,16 +212,16 @@ class TensorMath(TensorCore):
         kind = RemainderBackward0 if isinstance(other, float | int) else RemainderBackward1
         if self._data.dtype.kind == "b" and isinstance(other, TensorMath | bool | np.bool_):
             _not_for_bool("remainder_cpu", self._lift(other)._data.dtype)
-        return self._binary(elementwise_rules.remainder, other, kind, "remainder")
+        rule = elementwise_rules.remainder
+        return self._binary(rule, other, kind, "remainder", reads=reads_for_remainder)
 
     def __rmod__(self, other: Any) -> Tensor:
         if self._data.dtype.kind == "b" and isinstance(other, TensorMath | bool | np.bool_):
             _not_for_bool("remainder_cpu", self._lift(other)._data.dtype)
         if isinstance(other, float | int):  # PyTorch has no derivative for number % Tensor
             return self._undifferentiable(other, "remainder", _remainder_values, reverse=True)
-        return self._binary(
-            elementwise_rules.remainder, other, RemainderBackward1, "remainder", reverse=True
-        )
+        rule, kind = elementwise_rules.remainder, RemainderBackward1
+        return self._binary(rule, other, kind, "remainder", True, reads=reads_for_remainder)
 
     def _undifferentiable(
         self, other: Any, name: str, compute: Any, *args: Any, reverse: bool = False
@@ -348,7 +362,7 @@ class TensorMath(TensorCore):
 
     def mul(self, other: Any) -> Tensor:
         """``self * other``."""
-        return self._binary(elementwise_rules.mul, other, MulBackward0, "mul")
+        return self._binary(elementwise_rules.mul, other, MulBackward0, "mul", reads=reads_other)
 
     multiply = mul
 
@@ -366,7 +380,7 @@ class TensorMath(TensorCore):
                 f"'{rounding_mode}'"
             )
         a, b = self._floating_pair(other)
-        return a._binary(elementwise_rules.div, b, DivBackward0, "div")
+        return a._binary(elementwise_rules.div, b, DivBackward0, "div", reads=reads_divisor)
 
     divide = true_divide = div
 
@@ -476,16 +490,3 @@ def _not_for_bool(name: str, dtype: np.dtype) -> None:
     """PyTorch's error for an op whose kernel has no bool version."""
     if dtype.kind == "b":
         raise NotImplementedError(f"\"{name}\" not implemented for 'Bool'")
-
-
-def _mul_saved(rule: Any, a: Tensor, b: Tensor) -> tuple[Tensor | None, ...]:
-    """The inputs a binary rule's backward reads (PyTorch saves the same ones)."""
-    if rule is elementwise_rules.mul:
-        return (b if a._rg else None, a if b._rg else None)
-    if rule is elementwise_rules.div:
-        return (b, a if b._rg else None)
-    if rule is elementwise_rules.maximum or rule is elementwise_rules.minimum:
-        return (a, b)
-    if rule is elementwise_rules.remainder and b._rg:
-        return (a, b)
-    return ()

@@ -21,7 +21,7 @@ import numpy as np
 from .. import _dtype
 from .._graph import node_type
 from .._overloads import value_first
-from ..rules import elementwise
+from ..rules import blend as blend_rules
 from ..rules._quiet import quiet
 from . import in_place as _in_place
 from .core import TensorCore
@@ -80,7 +80,7 @@ class TensorBlend(TensorCore):
         if w._data.dtype != dtype:
             w = w._cast(dtype)
         needs = (start._rg, stop._rg, w._rg)
-        out, backward = elementwise.lerp(start._data, stop._data, w._data, needs)
+        out, backward = blend_rules.lerp(start._data, stop._data, w._data, needs)
         kind = LerpBackward0 if scalar else LerpBackward1
         # as PyTorch saves them: the weight, and the ends where the weight needs a gradient
         saved = () if scalar else (start if w._rg else None, stop if w._rg else None, w)
@@ -100,7 +100,7 @@ class TensorBlend(TensorCore):
         s, t1, t2 = _promoted(me, me._lift(tensor1), me._lift(tensor2))
         try:
             with quiet():
-                out, backward = elementwise.addcmul(
+                out, backward = blend_rules.addcmul(
                     s._data, t1._data, t2._data, value, (s._rg, t1._rg, t2._rg)
                 )
         except ValueError:
@@ -122,7 +122,7 @@ class TensorBlend(TensorCore):
         me = cast("Tensor", self)
         s, t1, t2 = _promoted(me, me._lift(tensor1), me._lift(tensor2))
         try:
-            out, backward = elementwise.addcdiv(
+            out, backward = blend_rules.addcdiv(
                 s._data, t1._data, t2._data, value, (s._rg, t1._rg, t2._rg)
             )
         except ValueError:
@@ -146,7 +146,7 @@ class TensorBlend(TensorCore):
         me = cast("Tensor", self)
         if self._data.dtype.kind != "f":
             return me.clone()
-        out, backward = elementwise.nan_to_num(self._data, nan, posinf, neginf)
+        out, backward = blend_rules.nan_to_num(self._data, nan, posinf, neginf)
         return self._record(out, (me,), backward, NanToNumBackward0, (me,))
 
     def lerp_(self: T, end: Any, weight: Any) -> T:

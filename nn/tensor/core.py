@@ -36,6 +36,7 @@ from .._dtype import as_array, get_default_dtype, to_dtype, torch_name
 from .._graph import Node, _next_seq
 from ..autograd import _Mode
 from ..device import cpu
+from ..rules import Backward
 from .views import View, refresh_view
 
 if TYPE_CHECKING:
@@ -130,7 +131,7 @@ class TensorCore:
     def _record(
         data: np.ndarray,
         inputs: Sequence[TensorCore],
-        backward: Callable[[np.ndarray], Sequence[Any]],
+        backward: Backward,
         kind: type[Node],
         saved: Sequence[TensorCore | None] = (),
         result: bool = False,
@@ -181,7 +182,7 @@ class TensorCore:
     def _record_view(
         data: np.ndarray,
         source: TensorCore,
-        backward: Callable[[np.ndarray], Sequence[Any]],
+        backward: Backward,
         kind: type[Node],
         fn: Callable[[np.ndarray], np.ndarray],
     ) -> Tensor:

@@ -14,6 +14,7 @@ from ..rules import sign
 from ..rules._quiet import quiet
 from .arithmetic import TensorMath, _broadcast_error, _not_for_bool
 from .core import TensorCore
+from .reads import reads_both
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
@@ -260,15 +261,17 @@ class TensorFunctions(TensorCore):
     def maximum(self, other: Any) -> Tensor:
         """Elementwise maximum (NaN if either is); ties share the gradient."""
         _tensor_only("maximum", other)
+        rule = elementwise_rules.maximum
         return cast("Tensor", self)._binary(
-            elementwise_rules.maximum, other, MaximumBackward0, "maximum"
+            rule, other, MaximumBackward0, "maximum", reads=reads_both
         )
 
     def minimum(self, other: Any) -> Tensor:
         """Elementwise minimum (NaN if either is); ties share the gradient."""
         _tensor_only("minimum", other)
+        rule = elementwise_rules.minimum
         return cast("Tensor", self)._binary(
-            elementwise_rules.minimum, other, MinimumBackward0, "minimum"
+            rule, other, MinimumBackward0, "minimum", reads=reads_both
         )
 
     def atan2(self, other: Any) -> Tensor:
@@ -396,6 +399,8 @@ class TensorFunctions(TensorCore):
         _not_for_bool("trunc_vml_cpu", self._data.dtype)
         return self._zero_grad_op(np.trunc(self._data))
 
+    fix = trunc
+
     def round(self, decimals: int = 0, out: Any = None) -> Tensor:
         """Round to ``decimals`` places (half to even, as PyTorch); its gradient is 0."""
         _not_for_bool("round_vml_cpu", self._data.dtype)
@@ -433,11 +438,12 @@ class TensorFunctions(TensorCore):
             raise _broadcast_error(name, self._data, theirs) from None
 
 
-def _tensor_only(name: str, other: Any) -> None:
+def _tensor_only(name: str, other: Any, argument: str = "other") -> None:
     """PyTorch's ``TypeError`` where an op takes a Tensor and a number came."""
     if not isinstance(other, TensorMath | np.ndarray):
         raise TypeError(
-            f"{name}(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}"
+            f"{name}(): argument '{argument}' (position 1) must be Tensor, not "
+            f"{type(other).__name__}"
         )
 
 

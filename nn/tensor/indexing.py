@@ -13,8 +13,8 @@ import numpy as np
 from .. import _dtype, _indexing
 from .._errors import read_only_error
 from .._graph import KEPT, node_type
+from ..rules import Grads, unbroadcast
 from ..rules import shape as shape_rules
-from ..rules import unbroadcast
 from .core import TensorCore, plain_index
 from .reduction import TensorReduce
 from .views import CopySlices
@@ -352,7 +352,7 @@ class TensorIndexing(TensorCore):
         where = np.broadcast_to(mask._data, shape).copy()
         source = self._data.shape
 
-        def backward(g: np.ndarray) -> tuple[Any, ...]:
+        def backward(g: np.ndarray) -> Grads:
             grad = np.zeros(shape, dtype=g.dtype)
             grad[where] = g
             return (unbroadcast(grad, source),)

@@ -19,7 +19,7 @@ from .._errors import read_only_error
 from .._graph import node_type
 from .._overloads import alpha_first
 from ..autograd import _Mode
-from ..rules import scaled_sum
+from ..rules import Grads, scaled_sum
 from . import in_place as _in_place
 from .arithmetic import _refuse_bool_subtraction
 from .core import TensorCore, plain_index
@@ -288,6 +288,8 @@ class TensorInplace(TensorCore):
     def atan_(self: T) -> T:
         return self._unary_("atan")
 
+    arcsin_, arccos_, arctan_ = asin_, acos_, atan_
+
     def erf_(self: T) -> T:
         return self._unary_("erf")
 
@@ -296,6 +298,8 @@ class TensorInplace(TensorCore):
 
     def trunc_(self: T) -> T:
         return self._unary_("trunc")
+
+    fix_ = trunc_
 
     def sgn_(self: T) -> T:
         return self._unary_("sgn")
@@ -407,7 +411,7 @@ def _copy(source: Tensor, src: Tensor) -> Tensor:
     out = np.array(np.broadcast_to(s._data, source._data.shape), copy=True)
     shape = s._data.shape
 
-    def backward(g: np.ndarray) -> tuple[Any, ...]:
+    def backward(g: np.ndarray) -> Grads:
         from ..rules import unbroadcast
 
         return np.zeros_like(g), unbroadcast(g, shape)
@@ -461,7 +465,7 @@ def _masked_fill(source: Tensor, mask: Any, value: Any) -> Tensor:
         )
     shape = out.shape
 
-    def backward(g: np.ndarray) -> tuple[Any, ...]:  # (the value: the sum where filled)
+    def backward(g: np.ndarray) -> Grads:  # (the value: the sum where filled)
         filled = np.broadcast_to(condition, shape)
         return np.where(filled, 0.0, g).astype(g.dtype), np.asarray(g[filled].sum(), g.dtype)
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from .._graph import node_type
-from ..rules import reduction
+from ..rules import Grads, reduction
 from ..rules import shape as shape_rules
 from .core import TensorCore
 from .reduction import MaxResult
@@ -91,7 +91,7 @@ class TensorOrdering(TensorCore):
             return x.clone()
         out = reduction.running(np.cumsum, x._data, axis)
 
-        def backward(g: np.ndarray) -> tuple[Any, ...]:
+        def backward(g: np.ndarray) -> Grads:
             return (np.flip(reduction.running(np.cumsum, np.flip(g, axis), axis), axis),)
 
         return x._record(out, (x,), backward, CumsumBackward0)

@@ -23,6 +23,7 @@ from nn.rules import piecewise as P
 from nn.rules import reduction as R
 from nn.rules import regression as G
 from nn.rules import shape as H
+from nn.rules import special
 from nn.rules._quiet import quiet
 
 Rule = Callable[..., tuple[np.ndarray, Callable[[np.ndarray], tuple[Any, ...]]]]
@@ -128,6 +129,19 @@ UNARY: dict[str, tuple[Rule, tuple[float, float]]] = {
     "repeat": (lambda x: H.repeat(x, (2,) * x.ndim), (-2, 2)),
     "pad": (lambda x: H.pad_constant(x, (1, 2), 0.5), (-2, 2)),
     "permute": (lambda x: H.permute(x, tuple(reversed(range(x.ndim)))), (-2, 2)),
+    "tan": (special.tan, (-1.2, 1.2)),
+    "asinh": (special.asinh, (-3, 3)),
+    "acosh": (special.acosh, (1.2, 3)),
+    "atanh": (special.atanh, (-0.9, 0.9)),
+    "exp2": (special.exp2, (-2, 2)),
+    "lgamma": (special.lgamma, (-2.5, 4)),
+    "digamma": (special.digamma, (-2.5, 4)),
+    "erfc": (special.erfc, (-2, 2)),
+    "erfinv": (special.erfinv, (-0.9, 0.9)),
+    "sinc": (special.sinc, (-2, 2)),
+    "deg2rad": (special.deg2rad, (-3, 3)),
+    "rad2deg": (special.rad2deg, (-3, 3)),
+    "frac": (special.frac, (-2.9, 2.9)),
 }
 
 
@@ -153,6 +167,13 @@ BINARY: dict[str, tuple[Rule, tuple[float, float]]] = {
     "smooth_l1": (lambda a, b: G.smooth_l1(a, b, "mean", 1.0, (True, True)), (-2, 2)),
     "huber": (lambda a, b: G.huber(a, b, "mean", 1.0, (True, True)), (-2, 2)),
     "prelu": (lambda a, b: P.prelu(a, b, (True, True)), (-2, 2)),
+    "hypot": (special.hypot, (-2, 2)),
+    "logaddexp": (special.logaddexp, (-2, 2)),
+    "logaddexp2": (special.logaddexp2, (-2, 2)),
+    "xlogy": (special.xlogy, (0.3, 2)),
+    "fmod": (lambda a, b: special.fmod(a + 6.0, b + 4.0), (0.3, 2)),  # (a / b in (1, 2))
+    "fmax": (special.fmax, (-2, 2)),
+    "fmin": (special.fmin, (-2, 2)),
 }
 
 
@@ -167,7 +188,7 @@ def test_binary_rules_match_finite_differences(name, data):
     else:  # (broadcasting: the second operand drops or flattens a side)
         second = data.draw(st.sampled_from([shape, shape[1:] or (1,), (1,) * len(shape)]))
     a, b = _array(data, shape, low, high), _array(data, second, low, high)
-    if name in ("maximum", "l1", "smooth_l1", "huber"):
+    if name in ("maximum", "l1", "smooth_l1", "huber", "fmax", "fmin"):
         b = b + 0.37  # (no ties, no zero differences)
     _check(rule, [a, b], (0, 1), data.draw(st.integers(0, 99)))
 
