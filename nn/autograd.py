@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import heapq
+import importlib
 import inspect
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
@@ -544,15 +545,15 @@ def grad(
     return tuple(results)
 
 
+_LATE = {  # (name: its module) built on Tensor, which imports this module: found on first use
+    **dict.fromkeys(("Function", "FunctionCtx"), "._custom_function"),
+    "Variable": "._legacy_types",
+    **dict.fromkeys(("gradcheck", "GradcheckError"), ".gradcheck"),
+}
+
+
 def __getattr__(name: str) -> Any:
-    """``Function`` (ops with a custom backward, ``nn/_custom_function.py``) and the legacy
-    ``Variable``, imported on first use: they build on Tensor, which imports this module."""
-    if name in ("Function", "FunctionCtx"):
-        from . import _custom_function
-
-        return getattr(_custom_function, name)
-    if name == "Variable":
-        from ._legacy_types import Variable
-
-        return Variable
+    """``Function`` (ops with a custom backward), the legacy ``Variable``, ``gradcheck``."""
+    if name in _LATE:
+        return getattr(importlib.import_module(_LATE[name], __package__), name)
     raise AttributeError(f"module 'nn.autograd' has no attribute '{name}'")

@@ -13,7 +13,8 @@ import numpy as np
 
 from . import _dtype
 from ._graph import node_type
-from ._namespace import _operand
+from ._namespace.core import _operand
+from ._out import into
 from .rules import linalg as linalg_rules
 from .tensor import Tensor
 
@@ -61,8 +62,17 @@ def inv(A: Any, *, out: Any = None) -> Tensor:
         raise LinAlgError(
             "linalg.inv: the input matrix is singular, the inversion could not be completed"
         ) from None
-    return Tensor._record(
-        result.astype(t.dtype, copy=False), (t,), backward, LinalgInvExBackward0, (), result=True
+    return into(
+        out,
+        Tensor._record(
+            result.astype(t.dtype, copy=False),
+            (t,),
+            backward,
+            LinalgInvExBackward0,
+            (),
+            result=True,
+        ),
+        "linalg_inv",
     )
 
 
@@ -76,8 +86,17 @@ def det(A: Any, *, out: Any = None) -> Tensor:
     """
     t = _matrices(A, "det")
     result, backward = linalg_rules.det(t._data)
-    return Tensor._record(
-        result.astype(t.dtype, copy=False), (t,), backward, LinalgDetBackward0, (t,), result=True
+    return into(
+        out,
+        Tensor._record(
+            result.astype(t.dtype, copy=False),
+            (t,),
+            backward,
+            LinalgDetBackward0,
+            (t,),
+            result=True,
+        ),
+        "linalg_det",
     )
 
 
@@ -116,13 +135,17 @@ def solve(A: Any, B: Any, *, left: bool = True, out: Any = None) -> Tensor:
         raise LinAlgError(
             "torch.linalg.solve: The solver failed because the input matrix is singular."
         ) from None
-    return Tensor._record(
-        result.astype(a.dtype, copy=False),
-        (a, b),
-        backward,
-        LinalgSolveExBackward0,
-        (a,),
-        result=True,
+    return into(
+        out,
+        Tensor._record(
+            result.astype(a.dtype, copy=False),
+            (a, b),
+            backward,
+            LinalgSolveExBackward0,
+            (a,),
+            result=True,
+        ),
+        "linalg_solve",
     )
 
 
@@ -139,13 +162,17 @@ def eigvalsh(A: Any, UPLO: str = "L", *, out: Any = None) -> Tensor:
     t = _operand(A, "linalg_eigvalsh", "A")
     if t.ndim >= 2 and t.shape[-1] == t.shape[-2] and t.dtype.kind not in "fc":
         if not t.numel():  # (PyTorch's kernel refuses integers, when it runs)
-            return Tensor._make(np.zeros(t.shape[:-1], dtype=t.dtype))
+            return into(out, Tensor._make(np.zeros(t.shape[:-1], dtype=t.dtype)), "linalg_eigvalsh")
         name = _dtype.torch_name(t.dtype).capitalize()
         raise NotImplementedError(f"\"linalg_eigh_cpu\" not implemented for '{name}'")
     t = _matrices(t, "eigh")
     result, backward = linalg_rules.eigvalsh(t._data, UPLO == "L")
-    return Tensor._record(
-        result.astype(t.dtype, copy=False), (t,), backward, LinalgEighBackward0, (), result=True
+    return into(
+        out,
+        Tensor._record(
+            result.astype(t.dtype, copy=False), (t,), backward, LinalgEighBackward0, (), result=True
+        ),
+        "linalg_eigvalsh",
     )
 
 
@@ -220,6 +247,13 @@ def matrix_norm(
     else:
         result = sums.amax(extreme, keepdim=True) if ord > 0 else sums.amin(extreme, keepdim=True)
     return result if keepdim else result.squeeze((first, second))
+
+
+def cross(input: Any, other: Any, *, dim: int = -1, out: Any = None) -> Tensor:
+    """The cross product of the 3-vectors along ``dim`` (the last by default), as
+    ``torch.linalg.cross`` (``Tensor.cross`` takes the first dimension of size 3)."""
+    first = _operand(input, "linalg_cross")
+    return into(out, first.cross(_operand(other, "linalg_cross", "other", 2), dim), "linalg_cross")
 
 
 def norm(

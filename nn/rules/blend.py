@@ -1,5 +1,6 @@
-"""Blending rules: lerp, addcmul, addcdiv (the optimizers' fused updates) and nan_to_num,
-on arrays. Each is rounded once where PyTorch's kernel is (a fused multiply-add)."""
+"""Blending rules: lerp, addcmul, addcdiv (the optimizers' fused updates), nan_to_num and
+the fused products' ignored input (beta = 0), on arrays. Each is rounded once where
+PyTorch's kernel is (a fused multiply-add)."""
 
 from __future__ import annotations
 
@@ -88,3 +89,15 @@ def lerp(start: Array, end: Array, weight: Array, needs: tuple[bool, ...]) -> Ru
         )
 
     return np.asarray(out), backward
+
+
+def ignored_beside(ignored: Array, kept: Array) -> Rule:
+    """``kept`` broadcast with ``ignored`` (whose values are not read: beta = 0 in addmm and
+    its kin); d/d(ignored) = 0, d/d(kept) = g summed back to its shape."""
+    shape = np.broadcast_shapes(ignored.shape, kept.shape)
+    out = np.array(np.broadcast_to(kept, shape))
+
+    def backward(g: Array) -> Grads:
+        return (np.zeros(ignored.shape, dtype=g.dtype), unbroadcast(g, kept.shape))
+
+    return out, backward

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from . import Array, Grads, Rule, sign
+from . import Array, Backward, Grads, Rule, sign
 from ._quiet import quiet
 
 
@@ -202,6 +202,13 @@ def max_all(x: Array, largest: bool = True) -> Rule:
             "Specify the reduction dim with the 'dim' argument."
         )
     out = np.asarray(np.max(x) if largest else np.min(x))
+    return out, shared_by_equals(x, out)
+
+
+def shared_by_equals(x: Array, out: Array) -> Backward:
+    """The backward of a reduction that picks one value of ``x``: the gradient is shared
+    equally by the elements equal to it (the NaN ones when it is NaN), as PyTorch's
+    ``evenly_distribute_backward``."""
 
     def backward(g: Array) -> Grads:
         mask = np.isnan(x) if np.isnan(out) else x == out
@@ -209,7 +216,7 @@ def max_all(x: Array, largest: bool = True) -> Rule:
         grad[mask] = g / np.count_nonzero(mask)
         return (grad,)
 
-    return out, backward
+    return backward
 
 
 def amax(x: Array, axes: tuple[int, ...], keepdim: bool, largest: bool = True) -> Rule:
@@ -232,7 +239,9 @@ def amax(x: Array, axes: tuple[int, ...], keepdim: bool, largest: bool = True) -
     return out, backward
 
 
-def max_dim(x: Array, axis: int, keepdim: bool, largest: bool = True) -> tuple[Array, Array, Any]:
+def max_dim(
+    x: Array, axis: int, keepdim: bool, largest: bool = True
+) -> tuple[Array, Array, Backward]:
     """``(values, indices, backward)`` along ``axis``: the first largest (or smallest)
     element, NaN first; the gradient goes to that element."""
     if x.ndim == 0:
@@ -242,11 +251,24 @@ def max_dim(x: Array, axis: int, keepdim: bool, largest: bool = True) -> tuple[A
             f"{'max' if largest else 'min'}(): Expected reduction dim {axis} to have non-zero size."
         )
     index = np.expand_dims((np.argmax if largest else np.argmin)(x, axis=axis), axis)
+    return picked(x, index, axis, keepdim)
+
+
+def picked(x: Array, index: Array, axis: int, keepdim: bool) -> tuple[Array, Array, Backward]:
+    """``(values, indices, backward)`` of the elements of ``x`` at ``index`` along ``axis``
+    (``index`` has x's shape but along that axis, where it may pick any number, the same
+    element more than once too); the gradient goes to each picked element, summed."""
     values = np.take_along_axis(x, index, axis)
 
     def backward(g: Array) -> Grads:
         grad = np.zeros_like(x)
-        np.put_along_axis(grad, index, g if keepdim else np.expand_dims(g, axis), axis)
+        upstream = g if keepdim else np.expand_dims(g, axis)
+        if index.shape[axis] == 1:  # (one pick a slice: no repeats)
+            np.put_along_axis(grad, index, upstream, axis)
+        else:
+            places: list[Array] = list(np.indices(index.shape, sparse=True))
+            places[axis] = index
+            np.add.at(grad, tuple(places), upstream)
         return (grad,)
 
     if keepdim:

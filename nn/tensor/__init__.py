@@ -30,7 +30,8 @@ them (``nn/rules/<family>.py``):
 - ``shape.py`` views and copies of another shape; ``indexing.py`` ``x[i]``, ``x[i] = v``,
   gather, narrow, split...; ``inplace.py`` in-place methods; ``blend.py`` lerp, addcmul,
   addcdiv, nan_to_num; ``scatter.py`` scatter; ``sampling.py`` normal_, uniform_,
-  bernoulli, multinomial.
+  bernoulli, multinomial; ``composites.py`` the methods made of other methods (addmm,
+  kron, cross, rot90, take, repeat_interleave, index_add...), which have no rule.
 
 A part that calls another part's method reaches it through the assembled Tensor
 (``cast("Tensor", self)``); no method is defined in two parts, and Tensor's inheritance
@@ -49,6 +50,7 @@ from .arithmetic import TensorMath
 from .autograd import TensorAutograd
 from .blend import TensorBlend
 from .comparison import TensorComparison
+from .composites import TensorComposites
 from .conversion import TensorConvert
 from .counting import TensorCounting
 from .elementwise import TensorFunctions
@@ -64,6 +66,7 @@ from .special import TensorSpecial
 
 
 class Tensor(
+    TensorComposites,
     TensorScatter,
     TensorBlend,
     TensorInplace,

@@ -18,7 +18,7 @@ from .._overloads import alpha_first
 from ..rules import elementwise as elementwise_rules
 from ..rules._quiet import quiet
 from .core import TensorCore
-from .reads import reads_for_remainder, reads_nothing, reads_divisor, reads_other
+from .reads import reads_divisor, reads_for_remainder, reads_nothing, reads_other
 
 if TYPE_CHECKING:
     from ..tensor import Tensor

@@ -35,6 +35,7 @@ LerpBackward1 = node_type("LerpBackward1")
 AddcmulBackward0 = node_type("AddcmulBackward0")
 AddcdivBackward0 = node_type("AddcdivBackward0")
 NanToNumBackward0 = node_type("NanToNumBackward0")
+IgnoredBesideBackward0 = node_type("AddBackward0")
 
 
 def _promoted(*tensors: Tensor) -> tuple[Tensor, ...]:
@@ -52,6 +53,18 @@ class TensorBlend(TensorCore):
     """lerp, addcmul, addcdiv and nan_to_num of ``Tensor``."""
 
     __slots__ = ()
+
+    def _ignored_beside(self, kept: Tensor) -> Tensor:
+        """``kept`` broadcast with this Tensor, whose values are ignored (its gradient 0):
+        a fused product's input when beta is 0."""
+        try:
+            out, backward = blend_rules.ignored_beside(self._data, kept._data)
+        except ValueError:
+            raise RuntimeError(
+                f"the input of shape {list(self._data.shape)} does not broadcast to the "
+                f"product's {list(kept._data.shape)}"
+            ) from None
+        return self._record(out, (self, kept), backward, IgnoredBesideBackward0)
 
     def lerp(self, end: Any, weight: Any) -> Tensor:
         """self + weight (end - self), computed as PyTorch does (from the nearer end, one

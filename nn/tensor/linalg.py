@@ -1,5 +1,5 @@
 """Tensor matrix methods (a part of ``Tensor``): products (matmul, mm, mv, bmm, dot,
-outer), triangles, diagonals, trace, inverse and det, over ``nn/rules/linalg.py``."""
+outer, cross), triangles, diagonals, trace, inverse and det, over ``nn/rules/linalg.py``."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ DiagonalBackward0 = node_type("DiagonalBackward0")
 DiagonalCopyBackward0 = node_type("DiagonalBackward0_copy")  # (PyTorch's name for diag's)
 DiagEmbedBackward0 = node_type("DiagEmbedBackward0")
 TraceBackward0 = node_type("TraceBackward0")
+LinalgCrossBackward0 = node_type("LinalgCrossBackward0")
 
 
 MmBackward0 = node_type("MmBackward0")
@@ -277,6 +278,50 @@ class TensorLinalg(TensorCore):
         return a.reshape(-1, 1) * other.reshape(1, -1)
 
     ger = outer
+
+    def cross(self, other: Any, dim: int | None = None) -> Tensor:
+        """The cross product of 3-vectors along ``dim`` (by default the first dimension of
+        size 3, as ``torch.cross``; ``nn.linalg.cross`` takes the last), broadcasting.
+
+        >>> import nn
+        >>> nn.tensor([1.0, 0.0, 0.0]).cross(nn.tensor([0.0, 1.0, 0.0]))
+        tensor([0., 0., 1.])
+        """
+        theirs = cast("Tensor", self)._lift(other)
+        if theirs._data.dtype != self._data.dtype:
+            raise RuntimeError(
+                "linalg.cross: expected input and other to have the same dtype, but input has "
+                f"dtype {_dtype.torch_name(self._data.dtype)} and other has dtype "
+                f"{_dtype.torch_name(theirs._data.dtype)}"
+            )
+        a, b = cast("Tensor", self), theirs
+        if a._data.ndim != b._data.ndim:
+            raise RuntimeError(
+                "linalg.cross: inputs must have the same number of dimensions. Got "
+                f"{a._data.ndim} and {b._data.ndim}"
+            )
+        try:
+            np.broadcast_shapes(a._data.shape, b._data.shape)
+        except ValueError:
+            raise RuntimeError(
+                f"linalg.cross: the shapes {list(a._data.shape)} and {list(b._data.shape)} "
+                "do not broadcast"
+            ) from None
+        if dim is None:  # (the first side of 3 of this Tensor, as PyTorch)
+            dim = next((d for d, n in enumerate(a._data.shape) if n == 3), None)
+            if dim is None:
+                raise RuntimeError("no dimension of size 3 in input")
+        axis = a._axis(dim)
+        if a._data.shape[axis] != 3 or b._data.shape[axis] != 3:
+            raise RuntimeError(
+                f"linalg.cross: inputs dimension {dim} must have length 3. Got "
+                f"{a._data.shape[axis]} and {b._data.shape[axis]}"
+            )
+        if a._data.dtype.kind == "b":
+            raise NotImplementedError("\"cross\" not implemented for 'Bool'")
+        out, backward = linalg_rules.cross(a._data, b._data, axis, a._rg, b._rg)
+        saved = (b if a._rg else None, a if b._rg else None)
+        return self._record(out, (a, b), backward, LinalgCrossBackward0, saved)
 
     def softmax(self, dim: int, dtype: Any = None) -> Tensor:
         """exp(x) / sum(exp(x)) along ``dim``.

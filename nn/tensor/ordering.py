@@ -1,15 +1,20 @@
-"""Tensor orderings along a dimension (a part of ``Tensor``): sort, argsort, topk, and
-the running sums, products and differences cumsum, cumprod, diff."""
+"""Tensor orderings along a dimension (a part of ``Tensor``): sort, argsort, msort, topk;
+the order statistics median, nanmedian, kthvalue; the running sums, products, differences
+and extremes cumsum, cumprod, diff, cummax, cummin. The positions order statistics pick are
+computed in ``nn/rules/ordering.py``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from .._graph import node_type
-from ..rules import Grads, reduction
+from .._graph import Node, node_type
+from ..rules import Backward, Grads, reduction
+from ..rules import ordering as ordering_rules
 from ..rules import shape as shape_rules
+from ..rules._quiet import quiet
 from .core import TensorCore
 from .reduction import MaxResult
 
@@ -20,6 +25,13 @@ SortBackward0 = node_type("SortBackward0")
 TopkBackward0 = node_type("TopkBackward0")
 CumsumBackward0 = node_type("CumsumBackward0")
 CumprodBackward0 = node_type("CumprodBackward0")
+CummaxBackward0 = node_type("CummaxBackward0")
+CumminBackward0 = node_type("CumminBackward0")
+MedianBackward0 = node_type("MedianBackward0")
+MedianBackward1 = node_type("MedianBackward1")
+NanmedianBackward0 = node_type("NanmedianBackward0")
+NanmedianBackward1 = node_type("NanmedianBackward1")
+KthvalueBackward0 = node_type("KthvalueBackward0")
 
 
 class TensorOrdering(TensorCore):
@@ -71,7 +83,7 @@ class TensorOrdering(TensorCore):
         out, backward = reduction.cumprod(line, axis)
         shape = x._data.shape
 
-        def reshaped(g: np.ndarray) -> tuple[Any, ...]:
+        def reshaped(g: np.ndarray) -> Grads:
             return (backward(g.reshape(line.shape))[0].reshape(shape),)
 
         return x._record(out.reshape(shape), (x,), reshaped, CumprodBackward0, (x,), result=True)
@@ -135,7 +147,7 @@ class TensorOrdering(TensorCore):
         order = shape_rules.sort_order(self._data, axis, largest)
         return self._take_sorted(axis, np.take(order, np.arange(k), axis=axis), TopkBackward0)
 
-    def _take_sorted(self, axis: int, order: np.ndarray, kind: Any) -> MaxResult:
+    def _take_sorted(self, axis: int, order: np.ndarray, kind: type[Node]) -> MaxResult:
         if order.ndim:
             values, backward = shape_rules.gather(self._data, axis, order)
         else:
@@ -143,3 +155,106 @@ class TensorOrdering(TensorCore):
         me: Tensor = self  # type: ignore[assignment]
         index = self._make(order)  # saved: its backward reads where each value came from
         return MaxResult(self._record(values, (me,), backward, kind, (index,)), index)
+
+    def msort(self) -> Tensor:
+        """The values sorted along the first dimension (``sort(0).values``)."""
+        values: Tensor = self.sort(0).values
+        return values
+
+    # ------------------------------------------------------------ order statistics
+    def _picked(
+        self,
+        positions: np.ndarray,
+        axis: int,
+        keepdim: bool,
+        kind: type[Node],
+        reads_self: bool = False,
+    ) -> MaxResult:
+        """``(values, indices)`` of the elements at ``positions`` (axis kept) along ``axis``;
+        the node saves the indices (and this Tensor, with ``reads_self``, as PyTorch's)."""
+        if not self._data.ndim:  # (a 0-d Tensor is its own statistic)
+            values, indices = self._data.copy(), np.zeros((), dtype=np.int64)
+            backward: Backward = lambda g: (g,)  # noqa: E731
+        else:
+            values, indices, backward = reduction.picked(self._data, positions, axis, keepdim)
+        index = self._make(indices.astype(np.int64))
+        saved = (self, index) if reads_self else (index,)
+        return MaxResult(self._record(values, (self,), backward, kind, saved), index)
+
+    def _statistic(
+        self,
+        name: str,
+        dim: int | None,
+        keepdim: bool,
+        positions: Callable[[np.ndarray, int], np.ndarray],
+        kinds: tuple[type[Node], type[Node]],
+    ) -> Tensor | MaxResult:
+        if self._data.dtype.kind == "b":
+            raise NotImplementedError(f"\"{name}_out\" not implemented for 'Bool'")
+        if dim is None:  # (one value; its gradient shared by the elements equal to it)
+            flat = self._data.reshape(-1)
+            if flat.size:
+                value = flat[positions(flat, 0)].reshape(())
+            else:  # (NaN; in an integer dtype, what NaN becomes: its minimum)
+                with quiet():
+                    value = np.asarray(np.nan).astype(self._data.dtype)
+            backward = reduction.shared_by_equals(self._data, value)
+            return self._record(value.copy(), (self,), backward, kinds[0], (self,), result=True)
+        axis = self._axis(dim)
+        if not self._data.ndim:
+            return self._picked(np.zeros((), dtype=np.int64), 0, keepdim, kinds[1])
+        if not self._data.shape[axis]:
+            raise IndexError(f"{name}(): Expected reduction dim {dim} to have non-zero size.")
+        return self._picked(positions(self._data, axis), axis, keepdim, kinds[1])
+
+    def median(self, dim: int | None = None, keepdim: bool = False) -> Tensor | MaxResult:
+        """The lower median (the ((n - 1) // 2)-th smallest), NaN if any element is; along
+        ``dim``, ``(values, indices)``. Among equal elements the index may be another one
+        than PyTorch's (PyTorch: "not necessarily the first occurrence").
+
+        >>> import nn
+        >>> nn.tensor([3.0, 1.0, 4.0, 2.0]).median()
+        tensor(2.)
+        """
+        positions = lambda x, axis: ordering_rules.median_positions(x, axis, False)  # noqa: E731
+        kinds = (MedianBackward0, MedianBackward1)
+        return self._statistic("median", dim, keepdim, positions, kinds)
+
+    def nanmedian(self, dim: int | None = None, keepdim: bool = False) -> Tensor | MaxResult:
+        """``median`` ignoring NaN (NaN only where every element is)."""
+        positions = lambda x, axis: ordering_rules.median_positions(x, axis, True)  # noqa: E731
+        kinds = (NanmedianBackward0, NanmedianBackward1)
+        return self._statistic("nanmedian", dim, keepdim, positions, kinds)
+
+    def kthvalue(self, k: int, dim: int = -1, keepdim: bool = False) -> MaxResult:
+        """``(values, indices)`` of the k-th smallest element along ``dim`` (k from 1; NaN
+        the largest)."""
+        size = self._data.shape[self._axis(dim)] if self._data.ndim else 1
+        if not size:
+            raise IndexError(f"kthvalue(): Expected reduction dim {dim} to have non-zero size.")
+        if not 1 <= k <= size:
+            raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {dim}")
+        positions = lambda x, axis: ordering_rules.kth_positions(x, axis, k - 1)  # noqa: E731
+        kinds = (KthvalueBackward0, KthvalueBackward0)
+        return cast(MaxResult, self._statistic("kthvalue", dim, keepdim, positions, kinds))
+
+    def cummax(self, dim: int) -> MaxResult:
+        """``(values, indices)`` of the running maximum along ``dim``: each index is the
+        latest element equal to it (NaN, once met, stays the maximum).
+
+        >>> import nn
+        >>> nn.tensor([1.0, 3.0, 2.0, 3.0]).cummax(0).indices
+        tensor([0, 1, 1, 3])
+        """
+        return self._running_extreme(dim, True, CummaxBackward0)
+
+    def cummin(self, dim: int) -> MaxResult:
+        """``(values, indices)`` of the running minimum along ``dim``."""
+        return self._running_extreme(dim, False, CumminBackward0)
+
+    def _running_extreme(self, dim: int, largest: bool, kind: type[Node]) -> MaxResult:
+        axis = self._axis(dim)
+        if not self._data.ndim:
+            return self._picked(np.zeros((), dtype=np.int64), 0, True, kind, reads_self=True)
+        positions = ordering_rules.running_extreme_positions(self._data, axis, largest)
+        return self._picked(positions, axis, True, kind, reads_self=True)

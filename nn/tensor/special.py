@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from .. import _dtype
-from .._graph import node_type
-from ..rules import Grads
+from .._graph import Node, node_type
+from ..rules import Backward, Grads, Rule
 from ..rules import special as special_rules
 from ..rules._quiet import quiet
 from ..rules.elementwise import not_differentiable
+from ..types import Number, TensorLike
 from .arithmetic import (
     TensorMath,
     _broadcast_error,
@@ -171,9 +172,9 @@ class TensorSpecial(TensorCore):
     # ------------------------------------------------------------ functions of two
     def _float_binary(
         self,
-        rule: Any,
-        other: Any,
-        kind: Any,
+        rule: Callable[..., Rule],
+        other: TensorLike | Number,
+        kind: type[Node],
         name: str,
         reads: Callable[[TensorCore, TensorCore], Reads],
         numbers: bool = False,
@@ -196,7 +197,7 @@ class TensorSpecial(TensorCore):
             return me._floating()._binary(rule, theirs, kind, name, reads=reads)
         return me._binary(rule, other, kind, name, reads=reads)
 
-    def hypot(self, other: Any) -> Tensor:
+    def hypot(self, other: TensorLike) -> Tensor:
         """sqrt(x**2 + other**2) without overflow.
 
         >>> import nn
@@ -207,17 +208,17 @@ class TensorSpecial(TensorCore):
             special_rules.hypot, other, HypotBackward0, "hypot", reads_for_hypot
         )
 
-    def logaddexp(self, other: Any) -> Tensor:
+    def logaddexp(self, other: TensorLike) -> Tensor:
         """log(exp(x) + exp(other)), without overflow."""
         rule = _subtracting_as_given(special_rules.logaddexp, self, other)
         return self._float_binary(rule, other, LogaddexpBackward0, "logaddexp", reads_both)
 
-    def logaddexp2(self, other: Any) -> Tensor:
+    def logaddexp2(self, other: TensorLike) -> Tensor:
         """log2(2**x + 2**other), without overflow."""
         rule = _subtracting_as_given(special_rules.logaddexp2, self, other)
         return self._float_binary(rule, other, Logaddexp2Backward0, "logaddexp2", reads_both)
 
-    def xlogy(self, other: Any) -> Tensor:
+    def xlogy(self, other: TensorLike | Number) -> Tensor:
         """x log(other), 0 where x is 0 (unless other is NaN): the entropy term.
 
         >>> import nn
@@ -228,13 +229,13 @@ class TensorSpecial(TensorCore):
             special_rules.xlogy, other, XlogyBackward0, "xlogy", reads_both, True
         )
 
-    def copysign(self, other: Any) -> Tensor:
+    def copysign(self, other: TensorLike | Number) -> Tensor:
         """|x| with the sign of ``other`` (-0.0 counts as negative)."""
         return self._float_binary(
             special_rules.copysign, other, CopysignBackward0, "copysign", reads_for_copysign, True
         )
 
-    def fmod(self, other: Any) -> Tensor:
+    def fmod(self, other: TensorLike | Number) -> Tensor:
         """The remainder of x / other with the sign of x (C's fmod; ``remainder`` takes the
         sign of the divisor). Integers stay integers; an integer division by zero raises."""
         me = cast("Tensor", self)
@@ -252,24 +253,26 @@ class TensorSpecial(TensorCore):
             special_rules.fmod, other, FmodBackward0, "fmod", reads=reads_for_remainder
         )
 
-    def float_power(self, exponent: Any) -> Tensor:
+    def float_power(self, exponent: TensorLike | Number) -> Tensor:
         """x ** exponent computed in double precision (complex128 for complex inputs): the
         result is float64 whatever the inputs' dtypes."""
         wide = np.complex128 if _is_complex(self, exponent) else np.float64
         base = cast("Tensor", self).to(wide)
         if isinstance(exponent, TensorMath):
-            return base.pow(cast("Tensor", exponent).to(wide))
+            return base.pow(exponent.to(wide))
         return base.pow(wide(exponent))
 
-    def fmax(self, other: Any) -> Tensor:
+    def fmax(self, other: TensorLike) -> Tensor:
         """The elementwise maximum, ignoring NaN (NaN only where both are)."""
         return self._choice(special_rules.fmax, other, FmaxBackward0, "fmax")
 
-    def fmin(self, other: Any) -> Tensor:
+    def fmin(self, other: TensorLike) -> Tensor:
         """The elementwise minimum, ignoring NaN (NaN only where both are)."""
         return self._choice(special_rules.fmin, other, FminBackward0, "fmin")
 
-    def _choice(self, rule: Any, other: Any, kind: Any, name: str) -> Tensor:
+    def _choice(
+        self, rule: Callable[..., Rule], other: TensorLike, kind: type[Node], name: str
+    ) -> Tensor:
         _tensor_only(name, other)
         a, b = cast("Tensor", self)._pair(other, name)
         if a._data.dtype.kind not in "fc":
@@ -279,11 +282,11 @@ class TensorSpecial(TensorCore):
                 raise _broadcast_error(name, a._data, b._data) from None
         return cast("Tensor", self)._binary(rule, other, kind, name, reads=reads_both)
 
-    def heaviside(self, values: Any) -> Tensor:
+    def heaviside(self, values: TensorLike) -> Tensor:
         """0 where x < 0, ``values`` where x == 0, 1 where x > 0 (same dtypes; no gradient:
         backward through it raises, as PyTorch's)."""
         _tensor_only("heaviside", values, "values")
-        theirs = cast("Tensor", values) if isinstance(values, TensorMath) else None
+        theirs = values if isinstance(values, TensorMath) else None
         data = values._data if isinstance(values, TensorMath) else values
         if data.dtype != self._data.dtype:
             raise RuntimeError(
@@ -339,20 +342,20 @@ class TensorSpecial(TensorCore):
     def frac_(self) -> Tensor:
         return cast("Tensor", self)._unary_("frac")
 
-    def hypot_(self, other: Any) -> Tensor:
+    def hypot_(self, other: TensorLike) -> Tensor:
         _tensor_only("hypot_", other)
         return cast("Tensor", self)._unary_("hypot", other)
 
-    def xlogy_(self, other: Any) -> Tensor:
+    def xlogy_(self, other: TensorLike | Number) -> Tensor:
         return cast("Tensor", self)._unary_("xlogy", other)
 
-    def copysign_(self, other: Any) -> Tensor:
+    def copysign_(self, other: TensorLike | Number) -> Tensor:
         return cast("Tensor", self)._unary_("copysign", other)
 
-    def fmod_(self, other: Any) -> Tensor:
+    def fmod_(self, other: TensorLike | Number) -> Tensor:
         return cast("Tensor", self)._unary_("fmod", other)
 
-    def float_power_(self, exponent: Any) -> Tensor:
+    def float_power_(self, exponent: TensorLike | Number) -> Tensor:
         """float_power in place: only a float64 (or complex128) Tensor can hold the result."""
         if self._data.dtype not in (np.float64, np.complex128):
             raise RuntimeError(
@@ -362,27 +365,29 @@ class TensorSpecial(TensorCore):
             )
         return cast("Tensor", self)._unary_("float_power", exponent)
 
-    def heaviside_(self, values: Any) -> Tensor:
+    def heaviside_(self, values: TensorLike) -> Tensor:
         _tensor_only("heaviside_", values, "values")
         return cast("Tensor", self)._unary_("heaviside", values)
 
 
-def _subtracting_as_given(rule: Any, x: Any, other: Any) -> Any:
+def _subtracting_as_given(
+    rule: Callable[..., Rule], x: TensorCore, other: object
+) -> Callable[..., Rule]:
     """``rule``, whose backward raises PyTorch's error when an operand is a bool Tensor
     (PyTorch's formula subtracts the operands as given: other - self)."""
 
-    def refused(g: np.ndarray) -> tuple[Any, ...]:
+    def refused(g: np.ndarray) -> Grads:
         _refuse_bool_subtraction(x, other)
         return ()
 
-    def with_refusal(a: np.ndarray, b: np.ndarray, **needs: bool) -> Any:
+    def with_refusal(a: np.ndarray, b: np.ndarray, **needs: bool) -> Rule:
         return rule(a, b, **needs)[0], refused
 
     bools = [t for t in (x, other) if isinstance(t, TensorMath) and t._data.dtype.kind == "b"]
     return with_refusal if bools else rule
 
 
-def _input_lost(name: str) -> Any:
+def _input_lost(name: str) -> Backward:
     def backward(g: np.ndarray) -> Grads:
         raise NotImplementedError(
             f"the derivative for 'inplace version of {name}' is not implemented."
@@ -391,6 +396,6 @@ def _input_lost(name: str) -> Any:
     return backward
 
 
-def _is_complex(x: Any, other: Any) -> bool:
+def _is_complex(x: TensorCore, other: object) -> bool:
     theirs = other._data.dtype.kind if isinstance(other, TensorMath) else ""
     return x._data.dtype.kind == "c" or theirs == "c" or isinstance(other, complex)

@@ -65,3 +65,23 @@ def test_a_norm_of_one_element_is_its_magnitude_whatever_the_order() -> None:
     for order in (0.5, 1, 2, 3, float("inf")):
         assert nn.tensor([-1e30]).norm(order).item() == pytest.approx(1e30)
     assert nn.tensor([1e30, -1.0]).std(correction=0).item() == pytest.approx(5e29)
+
+
+def test_out_receives_the_result_of_each_linalg_function():
+    a = nn.tensor([[2.0, 0.0], [0.0, 4.0]])
+    for function, args, expected in (
+        (nn.linalg.inv, (a,), [[0.5, 0.0], [0.0, 0.25]]),
+        (nn.linalg.det, (a,), 8.0),
+        (nn.linalg.solve, (a, nn.tensor([1.0, 1.0])), [0.5, 0.25]),
+        (nn.linalg.eigvalsh, (a,), [2.0, 4.0]),
+    ):
+        out = nn.zeros(0)
+        assert function(*args, out=out) is out
+        assert out.tolist() == expected
+
+
+def test_linalg_cross_takes_the_last_dimension_and_tensor_cross_the_first_of_size_3():
+    a = nn.tensor([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    b = a.roll(1, 0)  # rows e3, e1, e2
+    assert nn.linalg.cross(a, b).tolist() == [[0.0, -1.0, 0.0], [0.0, 0.0, -1.0], [-1.0, 0.0, 0.0]]
+    assert a.cross(b).tolist() == nn.linalg.cross(a, b, dim=0).tolist()

@@ -4,6 +4,7 @@ ops, each with where it is tested instead (``EXEMPT``)."""
 from __future__ import annotations
 
 from tests.parity import (
+    ops_composites,
     ops_counting,
     ops_elementwise,
     ops_indexing,
@@ -20,6 +21,7 @@ OPS = table(
     ops_indexing.family(),
     ops_misc.family(),
     ops_counting.family(),
+    ops_composites.family(),
 )
 
 _ATTRIBUTE = "an attribute, not an op: tests/nn/test_tensor.py"

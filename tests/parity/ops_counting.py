@@ -14,6 +14,7 @@ from tests.parity.samples import (
     ALL,
     FLOATS,
     INTEGERS,
+    SUMMING,
     Arg,
     Sample,
     arg,
@@ -22,7 +23,6 @@ from tests.parity.samples import (
     shape,
 )
 
-SUMMING = 1e-5
 LAPACK = 1e-4  # (MKL's LAPACK in PyTorch, OpenBLAS's in NumPy: other orders of operations)
 
 

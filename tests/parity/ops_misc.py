@@ -12,9 +12,8 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from tests.parity.opinfo import OpInfo
-from tests.parity.samples import ALL, FLOATS, Arg, Ints, Sample, arg, number, shape
+from tests.parity.samples import ALL, FLOATS, SUMMING, Arg, Ints, Sample, arg, number, shape
 
-SUMMING = 1e-5
 TRANSCENDENTAL = 1e-6
 
 

@@ -11,9 +11,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from tests.parity.opinfo import OpInfo
-from tests.parity.samples import ALL, FLOATS, Sample, arg, dim, shape
-
-SUMMING = 1e-5  # NumPy's and PyTorch's summation orders part in the last bits
+from tests.parity.samples import ALL, FLOATS, SUMMING, Sample, arg, dim, shape
 
 
 def _dims(data: Any, ndim: int) -> Any:

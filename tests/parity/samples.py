@@ -23,6 +23,7 @@ FLOATS = ("float32", "float64")
 INTEGERS = ("int64", "int32", "uint8")
 ALL = (*FLOATS, *INTEGERS, "bool")
 LAYOUTS = ("contiguous", "contiguous", "transposed", "strided", "offset", "expanded")
+SUMMING = 1e-5  # NumPy's and PyTorch's summation orders part in the last bits
 SPECIAL = (0.0, -0.0, 1.0, -1.0, 0.5, 2.0, 1e-30, 1e30, np.inf, -np.inf, np.nan)
 
 

@@ -1,0 +1,186 @@
+"""``torch.<name>`` for products, the ops made of other ops and the order statistics:
+``addmm``, ``kron``, ``tensordot``, ``repeat_interleave``, ``median``, ``searchsorted``,
+``isin``..."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._out import into
+from ..rules import ordering as ordering_rules
+from ..tensor import Tensor
+from ..types import Number, TensorLike
+from .core import _function, _operand
+
+mv = _function("mv")
+isclose = _function("isclose")
+
+
+broadcast_to = _function("broadcast_to")
+
+# made of other ops (nn/tensor/composites.py)
+addmm = _function("addmm")
+addmv = _function("addmv")
+addr = _function("addr")
+baddbmm = _function("baddbmm")
+addbmm = _function("addbmm")
+kron = _function("kron")
+cross = _function("cross")
+inner = _function("inner")
+vdot = _function("vdot")
+fliplr = _function("fliplr")
+flipud = _function("flipud")
+rot90 = _function("rot90")
+tensor_split = _function("tensor_split")
+take = _function("take")
+take_along_dim = _function("take_along_dim")
+argwhere = _function("argwhere")
+index_add = _function("index_add")
+index_copy = _function("index_copy")
+index_fill = _function("index_fill")
+
+
+def repeat_interleave(
+    input: TensorLike,
+    repeats: int | TensorLike | None = None,
+    dim: int | None = None,
+    *,
+    output_size: int | None = None,
+) -> Tensor:
+    """``input.repeat_interleave(repeats, dim)``; with one Tensor of counts alone, the
+    indices 0, 1, ... each repeated its count (``torch.repeat_interleave(counts)``)."""
+    if repeats is None:
+        counts = _operand(input, "repeat_interleave")
+        return counts._make(np.arange(counts.numel())).repeat_interleave(
+            counts, 0, output_size=output_size
+        )
+    return _operand(input, "repeat_interleave").repeat_interleave(
+        repeats, dim, output_size=output_size
+    )
+
+
+def tensordot(
+    a: TensorLike,
+    b: TensorLike,
+    dims: int | TensorLike | tuple[Any, Any] | list[Any] = 2,
+    out: Tensor | None = None,
+) -> Tensor:
+    """The sum over the dimensions ``dims`` pairs up (the last ``dims`` of a with the first
+    of b, or two lists), as ``torch.tensordot``: a permute, a reshape and one matmul."""
+    left_t, right_t = _operand(a, "tensordot"), _operand(b, "tensordot", "b", 2)
+    if isinstance(dims, Tensor):
+        dims = dims.tolist()
+    if isinstance(dims, int):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        left = list(range(left_t.dim() - dims, left_t.dim()))
+        right = list(range(dims))
+    else:
+        left, right = ([d] if isinstance(d, int) else list(d) for d in dims)
+        left = [d % left_t.dim() for d in left]
+        right = [d % right_t.dim() for d in right]
+    if len(left) != len(right):
+        raise RuntimeError("both dimension lists should have same length")
+    for i, j in zip(left, right, strict=True):
+        if left_t.shape[i] != right_t.shape[j]:
+            raise RuntimeError(
+                f"contracted dimensions need to match, but first has size {left_t.shape[i]} "
+                f"in dim {i} and second has size {right_t.shape[j]} in dim {j}"
+            )
+    free_a = [d for d in range(left_t.dim()) if d not in left]
+    free_b = [d for d in range(right_t.dim()) if d not in right]
+    kept = [left_t.shape[d] for d in free_a] + [right_t.shape[d] for d in free_b]
+    inner = int(np.prod([left_t.shape[d] for d in left]))
+    rows = int(np.prod([left_t.shape[d] for d in free_a]))
+    columns = int(np.prod([right_t.shape[d] for d in free_b]))
+    matrix_a = left_t.permute(tuple(free_a + left)).reshape(rows, inner)
+    matrix_b = right_t.permute(tuple(right + free_b)).reshape(inner, columns)
+    return into(out, matrix_a.mm(matrix_b).reshape(kept), "tensordot")
+
+
+median = _function("median")
+nanmedian = _function("nanmedian")
+kthvalue = _function("kthvalue")
+cummax = _function("cummax")
+cummin = _function("cummin")
+msort = _function("msort")
+
+
+def searchsorted(
+    sorted_sequence: TensorLike,
+    input: TensorLike | Number,
+    *,
+    out_int32: bool = False,
+    right: bool = False,
+    side: str | None = None,
+    sorter: TensorLike | None = None,
+    out: Tensor | None = None,
+) -> Tensor:
+    """Where each value of ``input`` would go in its row of ``sorted_sequence`` (1-D: one
+    row for all) to keep it sorted, as ``torch.searchsorted``: before equal elements, or
+    after them with ``right=True`` (``side="right"``)."""
+    rows = _operand(sorted_sequence, "searchsorted", "sorted_sequence")
+    if side is not None:
+        if side not in ("left", "right") or (right and side == "left"):
+            raise RuntimeError(
+                f"torch.searchsorted(): side can only be 'left' or 'right' and can't be "
+                f"'left' while right is True, but got side={side!r} and right={right}"
+            )
+        right = side == "right"
+    scalar = not isinstance(input, Tensor | np.ndarray)
+    values = np.asarray(input) if scalar else _operand(input, "searchsorted")._data
+    ordered = rows._data
+    if sorter is not None:
+        ordered = np.take_along_axis(ordered, _operand(sorter, "searchsorted")._data, -1)
+    if ordered.ndim > 1 and (scalar or ordered.shape[:-1] != values.shape[:-1]):
+        raise RuntimeError(
+            "torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 "
+            "dimensions of boundaries tensor and input value tensor must match, but we got "
+            f"boundaries tensor {list(ordered.shape)} and input value tensor "
+            f"{list(values.shape)}"
+        )
+    points = ordering_rules.insertion_points(ordered, values, right)
+    result = Tensor._make(points.astype(np.int32 if out_int32 else np.int64))
+    return into(out, result, "searchsorted")
+
+
+def bucketize(
+    input: TensorLike | Number,
+    boundaries: TensorLike,
+    *,
+    out_int32: bool = False,
+    right: bool = False,
+    out: Tensor | None = None,
+) -> Tensor:
+    """The bucket of each value among the 1-D, sorted ``boundaries``: i with
+    boundaries[i - 1] < x <= boundaries[i] (< and <= swapped with ``right=True``)."""
+    edges = _operand(boundaries, "bucketize", "boundaries", 2)
+    if edges.dim() != 1:
+        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({edges.dim()})")
+    return searchsorted(edges, input, out_int32=out_int32, right=right, out=out)
+
+
+def isin(
+    elements: TensorLike | Number,
+    test_elements: TensorLike | Number,
+    *,
+    assume_unique: bool = False,
+    invert: bool = False,
+) -> Tensor:
+    """True where an element of ``elements`` is among ``test_elements`` (either may be a
+    number), as ``torch.isin``."""
+    if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
+        raise TypeError("isin() expects at least one of its arguments to be a Tensor")
+    values = [
+        v._data if isinstance(v, Tensor) else np.asarray(v) for v in (elements, test_elements)
+    ]
+    return Tensor._make(np.isin(values[0], values[1], invert=invert))
+
+
+__all__ = sorted(
+    name
+    for name, value in list(globals().items())
+    if not name.startswith("_") and getattr(value, "__module__", "").startswith("nn._namespace")
+)

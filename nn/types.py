@@ -1,0 +1,20 @@
+"""The types descend's signatures use, as ``torch.types``: what a parameter that takes "a
+Tensor or an array", "a number" or "a dimension" accepts."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeAlias
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
+
+Number: TypeAlias = int | float | bool
+"""A Python number (PyTorch's "wrapped number" in type promotion)."""
+Scalar: TypeAlias = "int | float | bool | complex | np.generic"
+"""A number, a NumPy scalar included."""
+TensorLike: TypeAlias = "Tensor | np.ndarray"
+"""A Tensor, or an ndarray (wrapped without a copy)."""
+Dim: TypeAlias = "int | tuple[int, ...] | list[int]"
+"""One dimension, or several."""
