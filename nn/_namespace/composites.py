@@ -4,14 +4,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+import itertools
 
 import numpy as np
 
+from .. import _dtype
 from .._out import into
 from ..rules import ordering as ordering_rules
 from ..tensor import Tensor
-from ..types import Number, TensorLike
+from ..types import DeviceLike, DTypeLike, Number, TensorLike
 from .core import _function, _operand
 
 mv = _function("mv")
@@ -64,7 +65,7 @@ def repeat_interleave(
 def tensordot(
     a: TensorLike,
     b: TensorLike,
-    dims: int | TensorLike | tuple[Any, Any] | list[Any] = 2,
+    dims: int | TensorLike | tuple[int | list[int], int | list[int]] | list[list[int]] = 2,
     out: Tensor | None = None,
 ) -> Tensor:
     """The sum over the dimensions ``dims`` pairs up (the last ``dims`` of a with the first
@@ -101,6 +102,9 @@ def tensordot(
 
 
 median = _function("median")
+quantile = _function("quantile")
+nanquantile = _function("nanquantile")
+logcumsumexp = _function("logcumsumexp")
 nanmedian = _function("nanmedian")
 kthvalue = _function("kthvalue")
 cummax = _function("cummax")
@@ -177,6 +181,120 @@ def isin(
         v._data if isinstance(v, Tensor) else np.asarray(v) for v in (elements, test_elements)
     ]
     return Tensor._make(np.isin(values[0], values[1], invert=invert))
+
+
+def cdist(
+    x1: TensorLike, x2: TensorLike, p: float = 2.0, compute_mode: str | None = None
+) -> Tensor:
+    """The p-norm distance between each row of x1 and each row of x2 (batched): shape
+    (..., P, R), as ``torch.cdist``; made of a broadcast difference and ``norm``."""
+    a, b = _operand(x1, "cdist", "x1"), _operand(x2, "cdist", "x2", 2)
+    if a.dim() < 2 or b.dim() < 2:
+        raise RuntimeError(
+            f"cdist only supports at least 2D tensors, X1 got: {a.dim()}D, X2 got: {b.dim()}D"
+        )
+    if a.shape[-1] != b.shape[-1]:
+        raise RuntimeError(
+            f"X1 and X2 must have the same number of columns. X1: {a.shape[-1]} X2: {b.shape[-1]}"
+        )
+    if a.dtype.kind != "f" or b.dtype.kind != "f":
+        raise RuntimeError(f"cdist only supports floating-point dtypes, X1 got: {a.dtype}")
+    if p < 0:
+        raise RuntimeError(f"cdist only supports non-negative p values, got {p}")
+    differences = a.unsqueeze(-2) - b.unsqueeze(-3)
+    if not a.shape[-1]:  # (vectors of no elements: 0 apart, whatever p)
+        return differences.sum(-1)
+    if p == 0:  # (counts: a zero gradient, where norm(0) gives none)
+        counts = (differences != 0).sum(-1).to(differences.dtype)
+        return differences.sum(-1)._ignored_beside(counts)
+    return differences.norm(p, -1)
+
+
+def tril_indices(
+    row: int,
+    col: int,
+    offset: int = 0,
+    *,
+    dtype: DTypeLike | None = None,
+    device: DeviceLike | None = None,
+) -> Tensor:
+    """The (row, column) indices of the lower triangle of a row x col matrix, as a 2 x N
+    Tensor, row by row (``torch.tril_indices``)."""
+    rows, columns = np.tril_indices(row, offset, col)
+    return _indices(rows, columns, dtype)
+
+
+def triu_indices(
+    row: int,
+    col: int,
+    offset: int = 0,
+    *,
+    dtype: DTypeLike | None = None,
+    device: DeviceLike | None = None,
+) -> Tensor:
+    """The indices of the upper triangle, as ``tril_indices``."""
+    rows, columns = np.triu_indices(row, offset, col)
+    return _indices(rows, columns, dtype)
+
+
+def _indices(rows: np.ndarray, columns: np.ndarray, dtype: DTypeLike | None) -> Tensor:
+    kind = np.int64 if dtype is None else _dtype.to_dtype(dtype)
+    return Tensor._make(np.stack([rows, columns]).astype(kind).reshape(2, -1))
+
+
+def block_diag(*tensors: TensorLike) -> Tensor:
+    """The tensors (0-d, 1-D or 2-D) on the diagonal of one matrix, zeros elsewhere, in
+    their promoted dtype; made of ``cat``, so the gradient goes back to each block."""
+    from .._joining import cat  # (joining builds on this package: imported late)
+
+    blocks = [_operand(t, "block_diag", "tensors") for t in tensors]
+    for number, t in enumerate(blocks):
+        if t.dim() > 2:
+            raise RuntimeError(
+                "torch.block_diag: Input tensors must have 2 or fewer dimensions. Input "
+                f"{number} has {t.dim()} dimensions"
+            )
+    if not blocks:
+        return Tensor._make(np.zeros((1, 0), dtype=_dtype.get_default_dtype()))
+    dims = [t._data.dtype for t in blocks if t.dim()]  # (0-d ones rank below, as PyTorch)
+    kind = _dtype.result_dtype(dims, [t._data.dtype for t in blocks if not t.dim()], [])
+    matrices = [t.to(kind).reshape(1, -1) if t.dim() < 2 else t.to(kind) for t in blocks]
+    width = sum(m.shape[1] for m in matrices)
+    rows, before = [], 0
+    for m in matrices:
+        left = Tensor._make(np.zeros((m.shape[0], before), dtype=kind))
+        right = Tensor._make(np.zeros((m.shape[0], width - before - m.shape[1]), dtype=kind))
+        rows.append(cat([left, m, right], 1))
+        before += m.shape[1]
+    return cat(rows, 0)
+
+
+def cartesian_prod(*tensors: TensorLike) -> Tensor:
+    """Every combination of one element of each 1-D Tensor, one per row (one Tensor: it
+    itself), as ``torch.cartesian_prod``."""
+    from .._joining import stack
+    from .reductions import meshgrid
+
+    vectors = [_operand(t, "cartesian_prod", "tensors") for t in tensors]
+    if len(vectors) == 1:
+        return vectors[0]
+    grids = meshgrid(*vectors, indexing="ij")
+    return stack([g.reshape(-1) for g in grids], 1)
+
+
+def combinations(input: TensorLike, r: int = 2, with_replacement: bool = False) -> Tensor:
+    """The r-element combinations of a 1-D Tensor's elements, one per row, in
+    lexicographic order of positions (``itertools.combinations``)."""
+    t = _operand(input, "combinations")
+    if t.dim() != 1:
+        raise RuntimeError(f"Expect a 1D vector, but got shape {list(t.shape)}")
+    if r < 0:
+        raise RuntimeError(f"Expect a non-negative number, but got {r}")
+    choose = itertools.combinations_with_replacement if with_replacement else itertools.combinations
+    if not r:
+        return Tensor._make(np.zeros(0, dtype=t.dtype))
+    positions = np.array(list(choose(range(len(t)), r)), dtype=np.int64).reshape(-1, r)
+    return t[Tensor._make(positions)]
 
 
 __all__ = sorted(

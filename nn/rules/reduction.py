@@ -148,6 +148,37 @@ def running(op: Any, x: Array, axis: int) -> Array:
     return np.asarray(op(x, axis=axis))
 
 
+def cumsum(x: Array, axis: int) -> Rule:
+    """out_j = x_0 + ... + x_j along ``axis``; d/dx_i = sum over j >= i of g_j (the running
+    sum from the other end)."""
+
+    def backward(g: Array) -> Grads:
+        return (np.flip(running(np.cumsum, np.flip(g, axis), axis), axis),)
+
+    return running(np.cumsum, x, axis), backward
+
+
+def logcumsumexp(x: Array, axis: int) -> Rule:
+    """out_j = log(exp(x_0) + ... + exp(x_j)), each step a stable logaddexp. d/dx_i = sum
+    over j >= i of g_j exp(x_i - out_j), summed in log space for the positive and the
+    negative g apart (PyTorch's way: no overflow, no cancellation of huge terms)."""
+    with quiet():
+        out = np.logaddexp.accumulate(x, axis=axis) if x.size else x.copy()
+
+    def backward(g: Array) -> Grads:
+        if not x.size:
+            return (np.zeros_like(x),)
+        with quiet():
+            sums = []
+            for part in (np.maximum(g, 0), np.maximum(-g, 0)):
+                terms = np.log(part) - out  # (log 0 = -inf: no term)
+                later = np.flip(np.logaddexp.accumulate(np.flip(terms, axis), axis=axis), axis)
+                sums.append(np.exp(x + later))
+            return ((sums[0] - sums[1]).astype(x.dtype, copy=False),)
+
+    return out, backward
+
+
 def cumprod(x: Array, axis: int) -> Rule:
     """out_j = x_0 x_1 ... x_j along ``axis``. Backward: dL/dx_i = sum over j >= i of
     g_j out_j / x_i where no x up to j is 0; along a line with a first zero at z, the

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
+from .. import _dtype
 from .._graph import Node, node_type
 from ..rules import Backward, Grads, reduction
 from ..rules import ordering as ordering_rules
@@ -25,6 +26,7 @@ SortBackward0 = node_type("SortBackward0")
 TopkBackward0 = node_type("TopkBackward0")
 CumsumBackward0 = node_type("CumsumBackward0")
 CumprodBackward0 = node_type("CumprodBackward0")
+LogcumsumexpBackward0 = node_type("LogcumsumexpBackward0")
 CummaxBackward0 = node_type("CummaxBackward0")
 CumminBackward0 = node_type("CumminBackward0")
 MedianBackward0 = node_type("MedianBackward0")
@@ -101,12 +103,33 @@ class TensorOrdering(TensorCore):
         axis = x._axis(dim)
         if not x._data.ndim:
             return x.clone()
-        out = reduction.running(np.cumsum, x._data, axis)
-
-        def backward(g: np.ndarray) -> Grads:
-            return (np.flip(reduction.running(np.cumsum, np.flip(g, axis), axis), axis),)
-
+        out, backward = reduction.cumsum(x._data, axis)
         return x._record(out, (x,), backward, CumsumBackward0)
+
+    def logcumsumexp(self, dim: int) -> Tensor:
+        """log(cumsum(exp(x))) along ``dim``, each step a stable logaddexp (no overflow for
+        large x, no -inf for very negative x); floats only, as PyTorch's kernel.
+
+        >>> import nn
+        >>> nn.tensor([0.0, 0.0, 0.0]).logcumsumexp(0)
+        tensor([0.0000, 0.6931, 1.0986])
+        """
+        if self._data.dtype.kind not in "fc":  # (PyTorch's kernel takes floats only)
+            name = _dtype.torch_name(self._data.dtype)
+            raise NotImplementedError(f"\"logcumsumexp_out_cpu\" not implemented for '{name}'")
+        x = cast("Tensor", self)
+        axis = x._axis(dim)
+        line = x._data.reshape(x._data.shape or (1,))
+        out, backward = reduction.logcumsumexp(line, axis)
+        shape = x._data.shape
+
+        def reshaped(g: np.ndarray) -> Grads:
+            if not shape:  # (PyTorch's: a 0-d input passes the gradient through)
+                return (g.copy(),)
+            return (backward(g.reshape(line.shape))[0].reshape(shape),)
+
+        kind = LogcumsumexpBackward0
+        return x._record(out.reshape(shape), (x,), reshaped, kind, (x,), result=True)
 
     def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> MaxResult:
         """``(values, indices)`` sorted along ``dim``, as ``torch.sort``: NaN counts as the
@@ -258,3 +281,98 @@ class TensorOrdering(TensorCore):
             return self._picked(np.zeros((), dtype=np.int64), 0, True, kind, reads_self=True)
         positions = ordering_rules.running_extreme_positions(self._data, axis, largest)
         return self._picked(positions, axis, True, kind, reads_self=True)
+
+    # ------------------------------------------------------------ quantiles
+    def quantile(
+        self,
+        q: float | Tensor,
+        dim: int | None = None,
+        keepdim: bool = False,
+        *,
+        interpolation: str = "linear",
+    ) -> Tensor:
+        """The q-th quantiles along ``dim`` (of all elements when None), as
+        ``torch.quantile``: sort, then between the sorted values at ranks floor and ceil of
+        q (n - 1), by ``interpolation`` ("linear", "lower", "higher", "midpoint",
+        "nearest"); NaN if the slice holds one. A 1-D ``q`` puts its dimension first. Made
+        of sort, gather and lerp: the gradient goes to the two values each quantile reads.
+
+        >>> import nn
+        >>> nn.tensor([1.0, 2.0, 3.0, 4.0]).quantile(0.5)
+        tensor(2.5000)
+        """
+        return self._quantile(q, dim, keepdim, interpolation, "quantile")
+
+    def nanquantile(
+        self,
+        q: float | Tensor,
+        dim: int | None = None,
+        keepdim: bool = False,
+        *,
+        interpolation: str = "linear",
+    ) -> Tensor:
+        """``quantile`` of the elements that are not NaN (NaN where all are)."""
+        return self._quantile(q, dim, keepdim, interpolation, "nanquantile")
+
+    def _quantile(
+        self, q: float | Tensor, dim: int | None, keepdim: bool, interpolation: str, name: str
+    ) -> Tensor:
+        me = cast("Tensor", self)
+        if me._data.dtype.kind != "f":
+            raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
+        if not me._data.size:
+            raise RuntimeError(f"{name}() input tensor must be non-empty")
+        if interpolation not in ("linear", "lower", "higher", "midpoint", "nearest"):
+            raise ValueError(
+                f"{name}() interpolation must be one of linear, lower, higher, midpoint or "
+                f"nearest. Got {interpolation}"
+            )
+        if isinstance(q, TensorCore):
+            if q._data.dtype != me._data.dtype:
+                raise RuntimeError(f"{name}() q tensor must be same dtype as the input tensor")
+            if q._data.ndim > 1:
+                raise RuntimeError(f"{name}() q must be a scalar or 1D tensor")
+            levels = q._data.astype(me._data.dtype)
+        else:
+            levels = np.asarray(q, dtype=me._data.dtype)
+        outside = (levels < 0) | (levels > 1)
+        if outside.any():
+            raise RuntimeError(
+                f"{name}() q must be in the range [0, 1] but got {levels[outside].flat[0]}"
+            )
+        lines = me.reshape(-1) if dim is None else me.movedim(me._axis(dim), -1)
+        ordered = lines.sort(-1).values  # (NaN last)
+        size = ordered.shape[-1] if ordered.dim() else 1
+        if ordered.dim() == 0:
+            ordered = ordered.reshape(1)
+        nans = np.isnan(ordered._data).sum(axis=-1, keepdims=True)
+        if name == "nanquantile":
+            last = np.maximum(size - nans - 1, 0)  # (the last value that is not NaN)
+        else:
+            last = np.full_like(nans, size - 1)
+        ranks = levels.reshape(-1) * last.astype(me._data.dtype)  # (batch..., len(q))
+        if name == "quantile":
+            ranks = np.where(nans > 0, size - 1, ranks)  # (NaN: the NaN at the end)
+        below = np.floor(ranks)
+        above = np.ceil(ranks)
+        if interpolation == "lower":
+            above = below
+        elif interpolation == "higher":
+            below = above
+        elif interpolation == "nearest":
+            below = above = np.round(ranks)
+        low = ordered.gather(-1, me._make(below.astype(np.int64)))
+        high = ordered.gather(-1, me._make(above.astype(np.int64)))
+        if interpolation == "midpoint":
+            weight = np.full(ranks.shape, 0.5, me._data.dtype)
+        else:
+            weight = (ranks - below).astype(me._data.dtype)
+        out = low.lerp(high, me._make(weight)) if interpolation in ("linear", "midpoint") else low
+        out = out.movedim(-1, 0)  # (len(q), batch...)
+        if keepdim:
+            at = 1 + (me._axis(dim) if dim is not None else 0)
+            if dim is None:
+                out = out.reshape(out.shape[0], *([1] * me.dim()))
+            else:
+                out = out.unsqueeze(at)
+        return out if levels.ndim else out.squeeze(0)

@@ -164,3 +164,67 @@ def test_isin_and_argwhere():
     assert nn.isin(nn.tensor([1, 2, 3]), nn.tensor([3, 1])).tolist() == [True, False, True]
     assert nn.isin(nn.tensor([1, 2]), 2, invert=True).tolist() == [True, False]
     assert nn.tensor([[0, 1], [2, 0]]).argwhere().tolist() == [[0, 1], [1, 0]]
+
+
+def test_quantile_matches_numpy_for_each_interpolation():
+    x = nn.tensor(RNG.standard_normal((3, 6)))
+    for method in ("linear", "lower", "higher", "midpoint", "nearest"):
+        for q in (0.0, 0.3, 0.5, 1.0):
+            expected = np.quantile(x.numpy(), q, axis=1, method=method)
+            got = x.quantile(q, dim=1, interpolation=method).numpy()
+            np.testing.assert_allclose(got, expected, err_msg=method)
+    levels = nn.tensor([0.25, 0.75], dtype=nn.float64)
+    assert x.quantile(levels, dim=1, keepdim=True).shape == (2, 3, 1)
+    with_nan = nn.tensor([1.0, math.nan, 3.0])
+    assert math.isnan(with_nan.quantile(0.5).item()) and with_nan.nanquantile(0.5).item() == 2.0
+    with pytest.raises(RuntimeError, match="range"):
+        x.quantile(1.5)
+
+
+def test_logcumsumexp_neither_overflows_nor_underflows():
+    x = nn.tensor([-1000.0, 0.0, 1000.0], dtype=nn.float64, requires_grad=True)
+    out = x.logcumsumexp(0)
+    np.testing.assert_allclose(out.detach().numpy(), [-1000.0, 0.0, 1000.0])
+    assert nn.autograd.gradcheck(lambda t: t.logcumsumexp(0), (_t(2, 4),))
+    with pytest.raises(NotImplementedError, match="Long"):
+        nn.tensor([1, 2]).logcumsumexp(0)
+
+
+def test_cdist_is_the_pairwise_norm():
+    a, b = _t(3, 4), _t(5, 4)
+    for p in (1.0, 2.0, math.inf):
+        expected = np.linalg.norm(
+            a.detach().numpy()[:, None] - b.detach().numpy()[None], ord=p, axis=-1
+        )
+        np.testing.assert_allclose(nn.cdist(a, b, p).detach().numpy(), expected)
+    assert nn.autograd.gradcheck(lambda a, b: nn.cdist(a, b), (a, b))
+
+
+def test_index_helpers_and_block_diag():
+    assert nn.tril_indices(3, 3).tolist() == [list(v) for v in np.tril_indices(3)]
+    assert nn.triu_indices(2, 3, 1).tolist() == [[0, 0, 1], [1, 2, 2]]
+    out = nn.block_diag(nn.tensor([[1, 2]]), nn.tensor(3), nn.tensor([4, 5]))
+    assert out.tolist() == [[1, 2, 0, 0, 0], [0, 0, 3, 0, 0], [0, 0, 0, 4, 5]]
+    assert nn.cartesian_prod(nn.tensor([1, 2]), nn.tensor([3, 4])).tolist() == [
+        [1, 3],
+        [1, 4],
+        [2, 3],
+        [2, 4],
+    ]
+    assert nn.combinations(nn.tensor([1, 2, 3])).tolist() == [[1, 2], [1, 3], [2, 3]]
+
+
+def test_attention_is_softmax_of_scaled_scores_times_values():
+    q, k, v = _t(2, 3, 4), _t(2, 5, 4), _t(2, 5, 6)
+    scores = q.detach().numpy() @ k.detach().numpy().transpose(0, 2, 1) / 2.0
+    weights = np.exp(scores - scores.max(-1, keepdims=True))
+    weights /= weights.sum(-1, keepdims=True)
+    expected = weights @ v.detach().numpy()
+    got = nn.F.scaled_dot_product_attention(q, k, v).detach().numpy()
+    np.testing.assert_allclose(got, expected)
+    mask = nn.ones(3, 5, dtype=nn.bool)
+    mask[1] = False  # (a query with every key masked: zeros, and a zero gradient)
+    out = nn.F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
+    assert out[:, 1].detach().abs().sum().item() == 0.0
+    out.sum().backward()
+    assert np.isfinite(q.grad.numpy()).all() and q.grad[:, 1].abs().sum().item() == 0.0

@@ -299,10 +299,98 @@ def _index_outside(sample: Sample) -> str | None:
     return None
 
 
+def _empty_block(sample: Sample) -> str | None:
+    if any(a.values.shape == (0,) for a in sample.args[:-1]):
+        return "PyTorch's block_diag backward misplaces the gradients after an empty 1-D block"
+    return None
+
+
 def _expanded(sample: Sample) -> str | None:
     if sample.args[0].layout == "expanded" and sample.kwargs.get("via") == "direct":
         return "descend refuses any in-place write into an expanded Tensor; PyTorch's may write"
     return None
+
+
+def _quantile_sampler(data: Any) -> Sample:
+    dtype = data.draw(st.sampled_from([*FLOATS, *FLOATS, "int64"]))
+    x = arg(data, shape(data), dtype, special=True)
+    if data.draw(st.booleans()):
+        q: Any = data.draw(st.sampled_from([0.0, 0.25, 0.5, 0.7, 1.0, 1.5]))
+    else:
+        levels = _rng(data).choice([0.0, 0.1, 0.5, 0.75, 1.0], data.draw(st.integers(0, 3)))
+        q = Arg(levels.astype(data.draw(st.sampled_from([dtype, dtype, "float64"]))))
+    kwargs: dict[str, Any] = {
+        "interpolation": data.draw(
+            st.sampled_from(["linear", "linear", "lower", "higher", "midpoint", "nearest"])
+        )
+    }
+    if x.values.ndim and data.draw(st.booleans()):
+        kwargs["dim"] = dim(data, x.values.ndim)
+        kwargs["keepdim"] = data.draw(st.booleans())
+    return Sample((x, q), kwargs)
+
+
+def _running_float_sampler(data: Any) -> Sample:
+    x = arg(data, shape(data), data.draw(st.sampled_from(ALL)), special=True, low=-30, high=30)
+    return Sample((x, dim(data, x.values.ndim)))
+
+
+def _cdist_sampler(data: Any) -> Sample:
+    batch = shape(data, max_dims=1, min_side=1)
+    m = data.draw(st.integers(0, 3))
+    first = batch + (data.draw(st.integers(0, 3)), m)
+    second = batch + (data.draw(st.integers(0, 3)), m + int(data.draw(st.integers(0, 14)) == 0))
+    dtype = data.draw(st.sampled_from(FLOATS))
+    p = data.draw(st.sampled_from([2.0, 2.0, 1.0, 0.0, 3.0, float("inf")]))
+    return Sample((arg(data, first, dtype), arg(data, second, dtype)), {"p": p})
+
+
+def _triangle_indices_sampler(data: Any) -> Sample:
+    row, col = data.draw(st.integers(0, 4)), data.draw(st.integers(0, 4))
+    return Sample((row, col, data.draw(st.integers(-3, 3))))
+
+
+def _blocks_sampler(data: Any) -> Sample:
+    count = data.draw(st.integers(1, 3))
+    dtypes = [data.draw(st.sampled_from([*FLOATS, "int64"])) for _ in range(count)]
+    return Sample(tuple(arg(data, shape(data, max_dims=2), d) for d in dtypes))
+
+
+def _vectors_sampler(data: Any) -> Sample:
+    count = data.draw(st.integers(1, 3))
+    dtype = data.draw(st.sampled_from([*FLOATS, "int64"]))
+    return Sample(tuple(arg(data, (data.draw(st.integers(0, 3)),), dtype) for _ in range(count)))
+
+
+def _combinations_sampler(data: Any) -> Sample:
+    x = arg(data, (data.draw(st.integers(0, 4)),), data.draw(st.sampled_from([*FLOATS, "int64"])))
+    return Sample((x, data.draw(st.integers(0, 3))), {"with_replacement": data.draw(st.booleans())})
+
+
+def _attention_sampler(data: Any) -> Sample:
+    batch = shape(data, max_dims=2, min_side=1)
+    length, source = data.draw(st.integers(1, 3)), data.draw(st.integers(1, 3))
+    width, out = data.draw(st.integers(1, 4)), data.draw(st.integers(1, 3))
+    dtype = data.draw(st.sampled_from(FLOATS))
+    args = (
+        arg(data, batch + (length, width), dtype),
+        arg(data, batch + (source, width), dtype),
+        arg(data, batch + (source, out), dtype),
+    )
+    kwargs: dict[str, Any] = {}
+    kind = data.draw(st.sampled_from(["none", "causal", "bool", "float", "scale"]))
+    rng = _rng(data)
+    if kind == "causal":
+        kwargs["is_causal"] = True
+    elif kind == "bool":
+        kwargs["attn_mask"] = Ints(rng.random((length, source)) < 0.7)
+    elif kind == "float":
+        bias = rng.standard_normal((length, source))
+        bias[rng.random((length, source)) < 0.2] = -np.inf
+        kwargs["attn_mask"] = Arg(bias.astype(dtype))
+    elif kind == "scale":
+        kwargs["scale"] = data.draw(st.sampled_from([0.5, 2.0]))
+    return Sample(args, kwargs)
 
 
 # ------------------------------------------------------------------ the table
@@ -381,6 +469,24 @@ def family() -> list[OpInfo]:
     ops.append(OpInfo("nn.searchsorted", _function("searchsorted"), _searchsorted_sampler))
     ops.append(OpInfo("nn.bucketize", _function("bucketize"), _bucketize_sampler))
     ops.append(OpInfo("nn.isin", _function("isin"), _isin_sampler))
+    for name in ("quantile", "nanquantile"):
+        ops += _both(name, _quantile_sampler, SUMMING, **COMPOSITE)
+    ops += _both("logcumsumexp", _running_float_sampler, 1e-6)
+    ops.append(OpInfo("nn.cdist", _function("cdist"), _cdist_sampler, SUMMING, **COMPOSITE))
+    for name in ("tril_indices", "triu_indices"):
+        ops.append(OpInfo(f"nn.{name}", _function(name), _triangle_indices_sampler))
+    blocks = _function("block_diag")
+    ops.append(OpInfo("nn.block_diag", blocks, _blocks_sampler, known=_empty_block, **COMPOSITE))
+    product = _function("cartesian_prod")
+    ops.append(OpInfo("nn.cartesian_prod", product, _vectors_sampler, **COMPOSITE))
+    choose = _function("combinations")
+    ops.append(OpInfo("nn.combinations", choose, _combinations_sampler, **COMPOSITE))
+    attention = lambda T, F, *a, **k: F.scaled_dot_product_attention(*a, **k)  # noqa: E731
+    ops.append(
+        OpInfo(
+            "F.scaled_dot_product_attention", attention, _attention_sampler, SUMMING, **COMPOSITE
+        )
+    )
     return ops
 
 
