@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 import numpy as np
+import numpy.typing as npt
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -16,6 +17,9 @@ Scalar: TypeAlias = "int | float | bool | complex | np.generic"
 """A number, a NumPy scalar included."""
 TensorLike: TypeAlias = "Tensor | np.ndarray"
 """A Tensor, or an ndarray (wrapped without a copy)."""
+InputLike: TypeAlias = "Tensor | npt.ArrayLike"
+"""What a function of ``nn.functional`` takes as its input: a Tensor, an ndarray, nested
+lists or a number (converted as ``nn.tensor`` would)."""
 Dim: TypeAlias = "int | tuple[int, ...] | list[int]"
 """One dimension, or several."""
 DTypeLike: TypeAlias = "np.dtype | type | str"

@@ -1,4 +1,5 @@
-"""Gradient clipping and flattening parameters to one vector, as ``torch.nn.utils``."""
+"""Gradient clipping and flattening parameters to one vector, as ``torch.nn.utils``; and the
+opt-in Linear+ReLU fusion (``fuse_linear_relu``, in ``nn/modules/fusion.py``)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,12 @@ from .random import generator_state, set_generator_state
 from .rules._quiet import quiet
 from .tensor import Tensor, tensor
 
-__all__ = ["clip_grad_norm_", "clip_grad_value_", "parameters_to_vector", "vector_to_parameters"]
+__all__ = [
+    "clip_grad_norm_",
+    "clip_grad_value_",
+    "parameters_to_vector",
+    "vector_to_parameters",
+]
 
 
 def _as_list(parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:
@@ -243,3 +249,13 @@ def _owned_generators(module: Any) -> dict[str, Any]:
         for name, m in module.named_modules()
         if getattr(m, "_generator", None) is not None
     }
+
+
+def __getattr__(name: str) -> Any:
+    """``fuse_linear_relu``, found on first use (the modules build on this package's
+    siblings)."""
+    if name == "fuse_linear_relu":
+        from .modules.fusion import fuse_linear_relu
+
+        return fuse_linear_relu
+    raise AttributeError(f"module 'nn.utils' has no attribute '{name}'")

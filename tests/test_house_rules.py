@@ -8,15 +8,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = [p for package in ("nn", "optimizers", "data") for p in (ROOT / package).rglob("*.py")]
 
-ANY_CEILING = 1694  # `Any` in the library's source (the goal: under 600)
+ANY_CEILING = 1653  # `Any` in the library's source (the goal: under 600)
 LONGEST = 500  # lines in one library file, but for these (the goal: none)
 OVER_THE_LINE = {
     "optimizers/testing.py": 522,
     "nn/modules/module.py": 541,
     "nn/autograd.py": 559,
-    "nn/functional.py": 512,  # (a package next: nn/functional/)
 }
-TOP_LEVEL_CEILING = 39  # modules directly in nn/ (the goal: at most 20)
+TOP_LEVEL_CEILING = 35  # modules directly in nn/ (the goal: at most 20)
 
 
 def test_the_any_count_does_not_rise():

@@ -6,8 +6,6 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, ClassVar, overload
 
-from .. import functional as F
-from .layers import Linear, ReLU
 from .module import Module
 
 
@@ -36,16 +34,9 @@ class Sequential(Module):
                 self.add_module(str(index), module)
 
     def forward(self, input: Any) -> Any:
-        modules = [module for module in self._modules.values() if module is not None]
-        i = 0
-        while i < len(modules):
-            module = modules[i]
-            if i + 1 < len(modules) and _linear_then_relu(module, modules[i + 1]):
-                input = F._linear(input, module.weight, module.bias, relu=True)
-                i += 2
-            else:
+        for module in self._modules.values():
+            if module is not None:
                 input = module(input)
-                i += 1
         return input
 
     def append(self, module: Module) -> Sequential:
@@ -259,17 +250,3 @@ def _checked_index(index: int, length: int) -> int:
     if not -length <= index < length:
         raise IndexError(f"index {index} is out of range for a container of {length} modules")
     return index % length
-
-
-def _linear_then_relu(first: Module, second: Module) -> bool:
-    """A plain ``Linear`` followed by a plain ``ReLU``: run as one autograd node (the same
-    numbers, one node fewer). Subclasses, instances with their own ``forward`` and modules
-    with hooks are not."""
-    return (
-        type(first) is Linear
-        and type(second) is ReLU
-        and "forward" not in first.__dict__
-        and "forward" not in second.__dict__
-        and "_forward_hooks" not in first.__dict__
-        and "_forward_hooks" not in second.__dict__
-    )

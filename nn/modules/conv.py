@@ -9,10 +9,10 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .. import _conv_functions as CF
 from .. import init
 from .._dtype import get_default_dtype
 from ..device import check_device
+from ..functional import conv as CF
 from ..parameter import Parameter
 from ..random import resolve_generator
 from ..tensor import Tensor

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import functional as F
-from .._losses import legacy_reduction
+from ..functional.loss import legacy_reduction
 from ..tensor import Tensor
 from .module import Module
 

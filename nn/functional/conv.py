@@ -11,12 +11,13 @@ from typing import Any
 
 import numpy as np
 
-from ._graph import node_type
-from ._inputs import as_input
-from .random import draw_bernoulli
-from .rules import conv as conv_rules
-from .rules import layer as LR
-from .tensor import Tensor
+from .._graph import node_type
+from .._inputs import as_input
+from ..random import draw_bernoulli
+from ..rules import conv as conv_rules
+from ..rules import layer as LR
+from ..tensor import Tensor
+from ..types import InputLike
 
 ConvolutionBackward0 = node_type("ConvolutionBackward0")
 MaxPool2DWithIndicesBackward0 = node_type("MaxPool2DWithIndicesBackward0")
@@ -37,7 +38,7 @@ def pair(value: Any, name: str) -> Pair:
     return int(items[0]), int(items[1])
 
 
-def _batched(input: Any, dtype: Any, name: str) -> tuple[Tensor, bool]:
+def _batched(input: InputLike, dtype: Any, name: str) -> tuple[Tensor, bool]:
     """The input as a 4-D Tensor, and whether it came without a batch axis."""
     x = as_input(input, dtype)
     if x.ndim not in (3, 4):
@@ -53,7 +54,7 @@ def _unbatched(y: Tensor, was: bool) -> Tensor:
 
 
 def conv2d(
-    input: Any,
+    input: InputLike,
     weight: Tensor,
     bias: Tensor | None = None,
     stride: Any = 1,
@@ -112,7 +113,7 @@ def single(value: Any, name: str) -> int:
 
 
 def conv1d(
-    input: Any,
+    input: InputLike,
     weight: Tensor,
     bias: Tensor | None = None,
     stride: Any = 1,
@@ -214,7 +215,7 @@ def _pool_pads(x: Tensor, k: Pair, s: Pair, p: Pair, d: Pair, out: Pair) -> tupl
 
 
 def max_pool2d(
-    input: Any,
+    input: InputLike,
     kernel_size: Any,
     stride: Any = None,
     padding: Any = 0,
@@ -247,7 +248,7 @@ def max_pool2d(
 
 
 def avg_pool2d(
-    input: Any,
+    input: InputLike,
     kernel_size: Any,
     stride: Any = None,
     padding: Any = 0,
@@ -287,7 +288,7 @@ def avg_pool2d(
     return _unbatched(Tensor._record(y, (x,), backward, AvgPool2DBackward0, (x,)), unbatched)
 
 
-def adaptive_avg_pool2d(input: Any, output_size: Any) -> Tensor:
+def adaptive_avg_pool2d(input: InputLike, output_size: Any) -> Tensor:
     """The mean over PyTorch's adaptive bins: output row i averages input rows
     floor(i H / Ho) to ceil((i + 1) H / Ho) - 1 (and columns likewise); ``None`` in
     ``output_size`` keeps that size.
@@ -309,7 +310,11 @@ def adaptive_avg_pool2d(input: Any, output_size: Any) -> Tensor:
 
 
 def dropout2d(
-    input: Any, p: float = 0.5, training: bool = True, inplace: bool = False, generator: Any = None
+    input: InputLike,
+    p: float = 0.5,
+    training: bool = True,
+    inplace: bool = False,
+    generator: Any = None,
 ) -> Tensor:
     """Zero whole channels with probability p, scaling the kept ones by 1 / (1 - p).
 
@@ -347,7 +352,7 @@ __all__: list[str] = [
 ]
 
 
-def _rows_of_one(input: Any, name: str) -> Tensor:
+def _rows_of_one(input: InputLike, name: str) -> Tensor:
     """(N, C, L) or (C, L) input as (N, C, 1, L) or (C, 1, L): the 2-D pools on height 1."""
     x = as_input(input)
     if x.ndim not in (2, 3):
@@ -356,7 +361,7 @@ def _rows_of_one(input: Any, name: str) -> Tensor:
 
 
 def max_pool1d(
-    input: Any,
+    input: InputLike,
     kernel_size: Any,
     stride: Any = None,
     padding: Any = 0,
@@ -389,7 +394,7 @@ def max_pool1d(
 
 
 def avg_pool1d(
-    input: Any,
+    input: InputLike,
     kernel_size: Any,
     stride: Any = None,
     padding: Any = 0,
@@ -417,7 +422,7 @@ def avg_pool1d(
     return out.squeeze(-2)
 
 
-def adaptive_avg_pool1d(input: Any, output_size: Any) -> Tensor:
+def adaptive_avg_pool1d(input: InputLike, output_size: Any) -> Tensor:
     """``adaptive_avg_pool2d`` along the last axis of (N, C, L) or (C, L) input.
 
     Examples

@@ -9,11 +9,12 @@ from typing import Any
 
 import numpy as np
 
-from ._errors import DTypeError
-from ._graph import KEPT, node_type
-from ._losses import _broadcast_target, _tensor, legacy_reduction, promoted_pair, same_dtype_pair
-from .rules import regression as RG
-from .tensor import Tensor
+from .._errors import DTypeError
+from .._graph import KEPT, node_type
+from ..rules import regression as RG
+from ..tensor import Tensor
+from ..types import InputLike
+from .loss import _broadcast_target, _tensor, legacy_reduction, promoted_pair, same_dtype_pair
 
 L1LossBackward0 = node_type("L1LossBackward0")
 SmoothL1LossBackward0 = node_type("SmoothL1LossBackward0")
@@ -40,7 +41,7 @@ def _tensor_dtype(value: Any) -> np.dtype:
 
 
 def l1_loss(
-    input: Any,
+    input: InputLike,
     target: Any,
     size_average: Any = None,
     reduce: Any = None,
@@ -67,7 +68,7 @@ def l1_loss(
 
 
 def smooth_l1_loss(
-    input: Any,
+    input: InputLike,
     target: Any,
     size_average: Any = None,
     reduce: Any = None,
@@ -92,7 +93,7 @@ def smooth_l1_loss(
 
 
 def huber_loss(
-    input: Any, target: Any, reduction: str = "mean", delta: float = 1.0, weight: Any = None
+    input: InputLike, target: Any, reduction: str = "mean", delta: float = 1.0, weight: Any = None
 ) -> Tensor:
     """0.5 d**2 where |d| < delta, else delta (|d| - 0.5 delta) (d = x - y); ``weight``
     (the input's shape) multiplies each element's loss.
@@ -115,7 +116,7 @@ def huber_loss(
 
 
 def kl_div(
-    input: Any,
+    input: InputLike,
     target: Any,
     size_average: Any = None,
     reduce: Any = None,

@@ -14,12 +14,13 @@ from typing import Any
 
 import numpy as np
 
-from . import _dtype
-from ._errors import DimensionError, DTypeError, ShapeError, TargetOutOfRangeError
-from ._graph import node_type
-from .rules import loss as LS
-from .rules._quiet import quiet
-from .tensor import Tensor
+from .. import _dtype
+from .._errors import DimensionError, DTypeError, ShapeError, TargetOutOfRangeError
+from .._graph import node_type
+from ..rules import loss as LS
+from ..rules._quiet import quiet
+from ..tensor import Tensor
+from ..types import InputLike
 
 Array = np.ndarray
 
@@ -63,7 +64,7 @@ def _float_input(value: Any, loss: str) -> Tensor:
     return x
 
 
-def promoted_pair(input: Any, target: Any, loss: str) -> tuple[Tensor, Tensor]:
+def promoted_pair(input: InputLike, target: Any, loss: str) -> tuple[Tensor, Tensor]:
     """Input and target of an elementwise loss in their common dtype, as PyTorch's
     ``mse_loss``, ``l1_loss`` and ``smooth_l1_loss`` promote them (an int64 target with a
     float32 input: float32; a float64 target: float64). Integers on both sides are
@@ -89,7 +90,7 @@ def promoted_pair(input: Any, target: Any, loss: str) -> tuple[Tensor, Tensor]:
     return (x if x._data.dtype == dtype else x._cast(dtype)), t
 
 
-def same_dtype_pair(input: Any, target: Any, loss: str) -> tuple[Tensor, Tensor]:
+def same_dtype_pair(input: InputLike, target: Any, loss: str) -> tuple[Tensor, Tensor]:
     """Input and target of a loss PyTorch computes only in one dtype (``huber_loss``,
     ``binary_cross_entropy``): a target Tensor of another dtype is refused, not converted
     (an ndarray or list target, which PyTorch does not take, is converted)."""
@@ -127,7 +128,7 @@ def _weight(weight: Any, x: Tensor) -> Array | None:
 
 
 def mse_loss(
-    input: Any,
+    input: InputLike,
     target: Any,
     size_average: Any = None,
     reduce: Any = None,
@@ -173,7 +174,7 @@ def _broadcast_target(value: Any, x: Tensor, loss: str) -> Tensor:
 
 
 def binary_cross_entropy(
-    input: Any,
+    input: InputLike,
     target: Any,
     weight: Any = None,
     size_average: Any = None,
@@ -207,7 +208,7 @@ def binary_cross_entropy(
 
 
 def binary_cross_entropy_with_logits(
-    input: Any,
+    input: InputLike,
     target: Any,
     weight: Any = None,
     size_average: Any = None,
@@ -274,7 +275,7 @@ def _restore(grad: Array | None, shape: tuple[int, ...], axis: int) -> Array | N
 
 
 def nll_loss(
-    input: Any,
+    input: InputLike,
     target: Any,
     weight: Any = None,
     size_average: Any = None,
@@ -319,7 +320,7 @@ def _check_class_weight(w: Array | None, classes: int) -> None:
 
 
 def cross_entropy(
-    input: Any,
+    input: InputLike,
     target: Any,
     weight: Any = None,
     size_average: Any = None,

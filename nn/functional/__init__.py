@@ -1,0 +1,114 @@
+"""Functional forms of the layers, activations and losses (``import nn.functional as F``),
+one file per family as ``nn/modules/`` and ``nn/rules/``: ``activation``, ``linear``,
+``dropout``, ``normalization``, ``conv`` (with pooling), ``padding``, ``embedding``,
+``distance``, ``attention``, ``loss`` (classification) and ``regression`` (the other
+losses).
+
+Inputs may be Tensors, ndarrays or lists. A layer's input is cast to the dtype of the
+layer's weight (so integer or float64 data can feed a float32 network); the cast is
+differentiable. ``linear``, ``batch_norm`` and every loss are one autograd node each.
+"""
+
+from __future__ import annotations
+
+from .activation import (
+    celu,
+    elu,
+    gelu,
+    hardsigmoid,
+    hardswish,
+    hardtanh,
+    leaky_relu,
+    log_softmax,
+    logsigmoid,
+    mish,
+    prelu,
+    relu,
+    relu6,
+    selu,
+    sigmoid,
+    silu,
+    softmax,
+    softmin,
+    softplus,
+    softsign,
+    tanh,
+)
+from .attention import scaled_dot_product_attention
+from .conv import (
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    avg_pool1d,
+    avg_pool2d,
+    conv1d,
+    conv2d,
+    dropout2d,
+    max_pool1d,
+    max_pool2d,
+)
+from .distance import cosine_similarity
+from .dropout import dropout
+from .embedding import embedding, one_hot
+from .linear import linear
+from .loss import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    mse_loss,
+    nll_loss,
+)
+from .normalization import batch_norm, layer_norm, normalize
+from .padding import pad
+from .regression import huber_loss, kl_div, l1_loss, smooth_l1_loss
+
+__all__ = [
+    "adaptive_avg_pool1d",
+    "adaptive_avg_pool2d",
+    "avg_pool1d",
+    "avg_pool2d",
+    "batch_norm",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "celu",
+    "conv1d",
+    "conv2d",
+    "cosine_similarity",
+    "cross_entropy",
+    "dropout",
+    "dropout2d",
+    "elu",
+    "embedding",
+    "gelu",
+    "hardsigmoid",
+    "hardswish",
+    "hardtanh",
+    "huber_loss",
+    "kl_div",
+    "l1_loss",
+    "layer_norm",
+    "leaky_relu",
+    "linear",
+    "log_softmax",
+    "logsigmoid",
+    "max_pool1d",
+    "max_pool2d",
+    "mish",
+    "mse_loss",
+    "nll_loss",
+    "normalize",
+    "one_hot",
+    "pad",
+    "prelu",
+    "relu",
+    "relu6",
+    "scaled_dot_product_attention",
+    "selu",
+    "sigmoid",
+    "silu",
+    "smooth_l1_loss",
+    "softmax",
+    "softmin",
+    "softplus",
+    "softsign",
+    "tanh",
+]

@@ -1,0 +1,183 @@
+"""FAMILY_DOC_normalization"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._errors import DimensionError, ShapeError
+from .._graph import node_type
+from .._inputs import as_input
+from ..rules import layer as LR
+from ..tensor import Tensor
+from ..types import InputLike
+
+NativeBatchNormBackward0 = node_type("NativeBatchNormBackward0")
+
+
+def normalize(input: InputLike, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Tensor:
+    """input / max(||input||_p along ``dim``, eps): unit vectors along ``dim``, as PyTorch
+    computes them (the norm clamped, then a division; differentiable through both).
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.F.normalize(nn.tensor([[3.0, 4.0], [0.0, 0.0]]))
+    tensor([[0.6000, 0.8000],
+            [0.0000, 0.0000]])
+    """
+    x = as_input(input)
+    return x / x.norm(p, dim, keepdim=True).clamp(min=eps)
+
+
+def batch_norm(
+    input: InputLike,
+    running_mean: Any,
+    running_var: Any,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    training: bool = False,
+    momentum: float | None = 0.1,
+    eps: float = 1e-5,
+    num_batches_tracked: Any = None,
+) -> Tensor:
+    """Batch normalisation over every axis but the channel axis 1, as one autograd node.
+
+    Training: x_hat = (x - mean_B) / sqrt(var_B + eps), y = gamma * x_hat + beta, and the
+    running statistics move by ``running = (1 - momentum) * running + momentum * batch_stat``
+    (unbiased variance; a cumulative average when momentum is None). Evaluation uses the
+    running ones.
+
+    Examples
+    --------
+    >>> import numpy as np, nn
+    >>> nn.F.batch_norm(np.array([[1.0], [3.0]]), None, None, training=True)[:, 0].round()
+    tensor([-1.,  1.], dtype=float64)
+    """
+    dtype = weight._data.dtype if weight is not None else None
+    x = as_input(input, dtype)
+    if x._data.size == 0:  # PyTorch returns an empty input as it is, and counts the batch
+        tracked = _array(num_batches_tracked)
+        if training and tracked is not None:
+            tracked += 1
+        return Tensor._record(x._data.copy(), (x,), lambda g: (g,), NativeBatchNormBackward0)
+    if x.ndim < 2:
+        raise DimensionError(
+            f"batch_norm expected at least 2D input (got {x.ndim}D input of shape {x.shape})"
+        )
+    channels = x.shape[1]
+    for name, stat in (("running_mean", running_mean), ("weight", weight)):
+        if stat is not None and tuple(stat.shape) != (channels,):
+            raise ShapeError(
+                f"batch_norm: {name} has shape {tuple(stat.shape)} but input of shape {x.shape} "
+                f"has {channels} channels"
+            )
+    mean_array = _array(running_mean)
+    var_array = _array(running_var)
+    batch_stats = training or mean_array is None
+    data = x._data
+    axes = (0, *range(2, data.ndim))
+    count = data.size // max(channels, 1)
+    if batch_stats:
+        if count <= 1:
+            raise ValueError(
+                f"Expected more than 1 value per channel when training, got input size {x.shape}"
+            )
+        mean = data.sum(axis=axes) / count
+        shape = (1, channels) + (1,) * (data.ndim - 2)
+        centered = data - mean.reshape(shape)
+        var_sum = (centered * centered).sum(axis=axes)
+        var = var_sum / count  # biased, for normalising
+        if training and mean_array is not None and var_array is not None:
+            unbiased = var_sum / (count - 1)
+            _update_running(
+                running_mean, running_var, mean, unbiased, momentum, num_batches_tracked
+            )
+    else:
+        if var_array is None:
+            raise ValueError("batch_norm: running_var is needed with running_mean")
+        mean, var = mean_array, var_array
+    out, backward = LR.batch_norm(data, mean, var, _array(weight), _array(bias), eps, batch_stats)
+    parents = tuple(t for t in (x, weight, bias) if t is not None)
+    return Tensor._record(out, parents, backward, NativeBatchNormBackward0, parents)
+
+
+def _array(value: Any) -> np.ndarray | None:
+    return None if value is None else getattr(value, "_data", value)
+
+
+def _update_running(
+    running_mean: Any,
+    running_var: Any,
+    mean: np.ndarray,
+    unbiased: np.ndarray,
+    momentum: float | None,
+    num_batches_tracked: Any,
+) -> None:
+    """running = (1 - factor) running + factor batch (unbiased variance), in place."""
+    tracked = _array(num_batches_tracked)
+    if tracked is not None:
+        tracked += 1
+    factor = (
+        (1.0 / float(tracked) if tracked is not None else 1.0) if momentum is None else momentum
+    )
+    for stat, batch in ((running_mean, mean), (running_var, unbiased)):
+        array = _array(stat)
+        assert array is not None
+        array *= 1.0 - factor
+        array += factor * batch
+        if isinstance(stat, Tensor):
+            stat._vc[0] += 1
+
+
+NativeLayerNormBackward0 = node_type("NativeLayerNormBackward0")
+
+
+def _shape(normalized_shape: Any) -> tuple[int, ...]:
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if not shape or not all(isinstance(n, int) and n > 0 for n in shape):
+        raise ValueError(
+            f"normalized_shape must be a positive int or a non-empty sequence of them, got "
+            f"{normalized_shape!r}"
+        )
+    return shape
+
+
+def layer_norm(
+    input: InputLike,
+    normalized_shape: Any,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
+    """(x - mean) / sqrt(var + eps) * weight + bias, mean and (biased) variance over the
+    last ``len(normalized_shape)`` dimensions of each sample.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.F.layer_norm(nn.tensor([[1.0, 3.0], [2.0, 2.0]]), (2,))
+    tensor([[-1.0000,  1.0000],
+            [ 0.0000,  0.0000]])
+    """
+    shape = _shape(normalized_shape)
+    x = as_input(input, weight.dtype if weight is not None else None)
+    if x._data.shape[x.ndim - len(shape) :] != shape or x.ndim < len(shape):
+        raise ShapeError(
+            f"Given normalized_shape={list(shape)}, expected input with shape "
+            f"[*, {', '.join(map(str, shape))}], but got input of size {x.shape}"
+        )
+    for name, param in (("weight", weight), ("bias", bias)):
+        if param is not None and param.shape != shape:
+            raise ShapeError(f"layer_norm: {name} of shape {param.shape}, expected {shape}")
+    inputs = [x] + [t for t in (weight, bias) if t is not None]
+    out, backward = LR.layer_norm(
+        x._data,
+        len(shape),
+        None if weight is None else weight._data,
+        None if bias is None else bias._data,
+        eps,
+    )
+    saved = (x, weight, bias)  # (PyTorch saves all three)
+    return Tensor._record(out, inputs, backward, NativeLayerNormBackward0, saved)
