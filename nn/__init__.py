@@ -6,9 +6,10 @@ A faithful subset of ``torch`` and ``torch.nn`` in NumPy: ``nn`` is both (``nn.t
 
 import math as _math
 
-from . import autograd, functional, init, linalg, testing, utils
+from . import autograd as autograd
+from . import functional, init, linalg, testing, utils
 from . import functional as F
-from ._dims import Size
+from ._args.dims import Size
 from ._dtype import (
     bfloat16,
     bool_,
@@ -32,9 +33,19 @@ from ._dtype import (
     short,
     uint8,
 )
-from ._einsum import einsum
 from ._errors import DTypeError, NumpyGraphError, ShapeError, TargetOutOfRangeError
-from ._factories import (
+from ._info import finfo, iinfo
+from ._memory_format import (
+    channels_last,
+    channels_last_3d,
+    contiguous_format,
+    memory_format,
+    preserve_format,
+)
+from ._namespace import *  # noqa: F403 (torch's top-level functions: exp, matmul, max...)
+from ._namespace import __all__ as _functions
+from ._namespace.einsum import einsum
+from ._namespace.factories import (
     arange,
     as_tensor,
     empty,
@@ -58,21 +69,17 @@ from ._factories import (
     zeros,
     zeros_like,
 )
-from ._foreach import FUNCTIONS as _FOREACH
-from ._info import finfo, iinfo
-from ._joining import cat, column_stack, concat, concatenate, hstack, row_stack, stack, vstack
-from ._legacy_types import *  # noqa: F403 (FloatTensor, LongTensor...: legacy constructors)
-from ._legacy_types import __all__ as _legacy_types
-from ._memory_format import (
-    channels_last,
-    channels_last_3d,
-    contiguous_format,
-    memory_format,
-    preserve_format,
+from ._namespace.foreach import FUNCTIONS as _FOREACH
+from ._namespace.joining import (
+    cat,
+    column_stack,
+    concat,
+    concatenate,
+    hstack,
+    row_stack,
+    stack,
+    vstack,
 )
-from ._namespace import *  # noqa: F403 (torch's top-level functions: exp, matmul, max...)
-from ._namespace import __all__ as _functions
-from ._printing import set_printoptions
 from ._runtime import compiler, distributed, jit
 from .autograd import (
     detect_anomaly,
@@ -82,6 +89,7 @@ from .autograd import (
     no_grad,
     set_grad_enabled,
 )
+from .autograd.finite_differences import GradcheckError, gradcheck
 from .device import (
     accelerator,
     backends,
@@ -91,7 +99,6 @@ from .device import (
     set_default_device,
 )
 from .generator import Generator
-from .gradcheck import GradcheckError, gradcheck
 from .modules.activation import ELU, GELU, SiLU, Softplus
 from .modules.container import ModuleDict, ModuleList, Sequential
 from .modules.conv import (
@@ -154,12 +161,15 @@ from .parameter import Parameter
 from .random import get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from .serialization import load, save
 from .tensor import Tensor, tensor
+from .tensor.legacy import *  # noqa: F403 (FloatTensor, LongTensor...: legacy constructors)
+from .tensor.legacy import __all__ as _legacy_types
+from .tensor.printing import set_printoptions
 from .tensor.reduction import MaxResult
 
 bool = bool_
 float = float32
 int = int32
-globals().update(_FOREACH)  # torch._foreach_add_ and the rest (nn/_foreach.py)
+globals().update(_FOREACH)  # torch._foreach_add_ and the rest (nn/_namespace/foreach.py)
 
 # torch's constants (torch.pi in a test function, torch.inf as a bound)
 pi, e, inf, nan = _math.pi, _math.e, _math.inf, _math.nan

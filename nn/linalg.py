@@ -12,9 +12,9 @@ from typing import Any
 import numpy as np
 
 from . import _dtype
-from ._graph import node_type
+from ._args.out import into
 from ._namespace.core import _operand
-from ._out import into
+from .autograd.graph import node_type
 from .rules import linalg as linalg_rules
 from .tensor import Tensor
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ._joining import cat
+from ._namespace.joining import cat
 from .random import generator_state, set_generator_state
 from .rules._quiet import quiet
 from .tensor import Tensor, tensor

@@ -13,9 +13,9 @@ LONGEST = 500  # lines in one library file, but for these (the goal: none)
 OVER_THE_LINE = {
     "optimizers/testing.py": 522,
     "nn/modules/module.py": 541,
-    "nn/autograd.py": 559,
+    "nn/autograd/__init__.py": 559,
 }
-TOP_LEVEL_CEILING = 35  # modules directly in nn/ (the goal: at most 20)
+TOP_LEVEL_CEILING = 19  # modules directly in nn/ (the goal, at most 20, is met)
 
 
 def test_the_any_count_does_not_rise():

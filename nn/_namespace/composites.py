@@ -9,7 +9,7 @@ import itertools
 import numpy as np
 
 from .. import _dtype
-from .._out import into
+from .._args.out import into
 from ..rules import ordering as ordering_rules
 from ..tensor import Tensor
 from ..types import DeviceLike, DTypeLike, Number, TensorLike
@@ -245,7 +245,7 @@ def _indices(rows: np.ndarray, columns: np.ndarray, dtype: DTypeLike | None) -> 
 def block_diag(*tensors: TensorLike) -> Tensor:
     """The tensors (0-d, 1-D or 2-D) on the diagonal of one matrix, zeros elsewhere, in
     their promoted dtype; made of ``cat``, so the gradient goes back to each block."""
-    from .._joining import cat  # (joining builds on this package: imported late)
+    from .joining import cat  # (joining builds on this package: imported late)
 
     blocks = [_operand(t, "block_diag", "tensors") for t in tensors]
     for number, t in enumerate(blocks):
@@ -272,7 +272,7 @@ def block_diag(*tensors: TensorLike) -> Tensor:
 def cartesian_prod(*tensors: TensorLike) -> Tensor:
     """Every combination of one element of each 1-D Tensor, one per row (one Tensor: it
     itself), as ``torch.cartesian_prod``."""
-    from .._joining import stack
+    from .joining import stack
     from .reductions import meshgrid
 
     vectors = [_operand(t, "cartesian_prod", "tensors") for t in tensors]

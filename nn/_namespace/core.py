@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .._out import into
+from .._args.out import into
 from ..tensor import Tensor
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from .. import _dtype
-from .._out import into
+from .._args.out import into
 from ..tensor import Tensor
 from .core import _function, _operand
 

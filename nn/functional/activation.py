@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .._args.inputs import as_input
 from .._dtype import torch_name
-from .._graph import node_type
-from .._inputs import as_input
+from ..autograd.graph import node_type
 from ..rules import activation as activation_rules
 from ..rules import elementwise as elementwise_rules
 from ..rules import piecewise as piecewise_rules

@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from .._graph import node_type
-from .._inputs import as_input
+from .._args.inputs import as_input
+from ..autograd.graph import node_type
 from ..random import draw_bernoulli
 from ..rules import conv as conv_rules
 from ..rules import layer as LR

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._inputs import as_input
+from .._args.inputs import as_input
 from ..tensor import Tensor
 
 

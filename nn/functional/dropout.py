@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from .._graph import KEPT, node_type
-from .._inputs import as_input
+from .._args.inputs import as_input
+from ..autograd.graph import KEPT, node_type
 from ..random import draw_bernoulli
 from ..rules import layer as LR
 from ..tensor import Tensor

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from .._graph import node_type
+from ..autograd.graph import node_type
 from ..rules import Grads
 from ..tensor import Tensor
 

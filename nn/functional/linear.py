@@ -6,9 +6,9 @@ from typing import Any
 
 import numpy as np
 
+from .._args.inputs import as_input
 from .._errors import ShapeError
-from .._graph import node_type
-from .._inputs import as_input
+from ..autograd.graph import node_type
 from ..rules import layer as LR
 from ..tensor import Tensor
 from ..tensor.linalg import MmBackward0  # (linear without a bias, as PyTorch names it)

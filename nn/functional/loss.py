@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import _dtype
 from .._errors import DimensionError, DTypeError, ShapeError, TargetOutOfRangeError
-from .._graph import node_type
+from ..autograd.graph import node_type
 from ..rules import loss as LS
 from ..rules._quiet import quiet
 from ..tensor import Tensor

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .._graph import node_type
+from ..autograd.graph import node_type
 from ..rules import shape as shape_rules
 from ..tensor import Tensor
 

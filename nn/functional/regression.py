@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from .._errors import DTypeError
-from .._graph import KEPT, node_type
+from ..autograd.graph import KEPT, node_type
 from ..rules import regression as RG
 from ..tensor import Tensor
 from ..types import InputLike

@@ -9,9 +9,9 @@ import numpy as np
 
 from .. import functional as F
 from .. import init
+from .._args.inputs import as_input
 from .._dtype import get_default_dtype
 from .._errors import ShapeError
-from .._inputs import as_input
 from ..autograd import no_grad
 from ..device import check_device
 from ..parameter import Parameter

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .._factories import full
+from .._namespace.factories import full
 from ..functional.activation import (
     celu,
     hardsigmoid,

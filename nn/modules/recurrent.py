@@ -25,7 +25,7 @@ import numpy as np
 from .. import _dtype, init
 from .. import functional as F
 from .._dtype import get_default_dtype
-from .._joining import cat, stack
+from .._namespace.joining import cat, stack
 from ..autograd import no_grad
 from ..device import check_device
 from ..parameter import Parameter

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from .. import _dtype
-from .._graph import node_type
-from .._overloads import alpha_first
+from .._args.overloads import alpha_first
+from ..autograd.graph import node_type
 from ..rules import elementwise as elementwise_rules
 from ..rules._quiet import quiet
 from .core import TensorCore

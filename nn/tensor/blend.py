@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import numpy as np
 
 from .. import _dtype
-from .._graph import node_type
-from .._overloads import value_first
+from .._args.overloads import value_first
+from ..autograd.graph import node_type
 from ..rules import blend as blend_rules
 from ..rules._quiet import quiet
 from . import in_place as _in_place

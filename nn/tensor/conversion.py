@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from .. import _dtype, _memory_format
-from .._dims import shape_args
-from .._graph import node_type
-from .._numpy_interop import array_ufunc
-from .._printing import tensor_repr
+from .._args.dims import shape_args
+from ..autograd.graph import node_type
 from ..device import check_device, no_accelerator
 from ..rules import elementwise
 from .core import TensorCore, _new
+from .numpy_interop import array_ufunc
+from .printing import tensor_repr
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
@@ -112,7 +112,7 @@ class TensorConvert(TensorCore):
         raise TypeError("unsupported format string passed to Tensor.__format__")
 
     def __repr__(self) -> str:
-        """PyTorch's layout (``nn/_printing.py``)."""
+        """PyTorch's layout (``nn/tensor/printing.py``)."""
         if self._node is not None:
             trailing = [f"grad_fn=<{self._node.name()}>"]
         else:

@@ -31,10 +31,10 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import numpy as np
 
 from .. import _dtype, _memory_format
-from .._dims import axes_of
+from .._args.dims import axes_of
 from .._dtype import as_array, get_default_dtype, to_dtype, torch_name
-from .._graph import Node, _next_seq
 from ..autograd import _Mode
+from ..autograd.graph import Node, _next_seq
 from ..device import cpu
 from ..rules import Backward
 from .views import View, refresh_view

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from .. import _dtype
-from .._dims import axes_of
-from .._graph import node_type
+from .._args.dims import axes_of
+from ..autograd.graph import node_type
 from ..rules import counting as counting_rules
 from ..rules import elementwise
 from .core import TensorCore
@@ -96,7 +96,7 @@ class TensorCounting(TensorCore):
                 )
             if low == high:
                 low, high = low - 0.5, high + 0.5
-            from .._factories import _evenly_spaced  # (it builds Tensors: imported late)
+            from .._namespace.factories import _evenly_spaced  # (it builds Tensors: imported late)
 
             edges, uniform = _evenly_spaced(low, high, bins + 1, data.dtype), True
         weights = None if weight is None else np.asarray(getattr(weight, "_data", weight))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from .. import _dtype
-from .._graph import node_type
+from ..autograd.graph import node_type
 from ..rules import elementwise as elementwise_rules
 from ..rules import sign
 from ..rules._quiet import quiet

@@ -1,6 +1,6 @@
 """Tensor indexing (a part of ``Tensor``): ``x[index]`` and ``x[index] = value``, narrow,
 select, unbind, chunk, split, gather, index_select, masked_select, nonzero, over the rules
-of ``nn/rules/shape.py`` and ``nn/_indexing.py``. Basic indexing returns views, as
+of ``nn/rules/shape.py`` and ``nn/tensor/index_rules.py``. Basic indexing returns views, as
 PyTorch's; advanced indexing copies."""
 
 from __future__ import annotations
@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from .. import _dtype, _indexing
+from .. import _dtype
 from .._errors import read_only_error
-from .._graph import KEPT, node_type
+from ..autograd.graph import KEPT, node_type
 from ..rules import Grads, unbroadcast
 from ..rules import shape as shape_rules
+from . import index_rules as _indexing
 from .core import TensorCore, plain_index
 from .reduction import TensorReduce
 from .views import CopySlices
@@ -195,7 +196,7 @@ class TensorIndexing(TensorCore):
     __slots__ = ()
 
     def __getitem__(self, index: Any) -> Tensor:
-        """``x[index]`` with PyTorch's rules (``nn/_indexing.py``): integers, slices, None
+        """``x[index]`` with PyTorch's rules (``nn/tensor/index_rules.py``): integers, slices, None
         and ``...`` give a view; lists, Tensors and masks then select copies, their
         dimensions placed as PyTorch places them."""
         parsed = _indexing.parse(plain_index(index), self._data.shape)
@@ -374,8 +375,9 @@ class TensorIndexing(TensorCore):
         return self._make(np.stack(found, axis=1).astype(np.int64).reshape(-1, self._data.ndim))
 
     def __setitem__(self, index: Any, value: Any) -> None:
-        """``x[index] = value`` in place, with PyTorch's indexing rules (``nn/_indexing.py``)
-        and its order of checks: the value, the ints and slices, in place, the index lists."""
+        """``x[index] = value`` in place, with PyTorch's indexing rules
+        (``nn/tensor/index_rules.py``) and its order of checks: the value, the ints and
+        slices, in place, the index lists."""
         if isinstance(value, int | float) and not isinstance(value, bool):
             _dtype.checked_scalar(value, self._data.dtype)
         parsed = _indexing.parse(

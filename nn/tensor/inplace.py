@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import numpy as np
 
 from .. import _dtype
+from .._args.overloads import alpha_first
 from .._errors import read_only_error
-from .._graph import node_type
-from .._overloads import alpha_first
 from ..autograd import _Mode
+from ..autograd.graph import node_type
 from ..rules import Grads, scaled_sum
 from . import in_place as _in_place
 from .arithmetic import _refuse_bool_subtraction

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from .. import _dtype
-from .._graph import KEPT, node_type
+from ..autograd.graph import KEPT, node_type
 from ..rules import linalg as linalg_rules
 from ..rules._quiet import quiet
 from .core import TensorCore

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from .. import _dtype
-from .._graph import Node, node_type
+from ..autograd.graph import Node, node_type
 from ..rules import Backward, Grads, reduction
 from ..rules import ordering as ordering_rules
 from ..rules import shape as shape_rules
@@ -49,7 +49,7 @@ class TensorOrdering(TensorCore):
         >>> nn.tensor([1, 4, 9]).diff()
         tensor([3, 5])
         """
-        from .._joining import cat  # (joining builds on Tensor: imported late)
+        from .._namespace.joining import cat  # (joining builds on Tensor: imported late)
 
         me: Tensor = self  # type: ignore[assignment]
         if not me._data.ndim:

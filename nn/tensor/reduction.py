@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple, cast
 import numpy as np
 
 from .. import _dtype
-from .._dims import axes_of
-from .._graph import node_type
+from .._args.dims import axes_of
+from ..autograd.graph import node_type
 from ..rules import reduction as reduction_rules
 from ..rules import unbroadcast
 from ..rules._quiet import quiet

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import numpy as np
 
 from .. import _dtype
-from .._graph import node_type
+from ..autograd.graph import node_type
 from ..rules import shape as shape_rules
 from . import in_place as _in_place
 from .core import TensorCore, plain_index

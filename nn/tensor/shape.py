@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from .. import _dtype, _memory_format
-from .._dims import axes_of, shape_args
-from .._graph import node_type
+from .._args.dims import axes_of, shape_args
+from ..autograd.graph import node_type
 from ..rules import shape as shape_rules
 from .core import TensorCore
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from .. import _dtype
-from .._graph import Node, node_type
+from ..autograd.graph import Node, node_type
 from ..rules import Backward, Grads, Rule
 from ..rules import special as special_rules
 from ..rules._quiet import quiet

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .._graph import KEPT, node_type
+from ..autograd.graph import KEPT, node_type
 
 AsStridedBackward0 = node_type("AsStridedBackward0")
 CopySlices = node_type("CopySlices")

@@ -1,4 +1,4 @@
-"""Tensors print as PyTorch's do (nn/_printing.py): the same digits, alignment, notation,
+"""Tensors print as PyTorch's do (nn/tensor/printing.py): the same digits, alignment, notation,
 wrapping and summaries, so that a ported script prints the same numbers."""
 
 import numpy as np

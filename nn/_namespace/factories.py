@@ -12,12 +12,12 @@ from typing import Any
 
 import numpy as np
 
-from . import _dtype, _memory_format
-from ._dims import shape_args
-from .device import check_device
-from .random import draw_integers, draw_normal, draw_permutation, draw_uniform
-from .rules import fused_multiply_add
-from .tensor import Tensor
+from .. import _dtype, _memory_format
+from .._args.dims import shape_args
+from ..device import check_device
+from ..random import draw_integers, draw_normal, draw_permutation, draw_uniform
+from ..rules import fused_multiply_add
+from ..tensor import Tensor
 
 __all__ = [
     "arange",

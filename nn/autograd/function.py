@@ -30,10 +30,10 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from ._graph import node_type
-from .autograd import is_grad_enabled, no_grad
-from .rules import unbroadcast
-from .tensor import Tensor
+from ..rules import unbroadcast
+from ..tensor import Tensor
+from . import is_grad_enabled, no_grad
+from .graph import node_type
 
 
 class FunctionCtx:

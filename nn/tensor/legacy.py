@@ -10,8 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from . import _dtype
-from .tensor import Tensor
+from .. import _dtype
+from . import Tensor
 
 
 class _LegacyTensorType(type):

@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from . import _dtype
-from .tensor import Tensor
+from .. import _dtype
+from ..tensor import Tensor
 
 
 def as_input(value: Any, dtype: Any = None) -> Tensor:

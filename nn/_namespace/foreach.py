@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .tensor import Tensor
+from ..tensor import Tensor
 
 _UNARY = [
     "abs",

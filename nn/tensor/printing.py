@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ._dtype import get_default_dtype
+from .._dtype import get_default_dtype
 
 
 @dataclass

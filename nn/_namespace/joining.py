@@ -12,12 +12,12 @@ from typing import Any
 
 import numpy as np
 
-from . import _dtype
-from ._graph import node_type
-from ._out import into
-from .rules import shape as shape_rules
-from .tensor import Tensor
-from .tensor.core import _axis
+from .. import _dtype
+from .._args.out import into
+from ..autograd.graph import node_type
+from ..rules import shape as shape_rules
+from ..tensor import Tensor
+from ..tensor.core import _axis
 
 CatBackward0 = node_type("CatBackward0")
 StackBackward0 = node_type("StackBackward0")

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from .autograd import no_grad
-from .tensor import Tensor
+from ..tensor import Tensor
+from . import no_grad
 
 
 class GradcheckError(RuntimeError):

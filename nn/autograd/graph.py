@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .rules import Array, Backward
+from ..rules import Array, Backward
 
 _next_seq = itertools.count(1).__next__
 

@@ -33,9 +33,9 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from ._graph import AccumulateGrad, Node, node_type
-from .rules import Array, Fresh
-from .rules._quiet import quiet
+from ..rules import Array, Fresh
+from ..rules._quiet import quiet
+from .graph import AccumulateGrad, Node, node_type
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -546,9 +546,9 @@ def grad(
 
 
 _LATE = {  # (name: its module) built on Tensor, which imports this module: found on first use
-    **dict.fromkeys(("Function", "FunctionCtx"), "._custom_function"),
-    "Variable": "._legacy_types",
-    **dict.fromkeys(("gradcheck", "GradcheckError"), ".gradcheck"),
+    **dict.fromkeys(("Function", "FunctionCtx"), ".function"),
+    "Variable": "nn.tensor.legacy",
+    **dict.fromkeys(("gradcheck", "GradcheckError"), ".finite_differences"),
 }
 
 

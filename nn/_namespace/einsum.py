@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._graph import node_type
-from ._inputs import as_input
-from .rules import einsum as einsum_rules
-from .tensor import Tensor
+from .._args.inputs import as_input
+from ..autograd.graph import node_type
+from ..rules import einsum as einsum_rules
+from ..tensor import Tensor
 
 EinsumBackward0 = node_type("EinsumBackward0")  # (PyTorch's graph shows the bmm it uses)
 

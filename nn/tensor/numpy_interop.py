@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ._errors import NumpyGraphError
+from .._errors import NumpyGraphError
 
 # ufunc -> (the Tensor method for ``tensor (op) x``, for ``x (op) tensor``)
 _OPERATORS: dict[Any, tuple[str, str]] = {

@@ -7,9 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from . import _dtype
-from .autograd import is_grad_enabled
-from .tensor import Tensor
+from .. import _dtype
+from ..autograd import is_grad_enabled
+from ..tensor import Tensor
 
 
 def into(out: Any, result: Tensor, name: str) -> Tensor:
