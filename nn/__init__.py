@@ -141,7 +141,7 @@ from .modules.loss import (
     NLLLoss,
     SmoothL1Loss,
 )
-from .modules.module import IncompatibleKeys, Module
+from .modules.module import Module
 from .modules.normalization import LayerNorm
 from .modules.parameter_container import ParameterDict, ParameterList
 from .modules.piecewise import (
@@ -157,6 +157,7 @@ from .modules.piecewise import (
     Softsign,
 )
 from .modules.recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
+from .modules.state import IncompatibleKeys
 from .parameter import Parameter
 from .random import get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from .serialization import load, save

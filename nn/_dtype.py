@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from .types import DTypeLike
+
 float16 = half = np.dtype(np.float16)
 float32 = np.dtype(np.float32)
 float64 = double = np.dtype(np.float64)
@@ -132,7 +134,7 @@ def category(dtype: np.dtype) -> int:
     return {"b": 0, "i": 1, "u": 1, "f": 2, "c": 3}.get(dtype.kind, 2)
 
 
-def as_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
+def as_array(data: Any, dtype: DTypeLike | None = None, copy: bool = True) -> np.ndarray:
     """Python data or an ndarray as an ndarray, with PyTorch's dtype rules: Python floats
     become the default dtype, Python ints int64, bools bool; ndarrays keep their dtype."""
     if dtype is not None:

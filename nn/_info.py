@@ -3,11 +3,12 @@ give them (Python numbers; ``finfo()`` is the default float dtype's). NumPy only
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 
 from . import _dtype
+from .types import DTypeLike
 
 
 class FloatInfo(NamedTuple):
@@ -23,8 +24,8 @@ class FloatInfo(NamedTuple):
     dtype: str
 
     @classmethod
-    def of(cls, dtype: Any = None) -> FloatInfo:
-        if dtype is _dtype.bfloat16:  # (NumPy has no bfloat16: its known limits)
+    def of(cls, dtype: DTypeLike | None = None) -> FloatInfo:
+        if cast(object, dtype) is _dtype.bfloat16:  # (NumPy has no bfloat16: its limits)
             largest = 3.3895313892515355e38
             return cls(16, 0.0078125, largest, -largest, 2.0**-126, 2.0**-126, 0.01, "bfloat16")
         resolved = _dtype.get_default_dtype() if dtype is None else _dtype.to_dtype(dtype)
@@ -62,7 +63,7 @@ class IntInfo(NamedTuple):
         return cls(int(info.bits), int(info.max), int(info.min), str(resolved))
 
 
-def finfo(dtype: Any = None) -> FloatInfo:
+def finfo(dtype: DTypeLike | None = None) -> FloatInfo:
     """``torch.finfo(dtype)``: the limits of a floating dtype (the default one if None).
 
     Examples

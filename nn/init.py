@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import math
 import statistics
-from typing import Any
 
 import numpy as np
 
 from .autograd import no_grad
 from .random import draw_normal, draw_uniform, resolve_generator
 from .tensor import Tensor
+from .types import GeneratorLike
 
 __all__ = [
     "calculate_gain",
@@ -77,7 +77,9 @@ def _fill(tensor: Tensor, values: np.ndarray) -> Tensor:
     return tensor
 
 
-def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Any = None) -> Tensor:
+def uniform_(
+    tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: GeneratorLike | None = None
+) -> Tensor:
     """Fill with U(a, b).
 
     Examples
@@ -92,7 +94,9 @@ def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Any = No
     return _fill(tensor, draw_uniform(generator, tensor.shape, tensor.dtype, a, b))
 
 
-def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: Any = None) -> Tensor:
+def normal_(
+    tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: GeneratorLike | None = None
+) -> Tensor:
     """Fill with N(mean, std**2).
 
     Examples
@@ -157,7 +161,7 @@ def kaiming_normal_(
     a: float = 0.0,
     mode: str = "fan_in",
     nonlinearity: str = "leaky_relu",
-    generator: Any = None,
+    generator: GeneratorLike | None = None,
 ) -> Tensor:
     """He initialisation: N(0, std**2) with std = gain / sqrt(fan), sqrt(2 / n_(l-1)) for ReLU.
 
@@ -177,7 +181,7 @@ def kaiming_uniform_(
     a: float = 0.0,
     mode: str = "fan_in",
     nonlinearity: str = "leaky_relu",
-    generator: Any = None,
+    generator: GeneratorLike | None = None,
 ) -> Tensor:
     """U(-bound, bound) with bound = gain * sqrt(3 / fan).
 
@@ -192,7 +196,9 @@ def kaiming_uniform_(
     return uniform_(tensor, -bound, bound, generator)
 
 
-def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator: Any = None) -> Tensor:
+def xavier_uniform_(
+    tensor: Tensor, gain: float = 1.0, generator: GeneratorLike | None = None
+) -> Tensor:
     """Glorot: U(-b, b) with b = gain * sqrt(6 / (fan_in + fan_out)).
 
     Examples
@@ -207,7 +213,9 @@ def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator: Any = None) ->
     return uniform_(tensor, -bound, bound, generator)
 
 
-def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator: Any = None) -> Tensor:
+def xavier_normal_(
+    tensor: Tensor, gain: float = 1.0, generator: GeneratorLike | None = None
+) -> Tensor:
     """Glorot: N(0, std**2) with std = gain * sqrt(2 / (fan_in + fan_out)).
 
     Examples
@@ -227,7 +235,7 @@ def trunc_normal_(
     std: float = 1.0,
     a: float = -2.0,
     b: float = 2.0,
-    generator: Any = None,
+    generator: GeneratorLike | None = None,
 ) -> Tensor:
     """Fill with N(mean, std**2) restricted to [a, b] (absolute bounds, as PyTorch's).
 
@@ -281,7 +289,9 @@ def _normal_between(low: float, high: float, uniform: np.ndarray) -> np.ndarray:
     return np.clip(inverse(probabilities), low, high)  # type: ignore[no-any-return]
 
 
-def orthogonal_(tensor: Tensor, gain: float = 1.0, generator: Any = None) -> Tensor:
+def orthogonal_(
+    tensor: Tensor, gain: float = 1.0, generator: GeneratorLike | None = None
+) -> Tensor:
     """Fill with a (semi-)orthogonal matrix times ``gain``, the tensor seen as rows x (the
     product of the other dimensions): Q of the QR decomposition of a normal matrix, its
     columns' signs fixed by R's diagonal (Saxe et al., 2013), as PyTorch's.

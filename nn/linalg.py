@@ -17,6 +17,7 @@ from ._namespace.core import _operand
 from .autograd.graph import node_type
 from .rules import linalg as linalg_rules
 from .tensor import Tensor
+from .types import DTypeLike
 
 LinalgInvExBackward0 = node_type("LinalgInvExBackward0")
 LinalgDetBackward0 = node_type("LinalgDetBackward0")
@@ -177,7 +178,7 @@ def eigvalsh(A: Any, UPLO: str = "L", *, out: Any = None) -> Tensor:
 
 
 def vector_norm(
-    x: Any, ord: Any = 2, dim: Any = None, keepdim: bool = False, *, dtype: Any = None
+    x: Any, ord: Any = 2, dim: Any = None, keepdim: bool = False, *, dtype: DTypeLike | None = None
 ) -> Tensor:
     """The ``ord``-norm of ``x``'s elements (all of them, or along ``dim``), as a vector's.
 
@@ -202,7 +203,12 @@ def vector_norm(
 
 
 def matrix_norm(
-    A: Any, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool = False, *, dtype: Any = None
+    A: Any,
+    ord: Any = "fro",
+    dim: Any = (-2, -1),
+    keepdim: bool = False,
+    *,
+    dtype: DTypeLike | None = None,
 ) -> Tensor:
     """A norm of each matrix of ``A`` over the two dims ``dim``: "fro" (the root of the sum
     of squares), 1 / -1 (the largest / smallest column sum of |a_ij|), inf / -inf (the same
@@ -257,7 +263,12 @@ def cross(input: Any, other: Any, *, dim: int = -1, out: Any = None) -> Tensor:
 
 
 def norm(
-    A: Any, ord: Any = None, dim: Any = None, keepdim: bool = False, *, dtype: Any = None
+    A: Any,
+    ord: Any = None,
+    dim: Any = None,
+    keepdim: bool = False,
+    *,
+    dtype: DTypeLike | None = None,
 ) -> Tensor:
     """``torch.linalg.norm``: with ``dim`` None, the 2-norm of every element when ``ord`` is
     None, else a vector norm of a 1-D Tensor or a matrix norm of a 2-D one; with one dim, a

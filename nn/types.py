@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 if TYPE_CHECKING:
+    from .generator import Generator
     from .tensor import Tensor
 
 Number: TypeAlias = int | float | bool
@@ -26,3 +27,6 @@ DTypeLike: TypeAlias = "np.dtype | type | str"
 """A dtype: ``nn.float32`` (a NumPy dtype), a NumPy scalar type, or a name."""
 DeviceLike: TypeAlias = "str | object"
 """A device: ``"cpu"`` or an ``nn.device`` (descend computes on the CPU only)."""
+GeneratorLike: TypeAlias = "Generator | np.random.Generator | np.random.RandomState | int"
+"""Where random numbers come from: an ``nn.Generator`` (PyTorch's streams), a NumPy
+generator, or a seed."""

@@ -8,9 +8,10 @@ import numpy as np
 
 from .. import _dtype
 from ..tensor import Tensor
+from ..types import DTypeLike
 
 
-def as_input(value: Any, dtype: Any = None) -> Tensor:
+def as_input(value: Any, dtype: DTypeLike | None = None) -> Tensor:
     """``value`` as a Tensor of ``dtype`` (float default), casting differentiably."""
     kind = type(value)
     if (

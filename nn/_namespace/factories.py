@@ -18,6 +18,7 @@ from ..device import check_device
 from ..random import draw_integers, draw_normal, draw_permutation, draw_uniform
 from ..rules import fused_multiply_add
 from ..tensor import Tensor
+from ..types import DeviceLike, DTypeLike, GeneratorLike
 
 __all__ = [
     "arange",
@@ -58,7 +59,9 @@ def _float(dtype: Any) -> np.dtype:
     return _dtype.get_default_dtype() if dtype is None else _dtype.to_dtype(dtype)
 
 
-def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
+def as_tensor(
+    data: Any, dtype: DTypeLike | None = None, device: DeviceLike | None = None
+) -> Tensor:
     """``data`` as a Tensor, sharing memory with an ndarray (or Tensor) when the dtype allows.
 
     Examples
@@ -88,7 +91,11 @@ def from_numpy(array: np.ndarray) -> Tensor:
 
 
 def zeros(
-    *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, out: Any = None
+    *size: Any,
+    dtype: DTypeLike | None = None,
+    device: DeviceLike | None = None,
+    requires_grad: bool = False,
+    out: Any = None,
 ) -> Tensor:
     """A Tensor of zeros.
 
@@ -102,7 +109,11 @@ def zeros(
 
 
 def ones(
-    *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, out: Any = None
+    *size: Any,
+    dtype: DTypeLike | None = None,
+    device: DeviceLike | None = None,
+    requires_grad: bool = False,
+    out: Any = None,
 ) -> Tensor:
     """A Tensor of ones."""
     return _finish(np.ones(shape_args(size), _float(dtype)), requires_grad, device, out)
@@ -110,8 +121,8 @@ def ones(
 
 def empty(
     *size: Any,
-    dtype: Any = None,
-    device: Any = None,
+    dtype: DTypeLike | None = None,
+    device: DeviceLike | None = None,
     requires_grad: bool = False,
     out: Any = None,
     memory_format: Any = None,
@@ -133,8 +144,8 @@ def full(
     size: Any,
     fill_value: Any,
     *,
-    dtype: Any = None,
-    device: Any = None,
+    dtype: DTypeLike | None = None,
+    device: DeviceLike | None = None,
     requires_grad: bool = False,
     out: Any = None,
 ) -> Tensor:
@@ -148,8 +159,8 @@ def eye(
     m: int | None = None,
     *,
     out: Any = None,
-    dtype: Any = None,
-    device: Any = None,
+    dtype: DTypeLike | None = None,
+    device: DeviceLike | None = None,
     requires_grad: bool = False,
 ) -> Tensor:
     """The identity matrix (n x m); with ``out``, written into that Tensor (its dtype)."""
@@ -163,8 +174,8 @@ def arange(
     end: Any = None,
     step: Any = 1,
     *,
-    dtype: Any = None,
-    device: Any = None,
+    dtype: DTypeLike | None = None,
+    device: DeviceLike | None = None,
     requires_grad: bool = False,
 ) -> Tensor:
     """start, start + step, ... below end (int64 from integers, else the default float).
@@ -221,8 +232,8 @@ def linspace(
     end: float,
     steps: int,
     *,
-    dtype: Any = None,
-    device: Any = None,
+    dtype: DTypeLike | None = None,
+    device: DeviceLike | None = None,
     requires_grad: bool = False,
 ) -> Tensor:
     """``steps`` evenly spaced values from start to end (inclusive), as PyTorch computes them.
@@ -244,8 +255,8 @@ def logspace(
     steps: int,
     base: float = 10.0,
     *,
-    dtype: Any = None,
-    device: Any = None,
+    dtype: DTypeLike | None = None,
+    device: DeviceLike | None = None,
     requires_grad: bool = False,
 ) -> Tensor:
     """base ** e for ``steps`` evenly spaced exponents e from start to end.
@@ -270,9 +281,9 @@ def logspace(
 
 def rand(
     *size: Any,
-    generator: Any = None,
-    dtype: Any = None,
-    device: Any = None,
+    generator: GeneratorLike | None = None,
+    dtype: DTypeLike | None = None,
+    device: DeviceLike | None = None,
     requires_grad: bool = False,
 ) -> Tensor:
     """Uniform draws from [0, 1)."""
@@ -282,9 +293,9 @@ def rand(
 
 def randn(
     *size: Any,
-    generator: Any = None,
-    dtype: Any = None,
-    device: Any = None,
+    generator: GeneratorLike | None = None,
+    dtype: DTypeLike | None = None,
+    device: DeviceLike | None = None,
     requires_grad: bool = False,
 ) -> Tensor:
     """Standard normal draws.
@@ -304,9 +315,9 @@ def randint(
     high: Any = None,
     size: Any = None,
     *,
-    generator: Any = None,
-    dtype: Any = None,
-    device: Any = None,
+    generator: GeneratorLike | None = None,
+    dtype: DTypeLike | None = None,
+    device: DeviceLike | None = None,
     requires_grad: bool = False,
 ) -> Tensor:
     """Integers drawn uniformly from [low, high) (``randint(high, size)`` too); int64."""
@@ -322,9 +333,9 @@ def randint(
 def randperm(
     n: int,
     *,
-    generator: Any = None,
-    dtype: Any = None,
-    device: Any = None,
+    generator: GeneratorLike | None = None,
+    dtype: DTypeLike | None = None,
+    device: DeviceLike | None = None,
     requires_grad: bool = False,
 ) -> Tensor:
     """A random permutation of 0..n-1 (int64)."""
@@ -337,9 +348,9 @@ def normal(
     std: Any = 1.0,
     size: Any = None,
     *,
-    generator: Any = None,
-    dtype: Any = None,
-    device: Any = None,
+    generator: GeneratorLike | None = None,
+    dtype: DTypeLike | None = None,
+    device: DeviceLike | None = None,
     requires_grad: bool = False,
 ) -> Tensor:
     """Normal draws with the given mean and std (numbers with ``size``, or Tensors)."""
@@ -382,8 +393,8 @@ def _laid_out_like(t: Any, values: np.ndarray, memory_format: Any) -> np.ndarray
 def zeros_like(
     input: Any,
     *,
-    dtype: Any = None,
-    device: Any = None,
+    dtype: DTypeLike | None = None,
+    device: DeviceLike | None = None,
     requires_grad: bool = False,
     memory_format: Any = None,
 ) -> Tensor:
@@ -395,8 +406,8 @@ def zeros_like(
 def ones_like(
     input: Any,
     *,
-    dtype: Any = None,
-    device: Any = None,
+    dtype: DTypeLike | None = None,
+    device: DeviceLike | None = None,
     requires_grad: bool = False,
     memory_format: Any = None,
 ) -> Tensor:
@@ -408,8 +419,8 @@ def ones_like(
 def empty_like(
     input: Any,
     *,
-    dtype: Any = None,
-    device: Any = None,
+    dtype: DTypeLike | None = None,
+    device: DeviceLike | None = None,
     requires_grad: bool = False,
     memory_format: Any = None,
 ) -> Tensor:
@@ -422,8 +433,8 @@ def full_like(
     input: Any,
     fill_value: Any,
     *,
-    dtype: Any = None,
-    device: Any = None,
+    dtype: DTypeLike | None = None,
+    device: DeviceLike | None = None,
     requires_grad: bool = False,
     memory_format: Any = None,
 ) -> Tensor:
@@ -435,9 +446,9 @@ def full_like(
 def rand_like(
     input: Any,
     *,
-    generator: Any = None,
-    dtype: Any = None,
-    device: Any = None,
+    generator: GeneratorLike | None = None,
+    dtype: DTypeLike | None = None,
+    device: DeviceLike | None = None,
     requires_grad: bool = False,
     memory_format: Any = None,
 ) -> Tensor:
@@ -449,9 +460,9 @@ def rand_like(
 def randn_like(
     input: Any,
     *,
-    generator: Any = None,
-    dtype: Any = None,
-    device: Any = None,
+    generator: GeneratorLike | None = None,
+    dtype: DTypeLike | None = None,
+    device: DeviceLike | None = None,
     requires_grad: bool = False,
     memory_format: Any = None,
 ) -> Tensor:
@@ -465,9 +476,9 @@ def randint_like(
     low: int,
     high: int | None = None,
     *,
-    generator: Any = None,
-    dtype: Any = None,
-    device: Any = None,
+    generator: GeneratorLike | None = None,
+    dtype: DTypeLike | None = None,
+    device: DeviceLike | None = None,
     requires_grad: bool = False,
     memory_format: Any = None,
 ) -> Tensor:

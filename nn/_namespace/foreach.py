@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..tensor import Tensor
+from ..types import DTypeLike
 
 _UNARY = [
     "abs",
@@ -163,7 +164,9 @@ def _foreach_pow_scalar_first(self: Any, exponent: Any) -> tuple[Tensor, ...]:
     return tuple(t.__rpow__(self) for t in _tensors(exponent, "pow"))
 
 
-def _foreach_norm(self: Sequence[Tensor], ord: Any = 2, dtype: Any = None) -> tuple[Tensor, ...]:
+def _foreach_norm(
+    self: Sequence[Tensor], ord: Any = 2, dtype: DTypeLike | None = None
+) -> tuple[Tensor, ...]:
     """``torch._foreach_norm``: the ``ord``-norm of each Tensor, flattened."""
     return tuple(t.norm(ord, dtype=dtype) for t in _tensors(self, "norm"))
 

@@ -13,7 +13,7 @@ from ..rules import elementwise as elementwise_rules
 from ..rules import piecewise as piecewise_rules
 from ..tensor import Tensor
 from ..tensor.arithmetic import DivBackward0  # softsign is x / (1 + |x|) in PyTorch
-from ..types import InputLike
+from ..types import DTypeLike, InputLike
 
 ReluBackward0 = node_type("ReluBackward0")
 
@@ -74,7 +74,7 @@ def tanh(input: InputLike) -> Tensor:
     return as_input(input).tanh()
 
 
-def softmax(input: InputLike, dim: int | None = None, dtype: Any = None) -> Tensor:
+def softmax(input: InputLike, dim: int | None = None, dtype: DTypeLike | None = None) -> Tensor:
     """exp(x_i) / sum_j exp(x_j) along ``dim`` (PyTorch's legacy choice when left out).
 
     Examples
@@ -87,7 +87,7 @@ def softmax(input: InputLike, dim: int | None = None, dtype: Any = None) -> Tens
     return x.softmax(_softmax_dim(x.ndim) if dim is None else dim, dtype)
 
 
-def log_softmax(input: InputLike, dim: int | None = None, dtype: Any = None) -> Tensor:
+def log_softmax(input: InputLike, dim: int | None = None, dtype: DTypeLike | None = None) -> Tensor:
     """log(softmax(x)) along ``dim``, computed stably.
 
     Examples
@@ -100,7 +100,7 @@ def log_softmax(input: InputLike, dim: int | None = None, dtype: Any = None) -> 
     return x.log_softmax(_softmax_dim(x.ndim) if dim is None else dim, dtype)
 
 
-def softmin(input: InputLike, dim: int | None = None, dtype: Any = None) -> Tensor:
+def softmin(input: InputLike, dim: int | None = None, dtype: DTypeLike | None = None) -> Tensor:
     """exp(-x_i) / sum_j exp(-x_j) along ``dim``: the softmax of -x.
 
     Examples

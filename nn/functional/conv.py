@@ -17,7 +17,7 @@ from ..random import draw_bernoulli
 from ..rules import conv as conv_rules
 from ..rules import layer as LR
 from ..tensor import Tensor
-from ..types import InputLike
+from ..types import GeneratorLike, InputLike
 
 ConvolutionBackward0 = node_type("ConvolutionBackward0")
 MaxPool2DWithIndicesBackward0 = node_type("MaxPool2DWithIndicesBackward0")
@@ -314,7 +314,7 @@ def dropout2d(
     p: float = 0.5,
     training: bool = True,
     inplace: bool = False,
-    generator: Any = None,
+    generator: GeneratorLike | None = None,
 ) -> Tensor:
     """Zero whole channels with probability p, scaling the kept ones by 1 / (1 - p).
 

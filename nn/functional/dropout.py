@@ -11,12 +11,17 @@ from ..autograd.graph import KEPT, node_type
 from ..random import draw_bernoulli
 from ..rules import layer as LR
 from ..tensor import Tensor
+from ..types import GeneratorLike
 
 MulBackward0 = node_type("MulBackward0")  # (PyTorch's CPU dropout multiplies by a mask)
 
 
 def dropout(
-    input: Any, p: float = 0.5, training: bool = True, inplace: bool = False, generator: Any = None
+    input: Any,
+    p: float = 0.5,
+    training: bool = True,
+    inplace: bool = False,
+    generator: GeneratorLike | None = None,
 ) -> Tensor:
     """Zero each element with probability p and scale the rest by 1 / (1 - p) (inverted dropout).
 

@@ -16,6 +16,7 @@ from ..functional import conv as CF
 from ..parameter import Parameter
 from ..random import resolve_generator
 from ..tensor import Tensor
+from ..types import DeviceLike, DTypeLike, GeneratorLike
 from .layers import Dropout
 from .module import Module
 
@@ -39,9 +40,9 @@ class _ConvNd(Module):
         groups: int = 1,
         bias: bool = True,
         padding_mode: str = "zeros",
-        device: Any = None,
-        dtype: Any = None,
-        generator: Any = None,
+        device: DeviceLike | None = None,
+        dtype: DTypeLike | None = None,
+        generator: GeneratorLike | None = None,
     ) -> None:
         super().__init__()
         check_device(device)
@@ -82,7 +83,7 @@ class _ConvNd(Module):
     def _tuple(self, value: Any, name: str) -> tuple[int, ...]:
         return CF.pair(value, name) if self._dims == 2 else (CF.single(value, name),)
 
-    def reset_parameters(self, generator: Any = None) -> None:
+    def reset_parameters(self, generator: GeneratorLike | None = None) -> None:
         """PyTorch's default initialisation (drawn from ``generator`` or the default one)."""
         rng = resolve_generator(generator)
         init.kaiming_uniform_(self.weight, a=math.sqrt(5), generator=rng)

@@ -14,6 +14,7 @@ from ..functional.embedding import embedding
 from ..parameter import Parameter
 from ..random import resolve_generator
 from ..tensor import Tensor
+from ..types import DeviceLike, DTypeLike, GeneratorLike
 from .module import Module
 
 
@@ -39,9 +40,9 @@ class Embedding(Module):
         sparse: bool = False,
         _weight: Any = None,
         _freeze: bool = False,
-        device: Any = None,
-        dtype: Any = None,
-        generator: Any = None,
+        device: DeviceLike | None = None,
+        dtype: DTypeLike | None = None,
+        generator: GeneratorLike | None = None,
     ) -> None:
         super().__init__()
         check_device(device)
@@ -64,7 +65,7 @@ class Embedding(Module):
                 )
             self.weight = Parameter(np.array(data), requires_grad=not _freeze)
 
-    def reset_parameters(self, generator: Any = None) -> None:
+    def reset_parameters(self, generator: GeneratorLike | None = None) -> None:
         init.normal_(self.weight, generator=resolve_generator(generator))
         if self.padding_idx is not None:
             self.weight._data[self.padding_idx] = 0

@@ -17,6 +17,7 @@ from ..device import check_device
 from ..parameter import Parameter
 from ..random import resolve_generator
 from ..tensor import Tensor
+from ..types import DeviceLike, DTypeLike, GeneratorLike
 from .module import Module
 
 
@@ -48,9 +49,9 @@ class Linear(Module):
         in_features: int,
         out_features: int,
         bias: bool = True,
-        device: Any = None,
-        dtype: Any = None,
-        generator: Any = None,
+        device: DeviceLike | None = None,
+        dtype: DTypeLike | None = None,
+        generator: GeneratorLike | None = None,
     ) -> None:
         super().__init__()
         check_device(device)
@@ -61,7 +62,7 @@ class Linear(Module):
         self.bias = Parameter(np.empty(out_features, dtype=dtype)) if bias else None
         self.reset_parameters(generator)
 
-    def reset_parameters(self, generator: Any = None) -> None:
+    def reset_parameters(self, generator: GeneratorLike | None = None) -> None:
         """PyTorch's default initialisation (drawn from ``generator`` or the default one)."""
         rng = resolve_generator(generator)
         init.kaiming_uniform_(self.weight, a=math.sqrt(5), generator=rng)
@@ -289,7 +290,9 @@ class Dropout(Module):
     tensor([1., 1., 1.], dtype=float64)
     """
 
-    def __init__(self, p: float = 0.5, inplace: bool = False, generator: Any = None) -> None:
+    def __init__(
+        self, p: float = 0.5, inplace: bool = False, generator: GeneratorLike | None = None
+    ) -> None:
         super().__init__()
         if not 0.0 <= p <= 1.0:
             raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
@@ -334,8 +337,8 @@ class BatchNorm1d(Module):
         momentum: float | None = 0.1,
         affine: bool = True,
         track_running_stats: bool = True,
-        device: Any = None,
-        dtype: Any = None,
+        device: DeviceLike | None = None,
+        dtype: DTypeLike | None = None,
         *,
         bias: bool = True,
     ) -> None:

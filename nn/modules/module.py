@@ -3,43 +3,22 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping
-from typing import Any, NamedTuple
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import numpy as np
 
 from .._dtype import as_array, to_dtype
-from .._module_lookup import ModuleLookup
-from .._state_dict import load_into
 from ..device import check_device, device, no_accelerator
 from ..parameter import Parameter
 from ..tensor import Tensor
+from ..types import DeviceLike
 from .hooks import ModuleHooks
+from .lookup import ModuleLookup
+from .state import ModuleState
 
 
-class IncompatibleKeys(NamedTuple):
-    """What ``load_state_dict(strict=False)`` skipped.
-
-    Examples
-    --------
-    >>> import numpy as np, nn
-    >>> nn.Linear(2, 1).load_state_dict({"weight": np.zeros((1, 2))}, strict=False)
-    IncompatibleKeys(missing_keys=['bias'], unexpected_keys=[])
-    """
-
-    missing_keys: list[str]
-    unexpected_keys: list[str]
-
-    def __repr__(self) -> str:  # (PyTorch's words when nothing was skipped)
-        if not self.missing_keys and not self.unexpected_keys:
-            return "<All keys matched successfully>"
-        return (
-            f"IncompatibleKeys(missing_keys={self.missing_keys!r}, "
-            f"unexpected_keys={self.unexpected_keys!r})"
-        )
-
-
-class Module(ModuleHooks, ModuleLookup):
+class Module(ModuleHooks, ModuleLookup, ModuleState):
     """Base class for every layer and network; subclass it and write ``forward``.
 
     Assigning a Parameter, a Module or (through ``register_buffer``) a buffer to an attribute
@@ -423,7 +402,7 @@ class Module(ModuleHooks, ModuleLookup):
     def cpu(self) -> Module:
         return self
 
-    def cuda(self, device: Any = None) -> Module:
+    def cuda(self, device: DeviceLike | None = None) -> Module:
         raise no_accelerator("cuda")
 
     # -------------------------------------------------------------- running
@@ -436,82 +415,6 @@ class Module(ModuleHooks, ModuleLookup):
         if "_forward_hooks" in self.__dict__:  # (only once a hook was registered)
             return self._call_with_hooks(args, kwargs)
         return self.forward(*args, **kwargs)
-
-    # ----------------------------------------------------------- state dicts
-    def _state_tensors(self) -> OrderedDict[str, Tensor]:
-        entries: OrderedDict[str, Tensor] = OrderedDict()
-        for module_name, module in self.named_modules(remove_duplicate=False):
-            prefix = f"{module_name}." if module_name else ""
-            for name, param in module._parameters.items():
-                if param is not None:
-                    entries[prefix + name] = param
-            for name, buffer in module._buffers.items():
-                if buffer is not None and name not in module._non_persistent_buffers:
-                    entries[prefix + name] = buffer
-        return entries
-
-    def state_dict(
-        self, *args: Any, destination: Any = None, prefix: str = "", keep_vars: bool = False
-    ) -> OrderedDict[str, Any]:
-        """Parameters and persistent buffers by dotted name, as Tensors that share their
-        storage and are cut from the graph (as PyTorch's); ``keep_vars=True`` gives the
-        Parameters themselves. Copy it (``copy.deepcopy``) to keep a snapshot.
-
-        Examples
-        --------
-        >>> import nn
-        >>> {k: v.shape for k, v in nn.Linear(2, 3).state_dict().items()}
-        {'weight': (3, 2), 'bias': (3,)}
-        """
-        if args:  # PyTorch's deprecated positional (destination, prefix, keep_vars)
-            destination, prefix, keep_vars = (*args, prefix, keep_vars)[:3]
-        result = OrderedDict() if destination is None else destination
-        for name, tensor in self._state_tensors().items():
-            result[prefix + name] = tensor if keep_vars else tensor.detach()
-        return result
-
-    def load_state_dict(
-        self, state_dict: Mapping[str, Any], strict: bool = True, assign: bool = False
-    ) -> IncompatibleKeys:
-        """Copy values into the existing parameters and buffers, keeping their dtypes; with
-        ``assign=True``, make the given Tensors the parameters and buffers instead (their
-        dtypes and storage kept; a parameter becomes a Parameter of the value, requiring grad
-        as the one it replaces did), as PyTorch's. An optimizer built before holds the old
-        parameters then: build it after loading.
-
-        Everything is checked before anything is copied: on any error (missing or
-        unexpected keys when ``strict``, a shape that differs, a value that is not numeric)
-        a ``RuntimeError`` lists every problem and the module is left as it was.
-
-        Examples
-        --------
-        >>> import nn
-        >>> a, b = nn.Linear(2, 1), nn.Linear(2, 1)
-        >>> b.load_state_dict(a.state_dict())
-        <All keys matched successfully>
-        >>> bool((a.weight == b.weight).all())
-        True
-        """
-        missing, unexpected = load_into(
-            self._state_tensors(),
-            state_dict,
-            strict,
-            type(self).__name__,
-            self._assign_state if assign else None,
-        )
-        return IncompatibleKeys(missing, unexpected)
-
-    def _assign_state(self, key: str, value: Tensor) -> None:
-        """Make ``value`` the parameter or buffer called ``key`` (a dotted name)."""
-        path, _, name = key.rpartition(".")
-        owner = self.get_submodule(path) if path else self
-        old = owner._parameters.get(name)
-        if old is not None:
-            if not isinstance(value, Parameter):
-                value = Parameter(value, requires_grad=old.requires_grad)
-            else:
-                value.requires_grad_(old.requires_grad)
-        setattr(owner, name, value)
 
     # ----------------------------------------------------------------- repr
     def extra_repr(self) -> str:

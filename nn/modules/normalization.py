@@ -13,6 +13,7 @@ from ..device import check_device
 from ..functional.normalization import _shape, layer_norm
 from ..parameter import Parameter
 from ..tensor import Tensor
+from ..types import DeviceLike, DTypeLike
 from .module import Module
 
 
@@ -34,8 +35,8 @@ class LayerNorm(Module):
         eps: float = 1e-5,
         elementwise_affine: bool = True,
         bias: bool = True,
-        device: Any = None,
-        dtype: Any = None,
+        device: DeviceLike | None = None,
+        dtype: DTypeLike | None = None,
     ) -> None:
         super().__init__()
         check_device(device)

@@ -22,6 +22,7 @@ from ..functional.activation import (
 )
 from ..parameter import Parameter
 from ..tensor import Tensor
+from ..types import DeviceLike, DTypeLike
 from .module import Module
 
 
@@ -125,7 +126,11 @@ class PReLU(Module):
     started at ``init``, as ``torch.nn.PReLU``."""
 
     def __init__(
-        self, num_parameters: int = 1, init: float = 0.25, device: Any = None, dtype: Any = None
+        self,
+        num_parameters: int = 1,
+        init: float = 0.25,
+        device: DeviceLike | None = None,
+        dtype: DTypeLike | None = None,
     ) -> None:
         super().__init__()
         self.num_parameters = num_parameters

@@ -45,6 +45,7 @@ from typing import Any
 
 from .._dtype import as_array
 from ..device import check_device
+from ..types import DeviceLike, DTypeLike
 from . import core as _tensor_core
 from .arithmetic import TensorMath
 from .autograd import TensorAutograd
@@ -134,8 +135,8 @@ _public_names(Tensor)
 
 def tensor(
     data: Any,
-    dtype: Any = None,
-    device: Any = None,
+    dtype: DTypeLike | None = None,
+    device: DeviceLike | None = None,
     requires_grad: bool = False,
     pin_memory: bool = False,
 ) -> Tensor:

@@ -13,6 +13,7 @@ from .._args.dims import shape_args
 from ..autograd.graph import node_type
 from ..device import check_device, no_accelerator
 from ..rules import elementwise
+from ..types import DeviceLike, DTypeLike
 from .core import TensorCore, _new
 from .numpy_interop import array_ufunc
 from .printing import tensor_repr
@@ -66,7 +67,7 @@ class TensorConvert(TensorCore):
             )
         return self._data
 
-    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+    def __array__(self, dtype: DTypeLike | None = None, copy: Any = None) -> np.ndarray:
         if self._rg:
             raise RuntimeError(
                 "Can't call numpy() on Tensor that requires grad. "
@@ -184,7 +185,7 @@ class TensorConvert(TensorCore):
             return result.clone(memory_format=memory_format)
         return result  # type: ignore[return-value]
 
-    def type(self, dtype: Any = None) -> Any:
+    def type(self, dtype: DTypeLike | None = None) -> Any:
         """``type()`` is PyTorch's type name ("torch.FloatTensor"); ``type(dtype)`` converts."""
         if dtype is None:
             return f"torch.{_dtype.torch_name(self._data.dtype)}Tensor"
@@ -210,19 +211,29 @@ class TensorConvert(TensorCore):
         return self._data.dtype if dtype is None else _dtype.to_dtype(dtype)
 
     def new_zeros(
-        self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False
+        self,
+        *size: Any,
+        dtype: DTypeLike | None = None,
+        device: DeviceLike | None = None,
+        requires_grad: bool = False,
     ) -> Tensor:
         """Zeros of ``size``, this Tensor's dtype unless given (as PyTorch's ``new_*``)."""
         shape = shape_args(size)
         return self._new(np.zeros(shape, self._new_dtype(dtype)), device, requires_grad)
 
     def new_ones(
-        self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False
+        self,
+        *size: Any,
+        dtype: DTypeLike | None = None,
+        device: DeviceLike | None = None,
+        requires_grad: bool = False,
     ) -> Tensor:
         shape = shape_args(size)
         return self._new(np.ones(shape, self._new_dtype(dtype)), device, requires_grad)
 
-    def new(self, *args: Any, dtype: Any = None, device: Any = None) -> Tensor:
+    def new(
+        self, *args: Any, dtype: DTypeLike | None = None, device: DeviceLike | None = None
+    ) -> Tensor:
         """The legacy constructor, in this Tensor's dtype: ``new(2, 3)`` an uninitialised
         (here: zero) Tensor of that size, ``new(data)`` a copy of a list, array or Tensor,
         ``new()`` an empty one. A tuple is refused: PyTorch reads ``torch.Size`` as a size
@@ -239,7 +250,11 @@ class TensorConvert(TensorCore):
         return self.new_zeros(*args, dtype=dtype, device=device) if args else self.new_zeros(0)
 
     def new_empty(
-        self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False
+        self,
+        *size: Any,
+        dtype: DTypeLike | None = None,
+        device: DeviceLike | None = None,
+        requires_grad: bool = False,
     ) -> Tensor:
         shape = shape_args(size)
         return self._new(np.empty(shape, self._new_dtype(dtype)), device, requires_grad)
@@ -249,8 +264,8 @@ class TensorConvert(TensorCore):
         size: Any,
         fill_value: Any,
         *,
-        dtype: Any = None,
-        device: Any = None,
+        dtype: DTypeLike | None = None,
+        device: DeviceLike | None = None,
         requires_grad: bool = False,
     ) -> Tensor:
         shape = shape_args((size,))
@@ -258,7 +273,12 @@ class TensorConvert(TensorCore):
         return self._new(array, device, requires_grad)
 
     def new_tensor(
-        self, data: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False
+        self,
+        data: Any,
+        *,
+        dtype: DTypeLike | None = None,
+        device: DeviceLike | None = None,
+        requires_grad: bool = False,
     ) -> Tensor:
         """A copy of ``data`` in this Tensor's dtype unless given."""
         values = data._data if isinstance(data, TensorCore) else data

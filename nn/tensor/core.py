@@ -33,10 +33,11 @@ import numpy as np
 from .. import _dtype, _memory_format
 from .._args.dims import axes_of
 from .._dtype import as_array, get_default_dtype, to_dtype, torch_name
-from ..autograd import _Mode
+from ..autograd.grad_mode import _Mode
 from ..autograd.graph import Node, _next_seq
 from ..device import cpu
 from ..rules import Backward
+from ..types import DTypeLike
 from .views import View, refresh_view
 
 if TYPE_CHECKING:
@@ -97,7 +98,9 @@ class TensorCore:
     _view: View | None
     _hooks: list[Callable[[Tensor], Any]] | None
 
-    def __init__(self, *args: Any, requires_grad: bool = False, dtype: Any = None) -> None:
+    def __init__(
+        self, *args: Any, requires_grad: bool = False, dtype: DTypeLike | None = None
+    ) -> None:
         self._grad = None
         self._node = None
         self._rg = False

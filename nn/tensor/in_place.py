@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import _dtype
 from .._errors import read_only_error
-from ..autograd import _Mode, no_grad
+from ..autograd.grad_mode import _Mode, no_grad
 from .core import TensorCore
 from .views import adopt
 

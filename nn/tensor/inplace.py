@@ -17,7 +17,7 @@ import numpy as np
 from .. import _dtype
 from .._args.overloads import alpha_first
 from .._errors import read_only_error
-from ..autograd import _Mode
+from ..autograd.grad_mode import _Mode
 from ..autograd.graph import node_type
 from ..rules import Grads, scaled_sum
 from . import in_place as _in_place

@@ -11,6 +11,7 @@ from .. import _dtype
 from ..autograd.graph import KEPT, node_type
 from ..rules import linalg as linalg_rules
 from ..rules._quiet import quiet
+from ..types import DTypeLike
 from .core import TensorCore
 
 if TYPE_CHECKING:
@@ -323,7 +324,7 @@ class TensorLinalg(TensorCore):
         saved = (b if a._rg else None, a if b._rg else None)
         return self._record(out, (a, b), backward, LinalgCrossBackward0, saved)
 
-    def softmax(self, dim: int, dtype: Any = None) -> Tensor:
+    def softmax(self, dim: int, dtype: DTypeLike | None = None) -> Tensor:
         """exp(x) / sum(exp(x)) along ``dim``.
 
         Examples
@@ -345,7 +346,7 @@ class TensorLinalg(TensorCore):
             result, backward = linalg_rules.softmax(x._data, None if axis is None else axis[0])
         return self._record(result, (x,), backward, SoftmaxBackward0, result=True)
 
-    def log_softmax(self, dim: int, dtype: Any = None) -> Tensor:
+    def log_softmax(self, dim: int, dtype: DTypeLike | None = None) -> Tensor:
         """log(softmax(x)) along ``dim``, computed stably."""
         axis = cast("Tensor", self)._reduce_axes(dim)
         if dtype is None and self._data.dtype.kind not in "fc" and self._data.size:

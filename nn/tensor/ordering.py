@@ -16,6 +16,7 @@ from ..rules import Backward, Grads, reduction
 from ..rules import ordering as ordering_rules
 from ..rules import shape as shape_rules
 from ..rules._quiet import quiet
+from ..types import DTypeLike
 from .core import TensorCore
 from .reduction import MaxResult
 
@@ -69,7 +70,7 @@ class TensorOrdering(TensorCore):
             x = later.logical_xor(earlier) if x._data.dtype == np.bool_ else later - earlier
         return x
 
-    def cumprod(self, dim: int, *, dtype: Any = None) -> Tensor:
+    def cumprod(self, dim: int, *, dtype: DTypeLike | None = None) -> Tensor:
         """Running products along ``dim`` (bools and integers in int64); the gradient is
         exact where an element is 0.
 
@@ -90,7 +91,7 @@ class TensorOrdering(TensorCore):
 
         return x._record(out.reshape(shape), (x,), reshaped, CumprodBackward0, (x,), result=True)
 
-    def cumsum(self, dim: int, *, dtype: Any = None) -> Tensor:
+    def cumsum(self, dim: int, *, dtype: DTypeLike | None = None) -> Tensor:
         """Running sums along ``dim``; the gradient is the running sum from the other end.
 
         >>> import nn

@@ -15,6 +15,7 @@ from ..autograd.graph import node_type
 from ..rules import reduction as reduction_rules
 from ..rules import unbroadcast
 from ..rules._quiet import quiet
+from ..types import DTypeLike
 from .arithmetic import _broadcast_error
 from .core import TensorCore
 
@@ -98,7 +99,7 @@ class TensorReduce(TensorCore):
         dim: Any = None,
         keepdim: bool = False,
         *,
-        dtype: Any = None,
+        dtype: DTypeLike | None = None,
         axis: Any = None,
         out: Any = None,
         keepdims: bool | None = None,
@@ -125,7 +126,9 @@ class TensorReduce(TensorCore):
         kind = SumBackward0 if axes is None else SumBackward1
         return self._record(result, (self,), backward, kind)
 
-    def nansum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    def nansum(
+        self, dim: Any = None, keepdim: bool = False, *, dtype: DTypeLike | None = None
+    ) -> Tensor:
         """Sum over ``dim`` counting NaNs as 0 (their gradient is 0).
 
         >>> import nn
@@ -142,7 +145,9 @@ class TensorReduce(TensorCore):
             result, backward = reduction_rules.nansum(self._data, axes, keepdim, target)
         return self._record(result, (self,), backward, NansumBackward0, (self,))
 
-    def nanmean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    def nanmean(
+        self, dim: Any = None, keepdim: bool = False, *, dtype: DTypeLike | None = None
+    ) -> Tensor:
         """The mean of the elements that are not NaN: ``nansum / count`` (NaN when all are).
 
         >>> import nn
@@ -196,7 +201,7 @@ class TensorReduce(TensorCore):
         dim: Any = None,
         keepdim: bool = False,
         *,
-        dtype: Any = None,
+        dtype: DTypeLike | None = None,
         axis: Any = None,
         out: Any = None,
         keepdims: bool | None = None,
@@ -226,7 +231,7 @@ class TensorReduce(TensorCore):
         axis: Any = None,
         ddof: int | None = None,
         out: Any = None,
-        dtype: Any = None,
+        dtype: DTypeLike | None = None,
     ) -> Tensor:
         """Variance over ``dim`` with Bessel's correction (``correction=1``) by default."""
         return self._moment(
@@ -243,7 +248,7 @@ class TensorReduce(TensorCore):
         axis: Any = None,
         ddof: int | None = None,
         out: Any = None,
-        dtype: Any = None,
+        dtype: DTypeLike | None = None,
     ) -> Tensor:
         """Standard deviation over ``dim`` (``correction=1`` by default)."""
         return self._moment(
@@ -278,7 +283,9 @@ class TensorReduce(TensorCore):
             result, backward = rule(x._data, axes, float(c), keepdim)
         return self._record(result, (x,), backward, kind, (x,), result=rule is reduction_rules.std)
 
-    def prod(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    def prod(
+        self, dim: Any = None, keepdim: bool = False, *, dtype: DTypeLike | None = None
+    ) -> Tensor:
         """Product over one ``dim`` (or of every element); exact gradients with zeros; bool
         and integer Tensors multiply in int64, as PyTorch's."""
         if dtype is None and self._data.dtype.kind in "biu":
@@ -457,7 +464,7 @@ class TensorReduce(TensorCore):
         return self._record(result, (x,), backward, LogsumexpBackward0, (x,), result=True)
 
     def norm(
-        self, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None
+        self, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: DTypeLike | None = None
     ) -> Tensor:
         """The p-norm (2 by default; "fro" is 2) over ``dim`` or every element.
 

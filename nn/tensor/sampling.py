@@ -16,6 +16,7 @@ from ..random import (
     draw_normal,
     draw_uniform,
 )
+from ..types import GeneratorLike
 from .core import TensorCore
 
 if TYPE_CHECKING:
@@ -36,7 +37,9 @@ class TensorSampling(TensorCore):
 
     __slots__ = ()
 
-    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
+    def normal_(
+        self, mean: float = 0.0, std: float = 1.0, *, generator: GeneratorLike | None = None
+    ) -> Tensor:
         """Fill with N(mean, std**2) draws in place (from ``generator`` or the default one)."""
         contiguous = bool(self._data.flags.c_contiguous)
         me = cast("Tensor", self)
@@ -44,12 +47,14 @@ class TensorSampling(TensorCore):
             draw_normal(generator, self._data.shape, self._data.dtype, mean, std, contiguous)
         )
 
-    def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
+    def uniform_(
+        self, a: float = 0.0, b: float = 1.0, *, generator: GeneratorLike | None = None
+    ) -> Tensor:
         """Fill with U(a, b) draws in place."""
         me = cast("Tensor", self)
         return me._fill(draw_uniform(generator, self._data.shape, self._data.dtype, a, b))
 
-    def bernoulli(self, p: Any = None, *, generator: Any = None) -> Tensor:
+    def bernoulli(self, p: Any = None, *, generator: GeneratorLike | None = None) -> Tensor:
         """0/1 draws, each 1 with the probability this Tensor holds (or ``p``), as
         ``torch.bernoulli``: a new Tensor of this dtype."""
         chance = self._data if p is None else float(p)
@@ -59,7 +64,7 @@ class TensorSampling(TensorCore):
         return TensorCore._make(draws)
 
     def multinomial(
-        self, num_samples: int, replacement: bool = False, *, generator: Any = None
+        self, num_samples: int, replacement: bool = False, *, generator: GeneratorLike | None = None
     ) -> Tensor:
         """Indices drawn from each row (1-D or 2-D) in proportion to its values, as
         ``torch.multinomial`` (int64)."""
@@ -84,17 +89,19 @@ class TensorSampling(TensorCore):
         drawn = draw_multinomial(generator, probs, num_samples, replacement)
         return TensorCore._make(np.asarray(drawn, dtype=np.int64))
 
-    def bernoulli_(self, p: Any = 0.5, *, generator: Any = None) -> Tensor:
+    def bernoulli_(self, p: Any = 0.5, *, generator: GeneratorLike | None = None) -> Tensor:
         """Fill with 0/1 draws that are 1 with probability ``p``, in place."""
         chance = p._data if isinstance(p, TensorCore) else float(p)
         me = cast("Tensor", self)
         return me._fill(draw_bernoulli(generator, chance, self._data.shape, self._data.dtype))
 
-    def exponential_(self, lambd: float = 1.0, *, generator: Any = None) -> Tensor:
+    def exponential_(self, lambd: float = 1.0, *, generator: GeneratorLike | None = None) -> Tensor:
         me = cast("Tensor", self)
         return me._fill(draw_exponential(generator, self._data.shape, self._data.dtype, lambd))
 
-    def random_(self, low: int = 0, high: int | None = None, *, generator: Any = None) -> Tensor:
+    def random_(
+        self, low: int = 0, high: int | None = None, *, generator: GeneratorLike | None = None
+    ) -> Tensor:
         if high is None:  # (PyTorch's range: [0, 2**mantissa] for floats, [0, max] else)
             low, high = 0, low if low else _random_limit(self._data.dtype)
         me = cast("Tensor", self)
