@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd.graph import node_type
-from ..rules import Grads
+from ..rules import embedding as embedding_rules
 from ..tensor import Tensor
 
 EmbeddingBackward0 = node_type("EmbeddingBackward0")
@@ -58,20 +58,7 @@ def embedding(
         padding_idx += rows
     if max_norm is not None:
         _renormalize(weight, idx, max_norm, norm_type)
-    W = weight._data
-    out = W[idx]
-
-    def backward(g: np.ndarray) -> Grads:
-        flat, grads = idx.reshape(-1), g.reshape(-1, W.shape[1])
-        if scale_grad_by_freq:
-            counts = np.bincount(flat, minlength=rows)
-            grads = grads / counts[flat, None]
-        grad = np.zeros_like(W)
-        np.add.at(grad, flat, grads)
-        if padding_idx is not None:
-            grad[padding_idx] = 0
-        return (grad,)
-
+    out, backward = embedding_rules.embedding(weight._data, idx, padding_idx, scale_grad_by_freq)
     return Tensor._record(out, (weight,), backward, EmbeddingBackward0)
 
 

@@ -19,7 +19,8 @@ from .._args.overloads import alpha_first
 from .._errors import read_only_error
 from ..autograd.grad_mode import _Mode
 from ..autograd.graph import node_type
-from ..rules import Grads, scaled_sum
+from ..rules import inplace as inplace_rules
+from ..rules import scaled_sum
 from . import in_place as _in_place
 from .arithmetic import _refuse_bool_subtraction
 from .core import TensorCore, plain_index
@@ -330,9 +331,8 @@ class TensorInplace(TensorCore):
         """Write ``values`` (which do not depend on the old ones) into the storage; an
         expanded Tensor may be filled, as PyTorch's (its repeated elements get one value)."""
         if self._recording():
-            return self._inplace(
-                lambda s: s._record(values, (s,), lambda g: (np.zeros_like(g),), kind)
-            )
+            out, backward = inplace_rules.overwritten(values)
+            return self._inplace(lambda s: s._record(out, (s,), backward, kind))
         if not self._data.flags.writeable and self._data.size:
             _writable_alias(self._data)[...] = values
             self._vc[0] += 1
@@ -408,14 +408,7 @@ def _outplace(name: str) -> Any:
 
 def _copy(source: Tensor, src: Tensor) -> Tensor:
     s = src if src._data.dtype == source._data.dtype else src._cast(source._data.dtype)
-    out = np.array(np.broadcast_to(s._data, source._data.shape), copy=True)
-    shape = s._data.shape
-
-    def backward(g: np.ndarray) -> Grads:
-        from ..rules import unbroadcast
-
-        return np.zeros_like(g), unbroadcast(g, shape)
-
+    out, backward = inplace_rules.copy(source._data, s._data)
     return source._record(out, (source, s), backward, CopyBackwards)
 
 
@@ -426,10 +419,8 @@ def _fill_tensor(source: Tensor, value: Tensor) -> Tensor:
             f"{value._data.ndim} dimensions."
         )
     v = value if value._data.dtype == source._data.dtype else value._cast(source._data.dtype)
-    out = np.full(source._data.shape, v._data, dtype=source._data.dtype)
-    return source._record(
-        out, (source, v), lambda g: (np.zeros_like(g), np.asarray(g.sum())), FillBackward3
-    )
+    out, backward = inplace_rules.fill(source._data, v._data)
+    return source._record(out, (source, v), backward, FillBackward3)
 
 
 def _inplace_dtype(data: np.ndarray, operand: Any, divide: bool) -> np.dtype:
@@ -453,20 +444,8 @@ def _masked_fill(source: Tensor, mask: Any, value: Any) -> Tensor:
     v = source._lift(value)
     if v._rg and v._data.dtype != source._data.dtype:
         v = v._cast(source._data.dtype)  # (the result keeps this Tensor's dtype)
-    out = np.asarray(np.where(condition, v._data, source._data), dtype=source._data.dtype)
+    out, backward = inplace_rules.masked_fill(source._data, condition, v._data, v._rg)
     saved = (mask,) if isinstance(mask, TensorCore) else ()
     if not v._rg:
-        return source._record(
-            out,
-            (source,),
-            lambda g: (np.where(condition, 0.0, g).astype(g.dtype),),
-            MaskedFillBackward0,
-            saved,
-        )
-    shape = out.shape
-
-    def backward(g: np.ndarray) -> Grads:  # (the value: the sum where filled)
-        filled = np.broadcast_to(condition, shape)
-        return np.where(filled, 0.0, g).astype(g.dtype), np.asarray(g[filled].sum(), g.dtype)
-
+        return source._record(out, (source,), backward, MaskedFillBackward0, saved)
     return source._record(out, (source, v), backward, MaskedFillBackward1, saved)

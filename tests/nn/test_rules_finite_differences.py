@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 
 from nn.rules import activation as A
 from nn.rules import elementwise as E
+from nn.rules import embedding as embedding_rules
+from nn.rules import inplace as inplace_rules
 from nn.rules import layer as Y
 from nn.rules import linalg as L
 from nn.rules import loss as S
@@ -242,3 +244,20 @@ def test_loss_and_normalization_rules_match_finite_differences(data):
     _check(lambda x: Y.layer_norm(x, 1, None, None, 1e-5), [logits], (0,), seed)
     gamma, beta = _array(data, (classes,)), _array(data, (classes,))
     _check(lambda x, g, b: Y.layer_norm(x, 1, g, b, 1e-5), [logits, gamma, beta], (0, 1, 2), seed)
+
+
+@settings(max_examples=8, deadline=None)
+@given(data=st.data())
+def test_write_and_lookup_rules_match_finite_differences(data):
+    shape = _shape(data)
+    seed = data.draw(st.integers(0, 99))
+    x, source = _array(data, shape), _array(data, shape[1:] or (1,))
+    _check(inplace_rules.copy, [x, source], (0, 1), seed)
+    _check(inplace_rules.fill, [x, np.asarray(0.3)], (0, 1), seed)
+    condition = np.random.default_rng(seed).random(shape) < 0.5
+    filled = lambda x, v: inplace_rules.masked_fill(x, condition, v, True)  # noqa: E731
+    _check(filled, [x, np.asarray(0.7)], (0, 1), seed)
+    rows = np.array([[0, 2], [2, 3]])
+    looked_up = lambda w: embedding_rules.embedding(w, rows, None, False)  # noqa: E731
+    _check(looked_up, [_array(data, (4, 3))], (0,), seed)  # (padding_idx and frequency
+    # scaling are PyTorch's choices, not derivatives: held in tests/nn and the harness)
