@@ -17,7 +17,7 @@ from ._namespace.core import _operand
 from .autograd.graph import node_type
 from .rules import linalg as linalg_rules
 from .tensor import Tensor
-from .types import DTypeLike
+from .types import DTypeLike, InputLike, Number, TensorLike
 
 LinalgInvExBackward0 = node_type("LinalgInvExBackward0")
 LinalgDetBackward0 = node_type("LinalgDetBackward0")
@@ -48,7 +48,7 @@ def _matrices(A: Any, op: str, name: str = "A") -> Tensor:
     return t
 
 
-def inv(A: Any, *, out: Any = None) -> Tensor:
+def inv(A: Any, *, out: Tensor | None = None) -> Tensor:
     """The inverse of each square matrix of ``A``; a singular one raises ``LinAlgError``.
 
     >>> import nn
@@ -77,7 +77,7 @@ def inv(A: Any, *, out: Any = None) -> Tensor:
     )
 
 
-def det(A: Any, *, out: Any = None) -> Tensor:
+def det(A: Any, *, out: Tensor | None = None) -> Tensor:
     """The determinant of each square matrix of ``A``; its gradient is the cofactor matrix
     (for singular matrices too).
 
@@ -101,7 +101,7 @@ def det(A: Any, *, out: Any = None) -> Tensor:
     )
 
 
-def solve(A: Any, B: Any, *, left: bool = True, out: Any = None) -> Tensor:
+def solve(A: Any, B: Any, *, left: bool = True, out: Tensor | None = None) -> Tensor:
     """X with A X = B for each square matrix of ``A`` (``B`` a vector per matrix when it
     has one dimension fewer than ``A`` and its shape is A's without the last side, or is
     1-D); a singular ``A`` raises ``LinAlgError``.
@@ -150,7 +150,7 @@ def solve(A: Any, B: Any, *, left: bool = True, out: Any = None) -> Tensor:
     )
 
 
-def eigvalsh(A: Any, UPLO: str = "L", *, out: Any = None) -> Tensor:
+def eigvalsh(A: Any, UPLO: str = "L", *, out: Tensor | None = None) -> Tensor:
     """The eigenvalues, ascending, of each symmetric matrix of ``A``, read from its lower
     (``UPLO="L"``) or upper triangle.
 
@@ -255,7 +255,9 @@ def matrix_norm(
     return result if keepdim else result.squeeze((first, second))
 
 
-def cross(input: Any, other: Any, *, dim: int = -1, out: Any = None) -> Tensor:
+def cross(
+    input: InputLike, other: TensorLike | Number, *, dim: int = -1, out: Tensor | None = None
+) -> Tensor:
     """The cross product of the 3-vectors along ``dim`` (the last by default), as
     ``torch.linalg.cross`` (``Tensor.cross`` takes the first dimension of size 3)."""
     first = _operand(input, "linalg_cross")

@@ -10,6 +10,7 @@ import numpy as np
 
 from .._args.out import into
 from ..tensor import Tensor
+from ..types import InputLike
 
 
 def _operand(value: Any, function: str, argument: str = "input", position: int = 1) -> Tensor:
@@ -36,7 +37,7 @@ def _written(out: Any, result: Any, name: str) -> Any:
 def _function(name: str) -> Callable[..., Any]:
     """torch.<name>(input, *args, out=None, **kwargs) as input.<name>(*args, **kwargs)."""
 
-    def function(input: Any, *args: Any, out: Any = None, **kwargs: Any) -> Any:
+    def function(input: InputLike, *args: Any, out: Tensor | None = None, **kwargs: Any) -> Any:
         return _written(out, getattr(_operand(input, name), name)(*args, **kwargs), name)
 
     function.__name__ = function.__qualname__ = name

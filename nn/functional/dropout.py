@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from .._args.inputs import as_input
@@ -11,13 +9,13 @@ from ..autograd.graph import KEPT, node_type
 from ..random import draw_bernoulli
 from ..rules import layer as LR
 from ..tensor import Tensor
-from ..types import GeneratorLike
+from ..types import GeneratorLike, InputLike
 
 MulBackward0 = node_type("MulBackward0")  # (PyTorch's CPU dropout multiplies by a mask)
 
 
 def dropout(
-    input: Any,
+    input: InputLike,
     p: float = 0.5,
     training: bool = True,
     inplace: bool = False,

@@ -9,11 +9,12 @@ import numpy as np
 from ..autograd.graph import node_type
 from ..rules import embedding as embedding_rules
 from ..tensor import Tensor
+from ..types import InputLike
 
 EmbeddingBackward0 = node_type("EmbeddingBackward0")
 
 
-def _indices(input: Any, what: str) -> np.ndarray:
+def _indices(input: InputLike, what: str) -> np.ndarray:
     data = input._data if isinstance(input, Tensor) else np.asarray(input)
     if data.dtype.kind not in "iu":
         kind = {"f": "Float", "b": "Bool"}.get(data.dtype.kind, str(data.dtype))
@@ -26,7 +27,7 @@ def _indices(input: Any, what: str) -> np.ndarray:
 
 
 def embedding(
-    input: Any,
+    input: InputLike,
     weight: Tensor,
     padding_idx: int | None = None,
     max_norm: float | None = None,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from .._args.inputs import as_input
@@ -12,12 +10,13 @@ from ..autograd.graph import node_type
 from ..rules import layer as LR
 from ..tensor import Tensor
 from ..tensor.linalg import MmBackward0  # (linear without a bias, as PyTorch names it)
+from ..types import InputLike
 from .activation import ReluBackward0
 
 AddmmBackward0 = node_type("AddmmBackward0")
 
 
-def linear(input: Any, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+def linear(input: InputLike, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """y = x W^T + b, as one autograd node (course: Z = W A + b with examples in columns).
 
     Backward, with G = dL/dy and X, G flattened to rows:
@@ -33,7 +32,7 @@ def linear(input: Any, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     return _linear(input, weight, bias, relu=False)
 
 
-def _linear(input: Any, weight: Tensor, bias: Tensor | None, relu: bool) -> Tensor:
+def _linear(input: InputLike, weight: Tensor, bias: Tensor | None, relu: bool) -> Tensor:
     """``linear``, followed by ReLU in the same node when ``relu`` (``Sequential`` fuses a
     ``Linear`` and the ``ReLU`` after it, saving a node)."""
     x = as_input(input, weight._data.dtype)

@@ -130,8 +130,8 @@ def _weight(weight: Any, x: Tensor) -> Array | None:
 def mse_loss(
     input: InputLike,
     target: Any,
-    size_average: Any = None,
-    reduce: Any = None,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
     reduction: str = "mean",
 ) -> Tensor:
     """(x - y)**2 per element; d/dx = 2 (x - y).
@@ -177,8 +177,8 @@ def binary_cross_entropy(
     input: InputLike,
     target: Any,
     weight: Any = None,
-    size_average: Any = None,
-    reduce: Any = None,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
     reduction: str = "mean",
 ) -> Tensor:
     """-w [y log(p) + (1 - y) log(1 - p)], with each log clamped at -100 as PyTorch.
@@ -211,8 +211,8 @@ def binary_cross_entropy_with_logits(
     input: InputLike,
     target: Any,
     weight: Any = None,
-    size_average: Any = None,
-    reduce: Any = None,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
     reduction: str = "mean",
     pos_weight: Any = None,
 ) -> Tensor:
@@ -278,9 +278,9 @@ def nll_loss(
     input: InputLike,
     target: Any,
     weight: Any = None,
-    size_average: Any = None,
+    size_average: bool | None = None,
     ignore_index: int = -100,
-    reduce: Any = None,
+    reduce: bool | None = None,
     reduction: str = "mean",
 ) -> Tensor:
     """-w[y] input[y] for log-probabilities ``input`` and class indices ``y``; ignored targets
@@ -323,9 +323,9 @@ def cross_entropy(
     input: InputLike,
     target: Any,
     weight: Any = None,
-    size_average: Any = None,
+    size_average: bool | None = None,
     ignore_index: int = -100,
-    reduce: Any = None,
+    reduce: bool | None = None,
     reduction: str = "mean",
     label_smoothing: float = 0.0,
 ) -> Tensor:

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
 from ..autograd.graph import node_type
 from ..rules import shape as shape_rules
 from ..tensor import Tensor
+from ..types import InputLike
 
 ConstantPadNdBackward0 = node_type("ConstantPadNdBackward0")
 
 
 def pad(
-    input: Any, pad: Sequence[int], mode: str = "constant", value: float | None = None
+    input: InputLike, pad: Sequence[int], mode: str = "constant", value: float | None = None
 ) -> Tensor:
     """``input`` padded with ``value`` (0 by default): ``pad`` lists (before, after) amounts
     for the last dimension, then the one before it, and so on; a negative amount crops.

@@ -43,8 +43,8 @@ def _tensor_dtype(value: Any) -> np.dtype:
 def l1_loss(
     input: InputLike,
     target: Any,
-    size_average: Any = None,
-    reduce: Any = None,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
     reduction: str = "mean",
     weight: Any = None,
 ) -> Tensor:
@@ -70,8 +70,8 @@ def l1_loss(
 def smooth_l1_loss(
     input: InputLike,
     target: Any,
-    size_average: Any = None,
-    reduce: Any = None,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
     reduction: str = "mean",
     beta: float = 1.0,
 ) -> Tensor:
@@ -118,8 +118,8 @@ def huber_loss(
 def kl_div(
     input: InputLike,
     target: Any,
-    size_average: Any = None,
-    reduce: Any = None,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
     reduction: str = "mean",
     log_target: bool = False,
 ) -> Tensor:

@@ -4,10 +4,9 @@ layers (``nn.Softplus``, ``nn.ELU``, ``nn.GELU``, ``nn.SiLU``), over the rules o
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..functional.activation import elu, gelu, silu, softplus
 from ..tensor import Tensor
+from ..types import InputLike
 from .module import Module
 
 
@@ -18,7 +17,7 @@ class Softplus(Module):
         super().__init__()
         self.beta, self.threshold = beta, threshold
 
-    def forward(self, input: Any) -> Tensor:
+    def forward(self, input: InputLike) -> Tensor:
         return softplus(input, self.beta, self.threshold)
 
     def extra_repr(self) -> str:
@@ -32,7 +31,7 @@ class ELU(Module):
         super().__init__()
         self.alpha, self.inplace = alpha, inplace
 
-    def forward(self, input: Any) -> Tensor:
+    def forward(self, input: InputLike) -> Tensor:
         return elu(input, self.alpha, self.inplace)
 
     def extra_repr(self) -> str:
@@ -46,7 +45,7 @@ class GELU(Module):
         super().__init__()
         self.approximate = approximate
 
-    def forward(self, input: Any) -> Tensor:
+    def forward(self, input: InputLike) -> Tensor:
         return gelu(input, self.approximate)
 
     def extra_repr(self) -> str:
@@ -60,7 +59,7 @@ class SiLU(Module):
         super().__init__()
         self.inplace = inplace
 
-    def forward(self, input: Any) -> Tensor:
+    def forward(self, input: InputLike) -> Tensor:
         return silu(input, self.inplace)
 
     def extra_repr(self) -> str:

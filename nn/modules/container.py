@@ -6,6 +6,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, ClassVar, overload
 
+from ..types import InputLike
 from .module import Module
 
 
@@ -33,7 +34,7 @@ class Sequential(Module):
                     )
                 self.add_module(str(index), module)
 
-    def forward(self, input: Any) -> Any:
+    def forward(self, input: InputLike) -> Any:
         for module in self._modules.values():
             if module is not None:
                 input = module(input)

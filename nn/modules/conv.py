@@ -16,7 +16,7 @@ from ..functional import conv as CF
 from ..parameter import Parameter
 from ..random import resolve_generator
 from ..tensor import Tensor
-from ..types import DeviceLike, DTypeLike, GeneratorLike
+from ..types import DeviceLike, DTypeLike, GeneratorLike, InputLike
 from .layers import Dropout
 from .module import Module
 
@@ -122,7 +122,7 @@ class Conv1d(_ConvNd):
 
     _dims = 1
 
-    def forward(self, input: Any) -> Tensor:
+    def forward(self, input: InputLike) -> Tensor:
         return CF.conv1d(
             input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups
         )
@@ -145,7 +145,7 @@ class Conv2d(_ConvNd):
 
     _dims = 2
 
-    def forward(self, input: Any) -> Tensor:
+    def forward(self, input: InputLike) -> Tensor:
         return CF.conv2d(
             input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups
         )
@@ -195,7 +195,7 @@ class MaxPool1d(_MaxPoolNd):
     (1, 3, 5)
     """
 
-    def forward(self, input: Any) -> Any:
+    def forward(self, input: InputLike) -> Any:
         return CF.max_pool1d(input, *self._arguments())
 
 
@@ -209,7 +209,7 @@ class MaxPool2d(_MaxPoolNd):
     (1, 3, 14, 14)
     """
 
-    def forward(self, input: Any) -> Any:
+    def forward(self, input: InputLike) -> Any:
         return CF.max_pool2d(input, *self._arguments())
 
 
@@ -237,7 +237,7 @@ class AvgPool2d(Module):
         self.padding, self.ceil_mode = padding, ceil_mode
         self.count_include_pad, self.divisor_override = count_include_pad, divisor_override
 
-    def forward(self, input: Any) -> Tensor:
+    def forward(self, input: InputLike) -> Tensor:
         return CF.avg_pool2d(
             input,
             self.kernel_size,
@@ -272,7 +272,7 @@ class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
     (2, 8, 1, 1)
     """
 
-    def forward(self, input: Any) -> Tensor:
+    def forward(self, input: InputLike) -> Tensor:
         return CF.adaptive_avg_pool2d(input, self.output_size)
 
 
@@ -300,7 +300,7 @@ class AvgPool1d(Module):
         self.padding = (CF.single(padding, "padding"),)
         self.ceil_mode, self.count_include_pad = ceil_mode, count_include_pad
 
-    def forward(self, input: Any) -> Tensor:
+    def forward(self, input: InputLike) -> Tensor:
         return CF.avg_pool1d(
             input,
             self.kernel_size,
@@ -325,7 +325,7 @@ class AdaptiveAvgPool1d(_AdaptiveAvgPoolNd):
     (2, 8, 1)
     """
 
-    def forward(self, input: Any) -> Tensor:
+    def forward(self, input: InputLike) -> Tensor:
         return CF.adaptive_avg_pool1d(input, self.output_size)
 
 
@@ -340,5 +340,5 @@ class Dropout2d(Dropout):
     (1, 2, 3, 3)
     """
 
-    def forward(self, input: Any) -> Tensor:
+    def forward(self, input: InputLike) -> Tensor:
         return CF.dropout2d(input, self.p, self.training, self.inplace, self._generator)

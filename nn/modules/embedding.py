@@ -14,7 +14,7 @@ from ..functional.embedding import embedding
 from ..parameter import Parameter
 from ..random import resolve_generator
 from ..tensor import Tensor
-from ..types import DeviceLike, DTypeLike, GeneratorLike
+from ..types import DeviceLike, DTypeLike, GeneratorLike, InputLike
 from .module import Module
 
 
@@ -97,7 +97,7 @@ class Embedding(Module):
             _freeze=freeze,
         )
 
-    def forward(self, input: Any) -> Tensor:
+    def forward(self, input: InputLike) -> Tensor:
         return embedding(
             input,
             self.weight,

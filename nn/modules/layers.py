@@ -17,7 +17,7 @@ from ..device import check_device
 from ..parameter import Parameter
 from ..random import resolve_generator
 from ..tensor import Tensor
-from ..types import DeviceLike, DTypeLike, GeneratorLike
+from ..types import DeviceLike, DTypeLike, GeneratorLike, InputLike
 from .module import Module
 
 
@@ -70,7 +70,7 @@ class Linear(Module):
             bound = 1.0 / math.sqrt(self.in_features) if self.in_features > 0 else 0.0
             init.uniform_(self.bias, -bound, bound, generator=rng)
 
-    def forward(self, input: Any) -> Tensor:
+    def forward(self, input: InputLike) -> Tensor:
         return F.linear(input, self.weight, self.bias)
 
     def extra_repr(self) -> str:
@@ -103,7 +103,7 @@ class Identity(Module):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__()
 
-    def forward(self, input: Any) -> Any:
+    def forward(self, input: InputLike) -> Any:
         return input
 
 
@@ -122,7 +122,7 @@ class Flatten(Module):
         self.start_dim = start_dim
         self.end_dim = end_dim
 
-    def forward(self, input: Any) -> Tensor:
+    def forward(self, input: InputLike) -> Tensor:
         return as_input(input).flatten(self.start_dim, self.end_dim)
 
     def extra_repr(self) -> str:
@@ -144,7 +144,7 @@ class Unflatten(Module):
         super().__init__()
         self.dim, self.unflattened_size = dim, tuple(unflattened_size)
 
-    def forward(self, input: Any) -> Tensor:
+    def forward(self, input: InputLike) -> Tensor:
         x = as_input(input)
         axis = self.dim % x.ndim if x.ndim else 0
         return x.reshape(*x.shape[:axis], *self.unflattened_size, *x.shape[axis + 1 :])
@@ -167,7 +167,7 @@ class ReLU(Module):
         super().__init__()
         self.inplace = inplace
 
-    def forward(self, input: Any) -> Tensor:
+    def forward(self, input: InputLike) -> Tensor:
         return F.relu(input, self.inplace)
 
     def extra_repr(self) -> str:
@@ -189,7 +189,7 @@ class LeakyReLU(Module):
         self.negative_slope = negative_slope
         self.inplace = inplace
 
-    def forward(self, input: Any) -> Tensor:
+    def forward(self, input: InputLike) -> Tensor:
         return F.leaky_relu(input, self.negative_slope, self.inplace)
 
     def extra_repr(self) -> str:
@@ -206,7 +206,7 @@ class Sigmoid(Module):
     tensor([0.5000])
     """
 
-    def forward(self, input: Any) -> Tensor:
+    def forward(self, input: InputLike) -> Tensor:
         return F.sigmoid(input)
 
 
@@ -220,7 +220,7 @@ class Tanh(Module):
     tensor([0.])
     """
 
-    def forward(self, input: Any) -> Tensor:
+    def forward(self, input: InputLike) -> Tensor:
         return F.tanh(input)
 
 
@@ -238,7 +238,7 @@ class Softmax(Module):
         super().__init__()
         self.dim = dim
 
-    def forward(self, input: Any) -> Tensor:
+    def forward(self, input: InputLike) -> Tensor:
         return F.softmax(input, self.dim)
 
     def extra_repr(self) -> str:
@@ -255,7 +255,7 @@ class LogSoftmax(Softmax):
     tensor([[     0., -10000.]])
     """
 
-    def forward(self, input: Any) -> Tensor:
+    def forward(self, input: InputLike) -> Tensor:
         return F.log_softmax(input, self.dim)
 
 
@@ -269,7 +269,7 @@ class Softmin(Softmax):
     tensor([0.5000, 0.5000])
     """
 
-    def forward(self, input: Any) -> Tensor:
+    def forward(self, input: InputLike) -> Tensor:
         return F.softmin(input, self.dim)
 
 
@@ -300,7 +300,7 @@ class Dropout(Module):
         self.inplace = inplace
         self._generator = None if generator is None else resolve_generator(generator)
 
-    def forward(self, input: Any) -> Tensor:
+    def forward(self, input: InputLike) -> Tensor:
         return F.dropout(input, self.p, self.training, self.inplace, self._generator)
 
     def extra_repr(self) -> str:
@@ -371,7 +371,7 @@ class BatchNorm1d(Module):
                 self.running_var.fill_(1)
                 self.num_batches_tracked.zero_()
 
-    def forward(self, input: Any) -> Tensor:
+    def forward(self, input: InputLike) -> Tensor:
         input = as_input(input, self.weight.dtype if self.weight is not None else None)
         if input.ndim not in self._dims:
             raise ShapeError(f"expected {self._expected} input (got {input.ndim}D input)")

@@ -8,12 +8,13 @@ from typing import Any
 from .. import functional as F
 from ..functional.loss import legacy_reduction
 from ..tensor import Tensor
+from ..types import InputLike
 from .module import Module
 
 
 class _Loss(Module):
     def __init__(
-        self, size_average: Any = None, reduce: Any = None, reduction: str = "mean"
+        self, size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean"
     ) -> None:
         super().__init__()
         self.reduction = legacy_reduction(size_average, reduce, reduction)
@@ -32,7 +33,7 @@ class MSELoss(_Loss):
     2.0
     """
 
-    def forward(self, input: Any, target: Any) -> Tensor:
+    def forward(self, input: InputLike, target: Any) -> Tensor:
         return F.mse_loss(input, target, reduction=self.reduction)
 
 
@@ -51,14 +52,14 @@ class BCELoss(_Loss):
     def __init__(
         self,
         weight: Any = None,
-        size_average: Any = None,
-        reduce: Any = None,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
         reduction: str = "mean",
     ) -> None:
         super().__init__(size_average, reduce, reduction)
         self.weight = weight
 
-    def forward(self, input: Any, target: Any) -> Tensor:
+    def forward(self, input: InputLike, target: Any) -> Tensor:
         return F.binary_cross_entropy(input, target, self.weight, reduction=self.reduction)
 
 
@@ -75,8 +76,8 @@ class BCEWithLogitsLoss(_Loss):
     def __init__(
         self,
         weight: Any = None,
-        size_average: Any = None,
-        reduce: Any = None,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
         reduction: str = "mean",
         pos_weight: Any = None,
     ) -> None:
@@ -84,7 +85,7 @@ class BCEWithLogitsLoss(_Loss):
         self.weight = weight
         self.pos_weight = pos_weight
 
-    def forward(self, input: Any, target: Any) -> Tensor:
+    def forward(self, input: InputLike, target: Any) -> Tensor:
         return F.binary_cross_entropy_with_logits(
             input, target, self.weight, reduction=self.reduction, pos_weight=self.pos_weight
         )
@@ -103,9 +104,9 @@ class CrossEntropyLoss(_Loss):
     def __init__(
         self,
         weight: Any = None,
-        size_average: Any = None,
+        size_average: bool | None = None,
         ignore_index: int = -100,
-        reduce: Any = None,
+        reduce: bool | None = None,
         reduction: str = "mean",
         label_smoothing: float = 0.0,
     ) -> None:
@@ -114,7 +115,7 @@ class CrossEntropyLoss(_Loss):
         self.ignore_index = ignore_index
         self.label_smoothing = label_smoothing
 
-    def forward(self, input: Any, target: Any) -> Tensor:
+    def forward(self, input: InputLike, target: Any) -> Tensor:
         return F.cross_entropy(
             input,
             target,
@@ -138,16 +139,16 @@ class NLLLoss(_Loss):
     def __init__(
         self,
         weight: Any = None,
-        size_average: Any = None,
+        size_average: bool | None = None,
         ignore_index: int = -100,
-        reduce: Any = None,
+        reduce: bool | None = None,
         reduction: str = "mean",
     ) -> None:
         super().__init__(size_average, reduce, reduction)
         self.weight = weight
         self.ignore_index = ignore_index
 
-    def forward(self, input: Any, target: Any) -> Tensor:
+    def forward(self, input: InputLike, target: Any) -> Tensor:
         return F.nll_loss(
             input, target, self.weight, ignore_index=self.ignore_index, reduction=self.reduction
         )
@@ -165,15 +166,15 @@ class L1Loss(_Loss):
 
     def __init__(
         self,
-        size_average: Any = None,
-        reduce: Any = None,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
         reduction: str = "mean",
         weight: Any = None,
     ) -> None:
         super().__init__(size_average, reduce, reduction)
         self.weight = weight
 
-    def forward(self, input: Any, target: Any) -> Tensor:
+    def forward(self, input: InputLike, target: Any) -> Tensor:
         return F.l1_loss(input, target, reduction=self.reduction, weight=self.weight)
 
 
@@ -182,15 +183,15 @@ class SmoothL1Loss(_Loss):
 
     def __init__(
         self,
-        size_average: Any = None,
-        reduce: Any = None,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
         reduction: str = "mean",
         beta: float = 1.0,
     ) -> None:
         super().__init__(size_average, reduce, reduction)
         self.beta = beta
 
-    def forward(self, input: Any, target: Any) -> Tensor:
+    def forward(self, input: InputLike, target: Any) -> Tensor:
         return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
 
 
@@ -201,7 +202,7 @@ class HuberLoss(_Loss):
         super().__init__(reduction=reduction)
         self.delta, self.weight = delta, weight
 
-    def forward(self, input: Any, target: Any) -> Tensor:
+    def forward(self, input: InputLike, target: Any) -> Tensor:
         return F.huber_loss(
             input, target, reduction=self.reduction, delta=self.delta, weight=self.weight
         )
@@ -212,8 +213,8 @@ class KLDivLoss(_Loss):
 
     def __init__(
         self,
-        size_average: Any = None,
-        reduce: Any = None,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
         reduction: str = "mean",
         log_target: bool = False,
     ) -> None:
@@ -224,5 +225,5 @@ class KLDivLoss(_Loss):
             super().__init__(size_average, reduce, reduction)
         self.log_target = log_target
 
-    def forward(self, input: Any, target: Any) -> Tensor:
+    def forward(self, input: InputLike, target: Any) -> Tensor:
         return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)

@@ -13,7 +13,7 @@ from ..device import check_device
 from ..functional.normalization import _shape, layer_norm
 from ..parameter import Parameter
 from ..tensor import Tensor
-from ..types import DeviceLike, DTypeLike
+from ..types import DeviceLike, DTypeLike, InputLike
 from .module import Module
 
 
@@ -53,7 +53,7 @@ class LayerNorm(Module):
             else None
         )
 
-    def forward(self, input: Any) -> Tensor:
+    def forward(self, input: InputLike) -> Tensor:
         return layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:

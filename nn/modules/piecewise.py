@@ -6,7 +6,6 @@ and layers (``nn.ReLU6``, ``nn.Hardtanh``...), over the rules of ``nn/rules/piec
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from .._namespace.factories import full
 from ..functional.activation import (
@@ -22,7 +21,7 @@ from ..functional.activation import (
 )
 from ..parameter import Parameter
 from ..tensor import Tensor
-from ..types import DeviceLike, DTypeLike
+from ..types import DeviceLike, DTypeLike, InputLike
 from .module import Module
 
 
@@ -35,7 +34,7 @@ class _Activation(Module):
         super().__init__()
         self.inplace = inplace
 
-    def forward(self, input: Any) -> Tensor:
+    def forward(self, input: InputLike) -> Tensor:
         return type(self).function(input, inplace=self.inplace)
 
     def extra_repr(self) -> str:
@@ -51,7 +50,7 @@ class Hardtanh(_Activation):
             raise ValueError("min_val cannot be greater than max_val")
         self.min_val, self.max_val = min_val, max_val
 
-    def forward(self, input: Any) -> Tensor:
+    def forward(self, input: InputLike) -> Tensor:
         return hardtanh(input, self.min_val, self.max_val, self.inplace)
 
     def extra_repr(self) -> str:
@@ -100,7 +99,7 @@ class CELU(_Activation):
         super().__init__(inplace)
         self.alpha = alpha
 
-    def forward(self, input: Any) -> Tensor:
+    def forward(self, input: InputLike) -> Tensor:
         return celu(input, self.alpha, self.inplace)
 
     def extra_repr(self) -> str:
@@ -110,14 +109,14 @@ class CELU(_Activation):
 class LogSigmoid(Module):
     """log(sigmoid(x)) elementwise, as ``torch.nn.LogSigmoid``."""
 
-    def forward(self, input: Any) -> Tensor:
+    def forward(self, input: InputLike) -> Tensor:
         return logsigmoid(input)
 
 
 class Softsign(Module):
     """x / (1 + |x|) elementwise, as ``torch.nn.Softsign``."""
 
-    def forward(self, input: Any) -> Tensor:
+    def forward(self, input: InputLike) -> Tensor:
         return softsign(input)
 
 
@@ -137,7 +136,7 @@ class PReLU(Module):
         self.init = init
         self.weight = Parameter(full((num_parameters,), init, dtype=dtype, device=device))
 
-    def forward(self, input: Any) -> Tensor:
+    def forward(self, input: InputLike) -> Tensor:
         return prelu(input, self.weight)
 
     def extra_repr(self) -> str:

@@ -30,7 +30,7 @@ from ..autograd import no_grad
 from ..device import check_device
 from ..parameter import Parameter
 from ..tensor import Tensor
-from ..types import DeviceLike, DTypeLike
+from ..types import DeviceLike, DTypeLike, InputLike
 from .module import Module
 
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
@@ -139,7 +139,7 @@ class RNNBase(Module):
         kinds = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
         return [getattr(self, f"{kind}_l{layer}{suffix}", None) for kind in kinds]
 
-    def _check_input(self, input: Any, hx: Any) -> tuple[Tensor, bool]:
+    def _check_input(self, input: InputLike, hx: Any) -> tuple[Tensor, bool]:
         if not isinstance(input, Tensor):
             raise TypeError(
                 f"{type(self).__name__}: input must be a Tensor, got {type(input).__name__}"
@@ -213,7 +213,9 @@ class RNNBase(Module):
         h_n = stack(last_h, 0)
         return layer_input, h_n, stack(last_c, 0) if last_c else None
 
-    def _forward(self, input: Any, hx: Any, cx: Any = None) -> tuple[Tensor, Tensor, Tensor | None]:
+    def _forward(
+        self, input: InputLike, hx: Any, cx: Any = None
+    ) -> tuple[Tensor, Tensor, Tensor | None]:
         x, batched = self._check_input(input, hx)
         if not batched:
             x = x.unsqueeze(1)
@@ -266,7 +268,7 @@ class RNN(RNNBase):
         self.nonlinearity = nonlinearity
         super().__init__("RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU", *args, **kwargs)
 
-    def forward(self, input: Any, hx: Any = None) -> tuple[Tensor, Tensor]:
+    def forward(self, input: InputLike, hx: Any = None) -> tuple[Tensor, Tensor]:
         output, h_n, _ = self._forward(input, hx)
         return output, h_n
 
@@ -287,7 +289,7 @@ class LSTM(RNNBase):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__("LSTM", *args, **kwargs)
 
-    def forward(self, input: Any, hx: Any = None) -> tuple[Tensor, tuple[Tensor, Tensor]]:
+    def forward(self, input: InputLike, hx: Any = None) -> tuple[Tensor, tuple[Tensor, Tensor]]:
         h0, c0 = (None, None) if hx is None else hx
         output, h_n, c_n = self._forward(input, h0, c0)
         assert c_n is not None
@@ -310,7 +312,7 @@ class GRU(RNNBase):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__("GRU", *args, **kwargs)
 
-    def forward(self, input: Any, hx: Any = None) -> tuple[Tensor, Tensor]:
+    def forward(self, input: InputLike, hx: Any = None) -> tuple[Tensor, Tensor]:
         output, h_n, _ = self._forward(input, hx)
         return output, h_n
 
@@ -348,7 +350,7 @@ class RNNCellBase(Module):
         """Every weight and bias ~ U(-1/sqrt(hidden_size), 1/sqrt(hidden_size))."""
         _uniform_init(self, self.hidden_size)
 
-    def _cell(self, input: Any, hx: Any, cx: Any = None) -> tuple[Tensor, Tensor | None]:
+    def _cell(self, input: InputLike, hx: Any, cx: Any = None) -> tuple[Tensor, Tensor | None]:
         if not isinstance(input, Tensor):
             raise TypeError(
                 f"{type(self).__name__}: input must be a Tensor, got {type(input).__name__}"
@@ -411,7 +413,7 @@ class RNNCell(RNNCellBase):
         mode = "RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU"
         super().__init__(mode, input_size, hidden_size, bias, device, dtype)
 
-    def forward(self, input: Any, hx: Any = None) -> Tensor:
+    def forward(self, input: InputLike, hx: Any = None) -> Tensor:
         return self._cell(input, hx)[0]
 
 
@@ -436,7 +438,7 @@ class LSTMCell(RNNCellBase):
     ) -> None:
         super().__init__("LSTM", input_size, hidden_size, bias, device, dtype)
 
-    def forward(self, input: Any, hx: Any = None) -> tuple[Tensor, Tensor]:
+    def forward(self, input: InputLike, hx: Any = None) -> tuple[Tensor, Tensor]:
         h0, c0 = (None, None) if hx is None else hx
         h, c = self._cell(input, h0, c0)
         assert c is not None
@@ -463,5 +465,5 @@ class GRUCell(RNNCellBase):
     ) -> None:
         super().__init__("GRU", input_size, hidden_size, bias, device, dtype)
 
-    def forward(self, input: Any, hx: Any = None) -> Tensor:
+    def forward(self, input: InputLike, hx: Any = None) -> Tensor:
         return self._cell(input, hx)[0]

@@ -3,11 +3,12 @@ PyTorch's tolerances and NaN rules."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .. import _dtype
+from ..types import Number, TensorLike
 from .core import TensorCore
 from .elementwise import TensorFunctions
 
@@ -21,7 +22,11 @@ class TensorComparison(TensorCore):
     __slots__ = ()
 
     def allclose(
-        self, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+        self,
+        other: TensorLike | Number,
+        rtol: float = 1e-05,
+        atol: float = 1e-08,
+        equal_nan: bool = False,
     ) -> bool:
         """Whether |self - other| <= atol + rtol |other| everywhere (broadcasting), as
         ``torch.allclose``; both must have one dtype.
@@ -35,7 +40,11 @@ class TensorComparison(TensorCore):
         return bool(self.isclose(other, rtol, atol, equal_nan)._data.all())
 
     def isclose(
-        self, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+        self,
+        other: TensorLike | Number,
+        rtol: float = 1e-05,
+        atol: float = 1e-08,
+        equal_nan: bool = False,
     ) -> Tensor:
         """Elementwise |self - other| <= atol + rtol |other| (equal infinities too), a bool
         Tensor, as ``torch.isclose``; both must have one dtype."""
@@ -50,7 +59,7 @@ class TensorComparison(TensorCore):
         close = np.isclose(self._data, theirs, rtol=rtol, atol=atol, equal_nan=equal_nan)
         return self._make(np.asarray(close))
 
-    def equal(self, other: Any) -> bool:
+    def equal(self, other: TensorLike | Number) -> bool:
         """Whether both have the same shape and the same elements (NaN equals nothing)."""
         theirs = other._data if isinstance(other, TensorFunctions) else np.asarray(other)
         return bool(np.array_equal(self._data, theirs))

@@ -21,6 +21,7 @@ from ..autograd.grad_mode import _Mode
 from ..autograd.graph import node_type
 from ..rules import inplace as inplace_rules
 from ..rules import scaled_sum
+from ..types import Number, TensorLike
 from . import in_place as _in_place
 from .arithmetic import _refuse_bool_subtraction
 from .core import TensorCore, plain_index
@@ -63,7 +64,9 @@ class TensorInplace(TensorCore):
         """Copy ``values`` (this Tensor's shape) into the storage and bump the version."""
         _in_place.write(self, values)
 
-    def _arith_(self: T, ufunc: np.ufunc, outplace: Any, other: Any, **params: Any) -> T:
+    def _arith_(
+        self: T, ufunc: np.ufunc, outplace: Any, other: TensorLike | Number, **params: Any
+    ) -> T:
         """``self (op)= other`` in place: one ufunc into the storage outside the graph."""
         if self._recording(other):
             return self._inplace(outplace, other, **params)
@@ -107,7 +110,7 @@ class TensorInplace(TensorCore):
         return self
 
     @alpha_first
-    def add_(self: T, other: Any, *, alpha: float = 1) -> T:
+    def add_(self: T, other: TensorLike | Number, *, alpha: float = 1) -> T:
         """``self += alpha * other`` in place.
 
         Examples
@@ -121,20 +124,20 @@ class TensorInplace(TensorCore):
         return self._arith_(np.add, _outplace("add"), other, alpha=alpha)
 
     @alpha_first
-    def sub_(self: T, other: Any, *, alpha: float = 1) -> T:
+    def sub_(self: T, other: TensorLike | Number, *, alpha: float = 1) -> T:
         """``self -= alpha * other`` in place."""
         _refuse_bool_subtraction(self, other)
         return self._arith_(np.subtract, _outplace("sub"), other, alpha=alpha)
 
     subtract_ = sub_
 
-    def mul_(self: T, other: Any) -> T:
+    def mul_(self: T, other: TensorLike | Number) -> T:
         """``self *= other`` in place."""
         return self._arith_(np.multiply, _outplace("mul"), other)
 
     multiply_ = mul_
 
-    def div_(self: T, other: Any, *, rounding_mode: str | None = None) -> T:
+    def div_(self: T, other: TensorLike | Number, *, rounding_mode: str | None = None) -> T:
         """``self /= other`` in place."""
         if rounding_mode is not None:
             return self._inplace(_outplace("div"), other, rounding_mode=rounding_mode)
@@ -146,11 +149,11 @@ class TensorInplace(TensorCore):
         """``self **= exponent`` in place."""
         return self._inplace(_outplace("pow"), exponent)
 
-    def remainder_(self: T, other: Any) -> T:
+    def remainder_(self: T, other: TensorLike | Number) -> T:
         """``self %= other`` in place."""
         return self._inplace(_outplace("remainder"), other)
 
-    def floor_divide_(self: T, other: Any) -> T:
+    def floor_divide_(self: T, other: TensorLike | Number) -> T:
         """``self //= other`` in place."""
         return self._inplace(_outplace("floor_divide"), other)
 

@@ -15,7 +15,7 @@ from ..autograd.graph import node_type
 from ..rules import reduction as reduction_rules
 from ..rules import unbroadcast
 from ..rules._quiet import quiet
-from ..types import DTypeLike
+from ..types import DTypeLike, Number, TensorLike
 from .arithmetic import _broadcast_error
 from .core import TensorCore
 
@@ -101,7 +101,7 @@ class TensorReduce(TensorCore):
         *,
         dtype: DTypeLike | None = None,
         axis: Any = None,
-        out: Any = None,
+        out: Tensor | None = None,
         keepdims: bool | None = None,
     ) -> Tensor:
         """Sum over ``dim`` (every element when None or ()); bool and integer Tensors sum to
@@ -163,7 +163,7 @@ class TensorReduce(TensorCore):
         counted = me.isnan().logical_not().sum(dim, keepdim)
         return me.nansum(dim, keepdim, dtype=dtype) / counted
 
-    def dist(self, other: Any, p: float = 2) -> Tensor:
+    def dist(self, other: TensorLike | Number, p: float = 2) -> Tensor:
         """The ``p``-norm of ``self - other`` (broadcast), a 0-d Tensor; its backward reads
         both inputs and the result (as PyTorch's ``DistBackward0``).
 
@@ -203,7 +203,7 @@ class TensorReduce(TensorCore):
         *,
         dtype: DTypeLike | None = None,
         axis: Any = None,
-        out: Any = None,
+        out: Tensor | None = None,
         keepdims: bool | None = None,
     ) -> Tensor:
         """Mean over ``dim`` (every element when None or ()); needs a float Tensor."""
@@ -230,7 +230,7 @@ class TensorReduce(TensorCore):
         correction: float | None = None,
         axis: Any = None,
         ddof: int | None = None,
-        out: Any = None,
+        out: Tensor | None = None,
         dtype: DTypeLike | None = None,
     ) -> Tensor:
         """Variance over ``dim`` with Bessel's correction (``correction=1``) by default."""
@@ -247,7 +247,7 @@ class TensorReduce(TensorCore):
         correction: float | None = None,
         axis: Any = None,
         ddof: int | None = None,
-        out: Any = None,
+        out: Tensor | None = None,
         dtype: DTypeLike | None = None,
     ) -> Tensor:
         """Standard deviation over ``dim`` (``correction=1`` by default)."""
@@ -301,7 +301,7 @@ class TensorReduce(TensorCore):
         keepdim: bool = False,
         *,
         axis: Any = None,
-        out: Any = None,
+        out: Tensor | None = None,
         keepdims: bool | None = None,
         initial: Any = None,
         where: Any = None,
@@ -326,7 +326,7 @@ class TensorReduce(TensorCore):
         keepdim: bool = False,
         *,
         axis: Any = None,
-        out: Any = None,
+        out: Tensor | None = None,
         keepdims: bool | None = None,
         initial: Any = None,
         where: Any = None,
@@ -395,13 +395,13 @@ class TensorReduce(TensorCore):
         return self._record(result, (me,), backward, kind, (me,), result=True)
 
     def argmax(
-        self, dim: Any = None, keepdim: bool = False, *, axis: Any = None, out: Any = None
+        self, dim: Any = None, keepdim: bool = False, *, axis: Any = None, out: Tensor | None = None
     ) -> Tensor:
         """The index of the largest element (flattened), or along ``dim``."""
         return self._arg(np.argmax, _dim(dim, axis), keepdim)
 
     def argmin(
-        self, dim: Any = None, keepdim: bool = False, *, axis: Any = None, out: Any = None
+        self, dim: Any = None, keepdim: bool = False, *, axis: Any = None, out: Tensor | None = None
     ) -> Tensor:
         return self._arg(np.argmin, _dim(dim, axis), keepdim)
 
@@ -427,7 +427,7 @@ class TensorReduce(TensorCore):
         keepdim: bool = False,
         *,
         axis: Any = None,
-        out: Any = None,
+        out: Tensor | None = None,
         keepdims: bool | None = None,
         where: Any = None,
     ) -> Tensor:
@@ -449,7 +449,7 @@ class TensorReduce(TensorCore):
         keepdim: bool = False,
         *,
         axis: Any = None,
-        out: Any = None,
+        out: Tensor | None = None,
         keepdims: bool | None = None,
         where: Any = None,
     ) -> Tensor:
