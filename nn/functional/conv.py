@@ -15,7 +15,7 @@ from .._args.inputs import as_input
 from ..autograd.graph import node_type
 from ..random import draw_bernoulli
 from ..rules import conv as conv_rules
-from ..rules import layer as LR
+from ..rules import layer as layer_rules
 from ..tensor import Tensor
 from ..types import GeneratorLike, InputLike
 
@@ -337,7 +337,7 @@ def dropout2d(
         return x
     channels = x.shape[:-2] + (1, 1)
     keep = draw_bernoulli(generator, 1.0 - p, channels, np.bool_) if p < 1.0 else None
-    out, backward = LR.dropout(x._data, keep, p)
+    out, backward = layer_rules.dropout(x._data, keep, p)
     if inplace:
         return x._inplace(lambda t: Tensor._record(out, (t,), backward, MulBackward0))
     return Tensor._record(out, (x,), backward, MulBackward0)

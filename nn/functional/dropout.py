@@ -7,7 +7,7 @@ import numpy as np
 from .._args.inputs import as_input
 from ..autograd.graph import KEPT, node_type
 from ..random import draw_bernoulli
-from ..rules import layer as LR
+from ..rules import layer as layer_rules
 from ..tensor import Tensor
 from ..types import GeneratorLike, InputLike
 
@@ -39,7 +39,7 @@ def dropout(
     # PyTorch's CPU dropout: a mask of bernoulli(1 - p) draws (none when p is 1), divided by
     # 1 - p, times the input
     keep = draw_bernoulli(generator, 1.0 - p, x.shape, np.bool_) if p < 1.0 else None
-    out, backward = LR.dropout(x._data, keep, p)
+    out, backward = layer_rules.dropout(x._data, keep, p)
     if inplace:  # (the mask is saved)
         return x._inplace(lambda s: Tensor._record(out, (s,), backward, MulBackward0, (KEPT,)))
     return Tensor._record(out, (x,), backward, MulBackward0, (KEPT,))

@@ -7,7 +7,7 @@ import numpy as np
 from .._args.inputs import as_input
 from .._errors import ShapeError
 from ..autograd.graph import node_type
-from ..rules import layer as LR
+from ..rules import layer as layer_rules
 from ..tensor import Tensor
 from ..tensor.linalg import MmBackward0  # (linear without a bias, as PyTorch names it)
 from ..types import InputLike
@@ -47,10 +47,10 @@ def _linear(input: InputLike, weight: Tensor, bias: Tensor | None, relu: bool) -
         )
     x_rg, w_rg = x._rg, weight._rg
     if bias is None:
-        out, backward = LR.linear(x._data, W, None, relu, x_rg, w_rg)
+        out, backward = layer_rules.linear(x._data, W, None, relu, x_rg, w_rg)
         inputs: tuple[Tensor, ...] = (x, weight)
     else:
-        out, backward = LR.linear(x._data, W, bias._data, relu, x_rg, w_rg, bias._rg)
+        out, backward = layer_rules.linear(x._data, W, bias._data, relu, x_rg, w_rg, bias._rg)
         inputs = (x, weight, bias)
     kind = ReluBackward0 if relu else AddmmBackward0 if bias is not None else MmBackward0
     saved = (weight if x_rg else None, x if w_rg else None)

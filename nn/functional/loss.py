@@ -17,7 +17,7 @@ import numpy as np
 from .. import _dtype
 from .._errors import DimensionError, DTypeError, ShapeError, TargetOutOfRangeError
 from ..autograd.graph import node_type
-from ..rules import loss as LS
+from ..rules import loss as loss_rules
 from ..rules._quiet import quiet
 from ..tensor import Tensor
 from ..types import InputLike
@@ -34,9 +34,10 @@ CrossEntropyLossBackward0 = node_type("NllLossBackward0")
 def legacy_reduction(size_average: Any, reduce: Any, reduction: str) -> str:
     """PyTorch's mapping of the deprecated ``size_average`` / ``reduce`` to ``reduction``."""
     if size_average is None and reduce is None:
-        if reduction not in LS.REDUCTIONS:
+        if reduction not in loss_rules.REDUCTIONS:
             raise ValueError(
-                f"{reduction!r} is not a valid value for reduction; expected one of {LS.REDUCTIONS}"
+                f"{reduction!r} is not a valid value for reduction; expected one of "
+                f"{loss_rules.REDUCTIONS}"
             )
         return reduction
     size_average = True if size_average is None else size_average
@@ -148,7 +149,7 @@ def mse_loss(
     reduction = legacy_reduction(size_average, reduce, reduction)
     x, target = promoted_pair(input, target, "mse_loss")
     t = _broadcast_target(target, x, "mse_loss")
-    out, backward = LS.mse(x._data, t._data, reduction, x._rg, t._rg)
+    out, backward = loss_rules.mse(x._data, t._data, reduction, x._rg, t._rg)
     return Tensor._record(out, (x, t), backward, MseLossBackward0, (x, t))
 
 
@@ -203,7 +204,7 @@ def binary_cross_entropy(
     if not np.all((t._data >= 0) & (t._data <= 1)):
         raise RuntimeError("all elements of target should be between 0 and 1")
     w = _weight(weight, p)
-    out, backward = LS.binary_cross_entropy(p._data, t._data, w, reduction, p._rg, t._rg)
+    out, backward = loss_rules.binary_cross_entropy(p._data, t._data, w, reduction, p._rg, t._rg)
     return Tensor._record(out, (p, t), backward, BinaryCrossEntropyBackward0, (p, t))
 
 
@@ -228,7 +229,7 @@ def binary_cross_entropy_with_logits(
     reduction = legacy_reduction(size_average, reduce, reduction)
     z = _float_input(input, "binary_cross_entropy_with_logits")
     t = _float_target(target, z, "binary_cross_entropy_with_logits")
-    out, backward = LS.bce_with_logits(
+    out, backward = loss_rules.bce_with_logits(
         z._data, t._data, _weight(weight, z), _weight(pos_weight, z), reduction, z._rg, t._rg
     )
     return Tensor._record(out, (z, t), backward, BinaryCrossEntropyWithLogitsBackward0, (z, t))
@@ -299,7 +300,7 @@ def nll_loss(
     labels = _labels(target, x, axis, ignore_index)
     w = _weight(weight, x)
     _check_class_weight(w, x.shape[axis])
-    out, row_backward = LS.nll(rows, labels, w, ignore_index, reduction)
+    out, row_backward = loss_rules.nll(rows, labels, w, ignore_index, reduction)
     shape = x.shape
     if reduction == "none":
         out = out.reshape(shape[:axis] + shape[axis + 1 :])
@@ -355,7 +356,7 @@ def cross_entropy(
     if label_smoothing > 0:
         return _cross_entropy_smoothed(z, t, w, axis, ignore_index, reduction, label_smoothing)
     with quiet():
-        out, row_backward = LS.cross_entropy(rows, labels, w, ignore_index, reduction)
+        out, row_backward = loss_rules.cross_entropy(rows, labels, w, ignore_index, reduction)
     shape = z.shape
     out = out.reshape(shape[:axis] + shape[axis + 1 :]) if reduction == "none" else out
 

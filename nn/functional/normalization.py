@@ -9,7 +9,7 @@ import numpy as np
 from .._args.inputs import as_input
 from .._errors import DimensionError, ShapeError
 from ..autograd.graph import node_type
-from ..rules import layer as LR
+from ..rules import layer as layer_rules
 from ..tensor import Tensor
 from ..types import InputLike
 
@@ -98,7 +98,9 @@ def batch_norm(
         if var_array is None:
             raise ValueError("batch_norm: running_var is needed with running_mean")
         mean, var = mean_array, var_array
-    out, backward = LR.batch_norm(data, mean, var, _array(weight), _array(bias), eps, batch_stats)
+    out, backward = layer_rules.batch_norm(
+        data, mean, var, _array(weight), _array(bias), eps, batch_stats
+    )
     parents = tuple(t for t in (x, weight, bias) if t is not None)
     return Tensor._record(out, parents, backward, NativeBatchNormBackward0, parents)
 
@@ -172,7 +174,7 @@ def layer_norm(
         if param is not None and param.shape != shape:
             raise ShapeError(f"layer_norm: {name} of shape {param.shape}, expected {shape}")
     inputs = [x] + [t for t in (weight, bias) if t is not None]
-    out, backward = LR.layer_norm(
+    out, backward = layer_rules.layer_norm(
         x._data,
         len(shape),
         None if weight is None else weight._data,

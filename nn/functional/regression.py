@@ -11,7 +11,7 @@ import numpy as np
 
 from .._errors import DTypeError
 from ..autograd.graph import KEPT, node_type
-from ..rules import regression as RG
+from ..rules import regression as regression_rules
 from ..tensor import Tensor
 from ..types import InputLike
 from .loss import _broadcast_target, _tensor, legacy_reduction, promoted_pair, same_dtype_pair
@@ -62,7 +62,7 @@ def l1_loss(
     t = _broadcast_target(target, x, "l1_loss")
     if weight is not None:
         return _weighted(l1_loss(x, t, reduction="none"), weight, x, reduction, True)
-    out, backward = RG.l1(x._data, t._data, reduction, (x._rg, t._rg))
+    out, backward = regression_rules.l1(x._data, t._data, reduction, (x._rg, t._rg))
     # PyTorch composes |x - y| from a difference of its own: it keeps that, not the inputs
     return Tensor._record(out, (x, t), backward, L1LossBackward0, (KEPT,))
 
@@ -88,7 +88,9 @@ def smooth_l1_loss(
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     x, target = promoted_pair(input, target, "smooth_l1_loss")
     t = _broadcast_target(target, x, "smooth_l1_loss")
-    out, backward = RG.smooth_l1(x._data, t._data, reduction, float(beta), (x._rg, t._rg))
+    out, backward = regression_rules.smooth_l1(
+        x._data, t._data, reduction, float(beta), (x._rg, t._rg)
+    )
     return Tensor._record(out, (x, t), backward, SmoothL1LossBackward0, (x, t))
 
 
@@ -111,7 +113,9 @@ def huber_loss(
     t = _broadcast_target(target, x, "huber_loss")
     if weight is not None:
         return _weighted(huber_loss(x, t, "none", delta), weight, x, reduction, False)
-    out, backward = RG.huber(x._data, t._data, reduction, float(delta), (x._rg, t._rg))
+    out, backward = regression_rules.huber(
+        x._data, t._data, reduction, float(delta), (x._rg, t._rg)
+    )
     return Tensor._record(out, (x, t), backward, HuberLossBackward0, (x, t))
 
 
@@ -152,7 +156,7 @@ def kl_div(
         raise DTypeError("kl_div: Integral inputs not supported.")
     x, target = promoted_pair(input, target, "kl_div")
     t = _broadcast_target(target, x, "kl_div")
-    out, backward = RG.kl_div(x._data, t._data, chosen, log_target, (x._rg, t._rg))
+    out, backward = regression_rules.kl_div(x._data, t._data, chosen, log_target, (x._rg, t._rg))
     # saved as PyTorch's composition saves them: xlogy(t, t) - t x keeps t for either
     # gradient and x for t's; exp(t) (t - x) keeps only values it made
     if log_target:

@@ -12,7 +12,7 @@ import numpy as np
 from .. import init
 from .._dtype import get_default_dtype
 from ..device import check_device
-from ..functional import conv as CF
+from ..functional import conv as conv_functions
 from ..parameter import Parameter
 from ..random import resolve_generator
 from ..tensor import Tensor
@@ -81,7 +81,11 @@ class _ConvNd(Module):
         self.reset_parameters(generator)
 
     def _tuple(self, value: Any, name: str) -> tuple[int, ...]:
-        return CF.pair(value, name) if self._dims == 2 else (CF.single(value, name),)
+        return (
+            conv_functions.pair(value, name)
+            if self._dims == 2
+            else (conv_functions.single(value, name),)
+        )
 
     def reset_parameters(self, generator: GeneratorLike | None = None) -> None:
         """PyTorch's default initialisation (drawn from ``generator`` or the default one)."""
@@ -123,7 +127,7 @@ class Conv1d(_ConvNd):
     _dims = 1
 
     def forward(self, input: InputLike) -> Tensor:
-        return CF.conv1d(
+        return conv_functions.conv1d(
             input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups
         )
 
@@ -146,7 +150,7 @@ class Conv2d(_ConvNd):
     _dims = 2
 
     def forward(self, input: InputLike) -> Tensor:
-        return CF.conv2d(
+        return conv_functions.conv2d(
             input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups
         )
 
@@ -196,7 +200,7 @@ class MaxPool1d(_MaxPoolNd):
     """
 
     def forward(self, input: InputLike) -> Any:
-        return CF.max_pool1d(input, *self._arguments())
+        return conv_functions.max_pool1d(input, *self._arguments())
 
 
 class MaxPool2d(_MaxPoolNd):
@@ -210,7 +214,7 @@ class MaxPool2d(_MaxPoolNd):
     """
 
     def forward(self, input: InputLike) -> Any:
-        return CF.max_pool2d(input, *self._arguments())
+        return conv_functions.max_pool2d(input, *self._arguments())
 
 
 class AvgPool2d(Module):
@@ -238,7 +242,7 @@ class AvgPool2d(Module):
         self.count_include_pad, self.divisor_override = count_include_pad, divisor_override
 
     def forward(self, input: InputLike) -> Tensor:
-        return CF.avg_pool2d(
+        return conv_functions.avg_pool2d(
             input,
             self.kernel_size,
             self.stride,
@@ -273,7 +277,7 @@ class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
     """
 
     def forward(self, input: InputLike) -> Tensor:
-        return CF.adaptive_avg_pool2d(input, self.output_size)
+        return conv_functions.adaptive_avg_pool2d(input, self.output_size)
 
 
 class AvgPool1d(Module):
@@ -295,13 +299,15 @@ class AvgPool1d(Module):
         count_include_pad: bool = True,
     ) -> None:
         super().__init__()
-        self.kernel_size = (CF.single(kernel_size, "kernel_size"),)
-        self.stride = self.kernel_size if stride is None else (CF.single(stride, "stride"),)
-        self.padding = (CF.single(padding, "padding"),)
+        self.kernel_size = (conv_functions.single(kernel_size, "kernel_size"),)
+        self.stride = (
+            self.kernel_size if stride is None else (conv_functions.single(stride, "stride"),)
+        )
+        self.padding = (conv_functions.single(padding, "padding"),)
         self.ceil_mode, self.count_include_pad = ceil_mode, count_include_pad
 
     def forward(self, input: InputLike) -> Tensor:
-        return CF.avg_pool1d(
+        return conv_functions.avg_pool1d(
             input,
             self.kernel_size,
             self.stride,
@@ -326,7 +332,7 @@ class AdaptiveAvgPool1d(_AdaptiveAvgPoolNd):
     """
 
     def forward(self, input: InputLike) -> Tensor:
-        return CF.adaptive_avg_pool1d(input, self.output_size)
+        return conv_functions.adaptive_avg_pool1d(input, self.output_size)
 
 
 class Dropout2d(Dropout):
@@ -341,4 +347,4 @@ class Dropout2d(Dropout):
     """
 
     def forward(self, input: InputLike) -> Tensor:
-        return CF.dropout2d(input, self.p, self.training, self.inplace, self._generator)
+        return conv_functions.dropout2d(input, self.p, self.training, self.inplace, self._generator)
