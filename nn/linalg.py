@@ -17,7 +17,7 @@ from ._namespace.core import _operand
 from .autograd.graph import node_type
 from .rules import linalg as linalg_rules
 from .tensor import Tensor
-from .types import DTypeLike, InputLike, Number, TensorLike
+from .types import Dim, DTypeLike, InputLike, Number, TensorLike
 
 LinalgInvExBackward0 = node_type("LinalgInvExBackward0")
 LinalgDetBackward0 = node_type("LinalgDetBackward0")
@@ -178,7 +178,12 @@ def eigvalsh(A: Any, UPLO: str = "L", *, out: Tensor | None = None) -> Tensor:
 
 
 def vector_norm(
-    x: Any, ord: Any = 2, dim: Any = None, keepdim: bool = False, *, dtype: DTypeLike | None = None
+    x: Any,
+    ord: Any = 2,
+    dim: Dim | None = None,
+    keepdim: bool = False,
+    *,
+    dtype: DTypeLike | None = None,
 ) -> Tensor:
     """The ``ord``-norm of ``x``'s elements (all of them, or along ``dim``), as a vector's.
 
@@ -205,7 +210,7 @@ def vector_norm(
 def matrix_norm(
     A: Any,
     ord: Any = "fro",
-    dim: Any = (-2, -1),
+    dim: Dim = (-2, -1),
     keepdim: bool = False,
     *,
     dtype: DTypeLike | None = None,
@@ -267,7 +272,7 @@ def cross(
 def norm(
     A: Any,
     ord: Any = None,
-    dim: Any = None,
+    dim: Dim | None = None,
     keepdim: bool = False,
     *,
     dtype: DTypeLike | None = None,

@@ -125,7 +125,7 @@ def empty(
     device: DeviceLike | None = None,
     requires_grad: bool = False,
     out: Any = None,
-    memory_format: Any = None,
+    memory_format: object = None,
     pin_memory: bool = False,
 ) -> Tensor:
     """An uninitialised Tensor (here: zeros, so nothing random leaks in), in
@@ -396,7 +396,7 @@ def zeros_like(
     dtype: DTypeLike | None = None,
     device: DeviceLike | None = None,
     requires_grad: bool = False,
-    memory_format: Any = None,
+    memory_format: object = None,
 ) -> Tensor:
     shape, target = _like(input, dtype)
     array = _laid_out_like(input, np.zeros(shape, target), memory_format)
@@ -409,7 +409,7 @@ def ones_like(
     dtype: DTypeLike | None = None,
     device: DeviceLike | None = None,
     requires_grad: bool = False,
-    memory_format: Any = None,
+    memory_format: object = None,
 ) -> Tensor:
     shape, target = _like(input, dtype)
     array = _laid_out_like(input, np.ones(shape, target), memory_format)
@@ -422,7 +422,7 @@ def empty_like(
     dtype: DTypeLike | None = None,
     device: DeviceLike | None = None,
     requires_grad: bool = False,
-    memory_format: Any = None,
+    memory_format: object = None,
 ) -> Tensor:
     return zeros_like(
         input, dtype=dtype, device=device, requires_grad=requires_grad, memory_format=memory_format
@@ -436,7 +436,7 @@ def full_like(
     dtype: DTypeLike | None = None,
     device: DeviceLike | None = None,
     requires_grad: bool = False,
-    memory_format: Any = None,
+    memory_format: object = None,
 ) -> Tensor:
     shape, target = _like(input, dtype)
     array = _laid_out_like(input, np.full(shape, fill_value, target), memory_format)
@@ -450,7 +450,7 @@ def rand_like(
     dtype: DTypeLike | None = None,
     device: DeviceLike | None = None,
     requires_grad: bool = False,
-    memory_format: Any = None,
+    memory_format: object = None,
 ) -> Tensor:
     shape, target = _like(input, dtype)
     drawn = rand(shape, generator=generator, dtype=target, device=device)._data
@@ -464,7 +464,7 @@ def randn_like(
     dtype: DTypeLike | None = None,
     device: DeviceLike | None = None,
     requires_grad: bool = False,
-    memory_format: Any = None,
+    memory_format: object = None,
 ) -> Tensor:
     shape, target = _like(input, dtype)
     drawn = randn(shape, generator=generator, dtype=target, device=device)._data
@@ -480,7 +480,7 @@ def randint_like(
     dtype: DTypeLike | None = None,
     device: DeviceLike | None = None,
     requires_grad: bool = False,
-    memory_format: Any = None,
+    memory_format: object = None,
 ) -> Tensor:
     shape, target = _like(input, dtype)
     if high is None:

@@ -149,7 +149,7 @@ class TensorConvert(TensorCore):
         return self._make(self._data.astype(dtype))
 
     # ------------------------------------------------------------------ dtypes
-    def clone(self, *, memory_format: Any = None) -> Tensor:
+    def clone(self, *, memory_format: object = None) -> Tensor:
         """A differentiable copy with its own storage, in ``memory_format``'s layout (by
         default this Tensor's own, as PyTorch's ``preserve_format``)."""
         out = _memory_format.laid_out(np.array(self._data, copy=True, order="K"), memory_format)

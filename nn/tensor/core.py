@@ -37,7 +37,7 @@ from ..autograd.grad_mode import _Mode
 from ..autograd.graph import Node, _next_seq
 from ..device import cpu
 from ..rules import Backward
-from ..types import DTypeLike
+from ..types import Dim, DTypeLike
 from .views import View, refresh_view
 
 if TYPE_CHECKING:
@@ -124,7 +124,7 @@ class TensorCore:
         t._vc = [0]
         return t
 
-    def _axis(self, dim: Any) -> int:
+    def _axis(self, dim: Dim) -> int:
         """``dim`` as a non-negative axis of this Tensor (PyTorch's IndexError if out of range)."""
         axes = axes_of(dim, self._data.ndim)
         assert axes is not None
@@ -427,7 +427,7 @@ class TensorCore:
     def is_complex(self) -> bool:
         return self._data.dtype.kind == "c"
 
-    def is_contiguous(self, memory_format: Any = None) -> bool:
+    def is_contiguous(self, memory_format: object = None) -> bool:
         """Whether the elements lie densely in row-major order (or ``memory_format``'s)."""
         if memory_format is None:
             return bool(self._data.flags.c_contiguous)
@@ -472,7 +472,7 @@ def plain_index(index: Any) -> Any:
     return index
 
 
-def _axis(dim: Any, ndim: int) -> int:
+def _axis(dim: Dim, ndim: int) -> int:
     """``dim`` as a non-negative axis of an ``ndim``-dimensional Tensor (0-d: -1 and 0 ok)."""
     size = max(ndim, 1)
     if isinstance(dim, bool) or not isinstance(dim, int | np.integer):

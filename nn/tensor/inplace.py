@@ -21,7 +21,7 @@ from ..autograd.grad_mode import _Mode
 from ..autograd.graph import node_type
 from ..rules import inplace as inplace_rules
 from ..rules import scaled_sum
-from ..types import Number, TensorLike
+from ..types import Dim, Number, TensorLike
 from . import in_place as _in_place
 from .arithmetic import _refuse_bool_subtraction
 from .core import TensorCore, plain_index
@@ -188,7 +188,7 @@ class TensorInplace(TensorCore):
         """``t`` in place."""
         return self._reshaped_(TensorShape.t)
 
-    def squeeze_(self, dim: Any = None) -> Tensor:
+    def squeeze_(self, dim: Dim | None = None) -> Tensor:
         """``squeeze`` in place."""
         return self._reshaped_(TensorShape.squeeze, dim)
 
