@@ -14,7 +14,8 @@ import numpy as np
 from . import _dtype
 from ._args.out import into
 from ._namespace.core import _operand
-from .autograd.graph import node_type
+from .autograd.graph import Node, node_type
+from .rules import Backward
 from .rules import linalg as linalg_rules
 from .tensor import Tensor
 from .types import Dim, DTypeLike, InputLike, Number, TensorLike
@@ -48,6 +49,24 @@ def _matrices(A: Any, op: str, name: str = "A") -> Tensor:
     return t
 
 
+def _recorded(
+    result: np.ndarray,
+    inputs: tuple[Tensor, ...],
+    backward: Backward,
+    kind: type[Node],
+    saved: tuple[Tensor, ...],
+    out: Tensor | None,
+    name: str,
+) -> Tensor:
+    """A decomposition's result in its first input's dtype, recorded (its backward reads the
+    result and ``saved``), and written into ``out`` when given."""
+    dtype = inputs[0]._data.dtype
+    recorded = Tensor._record(
+        result.astype(dtype, copy=False), inputs, backward, kind, saved, result=True
+    )
+    return into(out, recorded, name)
+
+
 def inv(A: Any, *, out: Tensor | None = None) -> Tensor:
     """The inverse of each square matrix of ``A``; a singular one raises ``LinAlgError``.
 
@@ -63,18 +82,7 @@ def inv(A: Any, *, out: Tensor | None = None) -> Tensor:
         raise LinAlgError(
             "linalg.inv: the input matrix is singular, the inversion could not be completed"
         ) from None
-    return into(
-        out,
-        Tensor._record(
-            result.astype(t.dtype, copy=False),
-            (t,),
-            backward,
-            LinalgInvExBackward0,
-            (),
-            result=True,
-        ),
-        "linalg_inv",
-    )
+    return _recorded(result, (t,), backward, LinalgInvExBackward0, (), out, "linalg_inv")
 
 
 def det(A: Any, *, out: Tensor | None = None) -> Tensor:
@@ -87,18 +95,7 @@ def det(A: Any, *, out: Tensor | None = None) -> Tensor:
     """
     t = _matrices(A, "det")
     result, backward = linalg_rules.det(t._data)
-    return into(
-        out,
-        Tensor._record(
-            result.astype(t.dtype, copy=False),
-            (t,),
-            backward,
-            LinalgDetBackward0,
-            (t,),
-            result=True,
-        ),
-        "linalg_det",
-    )
+    return _recorded(result, (t,), backward, LinalgDetBackward0, (t,), out, "linalg_det")
 
 
 def solve(A: Any, B: Any, *, left: bool = True, out: Tensor | None = None) -> Tensor:
@@ -136,18 +133,8 @@ def solve(A: Any, B: Any, *, left: bool = True, out: Tensor | None = None) -> Te
         raise LinAlgError(
             "torch.linalg.solve: The solver failed because the input matrix is singular."
         ) from None
-    return into(
-        out,
-        Tensor._record(
-            result.astype(a.dtype, copy=False),
-            (a, b),
-            backward,
-            LinalgSolveExBackward0,
-            (a,),
-            result=True,
-        ),
-        "linalg_solve",
-    )
+    kind = LinalgSolveExBackward0
+    return _recorded(result, (a, b), backward, kind, (a,), out, "linalg_solve")
 
 
 def eigvalsh(A: Any, UPLO: str = "L", *, out: Tensor | None = None) -> Tensor:
@@ -168,13 +155,8 @@ def eigvalsh(A: Any, UPLO: str = "L", *, out: Tensor | None = None) -> Tensor:
         raise NotImplementedError(f"\"linalg_eigh_cpu\" not implemented for '{name}'")
     t = _matrices(t, "eigh")
     result, backward = linalg_rules.eigvalsh(t._data, UPLO == "L")
-    return into(
-        out,
-        Tensor._record(
-            result.astype(t.dtype, copy=False), (t,), backward, LinalgEighBackward0, (), result=True
-        ),
-        "linalg_eigvalsh",
-    )
+    kind = LinalgEighBackward0
+    return _recorded(result, (t,), backward, kind, (), out, "linalg_eigvalsh")
 
 
 def vector_norm(

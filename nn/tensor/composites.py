@@ -82,9 +82,9 @@ class TensorComposites(TensorCore):
         """beta * self + alpha * (mat @ vec)."""
         first, second = _tensor(mat), _tensor(vec)
         inner = first.shape[-1] if first.dim() else 1
-        if not self._data.ndim and (first.dim() != 2 or second.dim() != 1 or inner != len(second)):
-            raise IndexError("Dimension specified as 0 but tensor has no dimensions")
         fits = first.dim() == 2 and second.dim() == 1 and inner == len(second)
+        if not self._data.ndim and not fits:
+            raise IndexError("Dimension specified as 0 but tensor has no dimensions")
         if fits and not first.numel():  # (PyTorch's: beta * self, in self's shape)
             me, nothing = cast("Tensor", self), first.mv(second).sum()  # (0, with its graph)
             if beta == 0:
