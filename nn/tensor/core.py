@@ -462,14 +462,22 @@ class TensorCore:
 
 
 def plain_index(index: Any) -> Any:
-    """An index with Tensors replaced by their arrays."""
-    if isinstance(index, TensorCore):
-        return index._data
+    """An index with Tensors replaced by their arrays, and NumPy arrays of any integer
+    dtype as int64 (PyTorch converts those; an index Tensor of a dtype other than int64,
+    int32, uint8 or bool it refuses, which ``index_rules.parse`` does in PyTorch's order)."""
     if isinstance(index, tuple):
-        return tuple(i._data if isinstance(i, TensorCore) else i for i in index)
-    if isinstance(index, list) and any(isinstance(i, TensorCore) for i in index):
-        return [i._data if isinstance(i, TensorCore) else i for i in index]
-    return index
+        return tuple(_plain(i) for i in index)
+    if isinstance(index, list) and any(isinstance(i, TensorCore | np.ndarray) for i in index):
+        return [_plain(i) for i in index]
+    return _plain(index)
+
+
+def _plain(part: object) -> object:
+    if isinstance(part, TensorCore):
+        return part._data
+    if isinstance(part, np.ndarray) and part.dtype.kind in "iu" and part.dtype != np.uint8:
+        return part.astype(np.int64, copy=False)
+    return part
 
 
 def _axis(dim: Dim, ndim: int) -> int:

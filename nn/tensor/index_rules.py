@@ -18,7 +18,8 @@ tuple (``m[[rows, cols]]``, deprecated, with PyTorch's warning), a uint8 index i
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from types import EllipsisType
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -42,11 +43,15 @@ class Index(NamedTuple):
 
 
 def parse(
-    index: Any, shape: tuple[int, ...], before_advanced: Callable[[], None] | None = None
+    index: Any,
+    shape: tuple[int, ...],
+    check_in_place: Callable[[], None] | None = None,
+    check_value: Callable[[], None] | None = None,
 ) -> Index:
-    """``index`` (with Tensors already replaced by their arrays) for an array of ``shape``.
-    Ints and slices are checked first, then ``before_advanced`` runs, then the index arrays
-    are checked (PyTorch's order for a write: its in-place checks come between)."""
+    """``index`` (with Tensors already replaced by their arrays) for an array of ``shape``,
+    checked in PyTorch's order for a write: ints and slices, then (when there are index
+    arrays) ``check_in_place``, the arrays' dtypes, any index into a dimension of size 0,
+    ``check_value``, the arrays' bounds."""
     notes: list[str] = []
     entries = _entries(index, notes)
     for note in dict.fromkeys(notes):  # (from x[index] and x[index] = v: the user's line)
@@ -88,12 +93,28 @@ def parse(
         basic.append(Ellipsis)  # (a view even of one element: NumPy copies x[0] of 1-d)
     if not advanced:
         return Index(tuple(basic), None)
-    if before_advanced is not None:
-        before_advanced()
+    if check_in_place is not None:
+        check_in_place()
     for array, at in arrays:
-        _check_array(array, at, shape)
+        _check_dtype_and_mask(array, at, shape)
     _check_broadcast([array for _, array in advanced])
+    empty = _selects_nothing(tuple(basic), advanced, shape)
+    if 0 not in _selected_shape(advanced) and any(
+        not shape[at] and a.dtype != bool for a, at in arrays
+    ):
+        raise IndexError("index is out of bounds for dimension with size 0")
+    if check_value is not None:
+        check_value()
+    if empty:  # (no bounds checked; NumPy checks them even then: point them in range)
+        fixed = {id(a): np.where((a < -n) | (a >= n), 0, a) for a, at in arrays if (n := shape[at])}
+        advanced = [(at, e if e.dtype == bool else fixed.get(id(e), e)) for at, e in advanced]
+    else:
+        for array, at in arrays:
+            _check_bounds(array, shape[at], at)
     return Index(tuple(basic), _advanced_tuple(advanced, out + len(shape) - dim))
+
+
+_INDEX_DTYPES = (np.int64, np.int32, np.uint8, np.bool_)
 
 
 def _check_broadcast(arrays: list[np.ndarray]) -> None:
@@ -122,7 +143,7 @@ def _entries(index: Any, notes: list[str]) -> list[Any]:
 def _reads_as_tuple(items: list[Any]) -> bool:
     """PyTorch's ``treatSequenceAsTuple`` for a list index."""
     return len(items) < 32 and any(
-        isinstance(i, list | tuple | slice | np.ndarray) or i is None or i is Ellipsis
+        isinstance(i, list | tuple | range | slice | np.ndarray) or i is None or i is Ellipsis
         for i in items
     )
 
@@ -134,8 +155,15 @@ def _entry(part: Any, notes: list[str]) -> Any:
         return bool(part)
     if isinstance(part, int | np.integer):
         return int(part)
-    if isinstance(part, np.ndarray | list | tuple):
+    if isinstance(part, str):
+        raise TypeError(
+            f"new(): invalid data type 'str' (an index is an int, a slice, None, ..., "
+            f"a sequence of ints or bools, or a Tensor; got {part!r})"
+        )
+    if isinstance(part, np.ndarray | list | tuple | range):
         array = np.asarray(part)
+        if not isinstance(part, np.ndarray) and array.dtype.kind in "iu":
+            array = array.astype(np.int64)  # (a sequence of NumPy integers: as PyTorch)
         if array.dtype == np.uint8:
             notes.append(_UINT8_WARNING)
             array = array.astype(bool)
@@ -178,20 +206,46 @@ def _checked_slice(s: slice) -> slice:
     return s
 
 
-def _check_array(array: np.ndarray, dim: int, shape: tuple[int, ...]) -> None:
-    if array.dtype == bool:
-        covered = shape[dim : dim + array.ndim]
-        if array.shape != covered:
-            for axis, (n, m) in enumerate(zip(array.shape, covered, strict=False)):
-                if n != m:
-                    raise IndexError(
-                        f"The shape of the mask [{', '.join(map(str, array.shape))}] at index "
-                        f"{axis} does not match the shape of the indexed tensor "
-                        f"[{', '.join(map(str, shape))}] at index {dim + axis}"
-                    )
-        return
-    size = shape[dim]
-    if array.size:
+def _selected_shape(advanced: Sequence[tuple[int, np.ndarray]]) -> tuple[int, ...]:
+    """The index arrays' broadcast shape (a mask stands for its count of True)."""
+    return np.broadcast_shapes(
+        *[(int(e.sum()),) if e.dtype == bool else e.shape for _, e in advanced]
+    )
+
+
+def _selects_nothing(
+    basic: tuple[int | slice | EllipsisType | None, ...],
+    advanced: Sequence[tuple[int, np.ndarray]],
+    shape: tuple[int, ...],
+) -> bool:
+    """Whether the selection is empty: PyTorch's index kernels then never run, so never
+    check an index's bounds (``torch.zeros(3, 0)[[5]]`` has shape (1, 0))."""
+    view = np.broadcast_to(np.empty((), np.int8), shape)[basic]  # (only its shape is read)
+    covered = {
+        axis
+        for at, entry in advanced
+        for axis in range(at, at + (entry.ndim if entry.dtype == bool else 1))
+    }
+    rest = [n for axis, n in enumerate(view.shape) if axis not in covered]
+    return 0 in rest or 0 in _selected_shape(advanced)
+
+
+def _check_dtype_and_mask(array: np.ndarray, dim: int, shape: tuple[int, ...]) -> None:
+    if array.dtype.type not in _INDEX_DTYPES:
+        raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+    covered = shape[dim : dim + array.ndim]
+    if array.dtype == bool and array.shape != covered:
+        for axis, (n, m) in enumerate(zip(array.shape, covered, strict=False)):
+            if n != m:
+                raise IndexError(
+                    f"The shape of the mask [{', '.join(map(str, array.shape))}] at index "
+                    f"{axis} does not match the shape of the indexed tensor "
+                    f"[{', '.join(map(str, shape))}] at index {dim + axis}"
+                )
+
+
+def _check_bounds(array: np.ndarray, size: int, dim: int) -> None:
+    if array.dtype != bool and array.size:
         low, high = int(array.min()), int(array.max())
         bad = high if high >= size else low if low < -size else None
         if bad is not None:

@@ -80,20 +80,49 @@ def _set_index(
     return source._record(out, (source, v), backward, kind, saved)
 
 
+def _assignable(value: object, dtype: np.dtype) -> object:
+    """``value`` as ``x[i] = value`` takes it: a Tensor or a number (Python's or NumPy's; a
+    complex number with no imaginary part as its real part), nothing else: not a list,
+    not an array (PyTorch refuses them; ``nn.tensor(values)`` says which dtype)."""
+    number = isinstance(value, int | float | complex | np.number | np.bool_)
+    if isinstance(value, TensorCore) or number:
+        if isinstance(value, complex | np.complexfloating) and dtype.kind != "c" and value.imag:
+            raise RuntimeError(
+                f"value cannot be converted to type {_dtype.torch_c_name(dtype)} without overflow"
+            )
+        return value.real if isinstance(value, complex | np.complexfloating) else value
+    kind = type(value)
+    name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
+    raise TypeError(f"can't assign a {name} to a torch.{_dtype.torch_name(dtype)}Tensor")
+
+
+def _check_index_put_dtypes(destination: np.dtype, source: np.dtype) -> None:
+    if source != destination:
+        raise RuntimeError(
+            "Index put requires the source and destination dtypes match, got "
+            f"{_dtype.torch_name(destination)} for the destination and "
+            f"{_dtype.torch_name(source)} for the source."
+        )
+
+
 def _single_mask(index: Any) -> bool:
-    """Whether the only index Tensor is one bool or uint8 mask."""
+    """Whether the only index array (a Tensor or a NumPy array) is one bool or uint8 mask."""
     parts = index if isinstance(index, tuple) else (index,)
-    tensors = [p for p in parts if isinstance(p, TensorCore) and p._data.ndim]
-    others = [p for p in parts if isinstance(p, list | np.ndarray | bool)]
-    return len(tensors) == 1 and not others and tensors[0]._data.dtype in (np.bool_, np.uint8)
+    arrays = _index_arrays(parts)
+    others = [p for p in parts if isinstance(p, list | tuple | range | bool)]
+    return len(arrays) == 1 and not others and arrays[0].dtype in (np.bool_, np.uint8)
+
+
+def _index_arrays(parts: tuple[object, ...]) -> list[np.ndarray]:
+    """The index's Tensors and NumPy arrays of at least one dimension, as arrays."""
+    arrays = [p._data if isinstance(p, TensorCore) else p for p in parts]
+    return [a for a in arrays if isinstance(a, np.ndarray) and a.ndim]
 
 
 def _refuse_byte_mask(index: Any) -> None:
     """PyTorch's refusal of a write through one uint8 mask (deprecated for reads, where it
     is a bool mask with a warning; for writes, its masked fill refuses it)."""
-    parts = index if isinstance(index, tuple) else (index,)
-    tensors = [p for p in parts if isinstance(p, TensorCore) and p._data.ndim]
-    if len(tensors) == 1 and tensors[0]._data.dtype == np.uint8:
+    if _index_arrays(index if isinstance(index, tuple) else (index,))[0].dtype == np.uint8:
         raise RuntimeError(
             "masked_fill_ only supports boolean masks, but got mask with dtype unsigned char"
         )
@@ -378,21 +407,31 @@ class TensorIndexing(TensorCore):
         """``x[index] = value`` in place, with PyTorch's indexing rules
         (``nn/tensor/index_rules.py``) and its order of checks: the value, the ints and
         slices, in place, the index lists."""
+        value = _assignable(value, self._data.dtype)
         if isinstance(value, int | float) and not isinstance(value, bool):
             _dtype.checked_scalar(value, self._data.dtype)
-        parsed = _indexing.parse(
-            plain_index(index), self._data.shape, cast("Tensor", self)._check_inplace
-        )
+        if index is False:
+            return  # (PyTorch writes nothing, checks nothing more, and counts no change)
         # PyTorch writes a number (or a 0-d Tensor) through one mask as a masked fill, which
         # refuses a uint8 mask and casts; anything else through an index list as index_put_,
-        # which wants the value's dtype to be this Tensor's
+        # which wants the value's dtype to be this Tensor's (checked after the in-place rules,
+        # before the indices' dtypes and bounds)
         masked = _single_mask(index) and (
             not isinstance(value, TensorCore) or value._data.size == 1
         )
+
+        def check_value() -> None:
+            if not masked and not isinstance(index, bool) and isinstance(value, TensorCore):
+                _check_index_put_dtypes(self._data.dtype, value._data.dtype)
+
+        tensor = cast("Tensor", self)
+        parsed = _indexing.parse(
+            plain_index(index), self._data.shape, tensor._check_inplace, check_value
+        )
         if masked:
             _refuse_byte_mask(index)
-        if index is False:
-            return  # (PyTorch writes nothing, and counts no change)
+            if isinstance(value, TensorCore):  # (the masked fill takes the value's number)
+                _dtype.checked_scalar(value._data.item(), self._data.dtype)
         if parsed.advanced is None and _is_whole(self._data, parsed.basic):
             # PyTorch's indexing returns the Tensor itself for ``...`` and full slices, and
             # writes into it directly: a fill from a number or a 0-d Tensor, else a copy
@@ -413,13 +452,6 @@ class TensorIndexing(TensorCore):
                     ones += 1
                 cast("Tensor", self).copy_(cast("Tensor", value).reshape(shape[ones:]))
             return
-        index_put = parsed.advanced is not None and not masked and not isinstance(index, bool)
-        if index_put and isinstance(value, TensorCore) and value._data.dtype != self._data.dtype:
-            raise RuntimeError(
-                "Index put requires the source and destination dtypes match, got "
-                f"{_dtype.torch_name(self._data.dtype)} for the destination and "
-                f"{_dtype.torch_name(value._data.dtype)} for the source."
-            )
         if cast("Tensor", self)._recording(value):
             # (the index Tensors are saved, as PyTorch saves them, and the positions)
             saved = (*_index_tensors(index), KEPT)

@@ -1,6 +1,7 @@
 """Indexing and selections for the harness: reads and writes with every combination of
 index kinds (int, slice with steps, None, ``...``, a list, an integer Tensor of 1 or 2
-dimensions, a 0-d Tensor, a bool mask, a uint8 mask, a bool, a list of lists), through
+dimensions, a 0-d Tensor, a bool mask, a uint8 mask, a bool, a list of lists, a range, a
+NumPy array of any integer dtype, an int8 or int16 Tensor, which PyTorch refuses), through
 views and in place, with their gradients; gather, scatter, index_select, masked_fill,
 where, clamp, the blends and the fills."""
 
@@ -16,7 +17,7 @@ from tests.parity.ops_elementwise import in_place, with_via
 from tests.parity.samples import ALL, FLOATS, Arg, Ints, Sample, arg, number, shape
 
 KINDS = ("int", "int", "slice", "slice", "none", "ellipsis", "list", "tensor", "tensor2d",
-         "zero_d", "mask", "uint8", "bool")  # fmt: skip
+         "zero_d", "mask", "uint8", "bool", "range", "numpy", "small_int")  # fmt: skip
 
 
 def _index_entry(data: Any, size: int, kind: str) -> tuple[Any, int]:
@@ -47,6 +48,14 @@ def _index_entry(data: Any, size: int, kind: str) -> tuple[Any, int]:
         return Ints(positions.astype(np.int64)), 1
     if kind == "tensor2d":
         return Ints(positions.astype(np.int64).reshape(1, -1)), 1
+    if kind == "range":
+        step = data.draw(st.sampled_from([1, 2, -1]))
+        start = int(positions[0]) if positions.size else 0
+        return range(start, start + step * count, step), 1
+    if kind == "numpy":
+        return positions.astype(data.draw(st.sampled_from(["int8", "int16", "int32", "uint16"]))), 1
+    if kind == "small_int":
+        return Ints(positions.astype(data.draw(st.sampled_from(["int8", "int16"])))), 1
     if kind == "zero_d":
         return Ints(np.array(int(positions[0]) if positions.size else 0)), 1
     mask = rng.random(size) < 0.5
@@ -268,7 +277,7 @@ def _where_method(T: Any, F: Any, condition: Any, a: Any, b: Any) -> Any:
 def family() -> list[OpInfo]:
     ops = [
         OpInfo("Tensor.__getitem__", _getitem, _getitem_sampler),
-        OpInfo("Tensor.__setitem__", _setitem, _setitem_sampler, known=_int_with_grad),
+        OpInfo("Tensor.__setitem__", _setitem, _setitem_sampler, known=_write_known),
         OpInfo("Tensor.gather", _method("gather"), _gather_sampler),
         OpInfo("nn.gather", _function("gather"), _gather_sampler),
         OpInfo(
@@ -280,7 +289,7 @@ def family() -> list[OpInfo]:
         OpInfo("Tensor.masked_fill", _no_via(_method("masked_fill")), _mask_sampler),
         OpInfo("nn.masked_fill", _function("masked_fill"), _mask_sampler),
         OpInfo(
-            "Tensor.masked_fill_", in_place("masked_fill_"), _mask_sampler, known=_int_with_grad
+            "Tensor.masked_fill_", in_place("masked_fill_"), _mask_sampler, known=_write_known
         ),
         OpInfo("Tensor.where", _where_method, _where_sampler),
         OpInfo("nn.where", _function("where"), _where_sampler),
@@ -341,6 +350,16 @@ def _int_with_grad(sample: Sample) -> str | None:
     if x.values.dtype.kind not in "f" and isinstance(value, Arg) and value.requires_grad:
         return "PyTorch's own slips: an integer Tensor with a grad_fn"
     return None
+
+
+def _write_known(sample: Sample) -> str | None:
+    """``_int_with_grad``, and a recorded write into an expanded Tensor (decisions.md, "A
+    recorded write into an expanded Tensor")."""
+    x, value = sample.args[0], sample.args[-1]
+    recorded = x.requires_grad or (isinstance(value, Arg) and value.requires_grad)
+    if x.layout == "expanded" and recorded:
+        return "a recorded write into an expanded Tensor"
+    return _int_with_grad(sample)
 
 
 def _bounds_in_place(sample: Sample) -> str | None:
