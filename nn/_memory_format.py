@@ -66,6 +66,43 @@ def laid_out(array: np.ndarray, format: Any) -> np.ndarray:
     return laid
 
 
+def preserved_copy(array: np.ndarray) -> np.ndarray:
+    """A copy as PyTorch's ``preserve_format`` makes one (``clone``, ``empty_like``): dense,
+    its dimensions in memory in the order of ``array``'s strides (a transposed matrix stays
+    transposed, an expanded or sliced one becomes dense in that order)."""
+    order = _memory_order(array.shape, array.strides)
+    copy = np.empty(tuple(array.shape[d] for d in order), dtype=array.dtype)
+    laid: np.ndarray = copy.transpose(np.argsort(order))
+    laid[...] = array
+    return laid
+
+
+def _memory_order(shape: tuple[int, ...], strides: tuple[int, ...]) -> list[int]:
+    """The dimensions from outermost to innermost, as PyTorch's ``infer_dense_strides``
+    orders them: by stride, smaller inside; a stride of 0 (a broadcast dimension) and
+    equal strides of equal sizes keep their places (insertion sort from the last)."""
+
+    def after(d0: int, d1: int) -> int:  # 1: d0 goes outside d1, -1: inside, 0: unknown
+        s0, s1 = strides[d0], strides[d1]
+        if s0 == 0 or s1 == 0:
+            return 0
+        if s0 != s1:
+            return -1 if s0 < s1 else 1
+        return 1 if shape[d0] > shape[d1] else 0
+
+    inner_first = list(range(len(shape)))[::-1]
+    for i in range(1, len(shape)):
+        d1 = i
+        for d0 in range(i - 1, -1, -1):
+            comparison = after(inner_first[d0], inner_first[d1])
+            if comparison > 0:
+                inner_first[d0], inner_first[d1] = inner_first[d1], inner_first[d0]
+                d1 = d0
+            elif comparison < 0:
+                break
+    return inner_first[::-1]
+
+
 def is_laid_out(array: np.ndarray, format: Any) -> bool:
     """Whether ``array`` is dense in ``format``'s order (``Tensor.is_contiguous``)."""
     format = checked(format, array.ndim)

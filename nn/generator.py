@@ -228,6 +228,35 @@ class Generator:
         values = np.array([-1.0 / lambd * math.log1p(-u) for u in units.tolist()])
         return np.asarray(values.astype(dtype).reshape(shape))
 
+    def cauchy(
+        self, shape: tuple[int, ...], dtype: np.dtype, median: float, sigma: float
+    ) -> np.ndarray:
+        """median + sigma tan(pi (u - 1/2)), u a float64 uniform per element."""
+        units = self._unit(math.prod(shape), np.dtype(np.float64))
+        # (libm's tan, as PyTorch's, and one rounding for median + sigma * tan)
+        tangents = np.array([math.tan(math.pi * (u - 0.5)) for u in units.tolist()], np.float64)
+        values = fused_multiply_add(tangents, np.float64(sigma), np.float64(median))
+        return np.asarray(values).astype(dtype).reshape(shape)
+
+    def log_normal(
+        self, shape: tuple[int, ...], dtype: np.dtype, mean: float, std: float
+    ) -> np.ndarray:
+        """exp(N(mean, std**2)), one float64 normal per element (pairs shared as ``normal``'s
+        small draws share them)."""
+        normals = np.array([self._one_normal() for _ in range(math.prod(shape))], np.float64)
+        scaled = fused_multiply_add(normals, np.float64(std), np.float64(mean))
+        # (libm's exp, as PyTorch's: NumPy's differs in the last bit)
+        values = np.array([math.exp(v) for v in np.asarray(scaled).tolist()], np.float64)
+        return values.astype(dtype).reshape(shape)
+
+    def geometric(self, shape: tuple[int, ...], dtype: np.dtype, p: float) -> np.ndarray:
+        """ceil(log(u) / log(1 - p)): the number of Bernoulli(p) trials up to the first
+        success, u a float64 uniform per element."""
+        units = self._unit(math.prod(shape), np.dtype(np.float64))
+        with np.errstate(divide="ignore"):
+            trials = np.ceil(np.log(units) / np.log1p(-p))
+        return np.asarray(trials).astype(dtype).reshape(shape)
+
     def bernoulli(self, p: Any, shape: tuple[int, ...], dtype: Any) -> np.ndarray:
         """1 where a uniform is below ``p`` (a number: float64 uniforms; an array of
         probabilities, broadcast to ``shape``: uniforms of its dtype)."""

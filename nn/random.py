@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from .generator import DEFAULT_SEED, Generator
+from .types import GeneratorLike
 
 _default = Generator()
 
@@ -166,6 +167,44 @@ def draw_exponential(
     if isinstance(rng, Generator):
         return rng.exponential(shape, dtype, lambd)
     return np.asarray(rng.exponential(1.0 / lambd, shape), dtype=dtype)
+
+
+def draw_cauchy(
+    generator: GeneratorLike | None,
+    shape: tuple[int, ...],
+    dtype: np.dtype,
+    median: float,
+    sigma: float,
+) -> np.ndarray:
+    """Cauchy draws centred on ``median`` with half-width ``sigma``."""
+    rng = resolve_generator(generator)
+    if isinstance(rng, Generator):
+        return rng.cauchy(shape, dtype, median, sigma)
+    return np.asarray(median + sigma * rng.standard_cauchy(shape), dtype=dtype)
+
+
+def draw_log_normal(
+    generator: GeneratorLike | None,
+    shape: tuple[int, ...],
+    dtype: np.dtype,
+    mean: float,
+    std: float,
+) -> np.ndarray:
+    """exp of normal draws with ``mean`` and ``std``."""
+    rng = resolve_generator(generator)
+    if isinstance(rng, Generator):
+        return rng.log_normal(shape, dtype, mean, std)
+    return np.asarray(rng.lognormal(mean, std, shape), dtype=dtype)
+
+
+def draw_geometric(
+    generator: GeneratorLike | None, shape: tuple[int, ...], dtype: np.dtype, p: float
+) -> np.ndarray:
+    """The number of Bernoulli(``p``) trials up to the first success (1, 2, ...)."""
+    rng = resolve_generator(generator)
+    if isinstance(rng, Generator):
+        return rng.geometric(shape, dtype, p)
+    return np.asarray(rng.geometric(p, shape), dtype=dtype)
 
 
 def draw_multinomial(generator: Any, probs: np.ndarray, samples: int, replacement: bool) -> Any:

@@ -372,7 +372,10 @@ _LATE = {  # (name: its module) built on Tensor, which imports this module: foun
 
 
 def __getattr__(name: str) -> Any:
-    """``Function`` (ops with a custom backward), the legacy ``Variable``, ``gradcheck``."""
+    """``Function`` (ops with a custom backward), the legacy ``Variable``, ``gradcheck``,
+    the ``functional`` module (jacobian, vjp, jvp)."""
+    if name == "functional":
+        return importlib.import_module(".functional", __package__)
     if name in _LATE:
         return getattr(importlib.import_module(_LATE[name], __package__), name)
     raise AttributeError(f"module 'nn.autograd' has no attribute '{name}'")

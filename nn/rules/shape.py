@@ -102,6 +102,41 @@ def expand(x: Array, shape: tuple[int, ...]) -> Rule:
     return np.broadcast_to(x, shape), lambda g: (unbroadcast(g, source),)
 
 
+def unfold_view(x: Array, axis: int, size: int, step: int) -> Array:
+    """The windows ``x[..., i*step : i*step + size, ...]`` along ``axis``, the window's
+    elements as a new last axis: a view (read-only where windows overlap, so that no
+    in-place change writes one element twice)."""
+    if x.ndim == 0:
+        return x.reshape(1)[:size]
+    count = (x.shape[axis] - size) // step + 1
+    shape = x.shape[:axis] + (count,) + x.shape[axis + 1 :] + (size,)
+    strides = x.strides[:axis] + (x.strides[axis] * step,) + x.strides[axis + 1 :]
+    writeable = step >= size and x.flags.writeable
+    view: Array = np.lib.stride_tricks.as_strided(
+        x, shape, strides + (x.strides[axis],), writeable=writeable
+    )
+    return view
+
+
+def unfold(x: Array, axis: int, size: int, step: int) -> Rule:
+    """Windows along ``axis`` (``unfold_view``); each element's gradient sums ``g`` over
+    the windows it is in."""
+    shape = x.shape
+
+    def backward(g: Array) -> tuple[Array]:
+        grad = np.zeros(shape, dtype=g.dtype)
+        if not shape:
+            grad[...] = g.sum()
+            return (grad,)
+        count = g.shape[axis]
+        for k in range(size):
+            part = (slice(None),) * axis + (slice(k, k + step * (count - 1) + 1, step),)
+            grad[part] += g[..., k]
+        return (grad,)
+
+    return unfold_view(x, axis, size, step), backward
+
+
 def repeat(x: Array, repeats: tuple[int, ...]) -> Rule:
     """Tile ``x`` (PyTorch's ``repeat``); the gradient sums the tiles."""
     padded = (1,) * (len(repeats) - x.ndim) + x.shape

@@ -152,7 +152,7 @@ class TensorConvert(TensorCore):
     def clone(self, *, memory_format: object = None) -> Tensor:
         """A differentiable copy with its own storage, in ``memory_format``'s layout (by
         default this Tensor's own, as PyTorch's ``preserve_format``)."""
-        out = _memory_format.laid_out(np.array(self._data, copy=True, order="K"), memory_format)
+        out = _memory_format.laid_out(_memory_format.preserved_copy(self._data), memory_format)
         return self._record(out, (self,), lambda g: (g,), CloneBackward0)
 
     def to(self, *args: Any, **kwargs: Any) -> Tensor:

@@ -1,5 +1,6 @@
 """Tensor sampling (a part of ``Tensor``): normal_, uniform_, bernoulli(_), multinomial,
-exponential_, random_, drawn from PyTorch's generator (``nn/generator.py``)."""
+exponential_, random_, cauchy_, log_normal_, geometric_, drawn from PyTorch's generator
+(``nn/generator.py``): an ``nn.Generator`` seeded as a ``torch.Generator`` gives its numbers."""
 
 from __future__ import annotations
 
@@ -10,8 +11,11 @@ import numpy as np
 from .. import _dtype
 from ..random import (
     draw_bernoulli,
+    draw_cauchy,
     draw_exponential,
+    draw_geometric,
     draw_integers,
+    draw_log_normal,
     draw_multinomial,
     draw_normal,
     draw_uniform,
@@ -106,3 +110,43 @@ class TensorSampling(TensorCore):
             low, high = 0, low if low else _random_limit(self._data.dtype)
         me = cast("Tensor", self)
         return me._fill(draw_integers(generator, low, high, self._data.shape, self._data.dtype))
+
+    def cauchy_(
+        self, median: float = 0.0, sigma: float = 1.0, *, generator: GeneratorLike | None = None
+    ) -> Tensor:
+        """Fill with Cauchy draws, median + sigma tan(pi (u - 1/2)) for u ~ U(0, 1), in place."""
+        if not sigma > 0.0:
+            raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={sigma}")
+        self._check_continuous("Cauchy")
+        me = cast("Tensor", self)
+        shape, dtype = self._data.shape, self._data.dtype
+        return me._fill(draw_cauchy(generator, shape, dtype, median, sigma))
+
+    def log_normal_(
+        self, mean: float = 1.0, std: float = 2.0, *, generator: GeneratorLike | None = None
+    ) -> Tensor:
+        """Fill with exp(N(mean, std**2)) draws in place (``mean`` and ``std`` are the
+        underlying normal's, as PyTorch's defaults 1 and 2)."""
+        if not std > 0.0:
+            raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={std}")
+        if self._data.dtype.kind != "f":
+            name = _dtype.torch_name(self._data.dtype)
+            raise NotImplementedError(f"\"log_normal_cpu\" not implemented for '{name}'")
+        me = cast("Tensor", self)
+        shape, dtype = self._data.shape, self._data.dtype
+        return me._fill(draw_log_normal(generator, shape, dtype, mean, std))
+
+    def geometric_(self, p: float, *, generator: GeneratorLike | None = None) -> Tensor:
+        """Fill with the number of Bernoulli(p) trials up to the first success,
+        ceil(log u / log(1 - p)), in place (integer dtypes too)."""
+        if not 0.0 < p < 1.0:
+            raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p}")
+        me = cast("Tensor", self)
+        return me._fill(draw_geometric(generator, self._data.shape, self._data.dtype, p))
+
+    def _check_continuous(self, name: str) -> None:
+        if self._data.dtype.kind != "f":
+            raise RuntimeError(
+                f"{name} distribution is a continuous probability distribution. dtype must be "
+                f"a floating point but you specified {_dtype.torch_c_name(self._data.dtype)}"
+            )

@@ -26,6 +26,7 @@ PermuteBackward0 = node_type("PermuteBackward0")
 TransposeBackward0 = node_type("TransposeBackward0")
 TBackward0 = node_type("TBackward0")
 ExpandBackward0 = node_type("ExpandBackward0")
+UnfoldBackward0 = node_type("UnfoldBackward0")
 RepeatBackward0 = node_type("RepeatBackward0")
 FlipBackward0 = node_type("FlipBackward0")
 RollBackward0 = node_type("RollBackward0")
@@ -325,6 +326,44 @@ class TensorShape(TensorCore):
         return self._permute(tuple(order), PermuteBackward0)
 
     moveaxis = movedim
+
+    def stride(self, dim: int | None = None) -> tuple[int, ...] | int:
+        """The step in elements from one index to the next along each dimension (or along
+        ``dim``): a view's strides show how it reads its base (``x.t().stride()`` swaps
+        ``x.stride()``; ``expand`` gives 0)."""
+        strides = tuple(int(s // self._data.itemsize) for s in self._data.strides)
+        return strides if dim is None else strides[self._axis(dim)]
+
+    def storage_offset(self) -> int:
+        """Where this Tensor's first element lies in its storage, in elements."""
+        return _storage_offset(self._data)
+
+    def unfold(self, dimension: int, size: int, step: int) -> Tensor:
+        """Every window of ``size`` elements along ``dimension``, ``step`` apart, with the
+        window's elements as a new last dimension: a view (PyTorch's ``Tensor.unfold``;
+        where windows overlap it is read-only in descend, see decisions.md).
+
+        >>> import nn
+        >>> nn.arange(5.0).unfold(0, 2, 2)
+        tensor([[0., 1.],
+                [2., 3.]])
+        """
+        axis = self._axis(dimension)
+        length = self._data.shape[axis] if self._data.ndim else 1
+        if size > length:
+            raise RuntimeError(
+                f"maximum size for tensor at dimension {axis} is {length} but size is {size}"
+            )
+        if step <= 0:
+            raise RuntimeError(f"step is {step} but must be > 0")
+        if size < 0:
+            raise RuntimeError(f"size is {size} but must be >= 0")
+
+        def view(a: np.ndarray) -> np.ndarray:
+            return shape_rules.unfold_view(a, axis, size, step)
+
+        _, backward = shape_rules.unfold(self._data, axis, size, step)
+        return self._record_view(view(self._data), self, backward, UnfoldBackward0, view)
 
     def expand(self, *sizes: Any) -> Tensor:
         """A broadcast view to ``sizes`` (-1 keeps a dimension); read-only, as PyTorch's."""

@@ -218,6 +218,43 @@ def numpy_meets_tensors(T: Any, N: Any) -> dict[str, Any]:
     }
 
 
+def jacobian_vjp_jvp(T: Any, N: Any) -> dict[str, Any]:
+    import importlib
+
+    functional = importlib.import_module(f"{T.__name__}.autograd.functional")
+    x = T.tensor([1.0, 2.0, 3.0], dtype=T.float64)
+    y = T.tensor([[0.5, -1.0]], dtype=T.float64)
+
+    def f(a: Any, b: Any) -> Any:
+        return a**2 * b.sum(), (a.sin() * 3).sum()
+
+    jac = functional.jacobian(f, (x, y))
+    u = (T.tensor([1.0, -2.0, 0.5], dtype=T.float64), T.tensor(2.0, dtype=T.float64))
+    w = (T.tensor([0.1, 0.2, 0.3], dtype=T.float64), T.ones(1, 2, dtype=T.float64))
+    return {
+        **{f"jac{i}{j}": _array(jac[i][j]) for i in range(2) for j in range(2)},
+        "one": _array(functional.jacobian(lambda a: (a @ a.T).tanh(), y)),
+        "vjp": np.concatenate([_array(g).ravel() for g in functional.vjp(f, (x, y), u)[1]]),
+        "jvp": np.concatenate([_array(g).ravel() for g in functional.jvp(f, (x, y), w)[1]]),
+        "strict": _error(lambda: functional.jacobian(lambda a: a * 2, (x, y), strict=True)),
+    }
+
+
+def strides_of_views(T: Any, N: Any) -> dict[str, Any]:
+    x = T.arange(24.0).reshape(2, 3, 4)
+    views = {
+        "t": x.transpose(0, 2), "sliced": x[1:, ::2, 1::2], "expanded": x[:, :1].expand(2, 5, 4),
+        "unsqueezed": x.unsqueeze(1), "permuted": x.permute(2, 0, 1), "select": x[:, 1],
+        "flat": x.view(-1), "diagonal": x.diagonal(0, 1, 2), "unfold": x.unfold(2, 2, 1),
+    }  # fmt: skip
+    return {
+        **{f"stride_{k}": np.array(v.stride()) for k, v in views.items()},
+        **{f"offset_{k}": np.array(v.storage_offset()) for k, v in views.items()},
+        "stride_dim": np.array([x.stride(0), x.stride(-1)]),
+        **{f"clone_{k}": np.array(v.clone().stride()) for k, v in views.items() if v.numel()},
+    }
+
+
 SCENARIOS = {
     f.__name__: f
     for f in (
@@ -235,6 +272,8 @@ SCENARIOS = {
         clip_grad_norm_non_finite,
         small_spellings,
         numpy_meets_tensors,
+        jacobian_vjp_jvp,
+        strides_of_views,
         *ROUND3,
     )
 }

@@ -103,6 +103,16 @@ DRAWS = {
     "bernoulli": (lambda T, g, d, n: T.bernoulli(T.full((n,), 0.6, dtype=d), generator=g), True),
     "exponential_": (lambda T, g, d, n: T.empty(n, dtype=d).exponential_(2.0, generator=g), True),
     "random_": (lambda T, g, d, n: T.empty(n, dtype=d).random_(generator=g), True),
+    "cauchy_": (lambda T, g, d, n: T.empty(n, dtype=d).cauchy_(-1.5, 0.3, generator=g), True),
+    "log_normal_": (
+        lambda T, g, d, n: T.empty(n, dtype=d).log_normal_(0.3, 0.7, generator=g),
+        True,
+    ),
+    "geometric_": (lambda T, g, d, n: T.empty(n, dtype=d).geometric_(0.05, generator=g), True),
+    "geometric_int": (
+        lambda T, g, d, n: T.empty(n, dtype=T.int32).geometric_(0.4, generator=g),
+        True,
+    ),
     "multinomial": (
         lambda T, g, d, n: T.multinomial(T.linspace(0.1, 1.0, n, dtype=d), 1, generator=g),
         True,
@@ -200,3 +210,33 @@ def test_long_permutations_swap_as_the_short_ones(monkeypatch):
     monkeypatch.setattr(G, "_SWAPS_IN_PYTHON", 10**9)
     in_python = nn.randperm(9000, generator=nn.Generator().manual_seed(5)).tolist()
     assert compiled == in_python and sorted(compiled) == list(range(9000))
+
+
+def test_cauchy_log_normal_and_geometric_draw_their_distributions():
+    g = nn.Generator().manual_seed(0)
+    cauchy = nn.empty(20000, dtype=nn.float64).cauchy_(2.0, 0.5, generator=g)
+    assert abs(cauchy.median().item() - 2.0) < 0.03  # median 2, quartiles 2 -+ 0.5
+    assert abs(cauchy.quantile(0.75).item() - 2.5) < 0.05
+    log_normal = nn.empty(20000, dtype=nn.float32).log_normal_(0.3, 0.7, generator=g)
+    assert log_normal.dtype == nn.float32 and log_normal.min().item() > 0
+    assert abs(log_normal.log().mean().item() - 0.3) < 0.02
+    assert abs(log_normal.log().std().item() - 0.7) < 0.02
+    trials = nn.empty(20000, dtype=nn.int64).geometric_(0.25, generator=g)
+    assert trials.dtype == nn.int64 and trials.min().item() == 1
+    assert abs(trials.double().mean().item() - 4.0) < 0.1  # mean 1/p
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda x: x.cauchy_(0.0, 0.0), RuntimeError, "sigma > 0.0"),
+        (lambda x: x.log_normal_(0.0, -1.0), RuntimeError, "std > 0.0"),
+        (lambda x: x.geometric_(1.0), RuntimeError, r"p to be in \(0, 1\)"),
+        (lambda x: x.long().cauchy_(), RuntimeError, "continuous probability distribution"),
+        (lambda x: x.long().log_normal_(), NotImplementedError, "not implemented for 'Long'"),
+    ],
+)
+def test_cauchy_log_normal_and_geometric_refuse_what_pytorch_refuses(call, error, message):
+    x = nn.zeros(3)
+    with pytest.raises(error, match=message):
+        call(x)

@@ -186,3 +186,12 @@ def test_orthogonal_and_eye_as_pytorch():
     np.testing.assert_array_equal(eye, [[1, 0, 0], [0, 1, 0]])
     with pytest.raises(ValueError, match="2 dimensions"):
         nn.init.eye_(nn.Parameter(np.empty((2, 2, 2))))
+
+
+def test_fans_are_pytorchs_private_helper_as_custom_layers_call_it():
+    from nn import init
+
+    assert init._calculate_fan_in_and_fan_out(nn.empty(4, 3)) == (3, 4)
+    assert init._calculate_fan_in_and_fan_out(nn.empty(8, 2, 3, 5)) == (30, 120)
+    with pytest.raises(ValueError, match="fewer than 2 dimensions"):
+        init._calculate_fan_in_and_fan_out(nn.empty(3))

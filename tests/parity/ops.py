@@ -60,6 +60,8 @@ EXEMPT: dict[str, str] = {
             "is_complex",
             "is_floating_point",
             "is_contiguous",
+            "stride",
+            "storage_offset",
             "is_conj",
             "is_neg",
             "conj",
@@ -74,6 +76,9 @@ EXEMPT: dict[str, str] = {
         for name in (
             "bernoulli",
             "bernoulli_",
+            "cauchy_",
+            "geometric_",
+            "log_normal_",
             "multinomial",
             "exponential_",
             "normal_",

@@ -288,9 +288,7 @@ def family() -> list[OpInfo]:
         OpInfo("nn.index_select", _function("index_select"), _index_select_sampler),
         OpInfo("Tensor.masked_fill", _no_via(_method("masked_fill")), _mask_sampler),
         OpInfo("nn.masked_fill", _function("masked_fill"), _mask_sampler),
-        OpInfo(
-            "Tensor.masked_fill_", in_place("masked_fill_"), _mask_sampler, known=_write_known
-        ),
+        OpInfo("Tensor.masked_fill_", in_place("masked_fill_"), _mask_sampler, known=_write_known),
         OpInfo("Tensor.where", _where_method, _where_sampler),
         OpInfo("nn.where", _function("where"), _where_sampler),
         OpInfo("Tensor.fill_", in_place("fill_"), _fill_sampler, known=_int_with_grad),

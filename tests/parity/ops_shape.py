@@ -116,6 +116,15 @@ def _narrow_sampler(data: Any) -> Sample:
     return Sample((x, axis, start, data.draw(st.integers(0, size + 1))))
 
 
+def _unfold_sampler(data: Any) -> Sample:
+    """A dimension, a window size (sometimes past its length) and a step (sometimes 0)."""
+    x = _tensor(data)
+    axis = dim(data, x.values.ndim)
+    size = x.values.shape[axis] if x.values.ndim else 1
+    window = data.draw(st.integers(-1, size + 1))
+    return Sample((x, axis, window, data.draw(st.integers(0, 3))))
+
+
 def _select_sampler(data: Any) -> Sample:
     x = _tensor(data, min_dims=1)
     axis = dim(data, x.values.ndim)
@@ -245,6 +254,7 @@ SHAPES = {  # name: (sampler, in nn's namespace, in-place form)
     "flip": (_dim_sampler(2), True, False),
     "roll": (_roll_sampler, True, False),
     "narrow": (_narrow_sampler, True, False),
+    "unfold": (_unfold_sampler, False, False),
     "select": (_select_sampler, True, False),
     "chunk": (_split_sampler("chunk"), True, False),
     "split": (_split_sampler("split"), True, False),

@@ -25,6 +25,7 @@ class Output:
     dtype: str | None = None
     shape: tuple[int, ...] | None = None
     shares: bool | None = None  # shares storage with an input (None for an empty output)
+    strides: tuple[int | None, ...] | None = None  # (None for an empty output)
 
 
 @dataclass
@@ -118,8 +119,10 @@ def execute(fw: Framework, call: Any, sample: Sample, seed: int, check_stale: bo
         if isinstance(out, fw.Tensor):
             empty = out.numel() == 0 or not tensors
             shares = None if empty else any(t.numel() and fw.shares(out, t) for t in tensors)
+            # (strides of dimensions of size 1 say nothing; PyTorch's and NumPy's differ)
+            strides = None if out.numel() == 0 else _strides(out)
             outcome.outputs.append(
-                Output(fw.array(out), fw.dtype_name(out), tuple(out.shape), shares)
+                Output(fw.array(out), fw.dtype_name(out), tuple(out.shape), shares, strides)
             )
         else:
             outcome.outputs.append(Output(_plain(out)))
@@ -135,6 +138,10 @@ def execute(fw: Framework, call: Any, sample: Sample, seed: int, check_stale: bo
             setattr(outcome, f"stale_{change}", stale)
         outcome.again = _again(fw, call, sample, seed)
     return outcome
+
+
+def _strides(t: Any) -> tuple[int | None, ...]:
+    return tuple(None if n == 1 else s for n, s in zip(t.shape, t.stride(), strict=True))
 
 
 def _plain(value: Any) -> Any:
@@ -260,6 +267,8 @@ def compare(ours: Outcome, theirs: Outcome, rtol: float, grad_rtol: float) -> li
         if a.shares is not None and b.shares is not None and a.shares != b.shares:
             kind = {True: "a view", False: "a copy"}
             problems.append(f"{where}: {kind[a.shares]}, PyTorch {kind[b.shares]}")
+        if a.shares and b.shares and a.strides != b.strides:  # (a view's layout; decisions.md)
+            problems.append(f"{where}: strides {a.strides}, PyTorch {b.strides}")
     for number, (a, b) in enumerate(zip(ours.inputs_after, theirs.inputs_after, strict=True)):
         if not _close(a, b, rtol):
             problems.append(f"input {number} after: {_short(a)}, PyTorch {_short(b)}")

@@ -42,6 +42,11 @@ def port(source: str) -> str:
     out = []
     for line in source.splitlines():
         stripped, indent = line.strip(), line[: len(line) - len(line.lstrip())]
+        several = re.fullmatch(r"import ([\w.]+(?: as \w+)?(?:, [\w.]+(?: as \w+)?)+)", stripped)
+        if several:  # ``import torch, torch.nn as nn, math``: one import a line, each ported
+            names = several.group(1).split(", ")
+            out.append(indent + "; ".join(port(f"import {n}").strip() for n in names))
+            continue
         match = re.fullmatch(r"from torch import (.+)", stripped)
         if match:
             out.append(indent + _from_torch(match.group(1)))
