@@ -146,7 +146,9 @@ from .modules.normalization import LayerNorm
 from .modules.parameter_container import ParameterDict, ParameterList
 from .modules.piecewise import (
     CELU,
+    GLU,
     SELU,
+    Hardshrink,
     Hardsigmoid,
     Hardswish,
     Hardtanh,
@@ -154,7 +156,11 @@ from .modules.piecewise import (
     Mish,
     PReLU,
     ReLU6,
+    Softmax2d,
+    Softshrink,
     Softsign,
+    Tanhshrink,
+    Threshold,
 )
 from .modules.recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from .modules.state import IncompatibleKeys
@@ -183,6 +189,12 @@ __all__ = [
     "Hardsigmoid",
     "Hardswish",
     "Hardtanh",
+    "GLU",
+    "Hardshrink",
+    "Softmax2d",
+    "Softshrink",
+    "Tanhshrink",
+    "Threshold",
     "LogSigmoid",
     "Mish",
     "PReLU",

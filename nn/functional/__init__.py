@@ -1,5 +1,6 @@
 """Functional forms of the layers, activations and losses (``import nn.functional as F``),
-one file per family as ``nn/modules/`` and ``nn/rules/``: ``activation``, ``linear``,
+one file per family as ``nn/modules/`` and ``nn/rules/``: ``activation``, ``piecewise``
+(the bounded and shrinking activations), ``linear``,
 ``dropout``, ``normalization``, ``conv`` (with pooling), ``padding``, ``embedding``,
 ``distance``, ``attention``, ``loss`` (classification) and ``regression`` (the other
 losses).
@@ -12,26 +13,19 @@ differentiable. ``linear``, ``batch_norm`` and every loss are one autograd node 
 from __future__ import annotations
 
 from .activation import (
-    celu,
     elu,
+    elu_,
     gelu,
-    hardsigmoid,
-    hardswish,
-    hardtanh,
     leaky_relu,
+    leaky_relu_,
     log_softmax,
-    logsigmoid,
-    mish,
-    prelu,
     relu,
-    relu6,
-    selu,
+    relu_,
     sigmoid,
     silu,
     softmax,
     softmin,
     softplus,
-    softsign,
     tanh,
 )
 from .attention import scaled_dot_product_attention
@@ -59,6 +53,27 @@ from .loss import (
 )
 from .normalization import batch_norm, layer_norm, normalize
 from .padding import pad
+from .piecewise import (
+    celu,
+    celu_,
+    glu,
+    hardshrink,
+    hardsigmoid,
+    hardswish,
+    hardtanh,
+    hardtanh_,
+    logsigmoid,
+    mish,
+    prelu,
+    relu6,
+    selu,
+    selu_,
+    softshrink,
+    softsign,
+    tanhshrink,
+    threshold,
+    threshold_,
+)
 from .regression import huber_loss, kl_div, l1_loss, smooth_l1_loss
 
 __all__ = [
@@ -70,6 +85,7 @@ __all__ = [
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "celu",
+    "celu_",
     "conv1d",
     "conv2d",
     "cosine_similarity",
@@ -77,16 +93,21 @@ __all__ = [
     "dropout",
     "dropout2d",
     "elu",
+    "elu_",
     "embedding",
     "gelu",
+    "glu",
+    "hardshrink",
     "hardsigmoid",
     "hardswish",
     "hardtanh",
+    "hardtanh_",
     "huber_loss",
     "kl_div",
     "l1_loss",
     "layer_norm",
     "leaky_relu",
+    "leaky_relu_",
     "linear",
     "log_softmax",
     "logsigmoid",
@@ -101,14 +122,20 @@ __all__ = [
     "prelu",
     "relu",
     "relu6",
+    "relu_",
     "scaled_dot_product_attention",
     "selu",
+    "selu_",
     "sigmoid",
     "silu",
     "smooth_l1_loss",
     "softmax",
     "softmin",
     "softplus",
+    "softshrink",
     "softsign",
     "tanh",
+    "tanhshrink",
+    "threshold",
+    "threshold_",
 ]

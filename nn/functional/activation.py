@@ -1,18 +1,19 @@
-"""FAMILY_DOC_activation"""
+"""Smooth activations as functions: ``relu``, ``leaky_relu``, ``sigmoid``, ``tanh``,
+``softmax``, ``log_softmax``, ``softmin``, ``softplus``, ``elu``, ``gelu``, ``silu`` and the
+in-place forms ``relu_``, ``leaky_relu_``, ``elu_``, over the rules of
+``nn/rules/activation.py`` and ``nn/rules/elementwise.py`` (their layers:
+``nn/modules/activation.py``; the piecewise ones: ``nn/functional/piecewise.py``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from .._args.inputs import as_input
-from .._dtype import torch_name
 from ..autograd.graph import node_type
+from ..rules import Rule
 from ..rules import activation as activation_rules
 from ..rules import elementwise as elementwise_rules
-from ..rules import piecewise as piecewise_rules
 from ..tensor import Tensor
-from ..tensor.arithmetic import DivBackward0  # softsign is x / (1 + |x|) in PyTorch
 from ..types import DTypeLike, InputLike
 
 ReluBackward0 = node_type("ReluBackward0")
@@ -45,7 +46,8 @@ def leaky_relu(input: InputLike, negative_slope: float = 0.01, inplace: bool = F
     """
     x = as_input(input)
     if inplace:
-        return x._inplace(leaky_relu, negative_slope)
+        in_place = _saving_result(elementwise_rules.leaky_relu, LeakyReluBackward0)
+        return x._inplace(in_place, negative_slope)
     out, backward = elementwise_rules.leaky_relu(x._data, negative_slope)
     return Tensor._record(out, (x,), backward, LeakyReluBackward0, (x,))
 
@@ -160,7 +162,7 @@ def elu(input: InputLike, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """
     x = as_input(input)
     if inplace:
-        return x._inplace(elu, alpha)
+        return x._inplace(_saving_result(activation_rules.elu, EluBackward0), alpha)
     out, backward = activation_rules.elu(x._data, alpha)
     return Tensor._record(out, (x,), backward, EluBackward0, (x,))
 
@@ -198,188 +200,27 @@ def silu(input: InputLike, inplace: bool = False) -> Tensor:
     return Tensor._record(out, (x,), backward, SiluBackward0, (x,))
 
 
-HardtanhBackward0 = node_type("HardtanhBackward0")
+def _saving_result(rule: Callable[..., Rule], kind: type) -> Callable[..., Tensor]:
+    """The out-of-place op an in-place form runs when PyTorch's backward of that form reads
+    the result (``elu_``, ``leaky_relu_``, ``selu_``, ``celu_``): changing the result
+    afterwards is then refused at backward, as PyTorch refuses it."""
+
+    def op(x: Tensor, *args: float) -> Tensor:
+        out, backward = rule(x._data, *args)
+        return Tensor._record(out, (x,), backward, kind, (), result=True)
+
+    return op
 
 
-HardsigmoidBackward0 = node_type("HardsigmoidBackward0")
+def _in_place(function: Callable[..., Tensor]) -> Callable[..., Tensor]:
+    def in_place(input: Tensor, *args: float, **kwargs: float) -> Tensor:
+        return function(input, *args, inplace=True, **kwargs)
+
+    in_place.__name__ = in_place.__qualname__ = f"{function.__name__}_"
+    in_place.__doc__ = f"``{function.__name__}(input, ..., inplace=True)``."
+    return in_place
 
 
-HardswishBackward0 = node_type("HardswishBackward0")
-
-
-LogSigmoidBackward0 = node_type("LogSigmoidBackward0")
-
-
-CeluBackward0 = node_type("CeluBackward0")
-
-
-MishBackward0 = node_type("MishBackward0")
-
-
-PreluKernelBackward0 = node_type("PreluKernelBackward0")
-
-
-def _apply(
-    function: Callable[..., Tensor],
-    rule: Any,
-    kind: type,
-    input: InputLike,
-    inplace: bool,
-    *args: Any,
-) -> Tensor:
-    x = as_input(input)
-    if inplace:
-        return x._inplace(function, *args)
-    out, backward = rule(x._data, *args)
-    return Tensor._record(out, (x,), backward, kind, (x,))
-
-
-def hardtanh(
-    input: InputLike, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False
-) -> Tensor:
-    """min(max(x, min_val), max_val); the gradient is 1 strictly between the bounds.
-
-    Examples
-    --------
-    >>> import nn
-    >>> nn.F.hardtanh(nn.tensor([-3.0, 0.5, 3.0]))
-    tensor([-1.0000,  0.5000,  1.0000])
-    """
-    if max_val < min_val:
-        raise ValueError("min_val cannot be greater than max_val")
-    return _apply(
-        hardtanh, piecewise_rules.hardtanh, HardtanhBackward0, input, inplace, min_val, max_val
-    )
-
-
-def relu6(input: InputLike, inplace: bool = False) -> Tensor:
-    """min(max(x, 0), 6), PyTorch's ``hardtanh(x, 0, 6)``.
-
-    Examples
-    --------
-    >>> import nn
-    >>> nn.F.relu6(nn.tensor([-1.0, 3.0, 9.0]))
-    tensor([0., 3., 6.])
-    """
-    return hardtanh(input, 0.0, 6.0, inplace)
-
-
-def hardsigmoid(input: InputLike, inplace: bool = False) -> Tensor:
-    """0 for x <= -3, 1 for x >= 3, x / 6 + 1/2 between.
-
-    Examples
-    --------
-    >>> import nn
-    >>> nn.F.hardsigmoid(nn.tensor([-4.0, 0.0, 1.5]))
-    tensor([0.0000, 0.5000, 0.7500])
-    """
-    return _apply(hardsigmoid, piecewise_rules.hardsigmoid, HardsigmoidBackward0, input, inplace)
-
-
-def hardswish(input: InputLike, inplace: bool = False) -> Tensor:
-    """x hardsigmoid(x): 0 for x <= -3, x for x >= 3, x (x + 3) / 6 between.
-
-    Examples
-    --------
-    >>> import nn
-    >>> nn.F.hardswish(nn.tensor([-4.0, 1.0, 4.0]))
-    tensor([-0.0000, 0.6667, 4.0000])
-    """
-    return _apply(hardswish, piecewise_rules.hardswish, HardswishBackward0, input, inplace)
-
-
-def logsigmoid(input: InputLike) -> Tensor:
-    """log(sigmoid(x)), without overflow for any x.
-
-    Examples
-    --------
-    >>> import nn
-    >>> nn.F.logsigmoid(nn.tensor([-200.0, 0.0]))
-    tensor([-200.0000,   -0.6931])
-    """
-    return _apply(logsigmoid, piecewise_rules.log_sigmoid, LogSigmoidBackward0, input, False)
-
-
-def celu(input: InputLike, alpha: float = 1.0, inplace: bool = False) -> Tensor:
-    """max(0, x) + min(0, alpha (exp(x / alpha) - 1)).
-
-    Examples
-    --------
-    >>> import nn
-    >>> nn.F.celu(nn.tensor([-1.0, 2.0]), alpha=2.0)
-    tensor([-0.7869,  2.0000])
-    """
-    if alpha == 0:
-        raise RuntimeError("ZeroDivisionError")
-    return _apply(celu, piecewise_rules.celu, CeluBackward0, input, inplace, alpha)
-
-
-def selu(input: InputLike, inplace: bool = False) -> Tensor:
-    """scale (max(0, x) + min(0, alpha (exp(x) - 1))), alpha = 1.6733, scale = 1.0507.
-
-    Examples
-    --------
-    >>> import nn
-    >>> nn.F.selu(nn.tensor([-1.0, 1.0]))
-    tensor([-1.1113,  1.0507])
-    """
-    return _apply(selu, piecewise_rules.selu, EluBackward0, input, inplace)
-
-
-def mish(input: InputLike, inplace: bool = False) -> Tensor:
-    """x tanh(softplus(x)).
-
-    Examples
-    --------
-    >>> import nn
-    >>> nn.F.mish(nn.tensor([-1.0, 0.0, 2.0]))
-    tensor([-0.3034,  0.0000,  1.9440])
-    """
-    return _apply(mish, piecewise_rules.mish, MishBackward0, input, inplace)
-
-
-def softsign(input: InputLike) -> Tensor:
-    """x / (1 + |x|).
-
-    Examples
-    --------
-    >>> import nn
-    >>> nn.F.softsign(nn.tensor([-3.0, 1.0]))
-    tensor([-0.7500,  0.5000])
-    """
-    return _apply(softsign, piecewise_rules.softsign, DivBackward0, input, False)
-
-
-def prelu(input: InputLike, weight: Any) -> Tensor:
-    """x where x > 0, else weight x, with one weight per channel (dimension 1) or one for all.
-
-    Examples
-    --------
-    >>> import nn
-    >>> nn.F.prelu(nn.tensor([[-2.0, 3.0]]), nn.tensor([0.25]))
-    tensor([[-0.5000,  3.0000]])
-    """
-    x, w = as_input(input), as_input(weight)
-    if w.ndim > 1:
-        raise RuntimeError(
-            f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = {w.ndim}"
-        )
-    channels = x.shape[1] if x.ndim >= 2 else 1
-    if w.numel() != 1 and x.ndim == 0:
-        raise RuntimeError("Not allow zero-dim input tensor.")
-    if w.numel() not in (1, channels):
-        raise RuntimeError(
-            f"Mismatch of parameter numbers and input channel size. Found parameter numbers = "
-            f"{w.shape[0]} and channel size = {channels}."
-        )
-    if w.dtype != x.dtype:
-        raise RuntimeError(
-            f"prelu: Type promoting not supported. Got {torch_name(x._data.dtype)} and "
-            f"{torch_name(w._data.dtype)}"
-        )
-    if w.numel() == 1:
-        w = w.reshape(())  # (one weight for all keeps the input's shape, 0-d included)
-    elif x.ndim >= 2:
-        w = w.reshape((1, channels) + (1,) * (x.ndim - 2))
-    out, backward = piecewise_rules.prelu(x._data, w._data, (x._rg, w._rg))
-    return Tensor._record(out, (x, w), backward, PreluKernelBackward0, (x, w))
+relu_ = _in_place(relu)
+leaky_relu_ = _in_place(leaky_relu)
+elu_ = _in_place(elu)

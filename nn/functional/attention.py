@@ -1,4 +1,5 @@
-"""FAMILY_DOC_attention"""
+"""Attention as a function: ``scaled_dot_product_attention`` (softmax(q k^T / sqrt(d) +
+mask) v, with PyTorch's safe softmax for rows that are all masked), made of Tensor ops."""
 
 from __future__ import annotations
 

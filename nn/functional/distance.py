@@ -1,4 +1,5 @@
-"""FAMILY_DOC_distance"""
+"""Distances between Tensors as functions: ``cosine_similarity`` (x . y / max(|x| |y|,
+eps) along ``dim``), made of Tensor ops, so its gradient is theirs."""
 
 from __future__ import annotations
 

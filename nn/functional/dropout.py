@@ -1,4 +1,6 @@
-"""FAMILY_DOC_dropout"""
+"""Dropout as a function: ``dropout`` (each element zeroed with probability p, the rest
+scaled by 1 / (1 - p), in training), over ``nn/rules/layer.py`` (the layer:
+``nn.Dropout``)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""FAMILY_DOC_embedding"""
+"""Lookups as functions: ``embedding`` (rows of a weight chosen by indices; its gradient
+adds into those rows) and ``one_hot``, over ``nn/rules/embedding.py`` (the layer:
+``nn/modules/embedding.py``)."""
 
 from __future__ import annotations
 

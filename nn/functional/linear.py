@@ -1,4 +1,5 @@
-"""FAMILY_DOC_linear"""
+"""The affine map as a function: ``linear`` (x W^T + b), over ``nn/rules/layer.py``
+(its layer: ``nn.Linear`` in ``nn/modules/layers.py``)."""
 
 from __future__ import annotations
 

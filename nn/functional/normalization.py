@@ -1,4 +1,6 @@
-"""FAMILY_DOC_normalization"""
+"""Normalisations as functions: ``normalize`` (x / max(||x||_p, eps)), ``batch_norm`` and
+``layer_norm`` ((x - mean) / sqrt(var + eps) * weight + bias), over ``nn/rules/layer.py``
+(their layers: ``nn/modules/normalization.py``)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""FAMILY_DOC_padding"""
+"""Padding as a function: ``pad`` with a constant (``mode="constant"``; other modes raise
+``NotImplementedError``), over ``nn/rules/shape.py``."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """Piecewise and bounded activations, as functions (``nn.F.relu6``, ``hardtanh``,
-``hardsigmoid``, ``hardswish``, ``logsigmoid``, ``celu``, ``selu``, ``mish``, ``softsign``)
-and layers (``nn.ReLU6``, ``nn.Hardtanh``...), over the rules of ``nn/rules/piecewise.py``.
+``hardsigmoid``, ``hardswish``, ``logsigmoid``, ``celu``, ``selu``, ``mish``, ``softsign``,
+``hardshrink``, ``softshrink``, ``tanhshrink``, ``threshold``, ``glu``) and layers
+(``nn.ReLU6``, ``nn.Hardtanh``...), over the rules of ``nn/rules/piecewise.py``.
 ``inplace=True`` writes the result into the input, with PyTorch's in-place rules."""
 
 from __future__ import annotations
@@ -8,8 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .._namespace.factories import full
-from ..functional.activation import (
+from ..functional.activation import softmax
+from ..functional.piecewise import (
     celu,
+    glu,
+    hardshrink,
     hardsigmoid,
     hardswish,
     hardtanh,
@@ -17,7 +21,10 @@ from ..functional.activation import (
     mish,
     prelu,
     selu,
+    softshrink,
     softsign,
+    tanhshrink,
+    threshold,
 )
 from ..parameter import Parameter
 from ..tensor import Tensor
@@ -141,3 +148,71 @@ class PReLU(Module):
 
     def extra_repr(self) -> str:
         return f"num_parameters={self.num_parameters}"
+
+
+class Hardshrink(Module):
+    """0 for -lambd <= x <= lambd, else x, as ``torch.nn.Hardshrink``."""
+
+    def __init__(self, lambd: float = 0.5) -> None:
+        super().__init__()
+        self.lambd = lambd
+
+    def forward(self, input: InputLike) -> Tensor:
+        return hardshrink(input, self.lambd)
+
+    def extra_repr(self) -> str:
+        return f"{self.lambd}"
+
+
+class Softshrink(Hardshrink):
+    """x - lambd above lambd, x + lambd below -lambd, 0 between, as ``torch.nn.Softshrink``."""
+
+    def forward(self, input: InputLike) -> Tensor:
+        return softshrink(input, self.lambd)
+
+
+class Tanhshrink(Module):
+    """x - tanh(x), as ``torch.nn.Tanhshrink``."""
+
+    def forward(self, input: InputLike) -> Tensor:
+        return tanhshrink(input)
+
+
+class Threshold(Module):
+    """``value`` where x <= ``threshold``, else x, as ``torch.nn.Threshold``."""
+
+    def __init__(self, threshold: float, value: float, inplace: bool = False) -> None:
+        super().__init__()
+        self.threshold, self.value, self.inplace = threshold, value, inplace
+
+    def forward(self, input: InputLike) -> Tensor:
+        return threshold(input, self.threshold, self.value, self.inplace)
+
+    def extra_repr(self) -> str:
+        inplace = ", inplace=True" if self.inplace else ""
+        return f"threshold={self.threshold}, value={self.value}{inplace}"
+
+
+class GLU(Module):
+    """a sigmoid(b) for the halves a, b of the input along ``dim``, as ``torch.nn.GLU``."""
+
+    def __init__(self, dim: int = -1) -> None:
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, input: InputLike) -> Tensor:
+        return glu(input, self.dim)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+class Softmax2d(Module):
+    """Softmax over the channels (dimension -3) at each position of a (N, C, H, W) or
+    (C, H, W) input, as ``torch.nn.Softmax2d``."""
+
+    def forward(self, input: InputLike) -> Tensor:
+        ndim = len(getattr(input, "shape", ()))
+        if ndim not in (3, 4):
+            raise ValueError(f"Softmax2d: expected input to be 3D or 4D, got {ndim}D instead")
+        return softmax(input, -3)

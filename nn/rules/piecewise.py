@@ -5,13 +5,16 @@
     hardswish    x min(max(x + 3, 0), 6) / 6;
                  d/dx = 0 (x <= -3), x / 3 + 1/2 (-3 < x < 3), 1 (x >= 3 and NaN)
     log_sigmoid  log(1 / (1 + exp(-x))) = min(x, 0) - log1p(exp(-|x|));  d/dx = sigmoid(-x)
-    celu         max(0, x) + min(0, alpha (exp(x / alpha) - 1));  d/dx = 1 or exp(x / alpha)
+    celu         max(0, x) + min(0, alpha expm1(x / alpha));  d/dx = 1 or exp(x / alpha)
     selu         scale * elu(x, alpha) with PyTorch's alpha and scale
     mish         x tanh(softplus(x));  d/dx = t + x sigmoid(x) (1 - t^2), t = tanh(softplus(x))
     softsign     x / (1 + |x|);  d/dx = 1 / (1 + |x|) - x sign(x) / (1 + |x|)^2, as PyTorch's
                  composition computes it (= 1 / (1 + |x|)^2; NaN at infinity)
     prelu        x (x > 0), w x otherwise;  d/dx = 1 or w, d/dw = 0 or x (summed over w's
                  broadcast)
+    hardshrink   0 for -l <= x <= l, else x;  d/dx = 0 there, else 1 (NaN passes)
+    softshrink   x - l (x > l), x + l (x < -l), 0 x between;  d/dx as hardshrink's
+    threshold    value for x <= t, else x;  d/dx = 0 for x <= t, else 1
 
 Where the gradient is 0 on a region it is selected (``zeroed_where``), not multiplied, so an
 infinite upstream gradient gives 0 there, as in PyTorch.
@@ -72,8 +75,9 @@ def log_sigmoid(x: Array) -> Rule:
 def celu(x: Array, alpha: float) -> Rule:
     negative = x <= 0
     with quiet():
-        grown = np.exp(np.where(negative, x, 0.0) / alpha)
-    out = _typed(np.where(negative, alpha * (grown - 1.0), x), x)
+        scaled = np.where(negative, x, 0.0) * (1.0 / alpha)  # (PyTorch's multiply by 1/alpha)
+        grown = np.exp(scaled)
+        out = _typed(np.where(negative, alpha * np.expm1(scaled), x), x)
     nan = np.isnan(x)  # (its gradient NaN, as PyTorch's vectorised loop gives; its tail passes)
 
     def backward(g: Array) -> Grads:
@@ -85,8 +89,9 @@ def celu(x: Array, alpha: float) -> Rule:
 
 def selu(x: Array) -> Rule:
     negative = x <= 0
-    grown = np.exp(np.where(negative, x, 0.0))
-    out = _typed(SELU_SCALE * np.where(negative, SELU_ALPHA * (grown - 1.0), x), x)
+    kept = np.where(negative, x, 0.0)
+    grown = np.exp(kept)
+    out = _typed(SELU_SCALE * np.where(negative, SELU_ALPHA * np.expm1(kept), x), x)
     slope = SELU_SCALE * np.where(negative, SELU_ALPHA * grown, 1.0)
     slope = np.where(np.isnan(x), np.nan, slope)  # (NaN's gradient NaN; its tail passes)
     return out, lambda g: (nan_gradient_by_position(x, g * SELU_SCALE, _typed(g * slope, g), 16),)
@@ -128,3 +133,21 @@ def prelu(x: Array, w: Array, need: tuple[bool, bool]) -> Rule:
         return (grad_x, None if grad_w is None else grad_w.astype(w.dtype, copy=False))
 
     return out, backward
+
+
+def hardshrink(x: Array, lambd: float) -> Rule:
+    inside = (x >= -lambd) & (x <= lambd)
+    return _typed(np.where(inside, 0, x), x), lambda g: (zeroed_where(g, inside),)
+
+
+def softshrink(x: Array, lambd: float) -> Rule:
+    inside = (x >= -lambd) & (x <= lambd)
+    with quiet():  # (0 x is NaN at infinity, where the other branch is taken)
+        shrunk = np.where(x > lambd, x - lambd, np.where(x < -lambd, x + lambd, x * 0))
+    return _typed(shrunk, x), lambda g: (zeroed_where(g, inside),)
+
+
+def threshold(x: Array, threshold: Array, value: Array) -> Rule:
+    below = x <= threshold
+    out = np.where(below, value, x)
+    return _typed(out, x), lambda g: (zeroed_where(g, below),)

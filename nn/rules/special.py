@@ -72,14 +72,17 @@ def frac(x: Array) -> Rule:
 
 
 def sinc(x: Array) -> Rule:
-    """sin(pi x) / (pi x), 1 at 0; d/dx = (pi x cos(pi x) - sin(pi x)) / (pi x**2), 0 at 0."""
+    """sin(pi x) / (pi x), 1 at 0; d/dx = (pi x cos(pi x) - sin(pi x)) / (pi x**2), 0 where
+    pi x**2 is 0 in the input's dtype (at 0, and where x**2 underflows), as PyTorch's."""
     pi = x.dtype.type(math.pi)
     product = pi * x
     out = np.where(x == 0, x.dtype.type(1), np.sin(product) / np.where(x == 0, 1, product))
 
     def backward(g: Array) -> tuple[Array]:
-        slope = (product * np.cos(product) - np.sin(product)) / (product * x)
-        return (np.where(x == 0, 0, slope).astype(x.dtype, copy=False) * g,)
+        squared = x * x * pi
+        with quiet():
+            grad = g * (product * np.cos(product) - np.sin(product)) / squared
+        return (np.where(squared == 0, 0, grad).astype(g.dtype, copy=False),)
 
     return out.astype(x.dtype, copy=False), backward
 

@@ -253,9 +253,14 @@ def _matrix_singular_values(sample: Sample) -> str | None:
 
 def _welford_mean(sample: Sample) -> str | None:
     """PyTorch's var_mean/std_mean take the mean from Welford's running update: with an
-    infinite element it is NaN or inf by the element's position."""
-    if np.isinf(sample.args[0].values).any():
+    infinite element it is NaN or inf by the element's position; of equal values the
+    variance is exactly 0 (descend's two-pass variance, as its ``var``, is rounding noise
+    there, 1e-31 for values near 3)."""
+    values = sample.args[0].values
+    if np.isinf(values).any():
         return "var_mean/std_mean: PyTorch's Welford mean of infinite values"
+    if values.size > 1 and np.all(values == values.flat[0]):
+        return "var_mean/std_mean: PyTorch's Welford variance of equal values is exactly 0"
     return None
 
 

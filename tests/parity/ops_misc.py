@@ -12,6 +12,7 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from tests.parity.opinfo import OpInfo
+from tests.parity.ops_elementwise import with_via
 from tests.parity.samples import ALL, FLOATS, SUMMING, Arg, Ints, Sample, arg, number, shape
 
 TRANSCENDENTAL = 1e-6
@@ -202,7 +203,61 @@ ACTIVATIONS: dict[str, dict[str, Any]] = {  # name: its options (drawn from each
     "softplus": {"beta": [1.0, 2.0], "threshold": [20.0, 1.0]},
     "softmax": {"dim": [-1, 0]},
     "log_softmax": {"dim": [-1, 0]},
+    "hardshrink": {"lambd": [0.5, 0.0, 1.5, -1.0]},
+    "softshrink": {"lambd": [0.5, 0.0, 1.5, -1.0]},
+    "tanhshrink": {},
+    "glu": {"dim": [-1, 0]},
 }
+IN_PLACE_ACTIVATIONS: dict[str, dict[str, Any]] = {  # F.<name>_(x): x changed in place
+    "relu": {},
+    "leaky_relu": {"negative_slope": [0.01, 0.2]},
+    "elu": {"alpha": [1.0, 0.5]},
+    "selu": {},
+    "celu": {"alpha": [1.0, 2.0]},
+    "hardtanh": {"min_val": [-1.0, -0.5], "max_val": [1.0, 2.0]},
+    "threshold": {},
+}
+
+
+def _threshold_sampler(data: Any) -> Sample:
+    """A Tensor of any dtype (integers stay integers), a threshold and a value."""
+    x = arg(data, shape(data), data.draw(st.sampled_from(ALL)), special=True)
+    bound = data.draw(st.sampled_from([0.0, 0.5, -1.0, 1]))
+    return Sample((x, bound, data.draw(st.sampled_from([-1.0, 2.0, 0, 7]))))
+
+
+def _none(sample: Sample) -> str | None:
+    return None
+
+
+def _expanded(sample: Sample) -> str | None:
+    """PyTorch's ``threshold_`` writes into an expanded Tensor (each shared element once per
+    position); descend refuses (decisions.md, "A recorded write into an expanded Tensor")."""
+    x = sample.args[0]
+    if x.layout == "expanded" and sample.kwargs.get("via") == "direct":
+        return "an in-place write into an expanded Tensor"
+    return None
+
+
+def _cancelling(sample: Sample) -> str | None:
+    """float32 ``tanhshrink`` of |x| < 1: x - tanh(x) cancels, so the one unit in the last
+    place by which the two libraries' float32 tanh differ is most of the result."""
+    x = sample.args[0]
+    if x.values.dtype == np.float32 and np.any((np.abs(x.values) < 1) & (x.values != 0)):
+        return "float32 x - tanh(x) cancels: the libraries' tanh differ in the last place"
+    return None
+
+
+def _in_place_functional(name: str) -> Any:
+    """``F.<name>_`` on the drawn Tensor, a clone, or a view of a clone (as ``in_place``)."""
+
+    def call(T: Any, F: Any, x: Any, *args: Any, via: str = "direct", **kwargs: Any) -> Any:
+        target = x if via == "direct" else x.clone()
+        part = target if via != "view" or not target.dim() else target[..., :1]
+        getattr(F, f"{name}_")(part, *args, **kwargs)
+        return target
+
+    return call
 
 
 def _options_sampler(options: dict[str, Any]) -> Any:
@@ -483,7 +538,13 @@ def family() -> list[OpInfo]:
     for name, options in ACTIVATIONS.items():
         rtol = LOOSER.get(name, TRANSCENDENTAL)
         call, sampler = _functional(name), _options_sampler(options)
-        ops.append(OpInfo(f"F.{name}", call, sampler, rtol, 1e-5))
+        known = _cancelling if name == "tanhshrink" else _none
+        ops.append(OpInfo(f"F.{name}", call, sampler, rtol, 1e-5, known=known))
+    for name, options in IN_PLACE_ACTIVATIONS.items():
+        sampler = _threshold_sampler if name == "threshold" else _options_sampler(options)
+        call, known = _in_place_functional(name), _expanded if name == "threshold" else _none
+        ops.append(OpInfo(f"F.{name}_", call, with_via(sampler), 1e-6, known=known))
+    ops.append(OpInfo("F.threshold", _functional("threshold"), _threshold_sampler))
     for name, (call, sampler, rtol) in FUNCTIONAL.items():
         ops.append(OpInfo(f"F.{name}", call, sampler, rtol, LOOSER.get(name, 1e-5)))
     return ops

@@ -137,7 +137,8 @@ def _empty_dims(name: str) -> Any:
     nothing were reduced (an infinite gradient), and its ``logsumexp`` over ``dim=()`` fails
     with a shape error: descend reduces everything, with the true gradient; its ``norm`` of
     a 0-d Tensor over ``dim=0`` squares the value (0 below the square root of the smallest
-    normal number) where every other shape gives |x| (decisions.md, "PyTorch's own slips")."""
+    normal number, inf above that of the largest) where every other shape gives |x|
+    (decisions.md, "PyTorch's own slips")."""
 
     def known(sample: Sample) -> str | None:
         if name in ("var", "std", "logsumexp") and sample.kwargs.get("dim") == ():
@@ -145,8 +146,9 @@ def _empty_dims(name: str) -> Any:
         values = sample.args[0].values
         tiny = np.sqrt(np.finfo(values.dtype).tiny) if values.dtype.kind == "f" else 0.0
         if name == "norm" and values.ndim == 0 and sample.kwargs.get("dim") is not None:
-            if 0 < abs(float(values)) < tiny:  # (its square underflows)
-                return "PyTorch's own slips: the norm of a 0-d Tensor over dim=0 underflows"
+            huge = np.sqrt(np.finfo(values.dtype).max) if values.dtype.kind == "f" else np.inf
+            if 0 < abs(float(values)) < tiny or abs(float(values)) > huge:  # (its square)
+                return "PyTorch's own slips: the norm of a 0-d Tensor over dim=0 squares it"
         return None
 
     return known
