@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 import statistics
+import warnings
+from collections.abc import Callable
 
 import numpy as np
 
@@ -19,16 +21,25 @@ from .types import GeneratorLike
 
 __all__ = [
     "calculate_gain",
+    "constant",
     "constant_",
+    "eye",
     "eye_",
+    "kaiming_normal",
     "kaiming_normal_",
+    "kaiming_uniform",
     "kaiming_uniform_",
+    "normal",
     "normal_",
     "ones_",
+    "orthogonal",
     "orthogonal_",
     "trunc_normal_",
+    "uniform",
     "uniform_",
+    "xavier_normal",
     "xavier_normal_",
+    "xavier_uniform",
     "xavier_uniform_",
     "zeros_",
 ]
@@ -337,3 +348,32 @@ def eye_(tensor: Tensor) -> Tensor:
         raise ValueError("Only tensors with 2 dimensions are supported")
     rows, cols = tensor.shape
     return _fill(tensor, np.eye(rows, cols))
+
+
+def _deprecated(function: Callable[..., Tensor]) -> Callable[..., Tensor]:
+    """PyTorch's old name without the underscore (``nn.init.xavier_uniform``), which old
+    course code calls: the same function, with PyTorch's ``FutureWarning``."""
+    old = function.__name__[:-1]
+
+    def call(*args: object, **kwargs: object) -> Tensor:
+        warnings.warn(
+            f"`nn.init.{old}` is now deprecated in favor of `nn.init.{function.__name__}`.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        return function(*args, **kwargs)
+
+    call.__name__ = call.__qualname__ = old
+    call.__doc__ = f"Deprecated: ``{function.__name__}``."
+    return call
+
+
+uniform = _deprecated(uniform_)
+normal = _deprecated(normal_)
+constant = _deprecated(constant_)
+eye = _deprecated(eye_)
+xavier_uniform = _deprecated(xavier_uniform_)
+xavier_normal = _deprecated(xavier_normal_)
+kaiming_uniform = _deprecated(kaiming_uniform_)
+kaiming_normal = _deprecated(kaiming_normal_)
+orthogonal = _deprecated(orthogonal_)

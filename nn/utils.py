@@ -4,6 +4,7 @@ opt-in Linear+ReLU fusion (``fuse_linear_relu``, in ``nn/modules/fusion.py``).""
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterable
 from typing import Any
 
@@ -15,6 +16,7 @@ from .rules._quiet import quiet
 from .tensor import Tensor, tensor
 
 __all__ = [
+    "clip_grad_norm",
     "clip_grad_norm_",
     "clip_grad_value_",
     "parameters_to_vector",
@@ -142,6 +144,23 @@ def _vector_norm(x: np.ndarray, order: float) -> Any:
     if order == 2:
         return np.sqrt(np.dot(a, a))
     return np.sum(a**order) ** (1.0 / order)
+
+
+def clip_grad_norm(
+    parameters: Tensor | Iterable[Tensor],
+    max_norm: float,
+    norm_type: float = 2.0,
+    error_if_nonfinite: bool = False,
+    foreach: bool | None = None,
+) -> Tensor:
+    """Deprecated: ``clip_grad_norm_`` (old course code's name), with PyTorch's warning."""
+    warnings.warn(
+        "`torch.nn.utils.clip_grad_norm` is now deprecated in favor of "
+        "`torch.nn.utils.clip_grad_norm_`.",
+        FutureWarning,
+        stacklevel=2,
+    )
+    return clip_grad_norm_(parameters, max_norm, norm_type, error_if_nonfinite, foreach)
 
 
 def clip_grad_value_(

@@ -195,3 +195,25 @@ def test_fans_are_pytorchs_private_helper_as_custom_layers_call_it():
     assert init._calculate_fan_in_and_fan_out(nn.empty(8, 2, 3, 5)) == (30, 120)
     with pytest.raises(ValueError, match="fewer than 2 dimensions"):
         init._calculate_fan_in_and_fan_out(nn.empty(3))
+
+
+@pytest.mark.parametrize(
+    ("old", "args"),
+    [("uniform", ()), ("normal", ()), ("constant", (0.5,)), ("eye", ()), ("xavier_uniform", ()),
+     ("xavier_normal", ()), ("kaiming_uniform", ()), ("kaiming_normal", ()), ("orthogonal", ())],
+)  # fmt: skip
+def test_the_old_names_without_underscore_warn_and_draw_as_the_new(old, args):
+    nn.manual_seed(3)
+    expected = getattr(nn.init, f"{old}_")(nn.empty(3, 4), *args)
+    nn.manual_seed(3)
+    with pytest.warns(FutureWarning, match=f"`nn.init.{old}` is now deprecated"):
+        got = getattr(nn.init, old)(nn.empty(3, 4), *args)
+    assert got.tolist() == expected.tolist()
+
+
+def test_clip_grad_norm_without_underscore_warns_and_clips():
+    p = nn.Parameter(nn.ones(4))
+    p.grad = nn.full((4,), 3.0)
+    with pytest.warns(FutureWarning, match="clip_grad_norm_"):
+        total = nn.utils.clip_grad_norm([p], 1.0)
+    assert total.item() == 6.0 and abs(p.grad.norm().item() - 1.0) < 1e-5
