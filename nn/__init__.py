@@ -141,6 +141,17 @@ from .modules.loss import (
     NLLLoss,
     SmoothL1Loss,
 )
+from .modules.margin import (
+    CosineEmbeddingLoss,
+    HingeEmbeddingLoss,
+    MarginRankingLoss,
+    MultiLabelSoftMarginLoss,
+    MultiMarginLoss,
+    PairwiseDistance,
+    PoissonNLLLoss,
+    SoftMarginLoss,
+    TripletMarginLoss,
+)
 from .modules.module import Module
 from .modules.normalization import LayerNorm
 from .modules.parameter_container import ParameterDict, ParameterList
@@ -189,6 +200,15 @@ __all__ = [
     "Hardsigmoid",
     "Hardswish",
     "Hardtanh",
+    "CosineEmbeddingLoss",
+    "HingeEmbeddingLoss",
+    "MarginRankingLoss",
+    "MultiLabelSoftMarginLoss",
+    "MultiMarginLoss",
+    "PairwiseDistance",
+    "PoissonNLLLoss",
+    "SoftMarginLoss",
+    "TripletMarginLoss",
     "GLU",
     "Hardshrink",
     "Softmax2d",

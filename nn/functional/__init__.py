@@ -2,8 +2,8 @@
 one file per family as ``nn/modules/`` and ``nn/rules/``: ``activation``, ``piecewise``
 (the bounded and shrinking activations), ``linear``,
 ``dropout``, ``normalization``, ``conv`` (with pooling), ``padding``, ``embedding``,
-``distance``, ``attention``, ``loss`` (classification) and ``regression`` (the other
-losses).
+``distance``, ``attention``, ``loss`` (classification), ``regression`` (the other
+losses) and ``margin`` (the margin and embedding losses).
 
 Inputs may be Tensors, ndarrays or lists. A layer's input is cast to the dtype of the
 layer's weight (so integer or float64 data can feed a float32 network); the cast is
@@ -51,6 +51,17 @@ from .loss import (
     mse_loss,
     nll_loss,
 )
+from .margin import (
+    cosine_embedding_loss,
+    hinge_embedding_loss,
+    margin_ranking_loss,
+    multi_margin_loss,
+    multilabel_soft_margin_loss,
+    pairwise_distance,
+    poisson_nll_loss,
+    soft_margin_loss,
+    triplet_margin_loss,
+)
 from .normalization import batch_norm, layer_norm, normalize
 from .padding import pad
 from .piecewise import (
@@ -88,6 +99,7 @@ __all__ = [
     "celu_",
     "conv1d",
     "conv2d",
+    "cosine_embedding_loss",
     "cosine_similarity",
     "cross_entropy",
     "dropout",
@@ -102,6 +114,7 @@ __all__ = [
     "hardswish",
     "hardtanh",
     "hardtanh_",
+    "hinge_embedding_loss",
     "huber_loss",
     "kl_div",
     "l1_loss",
@@ -111,14 +124,19 @@ __all__ = [
     "linear",
     "log_softmax",
     "logsigmoid",
+    "margin_ranking_loss",
     "max_pool1d",
     "max_pool2d",
     "mish",
     "mse_loss",
+    "multi_margin_loss",
+    "multilabel_soft_margin_loss",
     "nll_loss",
     "normalize",
     "one_hot",
     "pad",
+    "pairwise_distance",
+    "poisson_nll_loss",
     "prelu",
     "relu",
     "relu6",
@@ -129,6 +147,7 @@ __all__ = [
     "sigmoid",
     "silu",
     "smooth_l1_loss",
+    "soft_margin_loss",
     "softmax",
     "softmin",
     "softplus",
@@ -138,4 +157,5 @@ __all__ = [
     "tanhshrink",
     "threshold",
     "threshold_",
+    "triplet_margin_loss",
 ]

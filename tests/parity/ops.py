@@ -8,6 +8,7 @@ from tests.parity import (
     ops_counting,
     ops_elementwise,
     ops_indexing,
+    ops_margin,
     ops_misc,
     ops_reduction,
     ops_shape,
@@ -22,6 +23,7 @@ OPS = table(
     ops_misc.family(),
     ops_counting.family(),
     ops_composites.family(),
+    ops_margin.family(),
 )
 
 _ATTRIBUTE = "an attribute, not an op: tests/nn/test_tensor.py"
