@@ -4,7 +4,15 @@ course's ``random_mini_batches``, and synthetic datasets in ``data.datasets``.""
 from . import datasets
 from .collate import default_collate
 from .dataloader import DataLoader
-from .dataset import ConcatDataset, Dataset, Subset, TensorDataset, random_split
+from .dataset import (
+    ChainDataset,
+    ConcatDataset,
+    Dataset,
+    IterableDataset,
+    Subset,
+    TensorDataset,
+    random_split,
+)
 from .mini_batches import random_mini_batches
 from .sampler import (
     BatchSampler,
@@ -14,12 +22,15 @@ from .sampler import (
     SubsetRandomSampler,
     WeightedRandomSampler,
 )
+from .workers import get_worker_info
 
 __all__ = [
     "BatchSampler",
+    "ChainDataset",
     "ConcatDataset",
     "DataLoader",
     "Dataset",
+    "IterableDataset",
     "RandomSampler",
     "Sampler",
     "SequentialSampler",
@@ -29,6 +40,7 @@ __all__ = [
     "WeightedRandomSampler",
     "datasets",
     "default_collate",
+    "get_worker_info",
     "random_mini_batches",
     "random_split",
 ]

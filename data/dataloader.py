@@ -8,14 +8,16 @@ Subsets of one) are gathered a batch at a time with one ``np.take`` per array.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Any
+import itertools
+from collections.abc import Callable, Iterator, Sized
+from typing import Any, cast
 
 import numpy as np
 
 from nn.random import draw_seed, generator_state, resolve_generator, set_generator_state
 
 from .collate import default_collate
+from .dataset import IterableDataset
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler, check_batch_size
 from .workers import check_worker_options
 
@@ -81,10 +83,20 @@ class DataLoader:
         pin_memory_device: str = "",
         in_order: bool = True,
     ) -> None:
-        if not hasattr(dataset, "__len__") or not hasattr(dataset, "__getitem__"):
+        stream = isinstance(dataset, IterableDataset)
+        if not stream and (not hasattr(dataset, "__len__") or not hasattr(dataset, "__getitem__")):
             raise TypeError(
-                f"dataset must have __len__ and __getitem__, got {type(dataset).__name__}"
+                f"dataset must have __len__ and __getitem__ (or be an IterableDataset), got "
+                f"{type(dataset).__name__}"
             )
+        if stream:
+            for option, value in (("shuffle", shuffle), ("sampler", sampler),
+                                  ("batch_sampler", batch_sampler)):  # fmt: skip
+                if value not in (None, False):
+                    raise ValueError(
+                        f"DataLoader with IterableDataset: expected unspecified {option} "
+                        f"option, but got {option}={value!r}"
+                    )
         if not isinstance(shuffle, bool):
             raise ValueError(f"shuffle should be a boolean value, but got shuffle={shuffle!r}")
         if not isinstance(drop_last, bool):
@@ -109,6 +121,7 @@ class DataLoader:
             )
         if (
             drop_last
+            and not stream
             and batch_size is not None
             and batch_size > len(dataset)
             and batch_sampler is None
@@ -134,7 +147,7 @@ class DataLoader:
         self.drop_last = drop_last
         self.collate_fn = collate_fn
         self.generator = None if generator is None else resolve_generator(generator)
-        if batch_sampler is None and sampler is None:
+        if batch_sampler is None and sampler is None and not stream:
             sampler = (
                 RandomSampler(dataset, generator=self.generator)
                 if shuffle
@@ -147,7 +160,12 @@ class DataLoader:
 
     # ----------------------------------------------------------------- sizes
     def __len__(self) -> int:
-        """The number of batches per epoch."""
+        """The number of batches per epoch (of an IterableDataset: from its own ``len``)."""
+        if isinstance(self.dataset, IterableDataset):
+            n = len(cast(Sized, self.dataset))  # (TypeError without a __len__, as PyTorch)
+            if self.batch_size is None:
+                return n
+            return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
         if self.batch_sampler is not None:
             return len(self.batch_sampler)
         n = len(self.sampler)
@@ -174,6 +192,8 @@ class DataLoader:
         """A new epoch (or the rest of the one restored by ``load_state_dict``): each
         iterator is its own cursor, as PyTorch's, so iterating the loader again (to evaluate
         mid-epoch, or ``zip(loader, loader)``) leaves an open iterator unchanged."""
+        if isinstance(self.dataset, IterableDataset):
+            return self._stream()
         epoch = self._resume
         self._resume = None
         if epoch is None:
@@ -183,6 +203,21 @@ class DataLoader:
         epoch.loader = self
         self._latest = epoch
         return epoch
+
+    def _stream(self) -> Iterator[object]:
+        """The batches of an IterableDataset: ``batch_size`` consecutive samples at a time
+        through ``collate_fn`` (the last smaller, unless ``drop_last``); without batching,
+        each sample (through ``collate_fn`` when one is given)."""
+        samples = iter(self.dataset)
+        if self.batch_size is None:
+            for sample in samples:
+                yield sample if self.collate_fn is None else self.collate_fn(sample)
+            return
+        collate = self.collate_fn or default_collate
+        while batch := list(itertools.islice(samples, self.batch_size)):
+            if len(batch) < self.batch_size and self.drop_last:
+                return
+            yield collate(batch)
 
     def _batch(self, indices: np.ndarray) -> Any:
         """The batch of the samples at ``indices``: one gather for datasets whose

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence, Sized
+from typing import Any, cast
 
 import numpy as np
 
@@ -35,6 +35,44 @@ class Dataset:
 
     def __len__(self) -> int:
         raise NotImplementedError(f"{type(self).__name__} must implement __len__")
+
+
+class IterableDataset:
+    """A dataset that is a stream of samples: subclass it and write ``__iter__`` (a
+    ``DataLoader`` batches what it yields, in order; ``shuffle`` and samplers do not
+    apply). ``a + b`` chains two streams.
+
+    Examples
+    --------
+    >>> from data import DataLoader, IterableDataset
+    >>> class Counting(IterableDataset):
+    ...     def __iter__(self):
+    ...         return iter(range(5))
+    >>> [batch.tolist() for batch in DataLoader(Counting(), batch_size=2)]
+    [[0, 1], [2, 3], [4]]
+    """
+
+    def __iter__(self) -> Iterator[object]:
+        raise NotImplementedError(f"{type(self).__name__} must define __iter__")
+
+    def __add__(self, other: IterableDataset) -> ChainDataset:
+        return ChainDataset([self, other])
+
+
+class ChainDataset(IterableDataset):
+    """The samples of several iterable datasets, one after the other."""
+
+    def __init__(self, datasets: Iterable[IterableDataset]) -> None:
+        self.datasets = datasets
+
+    def __iter__(self) -> Iterator[object]:
+        for dataset in self.datasets:
+            if not isinstance(dataset, IterableDataset):
+                raise AssertionError("ChainDataset only supports IterableDataset")
+            yield from dataset
+
+    def __len__(self) -> int:
+        return sum(len(cast(Sized, dataset)) for dataset in self.datasets)
 
 
 class TensorDataset(Dataset):

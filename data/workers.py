@@ -67,3 +67,9 @@ def check_worker_options(
             stacklevel=3,
         )
     return prefetch_factor
+
+
+def get_worker_info() -> None:
+    """None: as in PyTorch's main process, since descend loads every batch in this process
+    (an IterableDataset that splits its stream by worker reads it whole)."""
+    return None
