@@ -70,14 +70,14 @@ def preserved_copy(array: np.ndarray) -> np.ndarray:
     """A copy as PyTorch's ``preserve_format`` makes one (``clone``, ``empty_like``): dense,
     its dimensions in memory in the order of ``array``'s strides (a transposed matrix stays
     transposed, an expanded or sliced one becomes dense in that order)."""
-    order = _memory_order(array.shape, array.strides)
+    order = memory_order(array.shape, array.strides)
     copy = np.empty(tuple(array.shape[d] for d in order), dtype=array.dtype)
     laid: np.ndarray = copy.transpose(np.argsort(order))
     laid[...] = array
     return laid
 
 
-def _memory_order(shape: tuple[int, ...], strides: tuple[int, ...]) -> list[int]:
+def memory_order(shape: tuple[int, ...], strides: tuple[int, ...]) -> list[int]:
     """The dimensions from outermost to innermost, as PyTorch's ``infer_dense_strides``
     orders them: by stride, smaller inside; a stride of 0 (a broadcast dimension) and
     equal strides of equal sizes keep their places (insertion sort from the last)."""

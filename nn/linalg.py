@@ -13,6 +13,7 @@ import numpy as np
 
 from . import _dtype
 from ._args.out import into
+from ._memory_format import memory_order
 from ._namespace.core import _operand
 from .autograd.graph import Node, node_type
 from .rules import Backward
@@ -183,8 +184,10 @@ def vector_norm(
     if dtype is not None:
         t = t.to(dtype)
     if dim is None:
-        flat = t.reshape(-1)
-        result = flat.norm(ord)
+        # (flattened in memory order: a view where one exists, so that backward checks the
+        # version of t itself, as PyTorch's, not of a private copy)
+        in_memory = t.permute(memory_order(t.shape, t._data.strides))
+        result = (in_memory if in_memory.is_contiguous() else t).reshape(-1).norm(ord)
         return result.reshape((1,) * t.ndim) if keepdim else result
     return t.norm(ord, dim, keepdim)
 

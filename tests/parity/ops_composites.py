@@ -5,6 +5,7 @@ gradients against PyTorch, through views and in place."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -311,6 +312,28 @@ def _expanded(sample: Sample) -> str | None:
     return None
 
 
+def _tied_ranks(sample: Sample) -> str | None:
+    """Which of equal elements PyTorch's sort puts first above 16 elements is unspecified
+    (its sort is not stable there), and the gradient of a quantile follows that pick."""
+    x = sample.args[0]
+    if x.requires_grad and x.values.size > 16 and np.unique(x.values).size < x.values.size:
+        return "unspecified in PyTorch: which of tied elements its unstable sort ranks first"
+    return None
+
+
+def _tied_largest(sample: Sample) -> str | None:
+    """cdist(p=inf) of rows whose largest differences tie: PyTorch's cdist backward gives
+    each tied coordinate the whole gradient, its vector_norm (and descend) splits it."""
+    if sample.kwargs.get("p") != np.inf:
+        return None
+    a, b = sample.args[0].values, sample.args[1].values
+    gaps = np.abs(a[..., :, None, :] - b[..., None, :, :])
+    largest = gaps.max(-1, keepdims=True) if gaps.size else gaps
+    if gaps.size and np.any((gaps == largest).sum(-1) > 1):
+        return "cdist(p=inf) at tied largest differences: PyTorch's cdist gives each the gradient"
+    return None
+
+
 def _quantile_sampler(data: Any) -> Sample:
     dtype = data.draw(st.sampled_from([*FLOATS, *FLOATS, "int64"]))
     x = arg(data, shape(data), dtype, special=True)
@@ -470,9 +493,10 @@ def family() -> list[OpInfo]:
     ops.append(OpInfo("nn.bucketize", _function("bucketize"), _bucketize_sampler))
     ops.append(OpInfo("nn.isin", _function("isin"), _isin_sampler))
     for name in ("quantile", "nanquantile"):
-        ops += _both(name, _quantile_sampler, SUMMING, **COMPOSITE)
+        ops += _both(name, _quantile_sampler, SUMMING, known=_tied_ranks, **COMPOSITE)
     ops += _both("logcumsumexp", _running_float_sampler, 1e-6)
-    ops.append(OpInfo("nn.cdist", _function("cdist"), _cdist_sampler, SUMMING, **COMPOSITE))
+    cdist = OpInfo("nn.cdist", _function("cdist"), _cdist_sampler, SUMMING, **COMPOSITE)
+    ops.append(replace(cdist, known=_tied_largest))
     for name in ("tril_indices", "triu_indices"):
         ops.append(OpInfo(f"nn.{name}", _function(name), _triangle_indices_sampler))
     blocks = _function("block_diag")
