@@ -5,6 +5,7 @@ A faithful subset of ``torch`` and ``torch.nn`` in NumPy: ``nn`` is both (``nn.t
 """
 
 import math as _math
+from importlib import metadata as _metadata
 
 from . import autograd as autograd
 from . import functional, init, linalg, testing, utils
@@ -167,6 +168,7 @@ from .modules.piecewise import (
     Mish,
     PReLU,
     ReLU6,
+    RReLU,
     Softmax2d,
     Softshrink,
     Softsign,
@@ -185,6 +187,11 @@ from .tensor.printing import set_printoptions
 from .tensor.reduction import MaxResult
 
 bool = bool_
+
+try:  # (``torch.__version__``: scripts print it; this is descend's own version)
+    __version__ = _metadata.version("descend")
+except _metadata.PackageNotFoundError:  # (run from a source tree that was never installed)
+    __version__ = "0+unknown"
 float = float32
 int = int32
 globals().update(_FOREACH)  # torch._foreach_add_ and the rest (nn/_namespace/foreach.py)
@@ -200,6 +207,7 @@ __all__ = [
     "Hardsigmoid",
     "Hardswish",
     "Hardtanh",
+    "RReLU",
     "CosineEmbeddingLoss",
     "HingeEmbeddingLoss",
     "MarginRankingLoss",

@@ -115,6 +115,17 @@ def draw_uniform(
     return np.asarray(rng.uniform(low, high, shape), dtype=dtype)
 
 
+def draw_slopes(generator: GeneratorLike | None, count: int, low: float, high: float) -> np.ndarray:
+    """``count`` float64 draws u (high - low) + low, u a uniform in [0, 1), rounded twice
+    (PyTorch's ``rrelu`` computes them so: its ``uniform_`` rounds once)."""
+    rng = resolve_generator(generator)
+    if isinstance(rng, Generator):
+        units = rng._unit(count, np.dtype(np.float64))
+    else:
+        units = rng.random(count)
+    return np.asarray(units * (high - low) + low)
+
+
 def draw_normal(
     generator: Any,
     shape: tuple[int, ...],

@@ -14,6 +14,7 @@ import numpy as np
 from .._args.inputs import as_input
 from .._dtype import checked_scalar, torch_name
 from ..autograd.graph import node_type
+from ..random import draw_slopes
 from ..rules import piecewise as piecewise_rules
 from ..tensor import Tensor
 from ..tensor.arithmetic import DivBackward0  # softsign is x / (1 + |x|) in PyTorch
@@ -48,6 +49,9 @@ SoftshrinkBackward0 = node_type("SoftshrinkBackward0")
 
 
 ThresholdBackward0 = node_type("ThresholdBackward0")
+
+
+RreluWithNoiseBackward0 = node_type("RreluWithNoiseBackward0")
 
 
 def _apply(
@@ -317,7 +321,44 @@ def glu(input: InputLike, dim: int = -1) -> Tensor:
     return first * second.sigmoid()
 
 
+def rrelu(
+    input: InputLike,
+    lower: float = 1.0 / 8,
+    upper: float = 1.0 / 3,
+    training: bool = False,
+    inplace: bool = False,
+) -> Tensor:
+    """Randomised leaky ReLU: in training, x times a slope drawn from U(lower, upper) for
+    each x <= 0 (from the default generator, PyTorch's numbers); else leaky_relu with the
+    slope (lower + upper) / 2.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.F.rrelu(nn.tensor([-2.0, 3.0]), 0.1, 0.3)
+    tensor([-0.4000,  3.0000])
+    """
+    from .activation import leaky_relu
+
+    x = _as_given(input)
+    if not training:
+        return leaky_relu(x, (lower + upper) / 2, inplace)
+    _floats_only(x, "rrelu_with_noise_out_cpu")
+    wide = np.float64 if x._data.dtype == np.float64 else np.float32  # (PyTorch's opmath:
+    low, high = float(wide(lower)), float(wide(upper))  # the bounds are rounded to it first)
+    slopes = draw_slopes(None, int(np.count_nonzero(x._data <= 0)), low, high)
+    if inplace:
+        return x._inplace(_drawn_rrelu, slopes)
+    return _drawn_rrelu(x, slopes)
+
+
+def _drawn_rrelu(x: Tensor, slopes: np.ndarray) -> Tensor:
+    out, backward = piecewise_rules.rrelu(x._data, slopes)
+    return Tensor._record(out, (x,), backward, RreluWithNoiseBackward0, (x,))
+
+
 selu_ = _in_place(selu)
 celu_ = _in_place(celu)
 hardtanh_ = _in_place(hardtanh)
 threshold_ = _in_place(threshold)
+rrelu_ = _in_place(rrelu)

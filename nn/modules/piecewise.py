@@ -20,6 +20,7 @@ from ..functional.piecewise import (
     logsigmoid,
     mish,
     prelu,
+    rrelu,
     selu,
     softshrink,
     softsign,
@@ -216,3 +217,19 @@ class Softmax2d(Module):
         if ndim not in (3, 4):
             raise ValueError(f"Softmax2d: expected input to be 3D or 4D, got {ndim}D instead")
         return softmax(input, -3)
+
+
+class RReLU(Module):
+    """Randomised leaky ReLU, as ``torch.nn.RReLU``: in training, each x <= 0 times a slope
+    drawn from U(lower, upper); in eval mode the slope (lower + upper) / 2."""
+
+    def __init__(self, lower: float = 1.0 / 8, upper: float = 1.0 / 3, inplace: bool = False):
+        super().__init__()
+        self.lower, self.upper, self.inplace = lower, upper, inplace
+
+    def forward(self, input: InputLike) -> Tensor:
+        return rrelu(input, self.lower, self.upper, self.training, self.inplace)
+
+    def extra_repr(self) -> str:
+        inplace = ", inplace=True" if self.inplace else ""
+        return f"lower={self.lower}, upper={self.upper}{inplace}"

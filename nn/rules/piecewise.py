@@ -15,6 +15,7 @@
     hardshrink   0 for -l <= x <= l, else x;  d/dx = 0 there, else 1 (NaN passes)
     softshrink   x - l (x > l), x + l (x < -l), 0 x between;  d/dx as hardshrink's
     threshold    value for x <= t, else x;  d/dx = 0 for x <= t, else 1
+    rrelu        r x for x <= 0 (r drawn per element), else x;  d/dx = r or 1
 
 Where the gradient is 0 on a region it is selected (``zeroed_where``), not multiplied, so an
 infinite upstream gradient gives 0 there, as in PyTorch.
@@ -151,3 +152,11 @@ def threshold(x: Array, threshold: Array, value: Array) -> Rule:
     below = x <= threshold
     out = np.where(below, value, x)
     return _typed(out, x), lambda g: (zeroed_where(g, below),)
+
+
+def rrelu(x: Array, slopes: Array) -> Rule:
+    """``x`` times the drawn ``slopes`` (one per element at or below 0, in order)."""
+    below = x <= 0
+    noise = np.ones_like(x)
+    noise[below] = slopes.astype(x.dtype)
+    return _typed(x * noise, x), lambda g: (_typed(g * noise, g),)

@@ -101,3 +101,30 @@ def test_elu_in_place_refuses_a_backward_after_its_result_changed():
     y.add_(1.0)  # (PyTorch's elu_ saves its result for backward)
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         y.sum().backward()
+
+
+def test_rrelu_draws_a_slope_per_negative_element_in_training_and_averages_in_eval():
+    nn.manual_seed(5)
+    x = _leaf(np.array([-2.0, -1.0, 0.0, 3.0, -0.5]))
+    y = F.rrelu(x, 0.1, 0.3, training=True)
+    y.sum().backward()
+    slopes = x.grad.numpy()
+    assert np.all((slopes[[0, 1, 2, 4]] >= 0.1) & (slopes[[0, 1, 2, 4]] < 0.3))
+    assert slopes[3] == 1.0 and len(set(slopes[[0, 1, 4]].tolist())) == 3
+    np.testing.assert_allclose(y.detach().numpy(), x.detach().numpy() * slopes)
+    layer = nn.RReLU(0.1, 0.3).eval()
+    assert layer(nn.tensor([-2.0, 1.0])).tolist() == pytest.approx([-0.4, 1.0])
+    assert repr(layer) == "RReLU(lower=0.1, upper=0.3)"
+
+
+@pytest.mark.torch
+def test_rrelu_draws_pytorchs_slopes_from_the_same_seed():
+    torch = pytest.importorskip("torch")
+    results = []
+    for T, functional in ((torch, torch.nn.functional), (nn, F)):
+        for dtype in ("float32", "float64"):
+            T.manual_seed(11)
+            x = T.tensor(np.linspace(-3, 2, 41), dtype=getattr(T, dtype), requires_grad=True)
+            functional.rrelu(x, 0.1, 0.35, training=True).sum().backward()
+            results.append(x.grad.numpy().copy())
+    assert all(np.array_equal(a, b) for a, b in zip(results[:2], results[2:], strict=True))

@@ -110,6 +110,8 @@ EXEMPT: dict[str, str] = {
     },
     "F.dropout": _RANDOM,
     "F.dropout2d": _RANDOM,
+    "F.rrelu": _RANDOM,
+    "F.rrelu_": _RANDOM,
     "Tensor.numpy": "a conversion to NumPy: tests/nn/test_tensor.py",
     "Tensor.cuda": "refuses (descend is CPU only): tests/nn/test_namespace.py",
     "nn.detach": "the method's own function (Tensor.detach is in the table)",

@@ -56,8 +56,8 @@ def port(source: str) -> str:
                 stripped = re.sub(pattern, replacement, stripped)
                 line = indent + stripped
                 break
-        line = re.sub(r"\btorch\.nn\.", "nn.", line)
-        line = re.sub(r"\btorch\.optim\.", "optimizers.", line)
+        line = re.sub(r"\btorch\.nn\b", "nn", line)
+        line = re.sub(r"\btorch\.optim\b", "optimizers", line)
         line = re.sub(r"\btorch\.utils\.data\.", "data.", line)
         line = re.sub(r"\btorch\.", "nn.", line)
         line = re.sub(r"\btorch\b", "nn", line)  # the bare module: hasattr(torch, "jit")
