@@ -154,7 +154,21 @@ from .modules.margin import (
     TripletMarginLoss,
 )
 from .modules.module import Module
-from .modules.normalization import LayerNorm
+from .modules.normalization import (
+    GroupNorm,
+    InstanceNorm1d,
+    InstanceNorm2d,
+    InstanceNorm3d,
+    LayerNorm,
+)
+from .modules.padding import (
+    ConstantPad1d,
+    ConstantPad2d,
+    ConstantPad3d,
+    ZeroPad1d,
+    ZeroPad2d,
+    ZeroPad3d,
+)
 from .modules.parameter_container import ParameterDict, ParameterList
 from .modules.piecewise import (
     CELU,
@@ -207,6 +221,16 @@ __all__ = [
     "Hardsigmoid",
     "Hardswish",
     "Hardtanh",
+    "GroupNorm",
+    "InstanceNorm1d",
+    "InstanceNorm2d",
+    "InstanceNorm3d",
+    "ConstantPad1d",
+    "ConstantPad2d",
+    "ConstantPad3d",
+    "ZeroPad1d",
+    "ZeroPad2d",
+    "ZeroPad3d",
     "RReLU",
     "CosineEmbeddingLoss",
     "HingeEmbeddingLoss",

@@ -62,7 +62,7 @@ from .margin import (
     soft_margin_loss,
     triplet_margin_loss,
 )
-from .normalization import batch_norm, layer_norm, normalize
+from .normalization import batch_norm, group_norm, instance_norm, layer_norm, normalize
 from .padding import pad
 from .piecewise import (
     celu,
@@ -111,6 +111,7 @@ __all__ = [
     "embedding",
     "gelu",
     "glu",
+    "group_norm",
     "hardshrink",
     "hardsigmoid",
     "hardswish",
@@ -118,6 +119,7 @@ __all__ = [
     "hardtanh_",
     "hinge_embedding_loss",
     "huber_loss",
+    "instance_norm",
     "kl_div",
     "l1_loss",
     "layer_norm",

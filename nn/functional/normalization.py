@@ -185,3 +185,71 @@ def layer_norm(
     )
     saved = (x, weight, bias)  # (PyTorch saves all three)
     return Tensor._record(out, inputs, backward, NativeLayerNormBackward0, saved)
+
+
+def group_norm(
+    input: InputLike,
+    num_groups: int,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Normalise each sample's channels in ``num_groups`` groups: (x - mean) / sqrt(var +
+    eps) over each group's channels and positions (``layer_norm`` of the grouped sample),
+    then ``weight`` and ``bias`` per channel.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.F.group_norm(nn.tensor([[[1.0], [3.0], [5.0], [5.0]]]), 2).flatten()
+    tensor([-1.0000,  1.0000,  0.0000,  0.0000])
+    """
+    x = as_input(input, weight.dtype if weight is not None else None)
+    if x.ndim < 2:
+        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {x.ndim}")
+    batch, channels = x.shape[0], x.shape[1]
+    if num_groups <= 0 or channels % num_groups:
+        raise RuntimeError(
+            "Expected number of channels in input to be divisible by num_groups, but got "
+            f"input of shape {list(x.shape)} and num_groups={num_groups}"
+        )
+    grouped = x.reshape(batch, num_groups, -1)
+    out = layer_norm(grouped, (grouped.shape[-1],), eps=eps).reshape(x.shape)
+    per_channel = (1, channels) + (1,) * (x.ndim - 2)
+    if weight is not None:
+        out = out * weight.reshape(per_channel)
+    if bias is not None:
+        out = out + bias.reshape(per_channel)
+    return out
+
+
+def instance_norm(
+    input: InputLike,
+    running_mean: Tensor | None = None,
+    running_var: Tensor | None = None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    use_input_stats: bool = True,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Normalise each channel of each sample over its positions (``group_norm`` with one
+    group per channel). Running statistics are not kept: passing them raises
+    ``NotImplementedError`` rather than leaving them unchanged.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.F.instance_norm(nn.tensor([[[1.0, 3.0], [2.0, 2.0]]]))
+    tensor([[[-1.0000,  1.0000],
+             [ 0.0000,  0.0000]]])
+    """
+    if running_mean is not None or running_var is not None or not use_input_stats:
+        raise NotImplementedError(
+            "descend's instance_norm keeps no running statistics (track_running_stats=False "
+            "only): normalise with each instance's own statistics"
+        )
+    x = as_input(input, weight.dtype if weight is not None else None)
+    if x.ndim < 3:
+        raise ValueError(f"expected a (N, C, ...) input of 3 or more dimensions, got {x.ndim}")
+    return group_norm(x, x.shape[1], weight, bias, eps)

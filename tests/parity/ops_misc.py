@@ -373,6 +373,27 @@ def _batch_norm(T: Any, F: Any, x: Any) -> Any:
     )
 
 
+def _group_sampler(data: Any) -> Sample:
+    """An image batch (channels 1 to 4), a group count dividing them (or not), and maybe a
+    weight and a bias per channel."""
+    sample = _normalised_sampler(data)
+    x = sample.args[0]
+    channels = x.values.shape[1]
+    groups = data.draw(st.sampled_from([g for g in (1, 2, 3, 4) if g <= channels] + [3]))
+    sample.args = (x, groups)
+    if data.draw(st.booleans()):
+        dtype = str(x.values.dtype)
+        sample.kwargs["weight"] = arg(data, (channels,), dtype)
+        sample.kwargs["bias"] = arg(data, (channels,), dtype)
+    return sample
+
+
+def _instance_sampler(data: Any) -> Sample:
+    sample = _group_sampler(data)
+    sample.args = sample.args[:1]
+    return sample
+
+
 FUNCTIONAL = {  # name: (call, sampler, rtol)
     "mse_loss": (_functional("mse_loss"), _regression_sampler, SUMMING),
     "l1_loss": (_functional("l1_loss"), _regression_sampler, SUMMING),
@@ -545,6 +566,9 @@ def family() -> list[OpInfo]:
         call, known = _in_place_functional(name), _expanded if name == "threshold" else _none
         ops.append(OpInfo(f"F.{name}_", call, with_via(sampler), 1e-6, known=known))
     ops.append(OpInfo("F.threshold", _functional("threshold"), _threshold_sampler))
+    for name, sampler in (("group_norm", _group_sampler), ("instance_norm", _instance_sampler)):
+        # (layer_norm of the grouped sample: what it saves is its parts')
+        ops.append(OpInfo(f"F.{name}", _functional(name), sampler, 1e-5, 1e-3, stale=False))
     for name, (call, sampler, rtol) in FUNCTIONAL.items():
         ops.append(OpInfo(f"F.{name}", call, sampler, rtol, LOOSER.get(name, 1e-5)))
     return ops
