@@ -87,7 +87,7 @@ from .piecewise import (
     threshold,
     threshold_,
 )
-from .regression import huber_loss, kl_div, l1_loss, smooth_l1_loss
+from .regression import gaussian_nll_loss, huber_loss, kl_div, l1_loss, smooth_l1_loss
 
 __all__ = [
     "adaptive_avg_pool1d",
@@ -109,6 +109,7 @@ __all__ = [
     "elu",
     "elu_",
     "embedding",
+    "gaussian_nll_loss",
     "gelu",
     "glu",
     "group_norm",

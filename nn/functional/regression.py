@@ -1,9 +1,11 @@
 """Regression and divergence losses (``nn.functional``): l1_loss, smooth_l1_loss,
 huber_loss, kl_div, over the rules of ``nn/rules/regression.py``; input and target of
-different shapes broadcast with PyTorch's warning, as ``mse_loss``."""
+different shapes broadcast with PyTorch's warning, as ``mse_loss``; gaussian_nll_loss,
+PyTorch's composition of Tensor ops."""
 
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any
 
@@ -164,3 +166,52 @@ def kl_div(
     else:
         saved = (x if t.requires_grad else None, t if x.requires_grad or t.requires_grad else None)
     return Tensor._record(out, (x, t), backward, KlDivBackward0, saved)
+
+
+def gaussian_nll_loss(
+    input: InputLike,
+    target: InputLike,
+    var: InputLike | float,
+    full: bool = False,
+    eps: float = 1e-6,
+    reduction: str = "mean",
+) -> Tensor:
+    """The negative log-likelihood of ``target`` under a Gaussian of mean ``input`` and
+    variance ``var`` (clamped below at ``eps``, without stopping its gradient):
+    (log var + (x - y)^2 / var) / 2 (+ log(2 pi) / 2 when ``full``). ``var`` has the
+    input's shape, or one dimension of size 1 (or one fewer dimension): one variance shared.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.F.gaussian_nll_loss(nn.tensor([0.0, 1.0]), nn.tensor([1.0, 1.0]), nn.ones(2))
+    tensor(0.2500)
+    """
+    from .. import no_grad
+
+    x, y = _tensor(input, "input"), _tensor(target, "target")
+    if isinstance(var, float):
+        if var < 0:
+            raise ValueError("var has negative entry/entries")
+        v = var * x.new_ones(x.shape)
+    else:
+        v = _tensor(var, "var")
+        if bool((v < 0).any()):
+            raise ValueError("var has negative entry/entries")
+    if v.shape != x.shape:
+        if x.shape[:-1] == v.shape:
+            v = v.unsqueeze(-1)
+        elif not (
+            x.ndim == v.ndim
+            and sum(b for a, b in zip(x.shape, v.shape, strict=True) if a != b) == 1
+        ):
+            raise ValueError("var is of incorrect size")
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction + " is not valid")
+    v = v.clone()
+    with no_grad():
+        v.clamp_(min=eps)
+    loss = 0.5 * (v.log() + (x - y) ** 2 / v)
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return loss if reduction == "none" else loss.sum() if reduction == "sum" else loss.mean()

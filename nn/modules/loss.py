@@ -1,5 +1,6 @@
 """Loss modules: MSELoss, L1Loss, SmoothL1Loss, HuberLoss, KLDivLoss, BCELoss,
-BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss."""
+BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss, GaussianNLLLoss (the margin losses:
+``nn/modules/margin.py``)."""
 
 from __future__ import annotations
 
@@ -227,3 +228,15 @@ class KLDivLoss(_Loss):
 
     def forward(self, input: InputLike, target: Any) -> Tensor:
         return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
+
+
+class GaussianNLLLoss(Module):
+    """Gaussian negative log-likelihood with a predicted variance, as
+    ``torch.nn.GaussianNLLLoss`` (``forward(input, target, var)``)."""
+
+    def __init__(self, *, full: bool = False, eps: float = 1e-6, reduction: str = "mean"):
+        super().__init__()
+        self.full, self.eps, self.reduction = full, eps, reduction
+
+    def forward(self, input: InputLike, target: InputLike, var: InputLike | float) -> Tensor:
+        return F.gaussian_nll_loss(input, target, var, self.full, self.eps, self.reduction)

@@ -133,3 +133,20 @@ def test_the_layers_call_their_functions():
         assert got.tolist() == expected.tolist()
     weighted = nn.MultiMarginLoss(weight=nn.ones(5, dtype=nn.float64))
     assert "weight" in dict(weighted.named_buffers())
+
+
+def test_gaussian_nll_loss_follows_its_definition_and_clamps_the_variance():
+    variances = np.array([[1e-9], [0.5], [2.0], [1.0]])
+    got = F.gaussian_nll_loss(_t(X), _t(Y), _t(variances), full=True, reduction="none")
+    clamped = np.maximum(variances, 1e-6)
+    expected = 0.5 * (np.log(clamped) + (X - Y) ** 2 / clamped) + 0.5 * np.log(2 * np.pi)
+    np.testing.assert_allclose(got.numpy(), expected, rtol=1e-12)
+    shared = F.gaussian_nll_loss(_t(X), _t(Y), _t(variances[:, 0]))  # one dimension fewer
+    assert shared.item() == pytest.approx(F.gaussian_nll_loss(_t(X), _t(Y), _t(variances)).item())
+    assert nn.GaussianNLLLoss()(_t(X), _t(Y), 0.5).item() == pytest.approx(
+        (0.5 * (np.log(0.5) + (X - Y) ** 2 / 0.5)).mean()
+    )
+    with pytest.raises(ValueError, match="incorrect size"):
+        F.gaussian_nll_loss(_t(X), _t(Y), _t(np.ones((4, 2))))
+    with pytest.raises(ValueError, match="negative"):
+        F.gaussian_nll_loss(_t(X), _t(Y), -1.0)

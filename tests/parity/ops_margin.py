@@ -1,4 +1,5 @@
-"""The margin and embedding losses for the harness (nn/functional/margin.py): drawn
+"""The margin and embedding losses for the harness (nn/functional/margin.py, and the
+Gaussian negative log-likelihood of nn/functional/regression.py): drawn
 inputs, labels in {-1, 1} (and the odd other value), class indices, weights, margins,
 every reduction."""
 
@@ -111,6 +112,21 @@ def _poisson(data: Any) -> Sample:
     return _reduction(data, sample)
 
 
+def _gaussian(data: Any) -> Sample:
+    """Means, targets and variances (positive, sometimes below eps) of the input's shape,
+    with a last dimension of 1, one dimension fewer, or a float."""
+    dtype = data.draw(st.sampled_from(FLOATS))
+    own = shape(data, min_dims=1, max_dims=3)
+    kind = data.draw(st.sampled_from(["same", "last", "fewer", "float"]))
+    variance: Any = data.draw(st.sampled_from([0.5, 2.0]))
+    if kind != "float":
+        var_shape = {"same": own, "last": (*own[:-1], 1), "fewer": own[:-1]}[kind]
+        variance = arg(data, var_shape, dtype, low=0, high=2)
+    sample = Sample((arg(data, own, dtype), arg(data, own, dtype), variance))
+    sample.kwargs["full"] = data.draw(st.booleans())
+    return _reduction(data, sample)
+
+
 def _pairwise(data: Any) -> Sample:
     dtype = data.draw(st.sampled_from(FLOATS))
     own = shape(data, min_dims=1, max_dims=2)
@@ -130,6 +146,7 @@ LOSSES = {
     "triplet_margin_loss": _triplet,
     "multi_margin_loss": _multi_margin,
     "poisson_nll_loss": _poisson,
+    "gaussian_nll_loss": _gaussian,
     "pairwise_distance": _pairwise,
 }
 
