@@ -46,3 +46,12 @@ def axes_of(dim: Any, ndim: int) -> tuple[int, ...] | None:
     if len(set(out)) != len(out):
         raise RuntimeError(f"dim {out} appears multiple times in the list of dims")
     return tuple(out)
+
+
+def refuse_numpy_keywords(name: str, **given: object) -> None:
+    """NumPy's ``out``, ``initial`` and ``where`` (``np.max(t, initial=3)`` passes them to the
+    method): PyTorch's methods take none of them, and ignoring one would be a wrong number."""
+    used = [key for key, value in given.items() if value is not None]
+    if used:
+        got = ", ".join(f"{key}={type(given[key]).__name__}" for key in used)
+        raise TypeError(f"{name}() received an invalid combination of arguments - got ({got}, )")

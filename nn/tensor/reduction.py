@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, cast
 import numpy as np
 
 from .. import _dtype
-from .._args.dims import axes_of
+from .._args.dims import axes_of, refuse_numpy_keywords
 from ..autograd.graph import node_type
 from ..rules import reduction as reduction_rules
 from ..rules import unbroadcast
@@ -316,6 +316,7 @@ class TensorReduce(TensorCore):
         >>> x.max(), x.max(dim=0).values
         (tensor(7.), tensor([7., 5.]))
         """
+        refuse_numpy_keywords("max", out=out, initial=initial, where=where)
         if dim is not None and not isinstance(dim, int | np.integer):
             return cast("Tensor", self).maximum(dim)
         return self._extremum(_dim(dim, axis), keepdim if keepdims is None else keepdims, True)
@@ -332,6 +333,7 @@ class TensorReduce(TensorCore):
         where: Any = None,
     ) -> Any:
         """The smallest element, or ``(values, indices)`` along ``dim``, as ``torch.min``."""
+        refuse_numpy_keywords("min", out=out, initial=initial, where=where)
         if dim is not None and not isinstance(dim, int | np.integer):
             return cast("Tensor", self).minimum(dim)
         return self._extremum(_dim(dim, axis), keepdim if keepdims is None else keepdims, False)
@@ -433,6 +435,7 @@ class TensorReduce(TensorCore):
     ) -> Tensor:
         """Whether every element (along ``dim``) is true; a uint8 Tensor gives uint8, as
         PyTorch's (and ``dim=()`` reduces nothing, as PyTorch's ``all``)."""
+        refuse_numpy_keywords("all", out=out, where=where)
         return self._truth(np.all, _dim(dim, axis), keepdim if keepdims is None else keepdims)
 
     def _truth(self, fn: Any, dim: Any, keep: bool) -> Tensor:
@@ -454,6 +457,7 @@ class TensorReduce(TensorCore):
         where: Any = None,
     ) -> Tensor:
         """Whether any element (along ``dim``) is true (as ``all``)."""
+        refuse_numpy_keywords("any", out=out, where=where)
         return self._truth(np.any, _dim(dim, axis), keepdim if keepdims is None else keepdims)
 
     def logsumexp(self, dim: Any, keepdim: bool = False) -> Tensor:

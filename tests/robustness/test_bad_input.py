@@ -655,3 +655,15 @@ def test_gradient_of_the_wrong_shape_is_named_and_changes_nothing():
             params[1].grad = np.ones(5)
         for p, b in zip(params, before, strict=True):
             np.testing.assert_array_equal(p.detach().numpy(), b)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [lambda x: np.max(x, initial=10.0), lambda x: np.min(x, where=np.array([True, False])),
+     lambda x: x.max(out=nn.zeros(())), lambda x: np.all(x, where=np.array([True, False])),
+     lambda x: x.any(out=nn.zeros((), dtype=nn.bool))],
+)  # fmt: skip
+def test_numpys_reduction_keywords_are_refused_not_ignored(call):
+    """np.max(t, initial=10) would give 5 if ``initial`` were ignored; PyTorch refuses it."""
+    with pytest.raises(TypeError, match="invalid combination of arguments"):
+        call(nn.tensor([[1.0, 5.0], [3.0, 2.0]]))
