@@ -327,7 +327,10 @@ def _tied_largest(sample: Sample) -> str | None:
     if sample.kwargs.get("p") != np.inf:
         return None
     a, b = sample.args[0].values, sample.args[1].values
-    gaps = np.abs(a[..., :, None, :] - b[..., None, :, :])
+    try:  # (samples that PyTorch refuses do not broadcast)
+        gaps = np.abs(a[..., :, None, :] - b[..., None, :, :])
+    except ValueError:
+        return None
     largest = gaps.max(-1, keepdims=True) if gaps.size else gaps
     if gaps.size and np.any((gaps == largest).sum(-1) > 1):
         return "cdist(p=inf) at tied largest differences: PyTorch's cdist gives each the gradient"
