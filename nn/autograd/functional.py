@@ -10,7 +10,7 @@ not recorded Tensors, so these raise ``NotImplementedError`` instead of a wrong 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -85,6 +85,26 @@ def _gradients(
     return results
 
 
+def _rows(out: Tensor, ins: tuple[Tensor, ...], strict: bool, i: int) -> Iterator[list[Tensor]]:
+    """For each element of ``out`` in order, its gradient with respect to each input."""
+    for k in range(out.numel()):
+        seed = np.zeros(out.shape, dtype=out.dtype)
+        seed.flat[k] = 1
+        yield _gradients(out, ins, out.new_tensor(seed), strict, i)
+
+
+def _vectors(v: object, against: tuple[Tensor, ...], where: str, what: str) -> tuple[Tensor, ...]:
+    """``v`` as Tensors of ``against``'s shapes; None only where ``against`` is one element
+    (then ones)."""
+    if v is None:
+        if len(against) != 1 or against[0].numel() != 1:
+            raise RuntimeError(f"The vector v can only be None if {what}.")
+        return (against[0].new_ones(against[0].shape),)
+    vs = _tensors(v, "v", where)[1]
+    _check_shapes(vs, against)
+    return vs
+
+
 def jacobian(
     func: Callable[..., object],
     inputs: object,
@@ -125,10 +145,8 @@ def jacobian(
     rows = []
     for i, out in enumerate(outs):
         columns: list[list[Tensor]] = [[] for _ in ins]
-        for k in range(out.numel()):
-            seed = np.zeros(out.shape, dtype=out.dtype)
-            seed.flat[k] = 1
-            for j, g in enumerate(_gradients(out, ins, out.new_tensor(seed), strict, i)):
+        for row in _rows(out, ins, strict, i):
+            for j, g in enumerate(row):
                 columns[j].append(g)
         rows.append(
             tuple(
@@ -163,16 +181,8 @@ def vjp(
     with enable_grad():
         outputs = func(*ins)
     single_out, outs = _tensors(outputs, "outputs of the user-provided function", "vjp")
-    if v is None:
-        if len(outs) != 1 or outs[0].numel() != 1:
-            raise RuntimeError(
-                "The vector v can only be None if the user-provided function returns a single "
-                "Tensor with a single element."
-            )
-        vs: tuple[Tensor, ...] = (outs[0].new_ones(outs[0].shape),)
-    else:
-        vs = _tensors(v, "v", "vjp")[1]
-    _check_shapes(vs, outs, "output")
+    single = "the user-provided function returns a single Tensor with a single element"
+    vs = _vectors(v, outs, "vjp", single)
     totals = [t.new_zeros(t.shape) for t in ins]
     for i, (out, seed) in enumerate(zip(outs, vs, strict=True)):
         for j, g in enumerate(_gradients(out, ins, seed, strict, i)):
@@ -196,26 +206,15 @@ def jvp(
     the inputs are one element."""
     _refuse_create_graph(create_graph, "jvp")
     ins = _leaves(inputs, "jvp")[1]
-    if v is None:
-        if len(ins) != 1 or ins[0].numel() != 1:
-            raise RuntimeError(
-                "The vector v can only be None if the input to the user-provided function is "
-                "a single Tensor with a single element."
-            )
-        vs: tuple[Tensor, ...] = (ins[0].new_ones(ins[0].shape),)
-    else:
-        vs = _tensors(v, "v", "jvp")[1]
-    _check_shapes(vs, ins, "input")
+    single = "the input to the user-provided function is a single Tensor with a single element"
+    vs = _vectors(v, ins, "jvp", single)
     with enable_grad():
         outputs = func(*ins)
     single_out, outs = _tensors(outputs, "outputs of the user-provided function", "jvp")
     products = []
     for i, out in enumerate(outs):
         total = out.detach().new_zeros(out.shape)
-        for k in range(out.numel()):
-            seed = np.zeros(out.shape, dtype=out.dtype)
-            seed.flat[k] = 1
-            row = _gradients(out, ins, out.new_tensor(seed), strict, i)
+        for k, row in enumerate(_rows(out, ins, strict, i)):
             dot = sum(float((g.detach() * u).sum().item()) for g, u in zip(row, vs, strict=True))
             total.view(-1)[k] = dot
         products.append(total)
@@ -225,7 +224,7 @@ def jvp(
     return detached, tuple(products)
 
 
-def _check_shapes(vs: tuple[Tensor, ...], against: tuple[Tensor, ...], what: str) -> None:
+def _check_shapes(vs: tuple[Tensor, ...], against: tuple[Tensor, ...]) -> None:
     if len(vs) != len(against):
         raise RuntimeError(
             f"v is a tuple of invalid length: should be {len(against)} but got {len(vs)}."
