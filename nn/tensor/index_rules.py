@@ -98,19 +98,22 @@ def parse(
     for array, at in arrays:
         _check_dtype_and_mask(array, at, shape)
     _check_broadcast([array for _, array in advanced])
-    empty = _selects_nothing(tuple(basic), advanced, shape)
-    if 0 not in _selected_shape(advanced) and any(
-        not shape[at] and a.dtype != bool for a, at in arrays
+    if any(not shape[at] and a.dtype != bool for a, at in arrays) and 0 not in _selected_shape(
+        advanced
     ):
         raise IndexError("index is out of bounds for dimension with size 0")
     if check_value is not None:
         check_value()
-    if empty:  # (no bounds checked; NumPy checks them even then: point them in range)
-        fixed = {id(a): np.where((a < -n) | (a >= n), 0, a) for a, at in arrays if (n := shape[at])}
-        advanced = [(at, e if e.dtype == bool else fixed.get(id(e), e)) for at, e in advanced]
-    else:
+    try:
         for array, at in arrays:
             _check_bounds(array, shape[at], at)
+    except IndexError:
+        if not _selects_nothing(tuple(basic), advanced, shape):
+            raise
+        # (an empty selection checks no bounds; NumPy checks them even then: point them in
+        # range)
+        fixed = {id(a): np.where((a < -n) | (a >= n), 0, a) for a, at in arrays if (n := shape[at])}
+        advanced = [(at, e if e.dtype == bool else fixed.get(id(e), e)) for at, e in advanced]
     return Index(tuple(basic), _advanced_tuple(advanced, out + len(shape) - dim))
 
 
