@@ -5,11 +5,14 @@
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 
 from .. import _dtype
 from .._args.out import into
+from ..autograd.graph import node_type
+from ..rules import linalg as linalg_rules
 from ..rules import ordering as ordering_rules
 from ..tensor import Tensor
 from ..types import DeviceLike, DTypeLike, Number, TensorLike
@@ -183,11 +186,27 @@ def isin(
     return Tensor._make(np.isin(values[0], values[1], invert=invert))
 
 
+_COMPUTE_MODES = {
+    "use_mm_for_euclid_dist_if_necessary": 0,
+    "use_mm_for_euclid_dist": 1,
+    "donot_use_mm_for_euclid_dist": 2,
+}
+EuclideanDistBackward0 = node_type("EuclideanDistBackward0")
+
+
 def cdist(
-    x1: TensorLike, x2: TensorLike, p: float = 2.0, compute_mode: str | None = None
+    x1: TensorLike,
+    x2: TensorLike,
+    p: float = 2.0,
+    compute_mode: str = "use_mm_for_euclid_dist_if_necessary",
 ) -> Tensor:
     """The p-norm distance between each row of x1 and each row of x2 (batched): shape
-    (..., P, R), as ``torch.cdist``; made of a broadcast difference and ``norm``."""
+    (..., P, R), as ``torch.cdist``. For p = 2 with more than 25 rows on either side (or
+    ``compute_mode="use_mm_for_euclid_dist"``) one matrix product, as PyTorch
+    (``rules.linalg.euclidean_distances``: P R memory, and PyTorch's rounding); else made
+    of a broadcast difference and ``norm`` (P R M memory)."""
+    if compute_mode not in _COMPUTE_MODES:
+        raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
     a, b = _operand(x1, "cdist", "x1"), _operand(x2, "cdist", "x2", 2)
     if a.dim() < 2 or b.dim() < 2:
         raise RuntimeError(
@@ -201,6 +220,15 @@ def cdist(
         raise RuntimeError(f"cdist only supports floating-point dtypes, X1 got: {a.dtype}")
     if p < 0:
         raise RuntimeError(f"cdist only supports non-negative p values, got {p}")
+    mode = _COMPUTE_MODES[compute_mode]
+    rows = max(a.shape[-2], b.shape[-2])
+    if p == 2 and a.numel() and b.numel() and (mode == 1 or (mode == 0 and rows > 25)):
+        return _euclidean(a, b)
+    if not (a.numel() and b.numel()):  # (nothing to check: x1's dtype, as PyTorch)
+        b = b.to(a.dtype)
+    if a.dtype != b.dtype:
+        kinds = [_dtype.torch_name(t.dtype) for t in (a, b)]
+        raise RuntimeError(f"expected scalar type {kinds[0]} but found {kinds[1]}")
     differences = a.unsqueeze(-2) - b.unsqueeze(-3)
     if not a.shape[-1]:  # (vectors of no elements: 0 apart, whatever p)
         return differences.sum(-1)
@@ -208,6 +236,21 @@ def cdist(
         counts = (differences != 0).sum(-1).to(differences.dtype)
         return differences.sum(-1)._ignored_beside(counts)
     return differences.norm(p, -1)
+
+
+def _euclidean(a: Tensor, b: Tensor) -> Tensor:
+    """cdist's matrix-product path, recorded as PyTorch's: a view of _euclidean_dist."""
+    if a.dtype != b.dtype:  # (PyTorch's messages: its matmul's, or its bmm's in a batch)
+        names = [_dtype.torch_c_name(t.dtype) for t in (a, b)]
+        if math.prod(np.broadcast_shapes(a.shape[:-2], b.shape[:-2])) == 1:
+            raise RuntimeError(
+                f"expected m1 and m2 to have the same dtype, but got: {names[0]} != {names[1]}"
+            )
+        kinds = [_dtype.torch_name(t.dtype) for t in (b, a)]
+        raise RuntimeError(f"expected scalar type {kinds[0]} but found {kinds[1]}")
+    out, backward = linalg_rules.euclidean_distances(a._data, b._data)
+    distances = Tensor._record(out, (a, b), backward, EuclideanDistBackward0, (a, b), True)
+    return distances.view(out.shape)
 
 
 def tril_indices(

@@ -235,3 +235,31 @@ def cross_product(a: Array, b: Array, axis: int) -> Array:
     if a.dtype.kind != "f":
         return np.asarray(a_ahead * b_behind - subtracted)
     return fused_multiply_add(a_ahead, b_behind, -subtracted)
+
+
+def euclidean_distances(a: Array, b: Array) -> Rule:
+    """d_ij = sqrt(max(|a_i|^2 + |b_j|^2 - 2 a_i . b_j, 0)) for rows a_i of a (..., P, M) and
+    b_j of b (..., R, M), in one product of padded rows [-2 a_i, |a_i|^2, 1] . [b_j, 1,
+    |b_j|^2]: PyTorch's cdist for p = 2 past 25 rows. Memory P R, not P R M; points close
+    together lose digits (cdist(x, x) is not exactly 0 off float64), as in PyTorch.
+    Backward, with r = g / d (0 where d = 0): dL/da = a sum_j r - r b, dL/db = b sum_i r -
+    r^T a, summed over broadcast batch axes."""
+    batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    wide_a = np.broadcast_to(a, batch + a.shape[-2:])
+    wide_b = np.broadcast_to(b, batch + b.shape[-2:])
+    norms_a = (wide_a * wide_a).sum(-1, keepdims=True)
+    norms_b = (wide_b * wide_b).sum(-1, keepdims=True)
+    padded_a = np.concatenate([wide_a * -2, norms_a, np.ones_like(norms_a)], -1)
+    padded_b = np.concatenate([wide_b, np.ones_like(norms_b), norms_b], -1)
+    out = padded_a @ _mT(padded_b)
+    np.sqrt(np.maximum(out, 0, out=out), out=out)
+
+    def backward(g: Array) -> Grads:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = g / out
+        ratio[out == 0] = 0
+        grad_a = wide_a * ratio.sum(-1, keepdims=True) - ratio @ wide_b
+        grad_b = wide_b * ratio.sum(-2)[..., None] - _mT(ratio) @ wide_a
+        return unbroadcast(grad_a, a.shape), unbroadcast(grad_b, b.shape)
+
+    return out, backward

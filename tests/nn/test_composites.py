@@ -228,3 +228,24 @@ def test_attention_is_softmax_of_scaled_scores_times_values():
     assert out[:, 1].detach().abs().sum().item() == 0.0
     out.sum().backward()
     assert np.isfinite(q.grad.numpy()).all() and q.grad[:, 1].abs().sum().item() == 0.0
+
+
+def test_euclidean_cdist_past_25_rows_is_one_product_with_pytorchs_subgradient_at_0():
+    # |a|^2 + |b|^2 - 2 a.b rounds: a point's distance to itself may be the square root of
+    # a rounding error, 1e-8 in float64 (PyTorch's numbers); where it is 0 the gradient is
+    # 0, not NaN.
+    x = _t(30, 3)
+    through_product = nn.cdist(x, x)
+    assert through_product.grad_fn.next_functions[0][0].name() == "EuclideanDistBackward0"
+    direct = nn.cdist(x, x, compute_mode="donot_use_mm_for_euclid_dist")
+    np.testing.assert_allclose(through_product.detach().numpy(), direct.detach().numpy(), atol=1e-7)
+    through_product.sum().backward()
+    assert np.isfinite(x.grad.numpy()).all()
+    a, b = _t(2, 26, 3), _t(5, 3)
+    assert nn.autograd.gradcheck(lambda a, b: nn.cdist(a, b), (a, b))
+    with pytest.raises(ValueError, match="None is not a valid value for compute_mode"):
+        nn.cdist(a, b, compute_mode=None)
+    with pytest.raises(RuntimeError, match="expected m1 and m2 to have the same dtype"):
+        nn.cdist(_t(30, 3), _t(4, 3).float())
+    with pytest.raises(RuntimeError, match="expected scalar type Double but found Float"):
+        nn.cdist(_t(3, 3), _t(4, 3).float())

@@ -34,3 +34,15 @@ def test_an_expanded_tensor_stays_a_view_through_sum_and_backward() -> None:
     peak = _peak_bytes(lambda: x.expand(100_000, 1000).sum().backward())
     assert peak < 1_000_000, f"peak {peak / 1e6:.0f} MB for a 400 MB virtual tensor"
     np.testing.assert_array_equal(x.grad.numpy(), np.full((1, 1000), 100_000.0, np.float32))
+
+
+def test_euclidean_cdist_takes_memory_for_its_output_not_every_difference() -> None:
+    # (P, M) against (R, M) for p = 2: one product, as PyTorch past 25 rows; the differences
+    # (P, R, M) would be 80 MB in float64, the output 0.8 MB.
+    x1, x2 = nn.randn(500, 200, dtype=nn.float64), nn.randn(200, 200, dtype=nn.float64)
+    x1.requires_grad_()
+    out_bytes = 500 * 200 * 8
+    peak = _peak_bytes(lambda: nn.cdist(x1, x2).sum().backward())
+    assert peak < 10 * out_bytes, f"peak {peak / 1e6:.0f} MB for a {out_bytes / 1e6:.1f} MB output"
+    exact = np.linalg.norm(x1.detach().numpy()[:, None] - x2.numpy()[None], axis=-1)
+    np.testing.assert_allclose(nn.cdist(x1, x2).detach().numpy(), exact, rtol=1e-10)

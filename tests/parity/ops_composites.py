@@ -362,13 +362,29 @@ def _running_float_sampler(data: Any) -> Sample:
 
 
 def _cdist_sampler(data: Any) -> Sample:
+    """Rows on either side: up to 3, or 24 to 28 (PyTorch's p = 2 takes one matrix product
+    past 25); a batch broadcast or not; now and then mixed dtypes or a compute_mode."""
     batch = shape(data, max_dims=1, min_side=1)
     m = data.draw(st.integers(0, 3))
-    first = batch + (data.draw(st.integers(0, 3)), m)
-    second = batch + (data.draw(st.integers(0, 3)), m + int(data.draw(st.integers(0, 14)) == 0))
+    rows = st.one_of(st.integers(0, 3), st.integers(24, 28))
+    first = batch + (data.draw(rows), m)
+    second = data.draw(st.sampled_from([batch, batch, ()]))
+    second += (data.draw(rows), m + int(data.draw(st.integers(0, 14)) == 0))
     dtype = data.draw(st.sampled_from(FLOATS))
-    p = data.draw(st.sampled_from([2.0, 2.0, 1.0, 0.0, 3.0, float("inf")]))
-    return Sample((arg(data, first, dtype), arg(data, second, dtype)), {"p": p})
+    other = data.draw(st.sampled_from([dtype] * 9 + list(FLOATS)))
+    p = data.draw(st.sampled_from([2.0, 2.0, 2.0, 1.0, 0.0, 3.0, float("inf")]))
+    kwargs: dict[str, Any] = {"p": p}
+    if data.draw(st.integers(0, 3)) == 0:
+        kwargs["compute_mode"] = data.draw(
+            st.sampled_from(
+                [
+                    "use_mm_for_euclid_dist_if_necessary",
+                    "use_mm_for_euclid_dist",
+                    "donot_use_mm_for_euclid_dist",
+                ]
+            )
+        )
+    return Sample((arg(data, first, dtype), arg(data, second, other)), kwargs)
 
 
 def _triangle_indices_sampler(data: Any) -> Sample:
