@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._args.inputs import as_input
-from ..autograd.graph import node_type
+from ..autograd.graph import KEPT, node_type
 from ..rules import einsum as einsum_rules
 from ..tensor import Tensor
 
@@ -30,22 +30,28 @@ def einsum(equation: str, *operands: Any) -> Tensor:
     if len(dtypes) > 1:
         names = " and ".join(sorted(str(d) for d in dtypes))
         raise RuntimeError(f"einsum(): expected operands of one dtype, got {names}")
-    inputs, output = einsum_rules.parse(equation, [t.ndim for t in tensors])
+    inputs, output, ellipsis = einsum_rules.parse(equation, [t.ndim for t in tensors])
     if len(tensors) == 1 and sorted(output) == sorted(inputs[0]):  # a permutation: a view
         return tensors[0].permute(tuple(inputs[0].index(c) for c in output))
-    out, backward = einsum_rules.einsum(
-        inputs, output, [t._data for t in tensors], [t._rg for t in tensors]
+    arrays = [t._data for t in tensors]
+    out, backward = einsum_rules.einsum(inputs, output, arrays, [t._rg for t in tensors], ellipsis)
+    kept = einsum_rules.broadcast(inputs, [a.shape for a in arrays], ellipsis)
+    return Tensor._record(
+        out, tensors, backward, EinsumBackward0, _saved(tensors, inputs, kept, output)
     )
-    return Tensor._record(out, tensors, backward, EinsumBackward0, _saved(tensors, inputs, output))
 
 
-def _saved(tensors: list[Tensor], inputs: list[str], output: str) -> list[Tensor | None]:
+def _saved(
+    tensors: list[Tensor], inputs: list[str], kept: list[str], output: str
+) -> list[Tensor | None]:
     """The operands whose values another operand's gradient reads as they were: not one
-    with letters of its own (its sum is kept instead), nor one no other operand's gradient
-    needs."""
+    with letters of its own longer than 1 (its sum is kept instead: ``KEPT``), nor one no
+    other operand's gradient needs. ``kept``: the subscripts left after broadcasting."""
     saved: list[Tensor | None] = []
     for number, t in enumerate(tensors):
         read = any(o._rg for j, o in enumerate(tensors) if j != number)
-        whole = einsum_rules.own_sums(number, inputs, output) == inputs[number]
-        saved.append(t if read and whole else None)
+        sizes = dict(zip(inputs[number], t.shape, strict=True))
+        own = einsum_rules.own_sums(number, kept, output)
+        whole = all(sizes[c] == 1 for c in kept[number] if c not in own)
+        saved.append((t if whole else KEPT) if read else None)
     return saved

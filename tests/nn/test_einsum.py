@@ -20,6 +20,12 @@ EQUATIONS = [
     ("ij,jk,kl->il", [(2, 3), (3, 2), (2, 2)]),
     ("Ba,ab", [(2, 3), (3, 4)]),  # implicit: ASCII order, B before b
     ("ik,jk->", [(2, 3), (4, 3)]),
+    ("...ij,...jk->...ik", [(2, 2, 3), (3, 2)]),  # a batch on one side only
+    ("...ij,...jk", [(2, 1, 2, 3), (3, 3, 2)]),  # ellipses broadcast (1 against 3)
+    ("i...->...i", [(2, 3, 2)]),
+    ("b...,...->b...", [(2, 3), (3,)]),
+    ("ij,jk->ik", [(2, 1), (3, 2)]),  # j of size 1 against 3: broadcast
+    ("i,i->", [(1,), (3,)]),
 ]
 
 
@@ -57,7 +63,11 @@ def test_operands_as_one_list_dtype_kept_and_a_constant_operand():
         ("ij", [(3,)], RuntimeError, "number of subscripts"),
         ("ij,jk", [(2, 3)], RuntimeError, "fewer operands"),
         ("ii->i", [(3, 3)], NotImplementedError, "repeated"),
-        ("...ij->...ji", [(2, 3)], NotImplementedError, "'...'"),
+        ("...ij,...jk", [(5, 2, 3), (4, 3, 2)], RuntimeError, "covered by ellipsis in operand 1"),
+        ("i..j", [(2, 3)], RuntimeError, "not part of any ellipsis"),
+        ("i...j...", [(2, 3)], RuntimeError, "ellipsis was already found"),
+        ("ij->j1", [(2, 3)], RuntimeError, "invalid subscript given at index 5"),
+        ("...ijk", [(2, 3)], RuntimeError, r"\(3\) is more than the number of dimensions \(2\)"),
     ],
 )
 def test_errors(equation, shapes, error, message):

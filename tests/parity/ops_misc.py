@@ -92,16 +92,42 @@ def _product(name: str, method: bool) -> Any:
 
 
 EINSUMS = ["ij->ji", "ij,jk->ik", "i,i->", "ii->i", "ij->", "bij,bjk->bik", "i,j->ij", "ij->j"]
+ELLIPSES = [
+    "...ij,...jk->...ik",
+    "...ij,...jk",
+    "...i,...i->...",
+    "i...->...",
+    "...ij",
+    "b...,...->b...",
+    "...,...",
+    "i...->...i",
+    "bi,bj->...",
+]
 
 
 def _einsum_sampler(data: Any) -> Sample:
-    equation = data.draw(st.sampled_from(EINSUMS))
+    """An equation with letters only, or with ``...``: the ellipsis's dimensions drawn per
+    operand (a suffix of one shape, some of them 1); now and then a letter's size 1 in one
+    operand, broadcast as PyTorch does."""
+    equation = data.draw(st.sampled_from(EINSUMS + ELLIPSES))
     sides = {letter: data.draw(st.integers(1, 3)) for letter in "bijk"}
     inputs = equation.split("->")[0].split(",")
     if "ii" in inputs[0]:
         sides["j"] = sides["i"]
+    ellipsis = data.draw(st.lists(st.integers(1, 3), max_size=3))
+    shapes = []
+    for term in inputs:
+        dims = [sides[c] for c in term.replace("...", "")]
+        if "..." in term:
+            span = data.draw(st.integers(0, len(ellipsis)))
+            own = [data.draw(st.sampled_from([n, n, 1])) for n in ellipsis[len(ellipsis) - span :]]
+            at = term.index("...")
+            dims[at:at] = own
+        if dims and data.draw(st.integers(0, 4)) == 0:  # (a size 1 to broadcast)
+            dims[data.draw(st.integers(0, len(dims) - 1))] = 1
+        shapes.append(tuple(dims))
     dtype = data.draw(st.sampled_from(FLOATS))
-    return Sample((equation, *(arg(data, tuple(sides[c] for c in term), dtype) for term in inputs)))
+    return Sample((equation, *(arg(data, shape, dtype) for shape in shapes)))
 
 
 CONVERSIONS = ["float", "double", "half", "int", "long", "bool", "byte", "short", "cpu"]
