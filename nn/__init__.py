@@ -81,7 +81,21 @@ from ._namespace.joining import (
     stack,
     vstack,
 )
-from ._runtime import compiler, distributed, jit
+from ._runtime import (
+    compiler,
+    distributed,
+    get_float32_matmul_precision,
+    get_num_interop_threads,
+    get_num_threads,
+    is_warn_always_enabled,
+    jit,
+    set_default_tensor_type,
+    set_float32_matmul_precision,
+    set_flush_denormal,
+    set_num_interop_threads,
+    set_num_threads,
+    set_warn_always,
+)
 from .autograd import (
     detect_anomaly,
     enable_grad,
@@ -93,6 +107,8 @@ from .autograd import (
 from .autograd.finite_differences import GradcheckError, gradcheck
 from .device import (
     accelerator,
+    amp,
+    autocast,
     backends,
     cuda,
     device,
@@ -321,6 +337,8 @@ __all__ = [
     "arange",
     "as_tensor",
     "autograd",
+    "amp",
+    "autocast",
     "backends",
     "Size",
     "bfloat16",
@@ -395,6 +413,16 @@ __all__ = [
     "set_grad_enabled",
     "set_printoptions",
     "set_rng_state",
+    "get_float32_matmul_precision",
+    "get_num_interop_threads",
+    "get_num_threads",
+    "is_warn_always_enabled",
+    "set_default_tensor_type",
+    "set_float32_matmul_precision",
+    "set_flush_denormal",
+    "set_num_interop_threads",
+    "set_num_threads",
+    "set_warn_always",
     "short",
     "tensor",
     "uint8",

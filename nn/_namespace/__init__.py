@@ -7,9 +7,19 @@ implementation of each op; what is here is the argument handling that differs be
 function and a method.
 """
 
-from . import composites, elementwise, reductions
+from . import broadcasting, composites, dtypes, elementwise, reductions
+from .broadcasting import *  # noqa: F403
 from .composites import *  # noqa: F403
+from .dtypes import *  # noqa: F403
 from .elementwise import *  # noqa: F403
 from .reductions import *  # noqa: F403
 
-__all__ = sorted({*composites.__all__, *elementwise.__all__, *reductions.__all__})
+__all__ = sorted(
+    {
+        *broadcasting.__all__,
+        *composites.__all__,
+        *dtypes.__all__,
+        *elementwise.__all__,
+        *reductions.__all__,
+    }
+)

@@ -99,10 +99,8 @@ class TensorConvert(TensorCore):
 
     def __bool__(self) -> bool:
         if self._data.size != 1:
-            raise RuntimeError(
-                "Boolean value of Tensor with more than one value is ambiguous "
-                f"(shape {self.shape})"
-            )
+            count = "more than one value" if self._data.size else "no values"
+            raise RuntimeError(f"Boolean value of Tensor with {count} is ambiguous")
         return bool(self._data.item())
 
     def __format__(self, spec: str) -> str:

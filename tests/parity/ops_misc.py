@@ -511,8 +511,68 @@ def _made_new(name: str) -> Any:
     return call
 
 
+DTYPE_NAMES = ("bool", "uint8", "int8", "int16", "int32", "int64", "float32", "float64")
+
+
+def _dtype_pair_sampler(data: Any) -> Sample:
+    return Sample(tuple(data.draw(st.sampled_from(DTYPE_NAMES)) for _ in range(2)))
+
+
+def _result_type_sampler(data: Any) -> Sample:
+    """Two of: a Tensor with dimensions, a 0-d Tensor, a Python number."""
+    operands = []
+    for _ in range(2):
+        kind = data.draw(st.sampled_from(["tensor", "0-d", "number"]))
+        if kind == "number":
+            operands.append(number(data))
+        else:
+            side = (2,) if kind == "tensor" else ()
+            operands.append(arg(data, side, data.draw(st.sampled_from(DTYPE_NAMES)), grad=False))
+    return Sample(tuple(operands))
+
+
+def _dtype_of(answer: Any) -> Any:
+    return lambda T, F, *args: T.zeros(1, dtype=answer(T, *args))
+
+
+def _one_tensor_sampler(data: Any) -> Sample:
+    side = data.draw(st.sampled_from([(), (1,), (0,), (2,), (1, 1)]))
+    return Sample((arg(data, side, data.draw(st.sampled_from(DTYPE_NAMES)), grad=False),))
+
+
+def _two_tensors_sampler(data: Any) -> Sample:
+    shapes = [shape(data, max_dims=2) for _ in range(2)]
+    return Sample(tuple(arg(data, s, "float32", grad=False) for s in shapes))
+
+
+def _questions() -> list[OpInfo]:
+    """The dtype questions, each answer turned into a Tensor to compare."""
+    return [
+        OpInfo(
+            "nn.promote_types",
+            _dtype_of(lambda T, a, b: T.promote_types(getattr(T, a), getattr(T, b))),
+            _dtype_pair_sampler,
+        ),
+        OpInfo(
+            "nn.can_cast",
+            lambda T, F, a, b: T.tensor(T.can_cast(getattr(T, a), getattr(T, b))),
+            _dtype_pair_sampler,
+        ),
+        OpInfo(
+            "nn.result_type", _dtype_of(lambda T, a, b: T.result_type(a, b)), _result_type_sampler
+        ),
+        OpInfo("nn.is_nonzero", lambda T, F, x: T.tensor(T.is_nonzero(x)), _one_tensor_sampler),
+        OpInfo("nn.is_signed", lambda T, F, x: T.tensor(T.is_signed(x)), _one_tensor_sampler),
+        OpInfo(
+            "nn.is_same_size",
+            lambda T, F, a, b: T.tensor(T.is_same_size(a, b)),
+            _two_tensors_sampler,
+        ),
+    ]
+
+
 def family() -> list[OpInfo]:
-    ops = []
+    ops = _questions()
     for kind, names in (
         ("dot", ["dot"]),
         ("mm", ["mm"]),

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from tests.parity.opinfo import OpInfo
 from tests.parity.ops_elementwise import in_place, with_via
-from tests.parity.samples import ALL, Arg, Sample, arg, dim, shape
+from tests.parity.samples import ALL, Arg, Sample, arg, broadcast_shapes, dim, shape
 
 
 def _tensor(data: Any, min_dims: int = 0, max_dims: int = 3) -> Arg:
@@ -193,6 +193,30 @@ def _complex_sampler(data: Any) -> Sample:
     )
 
 
+def _broadcast_tensors_sampler(data: Any) -> Sample:
+    """One to three Tensors that broadcast together (now and then one that does not)."""
+    shapes = broadcast_shapes(data, data.draw(st.integers(1, 3)))
+    if data.draw(st.integers(0, 7)) == 0:
+        shapes[-1] += (data.draw(st.integers(2, 3)),)
+    return Sample(tuple(arg(data, s, data.draw(st.sampled_from(ALL))) for s in shapes))
+
+
+def _broadcast_shapes_sampler(data: Any) -> Sample:
+    shapes: list[Any] = broadcast_shapes(data, data.draw(st.integers(0, 3)))
+    if shapes and data.draw(st.integers(0, 7)) == 0:
+        shapes[-1] += (data.draw(st.integers(2, 3)),)
+    if shapes and len(shapes[0]) == 1 and data.draw(st.booleans()):
+        shapes[0] = shapes[0][0]  # (an int is a 1-D shape)
+    return Sample(tuple(shapes))
+
+
+def _atleast_sampler(data: Any) -> Sample:
+    """Tensors of 0 to 3 dimensions, as arguments or as one list."""
+    dtype = data.draw(st.sampled_from(ALL))
+    parts = [arg(data, shape(data, max_dims=3), dtype) for _ in range(data.draw(st.integers(1, 3)))]
+    return Sample((parts,) if data.draw(st.booleans()) else tuple(parts))
+
+
 def _method(name: str) -> Any:
     def call(T: Any, F: Any, x: Any, *args: Any, **kwargs: Any) -> Any:
         return getattr(x, name)(*args, **kwargs)
@@ -270,6 +294,9 @@ SHAPES = {  # name: (sampler, in nn's namespace, in-place form)
 }
 
 
+ATLEAST = ("atleast_1d", "atleast_2d", "atleast_3d")
+
+
 def family() -> list[OpInfo]:
     ops = []
     for name, (sampler, function, has_in_place) in SHAPES.items():
@@ -297,6 +324,13 @@ def family() -> list[OpInfo]:
         OpInfo("nn.broadcast_to", lambda T, F, x, *s: T.broadcast_to(x, s), _expand_sampler),
         OpInfo("nn.view_as_real", lambda T, F, x: T.view_as_real(x.to(T.complex64)), _plain),
         OpInfo("nn.view_as_complex", _view_as_complex, _complex_sampler),
+        OpInfo("nn.broadcast_tensors", _function("broadcast_tensors"), _broadcast_tensors_sampler),
+        OpInfo(
+            "nn.broadcast_shapes",
+            lambda T, F, *shapes: T.tensor(list(T.broadcast_shapes(*shapes)), dtype=T.int64),
+            _broadcast_shapes_sampler,
+        ),
+        *(OpInfo(f"nn.{n}", _function(n), _atleast_sampler) for n in ATLEAST),
     ]
     return ops
 
