@@ -116,7 +116,9 @@ def _number_first(name: str) -> Callable[..., Any]:
     the reciprocal)."""
     method = _function(name)
 
-    def function(input: Any, other: Any, *args: Any, out: Any = None, **kwargs: Any) -> Any:
+    def function(
+        input: object, other: object, *args: object, out: Tensor | None = None, **kwargs: object
+    ) -> object:
         if _is_number(input) and isinstance(other, Tensor) and not args:
             if name == "sub":
                 _refuse_bool_subtraction(input, other)
@@ -131,7 +133,27 @@ def _number_first(name: str) -> Callable[..., Any]:
     return function
 
 
-def _is_number(value: Any) -> bool:
+def _commuting(name: str) -> Callable[..., object]:
+    """torch.<name>(input, other) of an op whose operands commute: ``input`` may be a number
+    when ``other`` is a Tensor (``torch.bitwise_and(3, x)`` is ``x.bitwise_and(3)``)."""
+    method = _function(name)
+
+    def function(input: object, other: object, *, out: Tensor | None = None) -> object:
+        if _is_number(input) and isinstance(other, Tensor):
+            input, other = other, input
+        return method(input, other, out=out)
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = f"``torch.{name}(input, other)``: ``input.{name}(other)``, either a number."
+    return function
+
+
+bitwise_and = _commuting("bitwise_and")
+bitwise_or = _commuting("bitwise_or")
+bitwise_xor = _commuting("bitwise_xor")
+
+
+def _is_number(value: object) -> bool:
     return isinstance(value, int | float | complex | np.number | np.bool_)
 
 
@@ -157,8 +179,15 @@ gt = _function("gt")
 lt = _function("lt")
 ge = _function("ge")
 le = _function("le")
+not_equal = _function("not_equal")
+greater = _function("greater")
+greater_equal = _function("greater_equal")
+less = _function("less")
+less_equal = _function("less_equal")
 logical_and = _function("logical_and")
 logical_or = _function("logical_or")
+logical_xor = _function("logical_xor")
+bitwise_not = _function("bitwise_not")
 matmul = _function("matmul")
 mm = _function("mm")
 bmm = _function("bmm")

@@ -249,3 +249,34 @@ def test_zero_d_tensors_format_and_index():
     with pytest.raises(TypeError, match="unsupported format string"):
         format(nn.tensor([1.0]), ".2f")
     assert [10, 20, 30][nn.tensor(1)] == 20
+
+
+def test_comparisons_in_place_write_ones_and_zeros_and_pass_a_zero_gradient():
+    x = nn.tensor([0.5, 2.0], requires_grad=True)
+    y = x * 2
+    y.lt_(2.0)
+    assert y.tolist() == [1.0, 0.0] and y.requires_grad  # (recorded, as PyTorch)
+    y.sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0]
+    n = nn.tensor([1, 2, 3])
+    n.ge_(nn.tensor(2))
+    assert n.tolist() == [0, 1, 1] and n.dtype == nn.int64
+    with pytest.raises(RuntimeError, match="doesn't match the broadcast shape"):
+        nn.tensor([1.0]).eq_(nn.ones(2))
+
+
+def test_logical_ops_in_place_are_outside_autograd_as_pytorchs_and_bitwise_ones_take_integers():
+    x = nn.tensor([0.5, 0.0], requires_grad=True)
+    x.logical_not_()  # (PyTorch's: no leaf check, nothing recorded)
+    assert x.tolist() == [0.0, 1.0] and x.is_leaf
+    with pytest.raises(TypeError, match=r"logical_and_\(\): argument 'other'"):
+        x.logical_and_(1)
+    bits = nn.tensor([6, 3])
+    bits &= 3
+    assert bits.tolist() == [2, 3]
+    bits.bitwise_xor_(nn.tensor([1, 1]))
+    assert bits.tolist() == [3, 2]
+    assert nn.bitwise_or(4, nn.tensor([1])).tolist() == [5]
+    assert nn.greater(nn.tensor([1, 3]), 2).tolist() == [False, True]
+    with pytest.raises(NotImplementedError, match="bitwise_and_cpu"):
+        nn.tensor([1.0]).bitwise_and_(1)

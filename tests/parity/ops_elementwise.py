@@ -76,7 +76,7 @@ UNARY: dict[str, tuple[tuple[str, ...], tuple[float, float], float, bool, bool]]
     "isnan": (ALL, (-3, 3), 0.0, True, False),
     "isinf": (ALL, (-3, 3), 0.0, True, False),
     "isfinite": (ALL, (-3, 3), 0.0, True, False),
-    "logical_not": (ALL, (-3, 3), 0.0, True, False),
+    "logical_not": (ALL, (-3, 3), 0.0, True, True),
 }
 
 # name: (dtypes, rtol, in nn's namespace, in-place form)
@@ -104,23 +104,23 @@ BINARY: dict[str, tuple[tuple[str, ...], float, bool, bool]] = {
     "fmin": (ALL, 0.0, True, False),
     "heaviside": (ALL, 0.0, True, True),
     "minimum": (ALL, 0.0, True, False),
-    "eq": (ALL, 0.0, True, False),
-    "ne": (ALL, 0.0, True, False),
-    "not_equal": (ALL, 0.0, False, False),
-    "lt": (ALL, 0.0, True, False),
-    "less": (ALL, 0.0, False, False),
-    "le": (ALL, 0.0, True, False),
-    "less_equal": (ALL, 0.0, False, False),
-    "gt": (ALL, 0.0, True, False),
-    "greater": (ALL, 0.0, False, False),
-    "ge": (ALL, 0.0, True, False),
-    "greater_equal": (ALL, 0.0, False, False),
-    "logical_and": (ALL, 0.0, True, False),
-    "logical_or": (ALL, 0.0, True, False),
-    "logical_xor": (ALL, 0.0, False, False),
-    "bitwise_and": (ALL, 0.0, False, False),
-    "bitwise_or": (ALL, 0.0, False, False),
-    "bitwise_xor": (ALL, 0.0, False, False),
+    "eq": (ALL, 0.0, True, True),
+    "ne": (ALL, 0.0, True, True),
+    "not_equal": (ALL, 0.0, True, True),
+    "lt": (ALL, 0.0, True, True),
+    "less": (ALL, 0.0, True, True),
+    "le": (ALL, 0.0, True, True),
+    "less_equal": (ALL, 0.0, True, True),
+    "gt": (ALL, 0.0, True, True),
+    "greater": (ALL, 0.0, True, True),
+    "ge": (ALL, 0.0, True, True),
+    "greater_equal": (ALL, 0.0, True, True),
+    "logical_and": (ALL, 0.0, True, True),
+    "logical_or": (ALL, 0.0, True, True),
+    "logical_xor": (ALL, 0.0, True, True),
+    "bitwise_and": (ALL, 0.0, True, True),
+    "bitwise_or": (ALL, 0.0, True, True),
+    "bitwise_xor": (ALL, 0.0, True, True),
 }
 
 OPERATORS = {  # the Python operators (public through the methods they call)
@@ -211,6 +211,26 @@ def _first_is_tensor(sampler: Any) -> Any:
     return drawn
 
 
+COMPARED = {
+    "eq", "ne", "lt", "le", "gt", "ge", "not_equal", "less", "less_equal", "greater",
+    "greater_equal",
+}  # fmt: skip
+
+
+def _nothing_known(sample: Sample) -> str | None:
+    return None
+
+
+def _integer_recorded(sample: Sample) -> str | None:
+    """An integer or bool Tensor compared in place with one that requires grad: PyTorch
+    records it (an integer Tensor that requires grad) and refuses its backward; descend
+    leaves it out of the graph. Neither gives a gradient."""
+    x, other = sample.args[:2]
+    if x.values.dtype.kind in "biu" and isinstance(other, Arg) and other.requires_grad:
+        return "an integer Tensor compared in place with one that requires grad"
+    return None
+
+
 def family() -> list[OpInfo]:
     ops = []
     for name, (dtypes, (low, high), rtol, function, has_in_place) in UNARY.items():
@@ -227,14 +247,24 @@ def family() -> list[OpInfo]:
         if function:
             ops.append(OpInfo(f"nn.{name}", _function(name), sampler, rtol))
         if has_in_place:
+            known = _integer_recorded if name in COMPARED else _nothing_known
             ops.append(
-                OpInfo(f"Tensor.{name}_", in_place(name + "_"), with_via(tensor_first), rtol)
+                OpInfo(
+                    f"Tensor.{name}_",
+                    in_place(name + "_"),
+                    with_via(tensor_first),
+                    rtol,
+                    known=known,
+                )
             )
     for operator, like in OPERATORS.items():
         rtol = BINARY[like][1]
         sampler = _first_is_tensor(binary_sampler(ALL, bool_first=operator != "__rpow__"))
         ops.append(OpInfo(f"Tensor.{operator}", _method(operator), sampler, rtol))
     for operator in (
+        "__iand__",
+        "__ior__",
+        "__ixor__",
         "__iadd__",
         "__isub__",
         "__imul__",
@@ -252,6 +282,10 @@ def family() -> list[OpInfo]:
             )
         )
     ops.append(OpInfo("Tensor.bitwise_not", _method("bitwise_not"), unary_sampler(ALL, -3, 3)))
+    ops.append(OpInfo("nn.bitwise_not", _function("bitwise_not"), unary_sampler(ALL, -3, 3)))
+    ops.append(
+        OpInfo("Tensor.bitwise_not_", in_place("bitwise_not_"), with_via(unary_sampler(ALL, -3, 3)))
+    )
     for operator in ("__neg__", "__abs__", "__invert__"):
         ops.append(OpInfo(f"Tensor.{operator}", _method(operator), unary_sampler(ALL, -3, 3)))
     return ops
