@@ -26,6 +26,7 @@ then takes one gradient per output (zeros for an output that got none, or None a
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
@@ -33,7 +34,7 @@ import numpy as np
 from ..rules import unbroadcast
 from ..tensor import Tensor
 from . import is_grad_enabled, no_grad
-from .graph import node_type
+from .graph import Node, node_type
 
 
 class FunctionCtx:
@@ -153,6 +154,45 @@ class _PerOutput:
                 for a, b in zip(self.grads, other.grads, strict=True)
             ]
         )
+
+
+def record_several(
+    outputs: Sequence[np.ndarray],
+    inputs: Sequence[Tensor],
+    backward: Callable[[list[np.ndarray | None]], Sequence[np.ndarray | None]],
+    kind: type[Node],
+    differentiable: Sequence[bool],
+    saved: Sequence[Tensor] = (),
+    outputs_saved: bool = True,
+) -> tuple[Tensor, ...]:
+    """Several outputs of one op (a factorization's factors), recorded as PyTorch records
+    them: one node of ``kind`` calls ``backward`` once with each output's gradient (None
+    for an output that got none); each differentiable output has its own node, which
+    passes its gradient into its slot. ``backward`` reads the inputs in ``saved`` and every
+    output (unless not ``outputs_saved``): a later in-place change of any is refused at
+    backward, as PyTorch's."""
+    count = len(outputs)
+
+    def joint_backward(g: _PerOutput) -> list[np.ndarray | None]:
+        return list(backward(g.grads))
+
+    joint = Tensor._record(np.empty(0), inputs, joint_backward, kind, saved)  # type: ignore[arg-type]
+    recorded = []
+    for number, (data, wanted) in enumerate(zip(outputs, differentiable, strict=True)):
+        if not wanted:
+            recorded.append(Tensor._make(data))
+            continue
+
+        def select(g: np.ndarray, number: int = number) -> list[_PerOutput]:
+            grads: list[np.ndarray | None] = [None] * count
+            grads[number] = g
+            return [_PerOutput(grads)]
+
+        out = Tensor._record(data, (joint,), select, kind)
+        if joint._node is not None and outputs_saved:
+            joint._node.saved = [*joint._node.saved, (out._vc, 0, out)]
+        recorded.append(out)
+    return tuple(recorded)
 
 
 def _record_outputs(

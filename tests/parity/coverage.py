@@ -20,9 +20,8 @@ def public_names() -> set[str]:
             and not isinstance(value, types.ModuleType)
         ):
             names.add(f"nn.{n}")
-    for n in dir(nn.linalg):
-        value = getattr(nn.linalg, n)
-        if not n.startswith("_") and inspect.isfunction(value) and value.__module__ == "nn.linalg":
+    for n in nn.linalg.__all__:
+        if inspect.isfunction(getattr(nn.linalg, n)):
             names.add(f"nn.linalg.{n}")
     for n in getattr(F, "__all__", dir(F)):
         value = getattr(F, n)

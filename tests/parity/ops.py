@@ -8,6 +8,7 @@ from tests.parity import (
     ops_counting,
     ops_elementwise,
     ops_indexing,
+    ops_linalg,
     ops_margin,
     ops_misc,
     ops_reduction,
@@ -24,6 +25,7 @@ OPS = table(
     ops_counting.family(),
     ops_composites.family(),
     ops_margin.family(),
+    ops_linalg.family(),
 )
 
 _ATTRIBUTE = "an attribute, not an op: tests/nn/test_tensor.py"

@@ -232,22 +232,19 @@ def _matrix_norm_sampler(data: Any) -> Sample:
     return Sample((x,), {"ord": ord, "keepdim": data.draw(st.booleans())})
 
 
-def _singular_values(sample: Sample) -> str | None:
-    """descend computes no singular values: matrix norms of order 2, -2 and "nuc" raise
-    NotImplementedError (decisions.md)."""
+def _singular_ties(sample: Sample) -> str | None:
+    """Norms of order 2, -2 or "nuc" of a matrix with a 0 or repeated singular value:
+    its singular vectors, so the subgradient, are LAPACK's choice (NumPy's and PyTorch's
+    differ)."""
     ord, x = sample.kwargs.get("ord"), sample.args[0].values
-    dim = sample.kwargs.get("dim")
-    matrix = (dim is None and x.ndim == 2 and ord is not None) or (
-        isinstance(dim, tuple) and len(dim) == 2
-    )
-    if matrix and ord in (2, -2, "nuc"):
-        return "descend computes no singular values: matrix norms of order 2, -2, nuc"
-    return None
-
-
-def _matrix_singular_values(sample: Sample) -> str | None:
-    if sample.kwargs.get("ord") in (2, -2, "nuc"):
-        return "descend computes no singular values: matrix norms of order 2, -2, nuc"
+    if ord not in (2, -2, "nuc") or x.ndim < 2 or not x.size or not np.isfinite(x).all():
+        return None
+    dim = sample.kwargs.get("dim", (-2, -1))
+    if not (isinstance(dim, tuple) and len(dim) == 2) or dim[0] % x.ndim == dim[1] % x.ndim:
+        return None
+    values = np.linalg.svd(np.moveaxis(x.astype(np.float64), dim, (-2, -1)), compute_uv=False)
+    if (values < 1e-6).any() or (np.abs(np.diff(values, axis=-1)) < 1e-6).any():
+        return "a 0 or repeated singular value: the subgradient is LAPACK's choice"
     return None
 
 
@@ -368,7 +365,7 @@ def family() -> list[OpInfo]:
             _norm_sampler,
             SUMMING,
             1e-5,
-            known=_singular_values,
+            known=_singular_ties,
         ),
         OpInfo(
             "nn.linalg.matrix_norm",
@@ -376,7 +373,7 @@ def family() -> list[OpInfo]:
             _matrix_norm_sampler,
             SUMMING,
             1e-5,
-            known=_matrix_singular_values,
+            known=_singular_ties,
         ),
         OpInfo(
             "F.softmin", lambda T, F, x, **k: F.softmin(x, **k), _softmin_sampler, SUMMING, 1e-5

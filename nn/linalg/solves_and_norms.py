@@ -11,15 +11,15 @@ from typing import Any
 
 import numpy as np
 
-from . import _dtype
-from ._args.out import into
-from ._memory_format import memory_order
-from ._namespace.core import _operand
-from .autograd.graph import Node, node_type
-from .rules import Backward
-from .rules import linalg as linalg_rules
-from .tensor import Tensor
-from .types import Dim, DTypeLike, InputLike, Number, TensorLike
+from .. import _dtype
+from .._args.out import into
+from .._memory_format import memory_order
+from .._namespace.core import _operand
+from ..autograd.graph import Node, node_type
+from ..rules import Backward
+from ..rules import linalg as linalg_rules
+from ..tensor import Tensor
+from ..types import Dim, DTypeLike, InputLike, Number, TensorLike
 
 LinalgInvExBackward0 = node_type("LinalgInvExBackward0")
 LinalgDetBackward0 = node_type("LinalgDetBackward0")
@@ -202,8 +202,8 @@ def matrix_norm(
 ) -> Tensor:
     """A norm of each matrix of ``A`` over the two dims ``dim``: "fro" (the root of the sum
     of squares), 1 / -1 (the largest / smallest column sum of |a_ij|), inf / -inf (the same
-    of row sums), as ``torch.linalg.matrix_norm``; the singular-value norms (2, -2, "nuc")
-    raise ``NotImplementedError``.
+    of row sums), 2 / -2 (the largest / smallest singular value), "nuc" (their sum), as
+    ``torch.linalg.matrix_norm``.
 
     Examples
     --------
@@ -225,10 +225,20 @@ def matrix_norm(
         raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({dim[0]}, {dim[1]})")
     if ord == "fro":
         return t.norm(2, (first, second), keepdim)
-    if ord in ("nuc", 2, -2):
-        raise NotImplementedError(
-            f"linalg.matrix_norm(ord={ord!r}) needs singular values, which descend does not "
-            "compute; ord='fro', 1, -1, inf and -inf are there"
+    if ord in ("nuc", 2, -2):  # (from the singular values, as PyTorch)
+        from .decompositions import svdvals  # (they build on this module: imported late)
+
+        values = svdvals(t.movedim((first, second), (-2, -1)))
+        if ord == 2 and not values.shape[-1]:  # (of no values: 0, outside the graph)
+            reduced = Tensor._make(np.zeros(values.shape[:-1], dtype=t.dtype))
+        elif ord == "nuc":
+            reduced = values.sum(-1)
+        else:
+            reduced = values.amax(-1) if ord == 2 else values.amin(-1)
+        return (
+            reduced.unsqueeze(min(first, second)).unsqueeze(max(first, second))
+            if keepdim
+            else reduced
         )
     if ord not in (1, -1, math.inf, -math.inf):
         raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
