@@ -177,6 +177,7 @@ from .modules.normalization import (
     InstanceNorm2d,
     InstanceNorm3d,
     LayerNorm,
+    RMSNorm,
 )
 from .modules.padding import (
     ConstantPad1d,
@@ -281,6 +282,7 @@ __all__ = [
     "Softplus",
     "Unflatten",
     "LayerNorm",
+    "RMSNorm",
     "ModuleDict",
     "ParameterDict",
     "ParameterList",

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -138,7 +139,7 @@ def _update_running(
 NativeLayerNormBackward0 = node_type("NativeLayerNormBackward0")
 
 
-def _shape(normalized_shape: Any) -> tuple[int, ...]:
+def _shape(normalized_shape: int | Sequence[int]) -> tuple[int, ...]:
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     if not shape or not all(isinstance(n, int) and n > 0 for n in shape):
         raise ValueError(
@@ -150,7 +151,7 @@ def _shape(normalized_shape: Any) -> tuple[int, ...]:
 
 def layer_norm(
     input: InputLike,
-    normalized_shape: Any,
+    normalized_shape: int | Sequence[int],
     weight: Tensor | None = None,
     bias: Tensor | None = None,
     eps: float = 1e-5,
@@ -185,6 +186,36 @@ def layer_norm(
     )
     saved = (x, weight, bias)  # (PyTorch saves all three)
     return Tensor._record(out, inputs, backward, NativeLayerNormBackward0, saved)
+
+
+def rms_norm(
+    input: InputLike,
+    normalized_shape: int | Sequence[int],
+    weight: Tensor | None = None,
+    eps: float | None = None,
+) -> Tensor:
+    """x / sqrt(mean(x^2) + eps) * weight, the mean over the last ``len(normalized_shape)``
+    dimensions; ``eps`` defaults to the dtype's machine epsilon. Made of Tensor ops in
+    PyTorch's order (x * rsqrt(mean(x^2) + eps)), so its gradient is theirs.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.F.rms_norm(nn.tensor([[3.0, 4.0]]), (2,), eps=0.0)
+    tensor([[0.8485, 1.1314]])
+    """
+    shape = _shape(normalized_shape)
+    x = as_input(input, weight.dtype if weight is not None else None)
+    if x.ndim < len(shape) or x._data.shape[x.ndim - len(shape) :] != shape:
+        raise RuntimeError(
+            f"Given normalized_shape={list(shape)}, expected input with shape "
+            f"[*{', '.join(map(str, shape))}], but got input of size{list(x.shape)}"
+        )
+    if eps is None:
+        eps = float(np.finfo(x.dtype).eps) if x.dtype.kind == "f" else 1e-7
+    dims = tuple(range(x.ndim - len(shape), x.ndim))
+    result = x * ((x**2).mean(dims, keepdim=True) + eps).rsqrt()
+    return result if weight is None else result * weight
 
 
 def group_norm(

@@ -5,13 +5,13 @@ evaluation): ``nn.LayerNorm`` (each sample over its last dimensions, over the ru
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
 import numpy as np
 
 from .._dtype import get_default_dtype
 from ..device import check_device
-from ..functional.normalization import _shape, group_norm, instance_norm, layer_norm
+from ..functional.normalization import _shape, group_norm, instance_norm, layer_norm, rms_norm
 from ..parameter import Parameter
 from ..tensor import Tensor
 from ..types import DeviceLike, DTypeLike, InputLike
@@ -32,7 +32,7 @@ class LayerNorm(Module):
 
     def __init__(
         self,
-        normalized_shape: Any,
+        normalized_shape: int | Sequence[int],
         eps: float = 1e-5,
         elementwise_affine: bool = True,
         bias: bool = True,
@@ -62,6 +62,49 @@ class LayerNorm(Module):
             f"{self.normalized_shape}, eps={self.eps}, "
             f"elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}"
         )
+
+
+class RMSNorm(Module):
+    """Scales each sample by the root of its mean square over its last dimensions
+    (``normalized_shape``), then by a learned ``weight`` (ones), as ``torch.nn.RMSNorm``;
+    ``eps`` None means the dtype's machine epsilon.
+
+    Examples
+    --------
+    >>> import nn
+    >>> nn.RMSNorm(2, eps=0.0)(nn.tensor([[3.0, 4.0]])).detach()
+    tensor([[0.8485, 1.1314]])
+    """
+
+    def __init__(
+        self,
+        normalized_shape: int | Sequence[int],
+        eps: float | None = None,
+        elementwise_affine: bool = True,
+        device: DeviceLike | None = None,
+        dtype: DTypeLike | None = None,
+    ) -> None:
+        super().__init__()
+        check_device(device)
+        self.normalized_shape = _shape(normalized_shape)
+        self.eps = eps
+        self.elementwise_affine = elementwise_affine
+        kind = np.dtype(dtype) if dtype is not None else get_default_dtype()
+        self.weight = (
+            Parameter(np.ones(self.normalized_shape, dtype=kind)) if elementwise_affine else None
+        )
+
+    def forward(self, input: InputLike) -> Tensor:
+        return rms_norm(input, self.normalized_shape, self.weight, self.eps)
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
+        )
+
+    def reset_parameters(self) -> None:
+        if self.weight is not None:
+            self.weight.data.fill_(1.0)
 
 
 class GroupNorm(Module):

@@ -108,3 +108,17 @@ def test_parameter_list_and_dict_make_parameters_and_register_them():
     (gains["a"].sum() + scales[1].sum()).backward()
     optimizer.step()
     np.testing.assert_allclose(gains["a"].detach().numpy(), [0.5, 0.5])
+
+
+def test_rms_norm_scales_by_the_root_mean_square_with_the_dtypes_epsilon():
+    norm = nn.RMSNorm(3)
+    assert repr(norm) == "RMSNorm((3,), eps=None, elementwise_affine=True)"
+    x = nn.tensor([[1.0, 2.0, 2.0]], requires_grad=True)
+    out = norm(x)
+    rms = np.sqrt(3.0 + np.finfo(np.float32).eps)
+    np.testing.assert_allclose(out.detach().numpy(), [[1 / rms, 2 / rms, 2 / rms]], rtol=1e-6)
+    assert [name for name, _ in norm.named_parameters()] == ["weight"]
+    wide = nn.tensor(np.random.default_rng(0).standard_normal((2, 3)), requires_grad=True)
+    assert nn.gradcheck(lambda t: nn.F.rms_norm(t, (2, 3), eps=1e-3), (wide,))
+    with pytest.raises(RuntimeError, match="expected input with shape"):
+        nn.F.rms_norm(x, (4,))

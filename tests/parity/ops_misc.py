@@ -392,6 +392,23 @@ def _layer_norm(T: Any, F: Any, x: Any) -> Any:
     return F.layer_norm(x, tuple(x.shape[-1:]))
 
 
+def _rms_norm_sampler(data: Any) -> Sample:
+    """An image, normalised over its last one or two dimensions, with a weight or not, eps
+    given or the dtype's."""
+    (x,) = _image_sampler(data).args
+    count = data.draw(st.integers(1, min(2, x.values.ndim)))
+    shape = x.values.shape[x.values.ndim - count :]
+    kwargs: dict[str, Any] = {}
+    if data.draw(st.booleans()):
+        kwargs["eps"] = data.draw(st.sampled_from([1e-5, 0.1]))
+    if data.draw(st.booleans()):
+        rng = np.random.default_rng(len(shape))
+        kwargs["weight"] = Arg(
+            rng.uniform(0.5, 2, shape).astype(x.values.dtype), "contiguous", True
+        )
+    return Sample((x, shape), kwargs)
+
+
 def _batch_norm(T: Any, F: Any, x: Any) -> Any:
     channels = x.shape[1]
     return F.batch_norm(
@@ -655,6 +672,7 @@ def family() -> list[OpInfo]:
     for name, sampler in (("group_norm", _group_sampler), ("instance_norm", _instance_sampler)):
         # (layer_norm of the grouped sample: what it saves is its parts')
         ops.append(OpInfo(f"F.{name}", _functional(name), sampler, 1e-5, 1e-3, stale=False))
+    ops.append(OpInfo("F.rms_norm", _functional("rms_norm"), _rms_norm_sampler, SUMMING, 1e-5))
     for name, (call, sampler, rtol) in FUNCTIONAL.items():
         ops.append(OpInfo(f"F.{name}", call, sampler, rtol, LOOSER.get(name, 1e-5)))
     return ops

@@ -1,5 +1,6 @@
-"""Gradient clipping and flattening parameters to one vector, as ``torch.nn.utils``; and the
-opt-in Linear+ReLU fusion (``fuse_linear_relu``, in ``nn/modules/fusion.py``)."""
+"""Gradient clipping and flattening parameters to one vector, as ``torch.nn.utils``; padding
+sequences into a batch (``nn.utils.rnn``); and the opt-in Linear+ReLU fusion
+(``fuse_linear_relu``, in ``nn/modules/fusion.py``)."""
 
 from __future__ import annotations
 
@@ -10,16 +11,18 @@ from typing import Any
 
 import numpy as np
 
-from ._namespace.joining import cat
-from .random import generator_state, set_generator_state
-from .rules._quiet import quiet
-from .tensor import Tensor, tensor
+from .._namespace.joining import cat
+from ..random import generator_state, set_generator_state
+from ..rules._quiet import quiet
+from ..tensor import Tensor, tensor
+from . import rnn
 
 __all__ = [
     "clip_grad_norm",
     "clip_grad_norm_",
     "clip_grad_value_",
     "parameters_to_vector",
+    "rnn",
     "vector_to_parameters",
 ]
 
@@ -274,7 +277,7 @@ def __getattr__(name: str) -> Any:
     """``fuse_linear_relu``, found on first use (the modules build on this package's
     siblings)."""
     if name == "fuse_linear_relu":
-        from .modules.fusion import fuse_linear_relu
+        from ..modules.fusion import fuse_linear_relu
 
         return fuse_linear_relu
     raise AttributeError(f"module 'nn.utils' has no attribute '{name}'")
