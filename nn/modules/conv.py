@@ -13,6 +13,7 @@ from .. import init
 from .._dtype import get_default_dtype
 from ..device import check_device
 from ..functional import conv as conv_functions
+from ..functional.padding import pad
 from ..parameter import Parameter
 from ..random import resolve_generator
 from ..tensor import Tensor
@@ -57,10 +58,6 @@ class _ConvNd(Module):
                 f"padding_mode must be one of {list(_PADDING_MODES)}, but got "
                 f"padding_mode='{padding_mode}'"
             )
-        if padding_mode != "zeros":
-            raise NotImplementedError(
-                f"padding_mode='{padding_mode}' is not implemented in descend (only 'zeros')"
-            )
         if isinstance(padding, str):
             if padding not in ("same", "valid"):
                 raise ValueError(
@@ -96,6 +93,22 @@ class _ConvNd(Module):
             bound = 1.0 / math.sqrt(fan_in) if fan_in > 0 else 0.0
             init.uniform_(self.bias, -bound, bound, generator=rng)
 
+    def _padded(self, input: InputLike) -> tuple[InputLike, tuple[int, ...] | str]:
+        """The input and the convolution's padding: with ``padding_mode`` other than
+        "zeros", the input padded by ``F.pad`` in that mode (each side of each dimension by
+        its padding; "same" split as PyTorch, the odd one after) and no more padding."""
+        if self.padding_mode == "zeros":
+            return input, self.padding
+        if self.padding == "same":
+            totals = [d * (k - 1) for d, k in zip(self.dilation, self.kernel_size, strict=True)]
+            sides = [(t // 2, t - t // 2) for t in totals]
+        elif isinstance(self.padding, str):  # ("valid")
+            sides = [(0, 0)] * self._dims
+        else:
+            sides = [(p, p) for p in self.padding]
+        amounts = [n for pair in reversed(sides) for n in pair]
+        return pad(input, amounts, self.padding_mode), (0,) * self._dims
+
     def extra_repr(self) -> str:
         text = (
             f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
@@ -109,6 +122,8 @@ class _ConvNd(Module):
             text += f", groups={self.groups}"
         if self.bias is None:
             text += ", bias=False"
+        if self.padding_mode != "zeros":
+            text += f", padding_mode={self.padding_mode}"
         return text
 
 
@@ -127,8 +142,9 @@ class Conv1d(_ConvNd):
     _dims = 1
 
     def forward(self, input: InputLike) -> Tensor:
+        x, padding = self._padded(input)
         return conv_functions.conv1d(
-            input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups
+            x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups
         )
 
 
@@ -150,8 +166,9 @@ class Conv2d(_ConvNd):
     _dims = 2
 
     def forward(self, input: InputLike) -> Tensor:
+        x, padding = self._padded(input)
         return conv_functions.conv2d(
-            input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups
+            x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups
         )
 
 

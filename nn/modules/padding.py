@@ -1,5 +1,6 @@
-"""Constant padding as layers (``nn.ZeroPad1d/2d/3d``, ``nn.ConstantPad1d/2d/3d``), each
-``F.pad(input, padding, "constant", value)`` (``nn/functional/padding.py``)."""
+"""Padding as layers: constant (``nn.ZeroPad1d/2d/3d``, ``nn.ConstantPad1d/2d/3d``) and by
+the input's own elements (``nn.ReflectionPad``, ``ReplicationPad``, ``CircularPad`` 1d to
+3d), each ``F.pad`` with its mode (``nn/functional/padding.py``)."""
 
 from __future__ import annotations
 
@@ -84,3 +85,84 @@ class ZeroPad3d(ConstantPad3d):
 
     def extra_repr(self) -> str:
         return f"{self.padding}"
+
+
+class _ModePadNd(Module):
+    """Pads the last ``dims`` dimensions with the input's own elements, by ``mode``:
+    ``padding`` is one size for every side, or (left, right, top, bottom, front, back)."""
+
+    dims: int
+    mode: str
+
+    def __init__(self, padding: int | Sequence[int]) -> None:
+        super().__init__()
+        sides = 2 * self.dims
+        self.padding: tuple[int, ...] = (
+            (padding,) * sides if isinstance(padding, int) else tuple(padding)
+        )
+        if len(self.padding) != sides:
+            raise ValueError(
+                f"{type(self).__name__}: padding must be an int or a tuple of {sides} ints, "
+                f"got {padding!r}"
+            )
+
+    def forward(self, input: InputLike) -> Tensor:
+        return pad(input, self.padding, self.mode)
+
+    def extra_repr(self) -> str:
+        return f"{self.padding}"
+
+
+class ReflectionPad1d(_ModePadNd):
+    """Mirrors the last dimension at its ends (without the edge), as
+    ``torch.nn.ReflectionPad1d``."""
+
+    dims, mode = 1, "reflect"
+
+
+class ReflectionPad2d(_ModePadNd):
+    """Mirrors the last two dimensions, as ``torch.nn.ReflectionPad2d``."""
+
+    dims, mode = 2, "reflect"
+
+
+class ReflectionPad3d(_ModePadNd):
+    """Mirrors the last three dimensions, as ``torch.nn.ReflectionPad3d``."""
+
+    dims, mode = 3, "reflect"
+
+
+class ReplicationPad1d(_ModePadNd):
+    """Repeats the edge of the last dimension, as ``torch.nn.ReplicationPad1d``."""
+
+    dims, mode = 1, "replicate"
+
+
+class ReplicationPad2d(_ModePadNd):
+    """Repeats the edges of the last two dimensions, as ``torch.nn.ReplicationPad2d``."""
+
+    dims, mode = 2, "replicate"
+
+
+class ReplicationPad3d(_ModePadNd):
+    """Repeats the edges of the last three dimensions, as ``torch.nn.ReplicationPad3d``."""
+
+    dims, mode = 3, "replicate"
+
+
+class CircularPad1d(_ModePadNd):
+    """Wraps the last dimension around, as ``torch.nn.CircularPad1d``."""
+
+    dims, mode = 1, "circular"
+
+
+class CircularPad2d(_ModePadNd):
+    """Wraps the last two dimensions around, as ``torch.nn.CircularPad2d``."""
+
+    dims, mode = 2, "circular"
+
+
+class CircularPad3d(_ModePadNd):
+    """Wraps the last three dimensions around, as ``torch.nn.CircularPad3d``."""
+
+    dims, mode = 3, "circular"

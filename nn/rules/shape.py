@@ -285,3 +285,31 @@ def pad_constant(x: Array, pads: Sequence[int], value: float) -> Rule:
         return (grad,)
 
     return out, backward
+
+
+def pad_indexed(x: Array, pads: Sequence[int], mode: str) -> Rule:
+    """x padded by ``mode``, ``pads`` as ``pad_constant``'s (a negative amount crops).
+    Output position j of a padded axis of length n reads input position i = j - before,
+    mapped into [0, n): mirrored without the edge ("reflect": n - 1 - |n - 1 - |i||), the
+    nearest edge ("replicate"), or wrapped ("circular": i mod n). Each output element is
+    one input element: the gradient is each output gradient added back at its position."""
+    index = np.arange(x.size).reshape(x.shape)
+    for k in range(len(pads) // 2):
+        axis, before, after = x.ndim - 1 - k, pads[2 * k], pads[2 * k + 1]
+        n = x.shape[axis]
+        i = np.arange(n + before + after) - before
+        if mode == "reflect":
+            i = (n - 1) - np.abs((n - 1) - np.abs(i))
+        elif mode == "replicate":
+            i = np.clip(i, 0, n - 1)
+        else:
+            i = np.mod(i, n)
+        index = np.take(index, i, axis=axis)
+    out = np.take(x, index)
+
+    def backward(g: Array) -> Grads:
+        grad = np.zeros(x.size, dtype=g.dtype)
+        np.add.at(grad, index.reshape(-1), g.reshape(-1))
+        return (grad.reshape(x.shape),)
+
+    return out, backward

@@ -84,3 +84,26 @@ def test_constant_pads_pad_the_last_dimensions():
     assert repr(nn.ConstantPad1d(2, 3.5)) == "ConstantPad1d(padding=(2, 2), value=3.5)"
     with pytest.raises(ValueError, match="tuple of 4 ints"):
         nn.ZeroPad2d((1, 2))
+
+
+def test_reflection_replication_and_circular_pads_and_their_gradients():
+    row = nn.arange(3.0).reshape(1, 3)
+    assert nn.ReflectionPad1d(2)(row).tolist() == [[2.0, 1.0, 0.0, 1.0, 2.0, 1.0, 0.0]]
+    assert nn.ReplicationPad1d((1, 2))(row).tolist() == [[0.0, 0.0, 1.0, 2.0, 2.0, 2.0]]
+    assert nn.CircularPad1d(1)(row).tolist() == [[2.0, 0.0, 1.0, 2.0, 0.0]]
+    assert nn.F.pad(nn.tensor([[2.0, 1.0]]), (1, -1), mode="reflect").tolist() == [[1.0, 2.0]]
+    image = nn.tensor(np.random.default_rng(0).standard_normal((1, 2, 3, 4)), requires_grad=True)
+    for mode in ("reflect", "replicate", "circular"):
+        assert nn.gradcheck(lambda x, m=mode: nn.F.pad(x, (1, 2, 2, 1), mode=m), (image,))
+    with pytest.raises(RuntimeError, match="Padding size should be less than"):
+        nn.F.pad(row, (3, 0), mode="reflect")
+    with pytest.raises(NotImplementedError, match="Padding size 2 is not supported for 1D"):
+        nn.F.pad(nn.ones(3), (1, 1), mode="replicate")
+
+
+def test_a_convolution_with_a_padding_mode_pads_its_input_first():
+    conv = nn.Conv2d(2, 3, 3, padding=1, padding_mode="reflect")
+    assert repr(conv).endswith("padding_mode=reflect)")
+    x = nn.randn(1, 2, 5, 5)
+    expected = nn.F.conv2d(nn.F.pad(x, (1, 1, 1, 1), mode="reflect"), conv.weight, conv.bias)
+    np.testing.assert_array_equal(conv(x).detach().numpy(), expected.detach().numpy())

@@ -344,6 +344,36 @@ def _image_sampler(data: Any) -> Sample:
     return Sample((arg(data, own, dtype),))
 
 
+def _pad_sampler(data: Any) -> Sample:
+    """A tensor of 1 to 5 dimensions (sides 0 to 4), padded over 1 to 3 of its last
+    dimensions by amounts from -2 to 4, in each mode (the refusals included)."""
+    mode = data.draw(st.sampled_from(["constant", "reflect", "replicate", "circular"]))
+    own = tuple(data.draw(st.integers(0, 4)) for _ in range(data.draw(st.integers(1, 5))))
+    dtype = data.draw(st.sampled_from([*FLOATS, *FLOATS, "int64", "bool"]))
+    x = arg(data, own, dtype)
+    count = data.draw(st.integers(1, min(3, len(own))))
+    pads = tuple(data.draw(st.integers(-2, 4)) for _ in range(2 * count))
+    kwargs: dict[str, Any] = {"mode": mode}
+    if mode == "constant" and data.draw(st.booleans()):
+        kwargs["value"] = data.draw(st.sampled_from([0.0, 1.5, -2.0]))
+    return Sample((x, pads), kwargs)
+
+
+def _circular_crop(sample: Sample) -> str | None:
+    """Circular padding that crops one side of a dimension and pads the other: PyTorch's
+    kernel reads outside the input (arbitrary numbers) or refuses; descend refuses. And
+    an empty batch cropped to a negative size, which PyTorch returns (descend refuses)."""
+    pads = sample.args[1]
+    pairs = [pads[i : i + 2] for i in range(0, len(pads), 2)]
+    if sample.kwargs["mode"] == "circular" and any(min(p) < 0 < max(p) for p in pairs):
+        return "circular padding that crops one side and pads the other"
+    shape = sample.args[0].values.shape
+    sides = [shape[len(shape) - 1 - k] + sum(pair) for k, pair in enumerate(pairs)]
+    if sample.kwargs["mode"] != "constant" and 0 in shape and min(sides) < 0:
+        return "an empty batch cropped below 0: PyTorch returns a Tensor of negative size"
+    return None
+
+
 def _normalised_sampler(data: Any) -> Sample:
     """An image whose rows have 3 or more numbers: of two, a normalisation's gradient is 0
     but for rounding noise, which no tolerance compares."""
@@ -479,7 +509,6 @@ FUNCTIONAL = {  # name: (call, sampler, rtol)
         _image_sampler,
         SUMMING,
     ),
-    "pad": (_functional("pad", pad=(1, 2)), _image_sampler, 0.0),
     "linear": (
         lambda T, F, x: F.linear(x, _weights(T, (3, x.shape[-1]), x.dtype)) + 0,
         _image_sampler,
@@ -672,6 +701,7 @@ def family() -> list[OpInfo]:
     for name, sampler in (("group_norm", _group_sampler), ("instance_norm", _instance_sampler)):
         # (layer_norm of the grouped sample: what it saves is its parts')
         ops.append(OpInfo(f"F.{name}", _functional(name), sampler, 1e-5, 1e-3, stale=False))
+    ops.append(OpInfo("F.pad", _functional("pad"), _pad_sampler, known=_circular_crop))
     ops.append(OpInfo("F.rms_norm", _functional("rms_norm"), _rms_norm_sampler, SUMMING, 1e-5))
     for name, (call, sampler, rtol) in FUNCTIONAL.items():
         ops.append(OpInfo(f"F.{name}", call, sampler, rtol, LOOSER.get(name, 1e-5)))
