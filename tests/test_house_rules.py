@@ -43,3 +43,18 @@ def test_no_test_module_imports_another():
                 if parts[0] == "tests" and any(p.startswith("test_") for p in parts):
                     offenders.append(f"{path.relative_to(ROOT)}: from {node.module}")
     assert not offenders, offenders
+
+
+def test_no_module_is_imported_under_a_letter():
+    """``nn.rules.shape as shape_rules``, never ``as H``: a reader should not have to look
+    up what a letter means (``nn.functional as F`` is PyTorch's own spelling)."""
+    offenders = []
+    for package in ("nn", "optimizers", "data", "tests", "examples", "benchmarks"):
+        for path in (ROOT / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.Import | ast.ImportFrom):
+                    for alias in node.names:
+                        short = alias.asname
+                        if short and len(short) == 1 and short.isupper() and short != "F":
+                            offenders.append(f"{path.relative_to(ROOT)}: {alias.name} as {short}")
+    assert not offenders, offenders

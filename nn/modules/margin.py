@@ -5,7 +5,7 @@ each calling its function in ``nn/functional/margin.py``."""
 
 from __future__ import annotations
 
-from ..functional import margin as M
+from ..functional import margin as margin_functions
 from ..tensor import Tensor
 from ..types import InputLike
 from .loss import _Loss
@@ -26,7 +26,9 @@ class MarginRankingLoss(_Loss):
         self.margin = margin
 
     def forward(self, input1: InputLike, input2: InputLike, target: InputLike) -> Tensor:
-        return M.margin_ranking_loss(input1, input2, target, self.margin, reduction=self.reduction)
+        return margin_functions.margin_ranking_loss(
+            input1, input2, target, self.margin, reduction=self.reduction
+        )
 
 
 class HingeEmbeddingLoss(_Loss):
@@ -43,14 +45,16 @@ class HingeEmbeddingLoss(_Loss):
         self.margin = margin
 
     def forward(self, input: InputLike, target: InputLike) -> Tensor:
-        return M.hinge_embedding_loss(input, target, self.margin, reduction=self.reduction)
+        return margin_functions.hinge_embedding_loss(
+            input, target, self.margin, reduction=self.reduction
+        )
 
 
 class SoftMarginLoss(_Loss):
     """log(1 + exp(-y x)), as ``torch.nn.SoftMarginLoss``."""
 
     def forward(self, input: InputLike, target: InputLike) -> Tensor:
-        return M.soft_margin_loss(input, target, reduction=self.reduction)
+        return margin_functions.soft_margin_loss(input, target, reduction=self.reduction)
 
 
 class MultiLabelSoftMarginLoss(_Loss):
@@ -68,7 +72,9 @@ class MultiLabelSoftMarginLoss(_Loss):
         self.register_buffer("weight", weight)
 
     def forward(self, input: InputLike, target: InputLike) -> Tensor:
-        return M.multilabel_soft_margin_loss(input, target, self.weight, reduction=self.reduction)
+        return margin_functions.multilabel_soft_margin_loss(
+            input, target, self.weight, reduction=self.reduction
+        )
 
 
 class CosineEmbeddingLoss(MarginRankingLoss):
@@ -76,7 +82,7 @@ class CosineEmbeddingLoss(MarginRankingLoss):
     ``torch.nn.CosineEmbeddingLoss``."""
 
     def forward(self, input1: InputLike, input2: InputLike, target: InputLike) -> Tensor:
-        return M.cosine_embedding_loss(
+        return margin_functions.cosine_embedding_loss(
             input1, input2, target, self.margin, reduction=self.reduction
         )
 
@@ -98,7 +104,7 @@ class TripletMarginLoss(_Loss):
         self.margin, self.p, self.eps, self.swap = margin, p, eps, swap
 
     def forward(self, anchor: InputLike, positive: InputLike, negative: InputLike) -> Tensor:
-        return M.triplet_margin_loss(
+        return margin_functions.triplet_margin_loss(
             anchor, positive, negative, self.margin, self.p, self.eps, self.swap,
             reduction=self.reduction,
         )  # fmt: skip
@@ -129,7 +135,7 @@ class MultiMarginLoss(_Loss):
         self.register_buffer("weight", weight)
 
     def forward(self, input: InputLike, target: InputLike) -> Tensor:
-        return M.multi_margin_loss(
+        return margin_functions.multi_margin_loss(
             input, target, self.p, self.margin, self.weight, reduction=self.reduction
         )
 
@@ -150,7 +156,7 @@ class PoissonNLLLoss(_Loss):
         self.log_input, self.full, self.eps = log_input, full, eps
 
     def forward(self, log_input: InputLike, target: InputLike) -> Tensor:
-        return M.poisson_nll_loss(
+        return margin_functions.poisson_nll_loss(
             log_input, target, self.log_input, self.full, eps=self.eps, reduction=self.reduction
         )
 
@@ -163,4 +169,4 @@ class PairwiseDistance(Module):
         self.norm, self.eps, self.keepdim = p, eps, keepdim
 
     def forward(self, x1: InputLike, x2: InputLike) -> Tensor:
-        return M.pairwise_distance(x1, x2, self.norm, self.eps, self.keepdim)
+        return margin_functions.pairwise_distance(x1, x2, self.norm, self.eps, self.keepdim)

@@ -204,10 +204,10 @@ def test_a_seeded_script_runs_as_in_pytorch():
 def test_long_permutations_swap_as_the_short_ones(monkeypatch):
     """Above a few thousand elements Fisher-Yates runs compiled (with numba installed): the
     same permutation as the Python loop."""
-    import nn.generator as G
+    import nn.generator as generator_module
 
     compiled = nn.randperm(9000, generator=nn.Generator().manual_seed(5)).tolist()
-    monkeypatch.setattr(G, "_SWAPS_IN_PYTHON", 10**9)
+    monkeypatch.setattr(generator_module, "_SWAPS_IN_PYTHON", 10**9)
     in_python = nn.randperm(9000, generator=nn.Generator().manual_seed(5)).tolist()
     assert compiled == in_python and sorted(compiled) == list(range(9000))
 

@@ -14,18 +14,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nn.rules import activation as A
-from nn.rules import elementwise as E
+from nn.rules import (
+    activation,
+    elementwise,
+    layer,
+    linalg,
+    loss,
+    piecewise,
+    reduction,
+    regression,
+    special,
+)
 from nn.rules import embedding as embedding_rules
 from nn.rules import inplace as inplace_rules
-from nn.rules import layer as Y
-from nn.rules import linalg as L
-from nn.rules import loss as S
-from nn.rules import piecewise as P
-from nn.rules import reduction as R
-from nn.rules import regression as G
-from nn.rules import shape as H
-from nn.rules import special
+from nn.rules import shape as shape_rules
 from nn.rules._quiet import quiet
 
 Rule = Callable[..., tuple[np.ndarray, Callable[[np.ndarray], tuple[Any, ...]]]]
@@ -76,61 +78,61 @@ def _shape(data: Any, min_dims: int = 1, max_dims: int = 3) -> tuple[int, ...]:
 
 # name: (rule taking the arrays, how many arrays, value range, differentiable inputs)
 UNARY: dict[str, tuple[Rule, tuple[float, float]]] = {
-    "exp": (E.exp, (-2, 2)),
-    "log": (E.log, (0.2, 3)),
-    "log10": (E.log10, (0.2, 3)),
-    "log2": (E.log2, (0.2, 3)),
-    "log1p": (E.log1p, (-0.5, 3)),
-    "expm1": (E.expm1, (-2, 2)),
-    "sqrt": (E.sqrt, (0.2, 3)),
-    "rsqrt": (E.rsqrt, (0.2, 3)),
-    "reciprocal": (E.reciprocal, (0.3, 3)),
-    "sin": (E.sin, (-3, 3)),
-    "cos": (E.cos, (-3, 3)),
-    "sinh": (E.sinh, (-2, 2)),
-    "cosh": (E.cosh, (-2, 2)),
-    "asin": (E.asin, (-0.9, 0.9)),
-    "acos": (E.acos, (-0.9, 0.9)),
-    "atan": (E.atan, (-3, 3)),
-    "tanh": (E.tanh, (-2, 2)),
-    "sigmoid": (E.sigmoid, (-3, 3)),
-    "erf": (E.erf, (-2, 2)),
-    "abs": (E.abs, (-2, 2)),
-    "relu": (E.relu, (-2, 2)),
-    "neg": (E.neg, (-2, 2)),
-    "pow 3": (lambda x: E.pow_scalar(x, 3.0), (-2, 2)),
-    "pow 0.5": (lambda x: E.pow_scalar(x, 0.5), (0.2, 3)),
-    "leaky_relu": (lambda x: E.leaky_relu(x, 0.1), (-2, 2)),
-    "logit": (lambda x: E.logit(x, None), (0.1, 0.9)),
-    "softplus": (lambda x: A.softplus(x, 1.0, 20.0), (-3, 3)),
-    "elu": (lambda x: A.elu(x, 1.0), (-2, 2)),
-    "gelu": (A.gelu, (-3, 3)),
-    "gelu_tanh": (A.gelu_tanh, (-3, 3)),
-    "silu": (A.silu, (-3, 3)),
-    "hardtanh": (lambda x: P.hardtanh(x, -1.0, 1.0), (-2, 2)),
-    "hardsigmoid": (P.hardsigmoid, (-2, 2)),
-    "hardswish": (P.hardswish, (-2, 2)),
-    "log_sigmoid": (P.log_sigmoid, (-3, 3)),
-    "celu": (lambda x: P.celu(x, 1.0), (-2, 2)),
-    "selu": (P.selu, (-2, 2)),
-    "mish": (P.mish, (-3, 3)),
-    "softsign": (P.softsign, (-3, 3)),
-    "sum": (lambda x: R.sum(x, None, False), (-2, 2)),
-    "mean over 0": (lambda x: R.mean(x, (0,), True), (-2, 2)),
-    "var": (lambda x: R.var(x, None, 1.0, False), (-2, 2)),
-    "std over 0": (lambda x: R.std(x, (0,), 0.0, False), (-2, 2)),
-    "prod": (lambda x: R.prod(x, 0, False), (-2, 2)),
-    "logsumexp": (lambda x: R.logsumexp(x, (0,), False), (-2, 2)),
-    "norm 2": (lambda x: R.norm(x, 2.0, None, False), (-2, 2)),
-    "norm 3 over 0": (lambda x: R.norm(x, 3.0, (0,), False), (-2, 2)),
-    "cumprod": (lambda x: R.cumprod(x, 0), (-2, 2)),
-    "softmax": (lambda x: L.softmax(x, x.ndim - 1), (-2, 2)),
-    "log_softmax": (lambda x: L.log_softmax(x, 0), (-2, 2)),
-    "flip": (lambda x: H.flip(x, (0,)), (-2, 2)),
-    "roll": (lambda x: H.roll(x, (1,), (0,)), (-2, 2)),
-    "repeat": (lambda x: H.repeat(x, (2,) * x.ndim), (-2, 2)),
-    "pad": (lambda x: H.pad_constant(x, (1, 2), 0.5), (-2, 2)),
-    "permute": (lambda x: H.permute(x, tuple(reversed(range(x.ndim)))), (-2, 2)),
+    "exp": (elementwise.exp, (-2, 2)),
+    "log": (elementwise.log, (0.2, 3)),
+    "log10": (elementwise.log10, (0.2, 3)),
+    "log2": (elementwise.log2, (0.2, 3)),
+    "log1p": (elementwise.log1p, (-0.5, 3)),
+    "expm1": (elementwise.expm1, (-2, 2)),
+    "sqrt": (elementwise.sqrt, (0.2, 3)),
+    "rsqrt": (elementwise.rsqrt, (0.2, 3)),
+    "reciprocal": (elementwise.reciprocal, (0.3, 3)),
+    "sin": (elementwise.sin, (-3, 3)),
+    "cos": (elementwise.cos, (-3, 3)),
+    "sinh": (elementwise.sinh, (-2, 2)),
+    "cosh": (elementwise.cosh, (-2, 2)),
+    "asin": (elementwise.asin, (-0.9, 0.9)),
+    "acos": (elementwise.acos, (-0.9, 0.9)),
+    "atan": (elementwise.atan, (-3, 3)),
+    "tanh": (elementwise.tanh, (-2, 2)),
+    "sigmoid": (elementwise.sigmoid, (-3, 3)),
+    "erf": (elementwise.erf, (-2, 2)),
+    "abs": (elementwise.abs, (-2, 2)),
+    "relu": (elementwise.relu, (-2, 2)),
+    "neg": (elementwise.neg, (-2, 2)),
+    "pow 3": (lambda x: elementwise.pow_scalar(x, 3.0), (-2, 2)),
+    "pow 0.5": (lambda x: elementwise.pow_scalar(x, 0.5), (0.2, 3)),
+    "leaky_relu": (lambda x: elementwise.leaky_relu(x, 0.1), (-2, 2)),
+    "logit": (lambda x: elementwise.logit(x, None), (0.1, 0.9)),
+    "softplus": (lambda x: activation.softplus(x, 1.0, 20.0), (-3, 3)),
+    "elu": (lambda x: activation.elu(x, 1.0), (-2, 2)),
+    "gelu": (activation.gelu, (-3, 3)),
+    "gelu_tanh": (activation.gelu_tanh, (-3, 3)),
+    "silu": (activation.silu, (-3, 3)),
+    "hardtanh": (lambda x: piecewise.hardtanh(x, -1.0, 1.0), (-2, 2)),
+    "hardsigmoid": (piecewise.hardsigmoid, (-2, 2)),
+    "hardswish": (piecewise.hardswish, (-2, 2)),
+    "log_sigmoid": (piecewise.log_sigmoid, (-3, 3)),
+    "celu": (lambda x: piecewise.celu(x, 1.0), (-2, 2)),
+    "selu": (piecewise.selu, (-2, 2)),
+    "mish": (piecewise.mish, (-3, 3)),
+    "softsign": (piecewise.softsign, (-3, 3)),
+    "sum": (lambda x: reduction.sum(x, None, False), (-2, 2)),
+    "mean over 0": (lambda x: reduction.mean(x, (0,), True), (-2, 2)),
+    "var": (lambda x: reduction.var(x, None, 1.0, False), (-2, 2)),
+    "std over 0": (lambda x: reduction.std(x, (0,), 0.0, False), (-2, 2)),
+    "prod": (lambda x: reduction.prod(x, 0, False), (-2, 2)),
+    "logsumexp": (lambda x: reduction.logsumexp(x, (0,), False), (-2, 2)),
+    "norm 2": (lambda x: reduction.norm(x, 2.0, None, False), (-2, 2)),
+    "norm 3 over 0": (lambda x: reduction.norm(x, 3.0, (0,), False), (-2, 2)),
+    "cumprod": (lambda x: reduction.cumprod(x, 0), (-2, 2)),
+    "softmax": (lambda x: linalg.softmax(x, x.ndim - 1), (-2, 2)),
+    "log_softmax": (lambda x: linalg.log_softmax(x, 0), (-2, 2)),
+    "flip": (lambda x: shape_rules.flip(x, (0,)), (-2, 2)),
+    "roll": (lambda x: shape_rules.roll(x, (1,), (0,)), (-2, 2)),
+    "repeat": (lambda x: shape_rules.repeat(x, (2,) * x.ndim), (-2, 2)),
+    "pad": (lambda x: shape_rules.pad_constant(x, (1, 2), 0.5), (-2, 2)),
+    "permute": (lambda x: shape_rules.permute(x, tuple(reversed(range(x.ndim)))), (-2, 2)),
     "tan": (special.tan, (-1.2, 1.2)),
     "asinh": (special.asinh, (-3, 3)),
     "acosh": (special.acosh, (1.2, 3)),
@@ -157,18 +159,18 @@ def test_unary_rules_match_finite_differences(name, data):
 
 
 BINARY: dict[str, tuple[Rule, tuple[float, float]]] = {
-    "add": (lambda a, b: E.add(a, b, 0.5), (-2, 2)),
-    "sub": (lambda a, b: E.sub(a, b, 2.0), (-2, 2)),
-    "mul": (E.mul, (-2, 2)),
-    "div": (E.div, (0.3, 2)),
-    "pow": (E.pow_tensor, (0.3, 2)),
-    "atan2": (E.atan2, (-2, 2)),
-    "maximum": (E.maximum, (-2, 2)),
-    "mse": (lambda a, b: S.mse(a, b, "mean", True, True), (-2, 2)),
-    "l1": (lambda a, b: G.l1(a, b, "sum", (True, True)), (-2, 2)),
-    "smooth_l1": (lambda a, b: G.smooth_l1(a, b, "mean", 1.0, (True, True)), (-2, 2)),
-    "huber": (lambda a, b: G.huber(a, b, "mean", 1.0, (True, True)), (-2, 2)),
-    "prelu": (lambda a, b: P.prelu(a, b, (True, True)), (-2, 2)),
+    "add": (lambda a, b: elementwise.add(a, b, 0.5), (-2, 2)),
+    "sub": (lambda a, b: elementwise.sub(a, b, 2.0), (-2, 2)),
+    "mul": (elementwise.mul, (-2, 2)),
+    "div": (elementwise.div, (0.3, 2)),
+    "pow": (elementwise.pow_tensor, (0.3, 2)),
+    "atan2": (elementwise.atan2, (-2, 2)),
+    "maximum": (elementwise.maximum, (-2, 2)),
+    "mse": (lambda a, b: loss.mse(a, b, "mean", True, True), (-2, 2)),
+    "l1": (lambda a, b: regression.l1(a, b, "sum", (True, True)), (-2, 2)),
+    "smooth_l1": (lambda a, b: regression.smooth_l1(a, b, "mean", 1.0, (True, True)), (-2, 2)),
+    "huber": (lambda a, b: regression.huber(a, b, "mean", 1.0, (True, True)), (-2, 2)),
+    "prelu": (lambda a, b: piecewise.prelu(a, b, (True, True)), (-2, 2)),
     "hypot": (special.hypot, (-2, 2)),
     "logaddexp": (special.logaddexp, (-2, 2)),
     "logaddexp2": (special.logaddexp2, (-2, 2)),
@@ -202,18 +204,18 @@ def test_matrix_rules_match_finite_differences(data):
     batch = tuple(data.draw(st.lists(st.integers(1, 2), max_size=2)))
     a, b = _array(data, (*batch, n, k)), _array(data, (k, m))
     seed = data.draw(st.integers(0, 99))
-    _check(L.matmul, [a, b], (0, 1), seed)  # (a weight shared by the batch: folded)
+    _check(linalg.matmul, [a, b], (0, 1), seed)  # (a weight shared by the batch: folded)
     square = _array(data, (*batch, n, n)) + 3 * np.eye(n)
-    _check(L.inv, [square], (0,), seed)
-    _check(L.det, [square], (0,), seed)
+    _check(linalg.inv, [square], (0,), seed)
+    _check(linalg.det, [square], (0,), seed)
     rhs = _array(data, (*batch, n, 2))
-    _check(lambda s, r: L.solve(s, r, False), [square, rhs], (0, 1), seed)
+    _check(lambda s, r: linalg.solve(s, r, False), [square, rhs], (0, 1), seed)
     # (eigvalsh's gradient is symmetric, PyTorch's convention: that of f((S + S^T) / 2))
-    _check(lambda s: L.eigvalsh((s + np.swapaxes(s, -1, -2)) / 2, True), [square], (0,), seed)
-    _check(L.trace, [square[(0,) * len(batch)]], (0,), seed)
-    _check(lambda s: L.diagonal(s, 0, -2, -1), [square], (0,), seed)
+    _check(lambda s: linalg.eigvalsh((s + np.swapaxes(s, -1, -2)) / 2, True), [square], (0,), seed)
+    _check(linalg.trace, [square[(0,) * len(batch)]], (0,), seed)
+    _check(lambda s: linalg.diagonal(s, 0, -2, -1), [square], (0,), seed)
     weight, bias = _array(data, (m, k)), _array(data, (m,))
-    _check(lambda x, w, c: Y.linear(x, w, c), [a, weight, bias], (0, 1, 2), seed)
+    _check(lambda x, w, c: layer.linear(x, w, c), [a, weight, bias], (0, 1, 2), seed)
 
 
 @settings(max_examples=8, deadline=None)
@@ -222,13 +224,13 @@ def test_joining_and_indexing_rules_match_finite_differences(data):
     shape = _shape(data, min_dims=2)
     a, b = _array(data, shape), _array(data, shape)
     seed = data.draw(st.integers(0, 99))
-    _check(lambda x, y: H.cat([x, y], 0), [a, b], (0, 1), seed)
-    _check(lambda x, y: H.stack([x, y], 1), [a, b], (0, 1), seed)
+    _check(lambda x, y: shape_rules.cat([x, y], 0), [a, b], (0, 1), seed)
+    _check(lambda x, y: shape_rules.stack([x, y], 1), [a, b], (0, 1), seed)
     index = np.random.default_rng(seed).integers(0, shape[0], (4,))
-    _check(lambda x: H.take(x, index, 0), [a], (0,), seed)  # (repeats summed)
+    _check(lambda x: shape_rules.take(x, index, 0), [a], (0,), seed)  # (repeats summed)
     gathered = np.random.default_rng(seed).integers(0, shape[1], shape)
-    _check(lambda x: H.gather(x, 1, gathered), [a], (0,), seed)
-    _check(lambda x: H.getitem(x, (slice(None, None, -1), 0)), [a], (0,), seed)
+    _check(lambda x: shape_rules.gather(x, 1, gathered), [a], (0,), seed)
+    _check(lambda x: shape_rules.getitem(x, (slice(None, None, -1), 0)), [a], (0,), seed)
 
 
 @settings(max_examples=8, deadline=None)
@@ -238,12 +240,14 @@ def test_loss_and_normalization_rules_match_finite_differences(data):
     logits = _array(data, (rows, classes))
     seed = data.draw(st.integers(0, 99))
     target = np.random.default_rng(seed).integers(0, classes, rows)
-    _check(lambda z: S.cross_entropy(z, target, None, -100, "mean"), [logits], (0,), seed)
+    _check(lambda z: loss.cross_entropy(z, target, None, -100, "mean"), [logits], (0,), seed)
     probability = np.random.default_rng(seed).uniform(0.1, 0.9, (rows, classes))
-    _check(lambda z: S.bce_with_logits(z, probability, None, None, "mean"), [logits], (0,), seed)
-    _check(lambda x: Y.layer_norm(x, 1, None, None, 1e-5), [logits], (0,), seed)
+    _check(lambda z: loss.bce_with_logits(z, probability, None, None, "mean"), [logits], (0,), seed)
+    _check(lambda x: layer.layer_norm(x, 1, None, None, 1e-5), [logits], (0,), seed)
     gamma, beta = _array(data, (classes,)), _array(data, (classes,))
-    _check(lambda x, g, b: Y.layer_norm(x, 1, g, b, 1e-5), [logits, gamma, beta], (0, 1, 2), seed)
+    _check(
+        lambda x, g, b: layer.layer_norm(x, 1, g, b, 1e-5), [logits, gamma, beta], (0, 1, 2), seed
+    )
 
 
 @settings(max_examples=8, deadline=None)
