@@ -67,10 +67,10 @@ def test_reading_the_code_quotes_the_mul_rule_exactly():
     import inspect
     import textwrap
 
-    import nn.rules.elementwise as elementwise_rules
+    import nn.rules.arithmetic as arithmetic_rules
 
     quoted = python_blocks("reading-the-code.md")[0]
-    assert textwrap.dedent(quoted).strip() == inspect.getsource(elementwise_rules.mul).strip()
+    assert textwrap.dedent(quoted).strip() == inspect.getsource(arithmetic_rules.mul).strip()
 
 
 def test_reading_the_code_quotes_the_mul_method_exactly():

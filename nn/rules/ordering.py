@@ -1,18 +1,22 @@
-"""Where order statistics sit, on arrays: the positions that cummax/cummin, median,
-nanmedian and kthvalue pick along an axis, and searchsorted's insertion points. The values
-and gradients of the picked elements are ``reduction.picked``'s (the gradient goes to each
-picked element) and ``reduction.shared_by_equals``'s (a median of all elements).
+"""Order statistics on arrays, for ``nn/tensor/ordering.py``: the running sums and
+products (cumsum, cumprod, logcumsumexp), the order ``sort`` and ``topk`` take, the
+positions that cummax/cummin, median, nanmedian and kthvalue pick along an axis, and
+searchsorted's insertion points. The values and gradients of the picked elements are
+``reduction.picked``'s (the gradient goes to each picked element) and
+``reduction.shared_by_equals``'s (a median of all elements).
 
 NaN counts as the largest value, as in PyTorch's sort.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
-from . import Array
+from . import Array, Grads, Rule
+from ._quiet import quiet
+from .indexing import gather
 
 
 def running_extreme_positions(x: Array, axis: int, largest: bool) -> Array:
@@ -65,3 +69,94 @@ def insertion_points(sorted_rows: Array, values: Array, right: bool) -> Array:
     wanted = values.reshape(rows.shape[0], -1)
     out = np.stack([np.searchsorted(r, v, side=side) for r, v in zip(rows, wanted, strict=True)])
     return out.reshape(values.shape).astype(np.int64)
+
+
+def cumsum(x: Array, axis: int) -> Rule:
+    """out_j = x_0 + ... + x_j along ``axis``; d/dx_i = sum over j >= i of g_j (the running
+    sum from the other end)."""
+
+    def backward(g: Array) -> Grads:
+        return (np.flip(running(np.cumsum, np.flip(g, axis), axis), axis),)
+
+    return running(np.cumsum, x, axis), backward
+
+
+def logcumsumexp(x: Array, axis: int) -> Rule:
+    """out_j = log(exp(x_0) + ... + exp(x_j)), each step a stable logaddexp. d/dx_i = sum
+    over j >= i of g_j exp(x_i - out_j), summed in log space for the positive and the
+    negative g apart (PyTorch's way: no overflow, no cancellation of huge terms)."""
+    with quiet():
+        out = np.logaddexp.accumulate(x, axis=axis) if x.size else x.copy()
+
+    def backward(g: Array) -> Grads:
+        if not x.size:
+            return (np.zeros_like(x),)
+        with quiet():
+            sums = []
+            for part in (np.maximum(g, 0), np.maximum(-g, 0)):
+                terms = np.log(part) - out  # (log 0 = -inf: no term)
+                later = np.flip(np.logaddexp.accumulate(np.flip(terms, axis), axis=axis), axis)
+                sums.append(np.exp(x + later))
+            return ((sums[0] - sums[1]).astype(x.dtype, copy=False),)
+
+    return out, backward
+
+
+def cumprod(x: Array, axis: int) -> Rule:
+    """out_j = x_0 x_1 ... x_j along ``axis``. Backward: dL/dx_i = sum over j >= i of
+    g_j out_j / x_i where no x up to j is 0; along a line with a first zero at z, the
+    elements before z take that sum over j < z, x_z takes sum over j >= z of g_j times the
+    product of every x_k (k <= j) but x_z, and those after z take 0."""
+    out = running(np.cumprod, x, axis)
+
+    def backward(g: Array) -> tuple[Array]:
+        if not x.size or x.shape[axis] == 1:  # (one element a line: its own product)
+            return (g.astype(x.dtype, copy=True),)
+        lines = np.moveaxis(x, axis, -1).reshape(-1, x.shape[axis])
+        products = np.moveaxis(out, axis, -1).reshape(lines.shape)
+        upstream = np.moveaxis(g, axis, -1).reshape(lines.shape)
+        grad = np.zeros(lines.shape, dtype=np.result_type(g, x))
+        for row, (line, made, up) in enumerate(zip(lines, products, upstream, strict=True)):
+            zeros = np.flatnonzero(line == 0)
+            first = zeros[0] if zeros.size else line.size
+            with quiet():
+                tail = np.flip(running(np.cumsum, np.flip(up[:first] * made[:first]), 0))
+                grad[row, :first] = tail / line[:first]
+            if first < line.size:
+                before = made[first - 1] if first else np.ones((), dtype=line.dtype)
+                after = np.cumprod(np.concatenate(([before], line[first + 1 :])))
+                grad[row, first] = np.sum(up[first:] * after)
+        moved_shape = np.moveaxis(x, axis, -1).shape
+        return (np.moveaxis(grad.reshape(moved_shape), -1, axis).astype(x.dtype, copy=False),)
+
+    return out, backward
+
+
+def sort_order(x: Array, axis: int, descending: bool) -> Array:
+    """Indices that sort ``x`` along ``axis``, stably, NaN counted as the largest value (as
+    PyTorch's sort: last when ascending, first when descending).
+
+    Descending sorts the negation (``~x`` for integers and bools, which cannot overflow)
+    with NaN moved ahead by a second key, so that equal values keep their order."""
+    if not descending:
+        return np.argsort(x, axis=axis, kind="stable")
+    moved = np.moveaxis(x, axis, -1)
+    if x.dtype.kind == "f":
+        order = np.lexsort((-moved, ~np.isnan(moved)), axis=-1)
+    else:
+        order = np.argsort(~moved, axis=-1, kind="stable")
+    return np.moveaxis(order, -1, axis)
+
+
+def sorted_values(x: Array, axis: int, order: Array) -> Rule:
+    """The elements of x in ``order`` along ``axis`` (sort's and topk's values): a gather,
+    whose gradient goes back to each element's position."""
+    return gather(x, axis, order)
+
+
+def running(op: Any, x: Array, axis: int) -> Array:
+    """``op`` (``np.cumsum`` or ``np.cumprod``) along ``axis``, float32 accumulated in
+    float64 as PyTorch's CPU kernels do (so each partial result is PyTorch's, bit for bit)."""
+    if x.dtype.kind == "f" and x.dtype.itemsize < 8:
+        return np.asarray(op(x, axis=axis, dtype=np.float64).astype(x.dtype))
+    return np.asarray(op(x, axis=axis))

@@ -1,4 +1,5 @@
-"""Shape rules: reshape, permute, indexing, expand, repeat, cat and stack.
+"""Shape rules: reshape, permute, expand, unfold, repeat, cat and stack, flip and roll,
+padding (indexing is in ``indexing.py``, sorting in ``ordering.py``).
 
 Where NumPy returns a view (reshape of contiguous data, permute, basic indexing, expand),
 so does the rule: the Tensor layer then shares the version counter, as PyTorch's views do.
@@ -8,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
@@ -23,77 +23,6 @@ def reshape(x: Array, shape: tuple[int, ...]) -> Rule:
 def permute(x: Array, axes: tuple[int, ...]) -> Rule:
     inverse = tuple(int(i) for i in np.argsort(axes))
     return np.transpose(x, axes), lambda g: (np.transpose(g, inverse),)
-
-
-def is_basic_index(index: Any) -> bool:
-    """Whether ``index`` selects a view (ints, slices, None, Ellipsis only)."""
-    parts = index if isinstance(index, tuple) else (index,)
-    return all(
-        (isinstance(i, int | slice | np.integer) and not isinstance(i, bool | np.bool_))
-        or i is None
-        or i is Ellipsis
-        for i in parts
-    )
-
-
-def view_index(index: Any) -> tuple[Any, ...]:
-    """A basic index that selects a view even of one element (NumPy copies ``x[0]`` of a 1-D
-    array into a scalar, but ``x[0, ...]`` is a 0-d view)."""
-    parts = index if isinstance(index, tuple) else (index,)
-    return parts if any(part is Ellipsis for part in parts) else (*parts, Ellipsis)
-
-
-def getitem(x: Array, index: Any) -> Rule:
-    """``x[index]``; the gradient is scattered back (summed where an index repeats). Basic
-    indexing returns a view, a 0-d one too (NumPy would give a copied scalar for ``x[0]``)."""
-    basic = is_basic_index(index)
-    if basic:
-        index = view_index(index)
-    out = x[index]
-
-    def backward(g: Array) -> Grads:
-        grad = np.zeros_like(x)
-        if basic:
-            grad[index] = g
-        else:
-            np.add.at(grad, index, g)
-        return (grad,)
-
-    return np.asarray(out), backward
-
-
-def setitem(x: Array, index: Any, value: Array, need_value: bool = True, then: Any = None) -> Rule:
-    """A copy of ``x`` with ``x[index] = value`` (``x[index][then] = value`` when ``then``
-    is given: an advanced index applied to the basic view ``x[index]``); d/dx is g with the
-    written places zeroed, d/d(value) is g at those places (summed back to value's shape)."""
-
-    def places(a: Array) -> Array:
-        region: Array = a[index] if then is None else a[index][then]
-        return region
-
-    out = x.copy()
-    if then is None:
-        out[index] = value
-    else:
-        out[index][then] = value
-    value_shape = value.shape
-
-    def backward(g: Array) -> Grads:
-        grad_x = np.array(g, copy=True)
-        if then is None:
-            grad_x[index] = 0
-        else:
-            grad_x[index][then] = 0
-        grad_value = None
-        if need_value:
-            written = np.asarray(places(g))
-            missing = len(value_shape) - written.ndim  # (a value's leading 1s, dropped)
-            if missing > 0:
-                written = written.reshape((1,) * missing + written.shape)
-            grad_value = unbroadcast(written, value_shape)
-        return grad_x, grad_value
-
-    return out, backward
 
 
 def expand(x: Array, shape: tuple[int, ...]) -> Rule:
@@ -184,82 +113,6 @@ def roll(x: Array, shifts: tuple[int, ...], axes: tuple[int, ...] | None) -> Rul
         source = x.shape
         return np.roll(x, shifts), lambda g: (np.roll(g.reshape(-1), back).reshape(source),)
     return np.roll(x, shifts, axes), lambda g: (np.roll(g, back, axes),)
-
-
-def take(x: Array, index: Array, axis: int) -> Rule:
-    """The slices of ``x`` at ``index`` (1-D) along ``axis``; the gradient is added back
-    (summed where an index repeats)."""
-    out = np.take(x, index, axis=axis)
-
-    def backward(g: Array) -> Grads:
-        grad = np.zeros_like(x)
-        np.add.at(np.moveaxis(grad, axis, 0), index, np.moveaxis(g, axis, 0))
-        return (grad,)
-
-    return out, backward
-
-
-def gather(x: Array, axis: int, index: Array) -> Rule:
-    """``out[i][j] = x[i][index[i][j]]`` along ``axis`` (``index`` no larger than ``x`` on
-    the other axes, whose first positions it reads); the gradient is scatter-added."""
-    idx: list[Any] = list(np.indices(index.shape, sparse=True))
-    idx[axis] = index
-    positions = tuple(idx)
-    out = x[positions]
-
-    def backward(g: Array) -> Grads:
-        grad = np.zeros_like(x)
-        np.add.at(grad, positions, g)
-        return (grad,)
-
-    return out, backward
-
-
-def scatter(
-    x: Array, axis: int, index: Array, src: Array, add: bool, need_x: bool, need_src: bool
-) -> Rule:
-    """``out = x`` with ``out[i][index[i][j]] = src[i][j]`` along ``axis`` (added instead
-    when ``add``); ``src`` is read on ``index``'s shape from its start (a 0-d ``src`` is one
-    value). d/dx = g, 0 where written over unless ``add``; d/dsrc = g at the positions."""
-    idx: list[Any] = list(np.indices(index.shape, sparse=True))
-    idx[axis] = index
-    positions = tuple(idx)
-    read = tuple(slice(0, n) for n in index.shape)
-    values = src[read] if src.ndim else np.broadcast_to(src, index.shape)
-    out = x.copy()
-    if add:
-        np.add.at(out, positions, values)
-    else:
-        out[positions] = values
-
-    def backward(g: Array) -> Grads:
-        grad_x = grad_src = None
-        if need_x:
-            grad_x = g.copy()
-            if not add:
-                grad_x[positions] = 0
-        if need_src:
-            grad_src = np.zeros(src.shape, dtype=g.dtype)
-            grad_src[read] = g[positions]
-        return grad_x, grad_src
-
-    return out, backward
-
-
-def sort_order(x: Array, axis: int, descending: bool) -> Array:
-    """Indices that sort ``x`` along ``axis``, stably, NaN counted as the largest value (as
-    PyTorch's sort: last when ascending, first when descending).
-
-    Descending sorts the negation (``~x`` for integers and bools, which cannot overflow)
-    with NaN moved ahead by a second key, so that equal values keep their order."""
-    if not descending:
-        return np.argsort(x, axis=axis, kind="stable")
-    moved = np.moveaxis(x, axis, -1)
-    if x.dtype.kind == "f":
-        order = np.lexsort((-moved, ~np.isnan(moved)), axis=-1)
-    else:
-        order = np.argsort(~moved, axis=-1, kind="stable")
-    return np.moveaxis(order, -1, axis)
 
 
 def pad_constant(x: Array, pads: Sequence[int], value: float) -> Rule:

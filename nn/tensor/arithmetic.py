@@ -15,7 +15,7 @@ import numpy as np
 from .. import _dtype
 from .._args.overloads import alpha_first
 from ..autograd.graph import node_type
-from ..rules import elementwise as elementwise_rules
+from ..rules import arithmetic as arithmetic_rules
 from ..rules._quiet import quiet
 from .core import TensorCore
 from .reads import reads_divisor, reads_for_remainder, reads_nothing, reads_other
@@ -149,22 +149,22 @@ class TensorMath(TensorCore):
         alpha = kwargs.pop("alpha", 1)
         if name == "add":
             return self._binary(
-                elementwise_rules.add, number, AddBackward0, name, reverse=True, alpha=alpha
+                arithmetic_rules.add, number, AddBackward0, name, reverse=True, alpha=alpha
             )
         if name == "sub":
             return self._binary(
-                elementwise_rules.sub, number, RsubBackward1, name, reverse=True, alpha=alpha
+                arithmetic_rules.sub, number, RsubBackward1, name, reverse=True, alpha=alpha
             )
         if name == "mul":
             return self._binary(
-                elementwise_rules.mul, number, MulBackward0, name, True, reads=reads_other
+                arithmetic_rules.mul, number, MulBackward0, name, True, reads=reads_other
             )
         if name in ("div", "true_divide"):
             if kwargs.get("rounding_mode") is not None:
                 return self._lift(number).div(self, **kwargs)
             a, b = self._floating_pair(number)
             return a._binary(
-                elementwise_rules.div, b, DivBackward0, "div", True, reads=reads_divisor
+                arithmetic_rules.div, b, DivBackward0, "div", True, reads=reads_divisor
             )
         return self.__rfloordiv__(number) if name == "floor_divide" else self.__rmod__(number)
 
@@ -173,21 +173,21 @@ class TensorMath(TensorCore):
         return self.add(other)
 
     def __radd__(self, other: Any) -> Tensor:
-        return self._binary(elementwise_rules.add, other, AddBackward0, "add", reverse=True)
+        return self._binary(arithmetic_rules.add, other, AddBackward0, "add", reverse=True)
 
     def __sub__(self, other: Any) -> Tensor:
         return self.sub(other)
 
     def __rsub__(self, other: Any) -> Tensor:
         _refuse_bool_subtraction(self, other)
-        return self._binary(elementwise_rules.sub, other, RsubBackward1, "sub", reverse=True)
+        return self._binary(arithmetic_rules.sub, other, RsubBackward1, "sub", reverse=True)
 
     def __mul__(self, other: Any) -> Tensor:
-        return self._binary(elementwise_rules.mul, other, MulBackward0, "mul", reads=reads_other)
+        return self._binary(arithmetic_rules.mul, other, MulBackward0, "mul", reads=reads_other)
 
     def __rmul__(self, other: Any) -> Tensor:
         return self._binary(
-            elementwise_rules.mul, other, MulBackward0, "mul", True, reads=reads_other
+            arithmetic_rules.mul, other, MulBackward0, "mul", True, reads=reads_other
         )
 
     def __truediv__(self, other: Any) -> Tensor:
@@ -200,19 +200,19 @@ class TensorMath(TensorCore):
 
     def __floordiv__(self, other: Any) -> Tensor:
         return self._undifferentiable(
-            other, "floor_divide", elementwise_rules.divide_rounded, "floor"
+            other, "floor_divide", arithmetic_rules.divide_rounded, "floor"
         )
 
     def __rfloordiv__(self, other: Any) -> Tensor:
         return self._undifferentiable(
-            other, "floor_divide", elementwise_rules.divide_rounded, "floor", reverse=True
+            other, "floor_divide", arithmetic_rules.divide_rounded, "floor", reverse=True
         )
 
     def __mod__(self, other: Any) -> Tensor:
         kind = RemainderBackward0 if isinstance(other, float | int) else RemainderBackward1
         if self._data.dtype.kind == "b" and isinstance(other, TensorMath | bool | np.bool_):
             _not_for_bool("remainder_cpu", self._lift(other)._data.dtype)
-        rule = elementwise_rules.remainder
+        rule = arithmetic_rules.remainder
         return self._binary(rule, other, kind, "remainder", reads=reads_for_remainder)
 
     def __rmod__(self, other: Any) -> Tensor:
@@ -220,7 +220,7 @@ class TensorMath(TensorCore):
             _not_for_bool("remainder_cpu", self._lift(other)._data.dtype)
         if isinstance(other, float | int):  # PyTorch has no derivative for number % Tensor
             return self._undifferentiable(other, "remainder", _remainder_values, reverse=True)
-        rule, kind = elementwise_rules.remainder, RemainderBackward1
+        rule, kind = arithmetic_rules.remainder, RemainderBackward1
         return self._binary(rule, other, kind, "remainder", True, reads=reads_for_remainder)
 
     def _undifferentiable(
@@ -233,7 +233,7 @@ class TensorMath(TensorCore):
         _not_for_bool("div_floor_cpu" if name == "floor_divide" else "remainder_cpu", a.dtype)
         out = compute(a._data, b._data, *args)
         return self._record(
-            out, (a, b), elementwise_rules.not_differentiable(name), NotImplementedBackward
+            out, (a, b), arithmetic_rules.not_differentiable(name), NotImplementedBackward
         )
 
     def __pow__(self, exponent: Any) -> Tensor:
@@ -244,14 +244,14 @@ class TensorMath(TensorCore):
         kind = me._data.dtype.kind
         if isinstance(base, int) and not isinstance(base, bool) and kind in "biu":
             dtype = np.dtype(np.int64) if kind == "b" else me._data.dtype  # PyTorch's promotion
-            power = elementwise_rules.integer_power(
+            power = arithmetic_rules.integer_power(
                 np.asarray(base).astype(dtype), me._data.astype(dtype)
             )
             return type(me)._make(power)
         if isinstance(base, float | int) and not isinstance(base, bool):
             x = me if kind == "f" else me._cast(_dtype.get_default_dtype())
             with quiet():
-                out, backward = elementwise_rules.pow_number_base(float(base), x._data)
+                out, backward = arithmetic_rules.pow_number_base(float(base), x._data)
             return self._record(out, (x,), backward, PowBackward2, (x,), result=True)
         return self._lift(base).pow(me)
 
@@ -261,7 +261,7 @@ class TensorMath(TensorCore):
                 "Negation, the `-` operator, on a bool tensor is not supported. If you are "
                 "trying to invert a mask, use the `~` or `logical_not()` operator instead."
             )
-        out, backward = elementwise_rules.neg(self._data)
+        out, backward = arithmetic_rules.neg(self._data)
         return self._record(out, (self,), backward, NegBackward0)
 
     def __pos__(self) -> Tensor:
@@ -350,19 +350,19 @@ class TensorMath(TensorCore):
         >>> nn.tensor([1.0]).add(2.0, alpha=3)
         tensor([7.])
         """
-        return self._binary(elementwise_rules.add, other, AddBackward0, "add", alpha=alpha)
+        return self._binary(arithmetic_rules.add, other, AddBackward0, "add", alpha=alpha)
 
     @alpha_first
     def sub(self, other: Any, *, alpha: float = 1) -> Tensor:
         """``self - alpha * other``."""
         _refuse_bool_subtraction(self, other)
-        return self._binary(elementwise_rules.sub, other, SubBackward0, "sub", alpha=alpha)
+        return self._binary(arithmetic_rules.sub, other, SubBackward0, "sub", alpha=alpha)
 
     subtract = sub
 
     def mul(self, other: Any) -> Tensor:
         """``self * other``."""
-        return self._binary(elementwise_rules.mul, other, MulBackward0, "mul", reads=reads_other)
+        return self._binary(arithmetic_rules.mul, other, MulBackward0, "mul", reads=reads_other)
 
     multiply = mul
 
@@ -373,14 +373,14 @@ class TensorMath(TensorCore):
             a, b = self._pair(other, "div")
             if rounding_mode in ("floor", "trunc"):
                 return a._binary(
-                    elementwise_rules.rounded_quotient, b, DivBackward2, "div", mode=rounding_mode
+                    arithmetic_rules.rounded_quotient, b, DivBackward2, "div", mode=rounding_mode
                 )
             raise ValueError(
                 f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
                 f"'{rounding_mode}'"
             )
         a, b = self._floating_pair(other)
-        return a._binary(elementwise_rules.div, b, DivBackward0, "div", reads=reads_divisor)
+        return a._binary(arithmetic_rules.div, b, DivBackward0, "div", reads=reads_divisor)
 
     divide = true_divide = div
 
@@ -422,13 +422,13 @@ class TensorMath(TensorCore):
             elif me._data.dtype.kind == "b":  # bool ** int is int64, as PyTorch promotes
                 me = me._cast(np.dtype(np.int64))
             with quiet():
-                out, backward = elementwise_rules.pow_scalar(me._data, exponent)
+                out, backward = arithmetic_rules.pow_scalar(me._data, exponent)
             return self._record(out, (me,), backward, PowBackward0, (me,))
         a, b = self._pair(exponent, "pow")
         _not_for_bool("pow", a._data.dtype)
         try:
             with quiet():
-                out, backward = elementwise_rules.pow_tensor(
+                out, backward = arithmetic_rules.pow_tensor(
                     a._data, b._data, need_a=a._rg, need_b=b._rg
                 )
         except ValueError:
@@ -445,7 +445,7 @@ class TensorMath(TensorCore):
         me: Tensor = self  # type: ignore[assignment]
         if me._data.dtype.kind == "b":
             return self._make(me._data.copy() if exponent else np.ones_like(me._data))
-        out, backward = elementwise_rules.pow_bool(me._data, exponent)
+        out, backward = arithmetic_rules.pow_bool(me._data, exponent)
         return self._record(out, (me,), backward, PowBackward0, (me,))
 
     def neg(self) -> Tensor:
@@ -455,7 +455,7 @@ class TensorMath(TensorCore):
 
 
 def _remainder_values(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return elementwise_rules.remainder(a, b)[0]
+    return arithmetic_rules.remainder(a, b)[0]
 
 
 def _bool_exponent_backward(g: np.ndarray) -> tuple[Any, ...]:

@@ -12,7 +12,7 @@ from .. import _dtype, _memory_format
 from .._args.dims import shape_args
 from ..autograd.graph import node_type
 from ..device import check_device, no_accelerator
-from ..rules import elementwise
+from ..rules import conversion as conversion_rules
 from ..types import DeviceLike, DTypeLike
 from .core import TensorCore, _new
 from .numpy_interop import array_ufunc
@@ -142,7 +142,7 @@ class TensorConvert(TensorCore):
         if self._data.dtype == dtype:
             return me
         if dtype.kind in "fc" and self._data.dtype.kind in "fc":
-            out, backward = elementwise.cast(self._data, dtype)
+            out, backward = conversion_rules.cast(self._data, dtype)
             return self._record(out, (me,), backward, ToCopyBackward0)
         return self._make(self._data.astype(dtype))
 

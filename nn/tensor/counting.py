@@ -10,8 +10,8 @@ import numpy as np
 from .. import _dtype
 from .._args.dims import axes_of
 from ..autograd.graph import node_type
+from ..rules import arithmetic as arithmetic_rules
 from ..rules import counting as counting_rules
-from ..rules import elementwise
 from .core import TensorCore
 
 if TYPE_CHECKING:
@@ -107,7 +107,7 @@ class TensorCounting(TensorCore):
             )
         counts = counting_rules.histogram(data, edges, uniform, weights, density)
         # (PyTorch records its outputs and fails when a gradient reaches them)
-        undefined = elementwise.not_differentiable("histogram")
+        undefined = arithmetic_rules.not_differentiable("histogram")
         hist = self._record(counts, (self,), undefined, HistogramBackward0)
         return HistogramResult(
             hist, self._record(edges.copy(), (self,), undefined, HistogramBackward0)

@@ -1,6 +1,6 @@
 """Tensor indexing (a part of ``Tensor``): ``x[index]`` and ``x[index] = value``, narrow,
 select, unbind, chunk, split, gather, index_select, masked_select, nonzero, over the rules
-of ``nn/rules/shape.py`` and ``nn/tensor/index_rules.py``. Basic indexing returns views, as
+of ``nn/rules/indexing.py`` and ``nn/tensor/index_rules.py``. Basic indexing returns views, as
 PyTorch's; advanced indexing copies."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from .. import _dtype
 from .._errors import read_only_error
 from ..autograd.graph import KEPT, node_type
 from ..rules import Grads, unbroadcast
-from ..rules import shape as shape_rules
+from ..rules import indexing as indexing_rules
 from . import index_rules as _indexing
 from .core import TensorCore, plain_index
 from .reduction import TensorReduce
@@ -71,7 +71,7 @@ def _set_index(
     if v._data.dtype != source._data.dtype:
         v = v._cast(source._data.dtype)
     try:
-        out, backward = shape_rules.setitem(
+        out, backward = indexing_rules.setitem(
             source._data, index.basic, v._data, need_value=v._rg, then=index.advanced
         )
     except ValueError as error:
@@ -230,13 +230,13 @@ class TensorIndexing(TensorCore):
         dimensions placed as PyTorch places them."""
         parsed = _indexing.parse(plain_index(index), self._data.shape)
         basic = parsed.basic
-        out, backward = shape_rules.getitem(self._data, basic)
+        out, backward = indexing_rules.getitem(self._data, basic)
         only_int = len(basic) == 2 and isinstance(basic[0], int)
         kind = SelectBackward0 if only_int else SliceBackward0
         view = self._record_view(out, self, backward, kind, lambda a: a[basic])
         if parsed.advanced is None:
             return view
-        out, backward = shape_rules.getitem(view._data, parsed.advanced)
+        out, backward = indexing_rules.getitem(view._data, parsed.advanced)
         # the index Tensors (masks too) are saved, as PyTorch saves them
         saved = (*_index_tensors(index), KEPT)
         return self._record(out, (view,), backward, IndexBackward0, saved)
@@ -326,7 +326,7 @@ class TensorIndexing(TensorCore):
         _check_bounds(idx, shape[axis] if shape else 1, axis)
         if not shape:  # a 0-d Tensor gathers as one element
             return cast("Tensor", self).reshape(1).gather(0, idx.reshape(1)).reshape(())
-        out, backward = shape_rules.gather(self._data, axis, idx)
+        out, backward = indexing_rules.gather(self._data, axis, idx)
         saved = (self, _as_saved(index))  # (PyTorch saves both)
         return self._record(out, (self,), backward, GatherBackward0, saved)
 
@@ -357,7 +357,7 @@ class TensorIndexing(TensorCore):
                 raise IndexError("index out of range in self")
             bad = int(idx[(idx < 0) | (idx >= size)][0])
             raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={size}")
-        out, backward = shape_rules.take(self._data, idx, axis)
+        out, backward = indexing_rules.take(self._data, idx, axis)
         return self._record(out, (self,), backward, IndexSelectBackward0, (_as_saved(index),))
 
     def masked_select(self, mask: Any) -> Tensor:

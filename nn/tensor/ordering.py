@@ -14,7 +14,6 @@ from .. import _dtype
 from ..autograd.graph import Node, node_type
 from ..rules import Backward, Grads, reduction
 from ..rules import ordering as ordering_rules
-from ..rules import shape as shape_rules
 from ..rules._quiet import quiet
 from ..types import DTypeLike
 from .core import TensorCore
@@ -83,7 +82,7 @@ class TensorOrdering(TensorCore):
             x = x.to(np.int64)
         axis = x._axis(dim)
         line = x._data.reshape(x._data.shape or (1,))
-        out, backward = reduction.cumprod(line, axis)
+        out, backward = ordering_rules.cumprod(line, axis)
         shape = x._data.shape
 
         def reshaped(g: np.ndarray) -> Grads:
@@ -104,7 +103,7 @@ class TensorOrdering(TensorCore):
         axis = x._axis(dim)
         if not x._data.ndim:
             return x.clone()
-        out, backward = reduction.cumsum(x._data, axis)
+        out, backward = ordering_rules.cumsum(x._data, axis)
         return x._record(out, (x,), backward, CumsumBackward0)
 
     def logcumsumexp(self, dim: int) -> Tensor:
@@ -121,7 +120,7 @@ class TensorOrdering(TensorCore):
         x = cast("Tensor", self)
         axis = x._axis(dim)
         line = x._data.reshape(x._data.shape or (1,))
-        out, backward = reduction.logcumsumexp(line, axis)
+        out, backward = ordering_rules.logcumsumexp(line, axis)
         shape = x._data.shape
 
         def reshaped(g: np.ndarray) -> Grads:
@@ -145,7 +144,7 @@ class TensorOrdering(TensorCore):
         if not self._data.ndim:  # a 0-d Tensor is its own sort
             return self._take_sorted(axis, np.zeros((), dtype=np.int64), SortBackward0)
         return self._take_sorted(
-            axis, shape_rules.sort_order(self._data, axis, descending), SortBackward0
+            axis, ordering_rules.sort_order(self._data, axis, descending), SortBackward0
         )
 
     def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
@@ -168,12 +167,12 @@ class TensorOrdering(TensorCore):
             raise RuntimeError(f"selected index k out of range (k={k}, size {size} along {dim})")
         if not self._data.ndim:
             return self.sort() if k else cast("Tensor", self).reshape(1)[:0].sort()
-        order = shape_rules.sort_order(self._data, axis, largest)
+        order = ordering_rules.sort_order(self._data, axis, largest)
         return self._take_sorted(axis, np.take(order, np.arange(k), axis=axis), TopkBackward0)
 
     def _take_sorted(self, axis: int, order: np.ndarray, kind: type[Node]) -> MaxResult:
         if order.ndim:
-            values, backward = shape_rules.gather(self._data, axis, order)
+            values, backward = ordering_rules.sorted_values(self._data, axis, order)
         else:
             values, backward = self._data.copy(), lambda g: (g,)
         me: Tensor = self  # type: ignore[assignment]

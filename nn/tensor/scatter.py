@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import _dtype
 from ..autograd.graph import node_type
-from ..rules import shape as shape_rules
+from ..rules import scatter as scatter_rules
 from . import in_place as _in_place
 from .core import TensorCore, plain_index
 from .indexing import _check_bounds
@@ -122,7 +122,7 @@ class TensorScatter(TensorCore):
                 + ("" if number else f" and to be no larger size than src {list(src._data.shape)}")
             )
         _check_bounds(idx, shape[axis], axis)
-        out, backward = shape_rules.scatter(
+        out, backward = scatter_rules.scatter(
             me._data, axis, idx, src._data, add, need_x=me._rg, need_src=src._rg and not number
         )
         kind = ScatterAddBackward0 if add else ScatterBackward1 if number else ScatterBackward0

@@ -15,7 +15,7 @@ from ..autograd.graph import Node, node_type
 from ..rules import Backward, Grads, Rule
 from ..rules import special as special_rules
 from ..rules._quiet import quiet
-from ..rules.elementwise import not_differentiable
+from ..rules.arithmetic import not_differentiable
 from ..types import Number, TensorLike
 from .arithmetic import (
     TensorMath,
