@@ -117,6 +117,7 @@ from .device import (
 )
 from .generator import Generator
 from .modules.activation import ELU, GELU, SiLU, Softplus
+from .modules.attention import MultiheadAttention
 from .modules.container import ModuleDict, ModuleList, Sequential
 from .modules.conv import (
     AdaptiveAvgPool1d,
@@ -292,6 +293,7 @@ __all__ = [
     "Unflatten",
     "LayerNorm",
     "RMSNorm",
+    "MultiheadAttention",
     "CircularPad1d",
     "CircularPad2d",
     "CircularPad3d",
