@@ -22,7 +22,7 @@ from ..autograd.function import record_several
 from ..autograd.graph import node_type
 from ..rules import decompositions as rules
 from ..tensor import Tensor
-from .solves_and_norms import LinAlgError, inv, matrix_norm
+from .solves_and_norms import LinAlgError, _matrices, inv, matrix_norm
 
 LinalgEighBackward0 = node_type("LinalgEighBackward0")
 LinalgSvdBackward0 = node_type("LinalgSvdBackward0")
@@ -63,20 +63,11 @@ class LstsqResult(NamedTuple):
 
 
 def _floating(A: object, op: str, square: bool = False, name: str = "A") -> Tensor:
-    """``A`` checked as PyTorch's linalg checks it: a float Tensor of (square) matrices."""
-    t = _operand(A, f"linalg_{op}", name)
-    if t.ndim < 2:
-        raise RuntimeError(f"linalg.{op}: The input tensor {name} must have at least 2 dimensions.")
-    if t.dtype.kind not in "f":
-        raise RuntimeError(
-            f"linalg.{op}: Expected a floating point or complex tensor as input. Got "
-            f"{_dtype.torch_name(t.dtype)}"
-        )
-    if square and t.shape[-1] != t.shape[-2]:
-        raise RuntimeError(
-            f"linalg.{op}: {name} must be batches of square matrices, but they are "
-            f"{t.shape[-2]} by {t.shape[-1]} matrices"
-        )
+    """``A`` checked as PyTorch's linalg checks it (``_matrices``); complex matrices are
+    refused (these rules transpose where complex ones would conjugate)."""
+    t = _matrices(A, op, name, square)
+    if t.dtype.kind == "c":
+        raise NotImplementedError(f"linalg.{op} of complex matrices is not implemented in descend")
     return t
 
 

@@ -32,8 +32,8 @@ class LinAlgError(RuntimeError):
     ``torch.linalg.LinAlgError`` (a ``RuntimeError``)."""
 
 
-def _matrices(A: Any, op: str, name: str = "A") -> Tensor:
-    """``A`` checked as PyTorch checks it: a float Tensor of square matrices."""
+def _matrices(A: object, op: str, name: str = "A", square: bool = True) -> Tensor:
+    """``A`` checked as PyTorch checks it: a float Tensor of (square) matrices."""
     t = _operand(A, f"linalg_{op}", name)
     if t.ndim < 2:
         raise RuntimeError(f"linalg.{op}: The input tensor {name} must have at least 2 dimensions.")
@@ -42,7 +42,7 @@ def _matrices(A: Any, op: str, name: str = "A") -> Tensor:
             f"linalg.{op}: Expected a floating point or complex tensor as input. Got "
             f"{_dtype.torch_name(t.dtype).capitalize()}"
         )
-    if t.shape[-1] != t.shape[-2]:
+    if square and t.shape[-1] != t.shape[-2]:
         raise RuntimeError(
             f"linalg.{op}: {name} must be batches of square matrices, but they are "
             f"{t.shape[-2]} by {t.shape[-1]} matrices"

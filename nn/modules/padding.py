@@ -12,6 +12,16 @@ from ..types import InputLike
 from .module import Module
 
 
+def _sides(padding: int | Sequence[int], dims: int, layer: str) -> tuple[int, ...]:
+    """``padding`` as F.pad's tuple of 2 * ``dims`` amounts (one int: every side)."""
+    sides = (padding,) * (2 * dims) if isinstance(padding, int) else tuple(padding)
+    if len(sides) != 2 * dims:
+        raise ValueError(
+            f"{layer}: padding must be an int or a tuple of {2 * dims} ints, got {padding!r}"
+        )
+    return sides
+
+
 class _ConstantPadNd(Module):
     """Pads the last ``dims`` dimensions: ``padding`` is one size for every side, or
     (left, right, top, bottom, front, back) as ``F.pad`` takes it."""
@@ -20,16 +30,7 @@ class _ConstantPadNd(Module):
 
     def __init__(self, padding: int | Sequence[int], value: float) -> None:
         super().__init__()
-        sides = 2 * self.dims
-        if isinstance(padding, int):
-            self.padding: tuple[int, ...] = (padding,) * sides
-        else:
-            self.padding = tuple(padding)
-            if len(self.padding) != sides:
-                raise ValueError(
-                    f"{type(self).__name__}: padding must be an int or a tuple of {sides} "
-                    f"ints, got {padding!r}"
-                )
+        self.padding = _sides(padding, self.dims, type(self).__name__)
         self.value = value
 
     def forward(self, input: InputLike) -> Tensor:
@@ -96,15 +97,7 @@ class _ModePadNd(Module):
 
     def __init__(self, padding: int | Sequence[int]) -> None:
         super().__init__()
-        sides = 2 * self.dims
-        self.padding: tuple[int, ...] = (
-            (padding,) * sides if isinstance(padding, int) else tuple(padding)
-        )
-        if len(self.padding) != sides:
-            raise ValueError(
-                f"{type(self).__name__}: padding must be an int or a tuple of {sides} ints, "
-                f"got {padding!r}"
-            )
+        self.padding = _sides(padding, self.dims, type(self).__name__)
 
     def forward(self, input: InputLike) -> Tensor:
         return pad(input, self.padding, self.mode)
