@@ -62,18 +62,23 @@ def nan_gradient_by_position(x: Array, scalar: Array, grad: Array, lanes: int) -
     CPU kernel runs blocks of ``lanes`` float64 elements (twice as many float32) through
     SIMD code, whose answer is in ``grad`` already, and the rest (the last elements, in C
     order) through scalar code, whose answer (the branch a NaN's failed comparison takes)
-    is ``scalar``. The loop is over the whole Tensor when it is contiguous, per row when
-    only its rows are (expanded), and scalar throughout otherwise (transposed, strided)."""
+    is ``scalar``. The loop runs over the trailing dimensions that lie contiguously in
+    memory, coalesced into one (the whole Tensor when it is contiguous; the rows of an
+    expanded one, or its last two dimensions when they are contiguous together), and is
+    scalar throughout when even the last dimension is not (transposed, strided)."""
     nan = np.isnan(x)
     if not nan.any():
         return grad
     block = lanes * 2 if x.dtype == np.float32 else lanes
-    if x.flags.c_contiguous:  # one loop over the whole Tensor: blocks, then the tail
-        tail = np.arange(x.size).reshape(x.shape) >= (x.size // block) * block
-    elif x.ndim and x.strides[-1] == x.itemsize:  # a loop per row (an expanded Tensor)
-        tail = np.arange(x.shape[-1]) >= (x.shape[-1] // block) * block
-    else:  # (a transposed or step-sliced Tensor: PyTorch's loop is scalar throughout)
+    first, run, step = x.ndim, 1, x.itemsize
+    while first > 0 and (x.shape[first - 1] == 1 or x.strides[first - 1] == step):
+        step *= x.shape[first - 1]
+        run *= x.shape[first - 1]
+        first -= 1
+    if first == x.ndim and x.ndim:  # (the last dimension is not contiguous: scalar code)
         tail = np.ones(x.shape, dtype=bool)
+    else:  # (blocks of each contiguous run, then its tail)
+        tail = np.arange(run).reshape(x.shape[first:]) >= (run // block) * block
     return np.where(nan & tail, scalar, grad).astype(grad.dtype, copy=False)
 
 
