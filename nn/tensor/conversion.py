@@ -97,6 +97,20 @@ class TensorConvert(TensorCore):
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self._data.item())
 
+    def element_size(self) -> int:
+        """Bytes per element, as ``torch.Tensor.element_size``."""
+        return int(self._data.itemsize)
+
+    @property
+    def itemsize(self) -> int:
+        """Bytes per element (``element_size()``)."""
+        return int(self._data.itemsize)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the elements: numel() * itemsize (a view counts its own elements)."""
+        return int(self._data.size * self._data.itemsize)
+
     def __bool__(self) -> bool:
         if self._data.size != 1:
             count = "more than one value" if self._data.size else "no values"

@@ -413,9 +413,6 @@ class TensorCore:
 
     nelement = numel
 
-    def element_size(self) -> int:
-        return int(self._data.itemsize)
-
     def data_ptr(self) -> int:
         """The address of the first element, as PyTorch's: two Tensors with the same one
         start at the same memory (a view from the start of its base does)."""

@@ -413,3 +413,10 @@ def test_diagonal_is_a_view_and_diag_trace_differentiate() -> None:
     assert nn.tensor([[1, 2], [3, 4]], dtype=nn.int32).trace().dtype == nn.int64
     with pytest.raises(RuntimeError, match="Supports 1D or 2D"):
         nn.diag(nn.zeros(2, 2, 2))
+
+
+def test_itemsize_and_nbytes_count_the_elements_of_a_view():
+    view = nn.ones(3, 4)[:, :2]
+    assert view.itemsize == view.element_size() == 4
+    assert view.nbytes == 6 * 4
+    assert nn.ones(2, dtype=nn.float64).nbytes == 16

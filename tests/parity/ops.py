@@ -60,6 +60,8 @@ EXEMPT: dict[str, str] = {
             "numel",
             "nelement",
             "element_size",
+            "itemsize",
+            "nbytes",
             "data_ptr",
             "is_complex",
             "is_floating_point",
