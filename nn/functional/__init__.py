@@ -43,6 +43,7 @@ from .conv import (
 from .distance import cosine_similarity
 from .dropout import dropout
 from .embedding import embedding, one_hot
+from .interpolation import interpolate
 from .linear import linear
 from .loss import (
     binary_cross_entropy,
@@ -121,6 +122,7 @@ __all__ = [
     "hinge_embedding_loss",
     "huber_loss",
     "instance_norm",
+    "interpolate",
     "kl_div",
     "l1_loss",
     "layer_norm",

@@ -1,11 +1,15 @@
 """Padding as layers: constant (``nn.ZeroPad1d/2d/3d``, ``nn.ConstantPad1d/2d/3d``) and by
 the input's own elements (``nn.ReflectionPad``, ``ReplicationPad``, ``CircularPad`` 1d to
-3d), each ``F.pad`` with its mode (``nn/functional/padding.py``)."""
+3d), each ``F.pad`` with its mode (``nn/functional/padding.py``); and resizing
+(``nn.Upsample``, over ``F.interpolate``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
+from ..functional.interpolation import interpolate
 from ..functional.padding import pad
 from ..tensor import Tensor
 from ..types import InputLike
@@ -159,3 +163,45 @@ class CircularPad3d(_ModePadNd):
     """Wraps the last three dimensions around, as ``torch.nn.CircularPad3d``."""
 
     dims, mode = 3, "circular"
+
+
+class Upsample(Module):
+    """Resizes (N, C, *spatial) inputs to ``size`` or by ``scale_factor``, as
+    ``torch.nn.Upsample`` (``F.interpolate``: "nearest" and "nearest-exact" only)."""
+
+    def __init__(
+        self,
+        size: int | Sequence[int] | None = None,
+        scale_factor: float | Sequence[float] | None = None,
+        mode: str = "nearest",
+        align_corners: bool | None = None,
+        recompute_scale_factor: bool | None = None,
+    ) -> None:
+        super().__init__()
+        self.size = size
+        self.scale_factor = (
+            float(scale_factor)
+            if isinstance(scale_factor, int | float)
+            else None
+            if scale_factor is None
+            else tuple(float(f) for f in scale_factor)
+        )
+        self.mode, self.align_corners = mode, align_corners
+        self.recompute_scale_factor = recompute_scale_factor
+
+    def forward(self, input: InputLike) -> Tensor:
+        x = input if isinstance(input, Tensor) else Tensor._make(np.asarray(input))
+        return interpolate(
+            x,
+            self.size,
+            self.scale_factor,
+            self.mode,
+            self.align_corners,
+            self.recompute_scale_factor,
+        )
+
+    def extra_repr(self) -> str:
+        shown = (
+            f"scale_factor={self.scale_factor!r}" if self.size is None else f"size={self.size!r}"
+        )
+        return f"{shown}, mode={self.mode!r}"

@@ -144,8 +144,7 @@ def pad_indexed(x: Array, pads: Sequence[int], mode: str) -> Rule:
     """x padded by ``mode``, ``pads`` as ``pad_constant``'s (a negative amount crops).
     Output position j of a padded axis of length n reads input position i = j - before,
     mapped into [0, n): mirrored without the edge ("reflect": n - 1 - |n - 1 - |i||), the
-    nearest edge ("replicate"), or wrapped ("circular": i mod n). Each output element is
-    one input element: the gradient is each output gradient added back at its position."""
+    nearest edge ("replicate"), or wrapped ("circular": i mod n); see ``take_positions``."""
     index = np.arange(x.size).reshape(x.shape)
     for k in range(len(pads) // 2):
         axis, before, after = x.ndim - 1 - k, pads[2 * k], pads[2 * k + 1]
@@ -158,6 +157,13 @@ def pad_indexed(x: Array, pads: Sequence[int], mode: str) -> Rule:
         else:
             i = np.mod(i, n)
         index = np.take(index, i, axis=axis)
+    return take_positions(x, index)
+
+
+def take_positions(x: Array, index: Array) -> Rule:
+    """x's elements at the flat positions ``index`` (an array of the output's shape): each
+    output element is one input element, so the gradient is each output gradient added
+    back at its position (repeats summed)."""
     out = np.take(x, index)
 
     def backward(g: Array) -> Grads:

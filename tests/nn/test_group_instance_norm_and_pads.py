@@ -107,3 +107,18 @@ def test_a_convolution_with_a_padding_mode_pads_its_input_first():
     x = nn.randn(1, 2, 5, 5)
     expected = nn.F.conv2d(nn.F.pad(x, (1, 1, 1, 1), mode="reflect"), conv.weight, conv.bias)
     np.testing.assert_array_equal(conv(x).detach().numpy(), expected.detach().numpy())
+
+
+def test_nearest_interpolation_picks_pytorchs_elements_and_sends_gradients_back():
+    x = nn.arange(5.0).reshape(1, 1, 5)
+    assert nn.F.interpolate(x, scale_factor=1.7).flatten().tolist() == [0, 0, 1, 1, 2, 2, 3, 4]
+    assert nn.F.interpolate(x, size=8).flatten().tolist() == [0, 0, 1, 1, 2, 3, 3, 4]
+    exact = nn.F.interpolate(x, scale_factor=0.6, mode="nearest-exact")
+    assert exact.flatten().tolist() == [0, 2, 4]
+    image = nn.ones(1, 1, 2, 3, requires_grad=True)
+    nn.Upsample(scale_factor=2)(image).sum().backward()
+    assert image.grad.tolist() == [[[[4.0] * 3] * 2]]
+    with pytest.raises(NotImplementedError, match="'nearest' and 'nearest-exact'"):
+        nn.F.interpolate(image, size=(3, 3), mode="bilinear")
+    with pytest.raises(ValueError, match="either size or scale_factor"):
+        nn.F.interpolate(image)

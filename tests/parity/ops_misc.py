@@ -359,6 +359,31 @@ def _pad_sampler(data: Any) -> Sample:
     return Sample((x, pads), kwargs)
 
 
+def _interpolate_sampler(data: Any) -> Sample:
+    """A batch of signals, images or volumes (sides 1 to 5), resized to a drawn size or by a
+    drawn factor (some that float32 rounds), nearest or nearest-exact; now and then a
+    mode descend refuses or a wrong argument."""
+    spatial = data.draw(st.integers(1, 3))
+    own = (
+        data.draw(st.integers(1, 2)),
+        data.draw(st.integers(1, 2)),
+        *(data.draw(st.integers(1, 5)) for _ in range(spatial)),
+    )
+    if data.draw(st.integers(0, 15)) == 0:
+        own = own[1:]  # (2-D to 5-D: the wrong rank now and then)
+    x = arg(data, own, data.draw(st.sampled_from([*FLOATS, *FLOATS, "int64"])))
+    kwargs: dict[str, Any] = {
+        "mode": data.draw(st.sampled_from(["nearest", "nearest", "nearest-exact"]))
+    }
+    if data.draw(st.booleans()):
+        kwargs["size"] = tuple(data.draw(st.integers(1, 9)) for _ in range(spatial))
+    else:
+        kwargs["scale_factor"] = data.draw(st.sampled_from([2.0, 0.5, 1.7, 3, 0.6, 1.0, 2.5]))
+        if data.draw(st.booleans()):
+            kwargs["recompute_scale_factor"] = True
+    return Sample((x,), kwargs)
+
+
 def _circular_crop(sample: Sample) -> str | None:
     """Circular padding that crops one side of a dimension and pads the other: PyTorch's
     kernel reads outside the input (arbitrary numbers) or refuses; descend refuses. And
@@ -702,6 +727,7 @@ def family() -> list[OpInfo]:
         # (layer_norm of the grouped sample: what it saves is its parts')
         ops.append(OpInfo(f"F.{name}", _functional(name), sampler, 1e-5, 1e-3, stale=False))
     ops.append(OpInfo("F.pad", _functional("pad"), _pad_sampler, known=_circular_crop))
+    ops.append(OpInfo("F.interpolate", _functional("interpolate"), _interpolate_sampler))
     ops.append(OpInfo("F.rms_norm", _functional("rms_norm"), _rms_norm_sampler, SUMMING, 1e-5))
     for name, (call, sampler, rtol) in FUNCTIONAL.items():
         ops.append(OpInfo(f"F.{name}", call, sampler, rtol, LOOSER.get(name, 1e-5)))
