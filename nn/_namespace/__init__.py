@@ -7,12 +7,13 @@ implementation of each op; what is here is the argument handling that differs be
 function and a method.
 """
 
-from . import broadcasting, composites, dtypes, elementwise, reductions
+from . import broadcasting, composites, dtypes, elementwise, reductions, statistics
 from .broadcasting import *  # noqa: F403
 from .composites import *  # noqa: F403
 from .dtypes import *  # noqa: F403
 from .elementwise import *  # noqa: F403
 from .reductions import *  # noqa: F403
+from .statistics import *  # noqa: F403
 
 __all__ = sorted(
     {
@@ -21,5 +22,6 @@ __all__ = sorted(
         *dtypes.__all__,
         *elementwise.__all__,
         *reductions.__all__,
+        *statistics.__all__,
     }
 )

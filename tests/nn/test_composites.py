@@ -249,3 +249,16 @@ def test_euclidean_cdist_past_25_rows_is_one_product_with_pytorchs_subgradient_a
         nn.cdist(_t(30, 3), _t(4, 3).float())
     with pytest.raises(RuntimeError, match="expected scalar type Double but found Float"):
         nn.cdist(_t(3, 3), _t(4, 3).float())
+
+
+def test_covariance_and_correlation_of_variables_in_rows():
+    data = RNG.standard_normal((3, 6))
+    np.testing.assert_allclose(nn.cov(nn.tensor(data)).numpy(), np.cov(data))
+    np.testing.assert_allclose(nn.corrcoef(nn.tensor(data)).numpy(), np.corrcoef(data))
+    counts, importance = np.array([1, 2, 1, 3, 1, 1]), RNG.uniform(0.5, 2, 6)
+    weighted = nn.cov(nn.tensor(data), fweights=nn.tensor(counts), aweights=nn.tensor(importance))
+    np.testing.assert_allclose(weighted.numpy(), np.cov(data, fweights=counts, aweights=importance))
+    x = _t(2, 5)
+    assert nn.gradcheck(lambda t: nn.cov(t, correction=0), (x,))
+    with pytest.raises(RuntimeError, match="weights sum to zero"):
+        nn.cov(nn.ones(3), fweights=nn.zeros(3, dtype=nn.int64))

@@ -5,6 +5,7 @@ reductions, normalisation, convolution and pooling on small images)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -384,6 +385,62 @@ def _interpolate_sampler(data: Any) -> Sample:
     return Sample((x,), kwargs)
 
 
+def _cov_sampler(data: Any) -> Sample:
+    """Variables in rows (0 to 2 dimensions, observations 1 to 5), a correction, and now
+    and then frequency and observation weights (the wrong kinds too)."""
+    own = shape(data, max_dims=2)
+    x = arg(data, own, data.draw(st.sampled_from([*FLOATS, *FLOATS, "int64"])))
+    count = own[-1] if own else 1
+    kwargs: dict[str, Any] = {"correction": data.draw(st.sampled_from([1, 1, 0, 2]))}
+    rng = np.random.default_rng(count)
+    if data.draw(st.integers(0, 2)) == 0:
+        kwargs["fweights"] = Arg(rng.integers(0, 3, count), "contiguous")
+    if data.draw(st.integers(0, 2)) == 0:
+        dtype = str(x.values.dtype) if x.values.dtype.kind == "f" else "float32"
+        kwargs["aweights"] = Arg(rng.uniform(0.5, 2, count).astype(dtype), "contiguous")
+    return Sample((x,), kwargs)
+
+
+def _corrcoef_sampler(data: Any) -> Sample:
+    """Three or more observations: of two, every correlation is +-1 and its gradient is 0
+    but for rounding noise."""
+    own = shape(data, min_dims=1, max_dims=2, min_side=3)
+    return Sample((arg(data, own, data.draw(st.sampled_from(FLOATS))),))
+
+
+def _perfectly_correlated(sample: Sample) -> str | None:
+    """Rows correlated +-1: every coefficient's gradient is 0 but for rounding noise (1e-6
+    in float32, which PyTorch's order of operations happens to cancel)."""
+    values = sample.args[0].values.astype(np.float64)
+    if values.ndim == 2 and values.shape[0] > 1:
+        with np.errstate(all="ignore"):
+            r = np.corrcoef(values)
+        off = r[~np.eye(len(r), dtype=bool)]
+        if np.isnan(off).any() or (np.abs(off) > 0.9999).any():
+            return "perfectly correlated rows: the gradient is rounding noise"
+    return None
+
+
+def _cov_writes_input(sample: Sample) -> str | None:
+    """cov with weights and no degrees of freedom left: PyTorch zeroes the input itself (its
+    ``norm_factor.zero_()`` lands on a view of it); descend leaves the input as it was."""
+    frequencies, importances = sample.kwargs.get("fweights"), sample.kwargs.get("aweights")
+    if frequencies is None and importances is None:
+        return None
+    count = max(sample.args[0].values.shape[-1:] or (1,))
+    if count == 1:  # (one observation: PyTorch zeroes the input, its mean subtracted)
+        return "cov of one observation with weights: PyTorch writes into the input"
+    f = np.ones(count) if frequencies is None else frequencies.values.astype(float)
+    a = np.ones(count) if importances is None else importances.values.astype(float)
+    total, correction = (f * a).sum(), sample.kwargs["correction"]
+    if not total:
+        return None
+    norm = total - correction * ((f * a * a).sum() / total if importances is not None else 1)
+    if correction and norm <= 0:
+        return "cov with weights and no degrees of freedom: PyTorch writes into the input"
+    return None
+
+
 def _circular_crop(sample: Sample) -> str | None:
     """Circular padding that crops one side of a dimension and pads the other: PyTorch's
     kernel reads outside the input (arbitrary numbers) or refuses; descend refuses. And
@@ -728,6 +785,18 @@ def family() -> list[OpInfo]:
         ops.append(OpInfo(f"F.{name}", _functional(name), sampler, 1e-5, 1e-3, stale=False))
     ops.append(OpInfo("F.pad", _functional("pad"), _pad_sampler, known=_circular_crop))
     ops.append(OpInfo("F.interpolate", _functional("interpolate"), _interpolate_sampler))
+    cov = OpInfo("nn.cov", lambda T, F, x, **k: T.cov(x, **k), _cov_sampler, SUMMING, 1e-5)
+    ops.append(replace(cov, known=_cov_writes_input))
+    ops.append(
+        OpInfo(
+            "nn.corrcoef",
+            lambda T, F, x: T.corrcoef(x),
+            _corrcoef_sampler,
+            SUMMING,
+            1e-4,
+            known=_perfectly_correlated,
+        )
+    )
     ops.append(OpInfo("F.rms_norm", _functional("rms_norm"), _rms_norm_sampler, SUMMING, 1e-5))
     for name, (call, sampler, rtol) in FUNCTIONAL.items():
         ops.append(OpInfo(f"F.{name}", call, sampler, rtol, LOOSER.get(name, 1e-5)))
