@@ -34,8 +34,8 @@ def einsum(equation: str, *operands: Any) -> Tensor:
     if len(tensors) == 1 and sorted(output) == sorted(inputs[0]):  # a permutation: a view
         return tensors[0].permute(tuple(inputs[0].index(c) for c in output))
     arrays = [t._data for t in tensors]
-    out, backward = einsum_rules.einsum(inputs, output, arrays, [t._rg for t in tensors], ellipsis)
     kept = einsum_rules.broadcast(inputs, [a.shape for a in arrays], ellipsis)
+    out, backward = einsum_rules.einsum(inputs, kept, output, arrays, [t._rg for t in tensors])
     return Tensor._record(
         out, tensors, backward, EinsumBackward0, _saved(tensors, inputs, kept, output)
     )

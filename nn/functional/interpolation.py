@@ -16,6 +16,13 @@ from ..rules import shape as shape_rules
 from ..tensor import Tensor
 
 _NEAREST = ("nearest", "nearest-exact")
+_KINDS = {  # (PyTorch's node names, one class each, made once)
+    (mode, spatial): node_type(
+        f"UpsampleNearest{'Exact' if mode != 'nearest' else ''}{spatial}DBackward0"
+    )
+    for mode in _NEAREST
+    for spatial in (1, 2, 3)
+}
 _INTERPOLATING = ("linear", "bilinear", "bicubic", "trilinear")
 _ALL = "nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact"
 
@@ -122,6 +129,4 @@ def interpolate(
         positions = _source_positions(out, n, scales[k], mode == "nearest-exact")
         index = np.take(index, positions, axis=2 + k)
     result, backward = shape_rules.take_positions(input._data, index)
-    name = "Exact" if mode == "nearest-exact" else ""
-    kind = node_type(f"UpsampleNearest{name}{spatial}DBackward0")
-    return Tensor._record(result, (input,), backward, kind)
+    return Tensor._record(result, (input,), backward, _KINDS[mode, spatial])

@@ -45,17 +45,22 @@ def pad(
     return Tensor._record(out, (x,), backward, ConstantPadNdBackward0)
 
 
-_KINDS = {
-    "reflect": "ReflectionPad{}DBackward0",
-    "replicate": "ReplicationPad{}DBackward0",
-    "circular": "ConstantPadNdBackward0",
+_KINDS = {  # (PyTorch's node names, one class each, made once; circular is a constant pad's)
+    (mode, spatial): node_type(name.format(spatial)) if name else ConstantPadNdBackward0
+    for mode, name in (
+        ("reflect", "ReflectionPad{}DBackward0"),
+        ("replicate", "ReplicationPad{}DBackward0"),
+        ("circular", ""),
+    )
+    for spatial in (1, 2, 3)
 }
+_MODES = ("reflect", "replicate", "circular")
 
 
 def _pad_indexed(x: Tensor, pads: list[int], mode: str, value: float | None) -> Tensor:
     """The non-constant modes, with PyTorch's checks: 1, 2 or 3 last dimensions of a
     batched or unbatched input, reflections shorter than the dimension, one wrap at most."""
-    if mode not in _KINDS:
+    if mode not in _MODES:
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
     if value is not None and value != 0:
         raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
@@ -104,7 +109,7 @@ def _pad_indexed(x: Tensor, pads: list[int], mode: str, value: float | None) -> 
     if mode != "circular" and (all(n < 1 for n in grown) or min(grown) < 0):
         raise RuntimeError(_too_small(mode, sides, grown))
     out, backward = shape_rules.pad_indexed(x._data, pads, mode)
-    kind = node_type(_KINDS[mode].format(spatial))
+    kind = _KINDS[mode, spatial]
     # (PyTorch's reflection and replication keep x; its circular padding, slices of a copy)
     saved = (x,) if mode != "circular" else (KEPT,)
     return Tensor._record(out, (x,), backward, kind, saved)

@@ -136,16 +136,11 @@ def own_sums(number: int, inputs: Sequence[str], output: str) -> str:
 
 
 def einsum(
-    inputs: list[str],
-    output: str,
-    arrays: Sequence[Array],
-    need: Sequence[bool],
-    ellipsis: str = "",
+    inputs: list[str], kept: list[str], output: str, arrays: Sequence[Array], need: Sequence[bool]
 ) -> Rule:
     """out = einsum of ``arrays`` by ``inputs``/``output`` subscripts (from ``parse``), and
-    its backward; size-1 dimensions broadcast (see ``broadcast``): squeezed for the product,
-    their gradients reshaped back."""
-    kept = broadcast(inputs, [a.shape for a in arrays], ellipsis)
+    its backward; ``kept`` is each operand's subscripts after ``broadcast``: its size-1
+    dimensions that broadcast are squeezed for the product, their gradients reshaped back."""
     if kept == list(inputs):
         return _einsum(inputs, output, arrays, need)
     squeezed = [

@@ -11,6 +11,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from tests.parity.opinfo import OpInfo
+from tests.parity.ops_misc import _empty_mixed
 from tests.parity.samples import FLOATS, Arg, Sample
 
 LAPACK = 1e-4  # (MKL's LAPACK in PyTorch, OpenBLAS's in NumPy)
@@ -177,13 +178,6 @@ def family() -> list[OpInfo]:
         OpInfo("nn.linalg.diagonal", linalg("diagonal"), _general),
         OpInfo("nn.linalg.matmul", linalg("matmul"), _with_rhs_general, LAPACK, known=_empty_mixed),
     ]
-
-
-def _empty_mixed(sample: Sample) -> str | None:
-    a, b = sample.args
-    if a.values.dtype != b.values.dtype and 0 in (*a.values.shape, *b.values.shape):
-        return "PyTorch's batched kernels skip the dtype check on empty operands"
-    return None
 
 
 def _with_rhs_general(data: Any) -> Sample:

@@ -81,7 +81,16 @@ def _empty_mixed(sample: Sample) -> str | None:
 
 
 def _diagonal(sample: Sample) -> str | None:
-    return "einsum takes no repeated index in one operand" if sample.args[0] == "ii->i" else None
+    """A repeated index in one operand (refused); and operands of different ranks under
+    ``...``, where PyTorch moves an operand's batch dimensions into its product through a
+    copy and saves the copy, while descend saves the operand: after an in-place change of
+    it descend refuses the backward that PyTorch computes (decisions.md)."""
+    if sample.args[0] == "ii->i":
+        return "einsum takes no repeated index in one operand"
+    ranks = {arg.values.ndim for arg in sample.args[1:]}
+    if "..." in sample.args[0] and len(ranks) > 1:
+        return "an ellipsis over operands of different ranks: PyTorch saves a copy"
+    return None
 
 
 def _product(name: str, method: bool) -> Any:
