@@ -3,8 +3,9 @@
 autograd tutorials, the CIFAR-10 classifier, pytorch/examples' MNIST, regression and VAE,
 yunjey's feedforward and convolutional nets, micrograd's reference ops, a loop of common
 training idioms (gradient accumulation, clipping, param groups, a scheduler), makemore's
-bigram and MLP-with-BatchNorm lessons, a course's optimizers written from scratch, and
-classic exercises in the older idiom (tests/ported/scripts). Each must run, and with PyTorch
+bigram, MLP-with-BatchNorm, backprop-ninja and WaveNet lessons, a course's optimizers
+written from scratch, and classic exercises in the older idiom (tests/ported/scripts). Each
+must run, and with PyTorch
 installed print the same numbers as PyTorch: from the same initial weights, and from the
 same seed alone (descend's generator is PyTorch's)."""
 
