@@ -67,7 +67,7 @@ def _stacked(arrays: list[np.ndarray]) -> Tensor:
     return Tensor._make(np.stack(arrays))
 
 
-def _refusal(found: Any) -> str:
+def _refusal(found: object) -> str:
     return (
         "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; "
         f"found {found}"

@@ -11,6 +11,7 @@ import numpy as np
 
 from nn.random import draw_permutation
 from nn.tensor import Tensor
+from nn.types import InputLike
 
 
 class Dataset:
@@ -122,7 +123,7 @@ class TensorDataset(Dataset):
     def __getitem__(self, index: Any) -> tuple[Any, ...]:
         return self._wrap(tuple(a[index] for a in self.arrays))
 
-    def __getitems__(self, indices: Any) -> tuple[Any, ...]:
+    def __getitems__(self, indices: InputLike) -> tuple[Any, ...]:
         """A whole batch at once: one ``np.take`` per array."""
         indices = np.asarray(indices, dtype=np.intp)
         return self._wrap(tuple(np.take(a, indices, axis=0) for a in self.arrays))
@@ -136,7 +137,7 @@ class TensorDataset(Dataset):
         )
 
 
-def _as_rows(array: Any, position: int) -> np.ndarray:
+def _as_rows(array: object, position: int) -> np.ndarray:
     data = array._data if isinstance(array, Tensor) else array
     result = data if isinstance(data, np.ndarray) else np.asarray(data)
     if result.dtype.kind not in "biuf":
@@ -186,7 +187,7 @@ class Subset(Dataset):
             return self.dataset[int(self.indices[index])]
         return self.dataset[self.indices[index]]
 
-    def __getitems__(self, indices: Any) -> Any:
+    def __getitems__(self, indices: InputLike) -> Any:
         positions = self.indices[np.asarray(indices, dtype=np.intp)]
         if hasattr(self.dataset, "__getitems__"):
             return self.dataset.__getitems__(positions)

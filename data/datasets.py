@@ -14,11 +14,12 @@ from typing import Any
 import numpy as np
 
 from nn.random import numpy_generator
+from nn.types import InputLike
 
 __all__ = ["make_blobs", "make_circles", "make_moons", "make_spirals"]
 
 
-def _check(n_samples: Any, noise: Any) -> None:
+def _check(n_samples: object, noise: InputLike) -> None:
     if isinstance(n_samples, bool) or not isinstance(n_samples, int | np.integer) or n_samples < 1:
         raise ValueError(f"n_samples must be a positive int, got {n_samples!r}")
     if not (isinstance(noise, int | float) and noise >= 0):

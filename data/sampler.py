@@ -261,7 +261,7 @@ class BatchSampler:
         return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
 
 
-def check_batch_size(batch_size: Any) -> None:
+def check_batch_size(batch_size: object) -> None:
     if (
         isinstance(batch_size, bool)
         or not isinstance(batch_size, int | np.integer)

@@ -11,7 +11,6 @@ for and warns as PyTorch does without an accelerator.
 from __future__ import annotations
 
 import warnings
-from typing import Any
 
 START_METHODS = ("fork", "spawn", "forkserver")
 
@@ -20,7 +19,7 @@ def check_worker_options(
     num_workers: int,
     pin_memory: bool,
     timeout: float,
-    multiprocessing_context: Any,
+    multiprocessing_context: object,
     prefetch_factor: int | None,
     persistent_workers: bool,
 ) -> int | None:

@@ -71,7 +71,7 @@ TORCH_NAMES: dict[np.dtype, tuple[str, str]] = {
 _state = {"default": float32}
 
 
-def set_default_dtype(dtype: Any) -> None:
+def set_default_dtype(dtype: DTypeLike) -> None:
     """Set the dtype of float Tensors and Parameters made from Python data (float32 or float64).
 
     Examples
@@ -98,7 +98,7 @@ def get_default_dtype() -> np.dtype:
     return _state["default"]
 
 
-def to_dtype(dtype: Any) -> np.dtype:
+def to_dtype(dtype: DTypeLike) -> np.dtype:
     """``dtype`` (an ``nn`` dtype, a NumPy dtype or type, or Python's float/int/bool) as a
     NumPy dtype; Python's ``float`` means the default float dtype, as in PyTorch."""
     if dtype is float:
@@ -184,7 +184,7 @@ def _sequence_dtype(data: list[Any] | tuple[Any, ...]) -> np.dtype | None:
     return found if numpy_seen else None
 
 
-def checked_scalar(value: Any, dtype: np.dtype) -> np.ndarray:
+def checked_scalar(value: object, dtype: np.dtype) -> np.ndarray:
     """A Python number written into a Tensor of ``dtype`` (by ``fill_``, ``masked_fill``,
     ``x[i] = v``), as a 0-d array: PyTorch refuses one out of the dtype's range ("value
     cannot be converted to type uint8_t without overflow"), except a negative integer
@@ -214,7 +214,7 @@ def checked_scalar(value: Any, dtype: np.dtype) -> np.ndarray:
     return np.asarray(number, dtype=dtype)
 
 
-def scalar_dtype(value: Any) -> np.dtype:
+def scalar_dtype(value: object) -> np.dtype:
     """The dtype PyTorch gives a Python number taking part in an op (a "wrapped number")."""
     if isinstance(value, bool | np.bool_):
         return bool_

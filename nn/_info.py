@@ -3,7 +3,7 @@ give them (Python numbers; ``finfo()`` is the default float dtype's). NumPy only
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple, cast
+from typing import NamedTuple, cast
 
 import numpy as np
 
@@ -53,7 +53,7 @@ class IntInfo(NamedTuple):
     dtype: str
 
     @classmethod
-    def of(cls, dtype: Any) -> IntInfo:
+    def of(cls, dtype: DTypeLike) -> IntInfo:
         resolved = _dtype.to_dtype(dtype)
         if resolved.kind not in "iub":
             raise TypeError(f"torch.iinfo() requires an integer input type, got {resolved}")
@@ -75,7 +75,7 @@ def finfo(dtype: DTypeLike | None = None) -> FloatInfo:
     return FloatInfo.of(dtype)
 
 
-def iinfo(dtype: Any) -> IntInfo:
+def iinfo(dtype: DTypeLike) -> IntInfo:
     """``torch.iinfo(dtype)``: the limits of an integer dtype.
 
     Examples

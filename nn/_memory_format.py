@@ -10,8 +10,6 @@ channel dimension last in memory. NumPy only.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 
@@ -38,7 +36,7 @@ channels_last_3d = memory_format("channels_last_3d")
 _RANK = {channels_last: 4, channels_last_3d: 5}
 
 
-def checked(format: Any, ndim: int) -> memory_format:
+def checked(format: object, ndim: int) -> memory_format:
     """``format`` (None meaning ``preserve_format``), refused as PyTorch refuses it."""
     if format is None:
         return preserve_format
@@ -53,7 +51,7 @@ def checked(format: Any, ndim: int) -> memory_format:
     return format
 
 
-def laid_out(array: np.ndarray, format: Any) -> np.ndarray:
+def laid_out(array: np.ndarray, format: object) -> np.ndarray:
     """``array``'s values in ``format``'s layout (``array`` itself when it already is)."""
     format = checked(format, array.ndim)
     if format is preserve_format:
@@ -103,7 +101,7 @@ def memory_order(shape: tuple[int, ...], strides: tuple[int, ...]) -> list[int]:
     return inner_first[::-1]
 
 
-def is_laid_out(array: np.ndarray, format: Any) -> bool:
+def is_laid_out(array: np.ndarray, format: object) -> bool:
     """Whether ``array`` is dense in ``format``'s order (``Tensor.is_contiguous``)."""
     format = checked(format, array.ndim)
     if format in (preserve_format, contiguous_format):

@@ -108,7 +108,7 @@ def set_default_tensor_type(t: object) -> None:
     _dtype.set_default_dtype(dtype)
 
 
-def _unchanged(obj: Any = None, *args: Any, **kwargs: Any) -> Any:
+def _unchanged(obj: object = None, *args: object, **kwargs: object) -> Any:
     """A decorator (with or without arguments) that returns what it decorates."""
     if obj is None or not callable(obj):
         return lambda function: function

@@ -20,7 +20,7 @@ class WeightsOnlyError(pickle.UnpicklingError):
     """``nn.load`` met a class in a file while ``weights_only`` (the default) was set."""
 
 
-def global_name(obj: Any) -> str | None:
+def global_name(obj: object) -> str | None:
     """``"module:qualname"`` for a function or class that can be found again by that name
     (not a lambda, a local or a bound method), else None."""
     module = getattr(obj, "__module__", None)

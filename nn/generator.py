@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from .rules import fused_multiply_add
+from .types import DTypeLike
 
 DEFAULT_SEED = 67280421310721  # PyTorch's default seed
 _STATE_WORDS = 624
@@ -112,7 +113,7 @@ class Generator:
         kept = np.array([np.nan if self._normal is None else self._normal], "<f8").view(np.uint8)
         return Tensor._make(np.concatenate([words, header, kept]))
 
-    def set_state(self, new_state: Any) -> Generator:
+    def set_state(self, new_state: object) -> Generator:
         data = getattr(new_state, "_data", new_state)
         if not isinstance(data, np.ndarray) or data.dtype != np.uint8:
             raise TypeError(
@@ -156,7 +157,9 @@ class Generator:
         return np.asarray((self._random64(count) & _U53).astype(np.float64) * 2.0**-53)
 
     # ------------------------------------------------------------ distributions
-    def uniform(self, shape: tuple[int, ...], dtype: Any, low: float, high: float) -> np.ndarray:
+    def uniform(
+        self, shape: tuple[int, ...], dtype: DTypeLike, low: float, high: float
+    ) -> np.ndarray:
         dtype = np.dtype(dtype)
         kind = np.float32 if dtype == np.float32 else np.float64
         count = math.prod(shape)
@@ -200,7 +203,7 @@ class Generator:
         self._normal = radius * math.sin(theta)
         return radius * math.cos(theta)
 
-    def integers(self, low: int, high: int, shape: tuple[int, ...], dtype: Any) -> np.ndarray:
+    def integers(self, low: int, high: int, shape: tuple[int, ...], dtype: DTypeLike) -> np.ndarray:
         span = high - low
         count = math.prod(shape)
         bits = self._random64(count) if span >= 2**32 else self._random32(count)
@@ -223,7 +226,7 @@ class Generator:
             swapped[i], swapped[j] = swapped[j], swapped[i]
         return np.asarray(swapped, dtype=np.int64)
 
-    def exponential(self, shape: tuple[int, ...], dtype: Any, lambd: float) -> np.ndarray:
+    def exponential(self, shape: tuple[int, ...], dtype: DTypeLike, lambd: float) -> np.ndarray:
         units = self._unit(math.prod(shape), np.dtype(np.float64))
         values = np.array([-1.0 / lambd * math.log1p(-u) for u in units.tolist()])
         return np.asarray(values.astype(dtype).reshape(shape))
@@ -257,7 +260,7 @@ class Generator:
             trials = np.ceil(np.log(units) / np.log1p(-p))
         return np.asarray(trials).astype(dtype).reshape(shape)
 
-    def bernoulli(self, p: Any, shape: tuple[int, ...], dtype: Any) -> np.ndarray:
+    def bernoulli(self, p: object, shape: tuple[int, ...], dtype: DTypeLike) -> np.ndarray:
         """1 where a uniform is below ``p`` (a number: float64 uniforms; an array of
         probabilities, broadcast to ``shape``: uniforms of its dtype)."""
         count = math.prod(shape)

@@ -75,12 +75,12 @@ def get_rng_state() -> Any:
     return _default.get_state()
 
 
-def set_rng_state(new_state: Any) -> None:
+def set_rng_state(new_state: object) -> None:
     """Restore the default generator to a state from ``get_rng_state``."""
     _default.set_state(new_state)
 
 
-def resolve_generator(generator: Any) -> Any:
+def resolve_generator(generator: GeneratorLike | None) -> Any:
     """``generator`` itself, a new NumPy generator from an int seed, or the default one for
     None."""
     if generator is None:
@@ -95,7 +95,7 @@ def resolve_generator(generator: Any) -> Any:
     )
 
 
-def numpy_generator(generator: Any) -> Any:
+def numpy_generator(generator: GeneratorLike) -> Any:
     """A NumPy generator for code that needs NumPy's methods (the synthetic datasets): a
     NumPy one as it is; from an ``nn.Generator``, a new one seeded by one of its draws."""
     rng = resolve_generator(generator)

@@ -46,9 +46,9 @@ PathLike = str | os.PathLike[str]
 
 
 def save(
-    obj: Any,
+    obj: object,
     path: PathLike,
-    pickle_module: Any = None,
+    pickle_module: object = None,
     pickle_protocol: int = 2,
     _use_new_zipfile_serialization: bool = True,
     _disable_byteorder_record: bool = False,
@@ -165,7 +165,7 @@ class _Encoder:
         self.seen: dict[int, tuple[int, Any]] = {}  # id -> (number, the object, kept alive)
         self.referred = False
 
-    def encode(self, obj: Any, where: str) -> Any:
+    def encode(self, obj: object, where: str) -> Any:
         if obj is None or isinstance(obj, bool | str):
             return obj
         if isinstance(obj, int | float):
@@ -233,12 +233,12 @@ class _Encoder:
 
 def load(
     path: PathLike,
-    map_location: Any = None,
-    pickle_module: Any = None,
+    map_location: object = None,
+    pickle_module: object = None,
     *,
     weights_only: bool | None = None,
     mmap: bool | None = None,
-    **pickle_load_args: Any,
+    **pickle_load_args: object,
 ) -> Any:
     """Read an object written by ``nn.save``; never unpickles anything.
 
@@ -342,7 +342,7 @@ class _Decoder:
         self.trusted, self.path = trusted, path  # (whether classes may be imported and built)
         self.made: dict[int, Any] = {}
 
-    def decode(self, node: Any) -> Any:
+    def decode(self, node: object) -> Any:
         if node is None or isinstance(node, bool | str):
             return node
         if not isinstance(node, dict) or len(node) == 0:
@@ -403,7 +403,7 @@ class _Decoder:
         except (ImportError, AttributeError) as error:
             raise _Unresolvable(f"cannot load {self.path!r}: {what} {name} ({error})") from None
 
-    def _keep(self, number: Any, obj: Any) -> Any:
+    def _keep(self, number: object, obj: object) -> Any:
         if number is not None:
             if not isinstance(number, int) or isinstance(number, bool) or number in self.made:
                 raise _Invalid(f"its index holds a bad entry number {number!r}")

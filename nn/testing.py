@@ -21,15 +21,15 @@ _TOLERANCES = {
 
 
 def assert_close(
-    actual: Any,
-    expected: Any,
+    actual: object,
+    expected: object,
     *,
     rtol: float | None = None,
     atol: float | None = None,
     equal_nan: bool = False,
     check_dtype: bool = True,
     msg: str | None = None,
-    **ignored: Any,
+    **ignored: object,
 ) -> None:
     """Raise ``AssertionError`` unless |actual - expected| <= atol + rtol |expected| for
     every element (same shape, and same dtype when ``check_dtype``); ``rtol`` and ``atol``

@@ -63,7 +63,7 @@ def hooked_step(step: Step) -> Step:
     ``profile_hook_step``)."""
 
     @functools.wraps(step)
-    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+    def wrapper(self: object, *args: object, **kwargs: object) -> Any:
         own_pre = self.__dict__.get("_optimizer_step_pre_hooks")
         if _global_step_pre_hooks or own_pre:
             hooks = [*_global_step_pre_hooks.values(), *(own_pre or {}).values()]
@@ -80,7 +80,7 @@ def hooked_step(step: Step) -> Step:
 
 
 def _run_pre_hooks(
-    optimizer: Any, hooks: list[Hook], step: Any, args: Any, kwargs: Any
+    optimizer: object, hooks: list[Hook], step: object, args: object, kwargs: object
 ) -> tuple[Any, Any]:
     for hook in hooks:
         result = hook(optimizer, args, kwargs)

@@ -73,7 +73,7 @@ def adam(W: Any, dW: Any, state: dict[str, Any], group: Group, a: Any, b: Any) -
 KERNELS: dict[str, tuple[Callable[[Group], bool], Kernel]] = {"adam": (adam_applies, adam)}
 
 
-def kernel_for(optimizer: Any, group: Group) -> Kernel | None:
+def kernel_for(optimizer: object, group: Group) -> Kernel | None:
     """The NumPy kernel of ``optimizer``'s rule for ``group``'s options, or None."""
     name = declared_kernel(type(optimizer), "numpy_kernel")
     if name is None:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from nn.tensor import Tensor
+from nn.types import InputLike
 
 from ._names import matched_by_name
 
@@ -45,7 +46,7 @@ def pack(param_groups: list[ParamGroup], state: dict[Any, Any]) -> dict[str, Any
 
 
 def unpack(
-    optimizer: Optimizer, state_dict: Any, match: str
+    optimizer: Optimizer, state_dict: object, match: str
 ) -> tuple[defaultdict[Any, dict[str, Any]], list[ParamGroup]]:
     """The ``(state, param_groups)`` that loading ``state_dict`` installs; raises
     ``ValueError`` saying what differs, before anything changes."""
@@ -104,11 +105,11 @@ def unpack(
     return state, new_groups
 
 
-def _is_index(key: Any) -> bool:
+def _is_index(key: object) -> bool:
     return isinstance(key, int | np.integer) and not isinstance(key, bool)
 
 
-def _copied(value: Any) -> Any:
+def _copied(value: object) -> Any:
     """A group's hyperparameter as PyTorch's load keeps it: a deep copy of containers."""
     if isinstance(value, dict):
         return {k: _copied(v) for k, v in value.items()}
@@ -118,7 +119,7 @@ def _copied(value: Any) -> Any:
 
 
 def _cast_state(
-    optimizer: Optimizer, param: Any, group: ParamGroup, values: Any, index: int
+    optimizer: Optimizer, param: object, group: ParamGroup, values: InputLike, index: int
 ) -> dict[str, Any]:
     if not isinstance(values, dict):
         raise ValueError(f"state of parameter {index} must be a dict, got {type(values).__name__}")
@@ -159,7 +160,7 @@ def _cast(param: Any, key: Any, value: Any, expected: Any, what: str) -> Any:
     return value
 
 
-def _step_count(value: Any, what: str) -> int:
+def _step_count(value: object, what: str) -> int:
     """A saved step (a number, or a 0-d array or Tensor as PyTorch saves it) as an int."""
     number = value.item() if isinstance(value, Tensor | np.ndarray | np.generic) else value
     if isinstance(number, bool) or not isinstance(number, int | float):

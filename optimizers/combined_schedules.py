@@ -17,7 +17,7 @@ from .optimizer import Optimizer
 __all__ = ["ChainedScheduler", "ReduceLROnPlateau", "SequentialLR"]
 
 
-def _check_members(owner: str, schedulers: Sequence[Any], optimizer: Any) -> None:
+def _check_members(owner: str, schedulers: Sequence[Any], optimizer: object) -> None:
     if len(schedulers) < 1:
         raise ValueError(f"{owner} expects at least one scheduler, but got no scheduler.")
     for index, scheduler in enumerate(schedulers):
@@ -112,7 +112,7 @@ class SequentialLR(_Combined):
         self._last_lr = scheduler.get_last_lr()
 
 
-def _rewind(scheduler: Any) -> None:
+def _rewind(scheduler: object) -> None:
     """One epoch back (each member stepped once when it was built)."""
     for member in getattr(scheduler, "_schedulers", None) or [scheduler]:
         if member is scheduler:

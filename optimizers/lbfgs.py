@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from nn.autograd import enable_grad, no_grad
+from nn.types import InputLike
 
 from .line_search import strong_wolfe
 from .optimizer import Optimizer, ParamGroup
@@ -206,7 +207,7 @@ class LBFGS(Optimizer):
         return first_loss
 
     def _checked_state(
-        self, param: Any, group: ParamGroup, values: Any, index: int
+        self, param: object, group: ParamGroup, values: InputLike, index: int
     ) -> dict[str, Any]:
         """LBFGS's state holds flat vectors of all parameters: each must have their total
         size."""
@@ -224,7 +225,7 @@ class LBFGS(Optimizer):
         return {key: _copy(value) for key, value in values.items()}
 
 
-def _copy(value: Any) -> Any:
+def _copy(value: object) -> Any:
     if isinstance(value, np.ndarray):
         return value.copy()
     if isinstance(value, list | tuple):

@@ -342,7 +342,7 @@ def _wrong_gradient(param: Any) -> None:
     )
 
 
-def _as_list(params: Any, what: str) -> list[Any]:
+def _as_list(params: object, what: str) -> list[Any]:
     if isinstance(params, Tensor):
         raise ParameterError(
             f"{what} should be an iterable of Parameters or dicts, but got a single "
@@ -364,7 +364,7 @@ def _as_list(params: Any, what: str) -> list[Any]:
     return list(params)
 
 
-def _check_parameter(param: Any, index: int) -> None:
+def _check_parameter(param: object, index: int) -> None:
     if not isinstance(param, Tensor):
         raise ParameterError(
             f"optimizer can only optimize Tensors (Parameters), but params[{index}] is a "

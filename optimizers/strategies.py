@@ -106,7 +106,7 @@ def accepts(cls: Factory, hyper: dict[str, Any]) -> bool:
     return True
 
 
-def hyperparameters(cls: Factory, **overrides: Any) -> st.SearchStrategy[dict[str, Any]]:
+def hyperparameters(cls: Factory, **overrides: object) -> st.SearchStrategy[dict[str, Any]]:
     """Valid keyword arguments for ``cls`` (an Optimizer class), drawn from its signature.
 
     Every argument after ``params`` but the executor flags (``foreach``, ``fused``,

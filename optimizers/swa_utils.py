@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 import nn
+from nn.types import DeviceLike
 
 from ._lr_base import LRScheduler
 from .cyclic_schedules import per_group
@@ -59,7 +60,7 @@ def get_ema_multi_avg_fn(decay: float = 0.999) -> Callable[[Arrays, Arrays, Any]
     """An EMA update of a list of averaged Tensors, in place: avg = lerp(avg, W, 1 - decay)."""
     _check_decay(decay)
 
-    def ema_update(averaged: Arrays, current: Arrays, _: Any) -> None:
+    def ema_update(averaged: Arrays, current: Arrays, _: object) -> None:
         for avg, now in zip(averaged, current, strict=True):
             avg._data[...] = _lerp(avg._data, now._data, 1 - decay)
 
@@ -159,7 +160,7 @@ class AveragedModel(nn.Module):
             self.n_averaged.add_(1)
 
 
-def update_bn(loader: Iterable[Any], model: nn.Module, device: Any = None) -> None:
+def update_bn(loader: Iterable[Any], model: nn.Module, device: DeviceLike | None = None) -> None:
     """Recompute the running statistics of every BatchNorm in ``model`` from one pass over
     ``loader`` (a cumulative average over its batches, in training mode, without gradients);
     the model's mode and momenta are restored after."""

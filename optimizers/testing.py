@@ -58,6 +58,7 @@ from hypothesis import strategies as st
 from nn import get_default_dtype, set_default_dtype
 from nn.parameter import Parameter
 from nn.tensor import Tensor
+from nn.types import DTypeLike
 
 from .optimizer import Optimizer
 from .strategies import (
@@ -102,7 +103,7 @@ def _same(a: np.ndarray | None, b: np.ndarray | None) -> bool:
 
 
 @contextlib.contextmanager
-def _default_dtype(dtype: Any) -> Iterator[None]:
+def _default_dtype(dtype: DTypeLike) -> Iterator[None]:
     """The default float dtype set to ``dtype`` inside the block."""
     before = get_default_dtype()
     set_default_dtype(dtype)
@@ -158,7 +159,7 @@ def _run(
         _step(optimizer, ps, step)
 
 
-def _arrays(state: Any) -> list[np.ndarray]:
+def _arrays(state: object) -> list[np.ndarray]:
     """Every array of a parameter's state (a Tensor's too: PyTorch-style steps keep those)."""
     if isinstance(state, np.ndarray):
         return [state]

@@ -17,11 +17,11 @@ import numpy as np
 Method = TypeVar("Method", bound=Callable[..., Any])
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: object) -> bool:
     return isinstance(value, int | float | complex | np.number) and not isinstance(value, bool)
 
 
-def _is_array(value: Any) -> bool:
+def _is_array(value: object) -> bool:
     return hasattr(value, "_data") or isinstance(value, np.ndarray)
 
 
@@ -39,7 +39,7 @@ def alpha_first(method: Method) -> Method:
     name = method.__name__
 
     @functools.wraps(method)
-    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+    def wrapper(self: object, *args: object, **kwargs: object) -> Any:
         if len(args) == 2 and _is_number(args[0]) and _is_array(args[1]) and not kwargs:
             _warn(name, "Number alpha, Tensor other", "Tensor other, *, Number alpha = 1")
             return method(self, args[1], alpha=args[0])
@@ -54,7 +54,7 @@ def value_first(method: Method) -> Method:
     name = method.__name__
 
     @functools.wraps(method)
-    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+    def wrapper(self: object, *args: object, **kwargs: object) -> Any:
         if len(args) == 3 and _is_number(args[0]) and not kwargs:
             _warn(
                 name,

@@ -37,7 +37,9 @@ def _written(out: Any, result: Any, name: str) -> Any:
 def _function(name: str) -> Callable[..., Any]:
     """torch.<name>(input, *args, out=None, **kwargs) as input.<name>(*args, **kwargs)."""
 
-    def function(input: InputLike, *args: Any, out: Tensor | None = None, **kwargs: Any) -> Any:
+    def function(
+        input: InputLike, *args: object, out: Tensor | None = None, **kwargs: object
+    ) -> Any:
         return _written(out, getattr(_operand(input, name), name)(*args, **kwargs), name)
 
     function.__name__ = function.__qualname__ = name

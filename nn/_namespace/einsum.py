@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from .._args.inputs import as_input
 from ..autograd.graph import KEPT, node_type
 from ..rules import einsum as einsum_rules
@@ -12,7 +10,7 @@ from ..tensor import Tensor
 EinsumBackward0 = node_type("EinsumBackward0")  # (PyTorch's graph shows the bmm it uses)
 
 
-def einsum(equation: str, *operands: Any) -> Tensor:
+def einsum(equation: str, *operands: object) -> Tensor:
     """Sums of products of the operands' elements, by Einstein's subscripts: each letter
     names a dimension; letters missing from the output (after ``->``) are summed over.
 

@@ -18,7 +18,7 @@ from ..device import check_device
 from ..random import draw_integers, draw_normal, draw_permutation, draw_uniform
 from ..rules import fused_multiply_add
 from ..tensor import Tensor
-from ..types import DeviceLike, DTypeLike, GeneratorLike
+from ..types import DeviceLike, DTypeLike, GeneratorLike, InputLike
 
 __all__ = [
     "arange",
@@ -55,12 +55,12 @@ def _finish(array: np.ndarray, requires_grad: bool, device: Any, out: Any = None
     return t.requires_grad_(True) if requires_grad else t
 
 
-def _float(dtype: Any) -> np.dtype:
+def _float(dtype: DTypeLike | None) -> np.dtype:
     return _dtype.get_default_dtype() if dtype is None else _dtype.to_dtype(dtype)
 
 
 def as_tensor(
-    data: Any, dtype: DTypeLike | None = None, device: DeviceLike | None = None
+    data: InputLike, dtype: DTypeLike | None = None, device: DeviceLike | None = None
 ) -> Tensor:
     """``data`` as a Tensor, sharing memory with an ndarray (or Tensor) when the dtype allows.
 
@@ -91,11 +91,11 @@ def from_numpy(array: np.ndarray) -> Tensor:
 
 
 def zeros(
-    *size: Any,
+    *size: object,
     dtype: DTypeLike | None = None,
     device: DeviceLike | None = None,
     requires_grad: bool = False,
-    out: Any = None,
+    out: object = None,
 ) -> Tensor:
     """A Tensor of zeros.
 
@@ -109,22 +109,22 @@ def zeros(
 
 
 def ones(
-    *size: Any,
+    *size: object,
     dtype: DTypeLike | None = None,
     device: DeviceLike | None = None,
     requires_grad: bool = False,
-    out: Any = None,
+    out: object = None,
 ) -> Tensor:
     """A Tensor of ones."""
     return _finish(np.ones(shape_args(size), _float(dtype)), requires_grad, device, out)
 
 
 def empty(
-    *size: Any,
+    *size: object,
     dtype: DTypeLike | None = None,
     device: DeviceLike | None = None,
     requires_grad: bool = False,
-    out: Any = None,
+    out: object = None,
     memory_format: object = None,
     pin_memory: bool = False,
 ) -> Tensor:
@@ -141,13 +141,13 @@ def empty(
 
 
 def full(
-    size: Any,
-    fill_value: Any,
+    size: object,
+    fill_value: InputLike,
     *,
     dtype: DTypeLike | None = None,
     device: DeviceLike | None = None,
     requires_grad: bool = False,
-    out: Any = None,
+    out: object = None,
 ) -> Tensor:
     """A Tensor filled with ``fill_value`` (its dtype inferred from it, as PyTorch)."""
     target = _dtype.to_dtype(dtype) if dtype is not None else _dtype.as_array(fill_value).dtype
@@ -369,13 +369,13 @@ def normal(
     return _finish(np.asarray(array), requires_grad, device)
 
 
-def _like(t: Any, dtype: Any) -> tuple[tuple[int, ...], np.dtype]:
+def _like(t: object, dtype: DTypeLike | None) -> tuple[tuple[int, ...], np.dtype]:
     data = getattr(t, "_data", None)
     data = np.asarray(t) if data is None else data
     return data.shape, _dtype.to_dtype(dtype) if dtype is not None else data.dtype
 
 
-def _laid_out_like(t: Any, values: np.ndarray, memory_format: Any) -> np.ndarray:
+def _laid_out_like(t: object, values: np.ndarray, memory_format: object) -> np.ndarray:
     """``values`` in ``memory_format``'s layout; ``preserve_format`` (the default) keeps
     the layout of ``t``'s array, as PyTorch's ``*_like`` factories do."""
     data = getattr(t, "_data", None)
@@ -391,7 +391,7 @@ def _laid_out_like(t: Any, values: np.ndarray, memory_format: Any) -> np.ndarray
 
 
 def zeros_like(
-    input: Any,
+    input: InputLike,
     *,
     dtype: DTypeLike | None = None,
     device: DeviceLike | None = None,
@@ -404,7 +404,7 @@ def zeros_like(
 
 
 def ones_like(
-    input: Any,
+    input: InputLike,
     *,
     dtype: DTypeLike | None = None,
     device: DeviceLike | None = None,
@@ -417,7 +417,7 @@ def ones_like(
 
 
 def empty_like(
-    input: Any,
+    input: InputLike,
     *,
     dtype: DTypeLike | None = None,
     device: DeviceLike | None = None,
@@ -430,8 +430,8 @@ def empty_like(
 
 
 def full_like(
-    input: Any,
-    fill_value: Any,
+    input: InputLike,
+    fill_value: InputLike,
     *,
     dtype: DTypeLike | None = None,
     device: DeviceLike | None = None,
@@ -444,7 +444,7 @@ def full_like(
 
 
 def rand_like(
-    input: Any,
+    input: InputLike,
     *,
     generator: GeneratorLike | None = None,
     dtype: DTypeLike | None = None,
@@ -458,7 +458,7 @@ def rand_like(
 
 
 def randn_like(
-    input: Any,
+    input: InputLike,
     *,
     generator: GeneratorLike | None = None,
     dtype: DTypeLike | None = None,
@@ -472,7 +472,7 @@ def randn_like(
 
 
 def randint_like(
-    input: Any,
+    input: InputLike,
     low: int,
     high: int | None = None,
     *,

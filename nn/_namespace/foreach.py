@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..tensor import Tensor
-from ..types import DTypeLike
+from ..types import DTypeLike, InputLike
 
 _UNARY = [
     "abs",
@@ -43,7 +43,7 @@ _UNARY = [
 _BINARY = ["add", "sub", "mul", "div", "maximum", "minimum", "clamp_min", "clamp_max", "pow"]
 
 
-def _tensors(tensors: Any, name: str) -> list[Tensor]:
+def _tensors(tensors: object, name: str) -> list[Tensor]:
     if not isinstance(tensors, list | tuple) or not all(isinstance(t, Tensor) for t in tensors):
         raise TypeError(
             f"_foreach_{name}(): argument 'self' must be a list or tuple of Tensors, got "
@@ -74,7 +74,7 @@ def _per_tensor(other: Any, count: int, what: str) -> list[Any]:
     return [other] * count
 
 
-def _apply(t: Tensor, name: str, in_place: bool, *args: Any, **kwargs: Any) -> Tensor:
+def _apply(t: Tensor, name: str, in_place: bool, *args: object, **kwargs: object) -> Tensor:
     """``t.<name>(...)``, or in place ``t.<name>_(...)`` (``t.copy_(t.<name>(...))`` for an
     op without an in-place method, as ``maximum``)."""
     if not in_place:
@@ -96,7 +96,7 @@ def _unary(name: str, in_place: bool) -> Callable[..., Any]:
 
 
 def _binary(name: str, in_place: bool) -> Callable[..., Any]:
-    def function(self: Sequence[Tensor], other: Any, **kwargs: Any) -> Any:
+    def function(self: Sequence[Tensor], other: InputLike, **kwargs: object) -> Any:
         tensors = _tensors(self, name)
         others = _per_tensor(other, len(tensors), "tensor" if _listed_tensors(other) else "scalar")
         if kwargs.get("alpha", 1) == 1:
@@ -114,7 +114,7 @@ def _binary(name: str, in_place: bool) -> Callable[..., Any]:
     return _named(function, name, in_place, "(other)")
 
 
-def _listed_tensors(other: Any) -> bool:
+def _listed_tensors(other: InputLike) -> bool:
     return isinstance(other, list | tuple) and any(isinstance(o, Tensor) for o in other)
 
 
@@ -159,13 +159,13 @@ def _named(
     return function
 
 
-def _foreach_pow_scalar_first(self: Any, exponent: Any) -> tuple[Tensor, ...]:
+def _foreach_pow_scalar_first(self: object, exponent: InputLike) -> tuple[Tensor, ...]:
     """``torch._foreach_pow(number, tensors)``: ``number ** t`` for each Tensor ``t``."""
     return tuple(t.__rpow__(self) for t in _tensors(exponent, "pow"))
 
 
 def _foreach_norm(
-    self: Sequence[Tensor], ord: Any = 2, dtype: DTypeLike | None = None
+    self: Sequence[Tensor], ord: object = 2, dtype: DTypeLike | None = None
 ) -> tuple[Tensor, ...]:
     """``torch._foreach_norm``: the ``ord``-norm of each Tensor, flattened."""
     return tuple(t.norm(ord, dtype=dtype) for t in _tensors(self, "norm"))
@@ -217,7 +217,7 @@ FUNCTIONS = _make_all()
 plain_pow = FUNCTIONS["_foreach_pow"]
 
 
-def _foreach_pow(self: Any, exponent: Any) -> tuple[Tensor, ...]:
+def _foreach_pow(self: object, exponent: InputLike) -> tuple[Tensor, ...]:
     """``torch._foreach_pow``: ``t ** e`` for each Tensor ``t`` (``self`` may be a number,
     then ``self ** t`` for each Tensor ``t`` of ``exponent``)."""
     if isinstance(self, int | float):

@@ -8,7 +8,6 @@ gradient.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
@@ -23,7 +22,7 @@ CatBackward0 = node_type("CatBackward0")
 StackBackward0 = node_type("StackBackward0")
 
 
-def _tensors(tensors: Any, name: str) -> list[Tensor]:
+def _tensors(tensors: object, name: str) -> list[Tensor]:
     if isinstance(tensors, Tensor | np.ndarray) or not isinstance(tensors, Sequence):
         raise TypeError(
             f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not "

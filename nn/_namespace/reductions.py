@@ -12,6 +12,7 @@ import numpy as np
 from .. import _dtype
 from .._args.out import into
 from ..tensor import Tensor
+from ..types import Dim, InputLike
 from .core import _function, _operand
 
 # reductions
@@ -59,7 +60,7 @@ def are_deterministic_algorithms_enabled() -> bool:
 def _in_place_function(name: str) -> Callable[..., Any]:
     """torch.<name>_(input, ...) as input.<name>_(...)."""
 
-    def function(input: Any, *args: Any, **kwargs: Any) -> Any:
+    def function(input: InputLike, *args: object, **kwargs: object) -> Any:
         return getattr(_operand(input, f"{name}_"), f"{name}_")(*args, **kwargs)
 
     function.__name__ = function.__qualname__ = f"{name}_"
@@ -99,7 +100,7 @@ transpose = _function("transpose")
 swapaxes = _function("swapaxes")
 
 
-def permute(input: Any, dims: Any) -> Tensor:
+def permute(input: InputLike, dims: Dim) -> Tensor:
     """``input`` with its dimensions in the order ``dims`` (a view)."""
     return _operand(input, "permute").permute(*_dims_argument(dims, "permute"))
 
@@ -117,12 +118,12 @@ movedim = _function("movedim")
 moveaxis = movedim
 
 
-def flip(input: Any, dims: Any) -> Tensor:
+def flip(input: InputLike, dims: Dim) -> Tensor:
     """``input`` with the order of its elements reversed along each of ``dims`` (a copy)."""
     return _operand(input, "flip").flip(*_dims_argument(dims, "flip"))
 
 
-def _dims_argument(dims: Any, name: str) -> tuple[Any, ...]:
+def _dims_argument(dims: Dim, name: str) -> tuple[Any, ...]:
     if not isinstance(dims, list | tuple):
         raise TypeError(
             f"{name}(): argument 'dims' (position 2) must be tuple of ints, not "
@@ -155,7 +156,7 @@ inverse = _function("inverse")
 det = _function("det")
 
 
-def tile(input: Any, dims: Any) -> Tensor:
+def tile(input: InputLike, dims: Dim) -> Tensor:
     """``input`` repeated ``dims`` times along each dimension, as ``torch.tile``."""
     return _operand(input, "tile").tile(_dims_argument(dims, "tile"))
 
@@ -165,7 +166,7 @@ clone = _function("clone")
 detach = _function("detach")
 
 
-def pow(input: Any, exponent: Any, *, out: Any = None) -> Tensor:
+def pow(input: InputLike, exponent: InputLike, *, out: object = None) -> Tensor:
     """input ** exponent, elementwise; ``input`` may be a number when ``exponent`` is a
     Tensor (``torch.pow(2, x)``)."""
     if not isinstance(input, Tensor | np.ndarray) and isinstance(exponent, Tensor):
@@ -196,28 +197,28 @@ allclose = _function("allclose")
 equal = _function("equal")
 
 
-def is_tensor(obj: Any) -> bool:
+def is_tensor(obj: object) -> bool:
     """Whether ``obj`` is a Tensor (a Parameter is one)."""
     return isinstance(obj, Tensor)
 
 
-def is_floating_point(input: Any) -> bool:
+def is_floating_point(input: InputLike) -> bool:
     """Whether ``input``'s dtype is a floating-point one."""
     return bool(_operand(input, "is_floating_point")._data.dtype.kind == "f")
 
 
-def is_complex(input: Any) -> bool:
+def is_complex(input: InputLike) -> bool:
     """Whether ``input``'s dtype is a complex one."""
     return bool(_operand(input, "is_complex")._data.dtype.kind == "c")
 
 
-def view_as_real(input: Any) -> Tensor:
+def view_as_real(input: InputLike) -> Tensor:
     """A complex Tensor's storage seen as real numbers: a view with a last dimension of 2
     (real and imaginary parts), as ``torch.view_as_real``; other dtypes raise."""
     return _operand(input, "view_as_real")._view_as_real()
 
 
-def view_as_complex(input: Any) -> Tensor:
+def view_as_complex(input: InputLike) -> Tensor:
     """The inverse of ``view_as_real``: a view of a real Tensor whose last dimension is 2
     (of stride 1) as complex numbers."""
     return _operand(input, "view_as_complex")._view_as_complex()
@@ -263,7 +264,7 @@ def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Tensor, ...]:
     return tuple(out)
 
 
-def numel(input: Any) -> int:
+def numel(input: InputLike) -> int:
     """The number of elements of ``input``."""
     return int(_operand(input, "numel")._data.size)
 

@@ -254,16 +254,16 @@ def _edge_of(tensor: Any) -> Any:
     return node if node is not None else tensor
 
 
-def _as_sequence(value: Any) -> list[Any]:
+def _as_sequence(value: object) -> list[Any]:
     return list(value) if isinstance(value, list | tuple) else [value]
 
 
 def backward(
-    tensors: Any,
-    grad_tensors: Any = None,
+    tensors: object,
+    grad_tensors: object = None,
     retain_graph: bool | None = None,
     create_graph: bool = False,
-    inputs: Any = None,
+    inputs: object = None,
 ) -> None:
     """Accumulate the gradients of ``tensors`` (weighted by ``grad_tensors``) into the
     ``.grad`` of the leaves, as ``torch.autograd.backward`` (``Tensor.backward`` calls it).
@@ -310,9 +310,9 @@ def backward(
 
 
 def grad(
-    outputs: Any,
-    inputs: Any,
-    grad_outputs: Any = None,
+    outputs: object,
+    inputs: object,
+    grad_outputs: object = None,
     retain_graph: bool | None = None,
     create_graph: bool = False,
     allow_unused: bool | None = None,

@@ -25,7 +25,7 @@ class GradcheckError(RuntimeError):
     """
 
 
-def _outputs(result: Any) -> tuple[Tensor, ...]:
+def _outputs(result: object) -> tuple[Tensor, ...]:
     items = result if isinstance(result, tuple | list) else (result,)
     return tuple(item for item in items if isinstance(item, Tensor))
 

@@ -46,7 +46,7 @@ class FunctionCtx:
         self._non_differentiable: set[int] = set()
         self.materialize_grads = True
 
-    def save_for_backward(self, *tensors: Any) -> None:
+    def save_for_backward(self, *tensors: object) -> None:
         for t in tensors:
             if t is not None and not isinstance(t, Tensor):
                 raise TypeError(
@@ -59,7 +59,7 @@ class FunctionCtx:
     def saved_tensors(self) -> tuple[Any, ...]:
         return self._saved
 
-    def mark_non_differentiable(self, *tensors: Any) -> None:
+    def mark_non_differentiable(self, *tensors: object) -> None:
         """Outputs (from ``forward``) that come back not requiring grad; backward gets zeros
         (or None) for them."""
         self._non_differentiable.update(id(t) for t in tensors)
@@ -80,18 +80,18 @@ class Function:
         )
 
     @staticmethod
-    def setup_context(ctx: Any, inputs: tuple[Any, ...], output: Any) -> Any:
+    def setup_context(ctx: object, inputs: tuple[Any, ...], output: object) -> Any:
         raise NotImplementedError("setup_context is not implemented.")
 
     @staticmethod
-    def backward(ctx: Any, *grad_outputs: Any) -> Any:
+    def backward(ctx: object, *grad_outputs: object) -> Any:
         raise NotImplementedError(
             "You must implement either the backward or vjp method for your custom "
             "autograd.Function to use it with backward mode AD."
         )
 
     @classmethod
-    def apply(cls, *args: Any, **kwargs: Any) -> Any:
+    def apply(cls, *args: object, **kwargs: object) -> Any:
         needs = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
         ctx = FunctionCtx(needs)
         separate = cls.setup_context is not Function.setup_context
@@ -123,7 +123,7 @@ def _node_type(cls: type[Function]) -> type:
     return kind
 
 
-def _input_grads(cls: type[Function], args: tuple[Any, ...], grads: Any) -> list[Any]:
+def _input_grads(cls: type[Function], args: tuple[Any, ...], grads: object) -> list[Any]:
     """What ``backward`` returned, checked and shaped: one array (or None) per Tensor input."""
     grads = grads if isinstance(grads, tuple) else (grads,)
     if len(grads) != len(args):

@@ -39,7 +39,7 @@ def _decorate(func: F, context: Callable[[], contextlib.AbstractContextManager[A
     if inspect.isgeneratorfunction(func):
 
         @functools.wraps(func)
-        def generator(*args: Any, **kwargs: Any) -> Any:
+        def generator(*args: object, **kwargs: object) -> Any:
             inner = func(*args, **kwargs)
             try:
                 with context():
@@ -63,7 +63,7 @@ def _decorate(func: F, context: Callable[[], contextlib.AbstractContextManager[A
         return generator  # type: ignore[return-value]
 
     @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: object, **kwargs: object) -> Any:
         with context():
             return func(*args, **kwargs)
 

@@ -3,13 +3,11 @@ eps) along ``dim``), made of Tensor ops, so its gradient is theirs."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from .._args.inputs import as_input
 from ..tensor import Tensor
 
 
-def cosine_similarity(x1: Any, x2: Any, dim: int = 1, eps: float = 1e-8) -> Tensor:
+def cosine_similarity(x1: object, x2: object, dim: int = 1, eps: float = 1e-8) -> Tensor:
     """sum(x1 * x2) / (max(||x1||, eps) max(||x2||, eps)) along ``dim`` (broadcast), as
     PyTorch computes it: each input divided by its own clamped norm, then the products summed.
 

@@ -4,8 +4,6 @@ adds into those rows) and ``one_hot``, over ``nn/rules/embedding.py`` (the layer
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from ..autograd.graph import node_type
@@ -75,7 +73,7 @@ def _renormalize(weight: Tensor, idx: np.ndarray, max_norm: float, norm_type: fl
         weight._vc[0] += 1
 
 
-def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
+def one_hot(tensor: InputLike, num_classes: int = -1) -> Tensor:
     """An int64 Tensor with a trailing axis of ``num_classes`` (the largest value + 1 by
     default), 1 at each value's position.
 

@@ -31,7 +31,7 @@ NllLossBackward0 = node_type("NllLossBackward0")
 CrossEntropyLossBackward0 = node_type("NllLossBackward0")
 
 
-def legacy_reduction(size_average: Any, reduce: Any, reduction: str) -> str:
+def legacy_reduction(size_average: object, reduce: object, reduction: str) -> str:
     """PyTorch's mapping of the deprecated ``size_average`` / ``reduce`` to ``reduction``."""
     if size_average is None and reduce is None:
         if reduction not in loss_rules.REDUCTIONS:
@@ -45,7 +45,7 @@ def legacy_reduction(size_average: Any, reduce: Any, reduction: str) -> str:
     return "mean" if size_average and reduce else "sum" if reduce else "none"
 
 
-def _tensor(value: Any, name: str) -> Tensor:
+def _tensor(value: InputLike, name: str) -> Tensor:
     if isinstance(value, Tensor):
         return value
     if type(value) is np.ndarray:
@@ -58,14 +58,14 @@ def _tensor(value: Any, name: str) -> Tensor:
         ) from error
 
 
-def _float_input(value: Any, loss: str) -> Tensor:
+def _float_input(value: InputLike, loss: str) -> Tensor:
     x = _tensor(value, "input")
     if x.dtype.kind != "f":
         raise DTypeError(f"{loss}: input must be floating point, got dtype {x.dtype}")
     return x
 
 
-def promoted_pair(input: InputLike, target: Any, loss: str) -> tuple[Tensor, Tensor]:
+def promoted_pair(input: InputLike, target: InputLike, loss: str) -> tuple[Tensor, Tensor]:
     """Input and target of an elementwise loss in their common dtype, as PyTorch's
     ``mse_loss``, ``l1_loss`` and ``smooth_l1_loss`` promote them (an int64 target with a
     float32 input: float32; a float64 target: float64). Integers on both sides are
@@ -91,7 +91,7 @@ def promoted_pair(input: InputLike, target: Any, loss: str) -> tuple[Tensor, Ten
     return (x if x._data.dtype == dtype else x._cast(dtype)), t
 
 
-def same_dtype_pair(input: InputLike, target: Any, loss: str) -> tuple[Tensor, Tensor]:
+def same_dtype_pair(input: InputLike, target: InputLike, loss: str) -> tuple[Tensor, Tensor]:
     """Input and target of a loss PyTorch computes only in one dtype (``huber_loss``,
     ``binary_cross_entropy``): a target Tensor of another dtype is refused, not converted
     (an ndarray or list target, which PyTorch does not take, is converted)."""
@@ -105,7 +105,7 @@ def same_dtype_pair(input: InputLike, target: Any, loss: str) -> tuple[Tensor, T
     return _float_input(x, loss), t
 
 
-def _float_target(value: Any, x: Tensor, loss: str) -> Tensor:
+def _float_target(value: InputLike, x: Tensor, loss: str) -> Tensor:
     t = _tensor(value, "target")
     data = t._data
     if data.dtype.kind != "f":
@@ -120,7 +120,7 @@ def _float_target(value: Any, x: Tensor, loss: str) -> Tensor:
     return t if data.dtype == x._data.dtype else t._cast(x._data.dtype)
 
 
-def _weight(weight: Any, x: Tensor) -> Array | None:
+def _weight(weight: InputLike | None, x: Tensor) -> Array | None:
     if weight is None:
         return None
     w = getattr(weight, "_data", None)
@@ -130,7 +130,7 @@ def _weight(weight: Any, x: Tensor) -> Array | None:
 
 def mse_loss(
     input: InputLike,
-    target: Any,
+    target: InputLike,
     size_average: bool | None = None,
     reduce: bool | None = None,
     reduction: str = "mean",
@@ -153,7 +153,7 @@ def mse_loss(
     return Tensor._record(out, (x, t), backward, MseLossBackward0, (x, t))
 
 
-def _broadcast_target(value: Any, x: Tensor, loss: str) -> Tensor:
+def _broadcast_target(value: InputLike, x: Tensor, loss: str) -> Tensor:
     """The target, in the input's dtype; a different shape is broadcast with a warning."""
     t = _tensor(value, "target")
     if t._data.shape != x._data.shape:
@@ -176,8 +176,8 @@ def _broadcast_target(value: Any, x: Tensor, loss: str) -> Tensor:
 
 def binary_cross_entropy(
     input: InputLike,
-    target: Any,
-    weight: Any = None,
+    target: InputLike,
+    weight: InputLike | None = None,
     size_average: bool | None = None,
     reduce: bool | None = None,
     reduction: str = "mean",
@@ -210,12 +210,12 @@ def binary_cross_entropy(
 
 def binary_cross_entropy_with_logits(
     input: InputLike,
-    target: Any,
-    weight: Any = None,
+    target: InputLike,
+    weight: InputLike | None = None,
     size_average: bool | None = None,
     reduce: bool | None = None,
     reduction: str = "mean",
-    pos_weight: Any = None,
+    pos_weight: InputLike | None = None,
 ) -> Tensor:
     """binary_cross_entropy(sigmoid(z), y) computed from the logits z without overflow, as
     PyTorch: loss = (1 - y) z - l log(sigmoid(z)), l = 1 + (pos_weight - 1) y.
@@ -277,8 +277,8 @@ def _restore(grad: Array | None, shape: tuple[int, ...], axis: int) -> Array | N
 
 def nll_loss(
     input: InputLike,
-    target: Any,
-    weight: Any = None,
+    target: InputLike,
+    weight: InputLike | None = None,
     size_average: bool | None = None,
     ignore_index: int = -100,
     reduce: bool | None = None,
@@ -322,8 +322,8 @@ def _check_class_weight(w: Array | None, classes: int) -> None:
 
 def cross_entropy(
     input: InputLike,
-    target: Any,
-    weight: Any = None,
+    target: InputLike,
+    weight: InputLike | None = None,
     size_average: bool | None = None,
     ignore_index: int = -100,
     reduce: bool | None = None,

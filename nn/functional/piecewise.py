@@ -187,7 +187,7 @@ def softsign(input: InputLike) -> Tensor:
     return _apply(softsign, piecewise_rules.softsign, DivBackward0, input, False)
 
 
-def prelu(input: InputLike, weight: Any) -> Tensor:
+def prelu(input: InputLike, weight: InputLike) -> Tensor:
     """x where x > 0, else weight x, with one weight per channel (dimension 1) or one for all.
 
     Examples

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import math
 import warnings
-from typing import Any
 
 import numpy as np
 
@@ -24,7 +23,9 @@ HuberLossBackward0 = node_type("HuberLossBackward0")
 KlDivBackward0 = node_type("KlDivBackward0")
 
 
-def _weighted(loss: Tensor, weight: Any, x: Tensor, reduction: str, by_weight: bool) -> Tensor:
+def _weighted(
+    loss: Tensor, weight: InputLike, x: Tensor, reduction: str, by_weight: bool
+) -> Tensor:
     """``loss`` ('none') times ``weight`` (of the input's shape), reduced as PyTorch: 'mean'
     divides by the weights' sum when ``by_weight`` (l1_loss), else by the count."""
     w = weight if isinstance(weight, Tensor) else Tensor._make(np.asarray(weight))
@@ -38,17 +39,17 @@ def _weighted(loss: Tensor, weight: Any, x: Tensor, reduction: str, by_weight: b
     return weighted.sum() / w.sum() if by_weight else weighted.mean()
 
 
-def _tensor_dtype(value: Any) -> np.dtype:
+def _tensor_dtype(value: InputLike) -> np.dtype:
     return _tensor(value, "input")._data.dtype
 
 
 def l1_loss(
     input: InputLike,
-    target: Any,
+    target: InputLike,
     size_average: bool | None = None,
     reduce: bool | None = None,
     reduction: str = "mean",
-    weight: Any = None,
+    weight: InputLike | None = None,
 ) -> Tensor:
     """|x - y| per element; d/dx = sign(x - y) (0 where equal). With ``weight`` (the input's
     shape), 'mean' is the weighted mean: sum(w |x - y|) / sum(w).
@@ -71,7 +72,7 @@ def l1_loss(
 
 def smooth_l1_loss(
     input: InputLike,
-    target: Any,
+    target: InputLike,
     size_average: bool | None = None,
     reduce: bool | None = None,
     reduction: str = "mean",
@@ -97,7 +98,11 @@ def smooth_l1_loss(
 
 
 def huber_loss(
-    input: InputLike, target: Any, reduction: str = "mean", delta: float = 1.0, weight: Any = None
+    input: InputLike,
+    target: InputLike,
+    reduction: str = "mean",
+    delta: float = 1.0,
+    weight: InputLike | None = None,
 ) -> Tensor:
     """0.5 d**2 where |d| < delta, else delta (|d| - 0.5 delta) (d = x - y); ``weight``
     (the input's shape) multiplies each element's loss.
@@ -123,7 +128,7 @@ def huber_loss(
 
 def kl_div(
     input: InputLike,
-    target: Any,
+    target: InputLike,
     size_average: bool | None = None,
     reduce: bool | None = None,
     reduction: str = "mean",

@@ -68,7 +68,7 @@ def _recorded(
     return into(out, recorded, name)
 
 
-def inv(A: Any, *, out: Tensor | None = None) -> Tensor:
+def inv(A: object, *, out: Tensor | None = None) -> Tensor:
     """The inverse of each square matrix of ``A``; a singular one raises ``LinAlgError``.
 
     >>> import nn
@@ -86,7 +86,7 @@ def inv(A: Any, *, out: Tensor | None = None) -> Tensor:
     return _recorded(result, (t,), backward, LinalgInvExBackward0, (), out, "linalg_inv")
 
 
-def det(A: Any, *, out: Tensor | None = None) -> Tensor:
+def det(A: object, *, out: Tensor | None = None) -> Tensor:
     """The determinant of each square matrix of ``A``; its gradient is the cofactor matrix
     (for singular matrices too).
 

@@ -194,7 +194,7 @@ class RegisteredDict:
     def values(self) -> Iterable[Any]:
         return self._registry().values()
 
-    def get(self, key: str, default: Any = None) -> Any:
+    def get(self, key: str, default: object = None) -> Any:
         return self._registry().get(key, default)
 
     def update(self, entries: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> None:

@@ -50,7 +50,7 @@ class RemovableHandle:
         self.remove()
 
 
-def register(registry: dict[int, Any], entry: Any, prepend: bool = False) -> RemovableHandle:
+def register(registry: dict[int, Any], entry: object, prepend: bool = False) -> RemovableHandle:
     """Add ``entry`` to ``registry`` (last, or first when ``prepend``) under a new handle."""
     handle = RemovableHandle(registry)
     if prepend:

@@ -21,7 +21,7 @@ from ..types import DeviceLike, DTypeLike, GeneratorLike, InputLike
 from .module import Module
 
 
-def _check_size(name: str, value: Any) -> int:
+def _check_size(name: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
         raise TypeError(f"{name} must be an int, got {type(value).__name__}")
     if value < 0:

@@ -53,7 +53,7 @@ class Module(ModuleHooks, ModuleLookup, ModuleState):
         object.__setattr__(self, "_modules", OrderedDict())
 
     # ------------------------------------------------------------ registration
-    def __setattr__(self, name: str, value: Any) -> None:
+    def __setattr__(self, name: str, value: object) -> None:
         for kind, store_name, label in (
             (Parameter, "_parameters", "parameter"),
             (Module, "_modules", "module"),
@@ -109,7 +109,7 @@ class Module(ModuleHooks, ModuleLookup, ModuleState):
                 self.__dict__[store].pop(name, None)
         self.__dict__["_non_persistent_buffers"].discard(name)
 
-    def _check_name(self, name: Any, kind: str) -> None:
+    def _check_name(self, name: object, kind: str) -> None:
         if "_parameters" not in self.__dict__:
             raise AttributeError(f"cannot assign {kind} before Module.__init__() call")
         if not isinstance(name, str):
@@ -433,7 +433,7 @@ class Module(ModuleHooks, ModuleLookup, ModuleState):
         return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
 
 
-def _as_buffer(name: str, value: Any) -> Tensor | None:
+def _as_buffer(name: str, value: object) -> Tensor | None:
     if value is None or isinstance(value, Tensor):
         return value
     if isinstance(value, np.ndarray | np.generic | int | float | list):

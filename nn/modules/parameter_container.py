@@ -16,7 +16,7 @@ from .container import RegisteredDict
 from .module import Module
 
 
-def _as_parameter(value: Any) -> Parameter:
+def _as_parameter(value: object) -> Parameter:
     if isinstance(value, Parameter):
         return value
     if isinstance(value, Tensor):
@@ -58,7 +58,7 @@ class ParameterList(Module):
         for value in values or ():
             self.append(value)
 
-    def append(self, value: Any) -> ParameterList:
+    def append(self, value: object) -> ParameterList:
         self.register_parameter(str(len(self)), _as_parameter(value))
         return self
 

@@ -139,7 +139,7 @@ class RNNBase(Module):
         kinds = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
         return [getattr(self, f"{kind}_l{layer}{suffix}", None) for kind in kinds]
 
-    def _check_input(self, input: InputLike, hx: Any) -> tuple[Tensor, bool]:
+    def _check_input(self, input: InputLike, hx: object) -> tuple[Tensor, bool]:
         if not isinstance(input, Tensor):
             raise TypeError(
                 f"{type(self).__name__}: input must be a Tensor, got {type(input).__name__}"
@@ -214,7 +214,7 @@ class RNNBase(Module):
         return layer_input, h_n, stack(last_c, 0) if last_c else None
 
     def _forward(
-        self, input: InputLike, hx: Any, cx: Any = None
+        self, input: InputLike, hx: object, cx: object = None
     ) -> tuple[Tensor, Tensor, Tensor | None]:
         x, batched = self._check_input(input, hx)
         if not batched:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 def load_into(
     own: Mapping[str, Tensor],
-    state_dict: Any,
+    state_dict: object,
     strict: bool,
     owner: str,
     assign: Callable[[str, Tensor], None] | None = None,
@@ -75,7 +75,7 @@ def load_into(
     return missing, unexpected
 
 
-def _is_numeric(value: Any) -> bool:
+def _is_numeric(value: object) -> bool:
     if isinstance(value, np.ndarray | np.generic | int | float | bool):
         return True
     if isinstance(value, list | tuple):

@@ -12,7 +12,7 @@ import numpy as np
 from . import Array, Grads, Rule, unbroadcast
 
 
-def is_basic_index(index: Any) -> bool:
+def is_basic_index(index: object) -> bool:
     """Whether ``index`` selects a view (ints, slices, None, Ellipsis only)."""
     parts = index if isinstance(index, tuple) else (index,)
     return all(
@@ -23,7 +23,7 @@ def is_basic_index(index: Any) -> bool:
     )
 
 
-def view_index(index: Any) -> tuple[Any, ...]:
+def view_index(index: object) -> tuple[Any, ...]:
     """A basic index that selects a view even of one element (NumPy copies ``x[0]`` of a 1-D
     array into a scalar, but ``x[0, ...]`` is a 0-d view)."""
     parts = index if isinstance(index, tuple) else (index,)

@@ -23,10 +23,9 @@ infinite upstream gradient gives 0 there, as in PyTorch.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
+from ..types import InputLike
 from . import Array, Grads, Rule, nan_gradient_by_position, unbroadcast, zeroed_where
 from ._quiet import quiet
 
@@ -34,7 +33,7 @@ SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 
 
-def _typed(values: Any, like: Array) -> Array:
+def _typed(values: InputLike, like: Array) -> Array:
     return np.asarray(values).astype(like.dtype, copy=False)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from ..types import DTypeLike
 from . import Array, Backward, Grads, Rule, sign
 from ._quiet import quiet
 
@@ -23,7 +24,9 @@ def _spread(g: Array, shape: tuple[int, ...], axes: tuple[int, ...] | None, keep
     return np.broadcast_to(g, shape)
 
 
-def sum(x: Array, axes: tuple[int, ...] | None, keepdim: bool, dtype: Any = None) -> Rule:
+def sum(
+    x: Array, axes: tuple[int, ...] | None, keepdim: bool, dtype: DTypeLike | None = None
+) -> Rule:
     """Sum over ``axes``; d/dx = 1 everywhere. (+ 0.0: PyTorch's sums start from 0, so a
     sum of -0.0s is 0.0, where NumPy keeps -0.0.)"""
     out = np.asarray(np.sum(x, axis=axes if x.ndim else None, keepdims=keepdim, dtype=dtype))
@@ -303,7 +306,9 @@ def norm(x: Array, p: float, axes: tuple[int, ...] | None, keepdim: bool) -> Rul
     return result, backward
 
 
-def nansum(x: Array, axes: tuple[int, ...] | None, keepdim: bool, dtype: Any = None) -> Rule:
+def nansum(
+    x: Array, axes: tuple[int, ...] | None, keepdim: bool, dtype: DTypeLike | None = None
+) -> Rule:
     """Sum over ``axes`` with NaNs counted as 0; d/dx = 1, and 0 at a NaN (the incoming
     gradient times 0, as PyTorch's)."""
     nan = np.isnan(x) if x.dtype.kind == "f" else np.zeros(x.shape, dtype=bool)

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from ..types import InputLike
 from . import Array, Grads, Rule, unbroadcast
 from ._quiet import quiet
 from .activation import erf
@@ -22,7 +23,7 @@ from .activation import erf
 _TWO_OVER_ROOT_PI = 2.0 / math.sqrt(math.pi)
 
 
-def _in(dtype: np.dtype, values: Any) -> Array:
+def _in(dtype: np.dtype, values: InputLike) -> Array:
     return np.asarray(values, dtype=np.float64).astype(dtype, copy=False)
 
 

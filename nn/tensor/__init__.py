@@ -41,11 +41,10 @@ stays three deep (tests/nn/test_layout.py).
 from __future__ import annotations
 
 from types import FunctionType
-from typing import Any
 
 from .._dtype import as_array
 from ..device import check_device
-from ..types import DeviceLike, DTypeLike
+from ..types import DeviceLike, DTypeLike, InputLike
 from . import core as _tensor_core
 from .arithmetic import TensorMath
 from .autograd import TensorAutograd
@@ -134,7 +133,7 @@ _public_names(Tensor)
 
 
 def tensor(
-    data: Any,
+    data: InputLike,
     dtype: DTypeLike | None = None,
     device: DeviceLike | None = None,
     requires_grad: bool = False,

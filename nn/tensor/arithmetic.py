@@ -17,6 +17,7 @@ from .._args.overloads import alpha_first
 from ..autograd.graph import node_type
 from ..rules import arithmetic as arithmetic_rules
 from ..rules._quiet import quiet
+from ..types import InputLike
 from .core import TensorCore
 from .reads import reads_divisor, reads_for_remainder, reads_nothing, reads_other
 
@@ -169,53 +170,53 @@ class TensorMath(TensorCore):
         return self.__rfloordiv__(number) if name == "floor_divide" else self.__rmod__(number)
 
     # ---------------------------------------------------------------- operators
-    def __add__(self, other: Any) -> Tensor:
+    def __add__(self, other: InputLike) -> Tensor:
         return self.add(other)
 
-    def __radd__(self, other: Any) -> Tensor:
+    def __radd__(self, other: InputLike) -> Tensor:
         return self._binary(arithmetic_rules.add, other, AddBackward0, "add", reverse=True)
 
-    def __sub__(self, other: Any) -> Tensor:
+    def __sub__(self, other: InputLike) -> Tensor:
         return self.sub(other)
 
-    def __rsub__(self, other: Any) -> Tensor:
+    def __rsub__(self, other: InputLike) -> Tensor:
         _refuse_bool_subtraction(self, other)
         return self._binary(arithmetic_rules.sub, other, RsubBackward1, "sub", reverse=True)
 
-    def __mul__(self, other: Any) -> Tensor:
+    def __mul__(self, other: InputLike) -> Tensor:
         return self._binary(arithmetic_rules.mul, other, MulBackward0, "mul", reads=reads_other)
 
-    def __rmul__(self, other: Any) -> Tensor:
+    def __rmul__(self, other: InputLike) -> Tensor:
         return self._binary(
             arithmetic_rules.mul, other, MulBackward0, "mul", True, reads=reads_other
         )
 
-    def __truediv__(self, other: Any) -> Tensor:
+    def __truediv__(self, other: InputLike) -> Tensor:
         return self.div(other)
 
-    def __rtruediv__(self, other: Any) -> Tensor:
+    def __rtruediv__(self, other: InputLike) -> Tensor:
         # how PyTorch computes other / Tensor (rounded twice, and saving only the reciprocal)
         result: Tensor = cast("Tensor", self).reciprocal() * other
         return result
 
-    def __floordiv__(self, other: Any) -> Tensor:
+    def __floordiv__(self, other: InputLike) -> Tensor:
         return self._undifferentiable(
             other, "floor_divide", arithmetic_rules.divide_rounded, "floor"
         )
 
-    def __rfloordiv__(self, other: Any) -> Tensor:
+    def __rfloordiv__(self, other: InputLike) -> Tensor:
         return self._undifferentiable(
             other, "floor_divide", arithmetic_rules.divide_rounded, "floor", reverse=True
         )
 
-    def __mod__(self, other: Any) -> Tensor:
+    def __mod__(self, other: InputLike) -> Tensor:
         kind = RemainderBackward0 if isinstance(other, float | int) else RemainderBackward1
         if self._data.dtype.kind == "b" and isinstance(other, TensorMath | bool | np.bool_):
             _not_for_bool("remainder_cpu", self._lift(other)._data.dtype)
         rule = arithmetic_rules.remainder
         return self._binary(rule, other, kind, "remainder", reads=reads_for_remainder)
 
-    def __rmod__(self, other: Any) -> Tensor:
+    def __rmod__(self, other: InputLike) -> Tensor:
         if self._data.dtype.kind == "b" and isinstance(other, TensorMath | bool | np.bool_):
             _not_for_bool("remainder_cpu", self._lift(other)._data.dtype)
         if isinstance(other, float | int):  # PyTorch has no derivative for number % Tensor
@@ -236,7 +237,7 @@ class TensorMath(TensorCore):
             out, (a, b), arithmetic_rules.not_differentiable(name), NotImplementedBackward
         )
 
-    def __pow__(self, exponent: Any) -> Tensor:
+    def __pow__(self, exponent: InputLike) -> Tensor:
         return self.pow(exponent)
 
     def __rpow__(self, base: Any) -> Tensor:
@@ -282,7 +283,7 @@ class TensorMath(TensorCore):
             raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{name}'")
         return self.__invert__()
 
-    def _bitwise(self, ufunc: np.ufunc, other: Any, name: str) -> Tensor:
+    def _bitwise(self, ufunc: np.ufunc, other: InputLike, name: str) -> Tensor:
         if not isinstance(other, (TensorMath, *_OPERANDS)):
             return NotImplemented  # type: ignore[no-any-return]
         a, b = self._pair(other, name)
@@ -295,15 +296,15 @@ class TensorMath(TensorCore):
         except ValueError:
             raise _broadcast_error(name, a._data, b._data) from None
 
-    def bitwise_and(self, other: Any) -> Tensor:
+    def bitwise_and(self, other: InputLike) -> Tensor:
         """Elementwise AND of the bits (of integers) or of the truths (of bools): ``&``."""
         return self._bitwise(np.bitwise_and, other, "bitwise_and")
 
-    def bitwise_or(self, other: Any) -> Tensor:
+    def bitwise_or(self, other: InputLike) -> Tensor:
         """Elementwise OR of the bits or truths: ``|``."""
         return self._bitwise(np.bitwise_or, other, "bitwise_or")
 
-    def bitwise_xor(self, other: Any) -> Tensor:
+    def bitwise_xor(self, other: InputLike) -> Tensor:
         """Elementwise exclusive OR of the bits or truths: ``^``."""
         return self._bitwise(np.bitwise_xor, other, "bitwise_xor")
 
@@ -311,7 +312,7 @@ class TensorMath(TensorCore):
     __or__ = __ror__ = bitwise_or
     __xor__ = __rxor__ = bitwise_xor
 
-    def _compare(self, ufunc: np.ufunc, other: Any) -> Tensor:
+    def _compare(self, ufunc: np.ufunc, other: InputLike) -> Tensor:
         if not isinstance(other, (TensorMath, *_OPERANDS)):
             return NotImplemented  # type: ignore[no-any-return]  # None, pytest.approx...
         a, b = self._pair(other, ufunc.__name__)
@@ -320,22 +321,22 @@ class TensorMath(TensorCore):
         except ValueError:
             raise _broadcast_error(ufunc.__name__, a._data, b._data) from None
 
-    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
+    def __eq__(self, other: InputLike) -> Tensor:  # type: ignore[override]
         return self._compare(np.equal, other)
 
     def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
         return self._compare(np.not_equal, other)
 
-    def __lt__(self, other: Any) -> Tensor:
+    def __lt__(self, other: InputLike) -> Tensor:
         return self._compare(np.less, other)
 
-    def __le__(self, other: Any) -> Tensor:
+    def __le__(self, other: InputLike) -> Tensor:
         return self._compare(np.less_equal, other)
 
-    def __gt__(self, other: Any) -> Tensor:
+    def __gt__(self, other: InputLike) -> Tensor:
         return self._compare(np.greater, other)
 
-    def __ge__(self, other: Any) -> Tensor:
+    def __ge__(self, other: InputLike) -> Tensor:
         return self._compare(np.greater_equal, other)
 
     eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
@@ -343,7 +344,7 @@ class TensorMath(TensorCore):
 
     # ------------------------------------------------------------ named arithmetic
     @alpha_first
-    def add(self, other: Any, *, alpha: float = 1) -> Tensor:
+    def add(self, other: InputLike, *, alpha: float = 1) -> Tensor:
         """``self + alpha * other``, as ``torch.Tensor.add``.
 
         >>> import nn
@@ -353,14 +354,14 @@ class TensorMath(TensorCore):
         return self._binary(arithmetic_rules.add, other, AddBackward0, "add", alpha=alpha)
 
     @alpha_first
-    def sub(self, other: Any, *, alpha: float = 1) -> Tensor:
+    def sub(self, other: InputLike, *, alpha: float = 1) -> Tensor:
         """``self - alpha * other``."""
         _refuse_bool_subtraction(self, other)
         return self._binary(arithmetic_rules.sub, other, SubBackward0, "sub", alpha=alpha)
 
     subtract = sub
 
-    def mul(self, other: Any) -> Tensor:
+    def mul(self, other: InputLike) -> Tensor:
         """``self * other``."""
         return self._binary(arithmetic_rules.mul, other, MulBackward0, "mul", reads=reads_other)
 
@@ -398,13 +399,13 @@ class TensorMath(TensorCore):
                     return me._cast(default), other_t._cast(default)
         return me, other
 
-    def floor_divide(self, other: Any) -> Tensor:
+    def floor_divide(self, other: InputLike) -> Tensor:
         return self.__floordiv__(other)
 
-    def remainder(self, other: Any) -> Tensor:
+    def remainder(self, other: InputLike) -> Tensor:
         return self.__mod__(other)
 
-    def pow(self, exponent: Any) -> Tensor:
+    def pow(self, exponent: InputLike) -> Tensor:
         """``self ** exponent`` (a number or a Tensor).
 
         >>> import nn
@@ -464,13 +465,13 @@ def _bool_exponent_backward(g: np.ndarray) -> tuple[Any, ...]:
     raise AssertionError("unreachable")
 
 
-def _given(original: Any, used: Tensor) -> Tensor:
+def _given(original: object, used: Tensor) -> Tensor:
     """The operand as given when it is a Tensor (its version counter), else the one used."""
     return cast("Tensor", original) if isinstance(original, TensorCore) else used
 
 
-def _refuse_bool_subtraction(a: Any, b: Any) -> None:
-    def is_bool(t: Any) -> bool:
+def _refuse_bool_subtraction(a: object, b: object) -> None:
+    def is_bool(t: object) -> bool:
         return isinstance(t, bool | np.bool_) or (
             isinstance(t, TensorCore) and t._data.dtype.kind == "b"
         )

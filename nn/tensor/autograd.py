@@ -25,10 +25,10 @@ class TensorAutograd(TensorCore):
     # ------------------------------------------------------------------ autograd
     def backward(
         self,
-        gradient: Any = None,
+        gradient: object = None,
         retain_graph: bool | None = None,
         create_graph: bool = False,
-        inputs: Any = None,
+        inputs: object = None,
     ) -> None:
         """Accumulate d(self)/d(leaf), weighted by ``gradient``, into ``leaf.grad``.
 

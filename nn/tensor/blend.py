@@ -23,6 +23,7 @@ from .._args.overloads import value_first
 from ..autograd.graph import node_type
 from ..rules import blend as blend_rules
 from ..rules._quiet import quiet
+from ..types import InputLike
 from . import in_place as _in_place
 from .core import TensorCore
 from .inplace import _outplace
@@ -66,7 +67,7 @@ class TensorBlend(TensorCore):
             ) from None
         return self._record(out, (self, kept), backward, IgnoredBesideBackward0)
 
-    def lerp(self, end: Any, weight: Any) -> Tensor:
+    def lerp(self, end: InputLike, weight: InputLike) -> Tensor:
         """self + weight (end - self), computed as PyTorch does (from the nearer end, one
         rounding); ``end`` must have this Tensor's dtype, ``weight`` is a number or a Tensor.
 
@@ -162,17 +163,17 @@ class TensorBlend(TensorCore):
         out, backward = blend_rules.nan_to_num(self._data, nan, posinf, neginf)
         return self._record(out, (me,), backward, NanToNumBackward0, (me,))
 
-    def lerp_(self: T, end: Any, weight: Any) -> T:
+    def lerp_(self: T, end: InputLike, weight: InputLike) -> T:
         """``lerp`` in place."""
         return _in_place.run(self, _outplace("lerp"), end, weight)
 
     @value_first
-    def addcmul_(self: T, tensor1: Any, tensor2: Any, *, value: float = 1) -> T:
+    def addcmul_(self: T, tensor1: object, tensor2: object, *, value: float = 1) -> T:
         """``addcmul`` in place: ``s.addcmul_(g, g, value=1 - beta2)`` is s += (1 - beta2) g²."""
         return _in_place.run(self, _outplace("addcmul"), tensor1, tensor2, value=value)
 
     @value_first
-    def addcdiv_(self: T, tensor1: Any, tensor2: Any, *, value: float = 1) -> T:
+    def addcdiv_(self: T, tensor1: object, tensor2: object, *, value: float = 1) -> T:
         """``addcdiv`` in place: ``w.addcdiv_(v, denom, value=-lr)`` is w -= lr v / denom."""
         return _in_place.run(self, _outplace("addcdiv"), tensor1, tensor2, value=value)
 

@@ -13,7 +13,7 @@ from .._args.dims import shape_args
 from ..autograd.graph import node_type
 from ..device import check_device, no_accelerator
 from ..rules import conversion as conversion_rules
-from ..types import DeviceLike, DTypeLike
+from ..types import DeviceLike, DTypeLike, InputLike
 from .core import TensorCore, _new
 from .numpy_interop import array_ufunc
 from .printing import tensor_repr
@@ -67,7 +67,7 @@ class TensorConvert(TensorCore):
             )
         return self._data
 
-    def __array__(self, dtype: DTypeLike | None = None, copy: Any = None) -> np.ndarray:
+    def __array__(self, dtype: DTypeLike | None = None, copy: object = None) -> np.ndarray:
         if self._rg:
             raise RuntimeError(
                 "Can't call numpy() on Tensor that requires grad. "
@@ -77,7 +77,9 @@ class TensorConvert(TensorCore):
             return self._data.astype(dtype)
         return self._data.copy() if copy else self._data
 
-    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+    def __array_ufunc__(
+        self, ufunc: np.ufunc, method: str, *inputs: object, **kwargs: object
+    ) -> Any:
         """NumPy ufuncs on Tensors. ``ndarray (op) Tensor`` arrives here and becomes the
         Tensor op (differentiable); any other ufunc refuses a Tensor that requires grad
         (it would cut the graph) and otherwise computes on arrays, giving Tensors."""
@@ -138,10 +140,10 @@ class TensorConvert(TensorCore):
         me = cast("Tensor", self)
         return (me[i] for i in range(len(self._data)))
 
-    def __contains__(self, element: Any) -> bool:
+    def __contains__(self, element: object) -> bool:
         return bool(np.any(self._data == getattr(element, "_data", element)))
 
-    def __reduce_ex__(self, protocol: Any) -> Any:
+    def __reduce_ex__(self, protocol: object) -> Any:
         if self._node is not None:
             raise RuntimeError(
                 "Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
@@ -212,19 +214,19 @@ class TensorConvert(TensorCore):
         return self.to(dtype)
 
     # ------------------------------------------------------------ new Tensors
-    def _new(self, array: np.ndarray, device: Any, requires_grad: bool) -> Tensor:
+    def _new(self, array: np.ndarray, device: DeviceLike, requires_grad: bool) -> Tensor:
         check_device(device)
         out = self._make(array)
         if requires_grad:
             out.requires_grad_(True)
         return out
 
-    def _new_dtype(self, dtype: Any) -> np.dtype:
+    def _new_dtype(self, dtype: DTypeLike | None) -> np.dtype:
         return self._data.dtype if dtype is None else _dtype.to_dtype(dtype)
 
     def new_zeros(
         self,
-        *size: Any,
+        *size: object,
         dtype: DTypeLike | None = None,
         device: DeviceLike | None = None,
         requires_grad: bool = False,
@@ -235,7 +237,7 @@ class TensorConvert(TensorCore):
 
     def new_ones(
         self,
-        *size: Any,
+        *size: object,
         dtype: DTypeLike | None = None,
         device: DeviceLike | None = None,
         requires_grad: bool = False,
@@ -263,7 +265,7 @@ class TensorConvert(TensorCore):
 
     def new_empty(
         self,
-        *size: Any,
+        *size: object,
         dtype: DTypeLike | None = None,
         device: DeviceLike | None = None,
         requires_grad: bool = False,
@@ -273,8 +275,8 @@ class TensorConvert(TensorCore):
 
     def new_full(
         self,
-        size: Any,
-        fill_value: Any,
+        size: object,
+        fill_value: InputLike,
         *,
         dtype: DTypeLike | None = None,
         device: DeviceLike | None = None,
@@ -286,7 +288,7 @@ class TensorConvert(TensorCore):
 
     def new_tensor(
         self,
-        data: Any,
+        data: InputLike,
         *,
         dtype: DTypeLike | None = None,
         device: DeviceLike | None = None,
@@ -327,7 +329,7 @@ class TensorConvert(TensorCore):
     def cpu(self) -> Tensor:
         return self  # type: ignore[return-value]
 
-    def cuda(self, *args: Any, **kwargs: Any) -> Tensor:
+    def cuda(self, *args: object, **kwargs: object) -> Tensor:
         raise no_accelerator("cuda")
 
 

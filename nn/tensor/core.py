@@ -37,7 +37,7 @@ from ..autograd.grad_mode import _Mode
 from ..autograd.graph import Node, _next_seq
 from ..device import cpu
 from ..rules import Backward
-from ..types import Dim, DTypeLike
+from ..types import Dim, DTypeLike, InputLike
 from .views import View, refresh_view
 
 if TYPE_CHECKING:
@@ -222,7 +222,7 @@ class TensorCore:
         return TensorCore._make(self._data)
 
     @data.setter
-    def data(self, value: Any) -> None:
+    def data(self, value: InputLike) -> None:
         if isinstance(value, TensorCore):
             self._data = value._data
         elif isinstance(value, np.ndarray | np.generic):
@@ -458,7 +458,7 @@ class TensorCore:
         return self
 
 
-def plain_index(index: Any) -> Any:
+def plain_index(index: object) -> Any:
     """An index with Tensors replaced by their arrays, and NumPy arrays of any integer
     dtype as int64 (PyTorch converts those; an index Tensor of a dtype other than int64,
     int32, uint8 or bool it refuses, which ``index_rules.parse`` does in PyTorch's order)."""

@@ -12,6 +12,7 @@ from .._args.dims import axes_of
 from ..autograd.graph import node_type
 from ..rules import arithmetic as arithmetic_rules
 from ..rules import counting as counting_rules
+from ..types import InputLike
 from .core import TensorCore
 
 if TYPE_CHECKING:
@@ -113,7 +114,7 @@ class TensorCounting(TensorCore):
             hist, self._record(edges.copy(), (self,), undefined, HistogramBackward0)
         )
 
-    def bincount(self, weights: Any = None, minlength: int = 0) -> Tensor:
+    def bincount(self, weights: InputLike | None = None, minlength: int = 0) -> Tensor:
         """How many times each value 0, 1, ..., max occurs in a 1-D Tensor of non-negative
         integers (int64), or the sum of ``weights`` at each value (float32 weights give
         float32, any other float64), at least ``minlength`` long.

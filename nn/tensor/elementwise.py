@@ -12,6 +12,7 @@ from ..autograd.graph import node_type
 from ..rules import elementwise as elementwise_rules
 from ..rules import sign
 from ..rules._quiet import quiet
+from ..types import InputLike
 from .arithmetic import TensorMath, _broadcast_error, _not_for_bool
 from .core import TensorCore
 from .reads import reads_both
@@ -189,7 +190,9 @@ class TensorFunctions(TensorCore):
         out, backward = elementwise_rules.relu(x._data)
         return self._record(out, (x,), backward, ReluBackward0, result=True)
 
-    def clamp(self, min: Any = None, max: Any = None, out: Any = None) -> Tensor:
+    def clamp(
+        self, min: InputLike | None = None, max: InputLike | None = None, out: object = None
+    ) -> Tensor:
         """x limited to [min, max]; the gradient passes where min <= x <= max.
 
         >>> import nn
@@ -212,7 +215,7 @@ class TensorFunctions(TensorCore):
         out_array, backward = elementwise_rules.clamp(x._data, low, high)
         return self._record(out_array, (x,), backward, ClampBackward1, (x,))
 
-    def _clamp_tensors(self, min: Any, max: Any) -> Tensor:
+    def _clamp_tensors(self, min: InputLike | None, max: InputLike | None) -> Tensor:
         """``clamp`` with Tensor bounds: one node, PyTorch's gradients (ties to the input)."""
         me = cast("Tensor", self)
         parts = [me] + [me._lift(b) for b in (min, max) if b is not None]
@@ -246,19 +249,19 @@ class TensorFunctions(TensorCore):
 
     clip = clamp
 
-    def clamp_min(self, min: Any) -> Tensor:
+    def clamp_min(self, min: InputLike) -> Tensor:
         """max(x, min); a Tensor bound (0-d included) is differentiated, as PyTorch's."""
         if isinstance(min, TensorMath | np.ndarray):
             return self._clamp_tensors(min, None)
         return self.clamp(min=min)
 
-    def clamp_max(self, max: Any) -> Tensor:
+    def clamp_max(self, max: InputLike) -> Tensor:
         """min(x, max); a Tensor bound (0-d included) is differentiated, as PyTorch's."""
         if isinstance(max, TensorMath | np.ndarray):
             return self._clamp_tensors(None, max)
         return self.clamp(max=max)
 
-    def maximum(self, other: Any) -> Tensor:
+    def maximum(self, other: InputLike) -> Tensor:
         """Elementwise maximum (NaN if either is); ties share the gradient."""
         _tensor_only("maximum", other)
         rule = elementwise_rules.maximum
@@ -266,7 +269,7 @@ class TensorFunctions(TensorCore):
             rule, other, MaximumBackward0, "maximum", reads=reads_both
         )
 
-    def minimum(self, other: Any) -> Tensor:
+    def minimum(self, other: InputLike) -> Tensor:
         """Elementwise minimum (NaN if either is); ties share the gradient."""
         _tensor_only("minimum", other)
         rule = elementwise_rules.minimum
@@ -401,7 +404,7 @@ class TensorFunctions(TensorCore):
 
     fix = trunc
 
-    def round(self, decimals: int = 0, out: Any = None) -> Tensor:
+    def round(self, decimals: int = 0, out: object = None) -> Tensor:
         """Round to ``decimals`` places (half to even, as PyTorch); its gradient is 0."""
         _not_for_bool("round_vml_cpu", self._data.dtype)
         return self._zero_grad_op(np.round(self._data, decimals))
@@ -418,19 +421,19 @@ class TensorFunctions(TensorCore):
     def logical_not(self) -> Tensor:
         return self._make(np.logical_not(self._data))
 
-    def logical_and(self, other: Any) -> Tensor:
+    def logical_and(self, other: InputLike) -> Tensor:
         _tensor_only("logical_and", other)
         return self._logical(np.logical_and, other, "logical_and")
 
-    def logical_or(self, other: Any) -> Tensor:
+    def logical_or(self, other: InputLike) -> Tensor:
         _tensor_only("logical_or", other)
         return self._logical(np.logical_or, other, "logical_or")
 
-    def logical_xor(self, other: Any) -> Tensor:
+    def logical_xor(self, other: InputLike) -> Tensor:
         _tensor_only("logical_xor", other)
         return self._logical(np.logical_xor, other, "logical_xor")
 
-    def _logical(self, ufunc: np.ufunc, other: Any, name: str) -> Tensor:
+    def _logical(self, ufunc: np.ufunc, other: InputLike, name: str) -> Tensor:
         theirs = other._data if isinstance(other, TensorMath) else np.asarray(other)
         try:
             return self._make(np.asarray(ufunc(self._data, theirs)))
@@ -438,7 +441,7 @@ class TensorFunctions(TensorCore):
             raise _broadcast_error(name, self._data, theirs) from None
 
 
-def _tensor_only(name: str, other: Any, argument: str = "other") -> None:
+def _tensor_only(name: str, other: InputLike, argument: str = "other") -> None:
     """PyTorch's ``TypeError`` where an op takes a Tensor and a number came."""
     if not isinstance(other, TensorMath | np.ndarray):
         raise TypeError(
@@ -447,7 +450,7 @@ def _tensor_only(name: str, other: Any, argument: str = "other") -> None:
         )
 
 
-def _clamp_bounds(min: Any, max: Any) -> tuple[Any, Any, bool]:
+def _clamp_bounds(min: InputLike | None, max: InputLike | None) -> tuple[Any, Any, bool]:
     """``(min, max, both Tensors)`` as PyTorch's parser reads them: numbers, or Tensors; a
     0-d Tensor that does not require grad may stand for a number beside one."""
     if min is None and max is None:

@@ -54,7 +54,7 @@ def check(t: TensorCore) -> None:
         )
 
 
-def recording(t: TensorCore, *others: Any) -> bool:
+def recording(t: TensorCore, *others: object) -> bool:
     """Whether an in-place op with ``others`` must be recorded (after the checks)."""
     check(t)
     if not _Mode.enabled:

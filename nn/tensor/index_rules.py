@@ -43,7 +43,7 @@ class Index(NamedTuple):
 
 
 def parse(
-    index: Any,
+    index: object,
     shape: tuple[int, ...],
     check_in_place: Callable[[], None] | None = None,
     check_value: Callable[[], None] | None = None,
@@ -133,7 +133,7 @@ def _check_broadcast(arrays: list[np.ndarray]) -> None:
         ) from None
 
 
-def _entries(index: Any, notes: list[str]) -> list[Any]:
+def _entries(index: object, notes: list[str]) -> list[Any]:
     """The index as a list of entries: ints, slices, None, ..., bools and arrays (PyTorch's
     deprecation warnings added to ``notes``)."""
     if isinstance(index, list) and _reads_as_tuple(index):
@@ -151,7 +151,7 @@ def _reads_as_tuple(items: list[Any]) -> bool:
     )
 
 
-def _entry(part: Any, notes: list[str]) -> Any:
+def _entry(part: object, notes: list[str]) -> Any:
     if part is None or part is Ellipsis or isinstance(part, slice | bool):
         return part
     if isinstance(part, np.bool_):
@@ -184,7 +184,7 @@ def _entry(part: Any, notes: list[str]) -> Any:
     )
 
 
-def _dims_consumed(entry: Any) -> int:
+def _dims_consumed(entry: object) -> int:
     if entry is None or entry is Ellipsis or isinstance(entry, bool):
         return 0
     if isinstance(entry, np.ndarray) and entry.dtype == bool:

@@ -15,6 +15,7 @@ from .._errors import read_only_error
 from ..autograd.graph import KEPT, node_type
 from ..rules import Grads, unbroadcast
 from ..rules import indexing as indexing_rules
+from ..types import InputLike
 from . import index_rules as _indexing
 from .core import TensorCore, plain_index
 from .reduction import TensorReduce
@@ -34,13 +35,13 @@ IndexPutBackward0 = node_type("IndexPutBackward0")
 FillBackward3 = node_type("FillBackward3")  # (from a 0-d Tensor)
 
 
-def _index_tensors(index: Any) -> list[Any]:
+def _index_tensors(index: object) -> list[Any]:
     """The Tensors in an index (alone, in a tuple or in a list)."""
     parts = index if isinstance(index, tuple | list) else (index,)
     return [part for part in parts if isinstance(part, TensorReduce) and part._data.ndim]
 
 
-def _as_saved(index: Any) -> Any:
+def _as_saved(index: object) -> Any:
     """An index as a saved value: the Tensor itself (its version is checked at backward, as
     PyTorch checks it), or None for an array or a list (no version to check)."""
     return index if isinstance(index, TensorReduce) else None
@@ -65,7 +66,7 @@ def _check_bounds(index: np.ndarray, size: int, axis: int, error: type = Runtime
 
 
 def _set_index(
-    source: Tensor, index: _indexing.Index, value: Any, saved: tuple[Tensor, ...]
+    source: Tensor, index: _indexing.Index, value: InputLike, saved: tuple[Tensor, ...]
 ) -> Tensor:
     v = source._lift(value)
     if v._data.dtype != source._data.dtype:
@@ -105,7 +106,7 @@ def _check_index_put_dtypes(destination: np.dtype, source: np.dtype) -> None:
         )
 
 
-def _single_mask(index: Any) -> bool:
+def _single_mask(index: object) -> bool:
     """Whether the only index array (a Tensor or a NumPy array) is one bool or uint8 mask."""
     parts = index if isinstance(index, tuple) else (index,)
     arrays = _index_arrays(parts)
@@ -119,7 +120,7 @@ def _index_arrays(parts: tuple[object, ...]) -> list[np.ndarray]:
     return [a for a in arrays if isinstance(a, np.ndarray) and a.ndim]
 
 
-def _refuse_byte_mask(index: Any) -> None:
+def _refuse_byte_mask(index: object) -> None:
     """PyTorch's refusal of a write through one uint8 mask (deprecated for reads, where it
     is a bool mask with a warning; for writes, its masked fill refuses it)."""
     if _index_arrays(index if isinstance(index, tuple) else (index,))[0].dtype == np.uint8:
@@ -306,7 +307,7 @@ class TensorIndexing(TensorCore):
             bounds = list(zip(starts[:-1].tolist(), starts[1:].tolist(), strict=True))
         return _several(op, [self.narrow(axis, lo, hi - lo) for lo, hi in bounds])
 
-    def gather(self, dim: int, index: Any) -> Tensor:
+    def gather(self, dim: int, index: object) -> Tensor:
         """``out[i][j] = self[i][index[i][j]]`` along ``dim``; ``index`` has this Tensor's
         number of dimensions and no larger a size on the others, as PyTorch requires."""
         axis = self._axis(dim)
@@ -330,7 +331,7 @@ class TensorIndexing(TensorCore):
         saved = (self, _as_saved(index))  # (PyTorch saves both)
         return self._record(out, (self,), backward, GatherBackward0, saved)
 
-    def index_select(self, dim: int, index: Any) -> Tensor:
+    def index_select(self, dim: int, index: object) -> Tensor:
         """The slices at ``index`` (a 1-D or 0-d integer Tensor) along ``dim`` (its
         gradient scatter-added back; the index is saved, as PyTorch saves it)."""
         axis = self._axis(dim)
@@ -360,7 +361,7 @@ class TensorIndexing(TensorCore):
         out, backward = indexing_rules.take(self._data, idx, axis)
         return self._record(out, (self,), backward, IndexSelectBackward0, (_as_saved(index),))
 
-    def masked_select(self, mask: Any) -> Tensor:
+    def masked_select(self, mask: InputLike) -> Tensor:
         """The elements where the bool ``mask`` (broadcast with this Tensor) is True, as a
         1-D Tensor (a copy); the gradient goes back to those places.
 

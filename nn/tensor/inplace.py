@@ -21,7 +21,7 @@ from ..autograd.grad_mode import _Mode
 from ..autograd.graph import node_type
 from ..rules import inplace as inplace_rules
 from ..rules import scaled_sum
-from ..types import Dim, Number, TensorLike
+from ..types import Dim, InputLike, Number, TensorLike
 from . import in_place as _in_place
 from .arithmetic import _refuse_bool_subtraction
 from .core import TensorCore, plain_index
@@ -52,11 +52,11 @@ class TensorInplace(TensorCore):
         """Refuse an in-place change PyTorch refuses (``nn/tensor/in_place.py``)."""
         _in_place.check(self)
 
-    def _recording(self, *others: Any) -> bool:
+    def _recording(self, *others: object) -> bool:
         """Whether an in-place op with ``others`` must be recorded (after the checks)."""
         return _in_place.recording(self, *others)
 
-    def _inplace(self: T, op: Callable[..., Tensor], *args: Any, **kwargs: Any) -> T:
+    def _inplace(self: T, op: Callable[..., Tensor], *args: object, **kwargs: object) -> T:
         """The out-of-place ``op(self, ...)`` written into this Tensor's storage."""
         return _in_place.run(self, op, *args, **kwargs)
 
@@ -145,7 +145,7 @@ class TensorInplace(TensorCore):
 
     divide_ = true_divide_ = div_
 
-    def pow_(self: T, exponent: Any) -> T:
+    def pow_(self: T, exponent: InputLike) -> T:
         """``self **= exponent`` in place."""
         return self._inplace(_outplace("pow"), exponent)
 
@@ -196,20 +196,20 @@ class TensorInplace(TensorCore):
         """``unsqueeze`` in place."""
         return self._reshaped_(TensorShape.unsqueeze, dim)
 
-    def _unary_(self: T, name: str, *args: Any, **kwargs: Any) -> T:
+    def _unary_(self: T, name: str, *args: object, **kwargs: object) -> T:
         return self._inplace(_outplace(name), *args, **kwargs)
 
-    def clamp_(self: T, min: Any = None, max: Any = None) -> T:
+    def clamp_(self: T, min: InputLike | None = None, max: InputLike | None = None) -> T:
         """Limit to [min, max] in place."""
         _clamp_bounds(min, max)  # (the arguments first, as PyTorch's parser checks them)
         return self._unary_("clamp", min, max)
 
     clip_ = clamp_
 
-    def clamp_min_(self: T, min: Any) -> T:
+    def clamp_min_(self: T, min: InputLike) -> T:
         return self._unary_("clamp_min", min)
 
-    def clamp_max_(self: T, max: Any) -> T:
+    def clamp_max_(self: T, max: InputLike) -> T:
         return self._unary_("clamp_max", max)
 
     def neg_(self: T) -> T:
@@ -308,7 +308,7 @@ class TensorInplace(TensorCore):
     def sgn_(self: T) -> T:
         return self._unary_("sgn")
 
-    def masked_fill_(self: T, mask: Any, value: Any) -> T:
+    def masked_fill_(self: T, mask: InputLike, value: InputLike) -> T:
         """Set the elements where ``mask`` is True to ``value``, in place (an expanded Tensor
         too, as PyTorch allows: its repeated elements get one value)."""
         if not self._data.flags.writeable and self._data.size and not self._recording(value):
@@ -322,7 +322,7 @@ class TensorInplace(TensorCore):
             return self
         return self._inplace(_masked_fill, mask, value)
 
-    def masked_fill(self, mask: Any, value: Any) -> Tensor:
+    def masked_fill(self, mask: InputLike, value: InputLike) -> Tensor:
         """A copy with the elements where ``mask`` is True set to ``value``."""
         rg = isinstance(value, TensorInplace) and value._rg
         if rg and self._data.dtype.kind not in "fc" and _Mode.enabled:
@@ -374,7 +374,7 @@ class TensorInplace(TensorCore):
         """
         return self._fill(np.zeros(self._data.shape, dtype=self._data.dtype), ZeroBackward0)
 
-    def copy_(self: T, src: Any, non_blocking: bool = False) -> T:
+    def copy_(self: T, src: InputLike, non_blocking: bool = False) -> T:
         """Copy ``src`` (broadcast to this shape) into this Tensor, keeping this dtype;
         differentiable with respect to ``src``."""
         source = cast("Tensor", self)._lift(src)
@@ -426,7 +426,7 @@ def _fill_tensor(source: Tensor, value: Tensor) -> Tensor:
     return source._record(out, (source, v), backward, FillBackward3)
 
 
-def _inplace_dtype(data: np.ndarray, operand: Any, divide: bool) -> np.dtype:
+def _inplace_dtype(data: np.ndarray, operand: InputLike, divide: bool) -> np.dtype:
     """The dtype PyTorch computes ``data (op) operand`` in."""
     ranks: tuple[list[np.dtype], list[np.dtype], list[np.dtype]] = ([], [], [])
     ranks[0 if data.ndim else 1].append(data.dtype)
@@ -438,7 +438,7 @@ def _inplace_dtype(data: np.ndarray, operand: Any, divide: bool) -> np.dtype:
     return _dtype.get_default_dtype() if divide and result.kind in "biu" else result
 
 
-def _masked_fill(source: Tensor, mask: Any, value: Any) -> Tensor:
+def _masked_fill(source: Tensor, mask: InputLike, value: InputLike) -> Tensor:
     condition = np.asarray(plain_index(mask), dtype=bool)
     if isinstance(value, int | float | np.number) and not isinstance(value, bool):
         _dtype.checked_scalar(value, source._data.dtype)

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from .. import _dtype
+from ..types import InputLike
 from . import Tensor
 
 
@@ -22,7 +23,7 @@ class _LegacyTensorType(type):
     def __call__(cls, *args: Any, **kwargs: Any) -> Any:
         return Tensor(*args, dtype=cls.dtype, **kwargs)
 
-    def __instancecheck__(cls, instance: Any) -> bool:
+    def __instancecheck__(cls, instance: object) -> bool:
         return isinstance(instance, Tensor) and instance._data.dtype == cls.dtype
 
     def __repr__(cls) -> str:
@@ -46,7 +47,7 @@ LongTensor = _legacy("LongTensor", _dtype.int64)
 BoolTensor = _legacy("BoolTensor", _dtype.bool_)
 
 
-def legacy_dtype(kind: Any) -> np.dtype | None:
+def legacy_dtype(kind: object) -> np.dtype | None:
     """The dtype of a legacy type (``nn.FloatTensor``), or None for anything else."""
     return kind.dtype if isinstance(kind, _LegacyTensorType) else None
 
@@ -64,7 +65,7 @@ __all__ = [
 ]
 
 
-def Variable(data: Any, requires_grad: bool = False, volatile: bool = False) -> Tensor:
+def Variable(data: InputLike, requires_grad: bool = False, volatile: bool = False) -> Tensor:
     """``torch.autograd.Variable(t, requires_grad=...)``, the pre-0.4 wrapper: a new Tensor
     sharing ``t``'s storage, outside any graph, requiring grad when asked (Tensors and
     Variables have been one since PyTorch 0.4)."""

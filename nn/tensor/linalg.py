@@ -11,7 +11,7 @@ from .. import _dtype
 from ..autograd.graph import KEPT, node_type
 from ..rules import linalg as linalg_rules
 from ..rules._quiet import quiet
-from ..types import DTypeLike
+from ..types import DTypeLike, InputLike
 from .core import TensorCore
 
 if TYPE_CHECKING:
@@ -167,7 +167,7 @@ class TensorLinalg(TensorCore):
         out, backward = linalg_rules.trace(self._data)
         return self._record(out, (self,), backward, TraceBackward0)
 
-    def __matmul__(self, other: Any) -> Tensor:
+    def __matmul__(self, other: InputLike) -> Tensor:
         return self.matmul(other)
 
     def __rmatmul__(self, other: Any) -> Tensor:
@@ -221,7 +221,7 @@ class TensorLinalg(TensorCore):
         _require_dims("mat2", other._data.ndim, 2, "must be a matrix")
         return self.matmul(other)
 
-    def mv(self, vec: Any) -> Tensor:
+    def mv(self, vec: InputLike) -> Tensor:
         """A matrix times a vector (2-D and 1-D only, as ``torch.mv``)."""
         other = cast("Tensor", self)._lift(vec)
         if self._data.ndim != 2 or other._data.ndim != 1:
@@ -254,7 +254,7 @@ class TensorLinalg(TensorCore):
             )
         return self.matmul(other)
 
-    def dot(self, tensor: Any) -> Tensor:
+    def dot(self, tensor: InputLike) -> Tensor:
         """sum_i x_i y_i of two 1-D Tensors of one size (as ``torch.dot``)."""
         other = cast("Tensor", self)._lift(tensor)
         if self._data.ndim != 1 or other._data.ndim != 1:
@@ -280,7 +280,7 @@ class TensorLinalg(TensorCore):
 
     ger = outer
 
-    def cross(self, other: Any, dim: int | None = None) -> Tensor:
+    def cross(self, other: InputLike, dim: int | None = None) -> Tensor:
         """The cross product of 3-vectors along ``dim`` (by default the first dimension of
         size 3, as ``torch.cross``; ``nn.linalg.cross`` takes the last), broadcasting.
 

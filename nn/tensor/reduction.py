@@ -15,7 +15,7 @@ from ..autograd.graph import node_type
 from ..rules import reduction as reduction_rules
 from ..rules import unbroadcast
 from ..rules._quiet import quiet
-from ..types import DTypeLike, Number, TensorLike
+from ..types import Dim, DTypeLike, Number, TensorLike
 from .arithmetic import _broadcast_error
 from .core import TensorCore
 
@@ -59,7 +59,7 @@ def _dim(dim: Any, axis: Any) -> Any:
     return axis if dim is None else dim
 
 
-def _no_out(out: Any) -> None:
+def _no_out(out: object) -> None:
     if out is not None:
         raise TypeError("descend's reductions do not take out=; assign the result instead")
 
@@ -146,7 +146,7 @@ class TensorReduce(TensorCore):
         return self._record(result, (self,), backward, NansumBackward0, (self,))
 
     def nanmean(
-        self, dim: Any = None, keepdim: bool = False, *, dtype: DTypeLike | None = None
+        self, dim: Dim | None = None, keepdim: bool = False, *, dtype: DTypeLike | None = None
     ) -> Tensor:
         """The mean of the elements that are not NaN: ``nansum / count`` (NaN when all are).
 
@@ -284,7 +284,7 @@ class TensorReduce(TensorCore):
         return self._record(result, (x,), backward, kind, (x,), result=rule is reduction_rules.std)
 
     def prod(
-        self, dim: Any = None, keepdim: bool = False, *, dtype: DTypeLike | None = None
+        self, dim: Dim | None = None, keepdim: bool = False, *, dtype: DTypeLike | None = None
     ) -> Tensor:
         """Product over one ``dim`` (or of every element); exact gradients with zeros; bool
         and integer Tensors multiply in int64, as PyTorch's."""
@@ -338,7 +338,7 @@ class TensorReduce(TensorCore):
             return cast("Tensor", self).minimum(dim)
         return self._extremum(_dim(dim, axis), keepdim if keepdims is None else keepdims, False)
 
-    def _extremum(self, dim: Any, keepdim: bool, largest: bool) -> Any:
+    def _extremum(self, dim: Dim | None, keepdim: bool, largest: bool) -> Any:
         me: Tensor = self  # type: ignore[assignment]
         name = "max" if largest else "min"
         if dim is None:
@@ -372,16 +372,16 @@ class TensorReduce(TensorCore):
                         f"{name}(): Expected reduction dim {axis} to have non-zero size."
                     )
 
-    def amax(self, dim: Any = (), keepdim: bool = False) -> Tensor:
+    def amax(self, dim: Dim = (), keepdim: bool = False) -> Tensor:
         """The largest elements over ``dim`` (every dim by default); ties share the
         gradient equally, as ``torch.amax`` (``max(dim)`` gives it to one index)."""
         return self._amax(dim, keepdim, True)
 
-    def amin(self, dim: Any = (), keepdim: bool = False) -> Tensor:
+    def amin(self, dim: Dim = (), keepdim: bool = False) -> Tensor:
         """The smallest elements over ``dim``, as ``torch.amin``."""
         return self._amax(dim, keepdim, False)
 
-    def _amax(self, dim: Any, keepdim: bool, largest: bool) -> Tensor:
+    def _amax(self, dim: Dim, keepdim: bool, largest: bool) -> Tensor:
         me: Tensor = self  # type: ignore[assignment]
         name = "amax" if largest else "amin"
         if not self._data.size and isinstance(dim, int | tuple | list) and dim != ():
@@ -460,7 +460,7 @@ class TensorReduce(TensorCore):
         refuse_numpy_keywords("any", out=out, where=where)
         return self._truth(np.any, _dim(dim, axis), keepdim if keepdims is None else keepdims)
 
-    def logsumexp(self, dim: Any, keepdim: bool = False) -> Tensor:
+    def logsumexp(self, dim: Dim, keepdim: bool = False) -> Tensor:
         """log(sum(exp(x))) over ``dim``, computed stably."""
         x = cast("Tensor", self)._floating()
         axes = self._reduce_axes(dim) or tuple(range(self._data.ndim))

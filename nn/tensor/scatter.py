@@ -11,6 +11,7 @@ import numpy as np
 from .. import _dtype
 from ..autograd.graph import node_type
 from ..rules import scatter as scatter_rules
+from ..types import InputLike
 from . import in_place as _in_place
 from .core import TensorCore, plain_index
 from .indexing import _check_bounds
@@ -31,7 +32,13 @@ class TensorScatter(TensorCore):
     __slots__ = ()
 
     def scatter(
-        self, dim: int, index: Any, src: Any = None, *, value: Any = None, reduce: str | None = None
+        self,
+        dim: int,
+        index: object,
+        src: InputLike | None = None,
+        *,
+        value: InputLike | None = None,
+        reduce: str | None = None,
     ) -> Tensor:
         """A copy with ``src`` (a Tensor, or a number) written at ``index`` along ``dim``:
         ``out[i][index[i][j]] = src[i][j]`` for a 2-D ``dim=1``.
@@ -54,7 +61,7 @@ class TensorScatter(TensorCore):
             raise TypeError("scatter() missing the values to write: pass src or value")
         return self._scatter(dim, index, source, add=False)
 
-    def scatter_add(self, dim: int, index: Any, src: Any) -> Tensor:
+    def scatter_add(self, dim: int, index: object, src: InputLike) -> Tensor:
         """A copy with ``src`` added at ``index`` along ``dim`` (repeated indices add up).
 
         Examples
@@ -74,10 +81,10 @@ class TensorScatter(TensorCore):
     def scatter_(
         self: T,
         dim: int,
-        index: Any,
-        src: Any = None,
+        index: object,
+        src: InputLike | None = None,
         *,
-        value: Any = None,
+        value: InputLike | None = None,
         reduce: str | None = None,
     ) -> T:
         """``scatter`` in place."""
@@ -85,7 +92,7 @@ class TensorScatter(TensorCore):
             self, _outplace("scatter"), dim, index, src, value=value, reduce=reduce
         )
 
-    def scatter_add_(self: T, dim: int, index: Any, src: Any) -> T:
+    def scatter_add_(self: T, dim: int, index: object, src: InputLike) -> T:
         """``scatter_add`` in place."""
         if not isinstance(src, TensorScatter | np.ndarray):
             raise TypeError(

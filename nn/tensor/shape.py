@@ -16,6 +16,7 @@ from .. import _dtype, _memory_format
 from .._args.dims import axes_of, shape_args
 from ..autograd.graph import node_type
 from ..rules import shape as shape_rules
+from ..types import Dim, DTypeLike
 from .core import TensorCore
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ class TensorShape(TensorCore):
     __slots__ = ()
 
     # --------------------------------------------------------------------- views
-    def reshape(self, *shape: Any) -> Tensor:
+    def reshape(self, *shape: object) -> Tensor:
         """The same elements in a new shape (one -1 is inferred); a view when possible.
 
         Examples
@@ -105,7 +106,7 @@ class TensorShape(TensorCore):
             ) from None
         return self.reshape(target)
 
-    def _view_dtype(self, dtype: Any) -> Tensor:
+    def _view_dtype(self, dtype: DTypeLike) -> Tensor:
         """``view(dtype)``: the same bytes read as ``dtype``, sharing storage and version
         counter, outside autograd (PyTorch's view(dtype) is not differentiable); with another
         element size the last dimension changes size (it must be contiguous)."""
@@ -225,7 +226,7 @@ class TensorShape(TensorCore):
         target = tuple(rest if n == -1 else int(n) for n in sizes)
         return self.reshape(shape[:axis] + target + shape[axis + 1 :])
 
-    def squeeze(self, dim: Any = None) -> Tensor:
+    def squeeze(self, dim: Dim | None = None) -> Tensor:
         """Drop dimensions of size 1 (all, or those in ``dim``)."""
         shape = self._data.shape
         if dim is None:
@@ -242,7 +243,7 @@ class TensorShape(TensorCore):
         shape = self._data.shape
         return self.reshape(shape[: axes[0]] + (1,) + shape[axes[0] :])
 
-    def permute(self, *dims: Any) -> Tensor:
+    def permute(self, *dims: object) -> Tensor:
         """The dimensions in the order ``dims`` (a view)."""
         if not dims:
             raise TypeError('permute() missing 1 required positional arguments: "dims"')
@@ -365,7 +366,7 @@ class TensorShape(TensorCore):
         _, backward = shape_rules.unfold(self._data, axis, size, step)
         return self._record_view(view(self._data), self, backward, UnfoldBackward0, view)
 
-    def expand(self, *sizes: Any) -> Tensor:
+    def expand(self, *sizes: object) -> Tensor:
         """A broadcast view to ``sizes`` (-1 keeps a dimension); read-only, as PyTorch's."""
         if not sizes:
             raise TypeError('expand() missing 1 required positional arguments: "size"')
@@ -405,7 +406,7 @@ class TensorShape(TensorCore):
     def expand_as(self, other: Any) -> Tensor:
         return self.expand(other.shape)
 
-    def repeat(self, *sizes: Any) -> Tensor:
+    def repeat(self, *sizes: object) -> Tensor:
         """Tile the Tensor ``sizes`` times along each dimension (a copy)."""
         if not sizes:
             raise TypeError('repeat() missing 1 required positional arguments: "repeats"')
@@ -418,7 +419,7 @@ class TensorShape(TensorCore):
         out, backward = shape_rules.repeat(self._data, repeats)
         return self._record(out, (self,), backward, RepeatBackward0)
 
-    def tile(self, *dims: Any) -> Tensor:
+    def tile(self, *dims: object) -> Tensor:
         """The Tensor repeated ``dims`` times along each dimension, ``dims`` padded with
         leading 1s to the Tensor's dimensions (``repeat`` then; a copy).
 
@@ -432,7 +433,7 @@ class TensorShape(TensorCore):
             self.repeat(*padded) if padded else cast("Tensor", self).clone()
         )  # (a 0-d Tensor: a copy)
 
-    def count_nonzero(self, dim: Any = None) -> Tensor:
+    def count_nonzero(self, dim: Dim | None = None) -> Tensor:
         """How many elements are not zero (over ``dim``, one int or several), as int64.
 
         >>> import nn
@@ -443,7 +444,7 @@ class TensorShape(TensorCore):
         counted = np.count_nonzero(self._data, axis=axes if self._data.ndim else None)
         return self._make(np.asarray(counted, dtype=np.int64))
 
-    def contiguous(self, memory_format: Any = None) -> Tensor:
+    def contiguous(self, memory_format: object = None) -> Tensor:
         """This Tensor if its elements lie densely in row-major order (or
         ``memory_format``'s), else a copy that does."""
         target = _memory_format.checked(memory_format, self._data.ndim)
@@ -453,7 +454,7 @@ class TensorShape(TensorCore):
             return self  # type: ignore[return-value]
         return cast("Tensor", self).clone(memory_format=target)
 
-    def flip(self, *dims: Any) -> Tensor:
+    def flip(self, *dims: object) -> Tensor:
         axes = axes_of(shape_args(dims), self._data.ndim) or ()
         out, backward = shape_rules.flip(self._data, axes)
         return self._record(np.array(out, copy=True), (self,), backward, FlipBackward0)

@@ -15,6 +15,7 @@ from .._namespace.joining import cat
 from ..random import generator_state, set_generator_state
 from ..rules._quiet import quiet
 from ..tensor import Tensor, tensor
+from ..types import InputLike
 from . import rnn
 
 __all__ = [
@@ -106,7 +107,7 @@ def get_total_norm(
 def clip_grads_with_norm_(
     parameters: Tensor | Iterable[Tensor],
     max_norm: float,
-    total_norm: Any,
+    total_norm: object,
     foreach: bool | None = None,
 ) -> None:
     """Multiply every gradient by min(1, max_norm / (total_norm + 1e-6)), in the gradients'
@@ -202,7 +203,7 @@ def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
     return cat([p.reshape(-1) for p in params])
 
 
-def vector_to_parameters(vec: Any, parameters: Iterable[Tensor]) -> None:
+def vector_to_parameters(vec: InputLike, parameters: Iterable[Tensor]) -> None:
     """Copy consecutive slices of the 1-D ``vec`` into the parameters, in place.
 
     Examples
@@ -230,7 +231,7 @@ def vector_to_parameters(vec: Any, parameters: Iterable[Tensor]) -> None:
         offset += size
 
 
-def generator_states(module: Any) -> dict[str, dict[str, Any]]:
+def generator_states(module: object) -> dict[str, dict[str, Any]]:
     """The states of the generators that ``module`` and its sub-modules own
     (``Dropout(p, generator=...)``), by module name: what a checkpoint needs beside
     ``state_dict()`` (which holds Tensors only, as PyTorch's) to resume bit-identically.
@@ -246,7 +247,7 @@ def generator_states(module: Any) -> dict[str, dict[str, Any]]:
     return {name: generator_state(g) for name, g in _owned_generators(module).items()}
 
 
-def load_generator_states(module: Any, states: dict[str, dict[str, Any]]) -> None:
+def load_generator_states(module: object, states: dict[str, dict[str, Any]]) -> None:
     """Restore the states from ``generator_states`` (all or none: a mismatch raises
     ``ValueError`` naming the modules and changes nothing)."""
     owners = _owned_generators(module)
