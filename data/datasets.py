@@ -127,7 +127,7 @@ def make_spirals(
 
 def make_blobs(
     n_samples: int = 100,
-    centers: Any = 3,
+    centers: object = 3,
     cluster_std: float = 1.0,
     generator: Any = None,
     *,

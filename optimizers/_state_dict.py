@@ -137,7 +137,7 @@ def _cast_state(
     }
 
 
-def _cast(param: Any, key: Any, value: Any, expected: Any, what: str) -> Any:
+def _cast(param: Any, key: object, value: object, expected: object, what: str) -> Any:
     """One saved state value for ``param``: see the module's docstring."""
     if key == "step":
         if type(expected) is int:  # an array rule counts in Python ints

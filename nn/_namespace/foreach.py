@@ -54,7 +54,7 @@ def _tensors(tensors: object, name: str) -> list[Tensor]:
     return list(tensors)
 
 
-def _per_tensor(other: Any, count: int, what: str) -> list[Any]:
+def _per_tensor(other: InputLike, count: int, what: str) -> list[Any]:
     """``other`` as one operand per Tensor: a list (of Tensors or numbers) as it is, checked
     for length, anything else repeated."""
     if isinstance(other, list | tuple):
@@ -121,7 +121,7 @@ def _listed_tensors(other: InputLike) -> bool:
 def _pointwise(name: str, in_place: bool) -> Callable[..., Any]:
     """``addcmul`` / ``addcdiv``: ``value`` a number, a list of numbers or a 1-d Tensor."""
 
-    def function(self: Sequence[Tensor], tensor1: Any, tensor2: Any, value: Any = 1) -> Any:
+    def function(self: Sequence[Tensor], tensor1: Any, tensor2: Any, value: InputLike = 1) -> Any:
         tensors = _tensors(self, name)
         firsts = _per_tensor(tensor1, len(tensors), "tensor")
         seconds = _per_tensor(tensor2, len(tensors), "tensor")
@@ -136,7 +136,7 @@ def _pointwise(name: str, in_place: bool) -> Callable[..., Any]:
 
 
 def _lerp(in_place: bool) -> Callable[..., Any]:
-    def function(self: Sequence[Tensor], tensors1: Any, weight: Any) -> Any:
+    def function(self: Sequence[Tensor], tensors1: Any, weight: InputLike) -> Any:
         tensors = _tensors(self, "lerp")
         ends = _per_tensor(tensors1, len(tensors), "tensor")
         kind = "tensor" if _listed_tensors(weight) else "scalar"

@@ -228,7 +228,7 @@ def _ordinal(number: int) -> str:
     return f"{number}{'th' if 10 <= number % 100 <= 20 else suffix}"
 
 
-def _seed(output: Any, gradient: Any) -> Array:
+def _seed(output: Any, gradient: object) -> Array:
     """dL/d(output): the given gradient (as an array of the output's shape), or 1 for a
     one-element output."""
     data = output._data

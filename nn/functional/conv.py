@@ -28,7 +28,7 @@ MulBackward0 = node_type("MulBackward0")
 Pair = tuple[int, int]
 
 
-def pair(value: Any, name: str) -> Pair:
+def pair(value: InputLike, name: str) -> Pair:
     """An int or a pair of ints as (height, width)."""
     items = tuple(value) if isinstance(value, tuple | list) else (value, value)
     if len(items) != 2 or not all(
@@ -58,7 +58,7 @@ def conv2d(
     weight: Tensor,
     bias: Tensor | None = None,
     stride: Any = 1,
-    padding: Any = 0,
+    padding: object = 0,
     dilation: Any = 1,
     groups: int = 1,
 ) -> Tensor:

@@ -99,7 +99,7 @@ def det(A: object, *, out: Tensor | None = None) -> Tensor:
     return _recorded(result, (t,), backward, LinalgDetBackward0, (t,), out, "linalg_det")
 
 
-def solve(A: Any, B: Any, *, left: bool = True, out: Tensor | None = None) -> Tensor:
+def solve(A: object, B: Any, *, left: bool = True, out: Tensor | None = None) -> Tensor:
     """X with A X = B for each square matrix of ``A`` (``B`` a vector per matrix when it
     has one dimension fewer than ``A`` and its shape is A's without the last side, or is
     1-D); a singular ``A`` raises ``LinAlgError``.
@@ -162,7 +162,7 @@ def eigvalsh(A: Any, UPLO: str = "L", *, out: Tensor | None = None) -> Tensor:
 
 def vector_norm(
     x: Any,
-    ord: Any = 2,
+    ord: object = 2,
     dim: Dim | None = None,
     keepdim: bool = False,
     *,
@@ -194,7 +194,7 @@ def vector_norm(
 
 def matrix_norm(
     A: Any,
-    ord: Any = "fro",
+    ord: object = "fro",
     dim: Dim = (-2, -1),
     keepdim: bool = False,
     *,
@@ -266,7 +266,7 @@ def cross(
 
 def norm(
     A: Any,
-    ord: Any = None,
+    ord: object = None,
     dim: Dim | None = None,
     keepdim: bool = False,
     *,

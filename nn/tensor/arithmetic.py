@@ -225,7 +225,7 @@ class TensorMath(TensorCore):
         return self._binary(rule, other, kind, "remainder", True, reads=reads_for_remainder)
 
     def _undifferentiable(
-        self, other: Any, name: str, compute: Any, *args: Any, reverse: bool = False
+        self, other: InputLike, name: str, compute: Any, *args: Any, reverse: bool = False
     ) -> Tensor:
         """An op PyTorch records without a derivative: backward through it raises."""
         a, b = self._pair(other, name)

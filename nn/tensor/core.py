@@ -49,7 +49,7 @@ _new = object.__new__
 _tensor_type: list[type[Tensor]] = []  # nn.tensor.Tensor, registered by nn/tensor/__init__.py
 
 
-def _legacy_array(args: tuple[Any, ...], dtype: Any, into: Any) -> np.ndarray:
+def _legacy_array(args: tuple[Any, ...], dtype: DTypeLike | None, into: Any) -> np.ndarray:
     """The array of ``torch.Tensor(*args)`` (see ``TensorCore``); a Tensor given shares its
     storage and version counter with ``into``."""
     target = to_dtype(dtype) if dtype is not None else get_default_dtype()

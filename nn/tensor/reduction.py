@@ -88,7 +88,7 @@ class TensorReduce(TensorCore):
 
     __slots__ = ()
 
-    def _reduce_axes(self, dim: Any) -> tuple[int, ...] | None:
+    def _reduce_axes(self, dim: Dim) -> tuple[int, ...] | None:
         axes = axes_of(dim, self._data.ndim)
         if axes is not None and (len(axes) == 0 or self._data.ndim == 0):
             return None  # dim=() reduces everything, as PyTorch
@@ -431,7 +431,7 @@ class TensorReduce(TensorCore):
         axis: Any = None,
         out: Tensor | None = None,
         keepdims: bool | None = None,
-        where: Any = None,
+        where: object = None,
     ) -> Tensor:
         """Whether every element (along ``dim``) is true; a uint8 Tensor gives uint8, as
         PyTorch's (and ``dim=()`` reduces nothing, as PyTorch's ``all``)."""
@@ -454,7 +454,7 @@ class TensorReduce(TensorCore):
         axis: Any = None,
         out: Tensor | None = None,
         keepdims: bool | None = None,
-        where: Any = None,
+        where: object = None,
     ) -> Tensor:
         """Whether any element (along ``dim``) is true (as ``all``)."""
         refuse_numpy_keywords("any", out=out, where=where)

@@ -101,7 +101,7 @@ class TensorScatter(TensorCore):
             )
         return _in_place.run(self, _outplace("scatter_add"), dim, index, src)
 
-    def _scatter(self, dim: int, index: Any, source: Any, add: bool) -> Tensor:
+    def _scatter(self, dim: int, index: object, source: Any, add: bool) -> Tensor:
         me = cast("Tensor", self)
         axis = me._axis(dim)
         idx = np.asarray(plain_index(index))

@@ -459,7 +459,7 @@ class TensorShape(TensorCore):
         out, backward = shape_rules.flip(self._data, axes)
         return self._record(np.array(out, copy=True), (self,), backward, FlipBackward0)
 
-    def roll(self, shifts: Any, dims: Any = None) -> Tensor:
+    def roll(self, shifts: Any, dims: Dim | None = None) -> Tensor:
         """The elements shifted along ``dims`` (of the flattened Tensor without dims, its
         shape kept), those shifted past the end coming in at the start."""
         shift = (shifts,) if isinstance(shifts, int | np.integer) else tuple(shifts)
