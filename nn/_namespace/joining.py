@@ -78,15 +78,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None) -
                     f"Sizes of tensors must match except in dimension {axis}. Expected size {n} "
                     f"but got size {m} for tensor number {number} in the list."
                 )
-    data, kept_backward = shape_rules.cat([t._data for t in kept], axis)
-
-    def backward(g: np.ndarray) -> list[np.ndarray]:
-        """The kept Tensors' gradients in their places; an empty one for each skipped."""
-        grads = [np.zeros(t._data.shape, g.dtype) for t in joined]
-        for place, grad in zip(places, kept_backward(g), strict=True):
-            grads[place] = grad
-        return grads
-
+    data, backward = shape_rules.cat_of([t._data for t in joined], places, axis)
     return into(out, Tensor._record(data, joined, backward, CatBackward0), "cat")
 
 

@@ -9,8 +9,6 @@ PyTorch's legacy ``size_average`` / ``reduce`` arguments are honoured too.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
@@ -235,16 +233,11 @@ def binary_cross_entropy_with_logits(
     return Tensor._record(out, (z, t), backward, BinaryCrossEntropyWithLogitsBackward0, (z, t))
 
 
-def _class_rows(x: Tensor) -> tuple[int, Array]:
-    """The class axis of (C,), (N, C) or (N, C, d1, ...) input, and its values as rows of C."""
+def _class_axis(x: Tensor) -> int:
+    """The class axis of (C,), (N, C) or (N, C, d1, ...) input."""
     if x.ndim == 0:
         raise DimensionError("expected an input with a class dimension, got a 0-d tensor")
-    if x.ndim == 2:  # (N, C): already rows
-        return 1, x._data
-    axis = 0 if x.ndim == 1 else 1
-    classes = x.shape[axis]
-    count = int(np.prod(x.shape[:axis] + x.shape[axis + 1 :]))
-    return axis, np.moveaxis(x._data, axis, -1).reshape(count, classes)
+    return 0 if x.ndim == 1 else 1
 
 
 def _labels(target: Tensor, x: Tensor, axis: int, ignore_index: int) -> Array:
@@ -268,13 +261,6 @@ def _labels(target: Tensor, x: Tensor, axis: int, ignore_index: int) -> Array:
     return labels
 
 
-def _restore(grad: Array | None, shape: tuple[int, ...], axis: int) -> Array | None:
-    if grad is None:
-        return None
-    moved = shape[:axis] + shape[axis + 1 :] + (shape[axis],)
-    return np.moveaxis(grad.reshape(moved), -1, axis)
-
-
 def nll_loss(
     input: InputLike,
     target: InputLike,
@@ -295,24 +281,18 @@ def nll_loss(
     """
     reduction = legacy_reduction(size_average, reduce, reduction)
     x = _float_input(input, "nll_loss")
-    axis, rows = _class_rows(x)
+    axis = _class_axis(x)
     target = _tensor(target, "target")
     labels = _labels(target, x, axis, ignore_index)
     w = _weight(weight, x)
     _check_class_weight(w, x.shape[axis])
-    out, row_backward = loss_rules.nll(rows, labels, w, ignore_index, reduction)
+    out, backward = loss_rules.nll_over_classes(x._data, axis, labels, w, ignore_index, reduction)
     shape = x.shape
     if reduction == "none":
         out = out.reshape(shape[:axis] + shape[axis + 1 :])
         if x.ndim == 1:  # PyTorch's 0-d result here is a sum from 0: -0.0 becomes 0.0
             out = out + 0.0
-    return Tensor._record(
-        out,
-        (x,),
-        lambda g: (_restore(row_backward(g), shape, axis),),
-        NllLossBackward0,
-        (x, target),
-    )
+    return Tensor._record(out, (x,), backward, NllLossBackward0, (x, target))
 
 
 def _check_class_weight(w: Array | None, classes: int) -> None:
@@ -346,7 +326,7 @@ def cross_entropy(
         raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     z = _float_input(input, "cross_entropy")
     t = _tensor(target, "target")
-    axis, rows = _class_rows(z)
+    axis = _class_axis(z)
     classes = z.shape[axis]
     w = _weight(weight, z)
     _check_class_weight(w, classes)
@@ -356,13 +336,11 @@ def cross_entropy(
     if label_smoothing > 0:
         return _cross_entropy_smoothed(z, t, w, axis, ignore_index, reduction, label_smoothing)
     with quiet():
-        out, row_backward = loss_rules.cross_entropy(rows, labels, w, ignore_index, reduction)
+        out, backward = loss_rules.cross_entropy_over_classes(
+            z._data, axis, labels, w, ignore_index, reduction
+        )
     shape = z.shape
     out = out.reshape(shape[:axis] + shape[axis + 1 :]) if reduction == "none" else out
-
-    def backward(g: Array) -> Sequence[Any]:
-        grads = row_backward(g)
-        return type(grads)((_restore(grads[0], shape, axis), None))  # type: ignore[call-arg]
 
     # PyTorch's log_softmax saves its own output and nll_loss the target: z is not saved
     return Tensor._record(out, (z, t), backward, CrossEntropyLossBackward0, (t,))

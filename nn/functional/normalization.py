@@ -12,6 +12,7 @@ import numpy as np
 from .._args.inputs import as_input
 from .._errors import DimensionError, ShapeError
 from ..autograd.graph import node_type
+from ..rules import conversion as conversion_rules
 from ..rules import layer as layer_rules
 from ..tensor import Tensor
 from ..types import InputLike
@@ -64,7 +65,8 @@ def batch_norm(
         tracked = _array(num_batches_tracked)
         if training and tracked is not None:
             tracked += 1
-        return Tensor._record(x._data.copy(), (x,), lambda g: (g,), NativeBatchNormBackward0)
+        out, backward = conversion_rules.copy(x._data.copy())
+        return Tensor._record(out, (x,), backward, NativeBatchNormBackward0)
     if x.ndim < 2:
         raise DimensionError(
             f"batch_norm expected at least 2D input (got {x.ndim}D input of shape {x.shape})"

@@ -136,6 +136,26 @@ def leaky_relu(x: Array, slope: float) -> Rule:
     return out, lambda g: (np.where(x > 0, g, g * slope).astype(g.dtype, copy=False),)
 
 
+def constant(out: Array) -> Rule:
+    """An op whose result does not change with x (floor, round, sign...): d/dx = 0."""
+    return out, lambda g: (np.zeros_like(g),)
+
+
+def conj(x: Array) -> Rule:
+    """The complex conjugate; the gradient is conjugated back."""
+    return np.conj(x), lambda g: (np.conj(g),)
+
+
+def real_part(x: Array) -> Rule:
+    """The real parts of a complex array, a view; the gradient is a complex array."""
+    return x.real, lambda g: (g.astype(x.dtype),)
+
+
+def imag_part(x: Array) -> Rule:
+    """The imaginary parts of a complex array, a view; the gradient is i g."""
+    return x.imag, lambda g: (1j * g,)
+
+
 def clamp(x: Array, low: Any, high: Any) -> Rule:
     """min(max(x, low), high) (NaN stays NaN); the gradient is selected where
     low <= x <= high, so an infinite upstream gradient is not turned into NaN."""
@@ -169,16 +189,14 @@ def clamp_tensors(x: Array, low: Array | None, high: Array | None, needs: tuple[
         to_low: Any = None if low is None else (x < low) & (True if high is None else low < high)
         to_high: Any = None if high is None else (x > high) | (False if low is None else low > high)
 
-    low_shape = () if low is None else low.shape
-    high_shape = () if high is None else high.shape
-
     def backward(g: Array) -> Grads:
+        """Gradients of x and of each bound given (an absent bound has none)."""
         zero = g.dtype.type(0)
-        return (
-            unbroadcast(np.where(inside, g, zero), x.shape) if needs[0] else None,
-            unbroadcast(np.where(to_low, g, zero), low_shape) if needs[1] else None,
-            unbroadcast(np.where(to_high, g, zero), high_shape) if needs[2] else None,
-        )
+        grads = [unbroadcast(np.where(inside, g, zero), x.shape) if needs[0] else None]
+        for bound, chosen, need in ((low, to_low, needs[1]), (high, to_high, needs[2])):
+            if bound is not None:
+                grads.append(unbroadcast(np.where(chosen, g, zero), bound.shape) if need else None)
+        return tuple(grads)
 
     return np.asarray(out), backward
 

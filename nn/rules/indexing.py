@@ -83,6 +83,20 @@ def setitem(x: Array, index: Any, value: Array, need_value: bool = True, then: A
     return out, backward
 
 
+def masked_select(x: Array, mask: Array) -> Rule:
+    """The elements of x where ``mask`` (both broadcast together) is True, in order; the
+    gradient is scattered back to those places, summed over the broadcast."""
+    shape = np.broadcast_shapes(x.shape, mask.shape)
+    where = np.broadcast_to(mask, shape).copy()
+
+    def backward(g: Array) -> Grads:
+        grad = np.zeros(shape, dtype=g.dtype)
+        grad[where] = g
+        return (unbroadcast(grad, x.shape),)
+
+    return np.broadcast_to(x, shape)[where], backward
+
+
 def take(x: Array, index: Array, axis: int) -> Rule:
     """The slices of ``x`` at ``index`` (1-D) along ``axis``; the gradient is added back
     (summed where an index repeats)."""

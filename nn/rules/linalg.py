@@ -97,6 +97,13 @@ def log_softmax(x: Array, axis: int | None) -> Rule:
     return out, backward
 
 
+def triangle(x: Array, lower: bool, diagonal: int) -> Rule:
+    """The lower (or upper) triangle of the last two dimensions, from ``diagonal``; the
+    gradient is the same triangle of the upstream one."""
+    keep = np.tril if lower else np.triu
+    return keep(x, diagonal), lambda g: (keep(g, diagonal),)
+
+
 def diagonal_view(x: Array, offset: int, axis1: int, axis2: int) -> Array:
     """The elements x[..., i, i + offset, ...] over ``axis1`` and ``axis2`` as the last axis
     of a view of ``x`` (writable when ``x`` is: NumPy's own ``diagonal`` is read-only)."""

@@ -162,6 +162,44 @@ def _bce_with_logits_mean(z: Array, y: Array) -> Rule:
     return out, backward
 
 
+def class_rows(x: Array, axis: int) -> Array:
+    """The values of x as rows of C: its class ``axis`` last, the other dimensions
+    flattened ((N, C) is already rows)."""
+    if x.ndim == 2 and axis == 1:
+        return x
+    count = int(np.prod(x.shape[:axis] + x.shape[axis + 1 :]))  # (-1 fails for 0 classes)
+    return np.moveaxis(x, axis, -1).reshape(count, x.shape[axis])
+
+
+def _class_axis_back(grad: Array, shape: tuple[int, ...], axis: int) -> Array:
+    """A gradient of the class rows in the input's own ``shape`` (class axis at ``axis``)."""
+    moved = shape[:axis] + shape[axis + 1 :] + (shape[axis],)
+    return np.moveaxis(grad.reshape(moved), -1, axis)
+
+
+def nll_over_classes(
+    logp: Array, axis: int, labels: Array, weight: Array | None, ignore_index: int, reduction: str
+) -> Rule:
+    """``nll`` of log-probabilities whose classes lie along ``axis`` (any layout)."""
+    out, backward = nll(class_rows(logp, axis), labels, weight, ignore_index, reduction)
+    shape = logp.shape
+    return out, lambda g: (_class_axis_back(backward(g), shape, axis),)
+
+
+def cross_entropy_over_classes(
+    z: Array, axis: int, labels: Array, weight: Array | None, ignore_index: int, reduction: str
+) -> Rule:
+    """``cross_entropy`` of logits whose classes lie along ``axis``; the labels get no
+    gradient."""
+    out, backward = cross_entropy(class_rows(z, axis), labels, weight, ignore_index, reduction)
+    shape = z.shape
+
+    def backward_over_classes(g: Array) -> Grads:
+        return Fresh((_class_axis_back(backward(g)[0], shape, axis), None))
+
+    return out, backward_over_classes
+
+
 def nll(
     logp: Array,
     labels: Array,

@@ -150,7 +150,9 @@ def sort_order(x: Array, axis: int, descending: bool) -> Array:
 
 def sorted_values(x: Array, axis: int, order: Array) -> Rule:
     """The elements of x in ``order`` along ``axis`` (sort's and topk's values): a gather,
-    whose gradient goes back to each element's position."""
+    whose gradient goes back to each element's position (a 0-d x: itself, copied)."""
+    if not order.ndim:
+        return x.copy(), lambda g: (g,)
     return gather(x, axis, order)
 
 

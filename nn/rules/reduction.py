@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..types import DTypeLike
-from . import Array, Backward, Grads, Rule, sign
+from . import Array, Backward, Grads, Rule, sign, unbroadcast
 from ._quiet import quiet
 
 
@@ -222,7 +222,10 @@ def max_dim(
 def picked(x: Array, index: Array, axis: int, keepdim: bool) -> tuple[Array, Array, Backward]:
     """``(values, indices, backward)`` of the elements of ``x`` at ``index`` along ``axis``
     (``index`` has x's shape but along that axis, where it may pick any number, the same
-    element more than once too); the gradient goes to each picked element, summed."""
+    element more than once too); the gradient goes to each picked element, summed. A 0-d x
+    is its own statistic, at index 0."""
+    if not x.ndim:
+        return x.copy(), np.zeros((), dtype=np.int64), lambda g: (g,)
     values = np.take_along_axis(x, index, axis)
 
     def backward(g: Array) -> Grads:
@@ -239,6 +242,18 @@ def picked(x: Array, index: Array, axis: int, keepdim: bool) -> tuple[Array, Arr
     if keepdim:
         return values, index.astype(np.int64), backward
     return values.squeeze(axis), index.squeeze(axis).astype(np.int64), backward
+
+
+def dist(a: Array, b: Array, p: float) -> Rule:
+    """The p-norm of a - b (broadcast together); the norm's gradient, undone from the
+    broadcast, goes to a and, negated, to b."""
+    result, norm_backward = norm(a - b, p, None, False)
+
+    def backward(g: Array) -> Grads:
+        spread = norm_backward(g)[0]
+        return unbroadcast(spread, a.shape), unbroadcast(-spread, b.shape)
+
+    return result, backward
 
 
 def logsumexp(x: Array, axes: tuple[int, ...], keepdim: bool) -> Rule:

@@ -96,6 +96,20 @@ def cat(arrays: Sequence[Array], axis: int) -> Rule:
     return out, backward
 
 
+def cat_of(arrays: Sequence[Array], places: Sequence[int], axis: int) -> Rule:
+    """``cat`` of the arrays at ``places`` only (PyTorch skips a legacy empty (0,) array);
+    each skipped one gets a zero gradient of its own shape."""
+    out, backward = cat([arrays[i] for i in places], axis)
+
+    def placed(g: Array) -> Grads:
+        grads: list[Array | None] = [np.zeros(a.shape, g.dtype) for a in arrays]
+        for place, grad in zip(places, backward(g), strict=True):
+            grads[place] = grad
+        return tuple(grads)
+
+    return out, placed
+
+
 def stack(arrays: Sequence[Array], axis: int) -> Rule:
     """Stack on a new ``axis``; each input gets its slice of the gradient."""
     out = np.stack(arrays, axis=axis)
@@ -158,6 +172,21 @@ def pad_indexed(x: Array, pads: Sequence[int], mode: str) -> Rule:
             i = np.mod(i, n)
         index = np.take(index, i, axis=axis)
     return take_positions(x, index)
+
+
+def as_real(x: Array) -> Rule:
+    """A complex array's storage seen as real numbers, a view whose last dimension of 2 is
+    (real, imaginary); the gradient is that pair seen as complex again."""
+    real = np.dtype(f"f{x.itemsize // 2}")
+    out = x[..., None].view(real)
+    return out, lambda g: (np.ascontiguousarray(g).view(x.dtype)[..., 0],)
+
+
+def as_complex(x: Array) -> Rule:
+    """A real array whose last dimension is (real, imaginary) seen as complex numbers, a
+    view; the gradient is seen as pairs of reals again."""
+    out = x.view(np.dtype(f"c{x.itemsize * 2}"))[..., 0]
+    return out, lambda g: (np.ascontiguousarray(g)[..., None].view(x.dtype),)
 
 
 def take_positions(x: Array, index: Array) -> Rule:

@@ -167,7 +167,8 @@ class TensorConvert(TensorCore):
         """A differentiable copy with its own storage, in ``memory_format``'s layout (by
         default this Tensor's own, as PyTorch's ``preserve_format``)."""
         out = _memory_format.laid_out(_memory_format.preserved_copy(self._data), memory_format)
-        return self._record(out, (self,), lambda g: (g,), CloneBackward0)
+        out, backward = conversion_rules.copy(out)
+        return self._record(out, (self,), backward, CloneBackward0)
 
     def to(self, *args: Any, **kwargs: Any) -> Tensor:
         """This Tensor in another dtype (differentiable between floats) and/or on the CPU:

@@ -239,13 +239,7 @@ class TensorFunctions(TensorCore):
         except ValueError:
             raise _broadcast_error("clamp", x._data, parts[1]._data) from None
         inputs = [x, *(t for t in (low, high) if t is not None)]
-        kind = ClampBackward0
-
-        def backward_all(g: np.ndarray) -> tuple[Any, ...]:
-            grads = backward(g)
-            return (grads[0], *(grads[i] for i, t in ((1, low), (2, high)) if t is not None))
-
-        return self._record(out, inputs, backward_all, kind, tuple(inputs))
+        return self._record(out, inputs, backward, ClampBackward0, tuple(inputs))
 
     clip = clamp
 
@@ -327,7 +321,8 @@ class TensorFunctions(TensorCore):
         """The complex conjugate (a real Tensor itself, as PyTorch's)."""
         if self._data.dtype.kind != "c":
             return cast("Tensor", self)
-        return self._record(np.conj(self._data), (self,), lambda g: (np.conj(g),), ConjBackward0)
+        out, backward = elementwise_rules.conj(self._data)
+        return self._record(out, (self,), backward, ConjBackward0)
 
     conj_physical = conj
 
@@ -348,22 +343,16 @@ class TensorFunctions(TensorCore):
         """The real parts, a view (a real Tensor itself, as PyTorch's)."""
         if self._data.dtype.kind != "c":
             return cast("Tensor", self)
-        return self._record_view(
-            self._data.real,
-            self,
-            lambda g: (g.astype(self._data.dtype),),
-            RealBackward0,
-            lambda a: a.real,
-        )
+        out, backward = elementwise_rules.real_part(self._data)
+        return self._record_view(out, self, backward, RealBackward0, lambda a: a.real)
 
     @property
     def imag(self) -> Tensor:
         """The imaginary parts, a view; a real Tensor has none (``RuntimeError``)."""
         if self._data.dtype.kind != "c":
             raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
-        return self._record_view(
-            self._data.imag, self, lambda g: (1j * g,), ImagBackward0, lambda a: a.imag
-        )
+        out, backward = elementwise_rules.imag_part(self._data)
+        return self._record_view(out, self, backward, ImagBackward0, lambda a: a.imag)
 
     def square(self) -> Tensor:
         return cast("Tensor", self).pow(2)
@@ -374,7 +363,8 @@ class TensorFunctions(TensorCore):
 
     def _zero_grad_op(self, out: np.ndarray) -> Tensor:
         """An op whose gradient is zero everywhere (floor, round, sign...)."""
-        return self._record(out, (self,), lambda g: (np.zeros_like(g),), ZeroBackward0)
+        out, backward = elementwise_rules.constant(out)
+        return self._record(out, (self,), backward, ZeroBackward0)
 
     def sign(self) -> Tensor:
         """sign(x) (0 at 0; of a bool, itself); its gradient is 0."""
@@ -387,8 +377,8 @@ class TensorFunctions(TensorCore):
         its input and result for that: their in-place changes are refused at backward)."""
         if self._data.dtype.kind == "b":
             return self._make(self._data.copy())
-        zeros = lambda g: (np.zeros_like(g),)  # noqa: E731
-        return self._record(sign(self._data), (self,), zeros, SgnBackward0, (self,), result=True)
+        out, backward = elementwise_rules.constant(sign(self._data))
+        return self._record(out, (self,), backward, SgnBackward0, (self,), result=True)
 
     def floor(self) -> Tensor:
         _not_for_bool("floor_vml_cpu", self._data.dtype)

@@ -13,7 +13,6 @@ import numpy as np
 from .. import _dtype
 from .._errors import read_only_error
 from ..autograd.graph import KEPT, node_type
-from ..rules import Grads, unbroadcast
 from ..rules import indexing as indexing_rules
 from ..types import InputLike
 from . import index_rules as _indexing
@@ -373,22 +372,13 @@ class TensorIndexing(TensorCore):
         if not isinstance(mask, TensorReduce) or mask._data.dtype != np.bool_:
             raise RuntimeError("masked_select: expected BoolTensor for mask")
         try:
-            shape = np.broadcast_shapes(self._data.shape, mask._data.shape)
+            out, backward = indexing_rules.masked_select(self._data, mask._data)
         except ValueError:
             raise RuntimeError(
                 f"The size of tensor a ({self._data.shape[-1] if self._data.ndim else 1}) must "
                 f"match the size of tensor b ({mask._data.shape[-1] if mask._data.ndim else 1}) "
                 "at non-singleton dimension"
             ) from None
-        where = np.broadcast_to(mask._data, shape).copy()
-        source = self._data.shape
-
-        def backward(g: np.ndarray) -> Grads:
-            grad = np.zeros(shape, dtype=g.dtype)
-            grad[where] = g
-            return (unbroadcast(grad, source),)
-
-        out = np.broadcast_to(self._data, shape)[where]
         return self._record(out, (self,), backward, MaskedSelectBackward0, (self, mask))
 
     def nonzero(self, *, as_tuple: bool = False) -> Any:

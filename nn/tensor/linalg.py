@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from .. import _dtype
-from ..autograd.graph import KEPT, node_type
+from ..autograd.graph import KEPT, Node, node_type
 from ..rules import linalg as linalg_rules
 from ..rules._quiet import quiet
 from ..types import DTypeLike, InputLike
@@ -104,17 +104,17 @@ class TensorLinalg(TensorCore):
 
     def tril(self, diagonal: int = 0) -> Tensor:
         """The lower triangle of the last two dimensions (on and below ``diagonal``)."""
-        return self._triangle(np.tril, diagonal, TrilBackward0)
+        return self._triangle(True, diagonal, TrilBackward0)
 
     def triu(self, diagonal: int = 0) -> Tensor:
         """The upper triangle of the last two dimensions (on and above ``diagonal``)."""
-        return self._triangle(np.triu, diagonal, TriuBackward0)
+        return self._triangle(False, diagonal, TriuBackward0)
 
-    def _triangle(self, keep: Any, diagonal: int, kind: Any) -> Tensor:
+    def _triangle(self, lower: bool, diagonal: int, kind: type[Node]) -> Tensor:
         if self._data.ndim < 2:
             raise RuntimeError("tril/triu: input tensor must have at least 2 dimensions")
-        out = keep(self._data, diagonal)
-        return self._record(out, (self,), lambda g: (keep(g, diagonal),), kind)
+        out, backward = linalg_rules.triangle(self._data, lower, diagonal)
+        return self._record(out, (self,), backward, kind)
 
     def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
         """The elements ``x[i, i + offset]`` over ``dim1`` and ``dim2``, as a last dimension

@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import _dtype
 from ..autograd.graph import Node, node_type
-from ..rules import Backward, Grads, reduction
+from ..rules import Grads, reduction
 from ..rules import ordering as ordering_rules
 from ..rules._quiet import quiet
 from ..types import DTypeLike
@@ -171,10 +171,7 @@ class TensorOrdering(TensorCore):
         return self._take_sorted(axis, np.take(order, np.arange(k), axis=axis), TopkBackward0)
 
     def _take_sorted(self, axis: int, order: np.ndarray, kind: type[Node]) -> MaxResult:
-        if order.ndim:
-            values, backward = ordering_rules.sorted_values(self._data, axis, order)
-        else:
-            values, backward = self._data.copy(), lambda g: (g,)
+        values, backward = ordering_rules.sorted_values(self._data, axis, order)
         me: Tensor = self  # type: ignore[assignment]
         index = self._make(order)  # saved: its backward reads where each value came from
         return MaxResult(self._record(values, (me,), backward, kind, (index,)), index)
@@ -195,11 +192,7 @@ class TensorOrdering(TensorCore):
     ) -> MaxResult:
         """``(values, indices)`` of the elements at ``positions`` (axis kept) along ``axis``;
         the node saves the indices (and this Tensor, with ``reads_self``, as PyTorch's)."""
-        if not self._data.ndim:  # (a 0-d Tensor is its own statistic)
-            values, indices = self._data.copy(), np.zeros((), dtype=np.int64)
-            backward: Backward = lambda g: (g,)  # noqa: E731
-        else:
-            values, indices, backward = reduction.picked(self._data, positions, axis, keepdim)
+        values, indices, backward = reduction.picked(self._data, positions, axis, keepdim)
         index = self._make(indices.astype(np.int64))
         saved = (self, index) if reads_self else (index,)
         return MaxResult(self._record(values, (self,), backward, kind, saved), index)

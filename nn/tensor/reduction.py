@@ -13,7 +13,6 @@ from .. import _dtype
 from .._args.dims import axes_of, refuse_numpy_keywords
 from ..autograd.graph import node_type
 from ..rules import reduction as reduction_rules
-from ..rules import unbroadcast
 from ..rules._quiet import quiet
 from ..types import Dim, DTypeLike, Number, TensorLike
 from .arithmetic import _broadcast_error
@@ -182,18 +181,12 @@ class TensorReduce(TensorCore):
                 + _dtype.torch_name(a._data.dtype)
             )
         try:
-            difference = a._data - b._data
+            shape = np.broadcast_shapes(a._data.shape, b._data.shape)
         except ValueError:
             raise _broadcast_error("dist", a._data, b._data) from None
-        _refuse_empty_norm(difference, float(p), None)
+        _refuse_empty_norm(np.broadcast_to(a._data, shape), float(p), None)
         with quiet():  # (overflow to inf is silent, as PyTorch's)
-            result, norm_backward = reduction_rules.norm(difference, float(p), None, False)
-        shapes = (a._data.shape, b._data.shape)
-
-        def backward(g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            spread = norm_backward(g)[0]
-            return unbroadcast(spread, shapes[0]), unbroadcast(-spread, shapes[1])
-
+            result, backward = reduction_rules.dist(a._data, b._data, float(p))
         return self._record(result, (a, b), backward, DistBackward0, (self, other), result=True)
 
     def mean(

@@ -140,15 +140,9 @@ class TensorShape(TensorCore):
         data = self._data
         if data.dtype.kind != "c":
             raise RuntimeError("view_as_real is only supported for complex tensors")
-        real = np.dtype(f"f{data.itemsize // 2}")
-
-        def as_real(a: np.ndarray) -> np.ndarray:
-            return a[..., None].view(real)
-
-        def backward(g: np.ndarray) -> tuple[np.ndarray]:
-            return (np.ascontiguousarray(g).view(data.dtype)[..., 0],)
-
-        return self._record_view(as_real(data), self, backward, ViewAsRealBackward0, as_real)
+        out, backward = shape_rules.as_real(data)
+        again = lambda a: shape_rules.as_real(a)[0]  # noqa: E731
+        return self._record_view(out, self, backward, ViewAsRealBackward0, again)
 
     def _view_as_complex(self) -> Tensor:
         """A real Tensor whose last dimension is 2 (of stride 1) seen as complex numbers, a
@@ -170,16 +164,9 @@ class TensorShape(TensorCore):
             raise RuntimeError(
                 "Tensor must have a stride divisible by 2 for all but last dimension"
             )
-        complex_dtype = np.dtype(f"c{data.itemsize * 2}")
-
-        def as_complex(a: np.ndarray) -> np.ndarray:
-            return a.view(complex_dtype)[..., 0]
-
-        def backward(g: np.ndarray) -> tuple[np.ndarray]:
-            return (np.ascontiguousarray(g)[..., None].view(data.dtype),)
-
-        out = as_complex(data)
-        return self._record_view(out, self, backward, ViewAsComplexBackward0, as_complex)
+        out, backward = shape_rules.as_complex(data)
+        again = lambda a: shape_rules.as_complex(a)[0]  # noqa: E731
+        return self._record_view(out, self, backward, ViewAsComplexBackward0, again)
 
     def view_as(self, other: Any) -> Tensor:
         return self.view(other.shape)

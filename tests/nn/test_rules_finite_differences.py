@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from nn.rules import (
     activation,
     arithmetic,
+    conversion,
     elementwise,
     indexing,
     layer,
@@ -229,6 +230,8 @@ def test_joining_and_indexing_rules_match_finite_differences(data):
     seed = data.draw(st.integers(0, 99))
     _check(lambda x, y: shape_rules.cat([x, y], 0), [a, b], (0, 1), seed)
     _check(lambda x, y: shape_rules.stack([x, y], 1), [a, b], (0, 1), seed)
+    skipped = np.zeros(0)  # (a legacy empty array between them, skipped by the cat)
+    _check(lambda x, e, y: shape_rules.cat_of([x, e, y], [0, 2], 0), [a, skipped, b], (0, 2), seed)
     index = np.random.default_rng(seed).integers(0, shape[0], (4,))
     _check(lambda x: indexing.take(x, index, 0), [a], (0,), seed)  # (repeats summed)
     gathered = np.random.default_rng(seed).integers(0, shape[1], shape)
@@ -268,3 +271,20 @@ def test_write_and_lookup_rules_match_finite_differences(data):
     looked_up = lambda w: embedding_rules.embedding(w, rows, None, False)  # noqa: E731
     _check(looked_up, [_array(data, (4, 3))], (0,), seed)  # (padding_idx and frequency
     # scaling are PyTorch's choices, not derivatives: held in tests/nn and the harness)
+
+
+@settings(max_examples=8, deadline=None)
+@given(data=st.data())
+def test_triangle_selection_and_distance_rules_match_finite_differences(data):
+    shape = _shape(data, min_dims=2)
+    a, b = _array(data, shape), _array(data, shape[1:]) + 0.37  # (no zero differences)
+    seed = data.draw(st.integers(0, 99))
+    diagonal = data.draw(st.integers(-2, 2))
+    for lower in (True, False):
+        _check(lambda x, low=lower: linalg.triangle(x, low, diagonal), [a], (0,), seed)
+    mask = np.random.default_rng(seed).random(shape[1:]) < 0.5  # (broadcast over rows)
+    _check(lambda x: indexing.masked_select(x, mask), [a], (0,), seed)
+    for p in (1.0, 2.0, 3.0):
+        _check(lambda x, y, p=p: reduction.dist(x, y, p), [a, b], (0, 1), seed)
+    _check(lambda x: conversion.copy(x.copy()), [a], (0,), seed)
+    _check(lambda x: elementwise.constant(np.floor(x)), [a], (0,), seed)
