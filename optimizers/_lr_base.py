@@ -143,7 +143,7 @@ def _track_step_called(optimizer: Any) -> None:
     function = optimizer.step.__func__
 
     @functools.wraps(function)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: Any, **kwargs: object) -> Any:
         opt = reference()
         opt._opt_called = True  # type: ignore[union-attr]
         return function.__get__(opt, type(opt))(*args, **kwargs)

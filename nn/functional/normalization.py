@@ -116,7 +116,7 @@ def _array(value: Any) -> np.ndarray | None:
 
 def _update_running(
     running_mean: Any,
-    running_var: Any,
+    running_var: object,
     mean: np.ndarray,
     unbiased: np.ndarray,
     momentum: float | None,

@@ -64,7 +64,7 @@ def recording(t: TensorCore, *others: object) -> bool:
     return any(isinstance(o, TensorCore) and o.requires_grad for o in others)
 
 
-def run(t: T, op: Callable[..., Any], *args: Any, **kwargs: Any) -> T:
+def run(t: T, op: Callable[..., Any], *args: Any, **kwargs: object) -> T:
     """Run the out-of-place ``op(t, *args, **kwargs)`` and write its result into this
     Tensor's storage, with PyTorch's autograd rules for in-place ops."""
     if not recording(t, *args, *kwargs.values()):
