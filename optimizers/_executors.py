@@ -26,12 +26,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import _numpy_kernels
+from .types import ParamGroup, State
 from .validation import flag, optional_flag
 
 if TYPE_CHECKING:
     from .optimizer import Optimizer
 
-Update = Callable[[np.ndarray, np.ndarray, dict[str, Any], dict[str, Any]], None]
+Update = Callable[[np.ndarray, np.ndarray, State, ParamGroup], None]
 
 # Bytes per chunk of each array: cache-sized, and small enough that a rule's temporaries stay
 # below glibc's mmap and trim thresholds (128 KiB): above them, allocating and freeing them
@@ -63,7 +64,7 @@ _REFUSED = {
 }
 
 
-def check_flags(optimizer: Optimizer, group: dict[str, Any]) -> None:
+def check_flags(optimizer: Optimizer, group: ParamGroup) -> None:
     """Validate a group's executor flags: ``foreach``/``fused`` None, True or False (not both
     True), ``capturable``/``differentiable`` False; ``fused=True`` needs a compiled kernel."""
     for name in ("foreach", "fused"):
@@ -83,7 +84,7 @@ def check_flags(optimizer: Optimizer, group: dict[str, Any]) -> None:
         functional.require_numba()
 
 
-def run(optimizer: Optimizer, group: dict[str, Any], params: list[Any]) -> None:
+def run(optimizer: Optimizer, group: ParamGroup, params: list[Any]) -> None:
     """One step of ``optimizer``'s rule on ``params`` (those of ``group`` with a gradient).
 
     Parameters whose storage overlaps (``Parameter(emb[:2])`` beside ``emb``) are stepped
@@ -103,7 +104,7 @@ def run(optimizer: Optimizer, group: dict[str, Any], params: list[Any]) -> None:
         per_parameter(optimizer, group, params)
 
 
-def per_parameter(optimizer: Optimizer, group: dict[str, Any], params: list[Any]) -> None:
+def per_parameter(optimizer: Optimizer, group: ParamGroup, params: list[Any]) -> None:
     """The reference: ``update`` on each parameter's arrays, its state made at its first
     step (and kept only if the rule keeps any), ``state["step"]`` counted first.
 
@@ -178,7 +179,7 @@ def _with_scratch(optimizer: Optimizer, kernel: Any, dtype: np.dtype) -> Update:
         scratch = optimizer._layouts[key] = (np.empty(size, dtype), np.empty(size, dtype))
     a, b = scratch
 
-    def update(W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
+    def update(W: np.ndarray, dW: np.ndarray, state: State, group: ParamGroup) -> None:
         kernel(W, dW, state, group, a[: W.size], b[: W.size])
 
     return update
@@ -186,7 +187,7 @@ def _with_scratch(optimizer: Optimizer, kernel: Any, dtype: np.dtype) -> Update:
 
 def multi_tensor(
     optimizer: Optimizer,
-    group: dict[str, Any],
+    group: ParamGroup,
     params: list[Any],
     update: Update,
     chunk_bytes: int,
@@ -195,7 +196,7 @@ def multi_tensor(
     """``update`` over many parameters at once, in chunks of ``chunk_bytes`` per array (see
     the module's docstring); a large parameter's chunks start ``aligned`` (for a kernel)."""
     state_of = optimizer.state
-    buckets: dict[Any, list[tuple[Any, dict[str, Any]]]] = {}
+    buckets: dict[Any, list[tuple[Any, State]]] = {}
     fresh = []
     for param in params:
         W = param._data
@@ -249,7 +250,7 @@ def _chunk_starts(flat: np.ndarray, chunk_size: int, aligned: bool) -> list[int]
     return [0, *range(head or chunk_size, flat.size, chunk_size)]
 
 
-def _kind(W: np.ndarray, state: dict[str, Any]) -> Any:
+def _kind(W: np.ndarray, state: State) -> Any:
     """What parameters must share to be stepped together: dtype, the state's scalars (the
     step) and array keys; None when ``W`` cannot be sliced flat or a state array is not
     shaped like it."""
@@ -270,7 +271,7 @@ def _kind(W: np.ndarray, state: dict[str, Any]) -> Any:
     return W.dtype, tuple(scalars), tuple(keys)
 
 
-def _contiguous_state(state: dict[str, Any]) -> bool:
+def _contiguous_state(state: State) -> bool:
     """Whether every state array is contiguous (so that its flat view is not a copy)."""
     return all(v.flags.c_contiguous for v in state.values() if type(v) is np.ndarray)
 
@@ -278,8 +279,8 @@ def _contiguous_state(state: dict[str, Any]) -> bool:
 def _in_place_chunks(
     W: np.ndarray,
     dW: np.ndarray,
-    state: dict[str, Any],
-    group: dict[str, Any],
+    state: State,
+    group: ParamGroup,
     update: Update,
     chunk_bytes: int,
     aligned: bool = False,
@@ -327,7 +328,7 @@ class Layout:
     """Small parameters of one kind stepped together: their state arrays as views into one
     flat buffer per key, and the chunks (consecutive parameters, up to CHUNK_BYTES)."""
 
-    def __init__(self, members: list[tuple[Any, dict[str, Any]]], chunk_bytes: int) -> None:
+    def __init__(self, members: list[tuple[Any, State]], chunk_bytes: int) -> None:
         self.params = [param for param, _ in members]
         self.arrays = [param._data for param in self.params]  # (storage never replaced)
         first_state = members[0][1]
@@ -377,7 +378,7 @@ class Layout:
         for state, view in zip(self.states, self.views[key], strict=True):
             state[key] = view
 
-    def describes(self, members: list[tuple[Any, dict[str, Any]]]) -> bool:
+    def describes(self, members: list[tuple[Any, State]]) -> bool:
         """Whether these are still its parameters, their state arrays its views."""
         if len(members) != len(self.params):
             return False
@@ -393,7 +394,7 @@ class Layout:
                     return False
         return True
 
-    def step(self, group: dict[str, Any], update: Update) -> None:
+    def step(self, group: ParamGroup, update: Update) -> None:
         """``update`` chunk by chunk: gathered, run, scattered back; new state arrays kept."""
         params, arrays = self.params, self.arrays
         scalars = {k: v for k, v in self.states[0].items() if not isinstance(v, np.ndarray)}

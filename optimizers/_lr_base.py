@@ -9,6 +9,7 @@ import weakref
 from typing import Any
 
 from .optimizer import Optimizer
+from .types import StateDict
 
 
 class LRScheduler:
@@ -116,7 +117,7 @@ class LRScheduler:
             group["lr"] = lr
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
 
-    def state_dict(self) -> dict[str, Any]:
+    def state_dict(self) -> StateDict:
         """Everything but the optimizer (and functions, which cannot be saved)."""
         return {
             key: value
@@ -124,7 +125,7 @@ class LRScheduler:
             if key not in ("optimizer", "lr_lambdas", "_is_initial") and not callable(value)
         }
 
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+    def load_state_dict(self, state_dict: StateDict) -> None:
         unknown = set(state_dict) - set(self.state_dict())
         if unknown:
             raise ValueError(f"unexpected keys in scheduler state_dict: {sorted(unknown)}")

@@ -17,7 +17,9 @@ from typing import Any
 
 import numpy as np
 
-Group = dict[str, Any]
+from .types import ParamGroup, State
+
+Group = ParamGroup
 # A kernel: (W, dW, state, group, scratch_a, scratch_b), on flat slices of W's dtype.
 Kernel = Callable[..., None]
 
@@ -48,7 +50,7 @@ def adam_applies(group: Group) -> bool:
     )
 
 
-def adam(W: Any, dW: Any, state: dict[str, Any], group: Group, a: Any, b: Any) -> None:
+def adam(W: Any, dW: Any, state: State, group: Group, a: Any, b: Any) -> None:
     """``Adam.update`` (optimizers/adam.py), its temporaries written into ``a`` and ``b``."""
     alpha, (beta1, beta2), epsilon = group["lr"], group["betas"], group["eps"]
     t, v, s = state["step"], state["exp_avg"], state["exp_avg_sq"]

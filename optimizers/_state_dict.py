@@ -25,9 +25,10 @@ from nn.tensor import Tensor
 from nn.types import InputLike
 
 from ._names import matched_by_name
+from .types import ParamGroup, State
 
 if TYPE_CHECKING:
-    from .optimizer import Optimizer, ParamGroup
+    from .optimizer import Optimizer
 
 
 def pack(param_groups: list[ParamGroup], state: dict[Any, Any]) -> dict[str, Any]:
@@ -47,7 +48,7 @@ def pack(param_groups: list[ParamGroup], state: dict[Any, Any]) -> dict[str, Any
 
 def unpack(
     optimizer: Optimizer, state_dict: object, match: str
-) -> tuple[defaultdict[Any, dict[str, Any]], list[ParamGroup]]:
+) -> tuple[defaultdict[Any, State], list[ParamGroup]]:
     """The ``(state, param_groups)`` that loading ``state_dict`` installs; raises
     ``ValueError`` saying what differs, before anything changes."""
     if not isinstance(state_dict, dict) or not {"state", "param_groups"} <= set(state_dict):
@@ -93,7 +94,7 @@ def unpack(
         raise ValueError(
             f"optimizer state_dict['state'] must be a dict, got {type(saved_state).__name__}"
         )
-    state: defaultdict[Any, dict[str, Any]] = defaultdict(dict)
+    state: defaultdict[Any, State] = defaultdict(dict)
     for key, values in saved_state.items():
         if not _is_index(key):  # state not keyed by a parameter: as it is (PyTorch)
             state[key] = values

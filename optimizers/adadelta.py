@@ -14,12 +14,12 @@ State: ``step``, ``square_avg`` (s), ``acc_delta`` (u).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 
-from .optimizer import Check, Optimizer, ParamGroup, hyperparameters
+from .optimizer import Check, Optimizer, hyperparameters
+from .types import ParamGroup, ParamsLike, State
 from .validation import closed_unit_interval, flag, learning_rate, non_negative
 
 
@@ -46,7 +46,7 @@ class Adadelta(Optimizer):
 
     def __init__(
         self,
-        params: Iterable[Any],
+        params: ParamsLike,
         lr: float = 1.0,
         rho: float = 0.9,
         eps: float = 1e-6,
@@ -59,12 +59,10 @@ class Adadelta(Optimizer):
     ) -> None:
         super().__init__(params, hyperparameters(locals()))
 
-    def init_state(self, W: np.ndarray, group: ParamGroup) -> dict[str, Any]:
+    def init_state(self, W: np.ndarray, group: ParamGroup) -> State:
         return {"step": 0, "square_avg": np.zeros_like(W), "acc_delta": np.zeros_like(W)}
 
-    def update(
-        self, W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: ParamGroup
-    ) -> None:
+    def update(self, W: np.ndarray, dW: np.ndarray, state: State, group: ParamGroup) -> None:
         alpha, rho, epsilon = group["lr"], group["rho"], group["eps"]
         if group["maximize"]:
             dW = -dW

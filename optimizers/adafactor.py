@@ -20,12 +20,12 @@ dtype's machine epsilon. State: ``step``, ``row_var`` and ``col_var`` (R and C),
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any, ClassVar
 
 import numpy as np
 
-from .optimizer import Check, Optimizer, ParamGroup, hyperparameters
+from .optimizer import Check, Optimizer, hyperparameters
+from .types import ParamGroup, ParamsLike, State
 from .validation import flag, learning_rate
 
 
@@ -80,7 +80,7 @@ class Adafactor(Optimizer):
 
     def __init__(
         self,
-        params: Iterable[Any],
+        params: ParamsLike,
         lr: float = 1e-2,
         beta2_decay: float = -0.8,
         eps: tuple[float | None, float] = (None, 1e-3),
@@ -92,7 +92,7 @@ class Adafactor(Optimizer):
     ) -> None:
         super().__init__(params, hyperparameters(locals()))
 
-    def init_state(self, W: np.ndarray, group: ParamGroup) -> dict[str, Any]:
+    def init_state(self, W: np.ndarray, group: ParamGroup) -> State:
         if W.ndim > 1:
             rows, cols = list(W.shape), list(W.shape)
             rows[-1], cols[-2] = 1, 1
@@ -103,9 +103,7 @@ class Adafactor(Optimizer):
             }
         return {"step": 0, "variance": np.zeros_like(W)}
 
-    def update(
-        self, W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: ParamGroup
-    ) -> None:
+    def update(self, W: np.ndarray, dW: np.ndarray, state: State, group: ParamGroup) -> None:
         lr, t = group["lr"], state["step"]
         eps1, eps2 = group["eps"]
         if eps1 is None:

@@ -10,12 +10,12 @@ optimizer is created, as PyTorch does.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 
-from .optimizer import Check, Optimizer, ParamGroup, hyperparameters
+from .optimizer import Check, Optimizer, hyperparameters
+from .types import ParamGroup, ParamsLike, State
 from .validation import flag, learning_rate, non_negative
 
 
@@ -44,7 +44,7 @@ class Adagrad(Optimizer):
 
     def __init__(
         self,
-        params: Iterable[Any],
+        params: ParamsLike,
         lr: float = 1e-2,
         lr_decay: float = 0,
         weight_decay: float = 0,
@@ -61,12 +61,10 @@ class Adagrad(Optimizer):
             for param in group["params"]:
                 self.state[param] = self.init_state(param._data, group)
 
-    def init_state(self, W: np.ndarray, group: ParamGroup) -> dict[str, Any]:
+    def init_state(self, W: np.ndarray, group: ParamGroup) -> State:
         return {"step": 0, "sum": np.full_like(W, group["initial_accumulator_value"])}
 
-    def update(
-        self, W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: ParamGroup
-    ) -> None:
+    def update(self, W: np.ndarray, dW: np.ndarray, state: State, group: ParamGroup) -> None:
         t, G = state["step"], state["sum"]
         if group["maximize"]:
             dW = -dW

@@ -14,12 +14,12 @@ weight_decay * W to dW, ``maximize`` ascends. State: ``step``, ``exp_avg`` (v),
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 
-from .optimizer import Check, Optimizer, ParamGroup, hyperparameters
+from .optimizer import Check, Optimizer, hyperparameters
+from .types import ParamGroup, ParamsLike, State
 from .validation import betas, flag, learning_rate, non_negative
 
 
@@ -46,7 +46,7 @@ class Adamax(Optimizer):
 
     def __init__(
         self,
-        params: Iterable[Any],
+        params: ParamsLike,
         lr: float = 2e-3,
         betas: tuple[float, float] = (0.9, 0.999),
         eps: float = 1e-8,
@@ -59,12 +59,10 @@ class Adamax(Optimizer):
     ) -> None:
         super().__init__(params, hyperparameters(locals()))
 
-    def init_state(self, W: np.ndarray, group: ParamGroup) -> dict[str, Any]:
+    def init_state(self, W: np.ndarray, group: ParamGroup) -> State:
         return {"step": 0, "exp_avg": np.zeros_like(W), "exp_inf": np.zeros_like(W)}
 
-    def update(
-        self, W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: ParamGroup
-    ) -> None:
+    def update(self, W: np.ndarray, dW: np.ndarray, state: State, group: ParamGroup) -> None:
         alpha, (beta1, beta2), epsilon = group["lr"], group["betas"], group["eps"]
         t, v, u = state["step"], state["exp_avg"], state["exp_inf"]
         if group["maximize"]:

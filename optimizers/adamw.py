@@ -9,10 +9,8 @@ rescaled by Adam's 1 / sqrt(s_corrected). The rule is ``Adam.update`` with
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
-
 from .adam import Adam
+from .types import ParamsLike
 
 
 class AdamW(Adam):
@@ -29,7 +27,7 @@ class AdamW(Adam):
 
     def __init__(
         self,
-        params: Iterable[Any],
+        params: ParamsLike,
         lr: float = 1e-3,
         betas: tuple[float, float] = (0.9, 0.999),
         eps: float = 1e-8,

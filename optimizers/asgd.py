@@ -16,12 +16,12 @@ State: ``step``, ``eta``, ``mu`` (scalars, in the default float dtype as PyTorch
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 
-from .optimizer import Check, Optimizer, ParamGroup, hyperparameters, scalar_dtype
+from .optimizer import Check, Optimizer, hyperparameters, scalar_dtype
+from .types import ParamGroup, ParamsLike, State
 from .validation import flag, learning_rate, non_negative
 
 
@@ -49,7 +49,7 @@ class ASGD(Optimizer):
 
     def __init__(
         self,
-        params: Iterable[Any],
+        params: ParamsLike,
         lr: float = 1e-2,
         lambd: float = 1e-4,
         alpha: float = 0.75,
@@ -62,7 +62,7 @@ class ASGD(Optimizer):
     ) -> None:
         super().__init__(params, hyperparameters(locals()))
 
-    def init_state(self, W: np.ndarray, group: ParamGroup) -> dict[str, Any]:
+    def init_state(self, W: np.ndarray, group: ParamGroup) -> State:
         return {
             "step": 0,
             "eta": np.array(group["lr"], dtype=scalar_dtype()),
@@ -70,9 +70,7 @@ class ASGD(Optimizer):
             "ax": np.zeros_like(W),
         }
 
-    def update(
-        self, W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: ParamGroup
-    ) -> None:
+    def update(self, W: np.ndarray, dW: np.ndarray, state: State, group: ParamGroup) -> None:
         alpha, lambd, t = group["lr"], group["lambd"], state["step"]
         if group["maximize"]:
             dW = -dW

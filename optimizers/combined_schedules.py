@@ -13,6 +13,7 @@ from typing import Any
 
 from ._lr_base import LRScheduler, current_lrs
 from .optimizer import Optimizer
+from .types import StateDict
 
 __all__ = ["ChainedScheduler", "ReduceLROnPlateau", "SequentialLR"]
 
@@ -41,7 +42,7 @@ class _Combined(LRScheduler):
 
     _schedulers: list[LRScheduler]
 
-    def state_dict(self) -> dict[str, Any]:
+    def state_dict(self) -> StateDict:
         state = {
             key: value
             for key, value in self.__dict__.items()
@@ -50,7 +51,7 @@ class _Combined(LRScheduler):
         state["_schedulers"] = [s.state_dict() for s in self._schedulers]
         return state
 
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+    def load_state_dict(self, state_dict: StateDict) -> None:
         members = state_dict["_schedulers"]
         if len(members) != len(self._schedulers):
             raise ValueError(

@@ -14,6 +14,7 @@ from typing import Any
 
 from ._lr_base import LRScheduler
 from .optimizer import Optimizer
+from .types import ParamGroup, StateDict
 
 __all__ = ["CosineAnnealingWarmRestarts", "CyclicLR", "OneCycleLR"]
 
@@ -40,7 +41,7 @@ def _momentum_key(optimizer: Optimizer) -> str:
     )
 
 
-def _set_momentum(group: dict[str, Any], key: str, value: float) -> None:
+def _set_momentum(group: ParamGroup, key: str, value: float) -> None:
     if key == "betas":
         group["betas"] = (value, *group["betas"][1:])
     else:
@@ -211,7 +212,7 @@ class CyclicLR(LRScheduler):
                 _set_momentum(group, self._momentum_key, top - (top - bottom) * rise * scale)
         return lrs
 
-    def state_dict(self) -> dict[str, Any]:
+    def state_dict(self) -> StateDict:
         state = super().state_dict()
         state.pop("_scale_fn_custom", None)
         return state

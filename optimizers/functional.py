@@ -21,11 +21,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ._numpy_kernels import declared_kernel
+from .types import ParamGroup, State
 
 if TYPE_CHECKING:
     from .optimizer import Optimizer
 
-Update = Callable[[np.ndarray, np.ndarray, dict[str, Any], dict[str, Any]], None]
+Update = Callable[[np.ndarray, np.ndarray, State, ParamGroup], None]
 
 __all__ = ["kernel_for"]
 
@@ -228,11 +229,11 @@ def _adagrad_loop() -> Callable[..., None]:
 
 
 # ------------------------------------------- adapters: update's signature -> a loop
-def _gradient_descent(W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: Any) -> None:
+def _gradient_descent(W: np.ndarray, dW: np.ndarray, state: State, group: Any) -> None:
     _compile(_gradient_descent_loop)(W, dW, W.dtype.type(group["lr"]))
 
 
-def _sgd(W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: Any) -> None:
+def _sgd(W: np.ndarray, dW: np.ndarray, state: State, group: Any) -> None:
     c = W.dtype.type
     with_momentum = group["momentum"] != 0
     b: np.ndarray = W[:0]
@@ -257,13 +258,13 @@ def _sgd(W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: Any) -> No
     )
 
 
-def _momentum(W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: Any) -> None:
+def _momentum(W: np.ndarray, dW: np.ndarray, state: State, group: Any) -> None:
     c, beta = W.dtype.type, group["beta"]
     loop = _compile(_momentum_loop)
     loop(W, dW, state["velocity"], c(group["lr"]), c(beta), c(1 - beta))
 
 
-def _adam(W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: Any) -> None:
+def _adam(W: np.ndarray, dW: np.ndarray, state: State, group: Any) -> None:
     c, t = W.dtype.type, state["step"]
     alpha, (beta1, beta2), weight_decay = group["lr"], group["betas"], group["weight_decay"]
     amsgrad = group["amsgrad"]
@@ -290,7 +291,7 @@ def _adam(W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: Any) -> N
     )
 
 
-def _rmsprop(W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: Any) -> None:
+def _rmsprop(W: np.ndarray, dW: np.ndarray, state: State, group: Any) -> None:
     c, beta = W.dtype.type, group["alpha"]
     centered, momentum = group["centered"], group["momentum"]
     m = state.setdefault("grad_avg", np.zeros_like(W)) if centered else W[:0]
@@ -312,7 +313,7 @@ def _rmsprop(W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: Any) -
     )
 
 
-def _adagrad(W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: Any) -> None:
+def _adagrad(W: np.ndarray, dW: np.ndarray, state: State, group: Any) -> None:
     c = W.dtype.type
     alpha_t = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
     _compile(_adagrad_loop)(

@@ -22,7 +22,7 @@ with PyTorch's keys.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -32,7 +32,8 @@ from nn.autograd import enable_grad, no_grad
 from nn.types import InputLike
 
 from .line_search import strong_wolfe
-from .optimizer import Optimizer, ParamGroup
+from .optimizer import Optimizer
+from .types import ParamGroup, ParamsLike, State
 
 
 class LBFGS(Optimizer):
@@ -53,7 +54,7 @@ class LBFGS(Optimizer):
 
     def __init__(
         self,
-        params: Iterable[Any],
+        params: ParamsLike,
         lr: float = 1,
         max_iter: int = 20,
         max_eval: int | None = None,
@@ -239,7 +240,7 @@ def _two_loop(
     old_stps: list[np.ndarray],
     ro: list[float],
     H_diag: float,
-    state: dict[str, Any],
+    state: State,
     history_size: int,
 ) -> np.ndarray:
     """-H g from the stored pairs (y_i in old_dirs, s_i in old_stps, ro_i = 1 / y_i.s_i)."""

@@ -14,12 +14,12 @@ v / (1 - beta) obeys exactly that recursion (and starts at g after one step), th
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 
-from .optimizer import Check, Optimizer, ParamGroup, hyperparameters
+from .optimizer import Check, Optimizer, hyperparameters
+from .types import ParamGroup, ParamsLike, State
 from .validation import learning_rate, unit_interval
 
 
@@ -55,7 +55,7 @@ class Momentum(Optimizer):
 
     def __init__(
         self,
-        params: Iterable[Any],
+        params: ParamsLike,
         lr: float,
         beta: float = 0.9,
         *,
@@ -64,12 +64,10 @@ class Momentum(Optimizer):
     ) -> None:
         super().__init__(params, hyperparameters(locals()))
 
-    def init_state(self, W: np.ndarray, group: ParamGroup) -> dict[str, Any]:
+    def init_state(self, W: np.ndarray, group: ParamGroup) -> State:
         return {"velocity": np.zeros_like(W)}
 
-    def update(
-        self, W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: ParamGroup
-    ) -> None:
+    def update(self, W: np.ndarray, dW: np.ndarray, state: State, group: ParamGroup) -> None:
         alpha, beta = group["lr"], group["beta"]
         v = state["velocity"]
         v *= beta

@@ -23,12 +23,12 @@ State: ``momentum_buffer`` (v).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 
-from .optimizer import Check, Optimizer, ParamGroup, hyperparameters
+from .optimizer import Check, Optimizer, hyperparameters
+from .types import ParamGroup, ParamsLike, State
 from .validation import flag, learning_rate, non_negative
 
 
@@ -85,7 +85,7 @@ class Muon(Optimizer):
 
     def __init__(
         self,
-        params: Iterable[Any],
+        params: ParamsLike,
         lr: float = 1e-3,
         weight_decay: float = 0.1,
         momentum: float = 0.95,
@@ -106,12 +106,10 @@ class Muon(Optimizer):
                         f"size: {p.shape}"
                     )
 
-    def init_state(self, W: np.ndarray, group: ParamGroup) -> dict[str, Any]:
+    def init_state(self, W: np.ndarray, group: ParamGroup) -> State:
         return {"momentum_buffer": np.zeros_like(W)}
 
-    def update(
-        self, W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: ParamGroup
-    ) -> None:
+    def update(self, W: np.ndarray, dW: np.ndarray, state: State, group: ParamGroup) -> None:
         alpha, beta = group["lr"], group["momentum"]
         v = state["momentum_buffer"]
         v *= beta

@@ -20,12 +20,12 @@ keeps it), ``exp_avg`` (v), ``exp_avg_sq`` (s).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 
-from .optimizer import Check, Optimizer, ParamGroup, hyperparameters, scalar_dtype
+from .optimizer import Check, Optimizer, hyperparameters, scalar_dtype
+from .types import ParamGroup, ParamsLike, State
 from .validation import betas, flag, learning_rate, non_negative
 
 
@@ -54,7 +54,7 @@ class NAdam(Optimizer):
 
     def __init__(
         self,
-        params: Iterable[Any],
+        params: ParamsLike,
         lr: float = 2e-3,
         betas: tuple[float, float] = (0.9, 0.999),
         eps: float = 1e-8,
@@ -69,7 +69,7 @@ class NAdam(Optimizer):
     ) -> None:
         super().__init__(params, hyperparameters(locals()))
 
-    def init_state(self, W: np.ndarray, group: ParamGroup) -> dict[str, Any]:
+    def init_state(self, W: np.ndarray, group: ParamGroup) -> State:
         return {
             "step": 0,
             "mu_product": np.ones((), dtype=scalar_dtype()),
@@ -77,9 +77,7 @@ class NAdam(Optimizer):
             "exp_avg_sq": np.zeros_like(W),
         }
 
-    def update(
-        self, W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: ParamGroup
-    ) -> None:
+    def update(self, W: np.ndarray, dW: np.ndarray, state: State, group: ParamGroup) -> None:
         alpha, (beta1, beta2), epsilon = group["lr"], group["betas"], group["eps"]
         t, v, s = state["step"], state["exp_avg"], state["exp_avg_sq"]
         if group["maximize"]:

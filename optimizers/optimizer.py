@@ -36,9 +36,9 @@ from ._hooks import (
     register_optimizer_step_post_hook,
     register_optimizer_step_pre_hook,
 )
+from .types import Hyper, ParamGroup, ParamsLike, State, StateDict
 from .validation import ParameterError
 
-ParamGroup = dict[str, Any]
 Check = Callable[[str, Any], None]
 
 
@@ -92,9 +92,9 @@ class Optimizer(OptimizerHooks):
     needs_closure: ClassVar[bool] = False
     checks: ClassVar[dict[str, Check]] = {}
 
-    def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
+    def __init__(self, params: ParamsLike, defaults: Hyper) -> None:
         self.defaults = dict(defaults)
-        self.state: defaultdict[Any, dict[str, Any]] = defaultdict(dict)
+        self.state: defaultdict[Any, State] = defaultdict(dict)
         self.param_groups: list[ParamGroup] = []
         self._init_hook_registries()
         self._patch_step_function()
@@ -108,20 +108,18 @@ class Optimizer(OptimizerHooks):
             self.add_param_group(group)
 
     # ------------------------------------------------------------ the rule
-    def init_state(self, W: np.ndarray, group: ParamGroup) -> dict[str, Any]:
+    def init_state(self, W: np.ndarray, group: ParamGroup) -> State:
         """The state of a parameter (its array ``W``) before its first step: none here."""
         return {}
 
-    def update(
-        self, W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: ParamGroup
-    ) -> None:
+    def update(self, W: np.ndarray, dW: np.ndarray, state: State, group: ParamGroup) -> None:
         """One step on arrays: change ``W`` and the state's arrays in place, from ``dW``."""
         raise NotImplementedError(
             f"{type(self).__name__} must implement update(W, dW, state, group) (or step())"
         )
 
     # -------------------------------------------------------------- groups
-    def add_param_group(self, param_group: dict[str, Any]) -> None:
+    def add_param_group(self, param_group: ParamGroup) -> None:
         """Add a group of parameters with its own hyperparameters (e.g. a new layer to fine-tune).
 
         Raises ``ValueError`` for an empty group, a parameter already in a group, a value that
@@ -224,7 +222,7 @@ class Optimizer(OptimizerHooks):
         return loss
 
     # ---------------------------------------------------------- state dicts
-    def state_dict(self) -> dict[str, Any]:
+    def state_dict(self) -> StateDict:
         """``{'state': {index: {...}}, 'param_groups': [{..., 'params': [indices]}]}``.
 
         Parameters are referred to by their position across groups, as in PyTorch; state
@@ -250,7 +248,7 @@ class Optimizer(OptimizerHooks):
             result = hook(self, result) or result
         return result
 
-    def load_state_dict(self, state_dict: dict[str, Any], match: str = "order") -> None:
+    def load_state_dict(self, state_dict: StateDict, match: str = "order") -> None:
         """Restore hyperparameters and state from ``state_dict()``'s output.
 
         Parameters are matched to the saved state by their order, as in PyTorch, or, with
@@ -284,12 +282,12 @@ class Optimizer(OptimizerHooks):
             hook(self)
 
     # ------------------------------------------------------- copies, repr
-    def __getstate__(self) -> dict[str, Any]:
+    def __getstate__(self) -> StateDict:
         """Pickled and deep-copied without the executors' layouts (rebuilt at the next step)
         and without a scheduler's wrapper of ``step`` (it belongs to this instance)."""
         return {k: v for k, v in self.__dict__.items() if k not in ("_layouts", "step")}
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
+    def __setstate__(self, state: State) -> None:
         """Install ``state`` (``load_state_dict`` passes ``state`` and ``param_groups``)."""
         self.__dict__.update(state)
         self._layouts = {}
@@ -317,7 +315,7 @@ class _RequiredParameter:
 required = _RequiredParameter()
 
 
-def hyperparameters(arguments: dict[str, Any]) -> dict[str, Any]:
+def hyperparameters(arguments: Hyper) -> Hyper:
     """An ``__init__``'s arguments (its ``locals()``) as defaults, in the signature's order:
     all but ``self``, ``params`` and Python's own names.
 

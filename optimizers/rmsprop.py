@@ -14,12 +14,12 @@ weight_decay * W to dW. State: ``step``, ``square_avg`` (s), ``momentum_buffer``
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 
-from .optimizer import Check, Optimizer, ParamGroup, hyperparameters
+from .optimizer import Check, Optimizer, hyperparameters
+from .types import ParamGroup, ParamsLike, State
 from .validation import flag, learning_rate, non_negative
 
 
@@ -49,7 +49,7 @@ class RMSprop(Optimizer):
 
     def __init__(
         self,
-        params: Iterable[Any],
+        params: ParamsLike,
         lr: float = 1e-2,
         alpha: float = 0.99,
         eps: float = 1e-8,
@@ -65,7 +65,7 @@ class RMSprop(Optimizer):
     ) -> None:
         super().__init__(params, hyperparameters(locals()))
 
-    def init_state(self, W: np.ndarray, group: ParamGroup) -> dict[str, Any]:
+    def init_state(self, W: np.ndarray, group: ParamGroup) -> State:
         state = {"step": 0, "square_avg": np.zeros_like(W)}
         if group["momentum"] > 0:
             state["momentum_buffer"] = np.zeros_like(W)
@@ -73,9 +73,7 @@ class RMSprop(Optimizer):
             state["grad_avg"] = np.zeros_like(W)
         return state
 
-    def update(
-        self, W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: ParamGroup
-    ) -> None:
+    def update(self, W: np.ndarray, dW: np.ndarray, state: State, group: ParamGroup) -> None:
         alpha, beta, epsilon = group["lr"], group["alpha"], group["eps"]
         if group["maximize"]:
             dW = -dW

@@ -17,12 +17,12 @@ batches. State: ``step``, ``prev`` (dW_prev), ``step_size`` (delta).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any, ClassVar
 
 import numpy as np
 
-from .optimizer import Check, Optimizer, ParamGroup, hyperparameters
+from .optimizer import Check, Optimizer, hyperparameters
+from .types import ParamGroup, ParamsLike, State
 from .validation import flag, learning_rate
 
 
@@ -59,7 +59,7 @@ class Rprop(Optimizer):
 
     def __init__(
         self,
-        params: Iterable[Any],
+        params: ParamsLike,
         lr: float = 1e-2,
         etas: tuple[float, float] = (0.5, 1.2),
         step_sizes: tuple[float, float] = (1e-6, 50),
@@ -71,12 +71,10 @@ class Rprop(Optimizer):
     ) -> None:
         super().__init__(params, hyperparameters(locals()))
 
-    def init_state(self, W: np.ndarray, group: ParamGroup) -> dict[str, Any]:
+    def init_state(self, W: np.ndarray, group: ParamGroup) -> State:
         return {"step": 0, "prev": np.zeros_like(W), "step_size": np.full_like(W, group["lr"])}
 
-    def update(
-        self, W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: ParamGroup
-    ) -> None:
+    def update(self, W: np.ndarray, dW: np.ndarray, state: State, group: ParamGroup) -> None:
         (eta_minus, eta_plus), (delta_min, delta_max) = group["etas"], group["step_sizes"]
         prev, delta = state["prev"], state["step_size"]
         if group["maximize"]:

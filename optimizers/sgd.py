@@ -12,12 +12,12 @@ the optimizer is fed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any, ClassVar
 
 import numpy as np
 
-from .optimizer import Check, Optimizer, ParamGroup, hyperparameters
+from .optimizer import Check, Optimizer, hyperparameters
+from .types import ParamGroup, ParamsLike, State
 from .validation import flag, learning_rate, non_negative
 
 
@@ -51,7 +51,7 @@ class BatchGD(Optimizer):
 
     def __init__(
         self,
-        params: Iterable[Any],
+        params: ParamsLike,
         lr: float,
         *,
         foreach: bool | None = None,
@@ -65,9 +65,7 @@ class BatchGD(Optimizer):
             )
         super().__init__(params, {"lr": lr, "foreach": foreach, "fused": fused})
 
-    def update(
-        self, W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: ParamGroup
-    ) -> None:
+    def update(self, W: np.ndarray, dW: np.ndarray, state: State, group: ParamGroup) -> None:
         alpha = group["lr"]
         W -= alpha * dW
 
@@ -111,7 +109,7 @@ class SGD(Optimizer):
 
     def __init__(
         self,
-        params: Iterable[Any],
+        params: ParamsLike,
         lr: float = 1e-3,
         momentum: float = 0,
         dampening: float = 0,
@@ -133,9 +131,7 @@ class SGD(Optimizer):
                 f"momentum={group['momentum']}, dampening={group['dampening']}"
             )
 
-    def update(
-        self, W: np.ndarray, dW: np.ndarray, state: dict[str, Any], group: ParamGroup
-    ) -> None:
+    def update(self, W: np.ndarray, dW: np.ndarray, state: State, group: ParamGroup) -> None:
         alpha, momentum = group["lr"], group["momentum"]
         if group["maximize"]:
             dW = -dW

@@ -16,6 +16,7 @@ from hypothesis.extra import numpy as hnp
 from nn.parameter import Parameter
 
 from .optimizer import Optimizer
+from .types import Hyper
 
 Factory = Callable[..., Optimizer]
 
@@ -98,7 +99,7 @@ def probe() -> Parameter:
     return Parameter(np.zeros((1, 1)))
 
 
-def accepts(cls: Factory, hyper: dict[str, Any]) -> bool:
+def accepts(cls: Factory, hyper: Hyper) -> bool:
     try:
         cls([probe()], **hyper)
     except (ValueError, TypeError):
@@ -106,7 +107,7 @@ def accepts(cls: Factory, hyper: dict[str, Any]) -> bool:
     return True
 
 
-def hyperparameters(cls: Factory, **overrides: object) -> st.SearchStrategy[dict[str, Any]]:
+def hyperparameters(cls: Factory, **overrides: object) -> st.SearchStrategy[Hyper]:
     """Valid keyword arguments for ``cls`` (an Optimizer class), drawn from its signature.
 
     Every argument after ``params`` but the executor flags (``foreach``, ``fused``,

@@ -70,6 +70,7 @@ from .strategies import (
     params,
     probe,
 )
+from .types import Hyper
 
 __all__ = [
     "OptimizerCheckError",
@@ -190,7 +191,7 @@ def check_optimizer(
     factory: Factory,
     reference: Reference | None = None,
     *,
-    hyper: st.SearchStrategy[dict[str, Any]] | None = None,
+    hyper: st.SearchStrategy[Hyper] | None = None,
     dtypes: Sequence[Any] = (np.float32, np.float64),
     shapes: st.SearchStrategy[tuple[int, ...]] = SHAPES,
     max_examples: int = 25,
@@ -238,7 +239,7 @@ def check_optimizer(
 
     @config
     @given(problem=problem, h=hyper)
-    def shape_dtype_and_grads(problem: Any, h: dict[str, Any]) -> None:
+    def shape_dtype_and_grads(problem: Any, h: Hyper) -> None:
         ps, grads = problem
         ps = _copy_params(ps)
         optimizer = factory(ps, **h)
@@ -265,7 +266,7 @@ def check_optimizer(
 
     @config
     @given(problem=problem, h=hyper)
-    def untouched_without_grad(problem: Any, h: dict[str, Any]) -> None:
+    def untouched_without_grad(problem: Any, h: Hyper) -> None:
         ps, grads = problem
         ps = _copy_params(ps)
         optimizer = factory(ps, **h)
@@ -285,7 +286,7 @@ def check_optimizer(
 
     @config
     @given(problem=problem, h=hyper, ratio=st.sampled_from([0.5, 2.0]))
-    def groups_honoured(problem: Any, h: dict[str, Any], ratio: float) -> None:
+    def groups_honoured(problem: Any, h: Hyper, ratio: float) -> None:
         ps, grads = problem
         if len(ps) < 2 or "lr" not in h:
             return
@@ -312,7 +313,7 @@ def check_optimizer(
 
     @config
     @given(problem=problem, h=hyper, split=st.integers(0, max_steps))
-    def state_dict_round_trip(problem: Any, h: dict[str, Any], split: int) -> None:
+    def state_dict_round_trip(problem: Any, h: Hyper, split: int) -> None:
         ps, grads = problem
         split = 1 + split % (len(grads) - 1) if len(grads) > 1 else 0  # steps on both sides
         original = _copy_params(ps)
@@ -335,7 +336,7 @@ def check_optimizer(
 
     @config
     @given(problem=problem, h=hyper)
-    def executors_agree(problem: Any, h: dict[str, Any]) -> None:
+    def executors_agree(problem: Any, h: Hyper) -> None:
         ps, grads = problem
         reference_params = _copy_params(ps)
         optimizer = factory(reference_params, **h)
@@ -358,7 +359,7 @@ def check_optimizer(
 
     @config
     @given(problem=problem, h=hyper)
-    def matches_reference(problem: Any, h: dict[str, Any]) -> None:
+    def matches_reference(problem: Any, h: Hyper) -> None:
         assert reference is not None
         ps, grads = problem
         run_params = _copy_params(ps)
