@@ -128,7 +128,7 @@ class TensorDataset(Dataset):
         indices = np.asarray(indices, dtype=np.intp)
         return self._wrap(tuple(np.take(a, indices, axis=0) for a in self.arrays))
 
-    def _wrap(self, parts: tuple[Any, ...]) -> tuple[Any, ...]:
+    def _wrap(self, parts: tuple[object, ...]) -> tuple[Any, ...]:
         if not any(self._as_tensor):
             return parts
         return tuple(

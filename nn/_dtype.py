@@ -162,7 +162,7 @@ def as_array(data: Any, dtype: DTypeLike | None = None, copy: bool = True) -> np
     return array
 
 
-def _sequence_dtype(data: list[Any] | tuple[Any, ...]) -> np.dtype | None:
+def _sequence_dtype(data: list[object] | tuple[object, ...]) -> np.dtype | None:
     """PyTorch's dtype for a nested sequence holding NumPy scalars or arrays: each keeps its
     own dtype, Python numbers count as ``scalar_dtype`` says, all promoted together
     (``[np.float64(1)]`` is float64, ``[np.int8(1), np.uint8(2)]`` int16); None when every

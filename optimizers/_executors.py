@@ -84,7 +84,7 @@ def check_flags(optimizer: Optimizer, group: ParamGroup) -> None:
         functional.require_numba()
 
 
-def run(optimizer: Optimizer, group: ParamGroup, params: list[Any]) -> None:
+def run(optimizer: Optimizer, group: ParamGroup, params: list[object]) -> None:
     """One step of ``optimizer``'s rule on ``params`` (those of ``group`` with a gradient).
 
     Parameters whose storage overlaps (``Parameter(emb[:2])`` beside ``emb``) are stepped
@@ -303,7 +303,7 @@ def _in_place_chunks(
 
 
 def _keep_arrays(
-    chunk: dict[str, Any],
+    chunk: dict[str, object],
     views: dict[str, np.ndarray],
     arrays: dict[str, np.ndarray],
     created: dict[str, np.ndarray],
@@ -378,7 +378,7 @@ class Layout:
         for state, view in zip(self.states, self.views[key], strict=True):
             state[key] = view
 
-    def describes(self, members: list[tuple[Any, State]]) -> bool:
+    def describes(self, members: list[tuple[object, State]]) -> bool:
         """Whether these are still its parameters, their state arrays its views."""
         if len(members) != len(self.params):
             return False

@@ -18,7 +18,7 @@ from .types import StateDict
 __all__ = ["ChainedScheduler", "ReduceLROnPlateau", "SequentialLR"]
 
 
-def _check_members(owner: str, schedulers: Sequence[Any], optimizer: object) -> None:
+def _check_members(owner: str, schedulers: Sequence[object], optimizer: object) -> None:
     if len(schedulers) < 1:
         raise ValueError(f"{owner} expects at least one scheduler, but got no scheduler.")
     for index, scheduler in enumerate(schedulers):

@@ -160,7 +160,7 @@ class AveragedModel(nn.Module):
             self.n_averaged.add_(1)
 
 
-def update_bn(loader: Iterable[Any], model: nn.Module, device: DeviceLike | None = None) -> None:
+def update_bn(loader: Iterable[object], model: nn.Module, device: DeviceLike | None = None) -> None:
     """Recompute the running statistics of every BatchNorm in ``model`` from one pass over
     ``loader`` (a cumulative average over its batches, in training mode, without gradients);
     the model's mode and momenta are restored after."""

@@ -151,7 +151,7 @@ def _lerp(in_place: bool) -> Callable[..., Any]:
 
 
 def _named(
-    function: Callable[..., Any], name: str, in_place: bool, args: str
+    function: Callable[..., object], name: str, in_place: bool, args: str
 ) -> Callable[..., Any]:
     method = name + "_" if in_place else name
     function.__name__ = function.__qualname__ = f"_foreach_{method}"

@@ -102,7 +102,7 @@ def _type_name(dtype: np.dtype) -> str:
 
 # ------------------------------------------------------------------------------- engine
 def run_backward(
-    roots: Sequence[tuple[Any, Array]],
+    roots: Sequence[tuple[object, Array]],
     retain_graph: bool,
     capture: dict[int, Array | None] | None = None,
     accumulate: Iterable[int] | None = None,
@@ -121,7 +121,7 @@ def run_backward(
 
 
 def _propagate(
-    roots: Sequence[tuple[Any, Array]],
+    roots: Sequence[tuple[object, Array]],
     retain_graph: bool,
     capture: dict[int, Array | None] | None,
     accumulate: Iterable[int] | None,

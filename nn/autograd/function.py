@@ -80,7 +80,7 @@ class Function:
         )
 
     @staticmethod
-    def setup_context(ctx: object, inputs: tuple[Any, ...], output: object) -> Any:
+    def setup_context(ctx: object, inputs: tuple[object, ...], output: object) -> Any:
         raise NotImplementedError("setup_context is not implemented.")
 
     @staticmethod
@@ -123,7 +123,7 @@ def _node_type(cls: type[Function]) -> type:
     return kind
 
 
-def _input_grads(cls: type[Function], args: tuple[Any, ...], grads: object) -> list[Any]:
+def _input_grads(cls: type[Function], args: tuple[object, ...], grads: object) -> list[Any]:
     """What ``backward`` returned, checked and shaped: one array (or None) per Tensor input."""
     grads = grads if isinstance(grads, tuple) else (grads,)
     if len(grads) != len(args):

@@ -33,7 +33,7 @@ def is_grad_enabled() -> bool:
     return _Mode.enabled
 
 
-def _decorate(func: F, context: Callable[[], contextlib.AbstractContextManager[Any]]) -> F:
+def _decorate(func: F, context: Callable[[], contextlib.AbstractContextManager[object]]) -> F:
     """``func`` run inside ``context()``; a generator function's body too, each time it
     resumes, with the caller's mode back while it is suspended (as PyTorch's decorators)."""
     if inspect.isgeneratorfunction(func):

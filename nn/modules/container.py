@@ -197,7 +197,7 @@ class RegisteredDict:
     def get(self, key: str, default: object = None) -> Any:
         return self._registry().get(key, default)
 
-    def update(self, entries: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> None:
+    def update(self, entries: Mapping[str, object] | Iterable[tuple[str, object]]) -> None:
         """Add (or replace) entries from a mapping or from (name, value) pairs."""
         pairs = entries.items() if isinstance(entries, Mapping) else entries
         for entry in pairs:

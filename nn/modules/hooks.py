@@ -126,7 +126,7 @@ class ModuleHooks:
     register_backward_hook = register_full_backward_hook
     register_full_backward_pre_hook = register_full_backward_hook
 
-    def _call_with_hooks(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    def _call_with_hooks(self, args: tuple[object, ...], kwargs: dict[str, object]) -> Any:
         """``forward`` between the registered pre-hooks and hooks (``Module.__call__``)."""
         pre, post = self._hook_registries()
         for hook, with_kwargs in list(pre.values()):

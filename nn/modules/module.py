@@ -285,7 +285,7 @@ class Module(ModuleHooks, ModuleLookup, ModuleState):
         for _, buffer in self.named_buffers(recurse=recurse):
             yield buffer
 
-    def apply(self, fn: Callable[[Module], Any]) -> Module:
+    def apply(self, fn: Callable[[Module], object]) -> Module:
         """Call ``fn`` on every submodule (children first) and on this module; returns self.
 
         Examples

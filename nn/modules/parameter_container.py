@@ -62,7 +62,7 @@ class ParameterList(Module):
         self.register_parameter(str(len(self)), _as_parameter(value))
         return self
 
-    def extend(self, values: Iterable[Any]) -> ParameterList:
+    def extend(self, values: Iterable[object]) -> ParameterList:
         for value in values:
             self.append(value)
         return self

@@ -144,7 +144,7 @@ class ModuleState:
         return result
 
     def load_state_dict(
-        self, state_dict: Mapping[str, Any], strict: bool = True, assign: bool = False
+        self, state_dict: Mapping[str, object], strict: bool = True, assign: bool = False
     ) -> IncompatibleKeys:
         """Copy values into the existing parameters and buffers, keeping their dtypes; with
         ``assign=True``, make the given Tensors the parameters and buffers instead (their

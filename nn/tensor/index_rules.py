@@ -143,7 +143,7 @@ def _entries(index: object, notes: list[str]) -> list[Any]:
     return [_entry(part, notes) for part in parts]
 
 
-def _reads_as_tuple(items: list[Any]) -> bool:
+def _reads_as_tuple(items: list[object]) -> bool:
     """PyTorch's ``treatSequenceAsTuple`` for a list index."""
     return len(items) < 32 and any(
         isinstance(i, list | tuple | range | slice | np.ndarray) or i is None or i is Ellipsis

@@ -247,7 +247,7 @@ def generator_states(module: object) -> dict[str, dict[str, Any]]:
     return {name: generator_state(g) for name, g in _owned_generators(module).items()}
 
 
-def load_generator_states(module: object, states: dict[str, dict[str, Any]]) -> None:
+def load_generator_states(module: object, states: dict[str, dict[str, object]]) -> None:
     """Restore the states from ``generator_states`` (all or none: a mismatch raises
     ``ValueError`` naming the modules and changes nothing)."""
     owners = _owned_generators(module)
