@@ -4,11 +4,11 @@
 ``Adadelta``, ``Adamax``, ``NAdam``, ``RAdam``, ``ASGD``, ``Rprop``, ``Adafactor``, ``Muon``,
 ``LBFGS``, each rule
 readable in its own file (``init_state`` / ``update`` on arrays, the contract your own rules
-use too); the compiled kernels of ``fused=True`` in ``optimizers.functional``; schedules in
-``optimizers.lr_scheduler``.
+use too); their fast copies (a NumPy kernel, the numba loops of ``fused=True``) in
+``optimizers/_kernels/``, one file per rule; schedules in ``optimizers.lr_scheduler``.
 """
 
-from . import functional, lr_scheduler, swa_utils, validation
+from . import lr_scheduler, swa_utils, validation
 from .adadelta import Adadelta
 from .adafactor import Adafactor
 from .adagrad import Adagrad

@@ -1,15 +1,18 @@
 """How a step runs an update rule over a param group, chosen by PyTorch's flags.
 
-- ``foreach=False`` or ``None`` (PyTorch's default on the CPU): ``per_parameter``, the
-  reference: the rule's ``update`` on each parameter's own arrays (a large parameter's in
-  cache-sized slices, for an elementwise rule).
+- ``foreach=False``: ``per_parameter`` untuned, PyTorch's meaning: the rule's ``update``
+  called on each parameter's own arrays, whole, and nothing else; what a learner reads in
+  the rule's file is what runs.
+- ``foreach=None`` (the default, PyTorch's on the CPU): ``per_parameter``, the same numbers
+  tuned: an elementwise rule's large parameter in cache-sized slices, and the rule's NumPy
+  kernel (``optimizers/_kernels/``) where it has one, while that is still a copy of the rule.
 - ``foreach=True``: ``multi_tensor`` with the rule's ``update``, for ``elementwise`` rules
   (others run per parameter, with the same result). Small parameters are gathered into
   chunks of up to ``CHUNK_BYTES`` (their state kept in one flat buffer per state key,
   each parameter's state array a view into it), the rule runs once per chunk and the
   results are scattered back into each parameter's own array; a large parameter is
   updated in place, chunk by chunk.
-- ``fused=True``: ``multi_tensor`` with the rule's compiled kernel (``optimizers.functional``,
+- ``fused=True``: ``multi_tensor`` with the rule's compiled kernel (``optimizers/_kernels/``,
   the ``fast`` extra).
 
 Every operation of an elementwise rule is elementwise, so all three give the same numbers
@@ -25,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import _numpy_kernels
+from . import _kernels
 from .types import ParamGroup, State
 from .validation import flag, optional_flag
 
@@ -78,10 +81,8 @@ def check_flags(optimizer: Optimizer, group: ParamGroup) -> None:
     if group.get("fused") and group.get("foreach"):
         raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
     if group.get("fused"):
-        from . import functional
-
-        functional.kernel_for(optimizer)
-        functional.require_numba()
+        _kernels.fused_for(optimizer)
+        _kernels.require_numba()
 
 
 def run(optimizer: Optimizer, group: ParamGroup, params: list[object]) -> None:
@@ -94,26 +95,28 @@ def run(optimizer: Optimizer, group: ParamGroup, params: list[object]) -> None:
     if multi and _overlapping(optimizer, params):
         per_parameter(optimizer, group, params)
     elif group.get("fused"):
-        from . import functional
-
-        kernel = functional.kernel_for(optimizer)
+        kernel = _kernels.fused_for(optimizer)
         multi_tensor(optimizer, group, params, kernel, FUSED_CHUNK_BYTES, aligned=True)
     elif group.get("foreach") and optimizer.elementwise:
         multi_tensor(optimizer, group, params, optimizer.update, CHUNK_BYTES)
     else:
-        per_parameter(optimizer, group, params)
+        per_parameter(optimizer, group, params, tuned=group.get("foreach") is not False)
 
 
-def per_parameter(optimizer: Optimizer, group: ParamGroup, params: list[Any]) -> None:
+def per_parameter(
+    optimizer: Optimizer, group: ParamGroup, params: list[Any], tuned: bool = True
+) -> None:
     """The reference: ``update`` on each parameter's arrays, its state made at its first
     step (and kept only if the rule keeps any), ``state["step"]`` counted first.
 
-    An elementwise rule runs on flat views of a parameter larger than ``SLICED_BYTES``,
+    Untuned (``foreach=False``), that is all: each parameter's whole arrays. Tuned, an
+    elementwise rule runs on flat views of a parameter larger than ``SLICED_BYTES``,
     chunk by chunk (the same numbers: every operation is elementwise), so that its
     temporaries stay small, and on a 0-d parameter as 1-element views (NumPy
     computes on 0-d arrays with its scalar arithmetic, whose ``**`` differs in the last bit
     from the arrays'). A large parameter of a rule with an allocation-free NumPy kernel for
-    the group's options (``optimizers._numpy_kernels``, bit-identical) runs that instead."""
+    the group's options (``optimizers/_kernels/``, bit-identical) runs that instead, while
+    the kernel is a copy of the rule that runs."""
     state_of, update = optimizer.state, optimizer.update
     elementwise = optimizer.elementwise
     for param in params:
@@ -125,16 +128,17 @@ def per_parameter(optimizer: Optimizer, group: ParamGroup, params: list[Any]) ->
         if "step" in state:
             state["step"] += 1
         if (
-            elementwise
+            tuned
+            and elementwise
             and (W.nbytes > SLICED_BYTES or not W.ndim)
             and W.flags.c_contiguous
             and _kind(W, state) is not None
             and _contiguous_state(state)
         ):
-            kernel = _numpy_kernels.kernel_for(optimizer, group) if W.ndim else None
+            kernel = _kernels.numpy_for(optimizer, group) if W.ndim else None
             if kernel is not None:  # (looked up here: small parameters never need it)
                 scratched = _with_scratch(optimizer, kernel, W.dtype)
-                chunk_bytes = _numpy_kernels.KERNEL_CHUNK_BYTES
+                chunk_bytes = _kernels.KERNEL_CHUNK_BYTES
                 _in_place_chunks(W, param._grad._data, state, group, scratched, chunk_bytes)
             else:
                 _in_place_chunks(W, param._grad._data, state, group, update, CHUNK_BYTES)
@@ -175,7 +179,7 @@ def _with_scratch(optimizer: Optimizer, kernel: Any, dtype: np.dtype) -> Update:
     key = ("scratch", dtype)
     scratch = optimizer._layouts.get(key)
     if scratch is None:
-        size = _chunk(dtype, _numpy_kernels.KERNEL_CHUNK_BYTES)
+        size = _chunk(dtype, _kernels.KERNEL_CHUNK_BYTES)
         scratch = optimizer._layouts[key] = (np.empty(size, dtype), np.empty(size, dtype))
     a, b = scratch
 

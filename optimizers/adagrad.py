@@ -14,6 +14,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from ._kernels import adagrad as adagrad_kernels
 from .optimizer import Check, Optimizer, hyperparameters
 from .types import ParamGroup, ParamsLike, State
 from .validation import flag, learning_rate, non_negative
@@ -32,7 +33,7 @@ class Adagrad(Optimizer):
     """
 
     elementwise = True
-    fused_kernel = "adagrad"
+    kernels = adagrad_kernels.KERNELS  # (optimizers/_kernels/adagrad.py)
     checks: ClassVar[dict[str, Check]] = {
         "lr": learning_rate,
         "lr_decay": non_negative,

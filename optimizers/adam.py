@@ -17,6 +17,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from ._kernels import adam as adam_kernels
 from .optimizer import Check, Optimizer, hyperparameters
 from .types import ParamGroup, ParamsLike, State
 from .validation import betas, flag, learning_rate, non_negative
@@ -52,8 +53,7 @@ class Adam(Optimizer):
     """
 
     elementwise = True
-    fused_kernel = "adam"
-    numpy_kernel = "adam"  # large parameters: optimizers/_numpy_kernels.py, bit for bit
+    kernels = adam_kernels.KERNELS  # (optimizers/_kernels/adam.py)
     checks: ClassVar[dict[str, Check]] = {
         "lr": learning_rate,
         "betas": betas,

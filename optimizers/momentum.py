@@ -18,6 +18,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from ._kernels import momentum as momentum_kernels
 from .optimizer import Check, Optimizer, hyperparameters
 from .types import ParamGroup, ParamsLike, State
 from .validation import learning_rate, unit_interval
@@ -50,7 +51,7 @@ class Momentum(Optimizer):
     """
 
     elementwise = True
-    fused_kernel = "momentum"
+    kernels = momentum_kernels.KERNELS  # (optimizers/_kernels/momentum.py)
     checks: ClassVar[dict[str, Check]] = {"lr": learning_rate, "beta": unit_interval}
 
     def __init__(

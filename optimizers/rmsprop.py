@@ -18,6 +18,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from ._kernels import rmsprop as rmsprop_kernels
 from .optimizer import Check, Optimizer, hyperparameters
 from .types import ParamGroup, ParamsLike, State
 from .validation import flag, learning_rate, non_negative
@@ -36,7 +37,7 @@ class RMSprop(Optimizer):
     """
 
     elementwise = True
-    fused_kernel = "rmsprop"
+    kernels = rmsprop_kernels.KERNELS  # (optimizers/_kernels/rmsprop.py)
     checks: ClassVar[dict[str, Check]] = {
         "lr": learning_rate,
         "alpha": non_negative,

@@ -16,6 +16,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from ._kernels import gradient_descent as gradient_descent_kernels
+from ._kernels import sgd as sgd_kernels
 from .optimizer import Check, Optimizer, hyperparameters
 from .types import ParamGroup, ParamsLike, State
 from .validation import flag, learning_rate, non_negative
@@ -46,7 +48,7 @@ class BatchGD(Optimizer):
     """
 
     elementwise = True
-    fused_kernel = "gradient_descent"
+    kernels = gradient_descent_kernels.KERNELS  # (optimizers/_kernels/gradient_descent.py)
     checks: ClassVar[dict[str, Check]] = {"lr": learning_rate}
 
     def __init__(
@@ -97,7 +99,7 @@ class SGD(Optimizer):
     """
 
     elementwise = True
-    fused_kernel = "sgd"
+    kernels = sgd_kernels.KERNELS  # (optimizers/_kernels/sgd.py)
     checks: ClassVar[dict[str, Check]] = {
         "lr": learning_rate,
         "momentum": non_negative,

@@ -175,12 +175,12 @@ def _arrays(state: object) -> list[np.ndarray]:
 
 def _executors_of(optimizer: Optimizer) -> list[dict[str, bool]]:
     """The multi-tensor executors ``optimizer``'s rule can run under here."""
-    from . import functional
+    from . import _kernels
 
     flags = [{"foreach": True}]
-    if functional._declared_kernel(type(optimizer)) is not None:
+    if _kernels.kernels_of(type(optimizer)) is not None:
         try:
-            functional.require_numba()
+            _kernels.require_numba()
         except ImportError:
             return flags
         flags.append({"fused": True})

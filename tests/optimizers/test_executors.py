@@ -265,7 +265,7 @@ def test_flag_errors():
 def test_fused_without_numba_names_the_extra(monkeypatch):
     import builtins
 
-    from optimizers import functional
+    from optimizers import _kernels
 
     real_import = builtins.__import__
 
@@ -275,7 +275,7 @@ def test_fused_without_numba_names_the_extra(monkeypatch):
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_numba)
-    monkeypatch.setattr(functional, "_compiled", {})
+    monkeypatch.setattr(_kernels, "_compiled", {})
     with pytest.raises(ImportError, match=r"descend\[fast\]"):
         optimizers.Adam(make_params([(2,)], [np.float64]), fused=True)
 

@@ -1,0 +1,54 @@
+"""The fast copies of ``Adagrad.update`` (``optimizers/adagrad.py``): its loop over
+elements for ``fused=True``, compiled by numba, and ``fused``, which calls it with
+``update``'s signature. Same operations, same order, in the parameter's dtype (each hyperparameter
+cast to it first, as NumPy casts a Python float), so the numbers are the rule's bit for
+bit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ..types import ParamGroup, State
+from . import RuleKernels, compile_loop
+
+
+def make_loop() -> Callable[..., None]:
+    def loop(
+        W: Any,
+        dW: Any,
+        G: Any,
+        alpha_t: Any,
+        epsilon: Any,
+        weight_decay: Any,
+        maximize: bool,
+        decay: bool,
+    ) -> None:
+        for i in range(W.size):
+            g = -dW[i] if maximize else dW[i]
+            if decay:
+                g = g + weight_decay * W[i]
+            G[i] += g * g
+            W[i] -= alpha_t * g / (np.sqrt(G[i]) + epsilon)
+
+    return loop
+
+
+def fused(W: np.ndarray, dW: np.ndarray, state: State, group: ParamGroup) -> None:
+    c = W.dtype.type
+    alpha_t = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
+    compile_loop(make_loop)(
+        W,
+        dW,
+        state["sum"],
+        c(alpha_t),
+        c(group["eps"]),
+        c(group["weight_decay"]),
+        group["maximize"],
+        group["weight_decay"] != 0,
+    )
+
+
+KERNELS = RuleKernels(copies="83ef12a05ded5e0a", fused=fused)

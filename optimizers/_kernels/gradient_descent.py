@@ -1,0 +1,30 @@
+"""The fast copies of ``BatchGD.update`` (``optimizers/sgd.py``): its loop over
+elements for ``fused=True``, compiled by numba, and ``fused``, which calls it with
+``update``'s signature. Same operations, same order, in the parameter's dtype (each hyperparameter
+cast to it first, as NumPy casts a Python float), so the numbers are the rule's bit for
+bit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ..types import ParamGroup, State
+from . import RuleKernels, compile_loop
+
+
+def make_loop() -> Callable[..., None]:
+    def loop(W: Any, dW: Any, alpha: Any) -> None:
+        for i in range(W.size):
+            W[i] -= alpha * dW[i]
+
+    return loop
+
+
+def fused(W: np.ndarray, dW: np.ndarray, state: State, group: ParamGroup) -> None:
+    compile_loop(make_loop)(W, dW, W.dtype.type(group["lr"]))
+
+
+KERNELS = RuleKernels(copies="f40f12b1b0fdb001", fused=fused)

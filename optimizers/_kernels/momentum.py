@@ -1,0 +1,33 @@
+"""The fast copies of ``Momentum.update`` (``optimizers/momentum.py``): its loop over
+elements for ``fused=True``, compiled by numba, and ``fused``, which calls it with
+``update``'s signature. Same operations, same order, in the parameter's dtype (each hyperparameter
+cast to it first, as NumPy casts a Python float), so the numbers are the rule's bit for
+bit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ..types import ParamGroup, State
+from . import RuleKernels, compile_loop
+
+
+def make_loop() -> Callable[..., None]:
+    def loop(W: Any, dW: Any, v: Any, alpha: Any, beta: Any, one_minus_beta: Any) -> None:
+        for i in range(W.size):
+            v[i] = beta * v[i] + one_minus_beta * dW[i]
+            W[i] -= alpha * v[i]
+
+    return loop
+
+
+def fused(W: np.ndarray, dW: np.ndarray, state: State, group: ParamGroup) -> None:
+    c, beta = W.dtype.type, group["beta"]
+    loop = compile_loop(make_loop)
+    loop(W, dW, state["velocity"], c(group["lr"]), c(beta), c(1 - beta))
+
+
+KERNELS = RuleKernels(copies="441467eab7be502c", fused=fused)
