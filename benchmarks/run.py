@@ -288,6 +288,65 @@ def loader_rows(quick: bool) -> list[dict]:
     return [summarize(f"DataLoader epoch {n}x784, batch 128, shuffle", samples)]
 
 
+def _torch_course_train(X: np.ndarray, Y: np.ndarray, optimizer: str, epochs: int) -> None:
+    """The main job's loop in PyTorch: the same net, shuffles and mini-batches."""
+    torch.manual_seed(3)
+    layers = [torch.nn.Linear(2, 5), torch.nn.ReLU(), torch.nn.Linear(5, 2), torch.nn.ReLU()]
+    model = torch.nn.Sequential(*layers, torch.nn.Linear(2, 1), torch.nn.Sigmoid()).double()
+    params, lr = model.parameters(), 0.0007
+    opt = {
+        "gd": lambda: torch.optim.SGD(params, lr=lr),
+        "momentum": lambda: torch.optim.SGD(params, lr=lr * 0.1, momentum=0.9),  # (its form)
+        "adam": lambda: torch.optim.Adam(params, lr=lr),
+    }[optimizer]()
+    x, y, loss_fn = torch.from_numpy(X), torch.from_numpy(Y), torch.nn.BCELoss()
+    for epoch in range(epochs):
+        order = torch.from_numpy(np.random.RandomState(11 + epoch).permutation(len(X)))
+        total = 0.0
+        for k in range(0, len(X), 64):
+            rows = order[k : k + 64]
+            opt.zero_grad()
+            loss = loss_fn(model(x[rows]), y[rows])
+            loss.backward()
+            opt.step()
+            total += loss.item() * len(rows)
+
+
+def main_job_rows(quick: bool) -> list[dict]:
+    """The main job's training loop (examples/compare_optimizers.py's ``train``: DataLoader
+    batches, forward, cost, backward, step, the path meter) against the course's own NumPy
+    loop written from its formulas (benchmarks/course_loop.py: the same shuffles, batches
+    and costs), per epoch of the 300 two-moons examples."""
+    import argparse
+
+    sys.path.insert(0, str(HERE.parent / "examples"))
+    import compare_optimizers as job
+    import course_loop
+
+    data = job.make_data("moons", 3)
+    X, Y = data[0], data[1]
+    epochs = 20 if quick else 50
+    names = ("mini-batch-gd", "momentum", "adam")
+    args = argparse.Namespace(
+        optimizers=",".join(names), lr=None, decay=False, batch_size=64, beta=0.9,
+        beta1=0.9, beta2=0.999, eps=1e-8, epochs=epochs, sgd_epochs=epochs,
+    )  # fmt: skip
+    rows = []
+    for spec, course_name in zip(job.build_runs(args), ("gd", "momentum", "adam"), strict=True):
+        candidates: dict[str, Step] = {
+            "descend": lambda spec=spec: job.train(spec, data, 3),
+            "hand": lambda n=course_name: course_loop.train(X.T, Y.T, n, epochs),
+        }
+        if torch is not None:
+            candidates["torch"] = lambda n=course_name: _torch_course_train(X, Y, n, epochs)
+        samples = measure(candidates, 1, 5 if quick else 15, 1)
+        per_epoch = {name: [t / epochs for t in values] for name, values in samples.items()}
+        rows.append(
+            summarize(f"main job's loop per epoch (300 examples, batch 64), {spec.name}", per_epoch)
+        )
+    return rows
+
+
 def lenet(T: Any) -> Any:
     """A LeNet-style CNN for 28x28 inputs in ``T`` (descend's ``nn`` or ``torch.nn``)."""
     return T.Sequential(
@@ -434,7 +493,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="BLAS (and torch) threads")
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
     parser.add_argument(
-        "--only", default="network,adam,cnn,loader,memory", help="comma-separated groups to run"
+        "--only",
+        default="network,mainjob,adam,cnn,loader,memory",
+        help="comma-separated groups to run",
     )
     args = parser.parse_args()
     if torch is not None:
@@ -445,6 +506,7 @@ def main() -> None:
         print("note: PyTorch is not installed; its column is skipped (pip install torch==2.13.0)")
     groups = {
         "network": network_rows,
+        "mainjob": main_job_rows,
         "adam": adam_rows,
         "cnn": cnn_rows,
         "loader": loader_rows,

@@ -37,7 +37,7 @@ from data.datasets import make_blobs, make_circles, make_moons, make_spirals
 from optimizers.lr_scheduler import InverseTimeLR
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from path_smoothness import PathMeter, flat
+from path_smoothness import PathMeter, flat, flat_views
 from seed_summary import plot_accuracy_by_seed, summary_table, write_by_seed
 
 COURSE_LR = 0.0007
@@ -237,7 +237,8 @@ def train(
     epochs = progress(spec.epochs, spec.label) if progress else range(spec.epochs)
     costs, updates = [], 0
     path = PathMeter()  # how smoothly the weights move (examples/path_smoothness.py)
-    path.add(flat(model.parameters()))
+    weights = flat_views(model.parameters())  # (the optimizer writes into them in place)
+    path.add(flat(weights))
     start = time.perf_counter()
     for _ in epochs:
         cost_total = 0.0
@@ -246,7 +247,7 @@ def train(
             loss = loss_fn(model(xb), yb)
             loss.backward()
             optimizer.step()
-            path.add(flat(model.parameters()))
+            path.add(flat(weights))
             cost_total += loss.item() * len(yb)
             updates += 1
         costs.append(cost_total / len(X))

@@ -57,8 +57,17 @@ class PathMeter:
 
 
 def flat(parameters: Iterable[Any]) -> np.ndarray:
-    """All parameters' values as one vector."""
-    return np.concatenate([p.detach().numpy().reshape(-1) for p in parameters])
+    """All parameters' values as one vector (of Tensors, or of their arrays)."""
+    return np.concatenate(
+        [np.ravel(p.detach().numpy() if hasattr(p, "detach") else p) for p in parameters]
+    )
+
+
+def flat_views(parameters: Iterable[Any]) -> list[np.ndarray]:
+    """Each parameter's values as a NumPy view of its storage: read again after a step, they
+    hold the new values (descend's optimizers update parameters in place, as PyTorch's),
+    without looking the parameters up or wrapping them again."""
+    return [p.detach().numpy() for p in parameters]
 
 
 def of_points(points: np.ndarray) -> tuple[float, float]:

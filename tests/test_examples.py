@@ -3,7 +3,9 @@ backprop against autograd. No accuracy thresholds on tiny runs."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -210,3 +212,24 @@ def test_batch_size_study_records_are_consistent(tmp_path):
     lrs = {(r.batch_size if r.batch_size < r.m else "m"): r.lr for r in records}
     assert all(lr in study.LR_GRID for lr in lrs.values())  # one rate per batch size
     assert (tmp_path / "results.csv").exists()
+
+
+def test_the_benchmarks_course_loop_computes_what_the_main_job_computes():
+    """benchmarks/course_loop.py, the floor the main job's loop is timed against, is the
+    same computation: the same weights, shuffles, batches and costs (to rounding)."""
+    spec = importlib.util.spec_from_file_location(
+        "course_loop", Path(__file__).resolve().parent.parent / "benchmarks" / "course_loop.py"
+    )
+    assert spec is not None and spec.loader is not None
+    course_loop = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(course_loop)
+    args = compare.build_parser().parse_args(
+        ["--epochs", "15", "--optimizers", "mini-batch-gd,momentum,adam"]
+    )
+    data = compare.make_data("moons", seed=3)
+    X, y = data[0], data[1]
+    for run, name in zip(compare.build_runs(args), ("gd", "momentum", "adam"), strict=True):
+        ours = compare.train(run, data, seed=3)[0].costs
+        theirs = course_loop.train(X.T, y.T, name, 15)
+        np.testing.assert_allclose(ours, theirs, rtol=1e-9)
+        assert ours[-1] != ours[0]  # (they trained)
