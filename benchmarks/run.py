@@ -101,13 +101,16 @@ def summarize(workload: str, samples: dict[str, list[float]]) -> dict:
 
 
 # --------------------------------------------------------------------------- networks
-def descend_step(sizes: list[int], optimizer: str, batch: int, lr: float, seed: int) -> Step:
+def descend_step(
+    sizes: list[int], optimizer: str, batch: int, lr: float, seed: int, compiled: bool = False
+) -> Step:
     rng = np.random.default_rng(seed)
     nn.manual_seed(seed)
     layers: list[nn.Module] = []
     for n_in, n_out in itertools.pairwise(sizes):
         layers += [nn.Linear(n_in, n_out), nn.ReLU()]
     model = nn.Sequential(*layers[:-1])
+    forward = nn.compile(model) if compiled else model
     binary = sizes[-1] == 1
     loss_fn = nn.BCEWithLogitsLoss() if binary else nn.CrossEntropyLoss()
     opt = {
@@ -124,7 +127,7 @@ def descend_step(sizes: list[int], optimizer: str, batch: int, lr: float, seed: 
 
     def step() -> float:
         opt.zero_grad()
-        loss = loss_fn(model(x), y)
+        loss = loss_fn(forward(x), y)
         loss.backward()
         opt.step()
         return loss.item()  # the loss value, as the hand-written step computes it
@@ -188,6 +191,11 @@ def network_rows(quick: bool) -> list[dict]:
                 candidates["torch"] = torch_step(sizes, optimizer, batch, 1e-3, 0)
             samples = measure(candidates, steps, 7 if quick else rounds, warmup)
             rows.append(summarize(f"{label}, {optimizer}", samples))
+            if sizes[0] > 1000:
+                continue  # (BLAS-bound: nothing for a recording to save)
+            candidates["descend"] = descend_step(sizes, optimizer, batch, 1e-3, 0, compiled=True)
+            samples = measure(candidates, steps, 7 if quick else rounds, warmup)
+            rows.append(summarize(f"{label}, {optimizer}, nn.compile", samples))
     return rows
 
 

@@ -212,6 +212,7 @@ def train(
     logits: bool = False,
     decay: tuple[float, int] | None = None,
     progress: Callable[[int, str], Iterable[int]] | None = None,
+    compiled: bool = False,
 ) -> tuple[RunResult, CourseNet]:
     """Train a fresh CourseNet with ``spec``, as the course's ``model`` does.
 
@@ -219,7 +220,9 @@ def train(
     ``RandomState(seed)``) and sees the same sequence of shuffles (``CourseShuffle`` from
     seed + 7: 11, 12, ... for the default seed 3, the course's). The cost of an epoch is the
     course's: the per-example cross-entropy summed over the epoch's mini-batches as they are
-    trained on, divided by m.
+    trained on, divided by m. ``compiled``: the training steps call ``nn.compile(model)``
+    (``--compile``: the same numbers, bit for bit; on this small net no faster, see
+    docs/benchmarks.md).
     """
     X, y, X_test, y_test = data
     nn.manual_seed(seed)
@@ -234,6 +237,7 @@ def train(
         loader = DataLoader(
             dataset, batch_size=spec.batch_size, sampler=CourseShuffle(len(X), seed + 7)
         )
+    forward = nn.compile(model) if compiled else model
     epochs = progress(spec.epochs, spec.label) if progress else range(spec.epochs)
     costs, updates = [], 0
     path = PathMeter()  # how smoothly the weights move (examples/path_smoothness.py)
@@ -244,7 +248,7 @@ def train(
         cost_total = 0.0
         for xb, yb in loader:
             optimizer.zero_grad()
-            loss = loss_fn(model(xb), yb)
+            loss = loss_fn(forward(xb), yb)
             loss.backward()
             optimizer.step()
             path.add(flat(weights))
@@ -486,6 +490,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
     parser.add_argument(
+        "--compile",
+        action="store_true",
+        help="train through nn.compile(model): the same numbers, bit for bit",
+    )
+    parser.add_argument(
         "--seeds",
         type=int,
         default=1,
@@ -510,7 +519,7 @@ def main(argv: Sequence[str] | None = None) -> list[RunResult]:
     results, models = [], []
     for spec in runs:
         result, model = train(
-            spec, data, args.seed, logits=args.logits, decay=decay, progress=progress
+            spec, data, args.seed, args.logits, decay, progress, compiled=args.compile
         )
         results.append(result)
         models.append(model)
@@ -534,7 +543,7 @@ def main(argv: Sequence[str] | None = None) -> list[RunResult]:
         by_seed = {args.seed: results}
         for seed in range(args.seed + 1, args.seed + args.seeds):
             by_seed[seed] = [
-                train(spec, data, seed, logits=args.logits, decay=decay, progress=progress)[0]
+                train(spec, data, seed, args.logits, decay, progress, args.compile)[0]
                 for spec in runs
             ]
         print(f"\nOver {args.seeds} initialisations (seeds {args.seed}-{seed}, the same data)\n")

@@ -105,6 +105,7 @@ from .autograd import (
     set_grad_enabled,
 )
 from .autograd.finite_differences import GradcheckError, gradcheck
+from .compiled import compile
 from .device import (
     accelerator,
     amp,
@@ -366,6 +367,7 @@ __all__ = [
     "backends",
     "Size",
     "bfloat16",
+    "compile",
     "compiler",
     "distributed",
     "finfo",

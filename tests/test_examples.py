@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -233,3 +234,17 @@ def test_the_benchmarks_course_loop_computes_what_the_main_job_computes():
         theirs = course_loop.train(X.T, y.T, name, 15)
         np.testing.assert_allclose(ours, theirs, rtol=1e-9)
         assert ours[-1] != ours[0]  # (they trained)
+
+
+@pytest.mark.parametrize("logits", [False, True])
+def test_the_main_job_compiled_gives_its_eager_numbers_bit_for_bit(logits):
+    args = compare.build_parser().parse_args(["--epochs", "4", "--sgd-epochs", "1"])
+    data = compare.make_data("moons", seed=3)
+    for run in compare.build_runs(args):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # (every step recorded or replayed, none eager)
+            ours, model = compare.train(run, data, 3, logits, compiled=True)
+        theirs, reference = compare.train(run, data, 3, logits, compiled=False)
+        assert ours.costs == theirs.costs and ours.mean_cosine == theirs.mean_cosine
+        for a, b in zip(model.parameters(), reference.parameters(), strict=True):
+            assert np.array_equal(a.detach().numpy(), b.detach().numpy())

@@ -62,6 +62,25 @@ class Sequential(Module):
             return Sequential(OrderedDict(modules[index]))
         return modules[_checked_index(index, len(modules))][1]
 
+    def __setitem__(self, index: int, module: Module) -> None:
+        """Replace the module at ``index`` (under its name: the state_dict keys stay)."""
+        names = list(self._modules)
+        setattr(self, names[_checked_index(index, len(names))], module)
+
+    def __delitem__(self, index: int | slice) -> None:
+        """Remove the module(s) at ``index``; the rest are numbered again from 0, as
+        PyTorch's."""
+        names = list(self._modules)
+        doomed = (
+            names[index] if isinstance(index, slice) else [names[_checked_index(index, len(names))]]
+        )
+        for name in doomed:
+            delattr(self, name)
+        kept = list(self._modules.values())
+        self._modules.clear()
+        for number, module in enumerate(kept):
+            self._modules[str(number)] = module
+
 
 class ModuleList(Module):
     """A list of Modules whose parameters are registered (a plain list would hide them).

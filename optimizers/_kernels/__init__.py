@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from ..optimizer import Optimizer
 
 Update = Callable[[np.ndarray, np.ndarray, State, ParamGroup], None]
+Scalar = float | np.float32 | np.float64
+"""A hyperparameter as a compiled loop takes it: cast to the parameter's dtype."""
 NumpyKernel = Callable[[np.ndarray, np.ndarray, State, ParamGroup, np.ndarray, np.ndarray], None]
 """(W, dW, state, group, scratch_a, scratch_b), on flat slices of W's dtype."""
 

@@ -7,22 +7,21 @@ bit."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
 from ..types import ParamGroup, State
-from . import RuleKernels, compile_loop
+from . import RuleKernels, Scalar, compile_loop
 
 
 def make_loop() -> Callable[..., None]:
     def loop(
-        W: Any,
-        dW: Any,
-        G: Any,
-        alpha_t: Any,
-        epsilon: Any,
-        weight_decay: Any,
+        W: np.ndarray,
+        dW: np.ndarray,
+        G: np.ndarray,
+        alpha_t: Scalar,
+        epsilon: Scalar,
+        weight_decay: Scalar,
         maximize: bool,
         decay: bool,
     ) -> None:

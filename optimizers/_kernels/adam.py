@@ -13,33 +13,32 @@ for bit:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
 from ..types import ParamGroup, State
-from . import RuleKernels, compile_loop
+from . import RuleKernels, Scalar, compile_loop
 
 
 def make_loop(amsgrad: bool) -> Callable[..., None]:
     def loop(
-        W: Any,
-        dW: Any,
-        v: Any,
-        s: Any,
-        s_max: Any,
-        alpha: Any,
-        beta1: Any,
-        one_minus_beta1: Any,
-        beta2: Any,
-        one_minus_beta2: Any,
-        epsilon: Any,
-        weight_decay: Any,
-        shrink: Any,
+        W: np.ndarray,
+        dW: np.ndarray,
+        v: np.ndarray,
+        s: np.ndarray,
+        s_max: np.ndarray,
+        alpha: Scalar,
+        beta1: Scalar,
+        one_minus_beta1: Scalar,
+        beta2: Scalar,
+        one_minus_beta2: Scalar,
+        epsilon: Scalar,
+        weight_decay: Scalar,
+        shrink: Scalar,
         decoupled: bool,
         maximize: bool,
-        correction1: Any,
-        correction2: Any,
+        correction1: Scalar,
+        correction2: Scalar,
         decay: bool,
     ) -> None:
         for i in range(W.size):

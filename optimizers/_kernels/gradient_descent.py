@@ -7,16 +7,15 @@ bit."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
 from ..types import ParamGroup, State
-from . import RuleKernels, compile_loop
+from . import RuleKernels, Scalar, compile_loop
 
 
 def make_loop() -> Callable[..., None]:
-    def loop(W: Any, dW: Any, alpha: Any) -> None:
+    def loop(W: np.ndarray, dW: np.ndarray, alpha: Scalar) -> None:
         for i in range(W.size):
             W[i] -= alpha * dW[i]
 

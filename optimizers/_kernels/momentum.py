@@ -7,16 +7,22 @@ bit."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
 from ..types import ParamGroup, State
-from . import RuleKernels, compile_loop
+from . import RuleKernels, Scalar, compile_loop
 
 
 def make_loop() -> Callable[..., None]:
-    def loop(W: Any, dW: Any, v: Any, alpha: Any, beta: Any, one_minus_beta: Any) -> None:
+    def loop(
+        W: np.ndarray,
+        dW: np.ndarray,
+        v: np.ndarray,
+        alpha: Scalar,
+        beta: Scalar,
+        one_minus_beta: Scalar,
+    ) -> None:
         for i in range(W.size):
             v[i] = beta * v[i] + one_minus_beta * dW[i]
             W[i] -= alpha * v[i]

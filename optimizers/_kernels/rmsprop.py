@@ -7,27 +7,26 @@ bit."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
 from ..types import ParamGroup, State
-from . import RuleKernels, compile_loop
+from . import RuleKernels, Scalar, compile_loop
 
 
 def make_loop(centered: bool, with_momentum: bool) -> Callable[..., None]:
     def loop(
-        W: Any,
-        dW: Any,
-        s: Any,
-        m: Any,
-        b: Any,
-        alpha: Any,
-        beta: Any,
-        one_minus_beta: Any,
-        epsilon: Any,
-        weight_decay: Any,
-        momentum: Any,
+        W: np.ndarray,
+        dW: np.ndarray,
+        s: np.ndarray,
+        m: np.ndarray,
+        b: np.ndarray,
+        alpha: Scalar,
+        beta: Scalar,
+        one_minus_beta: Scalar,
+        epsilon: Scalar,
+        weight_decay: Scalar,
+        momentum: Scalar,
         maximize: bool,
         decay: bool,
     ) -> None:

@@ -7,23 +7,22 @@ bit."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
 from ..types import ParamGroup, State
-from . import RuleKernels, compile_loop
+from . import RuleKernels, Scalar, compile_loop
 
 
 def make_loop(with_momentum: bool) -> Callable[..., None]:
     def loop(
-        W: Any,
-        dW: Any,
-        b: Any,
-        alpha: Any,
-        momentum: Any,
-        undamped: Any,
-        weight_decay: Any,
+        W: np.ndarray,
+        dW: np.ndarray,
+        b: np.ndarray,
+        alpha: Scalar,
+        momentum: Scalar,
+        undamped: Scalar,
+        weight_decay: Scalar,
         nesterov: bool,
         maximize: bool,
         first: bool,

@@ -122,3 +122,16 @@ def test_rms_norm_scales_by_the_root_mean_square_with_the_dtypes_epsilon():
     assert nn.gradcheck(lambda t: nn.F.rms_norm(t, (2, 3), eps=1e-3), (wide,))
     with pytest.raises(RuntimeError, match="expected input with shape"):
         nn.F.rms_norm(x, (4,))
+
+
+def test_sequential_item_assignment_and_deletion_are_pytorchs():
+    s = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+    s[1] = nn.Tanh()
+    s[-1] = nn.Linear(3, 4)
+    assert isinstance(s[1], nn.Tanh) and s[2].out_features == 4
+    del s[0]
+    assert list(s.state_dict()) == ["1.weight", "1.bias"]  # renumbered from 0
+    del s[:1]
+    assert len(s) == 1 and list(s.state_dict()) == ["0.weight", "0.bias"]
+    with pytest.raises(IndexError, match="out of range"):
+        s[3] = nn.ReLU()

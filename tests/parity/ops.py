@@ -149,6 +149,7 @@ EXEMPT: dict[str, str] = {
             "typename",
         )
     },
+    "nn.compile": "wraps a module, not an op: tests/nn/test_compile.py (bit for bit)",
     "nn.save": "I/O: tests/nn/test_serialization.py",
     "nn.load": "I/O: tests/nn/test_serialization.py",
     "nn.gradcheck": "a checking tool: tests/parity/test_autograd_parity.py",

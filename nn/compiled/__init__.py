@@ -1,0 +1,314 @@
+"""``nn.compile``, PyTorch's ``torch.compile`` for descend: a module whose forward is recorded
+once and replayed as plain NumPy calls.
+
+On the first call with a given signature (``_key`` and ``_Guard``: the inputs' shapes, dtypes
+and ``requires_grad``, the parameters and buffers, ``training``, grad mode) the module runs
+eagerly while every call into ``nn/rules`` is recorded: which rule, on which arrays (an
+input, a parameter or buffer, an earlier rule's result, or a number), and where each
+result's gradient goes. Later calls replay the rules on the new arrays, with no Tensor,
+node or engine walk inside, and the result is one node whose backward replays the rules'
+backward functions in reverse. The numbers are the eager module's, bit for bit: the same
+rules run on the same arrays in the same order.
+
+A recording is used only when it is proven: its forward and backward are compared, bit for
+bit, with the eager module's on the first call's inputs and on shifted ones (an array the
+recording would wrongly hold constant shows there). Anything it cannot replay makes that
+module run eagerly, with one warning naming why (``fullgraph=True`` raises instead): a rule
+not in ``REPLAYED``, an array made outside the rules (a cast, a random mask, a constant
+Tensor), a value read in Python (``.item()``, ``bool(t)``, ``.tolist()``, ``.numpy()``), a
+result used twice (its gradients would be summed in another order), a change to a
+parameter, buffer or input (BatchNorm's running statistics), a hook, keyword arguments, an
+output other than one Tensor.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ..autograd import grad as autograd_grad
+from ..autograd.grad_mode import _Mode
+from ..autograd.graph import node_type
+from ..modules.module import Module
+from ..rules import Fresh
+from ..tensor import Tensor
+from .recording import REPLAYED, Recorder, Recording, watching
+from .replay import generated, used_twice
+
+__all__ = ["REPLAYED", "OptimizedModule", "compile"]
+
+CompiledFunctionBackward = node_type("CompiledFunctionBackward")
+
+CACHE_LIMIT = 8  # signatures recorded per module (torch._dynamo's recompile limit is 8)
+
+
+def _key(args: tuple[object, ...]) -> tuple[object, ...]:
+    """The call's part of a recording's signature: grad mode, and each input's shape, dtype
+    and ``requires_grad`` (an ndarray's as a Tensor's; a number by its value; anything else
+    by its type, and it is not recorded)."""
+    parts: list[object] = [_Mode.enabled]
+    for a in args:
+        if isinstance(a, Tensor):
+            parts.append((a._data.shape, a._data.dtype.str, a._rg))
+        elif type(a) is np.ndarray:
+            parts.append((a.shape, a.dtype.str, "array"))
+        elif a is None or isinstance(a, int | float | str):
+            parts.append((type(a), a))
+        else:
+            parts.append(type(a))
+    return tuple(parts)
+
+
+def _as_tensor(a: object) -> Tensor:
+    """An input as a Tensor (an ndarray wrapped, not copied)."""
+    return a if isinstance(a, Tensor) else Tensor._make(a)  # type: ignore[arg-type]
+
+
+class _Guard:
+    """The module's part of a recording's signature, taken when it was recorded: every
+    submodule's parameters, buffers, children, ``training`` and hooks, and each parameter's
+    and buffer's shape, dtype and ``requires_grad``. ``holds()`` checks them (cheaply: no
+    walk of the module tree)."""
+
+    def __init__(self, module: Module) -> None:
+        self.modules = list(module.modules())
+        self.structure = [self._structure(m) for m in self.modules]
+        self.state = [*module.parameters(), *module.buffers()]
+        self.specs = [(t._data.shape, t._data.dtype, t._rg) for t in self.state]
+
+    @staticmethod
+    def _structure(m: Module) -> tuple[object, ...]:
+        hooked = bool(m.__dict__.get("_forward_hooks") or m.__dict__.get("_forward_pre_hooks"))
+        return (
+            m.training,
+            hooked,
+            tuple(m._parameters.values()),
+            tuple(m._buffers.values()),
+            tuple(m._modules.values()),
+        )
+
+    def holds(self) -> bool:
+        for m, structure in zip(self.modules, self.structure, strict=True):
+            if self._structure(m) != structure:
+                return False
+        for t, (shape, dtype, rg) in zip(self.state, self.specs, strict=True):
+            data = t._data
+            if data.shape != shape or data.dtype != dtype or t._rg != rg:
+                return False
+        return True
+
+
+Snapshot = tuple[object, int, np.ndarray]  # (a Tensor's array, its version, a copy)
+
+
+def _snapshot(tensors: list[Tensor]) -> list[Snapshot]:
+    return [(t._data, t._vc[0], t._data.copy()) for t in tensors]
+
+
+def _unchanged(tensors: list[Tensor], before: list[Snapshot]) -> bool:
+    return all(
+        t._data is data and t._vc[0] == version and np.array_equal(t._data, copy, equal_nan=True)
+        for t, (data, version, copy) in zip(tensors, before, strict=True)
+    )
+
+
+def _shifted(a: object) -> object:
+    """A float input moved (x 0.75 + 0.125; a Tensor requiring grad as ``a``), to test that
+    nothing the recording holds constant depends on it; other inputs as they are."""
+    data = a._data if isinstance(a, Tensor) else a
+    if not isinstance(data, np.ndarray) or data.dtype.kind != "f":
+        return a
+    if not isinstance(a, Tensor):
+        return data * 0.75 + 0.125
+    moved = Tensor._make(data * 0.75 + 0.125)
+    return moved.requires_grad_(True) if a._rg else moved
+
+
+def _same(a: object, b: object) -> bool:
+    """Bit for bit (NaN in the same places), the same dtype and shape; or both None."""
+    if a is None or b is None:
+        return a is None and b is None
+    x, y = np.asarray(a), np.asarray(b)
+    return x.dtype == y.dtype and x.shape == y.shape and x.tobytes() == y.tobytes()
+
+
+class OptimizedModule(Module):
+    """What ``nn.compile(module)`` returns: the module (``_orig_mod``, as PyTorch's; its
+    parameters, buffers and ``train``/``eval`` are shared), whose forward is recorded and
+    replayed (see the module's docstring)."""
+
+    def __init__(self, module: Module, fullgraph: bool = False) -> None:
+        super().__init__()
+        self._orig_mod = module
+        self.__dict__["_fullgraph"] = fullgraph
+        self.__dict__["_recordings"] = {}  # signature -> Recording, or the reason it is None
+        self.__dict__["_warned"] = False
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return super().__getattr__(name)
+        except AttributeError:
+            return getattr(self.__dict__["_modules"]["_orig_mod"], name)
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        if kwargs:
+            return self._eager("keyword arguments are not recorded", args, kwargs)
+        key = _key(args)
+        recordings = self.__dict__["_recordings"]
+        entry = recordings.get(key)
+        if entry is not None and entry[0].holds():
+            guard, recording = entry
+            if isinstance(recording, str):
+                return self._eager(recording, args, {})
+            return self._replay(recording, guard.state, args)
+        if entry is None and len(recordings) >= CACHE_LIMIT:
+            return self._eager(f"{CACHE_LIMIT} signatures recorded already", args, {})
+        return self._record(key, args)
+
+    # (the first call: eager, recorded, proven)
+    def _record(self, key: tuple[object, ...], args: tuple[object, ...]) -> object:
+        module, recordings = self._orig_mod, self.__dict__["_recordings"]
+        guard = _Guard(module)
+        if not all(isinstance(a, Tensor) or type(a) is np.ndarray for a in args):
+            recordings[key] = (guard, "inputs other than Tensors and arrays are not recorded")
+            return self._eager(recordings[key][1], args, {})
+        tensors = [_as_tensor(a) for a in args]
+        state = guard.state
+        recorder = Recorder([t._data for t in (*tensors, *state)])
+        before = _snapshot([*tensors, *state])
+        with watching(recorder):
+            out = module(*args)  # (eager: its result is this call's)
+        reason = recorder.broken or self._unprovable(recorder, out, [*tensors, *state], before)
+        if reason is None:
+            reason = self._disproved(recorder.recording, out, args, state)
+        recordings[key] = (guard, reason if reason is not None else recorder.recording)
+        if reason is not None:
+            self._warn(reason)
+        return out
+
+    def _unprovable(
+        self, recorder: Recorder, out: object, tensors: list[Tensor], before: list[Snapshot]
+    ) -> str | None:
+        if not _unchanged(tensors, before):
+            return "the forward changes a parameter, a buffer or an input"
+        if not isinstance(out, Tensor):
+            return "the output is not one Tensor"
+        slot = recorder.slots.get(id(out._data))
+        if slot is None:
+            return "the output was made outside the recorded rules"
+        recorder.recording.output = slot
+        reason = used_twice(recorder.recording)
+        if reason is None:
+            recording = recorder.recording
+            recording.forward, recording.backward = generated(recording)
+        return reason
+
+    def _disproved(
+        self, recording: Recording, out: Tensor, args: tuple[object, ...], state: list[Tensor]
+    ) -> str | None:
+        """Why the recording is not the eager module's numbers, or None: compared on the
+        inputs and on shifted ones (forward, and the gradients of a drawn upstream one)."""
+        rng = np.random.default_rng(0)
+        for given, eager in ((args, out), (tuple(_shifted(a) for a in args), None)):
+            if eager is None:
+                eager = self._orig_mod(*given)
+            inputs = [_as_tensor(a) for a in given]
+            replayed, backwards = recording.forward(*[t._data for t in (*inputs, *state)])
+            if not _same(replayed, eager._data):
+                return "its replay differs from the eager forward"
+            wanted = [t for t in (*inputs, *state) if t._rg]
+            if not (_Mode.enabled and eager._rg and wanted):
+                continue
+            seed = rng.standard_normal(eager._data.shape).astype(eager._data.dtype)
+            theirs = autograd_grad(eager, wanted, Tensor._make(seed), retain_graph=True,
+                                   allow_unused=True)  # fmt: skip
+            ours = recording.backward(seed, backwards)[0]
+            mine = [g for g, t in zip(ours, (*inputs, *state), strict=True) if t._rg]
+            for a, b in zip(mine, theirs, strict=True):
+                if not _same(a, None if b is None else b._data):
+                    return "its replayed gradients differ from the eager ones"
+        return None
+
+    # (later calls)
+    def _replay(
+        self, recording: Recording, state: list[Tensor], args: tuple[object, ...]
+    ) -> Tensor:
+        tensors = [*(_as_tensor(a) for a in args), *state]
+        data, backwards = recording.forward(*[t._data for t in tensors])
+        if not _Mode.enabled:
+            return Tensor._make(np.asarray(data))
+
+        def backward(g: np.ndarray) -> tuple[object, ...]:
+            grads, fresh = recording.backward(g, backwards)
+            return Fresh(grads) if fresh else grads
+
+        # (every input and parameter counts as read: changed in place before backward, it
+        # is refused, as eager refuses it for those its ops read)
+        return Tensor._record(np.asarray(data), tensors, backward, CompiledFunctionBackward,
+                              tensors)  # fmt: skip
+
+    def _eager(self, reason: str, args: tuple[object, ...], kwargs: dict[str, object]) -> Any:
+        self._warn(reason)
+        return self._orig_mod(*args, **kwargs)
+
+    def _warn(self, reason: str) -> None:
+        name = type(self._orig_mod).__name__
+        if self.__dict__["_fullgraph"]:
+            raise RuntimeError(
+                f"nn.compile(fullgraph=True): {name}.forward cannot be recorded: {reason}"
+            )
+        if not self.__dict__["_warned"]:
+            self.__dict__["_warned"] = True
+            warnings.warn(
+                f"nn.compile: {name}.forward runs eagerly ({reason})", UserWarning, stacklevel=4
+            )
+
+
+def compile(
+    model: Any = None,
+    *,
+    fullgraph: bool = False,
+    dynamic: bool | None = None,
+    backend: str | Callable[..., object] = "inductor",
+    mode: str | None = None,
+    options: dict[str, object] | None = None,
+    disable: bool = False,
+) -> Any:
+    """``torch.compile``: a module that records its forward once per signature and replays
+    it as NumPy calls (see ``nn/compiled.py``), the eager module's numbers bit for bit.
+
+    ``fullgraph=True`` raises where the module would run eagerly. ``dynamic``, ``backend``,
+    ``mode`` and ``options`` are accepted as PyTorch's and change nothing (descend has one
+    backend, and records each shape on its own); ``disable=True`` returns ``model`` itself.
+    A function (``torch.compile(opt.step)``) runs eagerly: only modules are recorded.
+    Without ``model``, a decorator.
+
+    Examples
+    --------
+    >>> import nn
+    >>> net = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 1))
+    >>> fast = nn.compile(net)
+    >>> x = nn.randn(8, 3)
+    >>> bool((fast(x) == net(x)).all()), bool((fast(x) == net(x)).all())  # recorded, replayed
+    (True, True)
+    """
+    if mode is not None and mode not in ("default", "reduce-overhead", "max-autotune",
+                                         "max-autotune-no-cudagraphs"):  # fmt: skip
+        raise RuntimeError(f"Unrecognized mode={mode}, should be one of: default, "
+                           "reduce-overhead, max-autotune, max-autotune-no-cudagraphs")  # fmt: skip
+    if model is None:
+        return functools.partial(
+            compile, fullgraph=fullgraph, dynamic=dynamic, backend=backend, mode=mode,
+            options=options, disable=disable,
+        )  # fmt: skip
+    if disable:
+        return model
+    if isinstance(model, Module):
+        return OptimizedModule(model, fullgraph)
+    if callable(model):
+        return model
+    raise RuntimeError(f"compile(): expected a Module or a callable, got {type(model).__name__}")

@@ -1,0 +1,256 @@
+"""Recording a module's forward for ``nn.compile``: while it runs eagerly, every call into
+``nn/rules`` becomes a ``Step`` (which rule, on which arrays: an input, a parameter or
+buffer, an earlier rule's result, or a number), each op's ``_record`` says where its
+gradients go, and anything a replay could not reproduce is noted as the reason the forward
+runs eagerly (``Recorder.broken``); the forward itself always runs on, unchanged."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any, TypeVar
+
+import numpy as np
+
+from .. import rules as rules_package
+from ..tensor import Tensor
+from ..tensor.core import TensorCore
+
+T = TypeVar("T")
+Replayed = Callable[..., tuple[Any, Any]]
+"""A generated function (``replay.generated``): (its result, what the backward needs)."""
+
+REPLAYED = frozenset(
+    {
+        "layer.linear",
+        "elementwise.relu",
+        "elementwise.sigmoid",
+        "elementwise.tanh",
+        "elementwise.exp",
+        "elementwise.log",
+        "arithmetic.add",
+        "arithmetic.sub",
+        "arithmetic.mul",
+        "arithmetic.div",
+        "arithmetic.neg",
+        "linalg.matmul",
+        "linalg.softmax",
+        "linalg.log_softmax",
+        "shape.reshape",
+        "shape.permute",
+        "reduction.sum",
+        "reduction.mean",
+    }
+)
+"""The rules a recording replays (``<file of nn/rules>.<function>``); any other makes the
+module run eagerly. Each is pure (a function of its arrays and numbers) and its Tensor
+method decides nothing on values."""
+
+
+class _Broken(Exception):
+    """Raised inside the recorder's checks; caught there, so the forward runs on."""
+
+
+@dataclass
+class Step:
+    """One recorded rule call: ``rule(*args, **kwargs)``, each argument an ``int`` slot
+    (an array) when in ``array_args``, else the value itself."""
+
+    name: str
+    rule: Callable[..., object]
+    args: list[object]
+    kwargs: dict[str, object]
+    array_args: set[int | str]
+    out: int
+    is_rule: bool = True  # (out, backward), else an array alone
+    grad_to: list[int | None] | None = None  # slots the backward's gradients go to
+
+
+@dataclass
+class Recording:
+    steps: list[Step] = field(default_factory=list)
+    inputs: list[int] = field(default_factory=list)  # slot of each input, then each parameter
+    output: int = -1
+    forward: Replayed = field(default=lambda *a: (None, ()), repr=False)  # (generated)
+    backward: Replayed = field(default=lambda *a: ((), True), repr=False)
+
+
+class Recorder:
+    """Watches the rules and ``_record`` while the eager forward runs."""
+
+    def __init__(self, arrays: list[np.ndarray]) -> None:
+        self.slots: dict[int, int] = {}  # id(array) -> slot
+        self.held: list[object] = []  # (keeps the ids unique while recording)
+        self.recording = Recording()
+        for array in arrays:
+            self.recording.inputs.append(self.slot_of_new(array))
+        self.depth = 0
+        self.by_backward: dict[int, Step] = {}
+        self.broken: str | None = None  # why this forward cannot be replayed (it runs on)
+
+    def breaks(self, reason: str) -> None:
+        if self.broken is None:
+            self.broken = reason
+
+    def slot_of_new(self, array: object) -> int:
+        slot = len(self.held)
+        self.slots[id(array)] = slot
+        self.held.append(array)
+        return slot
+
+    def argument(self, value: object, where: str) -> tuple[object, bool]:
+        """(slot, True) for a known array, (value, False) for a number or a setting."""
+        if isinstance(value, np.ndarray | np.generic):
+            slot = self.slots.get(id(value))
+            if slot is not None:
+                return slot, True
+            if isinstance(value, np.generic) or value.ndim == 0:
+                return value, False  # a number lifted to an array (shifted inputs test it)
+            raise _Broken(f"{where} reads an array made outside the recorded rules")
+        if isinstance(value, list | tuple) and any(isinstance(v, np.ndarray) for v in value):
+            raise _Broken(f"{where} takes a sequence of arrays")
+        return value, False
+
+    def call(
+        self,
+        name: str,
+        rule: Callable[..., Any],
+        args: tuple[object, ...],
+        kwargs: dict[str, object],
+    ) -> Any:
+        if self.depth or self.broken:  # (a rule inside a rule: part of the outer one)
+            return rule(*args, **kwargs)
+        self.depth += 1
+        try:
+            result = rule(*args, **kwargs)
+        finally:
+            self.depth -= 1
+        try:
+            self._add(name, rule, args, kwargs, result)
+        except _Broken as reason:
+            self.breaks(str(reason))
+        return result
+
+    def _add(
+        self, name: str, rule: Callable[..., Any], args: tuple[object, ...],
+        kwargs: dict[str, object], result: Any,
+    ) -> None:  # fmt: skip
+        arrays_in = [v for v in (*args, *kwargs.values()) if isinstance(v, np.ndarray)]
+        is_rule = isinstance(result, tuple) and len(result) == 2 and callable(result[1])
+        if not is_rule and not isinstance(result, np.ndarray):
+            if arrays_in:
+                raise _Broken(f"rules.{name} decides on values in Python")
+            return
+        if name not in REPLAYED:
+            raise _Broken(f"rules.{name} is not replayed by nn.compile yet")
+        step = Step(name, rule, [], {}, set(), -1, is_rule)
+        for i, value in enumerate(args):
+            v, is_slot = self.argument(value, f"rules.{name}")
+            step.args.append(v)
+            if is_slot:
+                step.array_args.add(i)
+        for key, value in kwargs.items():
+            v, is_slot = self.argument(value, f"rules.{name}")
+            step.kwargs[key] = v
+            if is_slot:
+                step.array_args.add(key)
+        out = result[0] if is_rule else result
+        step.out = self.slot_of_new(out)
+        if is_rule:
+            self.by_backward[id(result[1])] = step
+            self.held.append(result[1])
+        self.recording.steps.append(step)
+
+    def recorded(
+        self, data: object, inputs: Sequence[TensorCore], backward: object, out: TensorCore
+    ) -> None:
+        """An op's ``_record``: where its gradients go."""
+        if self.broken:
+            return
+        step = self.by_backward.get(id(backward))
+        if step is None or self.held[step.out] is not data:
+            return self.breaks("an op's gradient is not one recorded rule's")
+        targets: list[int | None] = []
+        for t in inputs:
+            slot = self.slots.get(id(t._data))
+            if slot is None and (t._rg or t._node is not None):
+                return self.breaks("an op's input was made outside the recorded rules")
+            targets.append(slot)  # (None: a number's Tensor, which gets no gradient)
+        step.grad_to = targets
+        if out._data is not data:  # (a NumPy scalar wrapped as a 0-d array)
+            self.slots[id(out._data)] = step.out
+            self.held.append(out._data)
+
+
+def _rule_modules() -> list[ModuleType]:
+    return [
+        importlib.import_module(f"{rules_package.__name__}.{info.name}")
+        for info in pkgutil.iter_modules(rules_package.__path__)
+        if not info.name.startswith("_")
+    ]
+
+
+def _breaking(recorder: Recorder, name: str, method: Callable[..., T]) -> Callable[..., T]:
+    """``method``, noting that the forward read a value in Python (or hooked a Tensor)."""
+
+    def noted(*args: object, **kwargs: object) -> T:
+        recorder.breaks(f"Tensor.{name} is called in the forward")
+        return method(*args, **kwargs)
+
+    return noted
+
+
+_READS = ("item", "tolist", "numpy", "__bool__", "__float__", "__int__", "__index__")
+_HOOKS = ("register_hook", "retain_grad")
+
+
+@contextmanager
+def watching(recorder: Recorder) -> Iterator[None]:
+    """The rules, ``_record`` and the value-reading methods, watched by ``recorder``."""
+    patched: list[tuple[object, str, object]] = []
+    absent = object()
+
+    def patch(owner: object, name: str, value: object) -> None:
+        patched.append((owner, name, vars(owner).get(name, absent)))  # (raw: a staticmethod)
+        setattr(owner, name, value)
+
+    try:
+        for module in _rule_modules():
+            family = module.__name__.rsplit(".", 1)[1]
+            for name, function in list(vars(module).items()):
+                if inspect.isfunction(function) and function.__module__ == module.__name__:
+
+                    def watched(
+                        *a: object,
+                        _n: str = f"{family}.{name}",
+                        _f: Callable[..., object] = function,
+                        **k: object,
+                    ) -> object:
+                        return recorder.call(_n, _f, a, k)
+
+                    patch(module, name, watched)
+        original_record = TensorCore.__dict__["_record"].__func__
+
+        def record(
+            data: np.ndarray, inputs: Sequence[TensorCore], backward: object, *rest: object,
+            **more: object,
+        ) -> TensorCore:  # fmt: skip
+            out: TensorCore = original_record(data, inputs, backward, *rest, **more)
+            recorder.recorded(data, inputs, backward, out)
+            return out
+
+        patch(TensorCore, "_record", staticmethod(record))
+        for name in (*_READS, *_HOOKS):
+            patch(Tensor, name, _breaking(recorder, name, getattr(Tensor, name)))
+        yield
+    finally:
+        for owner, name, value in reversed(patched):
+            if value is absent:
+                delattr(owner, name)  # (inherited: found in a parent again)
+            else:
+                setattr(owner, name, value)

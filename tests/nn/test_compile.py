@@ -1,0 +1,214 @@
+"""nn.compile: a recorded forward replayed as NumPy gives the eager module's numbers bit for
+bit (training with each optimizer, float32 and float64, under no_grad), records again when
+its signature changes, runs eagerly with one warning where it cannot replay (and raises
+under fullgraph=True), and keeps PyTorch's OptimizedModule surface."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import nn
+import optimizers
+from tests.cases.models import CourseNet
+
+
+class Tanh3(nn.Module):
+    """An MLP with a custom forward: tanh, a scaled sum, log_softmax."""
+
+    def __init__(self):
+        super().__init__()
+        self.a, self.b = nn.Linear(4, 8), nn.Linear(8, 3)
+
+    def forward(self, x):
+        return (self.b(self.a(x).tanh() * 0.5 - 0.25)).log_softmax(dim=1)
+
+
+MODELS = {
+    "course net": lambda: CourseNet(he_init=True),
+    "sequential": lambda: nn.Sequential(nn.Linear(2, 6), nn.ReLU(), nn.Linear(6, 1), nn.Sigmoid()),
+    "custom forward": Tanh3,
+}
+OPTIMIZERS = {
+    "sgd": lambda ps: optimizers.SGD(ps, lr=0.1),
+    "momentum": lambda ps: optimizers.Momentum(ps, lr=0.1, beta=0.9),
+    "adam": lambda ps: optimizers.Adam(ps, lr=0.01),
+}
+
+
+def _data(name, dtype, rng):
+    features = 4 if name == "custom forward" else 2
+    x = rng.standard_normal((16, features)).astype(dtype)
+    if name == "custom forward":
+        return x, rng.integers(0, 3, 16), nn.NLLLoss()
+    return x, (rng.random((16, 1)) > 0.5).astype(dtype), nn.BCELoss()
+
+
+def _train(model, forward, optimizer, loss_fn, batches):
+    losses = []
+    for x, y in batches:
+        optimizer.zero_grad()
+        loss = loss_fn(forward(nn.tensor(x)), nn.tensor(y))
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return losses, [p.detach().numpy().copy() for p in model.parameters()]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("opt", sorted(OPTIMIZERS))
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_training_compiled_is_training_eagerly_bit_for_bit(name, opt, dtype):
+    rng = np.random.default_rng(0)
+    batches = [_data(name, dtype, rng)[:2] for _ in range(20)]
+    loss_fn = _data(name, dtype, rng)[2]
+    nn.manual_seed(0)
+    eager = MODELS[name]().to(dtype)
+    nn.manual_seed(0)
+    model = MODELS[name]().to(dtype)
+    compiled = nn.compile(model)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # (no fallback: every step after the first replays)
+        theirs = _train(eager, eager, OPTIMIZERS[opt](eager.parameters()), loss_fn, batches)
+        ours = _train(model, compiled, OPTIMIZERS[opt](model.parameters()), loss_fn, batches)
+    assert ours[0] == theirs[0]
+    for a, b in zip(ours[1], theirs[1], strict=True):
+        assert a.dtype == dtype and np.array_equal(a, b)
+    assert type(compiled(nn.tensor(batches[0][0])).grad_fn).__name__ == ("CompiledFunctionBackward")
+
+
+def test_under_no_grad_it_replays_without_a_graph():
+    net = CourseNet(he_init=True)
+    compiled = nn.compile(net)
+    x = nn.randn(5, 2)
+    with nn.no_grad():
+        first, second = compiled(x), compiled(x)
+        expected = net(x)
+    assert second.grad_fn is None and not second.requires_grad
+    assert np.array_equal(first.numpy(), expected.numpy())
+    assert np.array_equal(second.numpy(), expected.numpy())
+
+
+def test_a_changed_signature_records_again():
+    net = nn.Sequential(nn.Linear(2, 3), nn.Tanh())
+    compiled = nn.compile(net)
+    for rows in (4, 4, 7):  # a new shape: a new recording
+        x = nn.randn(rows, 2)
+        assert np.array_equal(compiled(x).detach().numpy(), net(x).detach().numpy())
+    net[0] = nn.Linear(2, 3)  # a replaced layer: recorded again, with its own weights
+    x = nn.randn(4, 2)
+    assert np.array_equal(compiled(x).detach().numpy(), net(x).detach().numpy())
+    net[0].weight.requires_grad_(False)
+    out = compiled(x)
+    out.sum().backward()
+    assert net[0].weight.grad is None and net[0].bias.grad is not None
+    assert len(compiled._recordings) == 2  # (a key holds its newest guard)
+
+
+@pytest.mark.parametrize(
+    ("model", "reason"),
+    [
+        (nn.Sequential(nn.Linear(2, 3), nn.Dropout(0.5)), "not replayed"),
+        (nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3)), "not replayed"),
+        (nn.Sequential(nn.Linear(2, 3), nn.LeakyReLU()), "not replayed"),
+    ],
+    ids=["dropout", "batchnorm", "unlisted rule"],
+)
+def test_what_cannot_be_replayed_runs_eagerly_with_one_warning(model, reason):
+    compiled = nn.compile(model)
+    x = nn.randn(6, 2)
+    with pytest.warns(UserWarning, match=f"runs eagerly .*{reason}"):
+        compiled(x)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # (once)
+        nn.manual_seed(1)
+        ours = compiled(x)
+    nn.manual_seed(1)
+    assert np.array_equal(ours.detach().numpy(), model(x).detach().numpy())
+    with pytest.raises(RuntimeError, match="fullgraph=True"):
+        nn.compile(model, fullgraph=True)(x)
+
+
+class ReadsAValue(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(2, 2)
+
+    def forward(self, x):
+        y = self.fc(x)
+        return y.relu() if y.sum().item() > 0 else y.tanh()  # (the branch depends on values)
+
+
+class UsesTwice(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(2, 2)
+
+    def forward(self, x):
+        h = self.fc(x)
+        return h * h.sigmoid()  # (h feeds two ops: the engine sums its gradients)
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [(ReadsAValue, "Tensor.item"), (UsesTwice, "used twice")],
+    ids=["item", "fan-out"],
+)
+def test_values_read_in_python_and_values_used_twice_run_eagerly(make, reason):
+    nn.manual_seed(0)
+    model = make()
+    compiled = nn.compile(model)
+    with pytest.warns(UserWarning, match=reason):
+        compiled(nn.randn(3, 2))
+    for _ in range(3):  # (each call eager: never a replay of the wrong branch)
+        x = nn.randn(3, 2) * 3
+        ours, theirs = compiled(x), model(x)
+        assert np.array_equal(ours.detach().numpy(), theirs.detach().numpy())
+        ours.sum().backward()
+        grad = model.fc.weight.grad.numpy().copy()
+        model.zero_grad()
+        theirs.sum().backward()
+        assert np.array_equal(grad, model.fc.weight.grad.numpy())
+        model.zero_grad()
+
+
+def test_a_weight_changed_in_place_before_backward_is_refused():
+    net = nn.Sequential(nn.Linear(2, 2), nn.Tanh())
+    compiled = nn.compile(net)
+    x = nn.randn(3, 2)
+    compiled(x)
+    out = compiled(x)
+    with nn.no_grad():
+        net[0].weight.add_(1.0)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        out.sum().backward()
+
+
+def test_signatures_beyond_the_limit_run_eagerly():
+    net = nn.Sequential(nn.Linear(2, 2), nn.Tanh())
+    compiled = nn.compile(net)
+    from nn.compiled import CACHE_LIMIT
+
+    for rows in range(1, CACHE_LIMIT + 1):
+        compiled(nn.randn(rows, 2))
+    with pytest.warns(UserWarning, match="signatures recorded already"):
+        x = nn.randn(CACHE_LIMIT + 5, 2)
+        assert np.array_equal(compiled(x).detach().numpy(), net(x).detach().numpy())
+
+
+def test_the_optimized_module_surface_is_pytorchs():
+    net = CourseNet()
+    compiled = nn.compile(net)
+    assert compiled._orig_mod is net and compiled.layer1 is net.layer1
+    assert sorted(compiled.state_dict()) == sorted(f"_orig_mod.{k}" for k in net.state_dict())
+    assert [id(p) for p in compiled.parameters()] == [id(p) for p in net.parameters()]
+    compiled.eval()
+    assert not net.training
+    assert nn.compile(net, disable=True) is net
+    assert isinstance(nn.compile(mode="reduce-overhead")(net), nn.Module)
+    step = optimizers.SGD(net.parameters(), lr=0.1).step
+    assert nn.compile(step) is step  # (a function runs eagerly)
+    with pytest.raises(RuntimeError, match="Unrecognized mode"):
+        nn.compile(net, mode="fastest")
