@@ -119,7 +119,7 @@ class Recorder:
     def call(
         self,
         name: str,
-        rule: Callable[..., Any],
+        rule: Callable[..., object],
         args: tuple[object, ...],
         kwargs: dict[str, object],
     ) -> Any:

@@ -54,7 +54,7 @@ class MaxResult(NamedTuple):
     indices: Tensor
 
 
-def _dim(dim: Any, axis: Any) -> Any:
+def _dim(dim: Dim | None, axis: Dim | None) -> Dim | None:
     return axis if dim is None else dim
 
 
@@ -87,7 +87,7 @@ class TensorReduce(TensorCore):
 
     __slots__ = ()
 
-    def _reduce_axes(self, dim: Dim) -> tuple[int, ...] | None:
+    def _reduce_axes(self, dim: Dim | None) -> tuple[int, ...] | None:
         axes = axes_of(dim, self._data.ndim)
         if axes is not None and (len(axes) == 0 or self._data.ndim == 0):
             return None  # dim=() reduces everything, as PyTorch
@@ -95,11 +95,11 @@ class TensorReduce(TensorCore):
 
     def sum(
         self,
-        dim: Any = None,
+        dim: Dim | None = None,
         keepdim: bool = False,
         *,
         dtype: DTypeLike | None = None,
-        axis: Any = None,
+        axis: Dim | None = None,
         out: Tensor | None = None,
         keepdims: bool | None = None,
     ) -> Tensor:
@@ -126,7 +126,7 @@ class TensorReduce(TensorCore):
         return self._record(result, (self,), backward, kind)
 
     def nansum(
-        self, dim: Any = None, keepdim: bool = False, *, dtype: DTypeLike | None = None
+        self, dim: Dim | None = None, keepdim: bool = False, *, dtype: DTypeLike | None = None
     ) -> Tensor:
         """Sum over ``dim`` counting NaNs as 0 (their gradient is 0).
 
@@ -191,11 +191,11 @@ class TensorReduce(TensorCore):
 
     def mean(
         self,
-        dim: Any = None,
+        dim: Dim | None = None,
         keepdim: bool = False,
         *,
         dtype: DTypeLike | None = None,
-        axis: Any = None,
+        axis: Dim | None = None,
         out: Tensor | None = None,
         keepdims: bool | None = None,
     ) -> Tensor:
@@ -216,12 +216,12 @@ class TensorReduce(TensorCore):
 
     def var(
         self,
-        dim: Any = None,
+        dim: Dim | None = None,
         unbiased: bool | None = None,
         keepdim: bool = False,
         *,
         correction: float | None = None,
-        axis: Any = None,
+        axis: Dim | None = None,
         ddof: int | None = None,
         out: Tensor | None = None,
         dtype: DTypeLike | None = None,
@@ -233,12 +233,12 @@ class TensorReduce(TensorCore):
 
     def std(
         self,
-        dim: Any = None,
+        dim: Dim | None = None,
         unbiased: bool | None = None,
         keepdim: bool = False,
         *,
         correction: float | None = None,
-        axis: Any = None,
+        axis: Dim | None = None,
         ddof: int | None = None,
         out: Tensor | None = None,
         dtype: DTypeLike | None = None,
@@ -290,14 +290,14 @@ class TensorReduce(TensorCore):
 
     def max(
         self,
-        dim: Any = None,
+        dim: Dim | None = None,
         keepdim: bool = False,
         *,
-        axis: Any = None,
+        axis: Dim | None = None,
         out: Tensor | None = None,
         keepdims: bool | None = None,
-        initial: Any = None,
-        where: Any = None,
+        initial: object = None,
+        where: object = None,
     ) -> Any:
         """The largest element (NaN if any is), or ``(values, indices)`` along ``dim``, as
         ``torch.max``; with a Tensor argument, the elementwise maximum.
@@ -316,14 +316,14 @@ class TensorReduce(TensorCore):
 
     def min(
         self,
-        dim: Any = None,
+        dim: Dim | None = None,
         keepdim: bool = False,
         *,
-        axis: Any = None,
+        axis: Dim | None = None,
         out: Tensor | None = None,
         keepdims: bool | None = None,
-        initial: Any = None,
-        where: Any = None,
+        initial: object = None,
+        where: object = None,
     ) -> Any:
         """The smallest element, or ``(values, indices)`` along ``dim``, as ``torch.min``."""
         refuse_numpy_keywords("min", out=out, initial=initial, where=where)
@@ -390,13 +390,23 @@ class TensorReduce(TensorCore):
         return self._record(result, (me,), backward, kind, (me,), result=True)
 
     def argmax(
-        self, dim: Any = None, keepdim: bool = False, *, axis: Any = None, out: Tensor | None = None
+        self,
+        dim: Dim | None = None,
+        keepdim: bool = False,
+        *,
+        axis: Dim | None = None,
+        out: Tensor | None = None,
     ) -> Tensor:
         """The index of the largest element (flattened), or along ``dim``."""
         return self._arg(np.argmax, _dim(dim, axis), keepdim)
 
     def argmin(
-        self, dim: Any = None, keepdim: bool = False, *, axis: Any = None, out: Tensor | None = None
+        self,
+        dim: Dim | None = None,
+        keepdim: bool = False,
+        *,
+        axis: Dim | None = None,
+        out: Tensor | None = None,
     ) -> Tensor:
         return self._arg(np.argmin, _dim(dim, axis), keepdim)
 
@@ -418,10 +428,10 @@ class TensorReduce(TensorCore):
 
     def all(
         self,
-        dim: Any = None,
+        dim: Dim | None = None,
         keepdim: bool = False,
         *,
-        axis: Any = None,
+        axis: Dim | None = None,
         out: Tensor | None = None,
         keepdims: bool | None = None,
         where: object = None,
@@ -441,10 +451,10 @@ class TensorReduce(TensorCore):
 
     def any(
         self,
-        dim: Any = None,
+        dim: Dim | None = None,
         keepdim: bool = False,
         *,
-        axis: Any = None,
+        axis: Dim | None = None,
         out: Tensor | None = None,
         keepdims: bool | None = None,
         where: object = None,
@@ -461,7 +471,11 @@ class TensorReduce(TensorCore):
         return self._record(result, (x,), backward, LogsumexpBackward0, (x,), result=True)
 
     def norm(
-        self, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: DTypeLike | None = None
+        self,
+        p: Any = "fro",
+        dim: Dim | None = None,
+        keepdim: bool = False,
+        dtype: DTypeLike | None = None,
     ) -> Tensor:
         """The p-norm (2 by default; "fro" is 2) over ``dim`` or every element.
 
