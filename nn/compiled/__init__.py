@@ -82,13 +82,15 @@ class _Guard:
 
     @staticmethod
     def _structure(m: Module) -> tuple[object, ...]:
+        """By identity (a Tensor's ``==`` compares values): the guard holds the objects, so
+        their ids are not reused while it lives."""
         hooked = bool(m.__dict__.get("_forward_hooks") or m.__dict__.get("_forward_pre_hooks"))
         return (
             m.training,
             hooked,
-            tuple(m._parameters.values()),
-            tuple(m._buffers.values()),
-            tuple(m._modules.values()),
+            tuple(map(id, m._parameters.values())),
+            tuple(map(id, m._buffers.values())),
+            tuple(map(id, m._modules.values())),
         )
 
     def holds(self) -> bool:

@@ -177,10 +177,13 @@ class Recorder:
             return self.breaks("an op's gradient is not one recorded rule's")
         targets: list[int | None] = []
         for t in inputs:
+            if not t._rg and t._node is None:  # (a number, a detached Tensor: no gradient)
+                targets.append(None)
+                continue
             slot = self.slots.get(id(t._data))
-            if slot is None and (t._rg or t._node is not None):
+            if slot is None:
                 return self.breaks("an op's input was made outside the recorded rules")
-            targets.append(slot)  # (None: a number's Tensor, which gets no gradient)
+            targets.append(slot)
         step.grad_to = targets
         if out._data is not data:  # (a NumPy scalar wrapped as a 0-d array)
             self.slots[id(out._data)] = step.out

@@ -46,7 +46,8 @@ def generated(recording: Recording) -> tuple[Replayed, Replayed]:
     if recording.steps:
         lines.append(f"    ({''.join(f'k{n}, ' for n in range(len(recording.steps)))}) = ks")
     routed = {slot for step in recording.steps for slot in (step.grad_to or ()) if slot is not None}
-    slots = sorted(routed | set(recording.inputs) | {recording.output})
+    produced = {step.out for step in recording.steps}
+    slots = sorted(routed | produced | set(recording.inputs) | {recording.output})
     for slot in slots:
         lines.append(f"    d{slot} = None; f{slot} = False")
     lines.append(f"    d{recording.output} = g")

@@ -212,3 +212,36 @@ def test_the_optimized_module_surface_is_pytorchs():
     assert nn.compile(step) is step  # (a function runs eagerly)
     with pytest.raises(RuntimeError, match="Unrecognized mode"):
         nn.compile(net, mode="fastest")
+
+
+class Detaches(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a, self.b = nn.Linear(2, 3), nn.Linear(3, 1)
+
+    def forward(self, x):
+        return self.b(self.a(x).tanh().detach())  # (a's parameters get no gradient)
+
+
+def test_a_detached_value_stops_the_replayed_gradient_as_in_eager():
+    model = Detaches()
+    compiled = nn.compile(model)
+    x = nn.randn(4, 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        compiled(x)
+        compiled(x).sum().backward()
+    assert model.a.weight.grad is None and model.b.weight.grad is not None
+    ours = model.b.weight.grad.numpy().copy()
+    model.zero_grad()
+    model(x).sum().backward()
+    assert np.array_equal(ours, model.b.weight.grad.numpy())
+
+
+def test_a_parameter_replaced_by_one_of_the_same_shape_is_recorded_again():
+    net = nn.Sequential(nn.Linear(2, 2), nn.Tanh())
+    compiled = nn.compile(net)
+    x = nn.randn(3, 2)
+    compiled(x)
+    net[0].weight = nn.Parameter(net[0].weight.detach() * 2)  # (identity, not values, counts)
+    assert np.array_equal(compiled(x).detach().numpy(), net(x).detach().numpy())
