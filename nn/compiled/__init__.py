@@ -68,15 +68,39 @@ def _as_tensor(a: object) -> Tensor:
     return a if isinstance(a, Tensor) else Tensor._make(a)  # type: ignore[arg-type]
 
 
+_MACHINERY = frozenset(
+    {"training", "_parameters", "_buffers", "_non_persistent_buffers", "_modules"}
+    | {"_forward_hooks", "_forward_pre_hooks"}
+)
+_PLAIN = (int, float, complex, str, bytes, type(None))
+
+
+def _attributes(m: Module) -> tuple[object, ...]:
+    """A module's own attributes as a forward may read them: numbers and strings (and
+    tuples of them) by value, anything else by identity."""
+    seen: list[object] = []
+    for name, value in m.__dict__.items():
+        if name in _MACHINERY:
+            continue
+        plain = isinstance(value, _PLAIN) or (
+            isinstance(value, tuple) and all(isinstance(v, _PLAIN) for v in value)
+        )
+        seen.append((name, "value", value) if plain else (name, "id", id(value)))
+    return tuple(seen)
+
+
 class _Guard:
     """The module's part of a recording's signature, taken when it was recorded: every
-    submodule's parameters, buffers, children, ``training`` and hooks, and each parameter's
-    and buffer's shape, dtype and ``requires_grad``. ``holds()`` checks them (cheaply: no
-    walk of the module tree)."""
+    submodule's parameters, buffers, children, attributes (``self.scale = 2.0``),
+    ``training`` and hooks, and each parameter's and buffer's shape, dtype and
+    ``requires_grad``. ``holds()`` checks them (cheaply: no walk of the module tree). A
+    Python value read from elsewhere (a global) is recorded as it was."""
 
     def __init__(self, module: Module) -> None:
         self.modules = list(module.modules())
+        self.held = [dict(m.__dict__) for m in self.modules]  # (keeps the ids unique)
         self.structure = [self._structure(m) for m in self.modules]
+        self.hooked = any(s[1] for s in self.structure)
         self.state = [*module.parameters(), *module.buffers()]
         self.specs = [(t._data.shape, t._data.dtype, t._rg) for t in self.state]
 
@@ -91,6 +115,7 @@ class _Guard:
             tuple(map(id, m._parameters.values())),
             tuple(map(id, m._buffers.values())),
             tuple(map(id, m._modules.values())),
+            _attributes(m),
         )
 
     def holds(self) -> bool:
@@ -175,6 +200,9 @@ class OptimizedModule(Module):
     def _record(self, key: tuple[object, ...], args: tuple[object, ...]) -> object:
         module, recordings = self._orig_mod, self.__dict__["_recordings"]
         guard = _Guard(module)
+        if guard.hooked:
+            recordings[key] = (guard, "a module has forward hooks (they run eagerly)")
+            return self._eager(recordings[key][1], args, {})
         if not all(isinstance(a, Tensor) or type(a) is np.ndarray for a in args):
             recordings[key] = (guard, "inputs other than Tensors and arrays are not recorded")
             return self._eager(recordings[key][1], args, {})

@@ -245,3 +245,32 @@ def test_a_parameter_replaced_by_one_of_the_same_shape_is_recorded_again():
     compiled(x)
     net[0].weight = nn.Parameter(net[0].weight.detach() * 2)  # (identity, not values, counts)
     assert np.array_equal(compiled(x).detach().numpy(), net(x).detach().numpy())
+
+
+class Scaled(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc, self.scale = nn.Linear(2, 2), 2.0
+
+    def forward(self, x):
+        return self.fc(x).tanh() * self.scale
+
+
+def test_a_changed_module_attribute_records_again():
+    model = Scaled()
+    compiled = nn.compile(model)
+    x = nn.randn(3, 2)
+    compiled(x)
+    model.scale = 3.0
+    assert np.array_equal(compiled(x).detach().numpy(), model(x).detach().numpy())
+
+
+def test_a_module_with_hooks_runs_eagerly_with_its_hooks():
+    model = nn.Sequential(nn.Linear(2, 2), nn.Tanh())
+    calls = []
+    model[1].register_forward_hook(lambda m, i, o: calls.append(1))
+    compiled = nn.compile(model)
+    with pytest.warns(UserWarning, match="forward hooks"):
+        compiled(nn.randn(3, 2))
+    compiled(nn.randn(3, 2))
+    assert len(calls) == 2
