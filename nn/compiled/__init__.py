@@ -68,59 +68,43 @@ def _as_tensor(a: object) -> Tensor:
     return a if isinstance(a, Tensor) else Tensor._make(a)  # type: ignore[arg-type]
 
 
-_MACHINERY = frozenset(
-    {"training", "_parameters", "_buffers", "_non_persistent_buffers", "_modules"}
-    | {"_forward_hooks", "_forward_pre_hooks"}
-)
-_PLAIN = (int, float, complex, str, bytes, type(None))
-
-
-def _attributes(m: Module) -> tuple[object, ...]:
-    """A module's own attributes as a forward may read them: numbers and strings (and
-    tuples of them) by value, anything else by identity."""
-    seen: list[object] = []
-    for name, value in m.__dict__.items():
-        if name in _MACHINERY:
-            continue
-        plain = isinstance(value, _PLAIN) or (
-            isinstance(value, tuple) and all(isinstance(v, _PLAIN) for v in value)
-        )
-        seen.append((name, "value", value) if plain else (name, "id", id(value)))
-    return tuple(seen)
+_MISSING = object()
 
 
 class _Guard:
     """The module's part of a recording's signature, taken when it was recorded: every
-    submodule's parameters, buffers, children, attributes (``self.scale = 2.0``),
-    ``training`` and hooks, and each parameter's and buffer's shape, dtype and
-    ``requires_grad``. ``holds()`` checks them (cheaply: no walk of the module tree). A
-    Python value read from elsewhere (a global) is recorded as it was."""
+    submodule's attributes (``training``, ``self.scale = 2.0``, its layers...), its
+    parameter, buffer and child dictionaries and its hooks, all by identity (reassigning
+    an attribute, even to an equal number, records again), and each parameter's and
+    buffer's shape, dtype and ``requires_grad``. ``holds()`` checks them without walking
+    the module tree. A Python value read from elsewhere (a global) is recorded as it was."""
 
     def __init__(self, module: Module) -> None:
         self.modules = list(module.modules())
-        self.held = [dict(m.__dict__) for m in self.modules]  # (keeps the ids unique)
-        self.structure = [self._structure(m) for m in self.modules]
-        self.hooked = any(s[1] for s in self.structure)
+        self.snapshots = [
+            [(store, tuple(store.items())) for store in self._stores(m)] for m in self.modules
+        ]
+        self.hooked = any(self._hooked(m) for m in self.modules)
         self.state = [*module.parameters(), *module.buffers()]
         self.specs = [(t._data.shape, t._data.dtype, t._rg) for t in self.state]
 
     @staticmethod
-    def _structure(m: Module) -> tuple[object, ...]:
-        """By identity (a Tensor's ``==`` compares values): the guard holds the objects, so
-        their ids are not reused while it lives."""
-        hooked = bool(m.__dict__.get("_forward_hooks") or m.__dict__.get("_forward_pre_hooks"))
-        return (
-            m.training,
-            hooked,
-            tuple(map(id, m._parameters.values())),
-            tuple(map(id, m._buffers.values())),
-            tuple(map(id, m._modules.values())),
-            _attributes(m),
-        )
+    def _stores(m: Module) -> tuple[dict[str, object], ...]:
+        return (m.__dict__, m._parameters, m._buffers, m._modules)  # type: ignore[return-value]
+
+    @staticmethod
+    def _hooked(m: Module) -> bool:
+        return bool(m.__dict__.get("_forward_hooks") or m.__dict__.get("_forward_pre_hooks"))
 
     def holds(self) -> bool:
-        for m, structure in zip(self.modules, self.structure, strict=True):
-            if self._structure(m) != structure:
+        for m, snapshot in zip(self.modules, self.snapshots, strict=True):
+            for store, items in snapshot:
+                if len(store) != len(items):
+                    return False
+                for name, value in items:
+                    if store.get(name, _MISSING) is not value:
+                        return False
+            if self._hooked(m):
                 return False
         for t, (shape, dtype, rg) in zip(self.state, self.specs, strict=True):
             data = t._data
