@@ -11,7 +11,7 @@ import numpy as np
 
 from nn.random import draw_permutation
 from nn.tensor import Tensor
-from nn.types import InputLike
+from nn.types import GeneratorLike, InputLike
 
 
 class Dataset:
@@ -195,7 +195,7 @@ class Subset(Dataset):
 
 
 def random_split(
-    dataset: Any, lengths: Sequence[int | float], generator: Any = None
+    dataset: Any, lengths: Sequence[int | float], generator: GeneratorLike | None = None
 ) -> list[Subset]:
     """Split into non-overlapping random Subsets of the given lengths (or fractions summing to 1).
 

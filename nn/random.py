@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from .generator import DEFAULT_SEED, Generator
-from .types import GeneratorLike
+from .types import DTypeLike, GeneratorLike
 
 _default = Generator()
 
@@ -80,7 +80,11 @@ def set_rng_state(new_state: object) -> None:
     _default.set_state(new_state)
 
 
-def resolve_generator(generator: GeneratorLike | None) -> Any:
+Rng = Generator | np.random.Generator | np.random.RandomState
+"""Where draws come from, resolved: PyTorch's streams, or a NumPy generator."""
+
+
+def resolve_generator(generator: GeneratorLike | None) -> Rng:
     """``generator`` itself, a new NumPy generator from an int seed, or the default one for
     None."""
     if generator is None:
@@ -95,7 +99,7 @@ def resolve_generator(generator: GeneratorLike | None) -> Any:
     )
 
 
-def numpy_generator(generator: GeneratorLike) -> Any:
+def numpy_generator(generator: GeneratorLike) -> np.random.Generator | np.random.RandomState:
     """A NumPy generator for code that needs NumPy's methods (the synthetic datasets): a
     NumPy one as it is; from an ``nn.Generator``, a new one seeded by one of its draws."""
     rng = resolve_generator(generator)
@@ -106,7 +110,11 @@ def numpy_generator(generator: GeneratorLike) -> Any:
 
 # ------------------------------------------------------------------------------ draws
 def draw_uniform(
-    generator: Any, shape: tuple[int, ...], dtype: Any, low: float = 0.0, high: float = 1.0
+    generator: GeneratorLike | None,
+    shape: tuple[int, ...],
+    dtype: DTypeLike,
+    low: float = 0.0,
+    high: float = 1.0,
 ) -> np.ndarray:
     """U(low, high) of ``dtype`` (PyTorch's ``uniform_`` for an ``nn.Generator``)."""
     rng = resolve_generator(generator)
@@ -127,9 +135,9 @@ def draw_slopes(generator: GeneratorLike | None, count: int, low: float, high: f
 
 
 def draw_normal(
-    generator: Any,
+    generator: GeneratorLike | None,
     shape: tuple[int, ...],
-    dtype: Any,
+    dtype: DTypeLike,
     mean: float = 0.0,
     std: float = 1.0,
     contiguous: bool = True,
@@ -143,7 +151,7 @@ def draw_normal(
 
 
 def draw_integers(
-    generator: Any, low: int, high: int, shape: tuple[int, ...], dtype: Any
+    generator: GeneratorLike | None, low: int, high: int, shape: tuple[int, ...], dtype: DTypeLike
 ) -> np.ndarray:
     """Integers in [low, high) (PyTorch's ``random_(low, high)`` for an ``nn.Generator``)."""
     rng = resolve_generator(generator)
@@ -154,7 +162,7 @@ def draw_integers(
     return np.asarray(rng.integers(low, high, shape), dtype=dtype)
 
 
-def draw_permutation(generator: Any, n: int) -> np.ndarray:
+def draw_permutation(generator: GeneratorLike | None, n: int) -> np.ndarray:
     """A permutation of range(n) (PyTorch's ``randperm`` for an ``nn.Generator``)."""
     rng = resolve_generator(generator)
     if isinstance(rng, Generator):
@@ -162,7 +170,9 @@ def draw_permutation(generator: Any, n: int) -> np.ndarray:
     return np.asarray(rng.permutation(n), dtype=np.int64)
 
 
-def draw_bernoulli(generator: Any, p: Any, shape: tuple[int, ...], dtype: Any) -> np.ndarray:
+def draw_bernoulli(
+    generator: GeneratorLike | None, p: float | np.ndarray, shape: tuple[int, ...], dtype: DTypeLike
+) -> np.ndarray:
     """1 with probability ``p`` (a number, or an array broadcast to ``shape``), else 0."""
     rng = resolve_generator(generator)
     if isinstance(rng, Generator):
@@ -171,7 +181,7 @@ def draw_bernoulli(generator: Any, p: Any, shape: tuple[int, ...], dtype: Any) -
 
 
 def draw_exponential(
-    generator: Any, shape: tuple[int, ...], dtype: Any, lambd: float
+    generator: GeneratorLike | None, shape: tuple[int, ...], dtype: DTypeLike, lambd: float
 ) -> np.ndarray:
     """Exponential draws of rate ``lambd``."""
     rng = resolve_generator(generator)
@@ -218,7 +228,9 @@ def draw_geometric(
     return np.asarray(rng.geometric(p, shape), dtype=dtype)
 
 
-def draw_multinomial(generator: Any, probs: np.ndarray, samples: int, replacement: bool) -> Any:
+def draw_multinomial(
+    generator: GeneratorLike | None, probs: np.ndarray, samples: int, replacement: bool
+) -> np.ndarray:
     """Indices drawn from each row of ``probs`` in proportion to its values (PyTorch's
     ``multinomial`` for an ``nn.Generator``; NumPy's choice or exponential keys else)."""
     rng = resolve_generator(generator)
@@ -236,7 +248,7 @@ def draw_multinomial(generator: Any, probs: np.ndarray, samples: int, replacemen
     return out.reshape((*probs.shape[:-1], samples))
 
 
-def draw_seed(generator: Any) -> int:
+def draw_seed(generator: GeneratorLike | None) -> int:
     """A 63-bit seed drawn as PyTorch's ``torch.empty((), dtype=torch.int64).random_()``
     draws one (how its DataLoader seeds an epoch)."""
     rng = resolve_generator(generator)
@@ -246,7 +258,7 @@ def draw_seed(generator: Any) -> int:
 
 
 # ----------------------------------------------------------------------------- states
-def generator_state(generator: Any) -> dict[str, Any]:
+def generator_state(generator: Rng) -> dict[str, Any]:
     """A copy of ``generator``'s state as a plain dict (``nn.save`` stores it), for every
     kind of generator."""
     if isinstance(generator, Generator):
@@ -256,7 +268,7 @@ def generator_state(generator: Any) -> dict[str, Any]:
     return copy.deepcopy(dict(generator.bit_generator.state))
 
 
-def set_generator_state(generator: Any, state: dict[str, Any]) -> None:
+def set_generator_state(generator: Rng, state: dict[str, Any]) -> None:
     """Restore ``generator`` to a state from ``generator_state`` (raises ``ValueError`` for a
     state of another kind of generator, leaving it unchanged)."""
     expected = _kind(generator)
@@ -274,7 +286,7 @@ def set_generator_state(generator: Any, state: dict[str, Any]) -> None:
         raise ValueError(f"not a valid {expected} state ({error})") from None
 
 
-def _kind(generator: Any) -> str:
+def _kind(generator: Rng) -> str:
     if isinstance(generator, Generator):
         return "nn.Generator"
     if isinstance(generator, np.random.RandomState):

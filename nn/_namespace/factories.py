@@ -280,7 +280,7 @@ def logspace(
 
 
 def rand(
-    *size: Any,
+    *size: object,
     generator: GeneratorLike | None = None,
     dtype: DTypeLike | None = None,
     device: DeviceLike | None = None,
@@ -292,7 +292,7 @@ def rand(
 
 
 def randn(
-    *size: Any,
+    *size: object,
     generator: GeneratorLike | None = None,
     dtype: DTypeLike | None = None,
     device: DeviceLike | None = None,

@@ -17,7 +17,7 @@ from ..random import draw_bernoulli
 from ..rules import conv as conv_rules
 from ..rules import layer as layer_rules
 from ..tensor import Tensor
-from ..types import GeneratorLike, InputLike
+from ..types import GeneratorLike, InputLike, IntOrTuple, Padding
 
 ConvolutionBackward0 = node_type("ConvolutionBackward0")
 MaxPool2DWithIndicesBackward0 = node_type("MaxPool2DWithIndicesBackward0")
@@ -116,9 +116,9 @@ def conv1d(
     input: InputLike,
     weight: Tensor,
     bias: Tensor | None = None,
-    stride: Any = 1,
-    padding: Any = 0,
-    dilation: Any = 1,
+    stride: IntOrTuple = 1,
+    padding: Padding = 0,
+    dilation: IntOrTuple = 1,
     groups: int = 1,
 ) -> Tensor:
     """y[n, o, i] = b[o] + sum over c, u of W[o, c, u] x[n, c, i*s + u*d]: ``conv2d`` on
@@ -362,10 +362,10 @@ def _rows_of_one(input: InputLike, name: str) -> Tensor:
 
 def max_pool1d(
     input: InputLike,
-    kernel_size: Any,
-    stride: Any = None,
-    padding: Any = 0,
-    dilation: Any = 1,
+    kernel_size: IntOrTuple,
+    stride: IntOrTuple | None = None,
+    padding: Padding = 0,
+    dilation: IntOrTuple = 1,
     ceil_mode: bool = False,
     return_indices: bool = False,
 ) -> Any:
@@ -395,9 +395,9 @@ def max_pool1d(
 
 def avg_pool1d(
     input: InputLike,
-    kernel_size: Any,
-    stride: Any = None,
-    padding: Any = 0,
+    kernel_size: IntOrTuple,
+    stride: IntOrTuple | None = None,
+    padding: Padding = 0,
     ceil_mode: bool = False,
     count_include_pad: bool = True,
 ) -> Tensor:
@@ -422,7 +422,7 @@ def avg_pool1d(
     return out.squeeze(-2)
 
 
-def adaptive_avg_pool1d(input: InputLike, output_size: Any) -> Tensor:
+def adaptive_avg_pool1d(input: InputLike, output_size: IntOrTuple) -> Tensor:
     """``adaptive_avg_pool2d`` along the last axis of (N, C, L) or (C, L) input.
 
     Examples

@@ -244,6 +244,25 @@ def picked(x: Array, index: Array, axis: int, keepdim: bool) -> tuple[Array, Arr
     return values.squeeze(axis), index.squeeze(axis).astype(np.int64), backward
 
 
+def refuse_empty_norm(data: Array, order: float, axes: tuple[int, ...] | None) -> None:
+    """PyTorch's refusal of a norm with no identity (inf, -inf, negative orders) over no
+    elements."""
+    if order >= 0 and order != math.inf:
+        return
+    shown = "inf" if order == math.inf else "-inf" if order == -math.inf else f"{order:g}"
+    if axes is None and data.size == 0:
+        raise RuntimeError(
+            f"linalg.vector_norm cannot compute the {shown} norm on an empty tensor because "
+            "the operation does not have an identity"
+        )
+    for axis in axes or ():
+        if data.shape[axis] == 0:
+            raise RuntimeError(
+                f"linalg.vector_norm cannot compute the {shown} norm on the dimension {axis}"
+                "because this dimension is empty and the operation does not have an identity"
+            )
+
+
 def dist(a: Array, b: Array, p: float) -> Rule:
     """The p-norm of a - b (broadcast together); the norm's gradient, undone from the
     broadcast, goes to a and, negated, to b."""

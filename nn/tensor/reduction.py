@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import numpy as np
@@ -61,25 +60,6 @@ def _dim(dim: Dim | None, axis: Dim | None) -> Dim | None:
 def _no_out(out: object) -> None:
     if out is not None:
         raise TypeError("descend's reductions do not take out=; assign the result instead")
-
-
-def _refuse_empty_norm(data: np.ndarray, order: float, axes: tuple[int, ...] | None) -> None:
-    """PyTorch's refusal of a norm with no identity (inf, -inf, negative orders) over no
-    elements."""
-    if order >= 0 and order != math.inf:
-        return
-    shown = "inf" if order == math.inf else "-inf" if order == -math.inf else f"{order:g}"
-    if axes is None and data.size == 0:
-        raise RuntimeError(
-            f"linalg.vector_norm cannot compute the {shown} norm on an empty tensor because "
-            "the operation does not have an identity"
-        )
-    for axis in axes or ():
-        if data.shape[axis] == 0:
-            raise RuntimeError(
-                f"linalg.vector_norm cannot compute the {shown} norm on the dimension {axis}"
-                "because this dimension is empty and the operation does not have an identity"
-            )
 
 
 class TensorReduce(TensorCore):
@@ -184,7 +164,7 @@ class TensorReduce(TensorCore):
             shape = np.broadcast_shapes(a._data.shape, b._data.shape)
         except ValueError:
             raise _broadcast_error("dist", a._data, b._data) from None
-        _refuse_empty_norm(np.broadcast_to(a._data, shape), float(p), None)
+        reduction_rules.refuse_empty_norm(np.broadcast_to(a._data, shape), float(p), None)
         with quiet():  # (overflow to inf is silent, as PyTorch's)
             result, backward = reduction_rules.dist(a._data, b._data, float(p))
         return self._record(result, (a, b), backward, DistBackward0, (self, other), result=True)
@@ -499,7 +479,7 @@ class TensorReduce(TensorCore):
             )
         x = cast("Tensor", self) if dtype is None else cast("Tensor", self).to(dtype)
         axes = self._reduce_axes(dim)
-        _refuse_empty_norm(x._data, order, axes)
+        reduction_rules.refuse_empty_norm(x._data, order, axes)
         with quiet():  # (overflow to inf is silent, as PyTorch's)
             result, backward = reduction_rules.norm(x._data, order, axes, keepdim)
         return self._record(result, (x,), backward, NormBackward1, (x,), result=True)
