@@ -10,8 +10,6 @@ float dtype, and ``float32 + float64 0-d`` is float32. NumPy only.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from .types import DTypeLike
@@ -134,7 +132,7 @@ def category(dtype: np.dtype) -> int:
     return {"b": 0, "i": 1, "u": 1, "f": 2, "c": 3}.get(dtype.kind, 2)
 
 
-def as_array(data: Any, dtype: DTypeLike | None = None, copy: bool = True) -> np.ndarray:
+def as_array(data: object, dtype: DTypeLike | None = None, copy: bool = True) -> np.ndarray:
     """Python data or an ndarray as an ndarray, with PyTorch's dtype rules: Python floats
     become the default dtype, Python ints int64, bools bool; ndarrays keep their dtype."""
     if dtype is not None:
@@ -169,7 +167,7 @@ def _sequence_dtype(data: list[object] | tuple[object, ...]) -> np.dtype | None:
     element is a Python number (then ``as_array``'s rules apply)."""
     found: np.dtype | None = None
     numpy_seen = False
-    stack: list[Any] = [data]
+    stack: list[object] = [data]
     while stack:
         item = stack.pop()
         if isinstance(item, list | tuple):

@@ -54,7 +54,7 @@ _MOVED = {
 }
 
 
-def resolve(name: str) -> Any:
+def resolve(name: str) -> object:
     """The object ``"module:qualname"`` names (importing the module)."""
     module_name, _, qualname = name.partition(":")
     module_name = _MOVED.get(module_name, module_name)

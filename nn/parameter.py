@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import cast
 
 import numpy as np
 
 from ._dtype import as_array
 from .tensor import Tensor
+from .types import InputLike
 
 
 class Parameter(Tensor):
@@ -26,7 +27,7 @@ class Parameter(Tensor):
 
     __slots__ = ()
 
-    def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
+    def __init__(self, data: InputLike | None = None, requires_grad: bool = True) -> None:
         if data is None:
             array = np.empty(0, dtype=as_array(0.0).dtype)
         elif isinstance(data, Tensor):
@@ -45,9 +46,9 @@ class Parameter(Tensor):
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> Parameter:
+    def __deepcopy__(self, memo: dict[int, object]) -> Parameter:
         if id(self) in memo:
-            return memo[id(self)]  # type: ignore[no-any-return]
+            return cast(Parameter, memo[id(self)])
         result = Parameter(self._data.copy(), self._rg)  # .grad is not copied, as PyTorch
         if self.__dict__:
             import copy

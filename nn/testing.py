@@ -3,8 +3,6 @@ of them) equal within tolerances, with PyTorch's defaults per dtype and its mess
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from . import _dtype
@@ -89,7 +87,7 @@ def assert_close(
     )
 
 
-def _array(value: Any) -> np.ndarray:
+def _array(value: object) -> np.ndarray:
     if isinstance(value, Tensor):
         return np.asarray(value.detach().numpy())
     return np.asarray(value)

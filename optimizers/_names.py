@@ -4,12 +4,10 @@ position only, and silently gives a layer another's state when the order changed
 
 from __future__ import annotations
 
-from typing import Any
-
 from .types import ParamGroup, StateDict
 
 
-def matched_by_name(groups: list[ParamGroup], state_dict: StateDict) -> dict[str, Any]:
+def matched_by_name(groups: list[ParamGroup], state_dict: StateDict) -> StateDict:
     """A copy of ``state_dict`` whose parameter indices follow ``groups``' names: saved
     group i's hyperparameters go to group i, and each parameter's state to the parameter
     of the same name. Raises ``ValueError`` listing names missing on either side."""

@@ -9,7 +9,7 @@ import math
 import warnings
 from bisect import bisect_right
 from collections.abc import Sequence
-from typing import Any
+from typing import SupportsFloat
 
 from ._lr_base import LRScheduler, current_lrs
 from .optimizer import Optimizer
@@ -222,7 +222,7 @@ class ReduceLROnPlateau(LRScheduler):
             return value < best - self.threshold
         return value > best + self.threshold
 
-    def step(self, metrics: Any, epoch: int | None = None) -> None:  # type: ignore[override]
+    def step(self, metrics: SupportsFloat, epoch: int | None = None) -> None:  # type: ignore[override]
         current = float(metrics)
         if epoch is not None:
             warnings.warn(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
 
 from ._lr_base import LRScheduler
 from .optimizer import Optimizer
@@ -19,7 +18,9 @@ from .types import ParamGroup, StateDict
 __all__ = ["CosineAnnealingWarmRestarts", "CyclicLR", "OneCycleLR"]
 
 
-def per_group(name: str, optimizer: Optimizer, value: Any) -> list[float]:
+def per_group(
+    name: str, optimizer: Optimizer, value: float | list[float] | tuple[float, ...]
+) -> list[float]:
     """``value`` for every group, or a list with one per group (checked)."""
     if isinstance(value, list | tuple):
         if len(value) != len(optimizer.param_groups):

@@ -17,7 +17,8 @@ batches. State: ``step``, ``prev`` (dW_prev), ``step_size`` (delta).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Sequence
+from typing import ClassVar
 
 import numpy as np
 
@@ -26,13 +27,13 @@ from .types import ParamGroup, ParamsLike, State
 from .validation import flag, learning_rate
 
 
-def _etas(name: str, value: Any) -> None:
+def _etas(name: str, value: Sequence[float]) -> None:
     minus, plus = value
     if not 0.0 < minus < 1.0 < plus:
         raise ValueError(f"Invalid eta values: {minus}, {plus}")
 
 
-def _step_sizes(name: str, value: Any) -> None:
+def _step_sizes(name: str, value: Sequence[float]) -> None:
     if len(value) != 2:
         raise ValueError(f"Invalid step_sizes: expected a pair (min, max), got {value!r}")
 

@@ -12,7 +12,7 @@ the optimizer is fed.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 
@@ -58,7 +58,7 @@ class BatchGD(Optimizer):
         *,
         foreach: bool | None = None,
         fused: bool | None = None,
-        **unexpected: Any,
+        **unexpected: object,
     ) -> None:
         if unexpected:
             raise TypeError(

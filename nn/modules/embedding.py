@@ -3,8 +3,6 @@ integer indices) and ``nn.F.one_hot``, as PyTorch's."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from .. import init
@@ -38,7 +36,7 @@ class Embedding(Module):
         norm_type: float = 2.0,
         scale_grad_by_freq: bool = False,
         sparse: bool = False,
-        _weight: Any = None,
+        _weight: InputLike | None = None,
         _freeze: bool = False,
         device: DeviceLike | None = None,
         dtype: DTypeLike | None = None,
@@ -73,7 +71,7 @@ class Embedding(Module):
     @classmethod
     def from_pretrained(
         cls,
-        embeddings: Any,
+        embeddings: Tensor | np.ndarray,
         freeze: bool = True,
         padding_idx: int | None = None,
         max_norm: float | None = None,

@@ -18,7 +18,6 @@ gradients.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -145,7 +144,7 @@ def _window_slices(
 
 def max_pool2d(
     x: Array, kernel: Pair, stride: Pair, pads: tuple[Pair, Pair], dilation: Pair, out: Pair
-) -> tuple[Array, Callable[[], Array], Callable[[Array], tuple[Any, ...]]]:
+) -> tuple[Array, Callable[[], Array], Callable[[Array], Grads]]:
     """The largest value of each window, a function giving its flat index in the (H, W)
     plane, and the backward that routes each gradient to that element.
 

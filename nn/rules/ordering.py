@@ -10,7 +10,8 @@ NaN counts as the largest value, as in PyTorch's sort.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from collections.abc import Callable
+from typing import Literal
 
 import numpy as np
 
@@ -156,7 +157,7 @@ def sorted_values(x: Array, axis: int, order: Array) -> Rule:
     return gather(x, axis, order)
 
 
-def running(op: Any, x: Array, axis: int) -> Array:
+def running(op: Callable[..., Array], x: Array, axis: int) -> Array:
     """``op`` (``np.cumsum`` or ``np.cumprod``) along ``axis``, float32 accumulated in
     float64 as PyTorch's CPU kernels do (so each partial result is PyTorch's, bit for bit)."""
     if x.dtype.kind == "f" and x.dtype.itemsize < 8:

@@ -6,7 +6,7 @@ and the write itself, which bumps the version counter."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import numpy as np
 
@@ -64,7 +64,7 @@ def recording(t: TensorCore, *others: object) -> bool:
     return any(isinstance(o, TensorCore) and o.requires_grad for o in others)
 
 
-def run(t: T, op: Callable[..., Any], *args: Any, **kwargs: object) -> T:
+def run(t: T, op: Callable[..., TensorCore], *args: object, **kwargs: object) -> T:
     """Run the out-of-place ``op(t, *args, **kwargs)`` and write its result into this
     Tensor's storage, with PyTorch's autograd rules for in-place ops."""
     if not recording(t, *args, *kwargs.values()):

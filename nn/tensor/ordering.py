@@ -41,7 +41,13 @@ class TensorOrdering(TensorCore):
 
     __slots__ = ()
 
-    def diff(self, n: int = 1, dim: int = -1, prepend: Any = None, append: Any = None) -> Tensor:
+    def diff(
+        self,
+        n: int = 1,
+        dim: int = -1,
+        prepend: Any = None,
+        append: Any = None,
+    ) -> Tensor:
         """Differences of neighbours along ``dim``, x[i + 1] - x[i] (``n`` times; of bools,
         whether they differ), after joining ``prepend`` and ``append`` on that dim.
 

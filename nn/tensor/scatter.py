@@ -4,7 +4,7 @@ one-hot idiom), and PyTorch's checks of the index."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 import numpy as np
 
@@ -101,7 +101,7 @@ class TensorScatter(TensorCore):
             )
         return _in_place.run(self, _outplace("scatter_add"), dim, index, src)
 
-    def _scatter(self, dim: int, index: object, source: Any, add: bool) -> Tensor:
+    def _scatter(self, dim: int, index: object, source: InputLike, add: bool) -> Tensor:
         me = cast("Tensor", self)
         axis = me._axis(dim)
         idx = np.asarray(plain_index(index))
