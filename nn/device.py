@@ -250,7 +250,7 @@ class GradScaler:
     def is_enabled(self) -> bool:
         return self._enabled
 
-    def scale(self, outputs: object) -> Any:
+    def scale(self, outputs: object) -> object:
         """outputs x scale (a Tensor, or any nesting of lists and tuples of them)."""
         if not self._enabled:
             return outputs

@@ -27,12 +27,15 @@ polynomials); everything else is bit for bit (docs/decisions.md).
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .rules import fused_multiply_add
 from .types import DTypeLike
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
 
 DEFAULT_SEED = 67280421310721  # PyTorch's default seed
 _STATE_WORDS = 624
@@ -101,7 +104,7 @@ class Generator:
     def initial_seed(self) -> int:
         return self._seed
 
-    def get_state(self) -> Any:
+    def get_state(self) -> Tensor:
         """Its state as a uint8 Tensor (``set_state`` takes it back): the mt19937 words and
         position, the seed and the kept normal value. (PyTorch's bytes are laid out
         otherwise: a state moves between descend generators, not to PyTorch.)"""

@@ -15,12 +15,15 @@ draw is made, for either kind.
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .generator import DEFAULT_SEED, Generator
 from .types import DTypeLike, GeneratorLike
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
 
 _default = Generator()
 
@@ -62,7 +65,7 @@ def default_generator() -> Generator:
     return _default
 
 
-def get_rng_state() -> Any:
+def get_rng_state() -> Tensor:
     """A copy of the default generator's state, a uint8 Tensor (as PyTorch's).
 
     Examples

@@ -165,7 +165,7 @@ class _Encoder:
         self.seen: dict[int, tuple[int, Any]] = {}  # id -> (number, the object, kept alive)
         self.referred = False
 
-    def encode(self, obj: object, where: str) -> Any:
+    def encode(self, obj: object, where: str) -> object:
         if obj is None or isinstance(obj, bool | str):
             return obj
         if isinstance(obj, int | float):
@@ -342,7 +342,7 @@ class _Decoder:
         self.trusted, self.path = trusted, path  # (whether classes may be imported and built)
         self.made: dict[int, Any] = {}
 
-    def decode(self, node: object) -> Any:
+    def decode(self, node: object) -> object:
         if node is None or isinstance(node, bool | str):
             return node
         if not isinstance(node, dict) or len(node) == 0:
@@ -395,7 +395,7 @@ class _Decoder:
             return module
         raise _Invalid(f"its index holds an unknown entry {node!r:.80}")
 
-    def _global(self, name: str, what: str) -> Any:
+    def _global(self, name: str, what: str) -> object:
         if not self.trusted:
             raise refuse(f"{what} {name}", self.path)
         try:

@@ -254,7 +254,7 @@ def _chunk_starts(flat: np.ndarray, chunk_size: int, aligned: bool) -> list[int]
     return [0, *range(head or chunk_size, flat.size, chunk_size)]
 
 
-def _kind(W: np.ndarray, state: State) -> Any:
+def _kind(W: np.ndarray, state: State) -> tuple[object, ...] | None:
     """What parameters must share to be stepped together: dtype, the state's scalars (the
     step) and array keys; None when ``W`` cannot be sliced flat or a state array is not
     shaped like it."""

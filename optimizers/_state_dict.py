@@ -110,7 +110,7 @@ def _is_index(key: object) -> bool:
     return isinstance(key, int | np.integer) and not isinstance(key, bool)
 
 
-def _copied(value: object) -> Any:
+def _copied(value: object) -> object:
     """A group's hyperparameter as PyTorch's load keeps it: a deep copy of containers."""
     if isinstance(value, dict):
         return {k: _copied(v) for k, v in value.items()}

@@ -226,7 +226,7 @@ class LBFGS(Optimizer):
         return {key: _copy(value) for key, value in values.items()}
 
 
-def _copy(value: object) -> Any:
+def _copy(value: object) -> object:
     if isinstance(value, np.ndarray):
         return value.copy()
     if isinstance(value, list | tuple):

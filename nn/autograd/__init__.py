@@ -249,7 +249,7 @@ def _seed(output: Any, gradient: object) -> Array:
     return seed
 
 
-def _edge_of(tensor: Any) -> Any:
+def _edge_of(tensor: Any) -> object:
     node = tensor.grad_fn
     return node if node is not None else tensor
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 import warnings
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 _ids = itertools.count()
 Hook = Callable[..., Any]
@@ -115,7 +115,7 @@ class ModuleHooks:
         entry = (hook, with_kwargs, always_call)
         return register(self._hook_registries()[1], entry, prepend)
 
-    def register_full_backward_hook(self, hook: Hook, prepend: bool = False) -> Any:
+    def register_full_backward_hook(self, hook: Hook, prepend: bool = False) -> NoReturn:
         """Not supported: raises ``NotImplementedError`` naming the alternative (a hook on
         the module's output Tensor receives ``grad_output``)."""
         raise NotImplementedError(

@@ -3,17 +3,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, cast
+
+if TYPE_CHECKING:
+    from ..parameter import Parameter
+    from ..tensor import Tensor
+    from .module import Module
 
 
 class ModuleLookup:
     """The dotted-name lookups of ``nn.Module``."""
 
-    _modules: dict[str, Any]
-    _parameters: dict[str, Any]
-    _buffers: dict[str, Any]
+    _modules: dict[str, Module | None]
+    _parameters: dict[str, Parameter | None]
+    _buffers: dict[str, Tensor | None]
 
-    def get_submodule(self, target: str) -> Any:
+    def get_submodule(self, target: str) -> Module:
         """The submodule at ``target`` (``"head.2"``; ``""`` is this module); raises
         ``AttributeError`` naming the first missing part.
 
@@ -24,7 +29,7 @@ class ModuleLookup:
         >>> net.get_submodule("1.1")
         Linear(in_features=3, out_features=1, bias=True)
         """
-        module: Any = self
+        module = cast("Module", self)
         if target == "":
             return module
         for part in target.split("."):
@@ -34,7 +39,7 @@ class ModuleLookup:
             module = child
         return module
 
-    def get_parameter(self, target: str) -> Any:
+    def get_parameter(self, target: str) -> Parameter:
         """The parameter at ``target`` (``"head.0.weight"``).
 
         Examples
@@ -43,9 +48,9 @@ class ModuleLookup:
         >>> nn.Sequential(nn.Linear(2, 3)).get_parameter("0.bias").shape
         (3,)
         """
-        return self._registered(target, "_parameters", "an nn.Parameter")
+        return cast("Parameter", self._registered(target, "_parameters", "an nn.Parameter"))
 
-    def get_buffer(self, target: str) -> Any:
+    def get_buffer(self, target: str) -> Tensor:
         """The buffer at ``target`` (``"bn.running_mean"``).
 
         Examples
@@ -56,17 +61,17 @@ class ModuleLookup:
         """
         return self._registered(target, "_buffers", "a buffer")
 
-    def _registered(self, target: str, store: str, what: str) -> Any:
+    def _registered(self, target: str, store: str, what: str) -> Tensor:
         """The entry of ``store`` at ``target``; ``AttributeError`` saying which part is
         missing, or that the attribute there is not ``what``."""
         owner, name = self._owner_of(target)
-        entry = getattr(owner, store).get(name)
+        entry: Tensor | None = getattr(owner, store).get(name)
         if entry is None:
             if not hasattr(owner, name):
                 raise AttributeError(f"{type(owner).__name__} has no attribute `{name}`")
             raise AttributeError(f"`{name}` is not {what}")
         return entry
 
-    def _owner_of(self, target: str) -> tuple[Any, str]:
+    def _owner_of(self, target: str) -> tuple[Module, str]:
         path, _, name = target.rpartition(".")
         return self.get_submodule(path), name

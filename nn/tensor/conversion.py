@@ -143,7 +143,7 @@ class TensorConvert(TensorCore):
     def __contains__(self, element: object) -> bool:
         return bool(np.any(self._data == getattr(element, "_data", element)))
 
-    def __reduce_ex__(self, protocol: object) -> Any:
+    def __reduce_ex__(self, protocol: object) -> tuple[object, ...]:
         if self._node is not None:
             raise RuntimeError(
                 "Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
@@ -200,7 +200,7 @@ class TensorConvert(TensorCore):
             return result.clone(memory_format=memory_format)
         return result  # type: ignore[return-value]
 
-    def type(self, dtype: DTypeLike | None = None) -> Any:
+    def type(self, dtype: DTypeLike | None = None) -> Tensor | str:
         """``type()`` is PyTorch's type name ("torch.FloatTensor"); ``type(dtype)`` converts."""
         if dtype is None:
             return f"torch.{_dtype.torch_name(self._data.dtype)}Tensor"

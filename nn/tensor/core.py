@@ -458,7 +458,7 @@ class TensorCore:
         return self
 
 
-def plain_index(index: object) -> Any:
+def plain_index(index: object) -> object:
     """An index with Tensors replaced by their arrays, and NumPy arrays of any integer
     dtype as int64 (PyTorch converts those; an index Tensor of a dtype other than int64,
     int32, uint8 or bool it refuses, which ``index_rules.parse`` does in PyTorch's order)."""

@@ -147,7 +147,7 @@ class TensorCounting(TensorCore):
         return_inverse: bool = False,
         return_counts: bool = False,
         dim: int | None = None,
-    ) -> Any:
+    ) -> Tensor | tuple[Tensor, ...]:
         """The distinct values in ascending order (each NaN counted apart), with the index
         of each element's value among them and each value's count when asked, as
         ``torch.unique``; along ``dim``, the distinct slices. (``sorted=False`` sorts too:

@@ -151,7 +151,7 @@ def _reads_as_tuple(items: list[object]) -> bool:
     )
 
 
-def _entry(part: object, notes: list[str]) -> Any:
+def _entry(part: object, notes: list[str]) -> object:
     if part is None or part is Ellipsis or isinstance(part, slice | bool):
         return part
     if isinstance(part, np.bool_):

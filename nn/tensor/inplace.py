@@ -404,7 +404,7 @@ class TensorInplace(TensorCore):
     # ----------------------------------------------------------------- indexing
 
 
-def _outplace(name: str) -> Any:
+def _outplace(name: str) -> Callable[..., Tensor]:
     """The out-of-place method ``name`` of Tensor, found at call time."""
     return lambda s, *args, **kwargs: getattr(s, name)(*args, **kwargs)
 

@@ -30,7 +30,7 @@ class _LegacyTensorType(type):
         return f"<class 'torch.{cls.__name__}'>"
 
 
-def _legacy(name: str, dtype: np.dtype) -> Any:
+def _legacy(name: str, dtype: np.dtype) -> type:
     kind = _LegacyTensorType(name, (), {"dtype": dtype, "__doc__": f"``{dtype}`` Tensors."})
     kind.__module__ = "nn"
     return kind

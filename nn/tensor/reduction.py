@@ -311,7 +311,7 @@ class TensorReduce(TensorCore):
             return cast("Tensor", self).minimum(dim)
         return self._extremum(_dim(dim, axis), keepdim if keepdims is None else keepdims, False)
 
-    def _extremum(self, dim: Dim | None, keepdim: bool, largest: bool) -> Any:
+    def _extremum(self, dim: Dim | None, keepdim: bool, largest: bool) -> Tensor | MaxResult:
         me: Tensor = self  # type: ignore[assignment]
         name = "max" if largest else "min"
         if dim is None:

@@ -43,7 +43,7 @@ class View:
         self.multiple: tuple[str, int] | None = None
 
 
-def edge(t: Any) -> Any:
+def edge(t: Any) -> object:
     """Where the gradient for ``t`` goes: its node, itself (a leaf that requires grad) or None."""
     node = t._node
     if node is not None:
