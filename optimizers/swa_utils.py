@@ -37,7 +37,11 @@ __all__ = [
     "update_bn",
 ]
 
-Arrays = list[Any]
+Arrays = list[nn.Tensor]
+Count = nn.Tensor | np.ndarray | int
+"""How many models were averaged so far (a Tensor in ``AveragedModel``, as PyTorch's)."""
+AvgFn = Callable[[nn.Tensor, nn.Tensor, Count], nn.Tensor]
+MultiAvgFn = Callable[[Arrays, Arrays, Count], None]
 
 
 def _lerp(start: np.ndarray, end: np.ndarray, weight: float) -> np.ndarray:
@@ -56,7 +60,7 @@ def _check_decay(decay: float) -> None:
         )
 
 
-def get_ema_multi_avg_fn(decay: float = 0.999) -> Callable[[Arrays, Arrays, Any], None]:
+def get_ema_multi_avg_fn(decay: float = 0.999) -> MultiAvgFn:
     """An EMA update of a list of averaged Tensors, in place: avg = lerp(avg, W, 1 - decay)."""
     _check_decay(decay)
 
@@ -67,10 +71,10 @@ def get_ema_multi_avg_fn(decay: float = 0.999) -> Callable[[Arrays, Arrays, Any]
     return ema_update
 
 
-def get_swa_multi_avg_fn() -> Callable[[Arrays, Arrays, Any], None]:
+def get_swa_multi_avg_fn() -> MultiAvgFn:
     """An SWA update of a list of averaged Tensors, in place: avg = lerp(avg, W, 1 / (n + 1))."""
 
-    def swa_update(averaged: Arrays, current: Arrays, num_averaged: Any) -> None:
+    def swa_update(averaged: Arrays, current: Arrays, num_averaged: Count) -> None:
         weight = 1 / (int(num_averaged) + 1)
         if isinstance(num_averaged, nn.Tensor | np.ndarray):  # PyTorch divides the count
             # Tensor: the weight is in the default float dtype (AveragedModel passes one)
@@ -81,13 +85,13 @@ def get_swa_multi_avg_fn() -> Callable[[Arrays, Arrays, Any], None]:
     return swa_update
 
 
-def get_ema_avg_fn(decay: float = 0.999) -> Callable[[Any, Any, Any], Any]:
+def get_ema_avg_fn(decay: float = 0.999) -> AvgFn:
     """avg_fn(avg, W, n) = decay * avg + (1 - decay) * W."""
     _check_decay(decay)
     return lambda averaged, current, num_averaged: decay * averaged + (1 - decay) * current
 
 
-def get_swa_avg_fn() -> Callable[[Any, Any, Any], Any]:
+def get_swa_avg_fn() -> AvgFn:
     """avg_fn(avg, W, n) = avg + (W - avg) / (n + 1)."""
     return lambda averaged, current, num_averaged: (
         averaged + (current - averaged) / (int(num_averaged) + 1)
@@ -115,9 +119,9 @@ class AveragedModel(nn.Module):
     def __init__(
         self,
         model: nn.Module,
-        device: Any = None,
-        avg_fn: Callable[[Any, Any, Any], Any] | None = None,
-        multi_avg_fn: Callable[[Arrays, Arrays, Any], None] | None = None,
+        device: DeviceLike | None = None,
+        avg_fn: AvgFn | None = None,
+        multi_avg_fn: MultiAvgFn | None = None,
         use_buffers: bool = False,
     ) -> None:
         super().__init__()

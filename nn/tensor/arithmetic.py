@@ -8,13 +8,15 @@ dtype before the op, so each rule sees one dtype and gradients come back in each
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 import numpy as np
 
 from .. import _dtype
 from .._args.overloads import alpha_first
-from ..autograd.graph import node_type
+from ..autograd.graph import Node, node_type
+from ..rules import Rule
 from ..rules import arithmetic as arithmetic_rules
 from ..rules._quiet import quiet
 from ..types import InputLike
@@ -42,7 +44,7 @@ RemainderBackward1 = node_type("RemainderBackward1")
 NotImplementedBackward = node_type("NotImplemented")  # PyTorch's name for such a node
 
 
-def _broadcast_error(name: str, a: Any, b: Any) -> RuntimeError:
+def _broadcast_error(name: str, a: np.ndarray, b: np.ndarray) -> RuntimeError:
     return RuntimeError(
         f"The size of tensor a ({_size(a.shape)}) must match the size of tensor b "
         f"({_size(b.shape)}) at a non-singleton dimension ({name}: shapes {a.shape} and "
@@ -116,16 +118,17 @@ class TensorMath(TensorCore):
         return me._cast(target), lifted._cast(target)
 
     def _binary(
-        self, rule: Any, other: Any, kind: Any, name: str, reverse: bool = False, **params: Any
-    ) -> Tensor:
+        self, rule: Callable[..., Rule], other: Any, kind: type[Node], name: str,
+        reverse: bool = False, **params: Any,
+    ) -> Tensor:  # fmt: skip
         """``rule`` on (self, other) promoted; ``reads=`` (one of the ``reads_*`` below)
         names the operands its backward reads, and ``"result"`` if it reads the output."""
         reads = params.pop("reads", reads_nothing)
         if not isinstance(other, (TensorMath, *_OPERANDS)):
             return NotImplemented  # type: ignore[no-any-return]  # Python then tries other's
         a, b = self._pair(other, name)
-        first: Any = self
-        second: Any = other
+        first: object = self
+        second: object = other
         if reverse:
             a, b, first, second = b, a, second, first
         try:
@@ -459,7 +462,7 @@ def _remainder_values(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return arithmetic_rules.remainder(a, b)[0]
 
 
-def _bool_exponent_backward(g: np.ndarray) -> tuple[Any, ...]:
+def _bool_exponent_backward(g: np.ndarray) -> NoReturn:
     """PyTorch's pow backward for a bool Tensor exponent, which fails as PyTorch's does."""
     _refuse_bool_subtraction(True, 1)
     raise AssertionError("unreachable")
