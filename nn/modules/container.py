@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, ClassVar, overload
+from typing import Any, ClassVar, Generic, TypeVar, cast, overload
 
 from ..types import InputLike
 from .module import Module
@@ -126,7 +126,7 @@ class ModuleList(Module):
             del modules[_checked_index(index, len(modules))]
         self._renumber(modules)
 
-    def _renumber(self, modules: list[Any]) -> None:
+    def _renumber(self, modules: list[Module | None]) -> None:
         """Register ``modules`` as this list's, keyed 0, 1, ... as PyTorch keeps them."""
         for key in list(self._modules):
             del self._modules[key]
@@ -159,12 +159,12 @@ class ModuleList(Module):
         reprs = [repr(module) for module in self]
         if not reprs:
             return "ModuleList()"
-        runs: list[list[Any]] = []  # [first, last, repr]
+        runs: list[tuple[int, int, str]] = []  # (first, last, repr)
         for number, text in enumerate(reprs):
             if runs and runs[-1][2] == text:
-                runs[-1][1] = number
+                runs[-1] = (runs[-1][0], number, text)
             else:
-                runs.append([number, number, text])
+                runs.append((number, number, text))
         lines = [
             (f"({first}): " if first == last else f"({first}-{last}): {last - first + 1} x ")
             + text.replace("\n", "\n  ")
@@ -176,19 +176,22 @@ class ModuleList(Module):
         raise NotImplementedError("ModuleList has no forward; iterate over it in your own forward")
 
 
-class RegisteredDict:
+V = TypeVar("V")
+
+
+class RegisteredDict(Generic[V]):
     """Dict access to one of a module's registries (``_store``: ``"_modules"`` or
     ``"_parameters"``), for ModuleDict and ParameterDict; ``self[key] = value`` registers."""
 
     _store: ClassVar[str]
 
-    def _registry(self) -> dict[str, Any]:
-        return self.__dict__[self._store]  # type: ignore[no-any-return]
+    def _registry(self) -> dict[str, V]:
+        return cast("dict[str, V]", self.__dict__[self._store])
 
-    def __getitem__(self, key: str) -> Any:
+    def __getitem__(self, key: str) -> V:
         return self._registry()[key]
 
-    def __setitem__(self, key: str, value: Any) -> None:
+    def __setitem__(self, key: str, value: V) -> None:
         raise NotImplementedError
 
     def __delitem__(self, key: str) -> None:
@@ -207,13 +210,13 @@ class RegisteredDict:
     def keys(self) -> Iterable[str]:
         return self._registry().keys()
 
-    def items(self) -> Iterable[tuple[str, Any]]:
+    def items(self) -> Iterable[tuple[str, V]]:
         return self._registry().items()
 
-    def values(self) -> Iterable[Any]:
+    def values(self) -> Iterable[V]:
         return self._registry().values()
 
-    def get(self, key: str, default: object = None) -> Any:
+    def get(self, key: str, default: V | None = None) -> V | None:
         return self._registry().get(key, default)
 
     def update(self, entries: Mapping[str, object] | Iterable[tuple[str, object]]) -> None:
@@ -225,9 +228,9 @@ class RegisteredDict:
                     f"{type(self).__name__}.update expects a mapping or (name, value) pairs, "
                     f"got {type(entry).__name__}"
                 )
-            self[entry[0]] = entry[1]
+            self[entry[0]] = cast(V, entry[1])
 
-    def pop(self, key: str) -> Any:
+    def pop(self, key: str) -> V:
         value = self[key]
         del self[key]
         return value
@@ -242,7 +245,7 @@ class RegisteredDict:
         )
 
 
-class ModuleDict(RegisteredDict, Module):
+class ModuleDict(RegisteredDict[Module], Module):
     """A dict of Modules whose parameters are registered, in insertion order, as
     ``torch.nn.ModuleDict``.
 

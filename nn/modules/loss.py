@@ -4,8 +4,6 @@ BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss, GaussianNLLLoss (the margin losses
 
 from __future__ import annotations
 
-from typing import Any
-
 from .. import functional as F
 from ..functional.loss import legacy_reduction
 from ..tensor import Tensor
@@ -31,7 +29,7 @@ class MSELoss(_Loss):
     2.0
     """
 
-    def forward(self, input: InputLike, target: Any) -> Tensor:
+    def forward(self, input: InputLike, target: InputLike) -> Tensor:
         return F.mse_loss(input, target, reduction=self.reduction)
 
 
@@ -49,7 +47,7 @@ class BCELoss(_Loss):
 
     def __init__(
         self,
-        weight: Any = None,
+        weight: InputLike | None = None,
         size_average: bool | None = None,
         reduce: bool | None = None,
         reduction: str = "mean",
@@ -57,7 +55,7 @@ class BCELoss(_Loss):
         super().__init__(size_average, reduce, reduction)
         self.weight = weight
 
-    def forward(self, input: InputLike, target: Any) -> Tensor:
+    def forward(self, input: InputLike, target: InputLike) -> Tensor:
         return F.binary_cross_entropy(input, target, self.weight, reduction=self.reduction)
 
 
@@ -73,17 +71,17 @@ class BCEWithLogitsLoss(_Loss):
 
     def __init__(
         self,
-        weight: Any = None,
+        weight: InputLike | None = None,
         size_average: bool | None = None,
         reduce: bool | None = None,
         reduction: str = "mean",
-        pos_weight: Any = None,
+        pos_weight: InputLike | None = None,
     ) -> None:
         super().__init__(size_average, reduce, reduction)
         self.weight = weight
         self.pos_weight = pos_weight
 
-    def forward(self, input: InputLike, target: Any) -> Tensor:
+    def forward(self, input: InputLike, target: InputLike) -> Tensor:
         return F.binary_cross_entropy_with_logits(
             input, target, self.weight, reduction=self.reduction, pos_weight=self.pos_weight
         )
@@ -101,7 +99,7 @@ class CrossEntropyLoss(_Loss):
 
     def __init__(
         self,
-        weight: Any = None,
+        weight: InputLike | None = None,
         size_average: bool | None = None,
         ignore_index: int = -100,
         reduce: bool | None = None,
@@ -113,7 +111,7 @@ class CrossEntropyLoss(_Loss):
         self.ignore_index = ignore_index
         self.label_smoothing = label_smoothing
 
-    def forward(self, input: InputLike, target: Any) -> Tensor:
+    def forward(self, input: InputLike, target: InputLike) -> Tensor:
         return F.cross_entropy(
             input,
             target,
@@ -136,7 +134,7 @@ class NLLLoss(_Loss):
 
     def __init__(
         self,
-        weight: Any = None,
+        weight: InputLike | None = None,
         size_average: bool | None = None,
         ignore_index: int = -100,
         reduce: bool | None = None,
@@ -146,7 +144,7 @@ class NLLLoss(_Loss):
         self.weight = weight
         self.ignore_index = ignore_index
 
-    def forward(self, input: InputLike, target: Any) -> Tensor:
+    def forward(self, input: InputLike, target: InputLike) -> Tensor:
         return F.nll_loss(
             input, target, self.weight, ignore_index=self.ignore_index, reduction=self.reduction
         )
@@ -167,12 +165,12 @@ class L1Loss(_Loss):
         size_average: bool | None = None,
         reduce: bool | None = None,
         reduction: str = "mean",
-        weight: Any = None,
+        weight: InputLike | None = None,
     ) -> None:
         super().__init__(size_average, reduce, reduction)
         self.weight = weight
 
-    def forward(self, input: InputLike, target: Any) -> Tensor:
+    def forward(self, input: InputLike, target: InputLike) -> Tensor:
         return F.l1_loss(input, target, reduction=self.reduction, weight=self.weight)
 
 
@@ -189,18 +187,20 @@ class SmoothL1Loss(_Loss):
         super().__init__(size_average, reduce, reduction)
         self.beta = beta
 
-    def forward(self, input: InputLike, target: Any) -> Tensor:
+    def forward(self, input: InputLike, target: InputLike) -> Tensor:
         return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
 
 
 class HuberLoss(_Loss):
     """Quadratic below ``delta``, delta-scaled linear above, as ``torch.nn.HuberLoss``."""
 
-    def __init__(self, reduction: str = "mean", delta: float = 1.0, weight: Any = None) -> None:
+    def __init__(
+        self, reduction: str = "mean", delta: float = 1.0, weight: InputLike | None = None
+    ) -> None:
         super().__init__(reduction=reduction)
         self.delta, self.weight = delta, weight
 
-    def forward(self, input: InputLike, target: Any) -> Tensor:
+    def forward(self, input: InputLike, target: InputLike) -> Tensor:
         return F.huber_loss(
             input, target, reduction=self.reduction, delta=self.delta, weight=self.weight
         )
@@ -223,7 +223,7 @@ class KLDivLoss(_Loss):
             super().__init__(size_average, reduce, reduction)
         self.log_target = log_target
 
-    def forward(self, input: InputLike, target: Any) -> Tensor:
+    def forward(self, input: InputLike, target: InputLike) -> Tensor:
         return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
 
 

@@ -89,7 +89,7 @@ class ParameterList(Module):
         return _listing(self)
 
 
-class ParameterDict(RegisteredDict, Module):
+class ParameterDict(RegisteredDict[Parameter], Module):
     """A dict of Parameters registered with the module under their keys, in insertion order.
 
     Examples
