@@ -1,8 +1,6 @@
-"""The fast copies of ``Adagrad.update`` (``optimizers/adagrad.py``): its loop over
-elements for ``fused=True``, compiled by numba, and ``fused``, which calls it with
-``update``'s signature. Same operations, same order, in the parameter's dtype (each hyperparameter
-cast to it first, as NumPy casts a Python float), so the numbers are the rule's bit for
-bit."""
+"""``Adagrad.update`` (optimizers/adagrad.py) as a numba loop for ``fused=True``, and
+``fused``, which calls it with ``update``'s signature (the package's docstring says how it
+stays the rule)."""
 
 from __future__ import annotations
 
