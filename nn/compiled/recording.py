@@ -45,6 +45,14 @@ REPLAYED = frozenset(
         "shape.permute",
         "reduction.sum",
         "reduction.mean",
+        "elementwise.leaky_relu",
+        "activation.gelu",
+        "activation.gelu_tanh",
+        "activation.silu",
+        "activation.softplus",
+        "activation.elu",
+        "layer.layer_norm",
+        "layer.batch_norm",
     }
 )
 """The rules a recording replays (``<file of nn/rules>.<function>``); any other makes the

@@ -111,10 +111,10 @@ def test_a_changed_signature_records_again():
     ("model", "reason"),
     [
         (nn.Sequential(nn.Linear(2, 3), nn.Dropout(0.5)), "not replayed"),
-        (nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3)), "not replayed"),
-        (nn.Sequential(nn.Linear(2, 3), nn.LeakyReLU()), "not replayed"),
+        (nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3)), "made outside the recorded rules"),
+        (nn.Sequential(nn.Linear(2, 3), nn.Hardswish()), "not replayed"),
     ],
-    ids=["dropout", "batchnorm", "unlisted rule"],
+    ids=["dropout", "batchnorm training", "unlisted rule"],
 )
 def test_what_cannot_be_replayed_runs_eagerly_with_one_warning(model, reason):
     compiled = nn.compile(model)
@@ -274,3 +274,39 @@ def test_a_module_with_hooks_runs_eagerly_with_its_hooks():
         compiled(nn.randn(3, 2))
     compiled(nn.randn(3, 2))
     assert len(calls) == 2
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_normalisation_and_activation_layers_replay_bit_for_bit(dtype):
+    """BatchNorm in eval mode (its running statistics read, not changed), LayerNorm, GELU,
+    SiLU, Softplus, ELU, LeakyReLU: recorded, replayed, and trained as eagerly."""
+    nn.manual_seed(0)
+
+    def make():
+        nn.manual_seed(0)
+        return nn.Sequential(
+            nn.Linear(3, 8), nn.BatchNorm1d(8), nn.GELU(), nn.Linear(8, 8), nn.LayerNorm(8),
+            nn.SiLU(), nn.Linear(8, 8), nn.Softplus(), nn.ELU(), nn.LeakyReLU(0.1),
+            nn.GELU(approximate="tanh"), nn.Linear(8, 1),
+        ).to(dtype)  # fmt: skip
+
+    eager, model = make(), make()
+    warm = nn.randn(32, 3).to(dtype)
+    for m in (eager, model):
+        m(warm)  # (running statistics that are not the initial ones)
+        m.eval()
+    compiled = nn.compile(model)
+    rng = np.random.default_rng(1)
+    batches = [
+        (rng.standard_normal((16, 3)).astype(dtype), rng.standard_normal((16, 1)).astype(dtype))
+        for _ in range(10)
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        theirs = _train(eager, eager, OPTIMIZERS["adam"](eager.parameters()), nn.MSELoss(), batches)
+        ours = _train(
+            model, compiled, OPTIMIZERS["adam"](model.parameters()), nn.MSELoss(), batches
+        )
+    assert ours[0] == theirs[0]
+    for a, b in zip(ours[1], theirs[1], strict=True):
+        assert np.array_equal(a, b)
