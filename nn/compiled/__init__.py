@@ -34,6 +34,7 @@ from ..autograd import grad as autograd_grad
 from ..autograd.grad_mode import _Mode
 from ..autograd.graph import node_type
 from ..modules.module import Module
+from ..random import generator_state, set_generator_state
 from ..rules import Fresh
 from ..tensor import Tensor
 from .recording import REPLAYED, Recorder, Recording, watching
@@ -201,7 +202,12 @@ class OptimizedModule(Module):
             out = module(*args)  # (eager: its result is this call's)
         reason = recorder.broken or self._unprovable(recorder, out, [*tensors, *state], before)
         if reason is None:
-            reason = self._disproved(recorder.recording, out, args, state)
+            after = [(rng, generator_state(rng)) for rng, _ in recorder.generators.values()]
+            try:
+                reason = self._disproved(recorder, out, args, state)
+            finally:  # (the generators continue as after the eager call alone)
+                for rng, drawn in after:
+                    set_generator_state(rng, drawn)
         recordings[key] = (guard, reason if reason is not None else recorder.recording)
         if reason is not None:
             self._warn(reason)
@@ -225,15 +231,18 @@ class OptimizedModule(Module):
         return reason
 
     def _disproved(
-        self, recording: Recording, out: Tensor, args: tuple[object, ...], state: list[Tensor]
+        self, recorder: Recorder, out: Tensor, args: tuple[object, ...], state: list[Tensor]
     ) -> str | None:
         """Why the recording is not the eager module's numbers, or None: compared on the
-        inputs and on shifted ones (forward, and the gradients of a drawn upstream one)."""
-        rng = np.random.default_rng(0)
+        inputs and on shifted ones (forward, and the gradients of a drawn upstream one),
+        each run from the random state the eager call started from."""
+        recording, rng = recorder.recording, np.random.default_rng(0)
         for given, eager in ((args, out), (tuple(_shifted(a) for a in args), None)):
             if eager is None:
+                recorder.rewind()
                 eager = self._orig_mod(*given)
             inputs = [_as_tensor(a) for a in given]
+            recorder.rewind()
             replayed, backwards = recording.forward(*[t._data for t in (*inputs, *state)])
             if not _same(replayed, eager._data):
                 return "its replay differs from the eager forward"

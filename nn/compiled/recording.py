@@ -18,8 +18,10 @@ from typing import Any, TypeVar
 import numpy as np
 
 from .. import rules as rules_package
+from ..random import Rng, generator_state, resolve_generator, set_generator_state
 from ..tensor import Tensor
 from ..tensor.core import TensorCore
+from ..types import GeneratorLike
 
 T = TypeVar("T")
 Replayed = Callable[..., tuple[Any, Any]]
@@ -53,6 +55,8 @@ REPLAYED = frozenset(
         "activation.elu",
         "layer.layer_norm",
         "layer.batch_norm",
+        "layer.dropout",
+        "random.draw_bernoulli",
     }
 )
 """The rules a recording replays (``<file of nn/rules>.<function>``); any other makes the
@@ -100,6 +104,18 @@ class Recorder:
         self.depth = 0
         self.by_backward: dict[int, Step] = {}
         self.broken: str | None = None  # why this forward cannot be replayed (it runs on)
+        self.generators: dict[int, tuple[Rng, dict[str, object]]] = {}  # state before each's draw
+
+    def drawing(self, generator: GeneratorLike | None) -> None:
+        """Before a random draw: keep the state of the generator it comes from (the proof
+        rewinds it, so that the replay draws what the eager forward drew)."""
+        rng = resolve_generator(generator)
+        if id(rng) not in self.generators and not isinstance(generator, int):
+            self.generators[id(rng)] = (rng, generator_state(rng))
+
+    def rewind(self) -> None:
+        for rng, state in self.generators.values():
+            set_generator_state(rng, state)
 
     def breaks(self, reason: str) -> None:
         if self.broken is None:
@@ -216,6 +232,7 @@ def _breaking(recorder: Recorder, name: str, method: Callable[..., T]) -> Callab
     return noted
 
 
+_DRAWING = [importlib.import_module("nn.functional.dropout")]
 _READS = ("item", "tolist", "numpy", "__bool__", "__float__", "__int__", "__index__")
 _HOOKS = ("register_hook", "retain_grad")
 
@@ -258,6 +275,17 @@ def watching(recorder: Recorder) -> Iterator[None]:
         patch(TensorCore, "_record", staticmethod(record))
         for name in (*_READS, *_HOOKS):
             patch(Tensor, name, _breaking(recorder, name, getattr(Tensor, name)))
+        for module in _DRAWING:  # (the functions that draw random numbers in a forward)
+            draw = vars(module)["draw_bernoulli"]
+
+            def drawn(
+                generator: GeneratorLike | None, *a: object, _f: Callable[..., object] = draw,
+                **k: object,
+            ) -> object:  # fmt: skip
+                recorder.drawing(generator)
+                return recorder.call("random.draw_bernoulli", _f, (generator, *a), k)
+
+            patch(module, "draw_bernoulli", drawn)
         yield
     finally:
         for owner, name, value in reversed(patched):
