@@ -101,6 +101,28 @@ def _type_name(dtype: np.dtype) -> str:
 
 
 # ------------------------------------------------------------------------------- engine
+def _leading_to(targets: set[int], starts: list[Node]) -> set[int]:
+    """The ids of the nodes reachable from ``starts`` through which some target (a node or
+    a leaf, by id) is reached: only those run when gradients are asked for some inputs.
+    (An edge leads to an older node, so one pass in creation order settles each node.)"""
+    seen: dict[int, Node] = {}
+    stack = list(starts)
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen[id(node)] = node
+        stack.extend(e for e in node.edges if isinstance(e, Node) and id(e) not in seen)
+    needed: set[int] = set()
+    for node in sorted(seen.values(), key=lambda n: n.seq):
+        if id(node) in targets or any(
+            e is not None and (id(e) in needed or (not isinstance(e, Node) and id(e) in targets))
+            for e in node.edges
+        ):
+            needed.add(id(node))
+    return needed
+
+
 def run_backward(
     roots: Sequence[tuple[object, Array]],
     retain_graph: bool,
@@ -143,6 +165,11 @@ def _propagate(
             entry = leaves.get(id(edge))
             leaves[id(edge)] = (edge, seed if entry is None else entry[1] + seed, entry is not None)
     capturing = capture is not None
+    needed = None
+    if capturing or accumulate is not None:
+        targets = set(capture or ()) | set(accumulate or ())
+        needed = _leading_to(targets, [node for _, node in heap])
+        heap = [entry for entry in heap if id(entry[1]) in needed]
     while heap:
         node = pop(heap)[1]
         key = id(node)
@@ -168,6 +195,8 @@ def _propagate(
                 continue
             key = id(edge)
             if isinstance(edge, Node):
+                if needed is not None and key not in needed:
+                    continue  # (no input asked for lies behind it: PyTorch's engine skips it)
                 previous = grads.get(key)
                 if previous is None:
                     grads[key] = input_grad
