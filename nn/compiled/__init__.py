@@ -128,6 +128,14 @@ def _unchanged(tensors: list[Tensor], before: list[Snapshot]) -> bool:
     )
 
 
+def _detached(a: object) -> object:
+    """A Tensor input as a new leaf of the same values (requiring grad as ``a``)."""
+    if not isinstance(a, Tensor):
+        return a
+    leaf = Tensor._make(a._data)
+    return leaf.requires_grad_(True) if a._rg else leaf
+
+
 def _shifted(a: object) -> object:
     """A float input moved (x 0.75 + 0.125; a Tensor requiring grad as ``a``), to test that
     nothing the recording holds constant depends on it; other inputs as they are."""
@@ -204,7 +212,7 @@ class OptimizedModule(Module):
         if reason is None:
             after = [(rng, generator_state(rng)) for rng, _ in recorder.generators.values()]
             try:
-                reason = self._disproved(recorder, out, args, state)
+                reason = self._disproved(recorder, args, state)
             finally:  # (the generators continue as after the eager call alone)
                 for rng, drawn in after:
                     set_generator_state(rng, drawn)
@@ -231,16 +239,17 @@ class OptimizedModule(Module):
         return reason
 
     def _disproved(
-        self, recorder: Recorder, out: Tensor, args: tuple[object, ...], state: list[Tensor]
+        self, recorder: Recorder, args: tuple[object, ...], state: list[Tensor]
     ) -> str | None:
         """Why the recording is not the eager module's numbers, or None: compared on the
         inputs and on shifted ones (forward, and the gradients of a drawn upstream one),
         each run from the random state the eager call started from."""
         recording, rng = recorder.recording, np.random.default_rng(0)
-        for given, eager in ((args, out), (tuple(_shifted(a) for a in args), None)):
-            if eager is None:
-                recorder.rewind()
-                eager = self._orig_mod(*given)
+        # (on inputs of their own: a backward through the caller's graph would reach its
+        # Tensors' hooks and retained gradients)
+        for given in (tuple(_detached(a) for a in args), tuple(_shifted(a) for a in args)):
+            recorder.rewind()
+            eager = self._orig_mod(*given)
             inputs = [_as_tensor(a) for a in given]
             recorder.rewind()
             replayed, backwards = recording.forward(*[t._data for t in (*inputs, *state)])

@@ -349,3 +349,19 @@ def test_dropout_replays_the_eager_draws(explicit):
     assert ours[0] == theirs[0]
     assert all(np.array_equal(a, b) for a, b in zip(ours[1], theirs[1], strict=True))
     assert np.array_equal(ours[2], theirs[2])  # (the stream continues as eagerly)
+
+
+def test_recording_leaves_the_callers_graph_alone():
+    """The proof runs on inputs of its own: a retained gradient upstream of the compiled
+    module gets what eager gives it, on the recording call too."""
+    nn.manual_seed(0)
+    first, second = nn.Linear(3, 4), nn.Linear(4, 2)
+    compiled = nn.compile(second)
+    x = nn.randn(5, 3)
+    grads = []
+    for forward in (second, compiled, compiled):
+        h = first(x)
+        h.retain_grad()
+        forward(h.tanh()).sum().backward()
+        grads.append(h.grad.numpy().copy())
+    assert np.array_equal(grads[0], grads[1]) and np.array_equal(grads[0], grads[2])
