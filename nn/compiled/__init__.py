@@ -14,9 +14,8 @@ A recording is used only when it is proven: its forward and backward are compare
 bit, with the eager module's on the first call's inputs and on shifted ones (an array the
 recording would wrongly hold constant shows there). Anything it cannot replay makes that
 module run eagerly, with one warning naming why (``fullgraph=True`` raises instead): a rule
-not in ``REPLAYED``, an array made outside the rules (a cast, a random mask, a constant
-Tensor), a value read in Python (``.item()``, ``bool(t)``, ``.tolist()``, ``.numpy()``), a
-result used twice (its gradients would be summed in another order), a change to a
+not in ``REPLAYED``, an array made outside the rules (a cast, a constant Tensor), a value
+read in Python (``.item()``, ``bool(t)``, ``.tolist()``, ``.numpy()``), a change to a
 parameter, buffer or input (BatchNorm's running statistics), a hook, keyword arguments, an
 output other than one Tensor.
 """
@@ -38,7 +37,7 @@ from ..random import generator_state, set_generator_state
 from ..rules import Fresh
 from ..tensor import Tensor
 from .recording import REPLAYED, Recorder, Recording, watching
-from .replay import generated, used_twice
+from .replay import generated
 
 __all__ = ["REPLAYED", "OptimizedModule", "compile"]
 
@@ -231,12 +230,10 @@ class OptimizedModule(Module):
         slot = recorder.slots.get(id(out._data))
         if slot is None:
             return "the output was made outside the recorded rules"
-        recorder.recording.output = slot
-        reason = used_twice(recorder.recording)
-        if reason is None:
-            recording = recorder.recording
-            recording.forward, recording.backward = generated(recording)
-        return reason
+        recording = recorder.recording
+        recording.output = slot
+        recording.forward, recording.backward = generated(recording)
+        return None
 
     def _disproved(
         self, recorder: Recorder, args: tuple[object, ...], state: list[Tensor]

@@ -58,24 +58,16 @@ def generated(recording: Recording) -> tuple[Replayed, Replayed]:
         lines.append(f"    if d{step.out} is not None:")
         lines.append(f"        r = k{n}(d{step.out}); fresh = type(r) is Fresh")
         for i, to in enumerate(step.grad_to):
-            if to is not None:
-                lines.append(f"        d{to} = r[{i}]; f{to} = fresh")
+            if to is None:
+                continue
+            # (a value read by several rules sums its gradients in the engine's order: the
+            # latest reader's first, each next one added, as `previous + new`)
+            lines.append(f"        if r[{i}] is not None:")
+            lines.append(f"            if d{to} is None: d{to} = r[{i}]; f{to} = fresh")
+            lines.append(f"            else: d{to} = d{to} + r[{i}]; f{to} = True")
     grads = "".join(f"d{slot}, " for slot in recording.inputs)
     fresh = " and ".join(f"(f{slot} or d{slot} is None)" for slot in recording.inputs)
     lines.append(f"    return ({grads}), {fresh or 'True'}")
     code = builtins.compile("\n".join(lines), "<nn.compile recording>", "exec")
     exec(code, space)
     return space["forward"], space["backward"]  # type: ignore[return-value]
-
-
-def used_twice(recording: Recording) -> str | None:
-    """Why the recording cannot route gradients as the engine does: a value two rules read
-    gets two gradients, summed by the engine in its own order (not replayed)."""
-    seen: set[int] = set()
-    for step in recording.steps:
-        for slot in step.grad_to or ():
-            if slot in seen:
-                return "a value is used twice (its gradients would be summed)"
-            if slot is not None:
-                seen.add(slot)
-    return None

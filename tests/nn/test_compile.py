@@ -16,14 +16,18 @@ from tests.cases.models import CourseNet
 
 
 class Tanh3(nn.Module):
-    """An MLP with a custom forward: tanh, a scaled sum, log_softmax."""
+    """An MLP with a custom forward: tanh, powers, roots, clamps, a transpose and its
+    way back, a scaled sum, log_softmax."""
 
     def __init__(self):
         super().__init__()
         self.a, self.b = nn.Linear(4, 8), nn.Linear(8, 3)
 
     def forward(self, x):
-        return (self.b(self.a(x).tanh() * 0.5 - 0.25)).log_softmax(dim=1)
+        h = self.a(x).tanh()
+        h = (h.pow(2) + 1.0).sqrt() * h.abs().clamp(0.05, 0.9)
+        h = h.T.permute(1, 0) * 0.5 - 0.25
+        return self.b(h).log_softmax(dim=1)
 
 
 MODELS = {
@@ -141,37 +145,47 @@ class ReadsAValue(nn.Module):
         return y.relu() if y.sum().item() > 0 else y.tanh()  # (the branch depends on values)
 
 
-class UsesTwice(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.fc = nn.Linear(2, 2)
-
-    def forward(self, x):
-        h = self.fc(x)
-        return h * h.sigmoid()  # (h feeds two ops: the engine sums its gradients)
-
-
-@pytest.mark.parametrize(
-    ("make", "reason"),
-    [(ReadsAValue, "Tensor.item"), (UsesTwice, "used twice")],
-    ids=["item", "fan-out"],
-)
-def test_values_read_in_python_and_values_used_twice_run_eagerly(make, reason):
+def test_a_value_read_in_python_runs_eagerly_never_the_wrong_branch():
     nn.manual_seed(0)
-    model = make()
+    model = ReadsAValue()
     compiled = nn.compile(model)
-    with pytest.warns(UserWarning, match=reason):
+    with pytest.warns(UserWarning, match="Tensor.item"):
         compiled(nn.randn(3, 2))
-    for _ in range(3):  # (each call eager: never a replay of the wrong branch)
+    for _ in range(3):  # (each call eager)
         x = nn.randn(3, 2) * 3
-        ours, theirs = compiled(x), model(x)
-        assert np.array_equal(ours.detach().numpy(), theirs.detach().numpy())
-        ours.sum().backward()
-        grad = model.fc.weight.grad.numpy().copy()
-        model.zero_grad()
-        theirs.sum().backward()
-        assert np.array_equal(grad, model.fc.weight.grad.numpy())
-        model.zero_grad()
+        assert np.array_equal(compiled(x).detach().numpy(), model(x).detach().numpy())
+
+
+def test_a_value_read_twice_sums_its_gradients_as_the_engine():
+    """h feeds two ops (and x * x reads x twice): the replay adds the gradients in the
+    engine's order, the latest reader's first, so training is eager's bit for bit."""
+
+    class Residual(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc, self.gate = nn.Linear(3, 3), nn.Linear(3, 3)
+
+        def forward(self, x):
+            h = self.fc(x)
+            return h * self.gate(h).sigmoid() + h + x * x
+
+    def train(compiled):
+        nn.manual_seed(0)
+        model = Residual()
+        forward = nn.compile(model) if compiled else model
+        opt = optimizers.Adam(model.parameters(), lr=0.01)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            for _ in range(10):
+                x = nn.randn(4, 3, requires_grad=True)
+                opt.zero_grad()
+                forward(x).pow(2).mean().backward()
+                opt.step()
+        return [p.detach().numpy() for p in model.parameters()], x.grad.numpy()
+
+    ours, theirs = train(True), train(False)
+    assert all(np.array_equal(a, b) for a, b in zip(ours[0], theirs[0], strict=True))
+    assert np.array_equal(ours[1], theirs[1])
 
 
 def test_a_weight_changed_in_place_before_backward_is_refused():
