@@ -8,7 +8,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = [p for package in ("nn", "optimizers", "data") for p in (ROOT / package).rglob("*.py")]
 
-ANY_CEILING = 590  # `Any` in the library's source (the goal, under 600, is met)
+ANY_CEILING = 588  # `Any` in the library's source (the goal, under 600, is met)
 LONGEST = 500  # lines in one library file (the goal, no file over, is met)
 OVER_THE_LINE: dict[str, int] = {}
 TOP_LEVEL_CEILING = 17  # modules directly in nn/ (the goal, at most 20, is met)

@@ -16,8 +16,8 @@ recording would wrongly hold constant shows there). Anything it cannot replay ma
 module run eagerly, with one warning naming why (``fullgraph=True`` raises instead): a rule
 not in ``REPLAYED``, an array made outside the rules (a cast, a constant Tensor), a value
 read in Python (``.item()``, ``bool(t)``, ``.tolist()``, ``.numpy()``), a change to a
-parameter, buffer or input (BatchNorm's running statistics), a hook, keyword arguments, an
-output other than one Tensor.
+parameter, buffer or input other than a recorded write (``recording.WRITES``: BatchNorm's
+running statistics), a hook, keyword arguments, an output other than one Tensor.
 """
 
 from __future__ import annotations
@@ -120,10 +120,15 @@ def _snapshot(tensors: list[Tensor]) -> list[Snapshot]:
     return [(t._data, t._vc[0], t._data.copy()) for t in tensors]
 
 
-def _unchanged(tensors: list[Tensor], before: list[Snapshot]) -> bool:
+def _unchanged(tensors: list[Tensor], before: list[Snapshot], written: set[int]) -> bool:
+    """Whether every Tensor kept its array, and those no recorded step writes (``written``:
+    positions) their values and version."""
     return all(
-        t._data is data and t._vc[0] == version and np.array_equal(t._data, copy, equal_nan=True)
-        for t, (data, version, copy) in zip(tensors, before, strict=True)
+        t._data is data
+        and (
+            i in written or (t._vc[0] == version and np.array_equal(t._data, copy, equal_nan=True))
+        )
+        for i, (t, (data, version, copy)) in enumerate(zip(tensors, before, strict=True))
     )
 
 
@@ -207,14 +212,20 @@ class OptimizedModule(Module):
         before = _snapshot([*tensors, *state])
         with watching(recorder):
             out = module(*args)  # (eager: its result is this call's)
-        reason = recorder.broken or self._unprovable(recorder, out, [*tensors, *state], before)
+        everything = [*tensors, *state]
+        reason = recorder.broken or self._unprovable(recorder, out, everything, before)
         if reason is None:
             after = [(rng, generator_state(rng)) for rng, _ in recorder.generators.values()]
+            written = [everything[i] for i, _ in recorder.recording.bumps]
+            kept = [(t._data.copy(), t._vc[0]) for t in written]
             try:
-                reason = self._disproved(recorder, args, state)
-            finally:  # (the generators continue as after the eager call alone)
+                reason = self._disproved(recorder, args, state, before)
+            finally:  # (the generators and buffers continue as after the eager call alone)
                 for rng, drawn in after:
                     set_generator_state(rng, drawn)
+                for t, (values, version) in zip(written, kept, strict=True):
+                    np.copyto(t._data, values)
+                    t._vc[0] = version
         recordings[key] = (guard, reason if reason is not None else recorder.recording)
         if reason is not None:
             self._warn(reason)
@@ -223,20 +234,26 @@ class OptimizedModule(Module):
     def _unprovable(
         self, recorder: Recorder, out: object, tensors: list[Tensor], before: list[Snapshot]
     ) -> str | None:
-        if not _unchanged(tensors, before):
+        recording = recorder.recording
+        written = {i for i, slot in enumerate(recording.inputs) if slot in recorder.written}
+        if not _unchanged(tensors, before, written):
             return "the forward changes a parameter, a buffer or an input"
+        recording.bumps = [(i, tensors[i]._vc[0] - before[i][1]) for i in sorted(written)]
         if not isinstance(out, Tensor):
             return "the output is not one Tensor"
         slot = recorder.slots.get(id(out._data))
         if slot is None:
             return "the output was made outside the recorded rules"
-        recording = recorder.recording
         recording.output = slot
         recording.forward, recording.backward = generated(recording)
         return None
 
     def _disproved(
-        self, recorder: Recorder, args: tuple[object, ...], state: list[Tensor]
+        self,
+        recorder: Recorder,
+        args: tuple[object, ...],
+        state: list[Tensor],
+        before: list[Snapshot],
     ) -> str | None:
         """Why the recording is not the eager module's numbers, or None: compared on the
         inputs and on shifted ones (forward, and the gradients of a drawn upstream one),
@@ -244,14 +261,25 @@ class OptimizedModule(Module):
         recording, rng = recorder.recording, np.random.default_rng(0)
         # (on inputs of their own: a backward through the caller's graph would reach its
         # Tensors' hooks and retained gradients)
+        everything = [*(_as_tensor(a) for a in args), *state]
+        written = [(everything[i]._data, before[i][2]) for i, _ in recording.bumps]
+
+        def restart() -> None:  # (the random state and buffers the eager call started from)
+            recorder.rewind()
+            for array, start in written:
+                np.copyto(array, start)
+
         for given in (tuple(_detached(a) for a in args), tuple(_shifted(a) for a in args)):
-            recorder.rewind()
+            restart()
             eager = self._orig_mod(*given)
+            eager_writes = [array.copy() for array, _ in written]
             inputs = [_as_tensor(a) for a in given]
-            recorder.rewind()
+            restart()
             replayed, backwards = recording.forward(*[t._data for t in (*inputs, *state)])
             if not _same(replayed, eager._data):
                 return "its replay differs from the eager forward"
+            if not all(_same(a, b) for (a, _), b in zip(written, eager_writes, strict=True)):
+                return "its replay writes other values into a buffer"
             wanted = [t for t in (*inputs, *state) if t._rg]
             if not (_Mode.enabled and eager._rg and wanted):
                 continue
@@ -271,6 +299,8 @@ class OptimizedModule(Module):
     ) -> Tensor:
         tensors = [*(_as_tensor(a) for a in args), *state]
         data, backwards = recording.forward(*[t._data for t in tensors])
+        for i, versions in recording.bumps:  # (a buffer written in place, as eagerly)
+            tensors[i]._vc[0] += versions
         if not _Mode.enabled:
             return Tensor._make(np.asarray(data))
 

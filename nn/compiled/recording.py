@@ -27,6 +27,10 @@ T = TypeVar("T")
 Replayed = Callable[..., tuple[Any, Any]]
 """A generated function (``replay.generated``): (its result, what the backward needs)."""
 
+WRITES = frozenset({"layer.update_running"})
+"""The rules of ``REPLAYED`` that write into their arguments (BatchNorm's running
+statistics): recorded as steps, and their effect on the buffers proven too."""
+
 REPLAYED = frozenset(
     {
         "layer.linear",
@@ -61,6 +65,8 @@ REPLAYED = frozenset(
         "layer.layer_norm",
         "layer.batch_norm",
         "layer.dropout",
+        "layer.batch_statistics",
+        "layer.update_running",
         "random.draw_bernoulli",
     }
 )
@@ -86,6 +92,7 @@ class Step:
     out: int
     is_rule: bool = True  # (out, backward), else an array alone
     grad_to: list[int | None] | None = None  # slots the backward's gradients go to
+    outs: list[int] | None = None  # several arrays (out is the first), or none: a write
 
 
 @dataclass
@@ -93,6 +100,7 @@ class Recording:
     steps: list[Step] = field(default_factory=list)
     inputs: list[int] = field(default_factory=list)  # slot of each input, then each parameter
     output: int = -1
+    bumps: list[tuple[int, int]] = field(default_factory=list)  # (input, versions written)
     forward: Replayed = field(default=lambda *a: (None, ()), repr=False)  # (generated)
     backward: Replayed = field(default=lambda *a: ((), True), repr=False)
 
@@ -109,6 +117,7 @@ class Recorder:
         self.depth = 0
         self.by_backward: dict[int, Step] = {}
         self.broken: str | None = None  # why this forward cannot be replayed (it runs on)
+        self.written: set[int] = set()  # slots a recorded step writes into
         self.generators: dict[int, tuple[Rng, dict[str, object]]] = {}  # state before each's draw
 
     def drawing(self, generator: GeneratorLike | None) -> None:
@@ -171,7 +180,9 @@ class Recorder:
     ) -> None:  # fmt: skip
         arrays_in = [v for v in (*args, *kwargs.values()) if isinstance(v, np.ndarray)]
         is_rule = isinstance(result, tuple) and len(result) == 2 and callable(result[1])
-        if not is_rule and not isinstance(result, np.ndarray):
+        several = isinstance(result, tuple) and all(isinstance(r, np.ndarray) for r in result)
+        writes = result is None and name in WRITES
+        if not (is_rule or several or writes) and not isinstance(result, np.ndarray):
             if arrays_in:
                 raise _Broken(f"rules.{name} decides on values in Python")
             return
@@ -188,8 +199,14 @@ class Recorder:
             step.kwargs[key] = v
             if is_slot:
                 step.array_args.add(key)
-        out = result[0] if is_rule else result
-        step.out = self.slot_of_new(out)
+        if writes:  # (into its array arguments, in place: a replay writes them again)
+            step.outs = []
+            self.written.update(v for i, v in enumerate(step.args) if i in step.array_args)  # type: ignore[misc]
+        elif several and not is_rule:
+            step.outs = [self.slot_of_new(r) for r in result]
+            step.out = step.outs[0]
+        else:
+            step.out = self.slot_of_new(result[0] if is_rule else result)
         if is_rule:
             self.by_backward[id(result[1])] = step
             self.held.append(result[1])

@@ -33,9 +33,12 @@ def generated(recording: Recording) -> tuple[Replayed, Replayed]:
             f"{k}=s{v}" if k in step.array_args else f"{k}={name_of(v)}"
             for k, v in step.kwargs.items()
         ]
-        target = f"s{step.out}"
-        if step.is_rule:
-            target += f", k{n}" if step.grad_to is not None else ", _"
+        if step.outs is not None:  # (several arrays, or a write: none)
+            target = "".join(f"s{slot}, " for slot in step.outs) or "_"
+        else:
+            target = f"s{step.out}"
+            if step.is_rule:
+                target += f", k{n}" if step.grad_to is not None else ", _"
         lines.append(f"    {target} = r{n}({', '.join(args)})")
     backs = "".join(
         f"k{n}, " if step.grad_to is not None else "None, "
@@ -46,7 +49,10 @@ def generated(recording: Recording) -> tuple[Replayed, Replayed]:
     if recording.steps:
         lines.append(f"    ({''.join(f'k{n}, ' for n in range(len(recording.steps)))}) = ks")
     routed = {slot for step in recording.steps for slot in (step.grad_to or ()) if slot is not None}
-    produced = {step.out for step in recording.steps}
+    produced = {
+        slot for step in recording.steps
+        for slot in (step.outs if step.outs is not None else [step.out])
+    }  # fmt: skip
     slots = sorted(routed | produced | set(recording.inputs) | {recording.output})
     for slot in slots:
         lines.append(f"    d{slot} = None; f{slot} = False")

@@ -82,26 +82,24 @@ def batch_norm(
     var_array = _array(running_var)
     batch_stats = training or mean_array is None
     data = x._data
-    axes = (0, *range(2, data.ndim))
     count = data.size // max(channels, 1)
     if batch_stats:
         if count <= 1:
             raise ValueError(
                 f"Expected more than 1 value per channel when training, got input size {x.shape}"
             )
-        mean = data.sum(axis=axes) / count
-        shape = (1, channels) + (1,) * (data.ndim - 2)
-        centered = data - mean.reshape(shape)
-        var_sum = (centered * centered).sum(axis=axes)
-        var = var_sum / count  # biased, for normalising
+        mean, var, unbiased = layer_rules.batch_statistics(data)
         if training and mean_array is not None and var_array is not None:
-            unbiased = var_sum / (count - 1)
-            _update_running(
-                running_mean, running_var, mean, unbiased, momentum, num_batches_tracked
+            layer_rules.update_running(
+                mean_array, var_array, _array(num_batches_tracked), mean, unbiased, momentum
             )
+            for stat in (running_mean, running_var):
+                if isinstance(stat, Tensor):
+                    stat._vc[0] += 1
     else:
         if var_array is None:
             raise ValueError("batch_norm: running_var is needed with running_mean")
+        assert mean_array is not None  # (else the batch's statistics are used)
         mean, var = mean_array, var_array
     out, backward = layer_rules.batch_norm(
         data, mean, var, _array(weight), _array(bias), eps, batch_stats
@@ -112,30 +110,6 @@ def batch_norm(
 
 def _array(value: Any) -> np.ndarray | None:
     return None if value is None else getattr(value, "_data", value)
-
-
-def _update_running(
-    running_mean: Any,
-    running_var: object,
-    mean: np.ndarray,
-    unbiased: np.ndarray,
-    momentum: float | None,
-    num_batches_tracked: Any,
-) -> None:
-    """running = (1 - factor) running + factor batch (unbiased variance), in place."""
-    tracked = _array(num_batches_tracked)
-    if tracked is not None:
-        tracked += 1
-    factor = (
-        (1.0 / float(tracked) if tracked is not None else 1.0) if momentum is None else momentum
-    )
-    for stat, batch in ((running_mean, mean), (running_var, unbiased)):
-        array = _array(stat)
-        assert array is not None
-        array *= 1.0 - factor
-        array += factor * batch
-        if isinstance(stat, Tensor):
-            stat._vc[0] += 1
 
 
 NativeLayerNormBackward0 = node_type("NativeLayerNormBackward0")

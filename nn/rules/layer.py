@@ -77,6 +77,40 @@ def dropout(x: Array, keep: Array | None, p: float) -> Rule:
     return x * mask, lambda g: (g * mask,)
 
 
+def batch_statistics(x: Array) -> tuple[Array, Array, Array]:
+    """Per channel (axis 1) of x, over the batch and any spatial axes: the mean, the biased
+    variance (for normalising) and the unbiased one (for the running statistics), both from
+    the centred values' sum of squares."""
+    channels = x.shape[1]
+    axes = (0, *range(2, x.ndim))
+    count = x.size // max(channels, 1)
+    mean = x.sum(axis=axes) / count
+    centered = x - mean.reshape((1, channels) + (1,) * (x.ndim - 2))
+    var_sum = (centered * centered).sum(axis=axes)
+    return mean, var_sum / count, var_sum / (count - 1)
+
+
+def update_running(
+    running_mean: Array,
+    running_var: Array,
+    tracked: Array | None,
+    mean: Array,
+    unbiased: Array,
+    momentum: float | None,
+) -> None:
+    """In place: running = (1 - f) running + f batch (the unbiased variance), with f the
+    momentum, or 1 / batches counted when it is None (a cumulative average); ``tracked``
+    (the batches counted) goes up by one."""
+    if tracked is not None:
+        tracked += 1
+    factor = (
+        (1.0 / float(tracked) if tracked is not None else 1.0) if momentum is None else momentum
+    )
+    for array, batch in ((running_mean, mean), (running_var, unbiased)):
+        array *= 1.0 - factor
+        array += factor * batch
+
+
 def batch_norm(
     x: Array,
     mean: Array,

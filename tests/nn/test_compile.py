@@ -115,10 +115,10 @@ def test_a_changed_signature_records_again():
     ("model", "reason"),
     [
         (nn.Sequential(nn.Linear(2, 3), nn.RReLU()), "not replayed"),
-        (nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3)), "made outside the recorded rules"),
+        (nn.Sequential(nn.Linear(2, 3), nn.Mish()), "not replayed"),
         (nn.Sequential(nn.Linear(2, 3), nn.Hardswish()), "not replayed"),
     ],
-    ids=["random slopes", "batchnorm training", "unlisted rule"],
+    ids=["random slopes", "mish", "hardswish"],
 )
 def test_what_cannot_be_replayed_runs_eagerly_with_one_warning(model, reason):
     compiled = nn.compile(model)
@@ -379,3 +379,36 @@ def test_recording_leaves_the_callers_graph_alone():
         forward(h.tanh()).sum().backward()
         grads.append(h.grad.numpy().copy())
     assert np.array_equal(grads[0], grads[1]) and np.array_equal(grads[0], grads[2])
+
+
+@pytest.mark.parametrize("momentum", [0.1, None], ids=["momentum", "cumulative"])
+def test_batchnorm_in_training_replays_its_running_statistics(momentum):
+    """The batch statistics and the running ones' in-place update are recorded steps: a
+    compiled model trains as eagerly (losses, weights, running statistics, batches
+    counted, the buffers' versions), and its proof leaves the buffers as the call did."""
+
+    def run(compiled):
+        nn.manual_seed(0)
+        model = nn.Sequential(
+            nn.Linear(3, 6), nn.BatchNorm1d(6, momentum=momentum), nn.ReLU(), nn.Linear(6, 1)
+        )
+        forward = nn.compile(model) if compiled else model
+        opt = optimizers.SGD(model.parameters(), lr=0.1)
+        losses = []
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            for _ in range(6):
+                opt.zero_grad()
+                loss = forward(nn.randn(8, 3)).pow(2).mean()
+                loss.backward()
+                opt.step()
+                losses.append(loss.item())
+        bn = model[1]
+        stats = [b.numpy().copy() for b in bn.buffers()]
+        versions = [bn.running_mean._version, bn.running_var._version]
+        return losses, [p.detach().numpy() for p in model.parameters()], stats, versions
+
+    ours, theirs = run(True), run(False)
+    assert ours[0] == theirs[0] and ours[3] == theirs[3]
+    assert all(np.array_equal(a, b) for a, b in zip(ours[1], theirs[1], strict=True))
+    assert all(np.array_equal(a, b) for a, b in zip(ours[2], theirs[2], strict=True))
