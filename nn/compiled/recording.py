@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import numpy as np
 
@@ -201,7 +201,8 @@ class Recorder:
                 step.array_args.add(key)
         if writes:  # (into its array arguments, in place: a replay writes them again)
             step.outs = []
-            self.written.update(v for i, v in enumerate(step.args) if i in step.array_args)  # type: ignore[misc]
+            slots = [v for i, v in enumerate(step.args) if i in step.array_args]
+            self.written.update(cast("list[int]", slots))
         elif several and not is_rule:
             step.outs = [self.slot_of_new(r) for r in result]
             step.out = step.outs[0]
