@@ -326,6 +326,23 @@ def test_normalisation_and_activation_layers_replay_bit_for_bit(dtype):
         assert np.array_equal(a, b)
 
 
+def _squares_descended(model, compiled, steps, rows, features):
+    """The losses of ``steps`` SGD steps on mean(model(x)**2), x drawn each step (the model
+    compiled or not; a fallback to eager is an error)."""
+    forward = nn.compile(model) if compiled else model
+    opt = optimizers.SGD(model.parameters(), lr=0.1)
+    losses = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for _ in range(steps):
+            opt.zero_grad()
+            loss = forward(nn.randn(rows, features)).pow(2).mean()
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+    return losses
+
+
 @pytest.mark.parametrize("explicit", [False, True], ids=["default generator", "a Generator"])
 def test_dropout_replays_the_eager_draws(explicit):
     """The masks a replay draws are the eager module's, from the same stream; the proof
@@ -344,18 +361,7 @@ def test_dropout_replays_the_eager_draws(explicit):
         nn.manual_seed(0)
         generator = nn.Generator().manual_seed(5) if explicit else None
         model = Net(generator)
-        forward = nn.compile(model) if compiled else model
-        opt = optimizers.SGD(model.parameters(), lr=0.1)
-        losses = []
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")
-            for _ in range(8):
-                x = nn.randn(10, 4)
-                opt.zero_grad()
-                loss = forward(x).pow(2).mean()
-                loss.backward()
-                opt.step()
-                losses.append(loss.item())
+        losses = _squares_descended(model, compiled, steps=8, rows=10, features=4)
         after = nn.rand(3, generator=generator).numpy()  # (the next draws of the stream)
         return losses, [p.detach().numpy() for p in model.parameters()], after
 
@@ -392,17 +398,7 @@ def test_batchnorm_in_training_replays_its_running_statistics(momentum):
         model = nn.Sequential(
             nn.Linear(3, 6), nn.BatchNorm1d(6, momentum=momentum), nn.ReLU(), nn.Linear(6, 1)
         )
-        forward = nn.compile(model) if compiled else model
-        opt = optimizers.SGD(model.parameters(), lr=0.1)
-        losses = []
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")
-            for _ in range(6):
-                opt.zero_grad()
-                loss = forward(nn.randn(8, 3)).pow(2).mean()
-                loss.backward()
-                opt.step()
-                losses.append(loss.item())
+        losses = _squares_descended(model, compiled, steps=6, rows=8, features=3)
         bn = model[1]
         stats = [b.numpy().copy() for b in bn.buffers()]
         versions = [bn.running_mean._version, bn.running_var._version]
