@@ -169,7 +169,9 @@ class OptimizedModule(Module):
         super().__init__()
         self._orig_mod = module
         self.__dict__["_fullgraph"] = fullgraph
-        self.__dict__["_recordings"] = {}  # signature -> Recording, or the reason it is None
+        # (the call's signature -> (guard, Recording or why there is none) for each state of
+        # the module recorded: training and eval, a replaced layer...)
+        self.__dict__["_recordings"] = {}
         self.__dict__["_warned"] = False
 
     def __getattr__(self, name: str) -> Any:
@@ -186,13 +188,12 @@ class OptimizedModule(Module):
             return self._eager("keyword arguments are not recorded", args, kwargs)
         key = _key(args)
         recordings = self.__dict__["_recordings"]
-        entry = recordings.get(key)
-        if entry is not None and entry[0].holds():
-            guard, recording = entry
-            if isinstance(recording, str):
-                return self._eager(recording, args, {})
-            return self._replay(recording, guard.state, args)
-        if entry is None and len(recordings) >= CACHE_LIMIT:
+        for guard, recording in recordings.get(key, ()):  # (train and eval: one each)
+            if guard.holds():
+                if isinstance(recording, str):
+                    return self._eager(recording, args, {})
+                return self._replay(recording, guard.state, args)
+        if sum(map(len, recordings.values())) >= CACHE_LIMIT:
             return self._eager(f"{CACHE_LIMIT} signatures recorded already", args, {})
         return self._record(key, args)
 
@@ -200,12 +201,13 @@ class OptimizedModule(Module):
     def _record(self, key: tuple[object, ...], args: tuple[object, ...]) -> object:
         module, recordings = self._orig_mod, self.__dict__["_recordings"]
         guard = _Guard(module)
+        entries = recordings.setdefault(key, [])
         if guard.hooked:
-            recordings[key] = (guard, "a module has forward hooks (they run eagerly)")
-            return self._eager(recordings[key][1], args, {})
+            entries.append((guard, "a module has forward hooks (they run eagerly)"))
+            return self._eager(entries[-1][1], args, {})
         if not all(isinstance(a, Tensor) or type(a) is np.ndarray for a in args):
-            recordings[key] = (guard, "inputs other than Tensors and arrays are not recorded")
-            return self._eager(recordings[key][1], args, {})
+            entries.append((guard, "inputs other than Tensors and arrays are not recorded"))
+            return self._eager(entries[-1][1], args, {})
         tensors = [_as_tensor(a) for a in args]
         state = guard.state
         recorder = Recorder([t._data for t in (*tensors, *state)])
@@ -226,7 +228,7 @@ class OptimizedModule(Module):
                 for t, (values, version) in zip(written, kept, strict=True):
                     np.copyto(t._data, values)
                     t._vc[0] = version
-        recordings[key] = (guard, reason if reason is not None else recorder.recording)
+        entries.append((guard, reason if reason is not None else recorder.recording))
         if reason is not None:
             self._warn(reason)
         return out

@@ -408,3 +408,19 @@ def test_batchnorm_in_training_replays_its_running_statistics(momentum):
     assert ours[0] == theirs[0] and ours[3] == theirs[3]
     assert all(np.array_equal(a, b) for a, b in zip(ours[1], theirs[1], strict=True))
     assert all(np.array_equal(a, b) for a, b in zip(ours[2], theirs[2], strict=True))
+
+
+def test_train_and_eval_keep_a_recording_each():
+    model = nn.Sequential(nn.Linear(2, 4), nn.BatchNorm1d(4), nn.Dropout(0.2), nn.Linear(4, 1))
+    compiled = nn.compile(model)
+    x = nn.randn(6, 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for _ in range(3):
+            compiled.train()
+            compiled(x)
+            compiled.eval()
+            with nn.no_grad():
+                compiled(x)
+            compiled(x)
+    assert sum(map(len, compiled._recordings.values())) == 3  # (train, eval, eval no_grad)
