@@ -208,13 +208,12 @@ class OptimizedModule(Module):
         if not all(isinstance(a, Tensor) or type(a) is np.ndarray for a in args):
             entries.append((guard, "inputs other than Tensors and arrays are not recorded"))
             return self._eager(entries[-1][1], args, {})
-        tensors = [_as_tensor(a) for a in args]
         state = guard.state
-        recorder = Recorder([t._data for t in (*tensors, *state)])
-        before = _snapshot([*tensors, *state])
+        everything = [*(_as_tensor(a) for a in args), *state]
+        recorder = Recorder([t._data for t in everything])
+        before = _snapshot(everything)
         with watching(recorder):
             out = module(*args)  # (eager: its result is this call's)
-        everything = [*tensors, *state]
         reason = recorder.broken or self._unprovable(recorder, out, everything, before)
         if reason is None:
             after = [(rng, generator_state(rng)) for rng, _ in recorder.generators.values()]

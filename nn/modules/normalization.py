@@ -18,6 +18,15 @@ from ..types import DeviceLike, DTypeLike, InputLike
 from .module import Module
 
 
+def _filled(
+    value: float, shape: tuple[int, ...], dtype: DTypeLike | None, wanted: bool
+) -> Parameter | None:
+    """A Parameter of ``shape`` holding ``value`` (ones for a scale, zeros for a shift), in
+    ``dtype`` or the default float dtype; None when the layer has none."""
+    kind = np.dtype(dtype) if dtype is not None else get_default_dtype()
+    return Parameter(np.full(shape, value, dtype=kind)) if wanted else None
+
+
 class LayerNorm(Module):
     """Normalises each sample over its last dimensions (``normalized_shape``), then scales and
     shifts by learned ``weight`` (ones) and ``bias`` (zeros), as ``torch.nn.LayerNorm``.
@@ -44,15 +53,8 @@ class LayerNorm(Module):
         self.normalized_shape = _shape(normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
-        kind = np.dtype(dtype) if dtype is not None else get_default_dtype()
-        self.weight = (
-            Parameter(np.ones(self.normalized_shape, dtype=kind)) if elementwise_affine else None
-        )
-        self.bias = (
-            Parameter(np.zeros(self.normalized_shape, dtype=kind))
-            if elementwise_affine and bias
-            else None
-        )
+        self.weight = _filled(1.0, self.normalized_shape, dtype, elementwise_affine)
+        self.bias = _filled(0.0, self.normalized_shape, dtype, elementwise_affine and bias)
 
     def forward(self, input: InputLike) -> Tensor:
         return layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
@@ -89,10 +91,7 @@ class RMSNorm(Module):
         self.normalized_shape = _shape(normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
-        kind = np.dtype(dtype) if dtype is not None else get_default_dtype()
-        self.weight = (
-            Parameter(np.ones(self.normalized_shape, dtype=kind)) if elementwise_affine else None
-        )
+        self.weight = _filled(1.0, self.normalized_shape, dtype, elementwise_affine)
 
     def forward(self, input: InputLike) -> Tensor:
         return rms_norm(input, self.normalized_shape, self.weight, self.eps)
