@@ -57,16 +57,8 @@ from ._namespace.factories import (
     full_like,
     linspace,
     logspace,
-    normal,
     ones,
     ones_like,
-    rand,
-    rand_like,
-    randint,
-    randint_like,
-    randn,
-    randn_like,
-    randperm,
     zeros,
     zeros_like,
 )
@@ -80,6 +72,16 @@ from ._namespace.joining import (
     row_stack,
     stack,
     vstack,
+)
+from ._namespace.random_factories import (
+    normal,
+    rand,
+    rand_like,
+    randint,
+    randint_like,
+    randn,
+    randn_like,
+    randperm,
 )
 from ._runtime import (
     compiler,

@@ -98,9 +98,10 @@ def get_default_dtype() -> np.dtype:
 
 def to_dtype(dtype: DTypeLike) -> np.dtype:
     """``dtype`` (an ``nn`` dtype, a NumPy dtype or type, or Python's float/int/bool) as a
-    NumPy dtype; Python's ``float`` means the default float dtype, as in PyTorch."""
+    NumPy dtype; Python's ``float`` is float64 and ``complex`` complex128 whatever the default
+    dtype, as in PyTorch (``torch.zeros(2, dtype=float)`` is float64)."""
     if dtype is float:
-        return get_default_dtype()
+        return float64
     if dtype is int:
         return int64
     if dtype is bool:

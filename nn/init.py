@@ -15,7 +15,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .autograd import no_grad
-from .random import draw_normal, draw_uniform, resolve_generator
+from .random import draw_normal, draw_permutation, draw_uniform, resolve_generator
 from .tensor import Tensor
 from .types import GeneratorLike
 
@@ -23,6 +23,8 @@ __all__ = [
     "calculate_gain",
     "constant",
     "constant_",
+    "dirac",
+    "dirac_",
     "eye",
     "eye_",
     "kaiming_normal",
@@ -34,6 +36,8 @@ __all__ = [
     "ones_",
     "orthogonal",
     "orthogonal_",
+    "sparse",
+    "sparse_",
     "trunc_normal_",
     "uniform",
     "uniform_",
@@ -350,6 +354,56 @@ def eye_(tensor: Tensor) -> Tensor:
     return _fill(tensor, np.eye(rows, cols))
 
 
+def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
+    """Fill a 3-, 4- or 5-D convolution weight so that the convolution is the identity: in
+    each of ``groups`` groups, output channel d takes input channel d at the kernel's centre
+    (1 there, 0 elsewhere), for as many channels as both sides have.
+
+    Examples
+    --------
+    >>> import numpy as np, nn
+    >>> w = nn.init.dirac_(nn.Parameter(np.empty((2, 2, 3))))
+    >>> w[:, :, 1].tolist()
+    [[1.0, 0.0], [0.0, 1.0]]
+    """
+    if tensor.ndim not in (3, 4, 5):
+        raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
+    out_channels, in_channels, *kernel = tensor.shape
+    if out_channels % groups != 0:
+        raise ValueError("dim 0 must be divisible by groups")
+    per_group = out_channels // groups
+    values = np.zeros(tensor.shape)
+    centre = tuple(k // 2 for k in kernel)
+    for group in range(groups):
+        for d in range(min(per_group, in_channels)):
+            values[(group * per_group + d, d) + centre] = 1.0
+    return _fill(tensor, values)
+
+
+def sparse_(
+    tensor: Tensor, sparsity: float, std: float = 0.01, generator: GeneratorLike | None = None
+) -> Tensor:
+    """Fill a 2-D tensor with N(0, std**2) draws, then zero ceil(sparsity * rows) entries of
+    each column, chosen by a random permutation of the rows (Martens, 2010). As PyTorch's,
+    the permutations come from the default generator whatever ``generator`` is.
+
+    Examples
+    --------
+    >>> import numpy as np, nn
+    >>> w = nn.init.sparse_(nn.Parameter(np.empty((4, 3))), 0.5, generator=0)
+    >>> (w == 0).sum(0).tolist()
+    [2, 2, 2]
+    """
+    if tensor.ndim != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    rows, cols = tensor.shape
+    zeros = math.ceil(sparsity * rows)
+    values = draw_normal(generator, tensor.shape, tensor.dtype, 0.0, std)
+    for col in range(cols):
+        values[draw_permutation(None, rows)[:zeros], col] = 0
+    return _fill(tensor, values)
+
+
 def _deprecated(function: Callable[..., Tensor]) -> Callable[..., Tensor]:
     """PyTorch's old name without the underscore (``nn.init.xavier_uniform``), which old
     course code calls: the same function, with PyTorch's ``FutureWarning``."""
@@ -377,3 +431,5 @@ xavier_normal = _deprecated(xavier_normal_)
 kaiming_uniform = _deprecated(kaiming_uniform_)
 kaiming_normal = _deprecated(kaiming_normal_)
 orthogonal = _deprecated(orthogonal_)
+sparse = _deprecated(sparse_)
+dirac = _deprecated(dirac_)

@@ -9,9 +9,13 @@ import numpy as np
 Size: type[tuple[int, ...]] = tuple  # torch.Size: descend's shapes are plain tuples
 
 
-def shape_args(shape: tuple[Any, ...]) -> tuple[int, ...]:
-    """``f(2, 3)`` and ``f((2, 3))`` alike; ``f()`` is refused as PyTorch refuses it (a 0-d
-    shape is ``f(())``)."""
+def shape_args(shape: tuple[Any, ...], size: object = None) -> tuple[int, ...]:
+    """``f(2, 3)``, ``f((2, 3))`` and ``f(size=(2, 3))`` alike; ``f()`` is refused as PyTorch
+    refuses it (a 0-d shape is ``f(())``), and so is a size given both ways."""
+    if size is not None:
+        if shape:
+            raise TypeError("received an invalid combination of arguments: the size given twice")
+        shape = (size,)
     if not shape:
         raise TypeError(
             "missing 1 required positional argument: the size (ints, or a tuple of ints; "

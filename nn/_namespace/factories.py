@@ -1,8 +1,7 @@
-"""Tensor factories, as ``torch``'s: ``zeros``, ``ones``, ``full``, ``arange``, ``randn``...
+"""Tensor factories, as ``torch``'s: ``zeros``, ``ones``, ``full``, ``arange``, ``eye``...
 
 Sizes come as varargs or one tuple (``zeros(2, 3)`` or ``zeros((2, 3))``). Floating results
-take ``dtype`` or the default dtype (float32); random draws come from ``generator`` (an
-``np.random.Generator`` or an int seed) or the default generator (``nn.manual_seed``).
+take ``dtype`` or the default dtype (float32). The random ones: ``random_factories.py``.
 """
 
 from __future__ import annotations
@@ -15,10 +14,9 @@ import numpy as np
 from .. import _dtype, _memory_format
 from .._args.dims import shape_args
 from ..device import check_device
-from ..random import draw_integers, draw_normal, draw_permutation, draw_uniform
 from ..rules import fused_multiply_add
 from ..tensor import Tensor
-from ..types import DeviceLike, DTypeLike, GeneratorLike, InputLike
+from ..types import DeviceLike, DTypeLike, InputLike
 
 __all__ = [
     "arange",
@@ -31,16 +29,8 @@ __all__ = [
     "full_like",
     "linspace",
     "logspace",
-    "normal",
     "ones",
     "ones_like",
-    "rand",
-    "rand_like",
-    "randint",
-    "randint_like",
-    "randn",
-    "randn_like",
-    "randperm",
     "zeros",
     "zeros_like",
 ]
@@ -91,7 +81,8 @@ def from_numpy(array: np.ndarray) -> Tensor:
 
 
 def zeros(
-    *size: object,
+    *sizes: object,
+    size: object = None,
     dtype: DTypeLike | None = None,
     device: DeviceLike | None = None,
     requires_grad: bool = False,
@@ -105,22 +96,24 @@ def zeros(
     >>> nn.zeros(2, 3).shape, nn.zeros((2,)).dtype
     ((2, 3), dtype('float32'))
     """
-    return _finish(np.zeros(shape_args(size), _float(dtype)), requires_grad, device, out)
+    return _finish(np.zeros(shape_args(sizes, size), _float(dtype)), requires_grad, device, out)
 
 
 def ones(
-    *size: object,
+    *sizes: object,
+    size: object = None,
     dtype: DTypeLike | None = None,
     device: DeviceLike | None = None,
     requires_grad: bool = False,
     out: object = None,
 ) -> Tensor:
     """A Tensor of ones."""
-    return _finish(np.ones(shape_args(size), _float(dtype)), requires_grad, device, out)
+    return _finish(np.ones(shape_args(sizes, size), _float(dtype)), requires_grad, device, out)
 
 
 def empty(
-    *size: object,
+    *sizes: object,
+    size: object = None,
     dtype: DTypeLike | None = None,
     device: DeviceLike | None = None,
     requires_grad: bool = False,
@@ -130,7 +123,9 @@ def empty(
 ) -> Tensor:
     """An uninitialised Tensor (here: zeros, so nothing random leaks in), in
     ``memory_format``'s layout (row-major by default)."""
-    made = zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad, out=out)
+    made = zeros(
+        *sizes, size=size, dtype=dtype, device=device, requires_grad=requires_grad, out=out
+    )
     if memory_format is None:
         return made
     fmt = _memory_format.checked(memory_format, made.ndim)
@@ -279,96 +274,6 @@ def logspace(
     return _finish(values.astype(target), requires_grad, device)
 
 
-def rand(
-    *size: object,
-    generator: GeneratorLike | None = None,
-    dtype: DTypeLike | None = None,
-    device: DeviceLike | None = None,
-    requires_grad: bool = False,
-) -> Tensor:
-    """Uniform draws from [0, 1)."""
-    array = draw_uniform(generator, shape_args(size), _float(dtype))
-    return _finish(array, requires_grad, device)
-
-
-def randn(
-    *size: object,
-    generator: GeneratorLike | None = None,
-    dtype: DTypeLike | None = None,
-    device: DeviceLike | None = None,
-    requires_grad: bool = False,
-) -> Tensor:
-    """Standard normal draws.
-
-    Examples
-    --------
-    >>> import nn
-    >>> nn.randn(2, 3, generator=0).shape
-    (2, 3)
-    """
-    array = draw_normal(generator, shape_args(size), _float(dtype))
-    return _finish(array, requires_grad, device)
-
-
-def randint(
-    low: int,
-    high: Any = None,
-    size: Any = None,
-    *,
-    generator: GeneratorLike | None = None,
-    dtype: DTypeLike | None = None,
-    device: DeviceLike | None = None,
-    requires_grad: bool = False,
-) -> Tensor:
-    """Integers drawn uniformly from [low, high) (``randint(high, size)`` too); int64."""
-    if size is None:
-        low, high, size = 0, low, high
-    if size is None:
-        raise TypeError("randint() missing the required argument 'size'")
-    target = _dtype.to_dtype(dtype) if dtype is not None else _dtype.int64
-    array = draw_integers(generator, low, high, shape_args((size,)), target)
-    return _finish(array, requires_grad, device)
-
-
-def randperm(
-    n: int,
-    *,
-    generator: GeneratorLike | None = None,
-    dtype: DTypeLike | None = None,
-    device: DeviceLike | None = None,
-    requires_grad: bool = False,
-) -> Tensor:
-    """A random permutation of 0..n-1 (int64)."""
-    target = _dtype.to_dtype(dtype) if dtype is not None else _dtype.int64
-    return _finish(draw_permutation(generator, n).astype(target), requires_grad, device)
-
-
-def normal(
-    mean: Any = 0.0,
-    std: Any = 1.0,
-    size: Any = None,
-    *,
-    generator: GeneratorLike | None = None,
-    dtype: DTypeLike | None = None,
-    device: DeviceLike | None = None,
-    requires_grad: bool = False,
-) -> Tensor:
-    """Normal draws with the given mean and std (numbers with ``size``, or Tensors)."""
-    m = getattr(mean, "_data", mean)
-    s = getattr(std, "_data", std)
-    shape = (
-        shape_args((size,)) if size is not None else np.broadcast_shapes(np.shape(m), np.shape(s))
-    )
-    like = m if isinstance(m, np.ndarray) else s if isinstance(s, np.ndarray) else None
-    target = like.dtype if like is not None and dtype is None else _float(dtype)
-    if like is None:  # (numbers: PyTorch's normal_(mean, std))
-        return _finish(draw_normal(generator, shape, target, m, s), requires_grad, device)
-    # (Tensors: standard draws, then times std plus mean, each rounded, as PyTorch)
-    draws = draw_normal(generator, shape, target)
-    array = (draws * np.asarray(s, target) + np.asarray(m, target)).astype(target)
-    return _finish(np.asarray(array), requires_grad, device)
-
-
 def _like(t: object, dtype: DTypeLike | None) -> tuple[tuple[int, ...], np.dtype]:
     data = getattr(t, "_data", None)
     data = np.asarray(t) if data is None else data
@@ -441,49 +346,3 @@ def full_like(
     shape, target = _like(input, dtype)
     array = _laid_out_like(input, np.full(shape, fill_value, target), memory_format)
     return _finish(array, requires_grad, device)
-
-
-def rand_like(
-    input: InputLike,
-    *,
-    generator: GeneratorLike | None = None,
-    dtype: DTypeLike | None = None,
-    device: DeviceLike | None = None,
-    requires_grad: bool = False,
-    memory_format: object = None,
-) -> Tensor:
-    shape, target = _like(input, dtype)
-    drawn = rand(shape, generator=generator, dtype=target, device=device)._data
-    return _finish(_laid_out_like(input, drawn, memory_format), requires_grad, device)
-
-
-def randn_like(
-    input: InputLike,
-    *,
-    generator: GeneratorLike | None = None,
-    dtype: DTypeLike | None = None,
-    device: DeviceLike | None = None,
-    requires_grad: bool = False,
-    memory_format: object = None,
-) -> Tensor:
-    shape, target = _like(input, dtype)
-    drawn = randn(shape, generator=generator, dtype=target, device=device)._data
-    return _finish(_laid_out_like(input, drawn, memory_format), requires_grad, device)
-
-
-def randint_like(
-    input: InputLike,
-    low: int,
-    high: int | None = None,
-    *,
-    generator: GeneratorLike | None = None,
-    dtype: DTypeLike | None = None,
-    device: DeviceLike | None = None,
-    requires_grad: bool = False,
-    memory_format: object = None,
-) -> Tensor:
-    shape, target = _like(input, dtype)
-    if high is None:
-        low, high = 0, low
-    drawn = randint(low, high, shape, generator=generator, dtype=target, device=device)._data
-    return _finish(_laid_out_like(input, drawn, memory_format), requires_grad, device)

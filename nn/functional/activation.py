@@ -1,11 +1,12 @@
 """Smooth activations as functions: ``relu``, ``leaky_relu``, ``sigmoid``, ``tanh``,
-``softmax``, ``log_softmax``, ``softmin``, ``softplus``, ``elu``, ``gelu``, ``silu`` and the
-in-place forms ``relu_``, ``leaky_relu_``, ``elu_``, over the rules of
+``softmax``, ``log_softmax``, ``softmin``, ``gumbel_softmax``, ``softplus``, ``elu``,
+``gelu``, ``silu`` and the in-place forms ``relu_``, ``leaky_relu_``, ``elu_``, over the rules of
 ``nn/rules/activation.py`` and ``nn/rules/elementwise.py`` (their layers:
 ``nn/modules/activation.py``; the piecewise ones: ``nn/functional/piecewise.py``)."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 
 from .._args.inputs import as_input
@@ -113,6 +114,26 @@ def softmin(input: InputLike, dim: int | None = None, dtype: DTypeLike | None = 
     """
     x = _as_given(input)
     return (-x).softmax(_softmax_dim(x.ndim) if dim is None else dim, dtype)
+
+
+def gumbel_softmax(
+    logits: Tensor, tau: float = 1.0, hard: bool = False, eps: float = 1e-10, dim: int = -1
+) -> Tensor:
+    """A sample of the Gumbel-softmax (concrete) distribution over ``dim`` (Jang et al.,
+    2016): softmax((logits + g) / tau), g = -log(e) with e ~ Exp(1) drawn by
+    ``exponential_`` from the default generator (so PyTorch's seed gives PyTorch's sample).
+    ``hard``: the one-hot of that sample's argmax, with the soft sample's gradient
+    (straight-through: ``y_hard - y_soft.detach() + y_soft``). ``eps`` is unused, as in
+    PyTorch (which warns when it is set)."""
+    if eps != 1e-10:
+        warnings.warn("`eps` parameter is deprecated and has no effect.", stacklevel=2)
+    noise = -_as_given(logits).new_empty(logits.shape).exponential_().log()
+    soft = ((logits + noise) / tau).softmax(dim)
+    if not hard:
+        return soft
+    index = soft.max(dim, keepdim=True)[1]
+    one_hot = soft.new_zeros(logits.shape).scatter_(dim, index, 1.0)
+    return one_hot - soft.detach() + soft
 
 
 def _as_given(input: InputLike) -> Tensor:

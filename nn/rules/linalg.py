@@ -130,13 +130,17 @@ def diagonal(x: Array, offset: int, axis1: int, axis2: int) -> Rule:
     return diagonal_view(x, offset, axis1, axis2), backward
 
 
-def diag_embed(v: Array, offset: int) -> Rule:
-    """The square matrix with ``v`` on diagonal ``offset`` and zeros elsewhere; d/dv reads
-    that diagonal of ``g``."""
-    size = v.shape[0] + abs(offset)
-    out = np.zeros((size, size), dtype=v.dtype)
-    diagonal_view(out, offset, 0, 1)[...] = v
-    return out, lambda g: (diagonal_view(g, offset, 0, 1).copy(),)
+def diag_embed(v: Array, offset: int, axis1: int = 0, axis2: int = 1) -> Rule:
+    """Zeros with ``v``'s last dimension on diagonal ``offset`` of the new square dimensions
+    ``axis1`` and ``axis2`` (non-negative, of the result), ``v``'s other dimensions in the
+    rest, in order; d/dv reads that diagonal of ``g``."""
+    shape = list(v.shape[:-1])
+    size = v.shape[-1] + abs(offset)
+    for axis in sorted((axis1, axis2)):
+        shape.insert(axis, size)
+    out = np.zeros(shape, dtype=v.dtype)
+    diagonal_view(out, offset, axis1, axis2)[...] = v
+    return out, lambda g: (diagonal_view(g, offset, axis1, axis2).copy(),)
 
 
 def trace(x: Array) -> Rule:

@@ -85,14 +85,21 @@ class TensorConvert(TensorCore):
         (it would cut the graph) and otherwise computes on arrays, giving Tensors."""
         return array_ufunc(TensorCore, ufunc, method, inputs, kwargs)
 
+    def _scalar(self) -> np.ndarray:
+        """The one value (0-d), for ``float()``, ``int()`` and ``complex()``: a ``ValueError``
+        for any other size, as PyTorch's (``math.isfinite`` and matplotlib rely on that type)."""
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return self._data.reshape(())
+
     def __float__(self) -> float:
-        return float(self.item())
+        return float(self._scalar())
 
     def __int__(self) -> int:
-        return int(self.item())
+        return int(self._scalar())
 
     def __complex__(self) -> complex:
-        return complex(self.item())
+        return complex(self._scalar())
 
     def __index__(self) -> int:
         if self._data.dtype.kind not in "iu" or self._data.size != 1:
@@ -227,23 +234,25 @@ class TensorConvert(TensorCore):
 
     def new_zeros(
         self,
-        *size: object,
+        *sizes: object,
+        size: object = None,
         dtype: DTypeLike | None = None,
         device: DeviceLike | None = None,
         requires_grad: bool = False,
     ) -> Tensor:
         """Zeros of ``size``, this Tensor's dtype unless given (as PyTorch's ``new_*``)."""
-        shape = shape_args(size)
+        shape = shape_args(sizes, size)
         return self._new(np.zeros(shape, self._new_dtype(dtype)), device, requires_grad)
 
     def new_ones(
         self,
-        *size: object,
+        *sizes: object,
+        size: object = None,
         dtype: DTypeLike | None = None,
         device: DeviceLike | None = None,
         requires_grad: bool = False,
     ) -> Tensor:
-        shape = shape_args(size)
+        shape = shape_args(sizes, size)
         return self._new(np.ones(shape, self._new_dtype(dtype)), device, requires_grad)
 
     def new(
@@ -266,12 +275,13 @@ class TensorConvert(TensorCore):
 
     def new_empty(
         self,
-        *size: object,
+        *sizes: object,
+        size: object = None,
         dtype: DTypeLike | None = None,
         device: DeviceLike | None = None,
         requires_grad: bool = False,
     ) -> Tensor:
-        shape = shape_args(size)
+        shape = shape_args(sizes, size)
         return self._new(np.empty(shape, self._new_dtype(dtype)), device, requires_grad)
 
     def new_full(

@@ -12,7 +12,7 @@ from ..autograd.graph import KEPT, Node, node_type
 from ..rules import linalg as linalg_rules
 from ..rules._quiet import quiet
 from ..types import DTypeLike, InputLike
-from .core import TensorCore
+from .core import TensorCore, _axis
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
@@ -150,6 +150,22 @@ class TensorLinalg(TensorCore):
             raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {self._data.ndim}D")
         view, backward = linalg_rules.diagonal(self._data, diagonal, 0, 1)
         return self._record(view.copy(), (self,), backward, DiagonalCopyBackward0)
+
+    def diag_embed(self, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+        """A Tensor one dimension larger whose (``dim1``, ``dim2``) matrices have this
+        Tensor's last dimension on diagonal ``offset``, zeros elsewhere (``torch.diag_embed``;
+        the dims count in the result).
+
+        >>> import nn
+        >>> nn.tensor([[1.0, 2.0]]).diag_embed()
+        tensor([[[1., 0.],
+                 [0., 2.]]])
+        """
+        first, second = _axis(dim1, self._data.ndim + 1), _axis(dim2, self._data.ndim + 1)
+        if first == second:
+            raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+        out, backward = linalg_rules.diag_embed(self._data, offset, first, second)
+        return self._record(out, (self,), backward, DiagEmbedBackward0)
 
     def trace(self) -> Tensor:
         """The sum of a matrix's main diagonal (of integers: an int64 sum).

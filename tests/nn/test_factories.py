@@ -34,6 +34,17 @@ import nn
         (lambda: nn.zeros_like(nn.tensor([1, 2])), (2,), nn.int64),
         (lambda: nn.rand_like(nn.ones(2, dtype=nn.float64)), (2,), nn.float64),
         (lambda: nn.full_like(nn.tensor([1, 2]), 2.7), (2,), nn.int64),
+        (lambda: nn.zeros(size=(2, 3)), (2, 3), nn.float32),
+        (lambda: nn.randn(size=[2]), (2,), nn.float32),
+        (lambda: nn.rand(size=(1, 2)), (1, 2), nn.float32),
+        (lambda: nn.ones(size=(2,), dtype=float), (2,), nn.float64),
+        (lambda: nn.empty(size=(3,)), (3,), nn.float32),
+        (lambda: nn.ones(2).new_zeros(size=(4,)), (4,), nn.float32),
+        (lambda: nn.randint(5, size=(3,)), (3,), nn.int64),
+        (lambda: nn.randint(high=5, size=(3,)), (3,), nn.int64),
+        (lambda: nn.tensor([1], dtype=float), (1,), nn.float64),
+        (lambda: nn.ones(1).to(float), (1,), nn.float64),
+        (lambda: nn.zeros(1, dtype=complex), (1,), nn.complex128),
     ],
 )
 def test_shapes_and_dtypes_as_torch(make, shape, dtype):
@@ -49,6 +60,21 @@ def test_arguments_as_torch():
     with pytest.raises(RuntimeError, match="CPU"):
         nn.zeros(2, device="cuda")
     assert nn.full_like(nn.tensor([1, 2]), 2.7).tolist() == [2, 2]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [lambda: nn.zeros(2, size=(2,)), lambda: nn.randint(2, 5), lambda: nn.randint(high=5)],
+)
+def test_sizes_given_twice_or_not_at_all_are_refused(make):
+    with pytest.raises(TypeError, match="size"):
+        make()
+
+
+def test_python_float_is_float64_whatever_the_default():
+    """``dtype=float`` is float64 in PyTorch even while the default dtype is float32."""
+    assert nn.get_default_dtype() == nn.float32
+    assert nn.zeros(2, dtype=float).dtype == nn.float64
 
 
 def test_from_numpy_and_as_tensor_share_memory_tensor_copies():

@@ -150,6 +150,36 @@ def test_each_draw_is_pytorchs(name, dtype, size, seed):
         _same(ours, theirs, exact or dtype == "float64")
 
 
+def test_gumbel_softmax_samples_rows_and_its_hard_form_passes_the_soft_gradient():
+    logits = nn.tensor([[1.0, 2.0, 0.5], [0.0, 0.0, 3.0]], requires_grad=True)
+    nn.manual_seed(0)
+    soft = nn.functional.gumbel_softmax(logits, tau=0.7)
+    np.testing.assert_allclose(soft.sum(1).detach().numpy(), [1.0, 1.0], rtol=1e-6)
+    nn.manual_seed(0)
+    hard = nn.functional.gumbel_softmax(logits, tau=0.7, hard=True)
+    assert hard.tolist() == nn.functional.one_hot(soft.argmax(1), 3).float().tolist()
+    weights = nn.tensor([1.0, -2.0, 3.0])
+    (hard * weights).sum().backward()
+    through_hard = logits.grad.clone()
+    logits.grad = None
+    (soft * weights).sum().backward()
+    np.testing.assert_allclose(through_hard.numpy(), logits.grad.numpy(), rtol=1e-6)
+    with pytest.warns(UserWarning, match="eps"):
+        nn.functional.gumbel_softmax(logits, eps=1e-5)
+
+
+@torch_only
+@pytest.mark.parametrize("hard", [False, True])
+def test_gumbel_softmax_is_pytorchs_after_the_same_seed(hard):
+    torch = pytest.importorskip("torch")
+    logits = np.random.default_rng(0).normal(size=(6, 5)).astype(np.float32)
+    torch.manual_seed(8)
+    theirs = torch.nn.functional.gumbel_softmax(torch.tensor(logits), tau=0.5, hard=hard, dim=0)
+    nn.manual_seed(8)
+    ours = nn.functional.gumbel_softmax(nn.tensor(logits), tau=0.5, hard=hard, dim=0)
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-6, atol=1e-7)
+
+
 @torch_only
 def test_a_seeded_script_runs_as_in_pytorch():
     """Model initialisation, dropout, a shuffled DataLoader over two epochs, samplers and

@@ -188,6 +188,39 @@ def test_orthogonal_and_eye_as_pytorch():
         nn.init.eye_(nn.Parameter(np.empty((2, 2, 2))))
 
 
+def test_sparse_zeroes_its_share_of_each_column_and_dirac_passes_channels_through():
+    w = nn.init.sparse_(nn.Parameter(np.empty((5, 4))), 0.3, std=0.5, generator=2)
+    assert (w == 0).sum(0).tolist() == [2, 2, 2, 2]  # ceil(0.3 * 5)
+    with pytest.raises(ValueError, match="2 dimensions"):
+        nn.init.sparse_(nn.empty(3), 0.5)
+    signal = nn.randn(1, 4, 7)
+    conv = nn.Conv1d(4, 4, 3, padding=1, bias=False)
+    nn.init.dirac_(conv.weight)
+    np.testing.assert_array_equal(conv(signal).detach().numpy(), signal.numpy())
+    grouped = nn.init.dirac_(nn.empty(4, 1, 3, 3), groups=4)
+    assert grouped.sum().item() == 4 and grouped[:, 0, 1, 1].tolist() == [1.0] * 4
+    with pytest.raises(ValueError, match="divisible by groups"):
+        nn.init.dirac_(nn.empty(3, 2, 3), groups=2)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("shape", [(5, 3), (7, 2), (3, 5)])
+def test_sparse_and_dirac_give_pytorchs_numbers_after_the_same_seed(shape):
+    """(``sparse_`` permutes with the default generator even when given one, as PyTorch.)"""
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(1)
+    theirs = torch.nn.init.sparse_(
+        torch.empty(shape), 0.4, generator=torch.Generator().manual_seed(4)
+    )
+    nn.manual_seed(1)
+    ours = nn.init.sparse_(nn.empty(shape), 0.4, generator=nn.Generator().manual_seed(4))
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    weight = (*shape, 3, 3)
+    theirs = torch.nn.init.dirac_(torch.empty(weight), groups=shape[0] if shape[0] == 7 else 1)
+    ours = nn.init.dirac_(nn.empty(weight), groups=shape[0] if shape[0] == 7 else 1)
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
 def test_fans_are_pytorchs_private_helper_as_custom_layers_call_it():
     from nn import init
 
@@ -200,7 +233,8 @@ def test_fans_are_pytorchs_private_helper_as_custom_layers_call_it():
 @pytest.mark.parametrize(
     ("old", "args"),
     [("uniform", ()), ("normal", ()), ("constant", (0.5,)), ("eye", ()), ("xavier_uniform", ()),
-     ("xavier_normal", ()), ("kaiming_uniform", ()), ("kaiming_normal", ()), ("orthogonal", ())],
+     ("xavier_normal", ()), ("kaiming_uniform", ()), ("kaiming_normal", ()), ("orthogonal", ()),
+     ("sparse", (0.5,))],
 )  # fmt: skip
 def test_the_old_names_without_underscore_warn_and_draw_as_the_new(old, args):
     nn.manual_seed(3)

@@ -1,5 +1,6 @@
 """Tensor ops: values against NumPy, gradients against finite differences, autograd mechanics."""
 
+import math
 import warnings
 
 import numpy as np
@@ -345,6 +346,28 @@ def test_item_numpy_and_conversions():
     assert np.asarray(x.detach()).shape == (1, 1)
     assert nn.tensor([1.0, 3.0]).argmax().item() == 1
     assert (nn.tensor([1.0, 3.0]) > 2).tolist() == [False, True]
+
+
+@pytest.mark.parametrize("convert", [float, int, complex, math.isfinite])
+def test_a_python_number_from_several_elements_is_a_value_error(convert):
+    """PyTorch's type (matplotlib's contour of a meshgrid relies on it): ``item()`` alone
+    raises ``RuntimeError``."""
+    with pytest.raises(ValueError, match="only one element tensors"):
+        convert(nn.zeros(3))
+    assert convert(nn.tensor([2.0])) == convert(2.0)
+
+
+def test_matplotlib_plots_and_contours_tensors():
+    pyplot = pytest.importorskip("matplotlib.pyplot")
+    x1, x2 = nn.meshgrid(nn.arange(-2.0, 1.0, 0.5), nn.arange(-1.0, 1.0, 0.5), indexing="ij")
+    figure = pyplot.figure()
+    try:
+        contours = pyplot.contour(x1, x2, x1**2 + 2 * x2**2)
+        (line,) = pyplot.plot(nn.arange(3.0), nn.tensor([1.0, 0.5, 0.25]), "-o")
+    finally:
+        pyplot.close(figure)
+    assert len(contours.levels) > 1
+    np.testing.assert_array_equal(line.get_ydata(), [1.0, 0.5, 0.25])
 
 
 def test_setitem_respects_grad():

@@ -114,6 +114,7 @@ EXEMPT: dict[str, str] = {
     },
     "F.dropout": _RANDOM,
     "F.dropout2d": _RANDOM,
+    "F.gumbel_softmax": _RANDOM,
     "F.rrelu": _RANDOM,
     "F.rrelu_": _RANDOM,
     "Tensor.numpy": "a conversion to NumPy: tests/nn/test_tensor.py",

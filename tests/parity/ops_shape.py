@@ -254,6 +254,13 @@ def _diag_sampler(data: Any) -> Sample:
     return Sample((x, data.draw(st.integers(-3, 3))))
 
 
+def _diag_embed_sampler(data: Any) -> Sample:
+    """A Tensor of 0 to 3 dimensions, an offset, two dims of the result (one more)."""
+    x = _tensor(data, max_dims=data.draw(st.sampled_from([1, 2, 3])))
+    ndim = x.values.ndim + 1
+    return Sample((x, data.draw(st.integers(-3, 3)), dim(data, ndim), dim(data, ndim)))
+
+
 def _matrix(data: Any) -> Sample:
     return Sample((_tensor(data, min_dims=data.draw(st.sampled_from([1, 2, 2, 2]))),))
 
@@ -289,6 +296,7 @@ SHAPES = {  # name: (sampler, in nn's namespace, in-place form)
     "tril": (_tri_sampler, True, False),
     "diagonal": (_diagonal_sampler, True, False),
     "diag": (_diag_sampler, True, False),
+    "diag_embed": (_diag_embed_sampler, True, False),
     "trace": (_matrix, True, False),
     "triu": (_tri_sampler, True, False),
 }
