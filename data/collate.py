@@ -7,8 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from nn import tensor
-from nn.tensor import Tensor
+from nn.tensor import Tensor, tensor
 
 
 def default_collate(batch: Sequence[Any]) -> Any:

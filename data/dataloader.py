@@ -21,6 +21,8 @@ from .dataset import IterableDataset
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler, check_batch_size
 from .workers import check_worker_options
 
+PLANNED_UP_TO = 1 << 22  # samples: an epoch up to this is drawn and cut at once (32 MB)
+
 
 class DataLoader:
     """Iterate over a dataset in (shuffled) mini-batches.
@@ -155,7 +157,7 @@ class DataLoader:
             )
         self.sampler: Any = sampler
         self.batch_sampler: Any = batch_sampler
-        self._latest: _Epoch | None = None  # the most recently started iterator
+        self._latest: _Epoch | _Streamed | None = None  # the most recently started iterator
         self._resume: _Epoch | None = None  # set by load_state_dict: the next iter continues
 
     # ----------------------------------------------------------------- sizes
@@ -191,18 +193,40 @@ class DataLoader:
     def __iter__(self) -> Iterator[Any]:
         """A new epoch (or the rest of the one restored by ``load_state_dict``): each
         iterator is its own cursor, as PyTorch's, so iterating the loader again (to evaluate
-        mid-epoch, or ``zip(loader, loader)``) leaves an open iterator unchanged."""
+        mid-epoch, or ``zip(loader, loader)``) leaves an open iterator unchanged. An epoch
+        of more than ``PLANNED_UP_TO`` samples is not planned: its indices are taken from
+        the sampler a batch at a time, as PyTorch's loader takes them."""
         if isinstance(self.dataset, IterableDataset):
             return self._stream()
         epoch = self._resume
         self._resume = None
         if epoch is None:
             draw_seed(self.generator)  # (PyTorch's iterator draws its workers' base seed)
+            if self._samples_per_epoch() > PLANNED_UP_TO:
+                self._latest = _Streamed(self._index_batches())
+                return self._latest
             order, lengths = self._plan_epoch()
             epoch = _Epoch(order, lengths, 0)
         epoch.loader = self
         self._latest = epoch
         return epoch
+
+    def _samples_per_epoch(self) -> int:
+        if self.batch_sampler is not None:
+            return len(self.batch_sampler) * getattr(self.batch_sampler, "batch_size", 1)
+        return len(self.sampler)
+
+    def _index_batches(self) -> Iterator[object]:
+        """The epoch's batches, their indices taken from the sampler as they are needed."""
+        if self.batch_sampler is not None:
+            for batch in self.batch_sampler:
+                yield self._batch(np.asarray(list(batch), dtype=np.intp))
+            return
+        indices, size = iter(self.sampler), 1 if self.batch_size is None else self.batch_size
+        while len(batch := np.fromiter(itertools.islice(indices, size), dtype=np.intp)):
+            if len(batch) < size and self.drop_last:
+                return
+            yield self._batch(batch)
 
     def _stream(self) -> Iterator[object]:
         """The batches of an IterableDataset: ``batch_size`` consecutive samples at a time
@@ -258,12 +282,18 @@ class DataLoader:
         >>> [b[0].tolist() for b in again] == rest
         True
         """
-        epoch = self._resume or self._latest
-        in_progress = epoch is not None and not epoch.finished
+        latest = self._resume or self._latest
+        if isinstance(latest, _Streamed) and not latest.finished:
+            raise RuntimeError(
+                f"this DataLoader's epoch has more than {PLANNED_UP_TO} samples: it takes "
+                "them from the sampler as it goes and cannot save its place within the epoch "
+                "(save at the end of an epoch, or use a smaller num_samples)"
+            )
+        epoch = latest if isinstance(latest, _Epoch) and not latest.finished else None
         return {
-            "order": epoch.order.copy() if in_progress and epoch else None,
-            "lengths": epoch.lengths.copy() if in_progress and epoch else None,
-            "position": epoch.position if in_progress and epoch else 0,
+            "order": epoch.order.copy() if epoch is not None else None,
+            "lengths": epoch.lengths.copy() if epoch is not None else None,
+            "position": epoch.position if epoch is not None else 0,
             "generator": generator_state(self.generator) if self.generator is not None else None,
             "sampler_generator": (
                 generator_state(own) if (own := self._sampler_generator()) is not None else None
@@ -325,6 +355,23 @@ class DataLoader:
                 set_generator_state(generator, previous)
             raise
         self._resume = None if order is None else _Epoch(order, lengths, position)
+
+
+class _Streamed:
+    """An iterator over an unplanned epoch (its batches made as they are asked for)."""
+
+    def __init__(self, batches: Iterator[object]) -> None:
+        self.batches, self.finished = batches, False
+
+    def __iter__(self) -> _Streamed:
+        return self
+
+    def __next__(self) -> object:
+        try:
+            return next(self.batches)
+        except StopIteration:
+            self.finished = True
+            raise
 
 
 class _Epoch:

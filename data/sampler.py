@@ -112,26 +112,33 @@ class RandomSampler(Sampler):
     def num_samples(self) -> int:
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
-    def epoch_order(self) -> np.ndarray:
-        """The next epoch's indices as one array, drawn as PyTorch's sampler draws them:
+    def _draws(self) -> Iterator[np.ndarray]:
+        """The next epoch's indices in the pieces PyTorch draws them, each when asked for:
         without a generator of its own, from a new ``nn.Generator`` seeded by a draw from
-        the default one; whole permutations, then one more cut to what is left over."""
+        the default one; with replacement, 32 at a time; without, whole permutations, then
+        one more cut to what is left over."""
         rng = self.generator
         if rng is None:
             rng = Generator().manual_seed(draw_seed(None))
         n = len(self.data_source)
         if self.replacement:
-            parts = [
-                draw_integers(rng, 0, n, (32,), np.int64) for _ in range(self.num_samples // 32)
-            ]
-            parts.append(draw_integers(rng, 0, n, (self.num_samples % 32,), np.int64))
-            return np.concatenate(parts)
-        parts = [draw_permutation(rng, n) for _ in range(self.num_samples // n)]
-        parts.append(draw_permutation(rng, n)[: self.num_samples % n])
-        return np.concatenate(parts)
+            for _ in range(self.num_samples // 32):
+                yield draw_integers(rng, 0, n, (32,), np.int64)
+            yield draw_integers(rng, 0, n, (self.num_samples % 32,), np.int64)
+            return
+        for _ in range(self.num_samples // n):
+            yield draw_permutation(rng, n)
+        yield draw_permutation(rng, n)[: self.num_samples % n]
+
+    def epoch_order(self) -> np.ndarray:
+        """The next epoch's indices as one array (the draws of ``iter``, all at once)."""
+        return np.concatenate(list(self._draws()))
 
     def __iter__(self) -> Iterator[int]:
-        return iter(self.epoch_order().tolist())
+        """The indices one by one, drawn a piece at a time (``num_samples=int(1e10)`` with
+        replacement, minGPT's endless sampler, never holds more than 32)."""
+        for piece in self._draws():
+            yield from piece.tolist()
 
     def __len__(self) -> int:
         return self.num_samples

@@ -275,10 +275,14 @@ def _owned_generators(module: Any) -> dict[str, Any]:
 
 
 def __getattr__(name: str) -> Any:
-    """``fuse_linear_relu``, found on first use (the modules build on this package's
-    siblings)."""
+    """``fuse_linear_relu`` and ``data`` (``torch.utils.data``), found on first use (they
+    build on this package's siblings)."""
     if name == "fuse_linear_relu":
         from ..modules.fusion import fuse_linear_relu
 
         return fuse_linear_relu
+    if name == "data":  # (the data package, which imports nn: found on first use)
+        import data
+
+        return data
     raise AttributeError(f"module 'nn.utils' has no attribute '{name}'")

@@ -1,5 +1,7 @@
 """DataLoader: lockstep shuffling, partition sizes, reshuffling, seeds, resume, validation."""
 
+from itertools import islice
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -440,3 +442,68 @@ def test_subset_and_weighted_samplers():
     loader.load_state_dict(saved)
     assert [b[0].tolist() for b in iter(loader)] == rest
     assert sorted(first + [i for batch in rest for i in batch]) == list(range(6))
+
+
+def _batches(loader, count=None):
+    return [
+        b[0].tolist() if isinstance(b, list | tuple) else b.tolist() for b in islice(loader, count)
+    ]
+
+
+def test_an_endless_sampler_is_drawn_as_the_loader_goes():
+    """minGPT's ``RandomSampler(ds, replacement=True, num_samples=int(1e10))`` (74.5 GiB of
+    indices, were they drawn at once): its first batches are those of a short epoch from
+    the same generator, since both draw 32 indices at a time."""
+    dataset = TensorDataset(np.arange(100.0))
+
+    def loader(num_samples):
+        sampler = RandomSampler(dataset, True, num_samples, generator=nn.Generator().manual_seed(3))
+        return DataLoader(dataset, batch_size=8, sampler=sampler)
+
+    endless_loader = loader(int(1e10))
+    endless = iter(endless_loader)
+    assert _batches(endless, 8) == _batches(loader(64))
+    with pytest.raises(RuntimeError, match="cannot save its place"):
+        endless_loader.state_dict()
+    assert _batches(DataLoader(range(10**10), batch_size=4), 2) == [[0, 1, 2, 3], [4, 5, 6, 7]]
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        {"batch_size": 3, "shuffle": True},
+        {"batch_size": 3, "shuffle": True, "drop_last": True},
+        {"batch_size": None, "shuffle": True},
+        {"batch_sampler": BatchSampler(SequentialSampler(range(10)), 4, False)},
+    ],
+)
+def test_an_epoch_taken_from_the_sampler_as_it_goes_is_the_planned_one(monkeypatch, arguments):
+    import data.dataloader
+
+    dataset = TensorDataset(np.arange(10.0))
+    nn.manual_seed(5)
+    planned = _batches(DataLoader(dataset, **arguments))
+    monkeypatch.setattr(data.dataloader, "PLANNED_UP_TO", 4)
+    nn.manual_seed(5)
+    loader = DataLoader(dataset, **arguments)
+    streamed = iter(loader)
+    first = _batches(streamed, 1)
+    with pytest.raises(RuntimeError, match="cannot save its place"):
+        loader.state_dict()
+    assert first + _batches(streamed) == planned
+    assert loader.state_dict()["order"] is None  # (the epoch is over: nothing to resume)
+
+
+@pytest.mark.torch
+def test_an_endless_sampler_gives_pytorchs_batches_after_the_same_seed():
+    torch = pytest.importorskip("torch")
+
+    def first_batches(T, D):
+        T.manual_seed(0)
+        dataset = D.TensorDataset(T.arange(100).float())
+        sampler = D.RandomSampler(dataset, replacement=True, num_samples=int(1e10))
+        return [b[0].tolist() for b in islice(D.DataLoader(dataset, 8, sampler=sampler), 5)]
+
+    import data
+
+    assert first_batches(nn, data) == first_batches(torch, torch.utils.data)

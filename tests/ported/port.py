@@ -1,7 +1,7 @@
 """Port a PyTorch script to descend the way docs/porting.md says, and nothing else:
 ``torch.nn.X`` -> ``nn.X``, ``torch.optim.X`` -> ``optimizers.X``, ``torch.utils.data.X`` ->
-``data.X``, every other ``torch.X`` -> ``nn.X`` (and a bare ``torch`` -> ``nn``), and the
-imports to match."""
+``nn.utils.data.X`` (the ``data`` package), every other ``torch.X`` -> ``nn.X`` (and a bare
+``torch`` -> ``nn``), and the imports to match."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ def port(source: str) -> str:
                 break
         line = re.sub(r"\btorch\.nn\b", "nn", line)
         line = re.sub(r"\btorch\.optim\b", "optimizers", line)
-        line = re.sub(r"\btorch\.utils\.data\.", "data.", line)
+        line = re.sub(r"\btorch\.utils\.data\.", "nn.utils.data.", line)
         line = re.sub(r"\btorch\.", "nn.", line)
         line = re.sub(r"\btorch\b", "nn", line)  # the bare module: hasattr(torch, "jit")
         out.append(line)
