@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import numpy as np
 
-from ..parameter import Parameter
+from ..parameter import Parameter, is_lazy
 from ..tensor import Tensor
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ def load_into(
                 f'value for "{key}" must be a numeric array, got {type(raw).__name__}'
                 + (f" of dtype {value.dtype}" if value is not None else "")
             )
-        elif value.shape != tensor.shape:
+        elif not is_lazy(tensor) and value.shape != tensor.shape:
             errors.append(
                 f"size mismatch for {key}: copying a param with shape {value.shape} from "
                 f"checkpoint, the shape in current model is {tensor.shape}."
@@ -70,6 +70,8 @@ def load_into(
             raw = state_dict[key]
             assign(key, raw if isinstance(raw, Tensor) else Tensor(value))
             continue
+        if is_lazy(tensor):  # (a lazy module's parameter takes the loaded shape)
+            tensor.materialize(value.shape)  # type: ignore[attr-defined]
         np.copyto(tensor._data, value, casting="unsafe")
         tensor._vc[0] += 1
     return missing, unexpected

@@ -59,8 +59,8 @@ def run(name: str, framework: str, states: list[dict[str, np.ndarray]] | None = 
         module_class = nn.Module
 
         def on_first(module: Any) -> None:
-            if states:
-                module.load_state_dict({k: np.array(v) for k, v in states.pop(0).items()})
+            if states and (state := states.pop(0)) is not None:
+                module.load_state_dict({k: np.array(v) for k, v in state.items()})
 
     else:
         import torch
@@ -68,9 +68,12 @@ def run(name: str, framework: str, states: list[dict[str, np.ndarray]] | None = 
         module_class = torch.nn.Module
 
         def on_first(module: Any) -> None:
-            if states is not None:
+            lazy = any(torch.nn.parameter.is_lazy(v) for v in module.state_dict().values())
+            if states is not None:  # (a lazy module's weights are drawn at its first call)
                 states.append(
-                    {k: v.detach().numpy().copy() for k, v in module.state_dict().items()}
+                    None
+                    if lazy
+                    else {k: v.detach().numpy().copy() for k, v in module.state_dict().items()}
                 )
 
     output = io.StringIO()
