@@ -68,6 +68,12 @@ REPLAYED = frozenset(
         "layer.batch_statistics",
         "layer.update_running",
         "random.draw_bernoulli",
+        "conv.conv2d",
+        "conv.max_pool2d",
+        "conv.avg_pool2d",
+        "conv.pool_divisor",
+        "conv.adaptive_avg_pool2d",
+        "embedding.embedding",
     }
 )
 """The rules a recording replays (``<file of nn/rules>.<function>``); any other makes the
@@ -91,6 +97,7 @@ class Step:
     array_args: set[int | str]
     out: int
     is_rule: bool = True  # (out, backward), else an array alone
+    extra: int = 0  # what a rule returns between its out and its backward (max_pool2d's)
     grad_to: list[int | None] | None = None  # slots the backward's gradients go to
     outs: list[int] | None = None  # several arrays (out is the first), or none: a write
 
@@ -179,7 +186,9 @@ class Recorder:
         kwargs: dict[str, object], result: Any,
     ) -> None:  # fmt: skip
         arrays_in = [v for v in (*args, *kwargs.values()) if isinstance(v, np.ndarray)]
-        is_rule = isinstance(result, tuple) and len(result) == 2 and callable(result[1])
+        is_rule = (  # (out, backward), or max_pool2d's (out, indices, backward)
+            isinstance(result, tuple) and len(result) in (2, 3) and callable(result[-1])
+        )
         several = isinstance(result, tuple) and all(isinstance(r, np.ndarray) for r in result)
         writes = result is None and name in WRITES
         if not (is_rule or several or writes) and not isinstance(result, np.ndarray):
@@ -188,7 +197,7 @@ class Recorder:
             return
         if name not in REPLAYED:
             raise _Broken(f"rules.{name} is not replayed by nn.compile yet")
-        step = Step(name, rule, [], {}, set(), -1, is_rule)
+        step = Step(name, rule, [], {}, set(), -1, is_rule, extra=len(result) - 2 if is_rule else 0)
         for i, value in enumerate(args):
             v, is_slot = self.argument(value, f"rules.{name}")
             step.args.append(v)
@@ -209,8 +218,8 @@ class Recorder:
         else:
             step.out = self.slot_of_new(result[0] if is_rule else result)
         if is_rule:
-            self.by_backward[id(result[1])] = step
-            self.held.append(result[1])
+            self.by_backward[id(result[-1])] = step
+            self.held.append(result[-1])
         self.recording.steps.append(step)
 
     def recorded(

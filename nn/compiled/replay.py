@@ -36,7 +36,7 @@ def generated(recording: Recording) -> tuple[Replayed, Replayed]:
         if step.outs is not None:  # (several arrays, or a write: none)
             target = "".join(f"s{slot}, " for slot in step.outs) or "_"
         else:
-            target = f"s{step.out}"
+            target = f"s{step.out}" + ", _" * step.extra
             if step.is_rule:
                 target += f", k{n}" if step.grad_to is not None else ", _"
         lines.append(f"    {target} = r{n}({', '.join(args)})")

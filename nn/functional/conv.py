@@ -272,18 +272,8 @@ def avg_pool2d(
         raise RuntimeError("divisor must be not zero")
     k, s, p, _, out = _pool_geometry(x, kernel_size, stride, padding, 1, ceil_mode)
     pads = _pool_pads(x, k, s, p, (1, 1), out)
-    if divisor_override is not None:
-        divisor = np.full(out, float(divisor_override))
-    else:
-        counts = []
-        for axis in range(2):
-            size = x.shape[2 + axis]
-            start = np.arange(out[axis]) * s[axis] - p[axis]
-            end = np.minimum(start + k[axis], size + p[axis])
-            if not count_include_pad:
-                start, end = np.maximum(start, 0), np.minimum(end, size)
-            counts.append(end - start)
-        divisor = np.outer(counts[0], counts[1]).astype(np.float64)
+    size = (x.shape[2], x.shape[3])
+    divisor = conv_rules.pool_divisor(size, k, s, p, out, count_include_pad, divisor_override)
     y, backward = conv_rules.avg_pool2d(x._data, k, s, pads, divisor, out)
     return _unbatched(Tensor._record(y, (x,), backward, AvgPool2DBackward0, (x,)), unbatched)
 

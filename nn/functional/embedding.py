@@ -50,15 +50,12 @@ def embedding(
     """
     if sparse:
         raise NotImplementedError("descend has no sparse gradients: use sparse=False")
-    idx = _indices(input, "indices")
+    idx = _indices(input, "indices")  # (checked against the rows by the rule)
     rows = weight.shape[0]
-    if idx.size and (idx.min() < 0 or idx.max() >= rows):  # a negative index too, as PyTorch
-        raise IndexError("index out of range in self")
-    idx = idx.astype(np.int64, copy=False)
     if padding_idx is not None and padding_idx < 0:
         padding_idx += rows
-    if max_norm is not None:
-        _renormalize(weight, idx, max_norm, norm_type)
+    if max_norm is not None:  # (rows checked first: the renormalisation writes into them)
+        _renormalize(weight, embedding_rules.rows_checked(idx, rows), max_norm, norm_type)
     out, backward = embedding_rules.embedding(weight._data, idx, padding_idx, scale_grad_by_freq)
     return Tensor._record(out, (weight,), backward, EmbeddingBackward0)
 

@@ -209,6 +209,30 @@ def max_pool2d(
     return values, indices, backward
 
 
+def pool_divisor(
+    size: Pair,
+    kernel: Pair,
+    stride: Pair,
+    padding: Pair,
+    out: Pair,
+    count_include_pad: bool,
+    divisor_override: int | None,
+) -> Array:
+    """What each average-pooling window's sum is divided by (Ho, Wo): the window's size
+    counting zero padding (``count_include_pad``) but not ``ceil_mode``'s overhang, or the
+    count of input elements in it, or ``divisor_override``, as PyTorch."""
+    if divisor_override is not None:
+        return np.full(out, float(divisor_override))
+    counts = []
+    for axis in range(2):
+        start = np.arange(out[axis]) * stride[axis] - padding[axis]
+        end = np.minimum(start + kernel[axis], size[axis] + padding[axis])
+        if not count_include_pad:
+            start, end = np.maximum(start, 0), np.minimum(end, size[axis])
+        counts.append(end - start)
+    return np.outer(counts[0], counts[1]).astype(np.float64)
+
+
 def avg_pool2d(
     x: Array, kernel: Pair, stride: Pair, pads: tuple[Pair, Pair], divisor: Array, out: Pair
 ) -> Rule:

@@ -34,7 +34,16 @@ MODELS = {
     "course net": lambda: CourseNet(he_init=True),
     "sequential": lambda: nn.Sequential(nn.Linear(2, 6), nn.ReLU(), nn.Linear(6, 1), nn.Sigmoid()),
     "custom forward": Tanh3,
-}
+    "cnn": lambda: nn.Sequential(
+        nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(4, 4, 3, groups=2), nn.AvgPool2d(2, ceil_mode=True, count_include_pad=False),
+        nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4, 3), nn.LogSoftmax(dim=1),
+    ),
+    "conv1d and embedding": lambda: nn.Sequential(
+        nn.Embedding(10, 4), nn.Unflatten(1, (1, 3)), nn.Flatten(2), nn.Conv1d(1, 2, 3),
+        nn.MaxPool1d(2), nn.Flatten(), nn.Linear(10, 3), nn.LogSoftmax(dim=1),
+    ),
+}  # fmt: skip
 OPTIMIZERS = {
     "sgd": lambda ps: optimizers.SGD(ps, lr=0.1),
     "momentum": lambda ps: optimizers.Momentum(ps, lr=0.1, beta=0.9),
@@ -43,6 +52,14 @@ OPTIMIZERS = {
 
 
 def _data(name, dtype, rng):
+    if name == "cnn":
+        return (
+            rng.standard_normal((16, 1, 9, 9)).astype(dtype),
+            rng.integers(0, 3, 16),
+            nn.NLLLoss(),
+        )
+    if name == "conv1d and embedding":
+        return rng.integers(0, 10, (16, 3)), rng.integers(0, 3, 16), nn.NLLLoss()
     features = 4 if name == "custom forward" else 2
     x = rng.standard_normal((16, features)).astype(dtype)
     if name == "custom forward":
@@ -81,6 +98,22 @@ def test_training_compiled_is_training_eagerly_bit_for_bit(name, opt, dtype):
     for a, b in zip(ours[1], theirs[1], strict=True):
         assert a.dtype == dtype and np.array_equal(a, b)
     assert type(compiled(nn.tensor(batches[0][0])).grad_fn).__name__ == ("CompiledFunctionBackward")
+
+
+def test_a_replayed_lookup_checks_each_batchs_indices():
+    """NumPy would wrap a negative index: the rule raises PyTorch's IndexError, replayed
+    too; a max_norm lookup (it rescales rows in place) runs eagerly."""
+    compiled = nn.compile(nn.Sequential(nn.Embedding(10, 4), nn.Flatten()))
+    compiled(nn.tensor([[1, 2, 3]]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # (replayed, not eagerly)
+        assert compiled(nn.tensor([[4, 5, 6]])).shape == (1, 12)
+        for bad in (-1, 10):
+            with pytest.raises(IndexError, match="index out of range"):
+                compiled(nn.tensor([[1, 2, bad]]))
+    renormed = nn.compile(nn.Embedding(10, 4, max_norm=0.5))
+    with pytest.warns(UserWarning, match="runs eagerly .*rows_checked"):
+        renormed(nn.tensor([1, 2]))
 
 
 def test_under_no_grad_it_replays_without_a_graph():
