@@ -74,6 +74,10 @@ REPLAYED = frozenset(
         "conv.pool_divisor",
         "conv.adaptive_avg_pool2d",
         "embedding.embedding",
+        "shape.cat",
+        "shape.cat_of",
+        "shape.stack",
+        "indexing.getitem",
     }
 )
 """The rules a recording replays (``<file of nn/rules>.<function>``); any other makes the
@@ -83,6 +87,10 @@ method decides nothing on values."""
 
 class _Broken(Exception):
     """Raised inside the recorder's checks; caught there, so the forward runs on."""
+
+
+class Slots(list[int]):
+    """A rule's argument that is a list of recorded arrays (``cat``'s, ``stack``'s)."""
 
 
 @dataclass
@@ -158,7 +166,10 @@ class Recorder:
                 return value, False  # a number lifted to an array (shifted inputs test it)
             raise _Broken(f"{where} reads an array made outside the recorded rules")
         if isinstance(value, list | tuple) and any(isinstance(v, np.ndarray) for v in value):
-            raise _Broken(f"{where} takes a sequence of arrays")
+            slots = [self.slots.get(id(v)) if isinstance(v, np.ndarray) else None for v in value]
+            if None in slots or not isinstance(value, list):
+                raise _Broken(f"{where} takes a sequence of arrays made outside the rules")
+            return Slots(cast("list[int]", slots)), True  # (cat's and stack's arrays)
         return value, False
 
     def call(

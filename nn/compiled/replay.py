@@ -6,7 +6,7 @@ from __future__ import annotations
 import builtins
 
 from ..rules import Fresh
-from .recording import Recording, Replayed
+from .recording import Recording, Replayed, Slots
 
 
 def generated(recording: Recording) -> tuple[Replayed, Replayed]:
@@ -24,13 +24,18 @@ def generated(recording: Recording) -> tuple[Replayed, Replayed]:
         space[f"c{len(constants) - 1}"] = value
         return f"c{len(constants) - 1}"
 
+    def array(value: object) -> str:
+        if isinstance(value, Slots):
+            return "[" + ", ".join(f"s{slot}" for slot in value) + "]"
+        return f"s{value}"
+
     inputs = ", ".join(f"s{slot}" for slot in recording.inputs)
     lines = [f"def forward({inputs}):"]
     for n, step in enumerate(recording.steps):
         space[f"r{n}"] = step.rule
-        args = [f"s{v}" if i in step.array_args else name_of(v) for i, v in enumerate(step.args)]
+        args = [array(v) if i in step.array_args else name_of(v) for i, v in enumerate(step.args)]
         args += [
-            f"{k}=s{v}" if k in step.array_args else f"{k}={name_of(v)}"
+            f"{k}={array(v)}" if k in step.array_args else f"{k}={name_of(v)}"
             for k, v in step.kwargs.items()
         ]
         if step.outs is not None:  # (several arrays, or a write: none)

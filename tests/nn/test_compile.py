@@ -30,10 +30,24 @@ class Tanh3(nn.Module):
         return self.b(h).log_softmax(dim=1)
 
 
+class JoinsAndSlices(nn.Module):
+    """cat, stack, basic indexing (views, a negative step's worth of ints and slices)."""
+
+    def __init__(self):
+        super().__init__()
+        self.a, self.b = nn.Linear(2, 4), nn.Linear(5, 1)
+
+    def forward(self, x):
+        h = nn.cat([self.a(x).tanh(), x], dim=1)[:, 1:]
+        h = nn.stack([h, h * 2], 0).sum(0) + x[:, -1:]
+        return self.b(h).sigmoid()
+
+
 MODELS = {
     "course net": lambda: CourseNet(he_init=True),
     "sequential": lambda: nn.Sequential(nn.Linear(2, 6), nn.ReLU(), nn.Linear(6, 1), nn.Sigmoid()),
     "custom forward": Tanh3,
+    "joins and slices": JoinsAndSlices,
     "cnn": lambda: nn.Sequential(
         nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
         nn.Conv2d(4, 4, 3, groups=2), nn.AvgPool2d(2, ceil_mode=True, count_include_pad=False),
