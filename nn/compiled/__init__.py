@@ -215,6 +215,8 @@ class OptimizedModule(Module):
         with watching(recorder):
             out = module(*args)  # (eager: its result is this call's)
         reason = recorder.broken or self._unprovable(recorder, out, everything, before)
+        if reason is None and recorder.written_in_place():
+            reason = "an op's result is changed in place in the forward"
         if reason is None:
             after = [(rng, generator_state(rng)) for rng, _ in recorder.generators.values()]
             written = [everything[i] for i, _ in recorder.recording.bumps]

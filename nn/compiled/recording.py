@@ -134,6 +134,7 @@ class Recorder:
         self.broken: str | None = None  # why this forward cannot be replayed (it runs on)
         self.written: set[int] = set()  # slots a recorded step writes into
         self.generators: dict[int, tuple[Rng, dict[str, object]]] = {}  # state before each's draw
+        self.versions: list[list[int]] = []  # each op output's version counter (made at 0)
 
     def drawing(self, generator: GeneratorLike | None) -> None:
         """Before a random draw: keep the state of the generator it comes from (the proof
@@ -145,6 +146,11 @@ class Recorder:
     def rewind(self) -> None:
         for rng, state in self.generators.values():
             set_generator_state(rng, state)
+
+    def written_in_place(self) -> bool:
+        """Whether an op's output (or a view of it) was changed in place during the forward:
+        the replay computes values, it does not write them (an in-place op runs eagerly)."""
+        return any(version[0] for version in self.versions)
 
     def breaks(self, reason: str) -> None:
         if self.broken is None:
@@ -312,6 +318,7 @@ def watching(recorder: Recorder) -> Iterator[None]:
             **more: object,
         ) -> TensorCore:  # fmt: skip
             out: TensorCore = original_record(data, inputs, backward, *rest, **more)
+            recorder.versions.append(out._vc)
             recorder.recorded(data, inputs, backward, out)
             return out
 

@@ -182,6 +182,30 @@ def test_what_cannot_be_replayed_runs_eagerly_with_one_warning(model, reason):
         nn.compile(model, fullgraph=True)(x)
 
 
+class ShiftsInPlace(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a, self.b = nn.Linear(4, 4), nn.Linear(4, 2)
+
+    def forward(self, x):
+        h = self.a(x)
+        h += 1  # (under no_grad: a ufunc into the array, no rule)
+        return self.b(h)
+
+
+@pytest.mark.parametrize("grad", [True, False])
+def test_an_in_place_op_in_the_forward_runs_eagerly(grad):
+    model = ShiftsInPlace()
+    compiled = nn.compile(model)
+    with nn.set_grad_enabled(grad), pytest.warns(UserWarning, match="runs eagerly"):
+        compiled(nn.randn(3, 4))
+    x = nn.randn(3, 4)
+    with nn.set_grad_enabled(grad):
+        np.testing.assert_array_equal(compiled(x).detach().numpy(), model(x).detach().numpy())
+    with nn.no_grad(), pytest.raises(RuntimeError, match="changed in place"):
+        nn.compile(model, fullgraph=True)(x)
+
+
 class ReadsAValue(nn.Module):
     def __init__(self):
         super().__init__()
