@@ -10,8 +10,14 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
-from hypothesis import strategies as st
-from hypothesis.extra import numpy as hnp
+
+try:
+    from hypothesis import strategies as st
+    from hypothesis.extra import numpy as hnp
+except ImportError as missing:  # (hypothesis comes with the test extra)
+    raise ImportError(
+        f'{__name__} needs hypothesis, which the test extra installs: pip install -e ".[test]"'
+    ) from missing
 
 from nn.parameter import Parameter
 

@@ -19,6 +19,9 @@ broken property with a shrunk, minimal example:
   where the rule has a compiled kernel and numba is installed) gives the per-parameter
   numbers bit for bit;
 - ``invalid hyperparameters``: a negative or NaN learning rate raises ``ValueError``;
+- ``parameters move`` (checked first): five steps with a constant gradient move a parameter
+  (an ``update`` that rebinds ``W = W - lr * dW`` instead of writing ``W -= lr * dW`` is
+  the commonest slip, and the message says so, naming the file and line of ``update``);
 - ``reference``: when ``reference(W, grads, **hyper)`` is given (plain NumPy, float64), every
   parameter's trajectory ends where the reference says.
 
@@ -52,8 +55,14 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+
+try:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+except ImportError as missing:  # (hypothesis comes with the test extra)
+    raise ImportError(
+        f'{__name__} needs hypothesis, which the test extra installs: pip install -e ".[test]"'
+    ) from missing
 
 from nn import get_default_dtype, set_default_dtype
 from nn.parameter import Parameter
@@ -171,6 +180,43 @@ def _arrays(state: object) -> list[np.ndarray]:
     if isinstance(state, list | tuple):
         return [a for value in state for a in _arrays(value)]
     return []
+
+
+def _rebinding_hint(factory: Factory) -> str:
+    """What to look at when the parameters never move: the commonest beginner bug."""
+    update = getattr(factory, "update", None)
+    where = ""
+    if update is not None:
+        with contextlib.suppress(OSError, TypeError):
+            first = inspect.getsourcelines(update)[1]
+            name = getattr(factory, "__qualname__", type(factory).__name__)
+            where = f" ({name}.update, {inspect.getsourcefile(update)}:{first})"
+    return (
+        f"the parameters never moved{where}: does update rebind W (`W = W - lr * dW`, a "
+        "new array the optimizer never sees) instead of changing it in place "
+        "(`W -= lr * dW`, or `W[...] = ...`)? update must write into the arrays it is given "
+        "(W and the state's arrays)"
+    )
+
+
+def _never_moves(factory: Factory) -> bool:
+    """Whether five steps with a constant gradient leave a parameter exactly where it was
+    (constructed with the factory's defaults, or lr=0.1 when it needs one); False when the
+    factory cannot be called that way (the other properties will say why)."""
+    start = np.linspace(-1.0, 1.0, 6).reshape(2, 3)
+    p = Parameter(start.copy())
+    try:
+        try:
+            optimizer = factory([p])
+        except TypeError:
+            optimizer = factory([p], lr=0.1)
+        if optimizer.needs_closure:
+            return False
+        for _ in range(5):
+            _step(optimizer, [p], [np.full_like(start, 0.5)])
+    except Exception:  # (the contract's properties report it)
+        return False
+    return bool(np.array_equal(_values(p), start))
 
 
 def _executors_of(optimizer: Optimizer) -> list[dict[str, bool]]:
@@ -373,6 +419,8 @@ def check_optimizer(
             tolerance = 1e-9 if p.dtype == np.float64 else 2e-4
             values = _values(p)
             if not np.allclose(values, expected, rtol=tolerance, atol=tolerance, equal_nan=True):
+                if np.array_equal(values, _values(ps[i])):
+                    _fail("reference", _rebinding_hint(factory))
                 worst = float(np.max(np.abs(values - expected)))
                 _fail(
                     "reference",
@@ -390,7 +438,12 @@ def check_optimizer(
                 continue
             _fail("invalid hyperparameters", f"lr={bad} was accepted; expected ValueError")
 
+    def parameters_move() -> None:
+        if _never_moves(factory):
+            _fail("parameters move", _rebinding_hint(factory))
+
     checks: list[Callable[[], None]] = [
+        parameters_move,
         shape_dtype_and_grads,
         untouched_without_grad,
         groups_honoured,

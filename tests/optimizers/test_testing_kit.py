@@ -118,6 +118,18 @@ class StepsWithoutGrad(optimizers.Optimizer):
                 p.data *= 1.0 - group["lr"]
 
 
+class RebindingGD(optimizers.Optimizer):
+    """The commonest beginner bug: a new array bound to the name W, W itself unchanged."""
+
+    elementwise = True
+
+    def __init__(self, params, lr=0.01):
+        super().__init__(params, {"lr": lr})
+
+    def update(self, W, dW, state, group):
+        W = W - group["lr"] * dW  # (the bug, on purpose)
+
+
 def plain_adam(W, grads, lr, betas, eps, **options):
     return reference_adam(W, grads, lr, betas, eps, **options)
 
@@ -183,6 +195,35 @@ class PyTorchStyleMomentum(optimizers.Optimizer):
                 v.mul_(group["beta"]).add_(p.grad, alpha=1 - group["beta"])
                 p.sub_(v.to(p.dtype), alpha=group["lr"])
         return loss
+
+
+def test_an_update_that_rebinds_w_is_named_with_its_file_and_line():
+    with pytest.raises(OptimizerCheckError) as raised:
+        check_optimizer(RebindingGD, reference_gd, max_examples=5)
+    message = str(raised.value)
+    assert "property 'parameters move' failed" in message
+    assert "`W -= lr * dW`" in message and "RebindingGD.update" in message
+    assert "test_testing_kit.py:" in message
+
+
+def test_the_kit_without_the_test_extra_says_how_to_install_it(monkeypatch):
+    import builtins
+    import importlib
+    import sys
+
+    real_import = builtins.__import__
+
+    def without_hypothesis(name, *args, **kwargs):
+        if name == "hypothesis" or name.startswith("hypothesis."):
+            raise ImportError(f"No module named {name!r}")
+        return real_import(name, *args, **kwargs)
+
+    for module in ("optimizers.testing", "optimizers.strategies"):
+        monkeypatch.delitem(sys.modules, module)
+    monkeypatch.setattr(builtins, "__import__", without_hypothesis)
+    for module in ("optimizers.testing", "optimizers.strategies"):
+        with pytest.raises(ImportError, match=r'pip install -e "\.\[test\]"'):
+            importlib.import_module(module)
 
 
 def test_a_pytorch_style_subclass_passes_the_kit():
