@@ -110,7 +110,15 @@ class TensorDataset(Dataset):
         lengths = [len(a) for a in self.arrays]
         if len(set(lengths)) != 1:
             described = ", ".join(f"array {i} has {n} rows" for i, n in enumerate(lengths))
-            raise ValueError(f"Size mismatch between tensors: {described}")
+            columns = {a.shape[-1] if a.ndim > 1 else None for a in self.arrays}
+            course = len(columns) == 1 and None not in columns  # (features x examples each)
+            hint = (
+                ". Examples go in rows: data in the course's layout (features x examples, "
+                "X.shape == (2, 300)) is X.T, Y.T"
+                if course
+                else ""
+            )
+            raise ValueError(f"Size mismatch between tensors: {described}{hint}")
 
     @property
     def tensors(self) -> tuple[Any, ...]:

@@ -19,6 +19,7 @@ first.
 
 from __future__ import annotations
 
+import argparse
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,7 +109,8 @@ def train(
     return run
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    argparse.ArgumentParser(description=__doc__.split("\n")[0]).parse_args(argv)  # (--help)
     epochs = 12
     reference = train(epochs)
     with tempfile.TemporaryDirectory() as folder:

@@ -542,6 +542,7 @@ def main(argv: Sequence[str] | None = None) -> list[RunResult]:
     if args.seeds > 1:
         by_seed = {args.seed: results}
         for seed in range(args.seed + 1, args.seed + args.seeds):
+            print(f"seed {seed} ({seed - args.seed + 1} of {args.seeds})", flush=True)
             by_seed[seed] = [
                 train(spec, data, seed, args.logits, decay, progress, args.compile)[0]
                 for spec in runs

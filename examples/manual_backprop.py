@@ -23,6 +23,8 @@ holds ``weight`` of shape (n_l, n_(l-1)), the course's W[l] itself, and ``bias``
 
 from __future__ import annotations
 
+import argparse
+
 import numpy as np
 
 import nn
@@ -143,5 +145,6 @@ def compare(m: int = 300, seed: int = 3) -> dict[str, float]:
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()  # (--help)
     for name, difference in compare().items():
         print(f"{name:>4}: max relative difference, by hand vs autograd = {difference:.2e}")

@@ -76,3 +76,31 @@ def of_points(points: np.ndarray) -> tuple[float, float]:
     for point in points:
         meter.add(point)
     return meter.mean_cosine, meter.path_ratio
+
+
+def main() -> None:
+    """The two numbers of three paths one can picture: straight, zig-zag, random walk."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        description="How smoothly a path moves: mean cosine between consecutive updates and "
+        "path length over distance covered, for three example paths (compare_optimizers.py "
+        "reports them for each optimizer's weights)."
+    )
+    parser.add_argument("--steps", type=int, default=200, help="points on each path")
+    args = parser.parse_args()
+    steps = np.arange(args.steps, dtype=np.float64)
+    rng = np.random.default_rng(0)
+    paths = {
+        "straight line": np.stack([steps, 2 * steps], axis=1),
+        "zig-zag": np.stack([steps, (-1.0) ** steps], axis=1),
+        "random walk": np.cumsum(rng.standard_normal((args.steps, 2)), axis=0),
+    }
+    print(f"{'path':14}  {'mean cosine':>11}  {'path ratio':>10}")
+    for name, points in paths.items():
+        cosine, ratio = of_points(points)
+        print(f"{name:14}  {cosine:11.3f}  {ratio:10.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -3,12 +3,17 @@
 python examples/quickstart.py
 """
 
+import argparse
+
 import numpy as np
 
 import nn
 import optimizers
 from data import DataLoader, TensorDataset
 from data.datasets import make_moons
+
+if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.split("\n")[0]).parse_args()  # (--help)
 
 nn.manual_seed(0)
 X, y = make_moons(n_samples=300, noise=0.2, generator=1)

@@ -94,3 +94,36 @@ def plot_accuracy_by_seed(
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+def main() -> None:
+    """The summary table of a run of ``compare_optimizers.py --seeds N``, read back."""
+    import argparse
+    from types import SimpleNamespace
+
+    parser = argparse.ArgumentParser(
+        description="Median and range of each optimizer's accuracy over initialisations, "
+        "from the results_by_seed.json that `compare_optimizers.py --seeds N` writes."
+    )
+    parser.add_argument(
+        "records",
+        nargs="?",
+        type=Path,
+        default=Path("runs/compare/results_by_seed.json"),
+        help="the per-seed records (default: runs/compare/results_by_seed.json)",
+    )
+    args = parser.parse_args()
+    if not args.records.exists():
+        raise SystemExit(
+            f"{args.records} not found: run `python examples/compare_optimizers.py --seeds 5` "
+            "first (it writes it), or give its path"
+        )
+    by_seed: dict[int, list[Any]] = {}
+    for record in json.loads(args.records.read_text()):
+        result = SimpleNamespace(label=record["optimizer"], **record)
+        by_seed.setdefault(record["seed"], []).append(result)
+    print(summary_table(by_seed))
+
+
+if __name__ == "__main__":
+    main()

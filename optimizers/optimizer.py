@@ -20,6 +20,8 @@ replaces a parameter's storage.
 
 from __future__ import annotations
 
+import inspect
+import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
@@ -101,7 +103,14 @@ class Optimizer(OptimizerHooks):
         self._layouts: dict[Any, Any] = {}  # the multi-tensor executors' state layouts
         groups = _as_list(params, "params argument given to the optimizer")
         if not groups:
-            raise ValueError("optimizer got an empty parameter list")
+            hint = ""
+            if inspect.isgenerator(params):  # (model.parameters() given to a second optimizer)
+                hint = (
+                    " (the generator given was already used up: model.parameters() can be "
+                    "iterated once, so a second optimizer needs model.parameters() called "
+                    "again, or list(model.parameters()) kept)"
+                )
+            raise ValueError("optimizer got an empty parameter list" + hint)
         if not isinstance(groups[0], dict):
             groups = [{"params": groups}]
         for group in groups:
@@ -219,7 +228,22 @@ class Optimizer(OptimizerHooks):
         for group, params in work:
             if params:
                 _executors.run(self, group, params)
+        if not any(params for _, params in work):
+            self._no_gradients()
         return loss
+
+    def _no_gradients(self) -> None:
+        """A step that found no gradient at all: warned once per optimizer (a learner's
+        ``step()`` before ``loss.backward()``, or after ``zero_grad()``; PyTorch is silent),
+        pointing at the caller of ``step`` (past the hooks' wrapper)."""
+        if not self.__dict__.get("_warned_no_gradients"):
+            self.__dict__["_warned_no_gradients"] = True
+            warnings.warn(
+                f"{type(self).__name__}.step() found no gradients: every parameter's .grad "
+                "is None, so nothing changed. Call loss.backward() before optimizer.step().",
+                UserWarning,
+                stacklevel=4,
+            )
 
     # ---------------------------------------------------------- state dicts
     def state_dict(self) -> StateDict:

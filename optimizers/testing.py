@@ -51,6 +51,7 @@ import contextlib
 import copy
 import inspect
 import math
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -143,7 +144,9 @@ def _step(
     if not optimizer.needs_closure:
         for p, g in zip(ps, grads, strict=True):
             p.grad = None if g is None else g.copy()
-        optimizer.step()
+        with warnings.catch_warnings():  # (a step without any gradient is drawn on purpose)
+            warnings.filterwarnings("ignore", ".*found no gradients", UserWarning)
+            optimizer.step()
         return list(grads)
     read: list[np.ndarray | None] = []
 

@@ -29,3 +29,35 @@ def _fresh_global_state():
     nn.set_default_dtype(np.float32)
     yield
     nn.set_default_dtype(np.float32)
+
+
+_WITHOUT_TORCH = (
+    "compares with PyTorch, which is not installed: pip install -e '.[torch]', then "
+    "python -m pytest -m torch"
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Without PyTorch, the tests marked ``torch`` are skipped saying why and how to run them
+    (rather than failing at their import)."""
+    import importlib.util
+
+    try:
+        if importlib.util.find_spec("torch") is not None:
+            return
+    except ValueError:  # (sys.modules["torch"] set to None: hidden on purpose)
+        pass
+    skip = pytest.mark.skip(reason=_WITHOUT_TORCH)
+    for item in items:
+        if "torch" in item.keywords:
+            item.add_marker(skip)
+
+
+def pytest_terminal_summary(terminalreporter):
+    skipped = [
+        r for r in terminalreporter.stats.get("skipped", []) if _WITHOUT_TORCH in str(r.longrepr)
+    ]
+    if skipped:
+        terminalreporter.write_line(
+            f"{len(skipped)} tests skipped: each {_WITHOUT_TORCH}", yellow=True
+        )

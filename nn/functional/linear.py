@@ -41,10 +41,17 @@ def _linear(input: InputLike, weight: Tensor, bias: Tensor | None, relu: bool) -
     out_features, in_features = W.shape
     shape = x._data.shape
     if not shape or shape[-1] != in_features:
+        course = len(shape) == 2 and shape[0] == in_features  # (features, examples)
         raise ShapeError(
             f"mat1 and mat2 shapes cannot be multiplied ({_rows(shape)} and "
             f"{in_features}x{out_features}): Linear({in_features}, {out_features}) expects "
             f"input with last dimension {in_features}, got shape {shape}"
+            + (
+                f". Examples go in rows here: data in the course's layout (features x "
+                f"examples, {shape}) is X.T"
+                if course
+                else ""
+            )
         )
     x_rg, w_rg = x._rg, weight._rg
     if bias is None:
