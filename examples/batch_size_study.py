@@ -3,16 +3,18 @@ batch gradient descent (batch m) reaches a target training cost soonest, as m gr
 
 The course's 2-5-2-1 network on two-moons data of m examples (one generator for every m).
 Each batch size gets one learning rate, picked from ``LR_GRID`` on the smallest m (the one
-reaching the target soonest, else the lowest final cost) and then held fixed. Every run
+reaching the target in the fewest updates, within ``PICKING_UPDATES``, else the lowest final
+cost: counted in updates, so every machine picks the same) and then held fixed. Every run
 trains until the training cost (mean cross-entropy over all m examples, checked after
-update 1, 2, 4, 8, ... and at least every ``CHECK_SECONDS`` of training, so the counts are
-exact to a factor 2 at worst) reaches ``--target``, or its time budget runs out; only
-training time counts. A run also stops, not reached, when its network has died: the 2-unit
-ReLU layer outputs 0 for every one of the m examples, so no gradient reaches the first two
-layers and the output is a constant (cost ln 2 at best) for ever.
+update 1, 2, 4, 8, ... and every ``CHECK_EVERY`` updates, so the counts are exact to a
+factor 2 at worst, and the same on every machine) reaches ``--target``, or its time budget
+runs out; only training time counts (reported, never used to choose). A run also stops,
+not reached, when its network has died: the 2-unit ReLU layer outputs 0 for every one of
+the m examples, so no gradient reaches the first two layers and the output is a constant
+(cost ln 2 at best) for ever; the table reports such runs apart.
 
     python examples/batch_size_study.py            # m = 300 ... 300,000, 3 seeds
-    python examples/batch_size_study.py --quick    # m = 300 ... 30,000, 1 seed, 10 s
+    python examples/batch_size_study.py --quick    # m = 300 ... 30,000, 1 seed
 
 Writes results.csv, results.json, time_to_target.png and cost_vs_time.png to --out.
 """
@@ -35,8 +37,12 @@ import nn
 import optimizers
 from data.datasets import make_moons
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from figure_files import save_png
+
 LR_GRID = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
-CHECK_SECONDS = 0.25  # at most this much training between two cost checks
+CHECK_EVERY = 64  # updates between two cost checks, besides updates 1, 2, 4, 8, ...
+PICKING_UPDATES = 5000  # updates each learning rate of the grid gets when rates are picked
 
 
 @dataclass
@@ -74,10 +80,10 @@ def course_net(seed: int) -> nn.Module:
 
 def train(
     X: np.ndarray, y: np.ndarray, batch_size: int, lr: float, seed: int, target: float,
-    budget: float,
+    budget: float, max_updates: int | None = None,
 ) -> Record:  # fmt: skip
-    """Mini-batch gradient descent until the training cost reaches ``target`` or ``budget``
-    seconds of training pass."""
+    """Mini-batch gradient descent until the training cost reaches ``target``, ``budget``
+    seconds of training pass, or ``max_updates`` updates were made."""
     m = len(X)
     model, loss_fn = course_net(seed), nn.BCEWithLogitsLoss()
     optimizer = optimizers.SGD(model.parameters(), lr=lr)
@@ -99,7 +105,11 @@ def train(
 
     trained, updates, curve = 0.0, 0, [(0.0, cost())]
     reached = curve[0][1] <= target
-    while not reached and not died and trained < budget:
+
+    def out_of_budget() -> bool:
+        return trained >= budget or (max_updates is not None and updates >= max_updates)
+
+    while not reached and not died and not out_of_budget():
         order = rng.permutation(m)
         for start in range(0, m, batch_size):
             began = time.perf_counter()
@@ -110,9 +120,9 @@ def train(
             trained += time.perf_counter() - began
             updates += 1
             power_of_two = updates & (updates - 1) == 0
-            if power_of_two or trained - curve[-1][0] >= CHECK_SECONDS:
+            if power_of_two or updates % CHECK_EVERY == 0:
                 curve.append((trained, cost()))
-                if done(curve[-1][1]) or trained >= budget:
+                if done(curve[-1][1]) or out_of_budget():
                     break
         if done(curve[-1][1]):
             break
@@ -129,18 +139,21 @@ def train(
     )  # fmt: skip
 
 
-def pick_lr(X: np.ndarray, y: np.ndarray, batch_size: int, target: float, budget: float) -> float:
-    """The grid's learning rate that reaches the target soonest on (X, y), else the one with
-    the lowest final cost."""
-    runs = [train(X, y, batch_size, lr, 0, target, budget) for lr in LR_GRID]
+def pick_lr(X: np.ndarray, y: np.ndarray, batch_size: int, target: float) -> float:
+    """The grid's learning rate that reaches the target in the fewest updates on (X, y)
+    (within ``PICKING_UPDATES``), else the one with the lowest final cost: counted in
+    updates, not seconds, so that every machine picks the same rates."""
+    runs = [train(X, y, batch_size, lr, 0, target, math.inf, PICKING_UPDATES) for lr in LR_GRID]
     reached = [r for r in runs if r.reached]
     if reached:
-        return min(reached, key=lambda r: r.seconds_to_target or 0.0).lr
+        return min(reached, key=lambda r: (r.updates_to_target or 0, r.lr)).lr
     return min(runs, key=lambda r: r.final_cost if math.isfinite(r.final_cost) else math.inf).lr
 
 
 def table(records: list[Record]) -> str:
-    """Mean seconds, epochs and updates to the target per (m, batch size), over the seeds."""
+    """Mean seconds, epochs and updates to the target per (m, batch size), over the seeds
+    that reached it; the final cost over the runs whose network did not die (those are
+    listed after the table, with their cost)."""
     lines = ["m        batch      lr  reached  died  seconds   epochs      updates  final cost"]
     keys = sorted({(r.m, r.batch_size) for r in records})
     for m, batch in keys:
@@ -156,8 +169,18 @@ def table(records: list[Record]) -> str:
             f"{mean([r.seconds_to_target for r in hits]):>7} "
             f"{mean([r.epochs_to_target for r in hits]):>8} "
             f"{mean([r.updates_to_target for r in hits]):>12} "
-            f"{np.mean([r.final_cost for r in group]):>11.4f}"
+            f"{mean([r.final_cost for r in group if not r.died]):>11}"
         )
+    dead = [r for r in records if r.died]
+    if dead:
+        lines.append(
+            "\nDied (the 2-unit ReLU layer outputs 0 on every example: no gradient reaches "
+            "the first layers, the cost stays where it is):"
+        )
+        lines += [
+            f"  m = {r.m}, batch {r.batch_size}, seed {r.seed}: cost {r.final_cost:.4f}"
+            for r in dead
+        ]
     return "\n".join(lines)
 
 
@@ -206,7 +229,7 @@ def plot(records: list[Record], target: float, out: Path) -> None:
     ax.grid(True, which="both", alpha=0.3)
     ax.legend()
     fig.tight_layout()
-    fig.savefig(out / "time_to_target.png", dpi=110)
+    save_png(fig, out / "time_to_target.png", dpi=100)
     plt.close(fig)
 
     largest = max(r.m for r in records)
@@ -225,7 +248,7 @@ def plot(records: list[Record], target: float, out: Path) -> None:
     ax.grid(True, alpha=0.3)
     ax.legend()
     fig.tight_layout()
-    fig.savefig(out / "cost_vs_time.png", dpi=110)
+    save_png(fig, out / "cost_vs_time.png", dpi=100)
     plt.close(fig)
 
 
@@ -236,7 +259,7 @@ def main(argv: list[str] | None = None) -> list[Record]:
     parser.add_argument("--target", type=float, default=0.35, help="the training cost to reach")
     parser.add_argument("--budget", type=float, default=60.0, help="seconds of training per run")
     parser.add_argument("--seeds", type=int, default=3, help="initialisations per (m, batch)")
-    parser.add_argument("--quick", action="store_true", help="m up to 30,000, 1 seed, 10 s")
+    parser.add_argument("--quick", action="store_true", help="m up to 30,000, 1 seed")
     parser.add_argument("--out", type=Path, default=Path("runs/batch_size_study"))
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
@@ -245,11 +268,7 @@ def main(argv: list[str] | None = None) -> list[Record]:
     sizes = sorted(int(s) for s in args.sizes.split(","))
     batch_sizes = [b.strip() for b in args.batch_sizes.split(",")]
     X0, y0 = moons(sizes[0])
-    lr_budget = min(args.budget, 5.0)
-    lrs = {
-        b: pick_lr(X0, y0, sizes[0] if b == "m" else int(b), args.target, lr_budget)
-        for b in batch_sizes
-    }
+    lrs = {b: pick_lr(X0, y0, sizes[0] if b == "m" else int(b), args.target) for b in batch_sizes}
     print(
         "learning rates picked on m = "
         + f"{sizes[0]}: "

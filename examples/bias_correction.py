@@ -26,6 +26,10 @@ import numpy as np
 import nn
 import optimizers
 from data import DataLoader, TensorDataset
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from figure_files import save_png
+
 from data.datasets import make_moons
 
 
@@ -102,10 +106,14 @@ def plot(theta: np.ndarray, beta: float, adam: dict[str, Any], path: Path) -> No
     ax.plot(days, corrected, color="tab:green", lw=2, label="v / (1 - beta^t)")
     ax.set(xlabel="day", ylabel="temperature (°C)", title="Exponentially weighted average")
     ax.legend(fontsize=8)
-    ax = axes[0, 1]
-    ax.plot(steps, adam["v"], color="tab:red", lw=2, label="v (first moment)")
-    ax.plot(steps, adam["v_corrected"], color="tab:green", lw=2, label="v_corrected")
-    ax.set(xlabel="Adam step t", ylabel="dL/dw average", title="Adam's first moment, one weight")
+    ax = axes[0, 1]  # (sizes: this weight's gradients are negative, "too small" means near 0)
+    ax.plot(steps, np.abs(adam["v"]), color="tab:red", lw=2, label="|v| (first moment)")
+    ax.plot(steps, np.abs(adam["v_corrected"]), color="tab:green", lw=2, label="|v_corrected|")
+    ax.set(
+        xlabel="Adam step t",
+        ylabel="size of the dL/dw average",
+        title="Adam's first moment, one weight (its size)",
+    )
     ax.legend(fontsize=8)
     ax = axes[1, 0]
     ax.semilogy(steps, adam["s"], color="tab:red", lw=2, label="s (second moment)")
@@ -113,22 +121,21 @@ def plot(theta: np.ndarray, beta: float, adam: dict[str, Any], path: Path) -> No
     ax.set(xlabel="Adam step t", ylabel="(dL/dw)² average", title="Adam's second moment")
     ax.legend(fontsize=8)
     ax = axes[1, 1]
-    ax.plot(steps, adam["step"], color="tab:green", lw=2, label="Adam's step (corrected)")
-    ax.plot(
-        steps, adam["uncorrected_step"], color="tab:red", lw=2, label="the step without corrections"
-    )
+    ax.plot(steps, np.abs(adam["step"]), color="tab:green", lw=2, label="Adam's step (corrected)")
+    ax.plot(steps, np.abs(adam["uncorrected_step"]), color="tab:red", lw=2,
+            label="the step without corrections")  # fmt: skip
+    ax.axhline(0.0007, color="0.4", ls=":", lw=1.5, label="lr (Adam's first step is exactly lr)")
     ax.set(
         xlabel="Adam step t",
-        ylabel="change of w",
-        title="Step size: lr v_c / (sqrt(s_c) + eps)",
+        ylabel="size of the change of w",
+        title="Step size: lr |v_c| / (sqrt(s_c) + eps)",
     )
     ax.legend(fontsize=8)
     for ax in axes.ravel():
         ax.grid(True, alpha=0.3)
-    fig.suptitle("Bias correction: averages that start at zero are too small at first")
+    fig.suptitle("Bias correction: averages that start at zero are too small (too near 0) at first")
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=100)
+    save_png(fig, path, dpi=90)
     plt.close(fig)
 
 

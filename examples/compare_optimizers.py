@@ -37,6 +37,7 @@ from data.datasets import make_blobs, make_circles, make_moons, make_spirals
 from optimizers.lr_scheduler import InverseTimeLR
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from figure_files import save_png
 from path_smoothness import PathMeter, flat, flat_views
 from seed_summary import plot_accuracy_by_seed, summary_table, write_by_seed
 
@@ -142,6 +143,7 @@ class RunResult:
     costs: list[float] = field(repr=False)
     mean_cosine: float = float("nan")  # between consecutive updates of all weights
     path_ratio: float = float("nan")  # path length over distance covered
+    update_costs: list[float] = field(default_factory=list, repr=False)  # each batch's cost
 
 
 DATASETS = {
@@ -239,7 +241,7 @@ def train(
         )
     forward = nn.compile(model) if compiled else model
     epochs = progress(spec.epochs, spec.label) if progress else range(spec.epochs)
-    costs, updates = [], 0
+    costs, update_costs, updates = [], [], 0
     path = PathMeter()  # how smoothly the weights move (examples/path_smoothness.py)
     weights = flat_views(model.parameters())  # (the optimizer writes into them in place)
     path.add(flat(weights))
@@ -252,7 +254,9 @@ def train(
             loss.backward()
             optimizer.step()
             path.add(flat(weights))
-            cost_total += loss.item() * len(yb)
+            cost = loss.item()
+            cost_total += cost * len(yb)
+            update_costs.append(cost)  # (the cost of this update's batch, before it)
             updates += 1
         costs.append(cost_total / len(X))
         if scheduler is not None:
@@ -272,6 +276,7 @@ def train(
         costs=costs,
         mean_cosine=path.mean_cosine,
         path_ratio=path.path_ratio,
+        update_costs=update_costs,
     )
     return result, model
 
@@ -333,14 +338,17 @@ def smoothness_table(results: Sequence[RunResult]) -> str:
 def write_results(results: Sequence[RunResult], out: Path) -> None:
     """results.csv (one row per optimizer) and results.json (with the cost of every epoch)."""
     out.mkdir(parents=True, exist_ok=True)
-    columns = [k for k in asdict(results[0]) if k != "costs"] if results else []
+    columns = (
+        [k for k in asdict(results[0]) if k not in ("costs", "update_costs")] if results else []
+    )
     with open(out / "results.csv", "w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns)
         writer.writeheader()
         for r in results:
-            writer.writerow({k: v for k, v in asdict(r).items() if k != "costs"})
-    with open(out / "results.json", "w") as handle:
-        json.dump([asdict(r) for r in results], handle, indent=1)
+            writer.writerow({k: v for k, v in asdict(r).items() if k in columns})
+    with open(out / "results.json", "w") as handle:  # (each update's cost left out: 60,000)
+        rows = [{k: v for k, v in asdict(r).items() if k != "update_costs"} for r in results]
+        json.dump(rows, handle, indent=1)
 
 
 def _pyplot() -> Any:
@@ -353,27 +361,87 @@ def _pyplot() -> Any:
 
 
 def plot_costs(results: Sequence[RunResult], path: Path) -> None:
-    """cost.png: the cost of every epoch, one line per optimizer, log scale."""
+    """cost.png: left, the cost of every epoch, one line per optimizer (log scales); right,
+    the cost of each update's own batch over the first updates, where stochastic gradient
+    descent's oscillation shows (its epoch average, on the left, hides it)."""
     plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(8, 5))
+    fig, (epochs_ax, updates_ax) = plt.subplots(1, 2, figsize=(12, 4.8))
     for r in results:
-        ax.plot(
+        epochs_ax.plot(
             np.arange(1, len(r.costs) + 1),
             r.costs,
             STYLES.get(r.name, "-"),
             label=f"{r.label} (batch {r.batch_size})",
             color=COLOURS[r.name],
-            lw=2,
+            lw=3.5 if r.name == "mini-batch-gd" else 2,
         )
-    ax.set_yscale("log")
-    ax.set_xscale("log")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("cost (mean cross-entropy over the training set)")
-    ax.set_title("Training cost per epoch")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
+    epochs_ax.set_yscale("log")
+    epochs_ax.set_xscale("log")
+    epochs_ax.set_xlabel("epoch")
+    epochs_ax.set_ylabel("cost of the epoch (mean cross-entropy)")
+    by_name = {r.name: np.array(r.costs) for r in results}
+    pair = [by_name.get("momentum"), by_name.get("mini-batch-gd")]
+    together = (
+        pair[0] is not None
+        and pair[1] is not None
+        and len(pair[0]) == len(pair[1])
+        and bool(np.all(np.abs(pair[0] - pair[1]) <= 0.01 * pair[1]))
+    )  # (at the course's lr 0.0007 the two coincide: say so where it is true)
+    epochs_ax.set_title(
+        "Cost per epoch (momentum, dashed, on mini-batch GD)" if together else "Cost per epoch"
+    )
+    epochs_ax.grid(True, which="both", alpha=0.3)
+    epochs_ax.legend(fontsize=9)
+    drawn = {r.name: r for r in results if r.update_costs}
+    for name in ("sgd", "mini-batch-gd", "batch-gd"):  # (SGD's cloud first, under the lines)
+        if name not in drawn:
+            continue
+        r = drawn[name]
+        costs = np.array(r.update_costs)
+        steps = np.arange(1, len(costs) + 1)
+        if name == "sgd":
+            updates_ax.plot(
+                steps,
+                costs,
+                ".",
+                color=COLOURS[name],
+                ms=1.5,
+                alpha=0.25,
+                label=f"{r.label}: the cost of each update's one example",
+            )
+            if len(costs) >= len(r.costs):
+                per_epoch = len(costs) // len(r.costs)
+                window = np.convolve(costs, np.ones(per_epoch) / per_epoch, mode="valid")
+                updates_ax.plot(
+                    steps[per_epoch - 1 :],
+                    window,
+                    color="black",
+                    lw=1.2,
+                    zorder=4,
+                    label=f"{r.label}: mean of its last {per_epoch} updates",
+                )
+        else:
+            updates_ax.plot(
+                steps,
+                costs,
+                color=COLOURS[name],
+                lw=2.5 if name == "batch-gd" else 1.5,
+                zorder=3,
+                label=f"{r.label}: each update's batch of {r.batch_size}",
+            )
+    updates_ax.set_xscale("log")
+    updates_ax.set_yscale("log")
+    updates_ax.set_xlabel("update")
+    updates_ax.set_ylabel("cost of the update's batch")
+    updates_ax.set_title("Cost of each update's batch: SGD's oscillates")
+    updates_ax.grid(True, which="both", alpha=0.3)
+    updates_ax.set_ylim(1e-3, 10)
+    if updates_ax.get_legend_handles_labels()[0]:
+        updates_ax.legend(fontsize=9, loc="lower left", markerscale=6)
+    else:  # (none of the three gradient descents was run)
+        updates_ax.set_visible(False)
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
+    save_png(fig, path, dpi=100)
     plt.close(fig)
 
 
@@ -384,27 +452,47 @@ def plot_boundaries(
     y: np.ndarray,
     path: Path,
 ) -> None:
-    """boundaries.png: each trained model's decision boundary over the training data."""
+    """boundaries.png: each trained model's decision boundary over the training data, in a
+    grid of three columns (readable at a page's width), with a legend of the classes."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
     plt = _pyplot()
-    fig, axes = plt.subplots(1, len(results), figsize=(4 * len(results), 4), squeeze=False)
+    columns = 3
+    rows = -(-len(results) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(11, 3.7 * rows), squeeze=False)
     low, high = X.min(axis=0) - 0.5, X.max(axis=0) + 0.5
     xx, yy = np.meshgrid(np.linspace(low[0], high[0], 300), np.linspace(low[1], high[1], 300))
     grid = np.column_stack([xx.ravel(), yy.ravel()]).astype(np.float32)
-    for ax, result, model in zip(axes[0], results, models, strict=True):
+    regions = ["#f4c7c3", "#c6dbef"]
+    for ax, result, model in zip(axes.ravel(), results, models, strict=False):
         p = model.probabilities(grid).reshape(xx.shape)
-        ax.contourf(
-            xx, yy, p > 0.5, levels=[-0.5, 0.5, 1.5], colors=["#f4c7c3", "#c6dbef"], alpha=0.8
-        )
+        ax.contourf(xx, yy, p > 0.5, levels=[-0.5, 0.5, 1.5], colors=regions, alpha=0.8)
         ax.contour(xx, yy, p, levels=[0.5], colors=COLOURS[result.name], linewidths=2)
         ax.scatter(
             X[:, 0], X[:, 1], c=y[:, 0], cmap="coolwarm_r", s=10, edgecolors="k", linewidths=0.3
         )
-        ax.set_title(f"{result.label}\ntrain accuracy {result.train_accuracy:.3f}")
+        ax.set_title(f"{result.label}: train accuracy {result.train_accuracy:.3f}", fontsize=11)
         ax.set_xlabel("$x_1$")
         ax.set_ylabel("$x_2$")
+    for ax in axes.ravel()[len(results) :]:
+        ax.axis("off")
+    colours = plt.get_cmap("coolwarm_r")
+    legend = [
+        Line2D([], [], marker="o", ls="", color=colours(0.0), markeredgecolor="k", label="class 0"),
+        Line2D([], [], marker="o", ls="", color=colours(1.0), markeredgecolor="k", label="class 1"),
+        Patch(color=regions[0], label="predicted 0 (p < 0.5)"),
+        Patch(color=regions[1], label="predicted 1 (p > 0.5)"),
+        Line2D([], [], color="grey", lw=2, label="boundary p = 0.5 (in each optimizer's colour)"),
+    ]
+    spare = axes.ravel()[-1] if len(results) < rows * columns else None
+    if spare is not None:
+        spare.legend(handles=legend, loc="center", fontsize=10, frameon=False)
+    else:
+        fig.legend(handles=legend, loc="lower center", ncol=3, fontsize=9)
     fig.suptitle("Decision boundaries (same data, same initial weights)")
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    save_png(fig, path, dpi=90)
     plt.close(fig)
 
 

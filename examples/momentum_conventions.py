@@ -18,12 +18,16 @@ descend's ``optimizers.SGD`` is PyTorch's, ``optimizers.Momentum`` the course's.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 import numpy as np
 
 import nn
 import optimizers
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from figure_files import save_png
 
 CURVATURE = np.array([1.0, 20.0])  # f(W) = sum(CURVATURE * W**2) / 2
 START = np.array([-4.0, 1.0])
@@ -96,21 +100,27 @@ def main(argv: list[str] | None = None) -> None:
         cmap="Greys",
         linewidths=0.6,
     )
+    # (paths that coincide stay visible: PyTorch's wide and pale underneath, CS231n's dashed
+    # and the rescaled course's dotted over it; each ends in a marker)
     styles = ["-", "--", "-", ":"]
     colours = ["tab:blue", "tab:orange", "tab:red", "k"]
-    for (label, path), style, colour in zip(paths().items(), styles, colours, strict=True):
-        ax.plot(path[:, 0], path[:, 1], style, color=colour, marker=".", ms=3, lw=1.5, label=label)
+    widths, alphas = [6.0, 2.5, 2.0, 1.6], [0.4, 1.0, 1.0, 1.0]
+    ends = ["s", "D", "o", "x"]
+    drawn = zip(paths().items(), styles, colours, widths, alphas, ends, strict=True)
+    for (label, path), style, colour, width, alpha, end in drawn:
+        ax.plot(path[:, 0], path[:, 1], style, color=colour, lw=width, alpha=alpha, label=label)
+        ax.plot(*path[-1], marker=end, color=colour, ms=9, markeredgecolor="black", ls="")
     ax.plot(*START, "ko")
     ax.plot(0, 0, "k*", ms=12)
     ax.set_xlabel("$w_1$")
     ax.set_ylabel("$w_2$")
     ax.set_title(
-        f"Momentum conventions, mu = beta = {MU}, lr = {LR} then {LR / 4} from step {DROP_AT}"
+        f"Momentum conventions, mu = beta = {MU}, lr = {LR} then {LR / 4} from step {DROP_AT}\n"
+        "(until step 20 PyTorch's and CS231n's paths are one; the rescaled course's is PyTorch's)"
     )
     ax.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
-    args.out.mkdir(parents=True, exist_ok=True)
-    fig.savefig(args.out / "momentum_conventions.png", dpi=110)
+    save_png(fig, args.out / "momentum_conventions.png", dpi=100)
     print("wrote", args.out / "momentum_conventions.png")
 
 

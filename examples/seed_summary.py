@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from figure_files import save_png
 
 
 def summary_table(by_seed: dict[int, Sequence[Any]]) -> str:
@@ -79,20 +80,30 @@ def plot_accuracy_by_seed(
     first = by_seed[seeds[0]]
     values = [[by_seed[s][i].test_accuracy for s in seeds] for i in range(len(first))]
     fig, ax = plt.subplots(figsize=(8, 4.5))
-    boxes = ax.boxplot(values, patch_artist=True, widths=0.5)
+    # (the median a thick black line drawn over the box, so that a box squeezed flat
+    # around its median, or one the colour of the median, still shows it)
+    boxes = ax.boxplot(
+        values,
+        patch_artist=True,
+        widths=0.5,
+        medianprops={"color": "black", "lw": 2.5, "zorder": 4},
+    )
     for box, result in zip(boxes["boxes"], first, strict=True):
         box.set_facecolor(colours.get(result.name, "tab:gray"))
-        box.set_alpha(0.5)
+        box.set_alpha(0.45)
+    spread = np.linspace(-0.12, 0.12, len(seeds))  # (the seeds side by side, not stacked)
     for i, column in enumerate(values, start=1):
-        ax.plot(np.full(len(column), i), column, "k.", ms=4, alpha=0.6)
-        ax.plot(i, column[0], "r*", ms=11, label="seed " + str(seeds[0]) if i == 1 else None)
+        ax.plot(i + spread, column, "k.", ms=4, alpha=0.7, zorder=5)
+        ax.plot(i, column[0], "r*", ms=11, zorder=6,
+                label=f"seed {seeds[0]} (the course's)" if i == 1 else None)  # fmt: skip
+    ax.plot([], [], color="black", lw=2.5, label="median")
     ax.set_xticks(range(1, len(first) + 1), [r.label for r in first])
     ax.set_ylabel("test accuracy")
     ax.set_title(f"Test accuracy over {len(seeds)} initialisations (the same data)")
     ax.grid(True, axis="y", alpha=0.3)
     ax.legend(loc="lower right")
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    save_png(fig, path, dpi=100)
     plt.close(fig)
 
 

@@ -25,6 +25,7 @@ import nn
 import optimizers
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from figure_files import save_png
 from path_smoothness import of_points
 
 
@@ -166,6 +167,10 @@ FAMILIES: dict[str, Lineup] = {
 }
 
 
+LINE_STYLES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1))]
+END_MARKERS = ["s", "D", "^", "v", "P"]
+
+
 def trajectory(problem: Problem, name: str, family: str | None = None) -> np.ndarray:
     """The points visited by optimizer ``name`` (of ``family``, or of the classic four) on
     ``problem``, shape (steps + 1, 2)."""
@@ -215,20 +220,26 @@ def plot(out: Path, family: str | None = None) -> Path:
             if family is None
             else {n: (c, lr) for n, (c, _, lr) in FAMILIES[family].items()}
         )
-        for name, (colour, lr) in lineup.items():
+        for number, (name, (colour, lr)) in enumerate(lineup.items()):
             path = trajectory(problem, name, family)
             inside = np.all((path >= [x0, y0]) & (path <= [x1, y1]), axis=1)
             shown = path[: np.argmin(inside) if not inside.all() else len(path)]
+            end = shown[-1]
+            ends = "ends" if inside.all() else "left the frame at"
+            # (paths that coincide stay visible: each later one thinner, in its own dashes,
+            # over the wider earlier ones; each ends in a marker)
             ax.plot(
                 shown[:, 0],
                 shown[:, 1],
-                "-",
+                linestyle=LINE_STYLES[number % len(LINE_STYLES)],
                 color=colour,
-                lw=1.5,
-                label=f"{name} (lr {lr:g})",
+                lw=max(4.0 - 0.7 * number, 2.0),
+                alpha=0.85,
+                label=f"{name} (lr {lr:g}): {ends} ({end[0]:.2f}, {end[1]:.2f})",
             )
-            ax.plot(shown[:, 0], shown[:, 1], ".", color=colour, ms=2)
-        ax.plot(*problem.start, "ko", ms=6, label="start")
+            ax.plot(*end, marker=END_MARKERS[number % len(END_MARKERS)], color=colour, ms=9,
+                    markeredgecolor="black", zorder=5)  # fmt: skip
+        ax.plot(*problem.start, "ko", ms=7, label="start", zorder=6)
         ax.plot(
             *problem.function.minimum,
             "k*",
@@ -240,13 +251,13 @@ def plot(out: Path, family: str | None = None) -> Path:
         ax.set_xlabel("x")
         ax.set_ylabel("y")
         ax.set_title(f"{problem.title} ({problem.steps} steps)")
-        ax.legend(fontsize=8, loc="best")
-    kind = "" if family is None else f" ({family} family)"
-    fig.suptitle(f"Optimizer trajectories from the same start{kind}, through step()")
+        ax.legend(fontsize=7.5, loc="best", framealpha=0.9)
+    kind = "the classic four" if family is None else f"the {family} family"
+    fig.suptitle(f"Paths from the same start ({kind}; markers: where each ended)")
     fig.tight_layout()
     out.mkdir(parents=True, exist_ok=True)
     path = out / ("trajectories.png" if family is None else f"trajectories_{family}.png")
-    fig.savefig(path, dpi=110)
+    save_png(fig, path, dpi=85)
     plt.close(fig)
     return path
 

@@ -26,6 +26,28 @@ from .validation import closed_unit_interval, flag, learning_rate, non_negative
 class Adadelta(Optimizer):
     """Adadelta with PyTorch's signature, defaults and semantics.
 
+    Parameters
+    ----------
+    params : iterable of Parameters or dicts
+        The parameters to optimise, or param groups (dicts with their own hyperparameters).
+    lr : float, default 1.0
+        Scales the step (1.0: Zeiler's rule as written).
+    rho : float, default 0.9
+        The decay of both running averages (of dW**2 and of the squared steps).
+    eps : float, default 1e-06
+        epsilon, inside both square roots.
+    weight_decay : float, default 0
+        L2 penalty: weight_decay * W added to dW (as torch.optim's).
+    foreach : bool, optional
+        The executor (see ``Optimizer``): ``foreach=False`` runs ``update`` on each whole
+        parameter and nothing else; ``foreach=True`` runs an elementwise rule over many
+        parameters at once; ``fused=True`` a compiled kernel (the fast extra). The same numbers.
+    capturable, differentiable : bool, default False
+        PyTorch's flags, accepted as False; True raises ``ValueError`` (descend runs on the
+        CPU without CUDA graphs, and its steps are not recorded by autograd).
+    maximize : bool, default False
+        Ascend the objective instead: the step uses -dW.
+
     Examples
     --------
     >>> import numpy as np, nn, optimizers

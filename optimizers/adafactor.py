@@ -59,6 +59,28 @@ def _rms(a: np.ndarray) -> float:
 class Adafactor(Optimizer):
     """Adafactor with PyTorch's signature, defaults and semantics.
 
+    Parameters
+    ----------
+    params : iterable of Parameters or dicts
+        The parameters to optimise, or param groups (dicts with their own hyperparameters).
+    lr : float, default 0.01
+        The learning rate alpha.
+    beta2_decay : float, default -0.8
+        The exponent of beta2's schedule: beta2_t = 1 - t ** beta2_decay.
+    eps : tuple[float | None, float], default (None, 0.001)
+        (eps1, eps2): eps1 keeps the update's denominator away from 0 (None: the dtype's
+        eps), eps2 is the smallest scale of the relative step.
+    d : float, default 1.0
+        The clipping threshold of the update's root mean square.
+    weight_decay : float, default 0.0
+        Decoupled: W shrinks by (1 - lr * weight_decay).
+    foreach : bool, optional
+        The executor (see ``Optimizer``): ``foreach=False`` runs ``update`` on each whole
+        parameter and nothing else; ``foreach=True`` runs an elementwise rule over many
+        parameters at once; ``fused=True`` a compiled kernel (the fast extra). The same numbers.
+    maximize : bool, default False
+        Ascend the objective instead: the step uses -dW.
+
     Examples
     --------
     >>> import numpy as np, nn, optimizers

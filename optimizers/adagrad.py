@@ -23,6 +23,30 @@ from .validation import flag, learning_rate, non_negative
 class Adagrad(Optimizer):
     """Adagrad with PyTorch's signature, defaults and semantics.
 
+    Parameters
+    ----------
+    params : iterable of Parameters or dicts
+        The parameters to optimise, or param groups (dicts with their own hyperparameters).
+    lr : float, default 0.01
+        The learning rate alpha.
+    lr_decay : float, default 0
+        alpha_t = lr / (1 + (t - 1) * lr_decay).
+    weight_decay : float, default 0
+        L2 penalty: weight_decay * W added to dW (as torch.optim's).
+    initial_accumulator_value : float, default 0
+        The value G (the sum of squared gradients) starts at.
+    eps : float, default 1e-10
+        epsilon, added to sqrt(G).
+    foreach, fused : bool, optional
+        The executor (see ``Optimizer``): ``foreach=False`` runs ``update`` on each whole
+        parameter and nothing else; ``foreach=True`` runs an elementwise rule over many
+        parameters at once; ``fused=True`` a compiled kernel (the fast extra). The same numbers.
+    maximize : bool, default False
+        Ascend the objective instead: the step uses -dW.
+    differentiable : bool, default False
+        PyTorch's flags, accepted as False; True raises ``ValueError`` (descend runs on the
+        CPU without CUDA graphs, and its steps are not recorded by autograd).
+
     Examples
     --------
     >>> import numpy as np, nn, optimizers

@@ -29,19 +29,28 @@ class Adam(Optimizer):
     Parameters
     ----------
     params : iterable of Parameters or dicts
-    lr : float, default 1e-3
-        alpha.
-    betas : (float, float), default (0.9, 0.999)
-        beta1 (momentum) and beta2 (RMSProp), each in [0, 1).
-    eps : float, default 1e-8
-        epsilon, added to sqrt(s_corrected).
+        The parameters to optimise, or param groups (dicts with their own hyperparameters).
+    lr : float, default 0.001
+        The learning rate alpha.
+    betas : tuple[float, float], default (0.9, 0.999)
+        (beta1, beta2): the decays of the averages v and s.
+    eps : float, default 1e-08
+        epsilon, added to the denominator.
     weight_decay : float, default 0
-        Adds weight_decay * W to dW; with ``decoupled_weight_decay=True`` shrinks W by
-        (1 - alpha * weight_decay) instead (AdamW).
+        L2 penalty: weight_decay * W added to dW (as torch.optim's).
     amsgrad : bool, default False
-        Use the running maximum of s.
+        Use the running maximum of s (AMSGrad).
     foreach, fused : bool, optional
-        The executor (see ``Optimizer``); the default runs parameter by parameter.
+        The executor (see ``Optimizer``): ``foreach=False`` runs ``update`` on each whole
+        parameter and nothing else; ``foreach=True`` runs an elementwise rule over many
+        parameters at once; ``fused=True`` a compiled kernel (the fast extra). The same numbers.
+    maximize : bool, default False
+        Ascend the objective instead: the step uses -dW.
+    capturable, differentiable : bool, default False
+        PyTorch's flags, accepted as False; True raises ``ValueError`` (descend runs on the
+        CPU without CUDA graphs, and its steps are not recorded by autograd).
+    decoupled_weight_decay : bool, default False
+        Shrink W by (1 - lr * weight_decay) instead of adding weight_decay * W to dW.
 
     Examples
     --------

@@ -26,6 +26,28 @@ from .validation import betas, flag, learning_rate, non_negative
 class Adamax(Optimizer):
     """Adamax with PyTorch's signature, defaults and semantics.
 
+    Parameters
+    ----------
+    params : iterable of Parameters or dicts
+        The parameters to optimise, or param groups (dicts with their own hyperparameters).
+    lr : float, default 0.002
+        The learning rate alpha.
+    betas : tuple[float, float], default (0.9, 0.999)
+        (beta1, beta2): the decay of v and of the infinity norm u.
+    eps : float, default 1e-08
+        epsilon, added to |dW| where the infinity norm u is updated.
+    weight_decay : float, default 0
+        L2 penalty: weight_decay * W added to dW (as torch.optim's).
+    foreach : bool, optional
+        The executor (see ``Optimizer``): ``foreach=False`` runs ``update`` on each whole
+        parameter and nothing else; ``foreach=True`` runs an elementwise rule over many
+        parameters at once; ``fused=True`` a compiled kernel (the fast extra). The same numbers.
+    maximize : bool, default False
+        Ascend the objective instead: the step uses -dW.
+    capturable, differentiable : bool, default False
+        PyTorch's flags, accepted as False; True raises ``ValueError`` (descend runs on the
+        CPU without CUDA graphs, and its steps are not recorded by autograd).
+
     Examples
     --------
     >>> import numpy as np, nn, optimizers

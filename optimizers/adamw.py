@@ -16,6 +16,30 @@ from .types import ParamsLike
 class AdamW(Adam):
     """Adam with decoupled weight decay; PyTorch's defaults (weight_decay=1e-2).
 
+    Parameters
+    ----------
+    params : iterable of Parameters or dicts
+        The parameters to optimise, or param groups (dicts with their own hyperparameters).
+    lr : float, default 0.001
+        The learning rate alpha.
+    betas : tuple[float, float], default (0.9, 0.999)
+        (beta1, beta2): the decays of the averages v and s.
+    eps : float, default 1e-08
+        epsilon, added to the denominator.
+    weight_decay : float, default 0.01
+        Decoupled: W shrinks by (1 - lr * weight_decay) before the Adam step.
+    amsgrad : bool, default False
+        Use the running maximum of s (AMSGrad).
+    maximize : bool, default False
+        Ascend the objective instead: the step uses -dW.
+    foreach, fused : bool, optional
+        The executor (see ``Optimizer``): ``foreach=False`` runs ``update`` on each whole
+        parameter and nothing else; ``foreach=True`` runs an elementwise rule over many
+        parameters at once; ``fused=True`` a compiled kernel (the fast extra). The same numbers.
+    capturable, differentiable : bool, default False
+        PyTorch's flags, accepted as False; True raises ``ValueError`` (descend runs on the
+        CPU without CUDA graphs, and its steps are not recorded by autograd).
+
     Examples
     --------
     >>> import numpy as np, nn, optimizers

@@ -28,6 +28,30 @@ from .validation import flag, learning_rate, non_negative
 class ASGD(Optimizer):
     """ASGD with PyTorch's signature, defaults and semantics.
 
+    Parameters
+    ----------
+    params : iterable of Parameters or dicts
+        The parameters to optimise, or param groups (dicts with their own hyperparameters).
+    lr : float, default 0.01
+        The learning rate alpha.
+    lambd : float, default 0.0001
+        The decay term of the step size eta.
+    alpha : float, default 0.75
+        The power of eta's decay.
+    t0 : float, default 1000000.0
+        The step from which the iterates are averaged (into the state's ax).
+    weight_decay : float, default 0
+        L2 penalty: weight_decay * W added to dW (as torch.optim's).
+    foreach : bool, optional
+        The executor (see ``Optimizer``): ``foreach=False`` runs ``update`` on each whole
+        parameter and nothing else; ``foreach=True`` runs an elementwise rule over many
+        parameters at once; ``fused=True`` a compiled kernel (the fast extra). The same numbers.
+    maximize : bool, default False
+        Ascend the objective instead: the step uses -dW.
+    capturable, differentiable : bool, default False
+        PyTorch's flags, accepted as False; True raises ``ValueError`` (descend runs on the
+        CPU without CUDA graphs, and its steps are not recorded by autograd).
+
     Examples
     --------
     >>> import numpy as np, nn, optimizers

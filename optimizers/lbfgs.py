@@ -39,6 +39,25 @@ from .types import ParamGroup, ParamsLike, State
 class LBFGS(Optimizer):
     """L-BFGS with PyTorch's signature, defaults and semantics.
 
+    Parameters
+    ----------
+    params : iterable of Parameters or dicts
+        The parameters to optimise, or param groups (dicts with their own hyperparameters).
+    lr : float, default 1
+        The step length (scaling the search direction; the line search may change it).
+    max_iter : int, default 20
+        Iterations per step().
+    max_eval : int | None, default None
+        Closure evaluations per step() (None: max_iter * 5 / 4).
+    tolerance_grad : float, default 1e-07
+        Stop when the largest |dW| is at most this.
+    tolerance_change : float, default 1e-09
+        Stop when the step or the loss changes by at most this.
+    history_size : int, default 100
+        The curvature pairs kept.
+    line_search_fn : str | None, default None
+        None (a fixed step) or 'strong_wolfe'.
+
     Examples
     --------
     >>> import numpy as np, nn, optimizers

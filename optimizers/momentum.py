@@ -30,12 +30,15 @@ class Momentum(Optimizer):
     Parameters
     ----------
     params : iterable of Parameters or dicts
+        The parameters to optimise, or param groups (dicts with their own hyperparameters).
     lr : float
-        alpha, the learning rate.
+        The learning rate alpha.
     beta : float, default 0.9
-        Momentum, the decay of the average, in [0, 1). beta = 0 is plain gradient descent.
+        The decay of the average of gradients (the course's beta; 0: gradient descent).
     foreach, fused : bool, optional
-        The executor (see ``Optimizer``); the default runs parameter by parameter.
+        The executor (see ``Optimizer``): ``foreach=False`` runs ``update`` on each whole
+        parameter and nothing else; ``foreach=True`` runs an elementwise rule over many
+        parameters at once; ``fused=True`` a compiled kernel (the fast extra). The same numbers.
 
     Notes
     -----

@@ -66,6 +66,28 @@ def orthogonalize(
 class Muon(Optimizer):
     """Muon with PyTorch's signature, defaults and semantics (2-D parameters only).
 
+    Parameters
+    ----------
+    params : iterable of Parameters or dicts
+        The parameters to optimise, or param groups (dicts with their own hyperparameters).
+    lr : float, default 0.001
+        The learning rate alpha.
+    weight_decay : float, default 0.1
+        Decoupled: W shrinks by (1 - lr * weight_decay).
+    momentum : float, default 0.95
+        The decay of the momentum buffer.
+    nesterov : bool, default True
+        Nesterov momentum (the gradient at the look-ahead point).
+    ns_coefficients : tuple[float, float, float], default (3.4445, -4.775, 2.0315)
+        (a, b, c) of the Newton-Schulz iteration that orthogonalises the update.
+    eps : float, default 1e-07
+        Added to the update's norm before the iteration.
+    ns_steps : int, default 5
+        Newton-Schulz iterations.
+    adjust_lr_fn : str | None, default None
+        How lr is scaled to the matrix's shape: None or 'original' (PyTorch's),
+        'match_rms_adamw'.
+
     Examples
     --------
     >>> import numpy as np, nn, optimizers

@@ -33,6 +33,30 @@ from .validation import betas, flag, learning_rate, non_negative
 class RAdam(Optimizer):
     """RAdam with PyTorch's signature, defaults and semantics.
 
+    Parameters
+    ----------
+    params : iterable of Parameters or dicts
+        The parameters to optimise, or param groups (dicts with their own hyperparameters).
+    lr : float, default 0.001
+        The learning rate alpha.
+    betas : tuple[float, float], default (0.9, 0.999)
+        (beta1, beta2): the decays of the averages v and s.
+    eps : float, default 1e-08
+        epsilon, added to the denominator.
+    weight_decay : float, default 0
+        L2 penalty: weight_decay * W added to dW (as torch.optim's).
+    decoupled_weight_decay : bool, default False
+        Shrink W by (1 - lr * weight_decay) instead of adding weight_decay * W to dW.
+    foreach : bool, optional
+        The executor (see ``Optimizer``): ``foreach=False`` runs ``update`` on each whole
+        parameter and nothing else; ``foreach=True`` runs an elementwise rule over many
+        parameters at once; ``fused=True`` a compiled kernel (the fast extra). The same numbers.
+    maximize : bool, default False
+        Ascend the objective instead: the step uses -dW.
+    capturable, differentiable : bool, default False
+        PyTorch's flags, accepted as False; True raises ``ValueError`` (descend runs on the
+        CPU without CUDA graphs, and its steps are not recorded by autograd).
+
     Examples
     --------
     >>> import numpy as np, nn, optimizers

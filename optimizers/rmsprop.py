@@ -27,6 +27,32 @@ from .validation import flag, learning_rate, non_negative
 class RMSprop(Optimizer):
     """RMSprop with PyTorch's signature, defaults and semantics (plus ``fused``, descend's).
 
+    Parameters
+    ----------
+    params : iterable of Parameters or dicts
+        The parameters to optimise, or param groups (dicts with their own hyperparameters).
+    lr : float, default 0.01
+        The learning rate alpha.
+    alpha : float, default 0.99
+        The decay of the average of squared gradients (the course's beta).
+    eps : float, default 1e-08
+        epsilon, added to the denominator.
+    weight_decay : float, default 0
+        L2 penalty: weight_decay * W added to dW (as torch.optim's).
+    momentum : float, default 0
+        Momentum of the scaled steps: b = momentum * b + dW / (sqrt(s) + eps), W -= lr * b.
+    centered : bool, default False
+        Divide by the running standard deviation sqrt(s - m**2), m the running mean of dW.
+    capturable, differentiable : bool, default False
+        PyTorch's flags, accepted as False; True raises ``ValueError`` (descend runs on the
+        CPU without CUDA graphs, and its steps are not recorded by autograd).
+    foreach, fused : bool, optional
+        The executor (see ``Optimizer``): ``foreach=False`` runs ``update`` on each whole
+        parameter and nothing else; ``foreach=True`` runs an elementwise rule over many
+        parameters at once; ``fused=True`` a compiled kernel (the fast extra). The same numbers.
+    maximize : bool, default False
+        Ascend the objective instead: the step uses -dW.
+
     Examples
     --------
     >>> import numpy as np, nn, optimizers

@@ -41,6 +41,27 @@ def _step_sizes(name: str, value: Sequence[float]) -> None:
 class Rprop(Optimizer):
     """Rprop with PyTorch's signature, defaults and semantics.
 
+    Parameters
+    ----------
+    params : iterable of Parameters or dicts
+        The parameters to optimise, or param groups (dicts with their own hyperparameters).
+    lr : float, default 0.01
+        The initial step size of every coordinate.
+    etas : tuple[float, float], default (0.5, 1.2)
+        (eta_minus, eta_plus): a step shrinks by eta_minus when dW changes sign, grows by
+        eta_plus when it keeps it.
+    step_sizes : tuple[float, float], default (1e-06, 50)
+        (smallest, largest) step size.
+    capturable, differentiable : bool, default False
+        PyTorch's flags, accepted as False; True raises ``ValueError`` (descend runs on the
+        CPU without CUDA graphs, and its steps are not recorded by autograd).
+    foreach : bool, optional
+        The executor (see ``Optimizer``): ``foreach=False`` runs ``update`` on each whole
+        parameter and nothing else; ``foreach=True`` runs an elementwise rule over many
+        parameters at once; ``fused=True`` a compiled kernel (the fast extra). The same numbers.
+    maximize : bool, default False
+        Ascend the objective instead: the step uses -dW.
+
     Examples
     --------
     >>> import numpy as np, nn, optimizers

@@ -33,10 +33,13 @@ class BatchGD(Optimizer):
     Parameters
     ----------
     params : iterable of Parameters or dicts
+        The parameters to optimise, or param groups (dicts with their own hyperparameters).
     lr : float
-        alpha, the learning rate.
+        The learning rate alpha (no default: the course's examples set it).
     foreach, fused : bool, optional
-        The executor (see ``Optimizer``); the default runs parameter by parameter.
+        The executor (see ``Optimizer``): ``foreach=False`` runs ``update`` on each whole
+        parameter and nothing else; ``foreach=True`` runs an elementwise rule over many
+        parameters at once; ``fused=True`` a compiled kernel (the fast extra). The same numbers.
 
     Examples
     --------
@@ -86,6 +89,31 @@ class SGD(Optimizer):
     fed, and the optimizer keeps no state. PyTorch's momentum is written differently from
     the course's (no 1 - beta, buffer starting at g), yet ``Momentum(lr=alpha, beta=b)`` and
     ``SGD(lr=alpha * (1 - b), momentum=b)`` follow the same trajectory, up to rounding.
+
+    Parameters
+    ----------
+    params : iterable of Parameters or dicts
+        The parameters to optimise, or param groups (dicts with their own hyperparameters).
+    lr : float, default 0.001
+        The learning rate alpha.
+    momentum : float, default 0
+        mu of PyTorch's convention: b = mu * b + (1 - dampening) * dW, W -= lr * b (0: plain
+        gradient descent).
+    dampening : float, default 0
+        (1 - dampening) scales dW in the momentum buffer after the first step.
+    weight_decay : float, default 0
+        L2 penalty: weight_decay * W added to dW (as torch.optim's).
+    nesterov : bool, default False
+        Nesterov momentum (the gradient at the look-ahead point).
+    maximize : bool, default False
+        Ascend the objective instead: the step uses -dW.
+    foreach, fused : bool, optional
+        The executor (see ``Optimizer``): ``foreach=False`` runs ``update`` on each whole
+        parameter and nothing else; ``foreach=True`` runs an elementwise rule over many
+        parameters at once; ``fused=True`` a compiled kernel (the fast extra). The same numbers.
+    differentiable : bool, default False
+        PyTorch's flags, accepted as False; True raises ``ValueError`` (descend runs on the
+        CPU without CUDA graphs, and its steps are not recorded by autograd).
 
     Examples
     --------

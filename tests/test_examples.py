@@ -4,6 +4,7 @@ backprop against autograd. No accuracy thresholds on tiny runs."""
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import json
 import warnings
 from pathlib import Path
@@ -188,6 +189,27 @@ def test_batch_size_study_stops_a_dead_network_at_once(monkeypatch):
     record = study.train(X, y, 64, 0.3, 0, 0.35, 30.0)
     assert record.died and not record.reached and len(record.curve) == 1
     assert record.final_cost == pytest.approx(np.log(2), abs=0.01)  # the output is one constant
+
+
+def test_batch_size_study_picks_rates_by_updates_whatever_the_clock(monkeypatch):
+    """A loaded machine (every clock read 5 s later than the last) picks the same rates."""
+    study = load("batch_size_study")
+    monkeypatch.setattr(study, "PICKING_UPDATES", 400)
+    X, y = study.moons(200)
+    picked = [study.pick_lr(X, y, batch, 0.35) for batch in (1, 64, 200)]
+    slow = itertools.count(step=5.0)
+    monkeypatch.setattr(study.time, "perf_counter", lambda: next(slow))
+    assert [study.pick_lr(X, y, batch, 0.35) for batch in (1, 64, 200)] == picked
+
+
+def test_batch_size_study_reports_dead_runs_apart():
+    study = load("batch_size_study")
+    alive = study.Record(300, 64, 0.3, 0, 1.0, 10.0, 50, 0.349, True, False, [])
+    dead = study.Record(300, 64, 0.3, 1, None, None, None, 0.6931, False, True, [])
+    text = study.table([alive, dead])
+    row = text.splitlines()[1].split()
+    assert row[3] == "1/2" and row[4] == "1" and row[-1] == "0.349"  # (alive runs' cost)
+    assert "m = 300, batch 64, seed 1: cost 0.6931" in text
 
 
 def test_batch_size_study_records_are_consistent(tmp_path):

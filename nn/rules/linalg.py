@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from . import Array, Grads, Rule, fused_multiply_add, unbroadcast
+from ._quiet import quiet
 from .layer import ones
 
 
@@ -15,7 +16,8 @@ def matmul(a: Array, b: Array, need_a: bool = True, need_b: bool = True) -> Rule
     dL/da = g b^T, dL/db = a^T g, with broadcast batch axes summed back. A weight (k, m)
     shared by a batch gets its gradient from one product, the batch folded into rows, as
     PyTorch computes it: never B per-example products (B, k, m) summed afterwards."""
-    out = np.matmul(a, b)
+    with quiet():  # (an overflow gives inf, as PyTorch's, without a warning)
+        out = np.matmul(a, b)
     a2 = a[None, :] if a.ndim == 1 else a
     b2 = b[:, None] if b.ndim == 1 else b
     shape2 = np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2]) + (a2.shape[-2], b2.shape[-1])

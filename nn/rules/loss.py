@@ -106,13 +106,14 @@ def bce_with_logits(
     pos_weight), d/dy = log(sigmoid(-z)) - pw log(sigmoid(z)) (-z without it)."""
     if w is None and pos_weight is None and reduction == "mean" and not need_y:
         return _bce_with_logits_mean(z, y)
-    ls = log_sigmoid(z)
-    if pos_weight is not None:
-        ls = ls * ((pos_weight - 1.0) * y + 1.0)
-    loss = (1.0 - y) * z - ls
-    if w is not None:
-        loss = loss * w
-    out, scale = reduce(np.asarray(loss, dtype=z.dtype), reduction)
+    with quiet():  # (an infinite logit gives inf or NaN, as PyTorch's, without a warning)
+        ls = log_sigmoid(z)
+        if pos_weight is not None:
+            ls = ls * ((pos_weight - 1.0) * y + 1.0)
+        loss = (1.0 - y) * z - ls
+        if w is not None:
+            loss = loss * w
+        out, scale = reduce(np.asarray(loss, dtype=z.dtype), reduction)
 
     def backward(g: Array) -> Grads:
         gs = _scaled(g, scale)

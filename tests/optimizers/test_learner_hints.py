@@ -16,7 +16,7 @@ def test_a_used_up_parameters_generator_is_named():
     model = nn.Linear(2, 1)
     parameters = model.parameters()
     optimizers.SGD(parameters, lr=0.1)
-    with pytest.raises(ValueError, match="empty parameter list .*already used up"):
+    with pytest.raises(ValueError, match=r"empty parameter list .*already used up"):
         optimizers.Adam(parameters)
     with pytest.raises(ValueError, match=r"^optimizer got an empty parameter list$"):
         optimizers.Adam([])
