@@ -49,7 +49,7 @@ def pytest_collection_modifyitems(config, items):
         pass
     skip = pytest.mark.skip(reason=_WITHOUT_TORCH)
     for item in items:
-        if "torch" in item.keywords:
+        if item.get_closest_marker("torch") is not None:  # (the marker, not a name's word)
             item.add_marker(skip)
 
 
