@@ -110,6 +110,25 @@ class LazyLinear(LazyModuleMixin, Linear):
 class _LazyConvMixin(LazyModuleMixin):
     """``in_channels`` from the first input: its dimension 1 (0 when unbatched)."""
 
+    def __init__(
+        self,
+        out_channels: int,
+        kernel_size: IntOrTuple,
+        stride: IntOrTuple = 1,
+        padding: Padding = 0,
+        dilation: IntOrTuple = 1,
+        groups: int = 1,
+        bias: bool = True,
+        padding_mode: str = "zeros",
+        device: DeviceLike | None = None,
+        dtype: DTypeLike | None = None,
+    ) -> None:
+        conv = self._as_conv()  # (a Conv1d or Conv2d: its own __init__, with no channels yet)
+        _ConvNd.__init__(conv, 0, 0, kernel_size, stride, padding, dilation, groups, False,
+                         padding_mode)  # fmt: skip
+        conv.out_channels = out_channels
+        self._lazy_init(bias, device, dtype)
+
     def _lazy_init(self, bias: bool, device: DeviceLike | None, dtype: DTypeLike | None) -> None:
         conv = self._as_conv()
         conv.weight = UninitializedParameter(device=device, dtype=dtype)
@@ -144,23 +163,6 @@ class LazyConv1d(_LazyConvMixin, Conv1d):
 
     cls_to_become = Conv1d
 
-    def __init__(
-        self,
-        out_channels: int,
-        kernel_size: IntOrTuple,
-        stride: IntOrTuple = 1,
-        padding: Padding = 0,
-        dilation: IntOrTuple = 1,
-        groups: int = 1,
-        bias: bool = True,
-        padding_mode: str = "zeros",
-        device: DeviceLike | None = None,
-        dtype: DTypeLike | None = None,
-    ) -> None:
-        super().__init__(0, 0, kernel_size, stride, padding, dilation, groups, False, padding_mode)
-        self.out_channels = out_channels
-        self._lazy_init(bias, device, dtype)
-
 
 class LazyConv2d(_LazyConvMixin, Conv2d):
     """``Conv2d`` with ``in_channels`` read from the first input.
@@ -174,23 +176,6 @@ class LazyConv2d(_LazyConvMixin, Conv2d):
     """
 
     cls_to_become = Conv2d
-
-    def __init__(
-        self,
-        out_channels: int,
-        kernel_size: IntOrTuple,
-        stride: IntOrTuple = 1,
-        padding: Padding = 0,
-        dilation: IntOrTuple = 1,
-        groups: int = 1,
-        bias: bool = True,
-        padding_mode: str = "zeros",
-        device: DeviceLike | None = None,
-        dtype: DTypeLike | None = None,
-    ) -> None:
-        super().__init__(0, 0, kernel_size, stride, padding, dilation, groups, False, padding_mode)
-        self.out_channels = out_channels
-        self._lazy_init(bias, device, dtype)
 
 
 class _LazyNormMixin(LazyModuleMixin):
