@@ -21,8 +21,9 @@ class LRScheduler:
     >>> class Halving(optimizers.lr_scheduler.LRScheduler):
     ...     def get_lr(self):
     ...         return [base * 0.5**self.last_epoch for base in self.base_lrs]
-    >>> opt = optimizers.SGD([nn.Parameter(np.zeros(1))], lr=1.0)
-    >>> sched = Halving(opt); sched.step(); sched.get_last_lr()
+    >>> w = nn.Parameter(np.zeros(1)); w.grad = np.zeros(1)  # (a gradient to step with)
+    >>> opt = optimizers.SGD([w], lr=1.0)
+    >>> sched = Halving(opt); opt.step(); sched.step(); sched.get_last_lr()
     [0.5]
     """
 

@@ -71,7 +71,8 @@ class SequentialLR(_Combined):
     --------
     >>> import numpy as np, nn, optimizers
     >>> from optimizers.lr_scheduler import ConstantLR, ExponentialLR, SequentialLR
-    >>> opt = optimizers.SGD([nn.Parameter(np.zeros(1))], lr=1.0)
+    >>> w = nn.Parameter(np.zeros(1)); w.grad = np.zeros(1)  # (a gradient to step with)
+    >>> opt = optimizers.SGD([w], lr=1.0)
     >>> warm = ConstantLR(opt, factor=0.5, total_iters=2)
     >>> sched = SequentialLR(opt, [warm, ExponentialLR(opt, gamma=0.5)], milestones=[2])
     >>> [round((opt.step(), sched.step(), sched.get_last_lr()[0])[2], 6) for _ in range(3)]
@@ -129,7 +130,8 @@ class ChainedScheduler(_Combined):
     --------
     >>> import numpy as np, nn, optimizers
     >>> from optimizers.lr_scheduler import ChainedScheduler, ConstantLR, ExponentialLR
-    >>> opt = optimizers.SGD([nn.Parameter(np.zeros(1))], lr=1.0)
+    >>> w = nn.Parameter(np.zeros(1)); w.grad = np.zeros(1)  # (a gradient to step with)
+    >>> opt = optimizers.SGD([w], lr=1.0)
     >>> sched = ChainedScheduler([ConstantLR(opt, 0.5, 1), ExponentialLR(opt, 0.5)])
     >>> [round((opt.step(), sched.step(), sched.get_last_lr()[0])[2], 6) for _ in range(2)]
     [0.5, 0.25]
@@ -163,7 +165,8 @@ class ReduceLROnPlateau(LRScheduler):
     Examples
     --------
     >>> import numpy as np, nn, optimizers
-    >>> opt = optimizers.SGD([nn.Parameter(np.zeros(1))], lr=1.0)
+    >>> w = nn.Parameter(np.zeros(1)); w.grad = np.zeros(1)  # (a gradient to step with)
+    >>> opt = optimizers.SGD([w], lr=1.0)
     >>> sched = optimizers.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=1)
     >>> for loss in [1.0, 1.0, 1.0, 0.5]:
     ...     sched.step(loss)

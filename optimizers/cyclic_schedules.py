@@ -61,7 +61,8 @@ class CosineAnnealingWarmRestarts(LRScheduler):
     Examples
     --------
     >>> import numpy as np, nn, optimizers
-    >>> opt = optimizers.SGD([nn.Parameter(np.zeros(1))], lr=1.0)
+    >>> w = nn.Parameter(np.zeros(1)); w.grad = np.zeros(1)  # (a gradient to step with)
+    >>> opt = optimizers.SGD([w], lr=1.0)
     >>> sched = optimizers.lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=2)
     >>> [round((opt.step(), sched.step(), sched.get_last_lr()[0])[2], 6) for _ in range(3)]
     [0.5, 1.0, 0.5]
@@ -128,7 +129,8 @@ class CyclicLR(LRScheduler):
     Examples
     --------
     >>> import numpy as np, nn, optimizers
-    >>> opt = optimizers.SGD([nn.Parameter(np.zeros(1))], lr=1.0, momentum=0.9)
+    >>> w = nn.Parameter(np.zeros(1)); w.grad = np.zeros(1)  # (a gradient to step with)
+    >>> opt = optimizers.SGD([w], lr=1.0, momentum=0.9)
     >>> sched = optimizers.lr_scheduler.CyclicLR(opt, base_lr=0.1, max_lr=0.5, step_size_up=2)
     >>> [round((opt.step(), sched.step(), sched.get_last_lr()[0])[2], 6) for _ in range(4)]
     [0.3, 0.5, 0.3, 0.1]
@@ -229,7 +231,8 @@ class OneCycleLR(LRScheduler):
     Examples
     --------
     >>> import numpy as np, nn, optimizers
-    >>> opt = optimizers.SGD([nn.Parameter(np.zeros(1))], lr=1.0, momentum=0.9)
+    >>> w = nn.Parameter(np.zeros(1)); w.grad = np.zeros(1)  # (a gradient to step with)
+    >>> opt = optimizers.SGD([w], lr=1.0, momentum=0.9)
     >>> sched = optimizers.lr_scheduler.OneCycleLR(opt, max_lr=1.0, total_steps=4)
     >>> start = sched.get_last_lr()[0]; opt.step(); sched.step()
     >>> round(start, 6), round(sched.get_last_lr()[0], 6)

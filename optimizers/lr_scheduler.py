@@ -49,9 +49,10 @@ class StepLR(LRScheduler):
     Examples
     --------
     >>> import numpy as np, nn, optimizers
-    >>> opt = optimizers.SGD([nn.Parameter(np.zeros(1))], lr=1.0)
+    >>> w = nn.Parameter(np.zeros(1)); w.grad = np.zeros(1)  # (a gradient to step with)
+    >>> opt = optimizers.SGD([w], lr=1.0)
     >>> sched = optimizers.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
-    >>> [(sched.step(), sched.get_last_lr()[0])[1] for _ in range(4)]
+    >>> [(opt.step(), sched.step(), sched.get_last_lr()[0])[2] for _ in range(4)]
     [1.0, 0.5, 0.5, 0.25]
     """
 
@@ -80,9 +81,10 @@ class ExponentialLR(LRScheduler):
     Examples
     --------
     >>> import numpy as np, nn, optimizers
-    >>> opt = optimizers.SGD([nn.Parameter(np.zeros(1))], lr=1.0)
+    >>> w = nn.Parameter(np.zeros(1)); w.grad = np.zeros(1)  # (a gradient to step with)
+    >>> opt = optimizers.SGD([w], lr=1.0)
     >>> sched = optimizers.lr_scheduler.ExponentialLR(opt, gamma=0.5)
-    >>> sched.step(); sched.get_last_lr()
+    >>> opt.step(); sched.step(); sched.get_last_lr()
     [0.5]
     """
 
@@ -106,9 +108,10 @@ class LambdaLR(LRScheduler):
     Examples
     --------
     >>> import numpy as np, nn, optimizers
-    >>> opt = optimizers.SGD([nn.Parameter(np.zeros(1))], lr=1.0)
+    >>> w = nn.Parameter(np.zeros(1)); w.grad = np.zeros(1)  # (a gradient to step with)
+    >>> opt = optimizers.SGD([w], lr=1.0)
     >>> sched = optimizers.lr_scheduler.LambdaLR(opt, lambda epoch: 1 / (1 + epoch))
-    >>> sched.step(); sched.get_last_lr()
+    >>> opt.step(); sched.step(); sched.get_last_lr()
     [0.5]
     """
 
@@ -136,9 +139,10 @@ class CosineAnnealingLR(LRScheduler):
     Examples
     --------
     >>> import numpy as np, nn, optimizers
-    >>> opt = optimizers.SGD([nn.Parameter(np.zeros(1))], lr=1.0)
+    >>> w = nn.Parameter(np.zeros(1)); w.grad = np.zeros(1)  # (a gradient to step with)
+    >>> opt = optimizers.SGD([w], lr=1.0)
     >>> sched = optimizers.lr_scheduler.CosineAnnealingLR(opt, T_max=2)
-    >>> sched.step(); round(sched.get_last_lr()[0], 6)
+    >>> opt.step(); sched.step(); round(sched.get_last_lr()[0], 6)
     0.5
     """
 
@@ -182,7 +186,8 @@ class MultiplicativeLR(LRScheduler):
     Examples
     --------
     >>> import numpy as np, nn, optimizers
-    >>> opt = optimizers.SGD([nn.Parameter(np.zeros(1))], lr=1.0)
+    >>> w = nn.Parameter(np.zeros(1)); w.grad = np.zeros(1)  # (a gradient to step with)
+    >>> opt = optimizers.SGD([w], lr=1.0)
     >>> sched = optimizers.lr_scheduler.MultiplicativeLR(opt, lambda epoch: 0.5)
     >>> opt.step(); sched.step(); opt.step(); sched.step(); sched.get_last_lr()
     [0.25]
@@ -214,7 +219,8 @@ class MultiStepLR(LRScheduler):
     Examples
     --------
     >>> import numpy as np, nn, optimizers
-    >>> opt = optimizers.SGD([nn.Parameter(np.zeros(1))], lr=1.0)
+    >>> w = nn.Parameter(np.zeros(1)); w.grad = np.zeros(1)  # (a gradient to step with)
+    >>> opt = optimizers.SGD([w], lr=1.0)
     >>> sched = optimizers.lr_scheduler.MultiStepLR(opt, milestones=[1, 3], gamma=0.5)
     >>> [(opt.step(), sched.step(), sched.get_last_lr()[0])[2] for _ in range(4)]
     [0.5, 0.5, 0.25, 0.25]
@@ -248,7 +254,8 @@ class ConstantLR(LRScheduler):
     Examples
     --------
     >>> import numpy as np, nn, optimizers
-    >>> opt = optimizers.SGD([nn.Parameter(np.zeros(1))], lr=1.0)
+    >>> w = nn.Parameter(np.zeros(1)); w.grad = np.zeros(1)  # (a gradient to step with)
+    >>> opt = optimizers.SGD([w], lr=1.0)
     >>> sched = optimizers.lr_scheduler.ConstantLR(opt, factor=0.5, total_iters=2)
     >>> def next_lr():
     ...     opt.step(); sched.step(); return sched.get_last_lr()[0]
@@ -289,7 +296,8 @@ class LinearLR(LRScheduler):
     Examples
     --------
     >>> import numpy as np, nn, optimizers
-    >>> opt = optimizers.SGD([nn.Parameter(np.zeros(1))], lr=1.0)
+    >>> w = nn.Parameter(np.zeros(1)); w.grad = np.zeros(1)  # (a gradient to step with)
+    >>> opt = optimizers.SGD([w], lr=1.0)
     >>> sched = optimizers.lr_scheduler.LinearLR(opt, start_factor=0.5, total_iters=2)
     >>> def next_lr():
     ...     opt.step(); sched.step(); return sched.get_last_lr()[0]
@@ -342,7 +350,8 @@ class PolynomialLR(LRScheduler):
     Examples
     --------
     >>> import numpy as np, nn, optimizers
-    >>> opt = optimizers.SGD([nn.Parameter(np.zeros(1))], lr=1.0)
+    >>> w = nn.Parameter(np.zeros(1)); w.grad = np.zeros(1)  # (a gradient to step with)
+    >>> opt = optimizers.SGD([w], lr=1.0)
     >>> sched = optimizers.lr_scheduler.PolynomialLR(opt, total_iters=4, power=1.0)
     >>> [round((opt.step(), sched.step(), sched.get_last_lr()[0])[2], 6) for _ in range(4)]
     [0.75, 0.5, 0.25, 0.0]
@@ -400,9 +409,10 @@ class InverseTimeLR(LRScheduler):
     Examples
     --------
     >>> import numpy as np, nn, optimizers
-    >>> opt = optimizers.SGD([nn.Parameter(np.zeros(1))], lr=1.0)
+    >>> w = nn.Parameter(np.zeros(1)); w.grad = np.zeros(1)  # (a gradient to step with)
+    >>> opt = optimizers.SGD([w], lr=1.0)
     >>> sched = optimizers.lr_scheduler.InverseTimeLR(opt, decay_rate=1.0, time_interval=2)
-    >>> [(sched.step(), sched.get_last_lr()[0])[1] for _ in range(4)]
+    >>> [(opt.step(), sched.step(), sched.get_last_lr()[0])[2] for _ in range(4)]
     [1.0, 0.5, 0.5, 0.3333333333333333]
     """
 

@@ -197,7 +197,8 @@ class SWALR(LRScheduler):
     --------
     >>> import numpy as np, nn, optimizers
     >>> from optimizers.swa_utils import SWALR
-    >>> opt = optimizers.SGD([nn.Parameter(np.zeros(1))], lr=1.0)
+    >>> w = nn.Parameter(np.zeros(1)); w.grad = np.zeros(1)  # (a gradient to step with)
+    >>> opt = optimizers.SGD([w], lr=1.0)
     >>> sched = SWALR(opt, swa_lr=0.1, anneal_epochs=2, anneal_strategy="linear")
     >>> [round((opt.step(), sched.step(), sched.get_last_lr()[0])[2], 6) for _ in range(3)]
     [0.55, 0.1, 0.1]

@@ -133,6 +133,14 @@ def _copy_params(ps: Sequence[Parameter]) -> list[Parameter]:
     return result
 
 
+def _step_quietly(optimizer: Optimizer, closure: Callable[[], float] | None = None) -> None:
+    """``optimizer.step(closure)`` without the learner's hint that no parameter had a
+    gradient: the kit steps without gradients on purpose."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", ".*found no gradients", UserWarning)
+        optimizer.step(closure)
+
+
 def _step(
     optimizer: Optimizer, ps: Sequence[Parameter], grads: Sequence[np.ndarray | None]
 ) -> list[np.ndarray | None]:
@@ -144,9 +152,7 @@ def _step(
     if not optimizer.needs_closure:
         for p, g in zip(ps, grads, strict=True):
             p.grad = None if g is None else g.copy()
-        with warnings.catch_warnings():  # (a step without any gradient is drawn on purpose)
-            warnings.filterwarnings("ignore", ".*found no gradients", UserWarning)
-            optimizer.step()
+        _step_quietly(optimizer)
         return list(grads)
     read: list[np.ndarray | None] = []
 
@@ -328,7 +334,7 @@ def check_optimizer(
         _run(optimizer, ps, grads)
         optimizer.zero_grad()
         snapshot = [_values(p).copy() for p in ps]
-        optimizer.step((lambda: 0.0) if optimizer.needs_closure else None)
+        _step_quietly(optimizer, (lambda: 0.0) if optimizer.needs_closure else None)
         for p, before in zip(ps, snapshot, strict=True):
             if not np.array_equal(_values(p), before, equal_nan=True):
                 _fail("zero_grad then step", "step() after zero_grad() changed a parameter")
