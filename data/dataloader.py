@@ -194,15 +194,17 @@ class DataLoader:
         """A new epoch (or the rest of the one restored by ``load_state_dict``): each
         iterator is its own cursor, as PyTorch's, so iterating the loader again (to evaluate
         mid-epoch, or ``zip(loader, loader)``) leaves an open iterator unchanged. An epoch
-        of more than ``PLANNED_UP_TO`` samples is not planned: its indices are taken from
-        the sampler a batch at a time, as PyTorch's loader takes them."""
+        of more than ``PLANNED_UP_TO`` samples (or of a sampler without a length) is not
+        planned: its indices are taken from the sampler a batch at a time, as PyTorch's
+        loader takes them."""
         if isinstance(self.dataset, IterableDataset):
             return self._stream()
         epoch = self._resume
         self._resume = None
         if epoch is None:
             draw_seed(self.generator)  # (PyTorch's iterator draws its workers' base seed)
-            if self._samples_per_epoch() > PLANNED_UP_TO:
+            samples = self._samples_per_epoch()
+            if samples is None or samples > PLANNED_UP_TO:
                 self._latest = _Streamed(self._index_batches())
                 return self._latest
             order, lengths = self._plan_epoch()
@@ -211,10 +213,15 @@ class DataLoader:
         self._latest = epoch
         return epoch
 
-    def _samples_per_epoch(self) -> int:
-        if self.batch_sampler is not None:
-            return len(self.batch_sampler) * getattr(self.batch_sampler, "batch_size", 1)
-        return len(self.sampler)
+    def _samples_per_epoch(self) -> int | None:
+        """How many indices the epoch takes, or None for a sampler without a length (a
+        custom one need not have one, as in PyTorch: its epoch is taken as it goes)."""
+        try:
+            if self.batch_sampler is not None:
+                return len(self.batch_sampler) * getattr(self.batch_sampler, "batch_size", 1)
+            return len(self.sampler)
+        except TypeError:
+            return None
 
     def _index_batches(self) -> Iterator[object]:
         """The epoch's batches, their indices taken from the sampler as they are needed."""

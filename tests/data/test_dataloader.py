@@ -507,3 +507,23 @@ def test_an_endless_sampler_gives_pytorchs_batches_after_the_same_seed():
     import data
 
     assert first_batches(nn, data) == first_batches(torch, torch.utils.data)
+
+
+def test_samplers_without_a_length_are_taken_as_they_go():
+    """PyTorch's samplers need no ``__len__`` to be iterated: nor do descend's."""
+
+    class Evens:
+        def __iter__(self):
+            return iter(range(0, 10, 2))
+
+    class Pairs:
+        def __iter__(self):
+            return iter([[0, 1], [2, 3], [4]])
+
+    dataset = TensorDataset(np.arange(10.0))
+    assert _batches(DataLoader(dataset, batch_size=2, sampler=Evens())) == [
+        [0.0, 2.0],
+        [4.0, 6.0],
+        [8.0],
+    ]
+    assert _batches(DataLoader(dataset, batch_sampler=Pairs())) == [[0.0, 1.0], [2.0, 3.0], [4.0]]
