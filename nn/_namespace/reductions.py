@@ -27,16 +27,25 @@ def var_mean(input: Any, *args: Any, **kwargs: Any) -> tuple[Tensor, Tensor]:
     ``unbiased`` as ``var``'s)."""
     x = _operand(input, "var_mean")
     dim = args[0] if args else kwargs.get("dim")
-    keepdim = kwargs.get("keepdim", False)
-    return x.var(*args, **kwargs), x.mean(dim, keepdim) if dim is not None else x.mean()
+    return x.var(*args, **kwargs), _moments_mean(x, dim, kwargs.get("keepdim", False))
 
 
 def std_mean(input: Any, *args: Any, **kwargs: Any) -> tuple[Tensor, Tensor]:
     """``(std, mean)`` over the same ``dim``, as ``torch.std_mean``."""
     x = _operand(input, "std_mean")
     dim = args[0] if args else kwargs.get("dim")
-    keepdim = kwargs.get("keepdim", False)
-    return x.std(*args, **kwargs), x.mean(dim, keepdim) if dim is not None else x.mean()
+    return x.std(*args, **kwargs), _moments_mean(x, dim, kwargs.get("keepdim", False))
+
+
+def _moments_mean(x: Tensor, dim: Any, keepdim: bool) -> Tensor:
+    """The mean ``var_mean``/``std_mean`` return. PyTorch's Welford update accumulates
+    float32 and float16 in float64, so their mean is the float64 mean rounded once (NumPy's
+    pairwise float32 mean differs in the last bits, in relative terms far more where the
+    values cancel); float64 is averaged as it is."""
+    narrow = x.dtype.kind == "f" and x.dtype.itemsize < 8
+    wide = _dtype.float64 if narrow else None
+    mean = x.mean(dim, keepdim, dtype=wide) if dim is not None else x.mean(dtype=wide)
+    return mean.to(x.dtype) if narrow else mean
 
 
 def dist(input: Any, other: Any, p: float = 2) -> Tensor:

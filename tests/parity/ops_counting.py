@@ -258,6 +258,11 @@ def _welford_mean(sample: Sample) -> str | None:
         return "var_mean/std_mean: PyTorch's Welford mean of infinite values"
     if values.size > 1 and np.all(values == values.flat[0]):
         return "var_mean/std_mean: PyTorch's Welford variance of equal values is exactly 0"
+    if not values.size or not np.any(values):
+        return None
+    means = np.mean(values.astype(np.float64), axis=sample.kwargs.get("dim"))
+    if np.any(means == 0):
+        return "var_mean/std_mean: a mean of exactly 0 is PyTorch's Welford rounding (4e-17)"
     return None
 
 
