@@ -292,9 +292,10 @@ class DataLoader:
         latest = self._resume or self._latest
         if isinstance(latest, _Streamed) and not latest.finished:
             raise RuntimeError(
-                f"this DataLoader's epoch has more than {PLANNED_UP_TO} samples: it takes "
-                "them from the sampler as it goes and cannot save its place within the epoch "
-                "(save at the end of an epoch, or use a smaller num_samples)"
+                f"this DataLoader's epoch (more than {PLANNED_UP_TO} samples, or a sampler "
+                "without a length) is taken from its sampler as it goes and cannot save its "
+                "place within the epoch (save at the end of an epoch, or use a smaller "
+                "num_samples)"
             )
         epoch = latest if isinstance(latest, _Epoch) and not latest.finished else None
         return {
