@@ -182,6 +182,19 @@ class _LazyNormMixin(LazyModuleMixin):
     """``num_features`` from the first input's dimension 1; ones, zeros, running statistics
     0 and 1 once known."""
 
+    def __init__(
+        self,
+        eps: float = 1e-5,
+        momentum: float | None = 0.1,
+        affine: bool = True,
+        track_running_stats: bool = True,
+        device: DeviceLike | None = None,
+        dtype: DTypeLike | None = None,
+    ) -> None:
+        norm = self._as_norm()  # (its eager class's __init__, with no features and no state)
+        BatchNorm1d.__init__(norm, 0, eps, momentum, False, False, device, dtype)
+        self._lazy_init(affine, track_running_stats, device, dtype)
+
     def _lazy_init(
         self,
         affine: bool,
@@ -221,53 +234,13 @@ class _LazyNormMixin(LazyModuleMixin):
                     value._data[...] = fill
 
 
-def _lazy_norm_init(
-    norm: _LazyNormMixin,
-    cls: type[BatchNorm1d],
-    eps: float,
-    momentum: float | None,
-    affine: bool,
-    track_running_stats: bool,
-    device: DeviceLike | None,
-    dtype: DTypeLike | None,
-) -> None:
-    cls.__init__(norm._as_norm(), 0, eps, momentum, False, False, device, dtype)
-    norm._lazy_init(affine, track_running_stats, device, dtype)
-
-
 class LazyBatchNorm1d(_LazyNormMixin, BatchNorm1d):
     """``BatchNorm1d`` with ``num_features`` read from the first input."""
 
     cls_to_become = BatchNorm1d
-
-    def __init__(
-        self,
-        eps: float = 1e-5,
-        momentum: float | None = 0.1,
-        affine: bool = True,
-        track_running_stats: bool = True,
-        device: DeviceLike | None = None,
-        dtype: DTypeLike | None = None,
-    ) -> None:
-        _lazy_norm_init(
-            self, BatchNorm1d, eps, momentum, affine, track_running_stats, device, dtype
-        )
 
 
 class LazyBatchNorm2d(_LazyNormMixin, BatchNorm2d):
     """``BatchNorm2d`` with ``num_features`` read from the first input."""
 
     cls_to_become = BatchNorm2d
-
-    def __init__(
-        self,
-        eps: float = 1e-5,
-        momentum: float | None = 0.1,
-        affine: bool = True,
-        track_running_stats: bool = True,
-        device: DeviceLike | None = None,
-        dtype: DTypeLike | None = None,
-    ) -> None:
-        _lazy_norm_init(
-            self, BatchNorm2d, eps, momentum, affine, track_running_stats, device, dtype
-        )
