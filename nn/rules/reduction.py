@@ -7,6 +7,7 @@ backward spreads ``g`` back over the reduced axes.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -36,10 +37,20 @@ def sum(
     return out, lambda g: (_spread(g, shape, axes, keepdim).astype(source, copy=False),)
 
 
+def _np_mean(x: Array, axis: tuple[int, ...] | None, keepdims: bool) -> Array:
+    """``np.mean``; of no elements NaN without NumPy's RuntimeWarning ("Mean of empty
+    slice"): PyTorch's is NaN alone."""
+    if x.size:
+        return np.asarray(np.mean(x, axis=axis, keepdims=keepdims))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.asarray(np.mean(x, axis=axis, keepdims=keepdims))
+
+
 def mean(x: Array, axes: tuple[int, ...] | None, keepdim: bool) -> Rule:
     """Mean over ``axes``; d/dx = 1 / n."""
     with quiet():
-        out = np.asarray(np.mean(x, axis=axes if x.ndim else None, keepdims=keepdim)) + 0.0
+        out = _np_mean(x, axes if x.ndim else None, keepdim) + 0.0
     count = x.size // max(out.size, 1) if x.size else 0
     shape = x.shape
     return out.astype(x.dtype, copy=False), lambda g: (_spread(g / count, shape, axes, keepdim),)
@@ -58,7 +69,7 @@ def var(
     elsewhere; along dims, 2 / (n - correction) as it comes.
     """
     kept = axes if x.ndim else None
-    mean = np.mean(x, axis=kept, keepdims=True)
+    mean = _np_mean(x, kept, True)
     centered = x - mean  # what the backward uses, as PyTorch's formula
     n = x.size // max(mean.size, 1) if x.size else 0
     dof = n - correction

@@ -443,3 +443,13 @@ def test_itemsize_and_nbytes_count_the_elements_of_a_view():
     assert view.itemsize == view.element_size() == 4
     assert view.nbytes == 6 * 4
     assert nn.ones(2, dtype=nn.float64).nbytes == 16
+
+
+def test_the_mean_of_nothing_is_nan_without_numpys_warning():
+    """PyTorch's mean and var of no elements are NaN, silently (NumPy's warn)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert math.isnan(nn.tensor([]).mean().item())
+        assert math.isnan(nn.tensor([]).var().item())
+        assert np.isnan(nn.zeros(0, 3).mean(0).numpy()).all()
+        assert np.isnan(nn.zeros(0, 3).std(0).numpy()).all()
