@@ -29,7 +29,7 @@ class Adadelta(Optimizer):
     Parameters
     ----------
     params : iterable of Parameters or dicts
-        The parameters to optimise, or param groups (dicts with their own hyperparameters).
+        The parameters, or param groups, as ``Optimizer``'s.
     lr : float, default 1.0
         Scales the step (1.0: Zeiler's rule as written).
     rho : float, default 0.9
@@ -39,12 +39,9 @@ class Adadelta(Optimizer):
     weight_decay : float, default 0
         L2 penalty: weight_decay * W added to dW (as torch.optim's).
     foreach : bool, optional
-        The executor (see ``Optimizer``): ``foreach=False`` runs ``update`` on each whole
-        parameter and nothing else; ``foreach=True`` runs an elementwise rule over many
-        parameters at once; ``fused=True`` a compiled kernel (the fast extra). The same numbers.
+        The executor, as ``Optimizer``'s (the same numbers whichever runs).
     capturable, differentiable : bool, default False
-        PyTorch's flags, accepted as False; True raises ``ValueError`` (descend runs on the
-        CPU without CUDA graphs, and its steps are not recorded by autograd).
+        PyTorch's flags, accepted as False, as ``Optimizer``'s.
     maximize : bool, default False
         Ascend the objective instead: the step uses -dW.
 

@@ -62,7 +62,7 @@ class Adafactor(Optimizer):
     Parameters
     ----------
     params : iterable of Parameters or dicts
-        The parameters to optimise, or param groups (dicts with their own hyperparameters).
+        The parameters, or param groups, as ``Optimizer``'s.
     lr : float, default 0.01
         The learning rate alpha.
     beta2_decay : float, default -0.8
@@ -75,9 +75,7 @@ class Adafactor(Optimizer):
     weight_decay : float, default 0.0
         Decoupled: W shrinks by (1 - lr * weight_decay).
     foreach : bool, optional
-        The executor (see ``Optimizer``): ``foreach=False`` runs ``update`` on each whole
-        parameter and nothing else; ``foreach=True`` runs an elementwise rule over many
-        parameters at once; ``fused=True`` a compiled kernel (the fast extra). The same numbers.
+        The executor, as ``Optimizer``'s (the same numbers whichever runs).
     maximize : bool, default False
         Ascend the objective instead: the step uses -dW.
 

@@ -26,7 +26,7 @@ class Adagrad(Optimizer):
     Parameters
     ----------
     params : iterable of Parameters or dicts
-        The parameters to optimise, or param groups (dicts with their own hyperparameters).
+        The parameters, or param groups, as ``Optimizer``'s.
     lr : float, default 0.01
         The learning rate alpha.
     lr_decay : float, default 0
@@ -38,14 +38,11 @@ class Adagrad(Optimizer):
     eps : float, default 1e-10
         epsilon, added to sqrt(G).
     foreach, fused : bool, optional
-        The executor (see ``Optimizer``): ``foreach=False`` runs ``update`` on each whole
-        parameter and nothing else; ``foreach=True`` runs an elementwise rule over many
-        parameters at once; ``fused=True`` a compiled kernel (the fast extra). The same numbers.
+        The executor, as ``Optimizer``'s (the same numbers whichever runs).
     maximize : bool, default False
         Ascend the objective instead: the step uses -dW.
     differentiable : bool, default False
-        PyTorch's flags, accepted as False; True raises ``ValueError`` (descend runs on the
-        CPU without CUDA graphs, and its steps are not recorded by autograd).
+        PyTorch's flags, accepted as False, as ``Optimizer``'s.
 
     Examples
     --------

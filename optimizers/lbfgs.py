@@ -42,7 +42,7 @@ class LBFGS(Optimizer):
     Parameters
     ----------
     params : iterable of Parameters or dicts
-        The parameters to optimise, or param groups (dicts with their own hyperparameters).
+        The parameters, or param groups, as ``Optimizer``'s.
     lr : float, default 1
         The step length (scaling the search direction; the line search may change it).
     max_iter : int, default 20

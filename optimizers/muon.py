@@ -69,7 +69,7 @@ class Muon(Optimizer):
     Parameters
     ----------
     params : iterable of Parameters or dicts
-        The parameters to optimise, or param groups (dicts with their own hyperparameters).
+        The parameters, or param groups, as ``Optimizer``'s.
     lr : float, default 0.001
         The learning rate alpha.
     weight_decay : float, default 0.1

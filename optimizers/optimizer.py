@@ -69,6 +69,17 @@ class Optimizer(OptimizerHooks):
     checks : dict
         Hyperparameter name -> ``check(name, value)``, raising ``ValueError``.
 
+    Notes
+    -----
+    Every built-in optimizer also takes PyTorch's flags for how a step runs. ``foreach`` and
+    ``fused`` choose the executor: ``foreach=False`` runs the rule's ``update`` on each whole
+    parameter and nothing else; ``None`` (the default) may run a tuned copy of the rule
+    while it is one; ``foreach=True`` runs an elementwise rule over many parameters at once;
+    ``fused=True`` its compiled kernel (the fast extra); the same numbers whichever runs.
+    ``capturable`` and ``differentiable`` are accepted as False; True raises ``ValueError``
+    (descend runs on the CPU without CUDA graphs, and its steps are not recorded by
+    autograd).
+
     Examples
     --------
     A rule of your own (the course's gradient descent with a decaying step):

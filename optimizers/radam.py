@@ -36,7 +36,7 @@ class RAdam(Optimizer):
     Parameters
     ----------
     params : iterable of Parameters or dicts
-        The parameters to optimise, or param groups (dicts with their own hyperparameters).
+        The parameters, or param groups, as ``Optimizer``'s.
     lr : float, default 0.001
         The learning rate alpha.
     betas : tuple[float, float], default (0.9, 0.999)
@@ -48,14 +48,11 @@ class RAdam(Optimizer):
     decoupled_weight_decay : bool, default False
         Shrink W by (1 - lr * weight_decay) instead of adding weight_decay * W to dW.
     foreach : bool, optional
-        The executor (see ``Optimizer``): ``foreach=False`` runs ``update`` on each whole
-        parameter and nothing else; ``foreach=True`` runs an elementwise rule over many
-        parameters at once; ``fused=True`` a compiled kernel (the fast extra). The same numbers.
+        The executor, as ``Optimizer``'s (the same numbers whichever runs).
     maximize : bool, default False
         Ascend the objective instead: the step uses -dW.
     capturable, differentiable : bool, default False
-        PyTorch's flags, accepted as False; True raises ``ValueError`` (descend runs on the
-        CPU without CUDA graphs, and its steps are not recorded by autograd).
+        PyTorch's flags, accepted as False, as ``Optimizer``'s.
 
     Examples
     --------

@@ -33,13 +33,11 @@ class BatchGD(Optimizer):
     Parameters
     ----------
     params : iterable of Parameters or dicts
-        The parameters to optimise, or param groups (dicts with their own hyperparameters).
+        The parameters, or param groups, as ``Optimizer``'s.
     lr : float
         The learning rate alpha (no default: the course's examples set it).
     foreach, fused : bool, optional
-        The executor (see ``Optimizer``): ``foreach=False`` runs ``update`` on each whole
-        parameter and nothing else; ``foreach=True`` runs an elementwise rule over many
-        parameters at once; ``fused=True`` a compiled kernel (the fast extra). The same numbers.
+        The executor, as ``Optimizer``'s (the same numbers whichever runs).
 
     Examples
     --------
@@ -93,7 +91,7 @@ class SGD(Optimizer):
     Parameters
     ----------
     params : iterable of Parameters or dicts
-        The parameters to optimise, or param groups (dicts with their own hyperparameters).
+        The parameters, or param groups, as ``Optimizer``'s.
     lr : float, default 0.001
         The learning rate alpha.
     momentum : float, default 0
@@ -108,12 +106,9 @@ class SGD(Optimizer):
     maximize : bool, default False
         Ascend the objective instead: the step uses -dW.
     foreach, fused : bool, optional
-        The executor (see ``Optimizer``): ``foreach=False`` runs ``update`` on each whole
-        parameter and nothing else; ``foreach=True`` runs an elementwise rule over many
-        parameters at once; ``fused=True`` a compiled kernel (the fast extra). The same numbers.
+        The executor, as ``Optimizer``'s (the same numbers whichever runs).
     differentiable : bool, default False
-        PyTorch's flags, accepted as False; True raises ``ValueError`` (descend runs on the
-        CPU without CUDA graphs, and its steps are not recorded by autograd).
+        PyTorch's flags, accepted as False, as ``Optimizer``'s.
 
     Examples
     --------
