@@ -236,10 +236,12 @@ class Optimizer(OptimizerHooks):
                 if param._grad._data.shape != param._data.shape:
                     _wrong_gradient(param)
             work.append((group, params))
+        stepped = False
         for group, params in work:
             if params:
                 _executors.run(self, group, params)
-        if not any(params for _, params in work):
+                stepped = True
+        if not stepped:
             self._no_gradients()
         return loss
 
