@@ -2,9 +2,10 @@
 ``optimizers/adam.py``'s ``Adam.update``...), each a copy of its rule and never its
 definition:
 
-- a **NumPy kernel** (Adam only): the rule's operations in its order with the temporaries
-  written into two scratch arrays, which the default executor (``foreach=None``) runs on
-  large parameters, where a temporary per operation costs the most;
+- a **NumPy kernel** (BatchGD, SGD, Momentum, Adam): the rule's operations in its order
+  with the temporaries written into two scratch arrays, which the default executor
+  (``foreach=None``) runs on large parameters, where a temporary per operation costs the
+  most;
 - a **numba loop**, the loop over elements of the rule, for ``fused=True`` (the optional
   ``fast`` extra; ``pip install -e ".[fast]"``), compiled at its first use.
 

@@ -1,6 +1,6 @@
-"""``BatchGD.update`` (optimizers/sgd.py) as a numba loop for ``fused=True``, and ``fused``,
-which calls it with ``update``'s signature (the package's docstring says how it stays the
-rule)."""
+"""``BatchGD.update`` (optimizers/sgd.py) as a NumPy kernel for the default executor's large
+parameters, and as a numba loop for ``fused=True`` with ``fused``, which calls it with
+``update``'s signature (the package's docstring says how they stay the rule)."""
 
 from __future__ import annotations
 
@@ -24,4 +24,19 @@ def fused(W: np.ndarray, dW: np.ndarray, state: State, group: ParamGroup) -> Non
     compile_loop(make_loop)(W, dW, W.dtype.type(group["lr"]))
 
 
-KERNELS = RuleKernels(copies="f40f12b1b0fdb001", fused=fused)
+def numpy(
+    W: np.ndarray, dW: np.ndarray, state: State, group: ParamGroup, a: np.ndarray, b: np.ndarray
+) -> None:
+    """``BatchGD.update``, its temporary written into ``a``."""
+    np.multiply(dW, group["lr"], out=a)  # alpha * dW
+    W -= a
+
+
+def numpy_applies(group: ParamGroup) -> bool:
+    """Every option (BatchGD has only lr)."""
+    return True
+
+
+KERNELS = RuleKernels(
+    copies="f40f12b1b0fdb001", fused=fused, numpy=numpy, numpy_applies=numpy_applies
+)

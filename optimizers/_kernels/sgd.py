@@ -1,5 +1,7 @@
-"""``SGD.update`` (optimizers/sgd.py) as a numba loop for ``fused=True``, and ``fused``, which
-calls it with ``update``'s signature (the package's docstring says how it stays the rule)."""
+"""``SGD.update`` (optimizers/sgd.py) as a NumPy kernel for the default executor's large
+parameters (the common options), and as a numba loop for ``fused=True`` with ``fused``,
+which calls it with ``update``'s signature (the package's docstring says how they stay the
+rule)."""
 
 from __future__ import annotations
 
@@ -65,4 +67,29 @@ def fused(W: np.ndarray, dW: np.ndarray, state: State, group: ParamGroup) -> Non
     )
 
 
-KERNELS = RuleKernels(copies="62f2ea7c57c2fc7b", fused=fused)
+def numpy_applies(group: ParamGroup) -> bool:
+    """The options ``numpy`` covers: no maximize, no weight decay, no Nesterov momentum."""
+    return not group["maximize"] and group["weight_decay"] == 0 and not group["nesterov"]
+
+
+def numpy(
+    W: np.ndarray, dW: np.ndarray, state: State, group: ParamGroup, a: np.ndarray, b: np.ndarray
+) -> None:
+    """``SGD.update``, its temporaries written into ``a``."""
+    momentum = group["momentum"]
+    if momentum != 0:
+        buffer = state.get("momentum_buffer")
+        if buffer is None:  # the first step: b = dW (a copy)
+            buffer = state["momentum_buffer"] = np.array(dW)
+        else:
+            buffer *= momentum
+            np.multiply(dW, 1 - group["dampening"], out=a)  # (1 - dampening) * dW
+            buffer += a
+        dW = buffer
+    np.multiply(dW, group["lr"], out=a)  # alpha * dW
+    W -= a
+
+
+KERNELS = RuleKernels(
+    copies="62f2ea7c57c2fc7b", fused=fused, numpy=numpy, numpy_applies=numpy_applies
+)

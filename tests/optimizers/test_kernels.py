@@ -78,6 +78,81 @@ def test_adam_kernel_is_the_readable_rule_bit_for_bit(
             np.testing.assert_array_equal(fast.state[p][key], slow.state[q][key])
 
 
+class ReadableBatchGD(optimizers.BatchGD):
+    def update(self, W, dW, state, group):
+        super().update(W, dW, state, group)
+
+
+class ReadableSGD(optimizers.SGD):
+    def update(self, W, dW, state, group):
+        super().update(W, dW, state, group)
+
+
+class ReadableMomentum(optimizers.Momentum):
+    def update(self, W, dW, state, group):
+        super().update(W, dW, state, group)
+
+
+GRADIENT_DESCENTS = [
+    (optimizers.BatchGD, ReadableBatchGD, lambda lr, beta, damp: {"lr": lr}),
+    (optimizers.SGD, ReadableSGD, lambda lr, beta, damp: {"lr": lr}),
+    (
+        optimizers.SGD,
+        ReadableSGD,
+        lambda lr, beta, damp: {"lr": lr, "momentum": beta, "dampening": damp},
+    ),
+    (optimizers.Momentum, ReadableMomentum, lambda lr, beta, damp: {"lr": lr, "beta": beta}),
+]
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    which=st.sampled_from(range(len(GRADIENT_DESCENTS))),
+    shapes=st.lists(st.sampled_from([(3,), (7, 5), (2, 3, 4), (33,)]), min_size=1, max_size=3),
+    dtype=st.sampled_from([np.float32, np.float64]),
+    lr=st.floats(1e-4, 0.5),
+    beta=st.floats(0.0, 0.99),
+    dampening=st.sampled_from([0.0, 0.1, 0.5]),
+    steps=st.integers(1, 4),
+    seed=st.integers(0, 2**16),
+)
+def test_gradient_descent_kernels_are_their_readable_rules_bit_for_bit(
+    small_slices, which, shapes, dtype, lr, beta, dampening, steps, seed
+):
+    fast_class, slow_class, options = GRADIENT_DESCENTS[which]
+    rng = np.random.default_rng(seed)
+    start = [rng.standard_normal(shape).astype(dtype) for shape in shapes]
+    grads = [[rng.standard_normal(shape).astype(dtype) for shape in shapes] for _ in range(steps)]
+    ours = [nn.Parameter(w.copy()) for w in start]
+    theirs = [nn.Parameter(w.copy()) for w in start]
+    kwargs = options(lr, beta, dampening)
+    fast, slow = fast_class(ours, **kwargs), slow_class(theirs, **kwargs)
+    assert _kernels.numpy_for(fast, fast.param_groups[0]) is not None
+    assert _kernels.numpy_for(slow, slow.param_groups[0]) is None
+    for step in grads:
+        for p, q, g in zip(ours, theirs, step, strict=True):
+            p.grad, q.grad = g.copy(), g.copy()
+        fast.step()
+        slow.step()
+    for p, q in zip(ours, theirs, strict=True):
+        np.testing.assert_array_equal(p.detach().numpy(), q.detach().numpy())
+        assert fast.state[p].keys() == slow.state[q].keys()
+        for key, value in slow.state[q].items():
+            np.testing.assert_array_equal(fast.state[p][key], value)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"maximize": True}, {"weight_decay": 0.1}, {"momentum": 0.9, "nesterov": True}],
+    ids=["maximize", "weight-decay", "nesterov"],
+)
+def test_sgd_options_its_kernel_does_not_cover_run_the_readable_rule(options):
+    opt = optimizers.SGD([nn.Parameter(np.zeros(2))], **options)
+    assert _kernels.numpy_for(opt, opt.param_groups[0]) is None
+
+
 @pytest.mark.parametrize(
     "options",
     [{"amsgrad": True}, {"maximize": True}, {"weight_decay": 0.1}],
