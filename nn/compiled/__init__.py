@@ -8,7 +8,9 @@ input, a parameter or buffer, an earlier rule's result, or a number), and where 
 result's gradient goes. Later calls replay the rules on the new arrays, with no Tensor,
 node or engine walk inside, and the result is one node whose backward replays the rules'
 backward functions in reverse. The numbers are the eager module's, bit for bit: the same
-rules run on the same arrays in the same order.
+rules run on the same arrays in the same order. An in-place op on an op's result
+(``h += x``, ``ReLU(inplace=True)``, ``mul_``) is replayed as the values it writes: from
+there on the recording reads its rule's result where the eager forward reads the storage.
 
 A recording is used only when it is proven: its forward and backward are compared, bit for
 bit, with the eager module's on the first call's inputs and on shifted ones (an array the
@@ -17,7 +19,9 @@ module run eagerly, with one warning naming why (``fullgraph=True`` raises inste
 not in ``REPLAYED``, an array made outside the rules (a cast, a constant Tensor), a value
 read in Python (``.item()``, ``bool(t)``, ``.tolist()``, ``.numpy()``), a change to a
 parameter, buffer or input other than a recorded write (``recording.WRITES``: BatchNorm's
-running statistics), a hook, keyword arguments, an output other than one Tensor.
+running statistics), an in-place op other arrays would see (through a view, into shared
+storage) or whose eager backward refuses (a saved value changed), a hook, keyword
+arguments, an output other than one Tensor.
 """
 
 from __future__ import annotations
@@ -287,8 +291,11 @@ class OptimizedModule(Module):
             if not (_Mode.enabled and eager._rg and wanted):
                 continue
             seed = rng.standard_normal(eager._data.shape).astype(eager._data.dtype)
-            theirs = autograd_grad(eager, wanted, Tensor._make(seed), retain_graph=True,
-                                   allow_unused=True)  # fmt: skip
+            try:
+                theirs = autograd_grad(eager, wanted, Tensor._make(seed), retain_graph=True,
+                                       allow_unused=True)  # fmt: skip
+            except RuntimeError as error:  # (a saved value changed in place: eager refuses)
+                return f"its eager backward raises ({str(error).split(':')[0]})"
             ours = recording.backward(seed, backwards)[0]
             mine = [g for g, t in zip(ours, (*inputs, *state), strict=True) if t._rg]
             for a, b in zip(mine, theirs, strict=True):

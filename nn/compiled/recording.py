@@ -19,7 +19,7 @@ import numpy as np
 
 from .. import rules as rules_package
 from ..random import Rng, generator_state, resolve_generator, set_generator_state
-from ..tensor import Tensor
+from ..tensor import Tensor, in_place
 from ..tensor.core import TensorCore
 from ..types import GeneratorLike
 
@@ -135,6 +135,7 @@ class Recorder:
         self.written: set[int] = set()  # slots a recorded step writes into
         self.generators: dict[int, tuple[Rng, dict[str, object]]] = {}  # state before each's draw
         self.versions: list[list[int]] = []  # each op output's version counter (made at 0)
+        self.rewrites: dict[int, int] = {}  # id of a version counter -> in-place ops replayed
 
     def drawing(self, generator: GeneratorLike | None) -> None:
         """Before a random draw: keep the state of the generator it comes from (the proof
@@ -148,9 +149,43 @@ class Recorder:
             set_generator_state(rng, state)
 
     def written_in_place(self) -> bool:
-        """Whether an op's output (or a view of it) was changed in place during the forward:
-        the replay computes values, it does not write them (an in-place op runs eagerly)."""
-        return any(version[0] for version in self.versions)
+        """Whether an op's output (or a view of it) was changed in place other than by the
+        in-place ops the replay reproduces (``rewrote``)."""
+        return any(version[0] != self.rewrites.get(id(version), 0) for version in self.versions)
+
+    def copied(self, data: np.ndarray, copy: np.ndarray) -> None:
+        """An in-place op kept ``data``'s values before changing them: the copy stands for
+        them (the same slot)."""
+        slot = self.slots.get(id(data))
+        if slot is not None:
+            self.slots[id(copy)] = slot
+            self.held.append(copy)
+
+    def rewrote(self, t: TensorCore, values: np.ndarray) -> None:
+        """An in-place op wrote ``values`` (a rule's result) into ``t``'s storage: the replay
+        computes values and writes nothing, so from here on ``t``'s array stands for the
+        slot of ``values``. Refused (the forward runs eagerly) where other arrays would see
+        the write: a view, a storage shared with another recorded array, an input, a
+        parameter or a buffer."""
+        if self.broken or self.depth:
+            return
+        data = t._data
+        slot, new = self.slots.get(id(data)), self.slots.get(id(values))
+        if slot is None or new is None:
+            return self.breaks("an in-place op writes values made outside the recorded rules")
+        if slot in self.recording.inputs:
+            return self.breaks("the forward changes a parameter, a buffer or an input")
+        if (
+            t._view is not None
+            or values.dtype != data.dtype
+            or any(
+                isinstance(a, np.ndarray) and a is not data and np.may_share_memory(a, data)
+                for a in self.held
+            )
+        ):
+            return self.breaks("an in-place op writes into storage other arrays share")
+        self.slots[id(data)] = new
+        self.rewrites[id(t._vc)] = self.rewrites.get(id(t._vc), 0) + 1
 
     def breaks(self, reason: str) -> None:
         if self.broken is None:
@@ -323,6 +358,19 @@ def watching(recorder: Recorder) -> Iterator[None]:
             return out
 
         patch(TensorCore, "_record", staticmethod(record))
+        original_copy, original_write = in_place.values_before, in_place.write
+
+        def values_before(data: np.ndarray) -> np.ndarray:
+            copy = original_copy(data)
+            recorder.copied(data, copy)
+            return copy
+
+        def write(t: TensorCore, values: np.ndarray) -> None:
+            original_write(t, values)
+            recorder.rewrote(t, values)
+
+        patch(in_place, "values_before", values_before)
+        patch(in_place, "write", write)
         for name in (*_READS, *_HOOKS):
             patch(Tensor, name, _breaking(recorder, name, getattr(Tensor, name)))
         for module in _DRAWING:  # (the functions that draw random numbers in a forward)

@@ -72,13 +72,20 @@ def run(t: T, op: Callable[..., TensorCore], *args: object, **kwargs: object) ->
             result = op(t, *args, **kwargs)
         write(t, result._data)
         return t
-    source = TensorCore._make(t._data.copy())  # the values before: backward may need them
+    source = TensorCore._make(values_before(t._data))  # (backward may need them)
     source._node, source._rg = t._node, t._rg
     args = tuple(source if a is t else a for a in args)
     result = op(source, *args, **kwargs)
     write(t, result._data)
     adopt(t, result)
     return t
+
+
+def values_before(data: np.ndarray) -> np.ndarray:
+    """A copy of a storage's values before an in-place op changes them (``nn.compile``
+    watches it: the copy stands for the values the recording knew)."""
+    copy: np.ndarray = data.copy()
+    return copy
 
 
 def write(t: TensorCore, values: np.ndarray) -> None:

@@ -43,6 +43,23 @@ class JoinsAndSlices(nn.Module):
         return self.b(h).sigmoid()
 
 
+class InPlace(nn.Module):
+    """In-place ops on intermediate values, as torchvision's blocks write them: ReLU with
+    inplace=True, a residual added with +=, a scale with mul_, the output's sigmoid_."""
+
+    def __init__(self):
+        super().__init__()
+        self.a, self.b, self.c = nn.Linear(2, 4), nn.Linear(4, 4), nn.Linear(4, 1)
+        self.relu = nn.ReLU(inplace=True)
+
+    def forward(self, x):
+        identity = self.relu(self.a(x))
+        out = self.b(identity)
+        out += identity
+        out.mul_(0.5)
+        return self.c(self.relu(out)).sigmoid_()
+
+
 MODELS = {
     "course net": lambda: CourseNet(he_init=True),
     "sequential": lambda: nn.Sequential(nn.Linear(2, 6), nn.ReLU(), nn.Linear(6, 1), nn.Sigmoid()),
@@ -57,6 +74,7 @@ MODELS = {
         nn.Embedding(10, 4), nn.Unflatten(1, (1, 3)), nn.Flatten(2), nn.Conv1d(1, 2, 3),
         nn.MaxPool1d(2), nn.Flatten(), nn.Linear(10, 3), nn.LogSoftmax(dim=1),
     ),
+    "in place": InPlace,
 }  # fmt: skip
 OPTIMIZERS = {
     "sgd": lambda ps: optimizers.SGD(ps, lr=0.1),
@@ -189,21 +207,88 @@ class ShiftsInPlace(nn.Module):
 
     def forward(self, x):
         h = self.a(x)
-        h += 1  # (under no_grad: a ufunc into the array, no rule)
+        h += 1  # (in the graph: a rule; under no_grad: a ufunc into the array, no rule)
         return self.b(h)
 
 
-@pytest.mark.parametrize("grad", [True, False])
-def test_an_in_place_op_in_the_forward_runs_eagerly(grad):
+def test_an_in_place_op_is_replayed_and_one_outside_the_rules_runs_eagerly():
     model = ShiftsInPlace()
     compiled = nn.compile(model)
-    with nn.set_grad_enabled(grad), pytest.warns(UserWarning, match="runs eagerly"):
-        compiled(nn.randn(3, 4))
     x = nn.randn(3, 4)
-    with nn.set_grad_enabled(grad):
-        np.testing.assert_array_equal(compiled(x).detach().numpy(), model(x).detach().numpy())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        compiled(x)
+        ours = compiled(x)
+    assert type(ours.grad_fn).__name__ == "CompiledFunctionBackward"
+    np.testing.assert_array_equal(ours.detach().numpy(), model(x).detach().numpy())
+    with nn.no_grad(), pytest.warns(UserWarning, match="changed in place"):
+        compiled(x)
+    with nn.no_grad():
+        np.testing.assert_array_equal(compiled(x).numpy(), model(x).numpy())
     with nn.no_grad(), pytest.raises(RuntimeError, match="changed in place"):
         nn.compile(model, fullgraph=True)(x)
+
+
+class WritesThroughAView(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(3, 3)
+
+    def forward(self, x):
+        h = self.a(x)
+        h[:, 0] += 1.0  # (a view: its base changes too)
+        return h.tanh()
+
+
+class WritesAnInput(nn.Module):
+    def forward(self, x):
+        return x.mul_(2).sum(1)
+
+
+class WritesASavedValue(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(3, 3)
+
+    def forward(self, x):
+        h = self.a(x)
+        y = h * h  # (saves h)
+        h.add_(1)  # (eager's backward refuses: h was saved)
+        return y + h
+
+
+@pytest.mark.parametrize(
+    ("model", "reason"),
+    [
+        (WritesThroughAView, "storage other arrays share"),
+        (WritesAnInput, "changes a parameter, a buffer or an input"),
+        (WritesASavedValue, "eager backward raises"),
+    ],
+)
+def test_an_in_place_op_other_arrays_would_see_runs_eagerly(model, reason):
+    nn.manual_seed(0)
+    module = model()
+    compiled = nn.compile(module)
+    x = nn.randn(4, 3)
+    with pytest.warns(UserWarning, match=reason):
+        compiled(x.clone())
+    ours, theirs = compiled(x.clone()), module(x.clone())
+    np.testing.assert_array_equal(ours.detach().numpy(), theirs.detach().numpy())
+    assert type(ours.grad_fn).__name__ != "CompiledFunctionBackward"
+    if model is WritesASavedValue:
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            ours.sum().backward()
+
+
+def test_relu_in_place_replays_under_no_grad():
+    nn.manual_seed(0)
+    net = nn.Sequential(nn.Linear(3, 5), nn.ReLU(inplace=True), nn.Linear(5, 2)).eval()
+    compiled = nn.compile(net)
+    x = nn.randn(6, 3)
+    with nn.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("error")
+        compiled(x)
+        np.testing.assert_array_equal(compiled(x).numpy(), net(x).numpy())
 
 
 class ReadsAValue(nn.Module):
