@@ -340,6 +340,45 @@ class OptimizedModule(Module):
             )
 
 
+MODES = ("default", "lite", "reduce-overhead", "max-autotune-no-cudagraphs", "max-autotune")
+BACKENDS = frozenset(
+    {
+        "inductor", "eager", "aot_eager", "aot_eager_decomp_partition",
+        "aot_eager_default_partitioner", "aot_ts", "ts", "cudagraphs", "openxla",
+        "openxla_eval", "tvm", "onnxrt", "eager_debug", "eager_noexcept", "pre_dispatch_eager",
+    }
+)  # fmt: skip
+"""The backend names ``torch.compile`` accepts (``torch._dynamo.list_backends``, and its
+debugging ones): each runs descend's one backend."""
+
+
+def _check_options(
+    model: object, dynamic: object, backend: object, mode: str | None, options: object
+) -> None:
+    """Refuse what ``torch.compile`` refuses, with its exceptions."""
+    if model is not None and not callable(model):
+        raise AssertionError(f"A callable function is expected, but {type(model)} is provided.")
+    if mode is not None and options is not None:
+        raise RuntimeError(
+            "Either mode or options can be specified, but both can't be specified at the same time."
+        )
+    if mode is not None and mode not in MODES:
+        raise RuntimeError(f"Unrecognized mode={mode}, should be one of: {', '.join(MODES)}")
+    if dynamic is not None and not isinstance(dynamic, bool):
+        raise AssertionError(f"Expected enable to be a bool, got {type(dynamic)}")
+    if callable(backend):
+        raise NotImplementedError(
+            "nn.compile: a backend of your own (a function PyTorch calls with an FX "
+            "GraphModule) is not supported: descend has one backend, which replays NumPy "
+            "calls; pass a backend name or leave the default"
+        )
+    if backend not in BACKENDS:
+        raise RuntimeError(
+            f"Invalid backend: {backend!r}, see `torch._dynamo.list_backends()` for "
+            "available backends."
+        )
+
+
 def compile(
     model: object = None,
     *,
@@ -353,11 +392,12 @@ def compile(
     """``torch.compile``: a module that records its forward once per signature and replays
     it as NumPy calls (see ``nn/compiled.py``), the eager module's numbers bit for bit.
 
-    ``fullgraph=True`` raises where the module would run eagerly. ``dynamic``, ``backend``,
-    ``mode`` and ``options`` are accepted as PyTorch's and change nothing (descend has one
-    backend, and records each shape on its own); ``disable=True`` returns ``model`` itself.
-    A function (``torch.compile(opt.step)``) runs eagerly: only modules are recorded.
-    Without ``model``, a decorator.
+    ``fullgraph=True`` raises where the module would run eagerly. ``dynamic``, ``mode``,
+    ``options`` and a backend's name are checked as PyTorch checks them and change nothing
+    (descend has one backend, and records each shape on its own, as ``dynamic=False``); a
+    backend function of your own raises ``NotImplementedError``. ``disable=True`` returns
+    ``model`` itself. A function (``torch.compile(opt.step)``) runs eagerly: only modules are
+    recorded. Without ``model``, a decorator.
 
     Examples
     --------
@@ -368,10 +408,7 @@ def compile(
     >>> bool((fast(x) == net(x)).all()), bool((fast(x) == net(x)).all())  # recorded, replayed
     (True, True)
     """
-    if mode is not None and mode not in ("default", "reduce-overhead", "max-autotune",
-                                         "max-autotune-no-cudagraphs"):  # fmt: skip
-        raise RuntimeError(f"Unrecognized mode={mode}, should be one of: default, "
-                           "reduce-overhead, max-autotune, max-autotune-no-cudagraphs")  # fmt: skip
+    _check_options(model, dynamic, backend, mode, options)
     if model is None:
         return functools.partial(
             compile, fullgraph=fullgraph, dynamic=dynamic, backend=backend, mode=mode,
@@ -381,6 +418,4 @@ def compile(
         return model
     if isinstance(model, Module):
         return OptimizedModule(model, fullgraph)
-    if callable(model):
-        return model
-    raise RuntimeError(f"compile(): expected a Module or a callable, got {type(model).__name__}")
+    return model

@@ -384,6 +384,28 @@ def test_the_optimized_module_surface_is_pytorchs():
         nn.compile(net, mode="fastest")
 
 
+@pytest.mark.parametrize(
+    ("options", "error", "message"),
+    [
+        ({"mode": "fastest"}, RuntimeError, "Unrecognized mode=fastest"),
+        ({"mode": "max-autotune", "options": {}}, RuntimeError, "Either mode or options"),
+        ({"backend": "fast"}, RuntimeError, "Invalid backend: 'fast'"),
+        ({"backend": lambda gm, inputs: gm.forward}, NotImplementedError, "FX GraphModule"),
+        ({"dynamic": 1}, AssertionError, "Expected enable to be a bool"),
+    ],
+)
+def test_options_are_checked_as_torch_compile_checks_them(options, error, message):
+    with pytest.raises(error, match=message):
+        nn.compile(CourseNet(), **options)
+    with pytest.raises(error, match=message):
+        nn.compile(**options)
+    with pytest.raises(AssertionError, match="A callable function is expected"):
+        nn.compile(3)
+    for name in ("inductor", "eager", "aot_eager"):
+        assert isinstance(nn.compile(CourseNet(), backend=name, dynamic=True), nn.Module)
+    assert isinstance(nn.compile(CourseNet(), mode="lite", dynamic=False), nn.Module)
+
+
 class Detaches(nn.Module):
     def __init__(self):
         super().__init__()
