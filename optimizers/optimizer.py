@@ -63,7 +63,8 @@ class Optimizer(OptimizerHooks):
         can write ``state = self.state[p]``. A parameter gets an entry at its first step
         with a gradient, when its rule keeps any state.
     elementwise : bool
-        Whether ``update`` may run on any slice of the parameters.
+        Whether ``update`` may run on any slice of the parameters (False for a subclass that
+        writes its own ``update`` without declaring it again).
     needs_closure : bool
         Whether ``step`` must be given a closure that re-evaluates the loss (LBFGS).
     checks : dict
@@ -104,6 +105,14 @@ class Optimizer(OptimizerHooks):
     elementwise: ClassVar[bool] = False
     needs_closure: ClassVar[bool] = False
     checks: ClassVar[dict[str, Check]] = {}
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        """A class that writes its own ``update`` is elementwise only if it says so: a
+        subclass of Adam whose rule takes a norm of the whole parameter must not be run on
+        slices because Adam's rule could be."""
+        super().__init_subclass__(**kwargs)
+        if "update" in vars(cls) and "elementwise" not in vars(cls):
+            cls.elementwise = False
 
     def __init__(self, params: ParamsLike, defaults: Hyper) -> None:
         self.defaults = dict(defaults)

@@ -332,3 +332,34 @@ def test_kernel_chunks_start_at_cache_lines_and_cover_the_array(offset):
     assert _executors._chunk_starts(W, 64, aligned=False) == list(range(0, W.size, 64))
     buffer = _executors.aligned_empty(10, np.dtype(np.float64))
     assert buffer.ctypes.data % _executors.ALIGNMENT == 0 and buffer.shape == (10,)
+
+
+class NormalisedAdam(optimizers.Adam):
+    """A third-party rule built on Adam: its step is scaled by the whole gradient's norm,
+    which no slice of the parameter can compute."""
+
+    def update(self, W, dW, state, group):
+        W -= group["lr"] * dW / np.linalg.norm(dW)
+
+
+class DeclaredAdam(optimizers.Adam):
+    elementwise = True
+
+    def update(self, W, dW, state, group):
+        super().update(W, dW, state, group)
+
+
+def test_a_subclass_with_its_own_update_is_not_sliced_unless_it_says_so():
+    assert optimizers.Adam.elementwise and optimizers.AdamW.elementwise
+    assert not NormalisedAdam.elementwise and DeclaredAdam.elementwise
+    start = np.linspace(-1.0, 1.0, 100_000)  # (800 KB: sliced if the rule were elementwise)
+    results = []
+    for flags in ({}, {"foreach": True}, {"foreach": False}):
+        w = nn.Parameter(start.copy())
+        opt = NormalisedAdam([w], lr=0.1, **flags)
+        w.grad = np.cos(start)
+        opt.step()
+        results.append(w.detach().numpy())
+    expected = start - 0.1 * np.cos(start) / np.linalg.norm(np.cos(start))
+    for result in results:
+        np.testing.assert_array_equal(result, expected)
