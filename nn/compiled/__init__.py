@@ -29,6 +29,8 @@ from __future__ import annotations
 import functools
 import warnings
 from collections.abc import Callable
+from itertools import chain
+from operator import attrgetter, is_
 from typing import Any
 
 import numpy as np
@@ -81,40 +83,46 @@ class _Guard:
     parameter, buffer and child dictionaries and its hooks, all by identity (reassigning
     an attribute, even to an equal number, records again), and each parameter's and
     buffer's shape, dtype and ``requires_grad``. ``holds()`` checks them without walking
-    the module tree. A Python value read from elsewhere (a global) is recorded as it was."""
+    the module tree, in C loops (``map``): the dictionaries' sizes, every value by
+    identity in their order, no hook in a hook dictionary. A Python value read from
+    elsewhere (a global) is recorded as it was."""
 
     def __init__(self, module: Module) -> None:
-        self.modules = list(module.modules())
-        self.snapshots = [
-            [(store, tuple(store.items())) for store in self._stores(m)] for m in self.modules
-        ]
-        self.hooked = any(self._hooked(m) for m in self.modules)
+        modules = list(module.modules())
+        self.stores = [store for m in modules for store in self._stores(m)]
+        self.sizes = [len(store) for store in self.stores]
+        self.values = [value for store in self.stores for value in store.values()]
+        self.hook_stores = [
+            hooks for m in modules for name in _HOOK_STORES
+            if isinstance(hooks := m.__dict__.get(name), dict)
+        ]  # fmt: skip
+        self.hooked = any(self.hook_stores)
         self.state = [*module.parameters(), *module.buffers()]
-        self.specs = [(t._data.shape, t._data.dtype, t._rg) for t in self.state]
+        self.specs = self._specs()
 
     @staticmethod
     def _stores(m: Module) -> tuple[dict[str, object], ...]:
         return (m.__dict__, m._parameters, m._buffers, m._modules)  # type: ignore[return-value]
 
-    @staticmethod
-    def _hooked(m: Module) -> bool:
-        return bool(m.__dict__.get("_forward_hooks") or m.__dict__.get("_forward_pre_hooks"))
+    def _specs(self) -> tuple[list[object], ...]:
+        """Each parameter's and buffer's shape, dtype and ``requires_grad``."""
+        arrays = list(map(_data_of, self.state))
+        return (
+            list(map(_shape_of, arrays)),
+            list(map(_dtype_of, arrays)),
+            list(map(_rg_of, self.state)),
+        )
 
     def holds(self) -> bool:
-        for m, snapshot in zip(self.modules, self.snapshots, strict=True):
-            for store, items in snapshot:
-                if len(store) != len(items):
-                    return False
-                for name, value in items:
-                    if store.get(name, _MISSING) is not value:
-                        return False
-            if self._hooked(m):
-                return False
-        for t, (shape, dtype, rg) in zip(self.state, self.specs, strict=True):
-            data = t._data
-            if data.shape != shape or data.dtype != dtype or t._rg != rg:
-                return False
-        return True
+        if list(map(len, self.stores)) != self.sizes or any(self.hook_stores):
+            return False
+        values = chain.from_iterable(map(dict.values, self.stores))
+        return all(map(is_, values, self.values)) and self._specs() == self.specs
+
+
+_HOOK_STORES = ("_forward_hooks", "_forward_pre_hooks")
+_data_of, _rg_of = attrgetter("_data"), attrgetter("_rg")
+_shape_of, _dtype_of = attrgetter("shape"), attrgetter("dtype")
 
 
 Snapshot = tuple[object, int, np.ndarray]  # (a Tensor's array, its version, a copy)
