@@ -20,8 +20,10 @@ not in ``REPLAYED``, an array made outside the rules (a cast, a constant Tensor)
 read in Python (``.item()``, ``bool(t)``, ``.tolist()``, ``.numpy()``), a change to a
 parameter, buffer or input other than a recorded write (``recording.WRITES``: BatchNorm's
 running statistics), an in-place op other arrays would see (through a view, into shared
-storage) or whose eager backward refuses (a saved value changed), a hook, keyword
-arguments, an output other than one Tensor.
+storage) or whose eager backward refuses (a saved value changed), a Python effect a replay
+would not repeat (``effects.py``: an append, a store into an attribute, a dictionary or a
+global, a ``print``, a draw from Python's generator), a hook, keyword arguments, an output
+other than one Tensor.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from ..modules.module import Module
 from ..random import generator_state, set_generator_state
 from ..rules import Fresh
 from ..tensor import Tensor
+from . import effects
 from .recording import REPLAYED, Recorder, Recording, watching
 from .replay import generated
 
@@ -224,7 +227,7 @@ class OptimizedModule(Module):
         everything = [*(_as_tensor(a) for a in args), *state]
         recorder = Recorder([t._data for t in everything])
         before = _snapshot(everything)
-        with watching(recorder):
+        with watching(recorder), effects.watched(recorder.breaks):
             out = module(*args)  # (eager: its result is this call's)
         reason = recorder.broken or self._unprovable(recorder, out, everything, before)
         if reason is None and recorder.written_in_place():

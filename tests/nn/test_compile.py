@@ -5,6 +5,9 @@ under fullgraph=True), and keeps PyTorch's OptimizedModule surface."""
 
 from __future__ import annotations
 
+import math
+import random
+import sys
 import warnings
 
 import numpy as np
@@ -236,7 +239,7 @@ class WritesThroughAView(nn.Module):
 
     def forward(self, x):
         h = self.a(x)
-        h[:, 0] += 1.0  # (a view: its base changes too)
+        h[:, 0].add_(1.0)  # (a view: its base changes too)
         return h.tanh()
 
 
@@ -602,3 +605,117 @@ def test_train_and_eval_keep_a_recording_each():
                 compiled(x)
             compiled(x)
     assert sum(map(len, compiled._recordings.values())) == 3  # (train, eval, eval no_grad)
+
+
+calls_made = 0
+
+
+class Effects(nn.Module):
+    """A forward with one Python effect (each subclass's), which must happen once a call."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc, self.seen, self.stats = nn.Linear(2, 2), [], {"calls": 0}
+
+
+class Appends(Effects):
+    def forward(self, x):
+        self.seen.append(x.shape)
+        return self.fc(x).tanh()
+
+
+class CountsInADict(Effects):
+    def forward(self, x):
+        self.stats["calls"] += 1
+        return self.fc(x).tanh()
+
+
+class CountsInAGlobal(Effects):
+    def forward(self, x):
+        global calls_made
+        calls_made += 1
+        return self.fc(x).tanh()
+
+
+class Prints(Effects):
+    def forward(self, x):
+        print("forward")
+        return self.fc(x).tanh()
+
+
+class KeepsTheLast(Effects):
+    def forward(self, x):
+        self.last = self.fc(x)
+        return self.last.tanh()
+
+
+class DrawsFromPython(Effects):
+    def forward(self, x):
+        h = self.fc(x)
+        return h if random.random() < 0.5 else h.tanh()  # (replayed: never another branch)
+
+
+@pytest.mark.parametrize(
+    ("model", "reason", "count"),
+    [
+        (Appends, "calls list.append", lambda m, out: len(m.seen)),
+        (CountsInADict, "STORE_SUBSCR", lambda m, out: m.stats["calls"]),
+        (CountsInAGlobal, "STORE_GLOBAL calls_made", lambda m, out: calls_made),
+        (Prints, "calls print", lambda m, out: out.count("forward")),
+        (KeepsTheLast, "STORE_ATTR last", lambda m, out: 3),
+        (DrawsFromPython, "calls Random.random", lambda m, out: 3),
+    ],
+)
+def test_a_forward_with_python_effects_runs_eagerly_each_effect_once_a_call(
+    model, reason, count, capsys
+):
+    """A replay would not repeat the effect, and the recording's proof would repeat it:
+    after three calls, it happened three times, as in PyTorch."""
+    global calls_made
+    calls_made = 0
+    random.seed(0)
+    module = model()
+    compiled = nn.compile(module)
+    branches = set()
+    with pytest.warns(UserWarning, match=reason):
+        for _ in range(3):
+            out = compiled(nn.randn(3, 2))
+            branches.add(type(out.grad_fn).__name__)
+    assert count(module, capsys.readouterr().out) == 3
+    assert "CompiledFunctionBackward" not in branches
+    if model is DrawsFromPython:  # (seed 0: 0.84, 0.76, 0.42)
+        assert branches == {"TanhBackward0", "AddmmBackward0"}
+
+
+class ReadsPython(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc, self.settings = nn.Linear(2, 2), {"scale": 2.0}
+
+    def forward(self, x):
+        parts = [self.fc(x) for _ in range(2)]  # (a comprehension: stores its own list)
+        scale = math.sqrt(self.settings.get("scale")) * len(parts)
+        return (parts[0] + parts[1]).tanh() / max(scale, 1.0)
+
+
+def test_a_forward_that_only_reads_python_values_is_replayed():
+    nn.manual_seed(0)
+    module = ReadsPython()
+    compiled = nn.compile(module)
+    x = nn.randn(3, 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        compiled(x)
+        out = compiled(x)
+    assert type(out.grad_fn).__name__ == "CompiledFunctionBackward"
+    np.testing.assert_array_equal(out.detach().numpy(), module(x).detach().numpy())
+
+
+def test_under_a_profiler_the_forward_runs_eagerly():
+    compiled = nn.compile(ReadsPython())
+    sys.setprofile(lambda frame, event, arg: None)
+    try:
+        with pytest.warns(UserWarning, match="a profiler is watching"):
+            compiled(nn.randn(3, 2))
+    finally:
+        sys.setprofile(None)

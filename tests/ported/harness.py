@@ -40,6 +40,10 @@ def _first_calls(module_class: Any, on_first: Any) -> Iterator[None]:
         finally:
             depth[0] -= 1
 
+    if module_class.__module__.startswith("nn."):  # (descend's: its bookkeeping is vouched
+        from nn.compiled import effects  # for, so that nn.compile still records the model)
+
+        effects.vouch(call)
     module_class.__call__ = call
     try:
         yield
