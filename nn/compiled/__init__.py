@@ -189,6 +189,17 @@ class OptimizedModule(Module):
         self.__dict__["_recordings"] = {}
         self.__dict__["_warned"] = False
 
+    # (as PyTorch's: attributes are the original module's, read, written and deleted there)
+    @property
+    def training(self) -> bool:
+        return bool(self._orig_mod.training)
+
+    @training.setter
+    def training(self, mode: bool) -> None:
+        original = self.__dict__.get("_modules", {}).get("_orig_mod")
+        if original is not None:  # (Module.__init__ sets it before there is one)
+            original.training = mode
+
     def __getattr__(self, name: str) -> Any:
         try:
             return super().__getattr__(name)
@@ -197,6 +208,28 @@ class OptimizedModule(Module):
             if original is None:  # (not yet built: a copy being made)
                 raise
             return getattr(original, name)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name == "_orig_mod" or hasattr(type(self), name):
+            super().__setattr__(name, value)
+        else:
+            setattr(self._orig_mod, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if name == "_orig_mod" or hasattr(type(self), name):
+            super().__delattr__(name)
+        else:
+            delattr(self._orig_mod, name)
+
+    def __len__(self) -> int:
+        if not hasattr(type(self._orig_mod), "__len__"):
+            raise TypeError(f"{type(self._orig_mod).__name__} does not support len()")
+        return len(self._orig_mod)
+
+    def __dir__(self) -> list[str]:
+        mine = list(super().__dir__())
+        theirs = list(self._orig_mod.__dir__())
+        return theirs + [name for name in mine if name not in theirs]
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         if kwargs:

@@ -5,6 +5,7 @@ under fullgraph=True), and keeps PyTorch's OptimizedModule surface."""
 
 from __future__ import annotations
 
+import copy
 import math
 import random
 import sys
@@ -385,6 +386,26 @@ def test_the_optimized_module_surface_is_pytorchs():
     assert nn.compile(step) is step  # (a function runs eagerly)
     with pytest.raises(RuntimeError, match="Unrecognized mode"):
         nn.compile(net, mode="fastest")
+
+
+def test_attributes_of_the_optimized_module_are_the_original_modules():
+    """As PyTorch's OptimizedModule: set, read and deleted on the original; training
+    mirrors it; len() and dir() are the original's."""
+    net = nn.Sequential(nn.Linear(2, 3), nn.Dropout(0.5))
+    compiled = nn.compile(net)
+    compiled.scale = 2.0
+    assert net.scale == 2.0 and compiled.scale == 2.0
+    del compiled.scale
+    assert not hasattr(net, "scale")
+    net.eval()
+    assert compiled.training is False
+    compiled.train()
+    assert net.training and net[1].training
+    assert len(compiled) == 2 and "append" in dir(compiled)
+    with pytest.raises(TypeError, match="Linear does not support len"):
+        len(nn.compile(nn.Linear(2, 2)))
+    copied = copy.deepcopy(compiled)
+    assert copied._orig_mod is not net and len(copied) == 2
 
 
 @pytest.mark.parametrize(
