@@ -28,7 +28,7 @@ import secrets
 import stat
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 
@@ -43,11 +43,13 @@ VERSION = 2
 INDEX = "__descend__"
 
 PathLike = str | os.PathLike[str]
+FileLike = PathLike | IO[bytes]
+"""A path, or a file object (``io.BytesIO``, ``open(path, "wb")``), as ``torch.save``'s."""
 
 
 def save(
     obj: object,
-    path: PathLike,
+    path: FileLike,
     pickle_module: object = None,
     pickle_protocol: int = 2,
     _use_new_zipfile_serialization: bool = True,
@@ -85,6 +87,14 @@ def save(
     index = {"format": FORMAT, "version": version, "root": root}
     text = json.dumps(index, allow_nan=True).encode("utf-8")
     arrays[INDEX] = np.frombuffer(text, dtype=np.uint8)
+    if not isinstance(path, str | os.PathLike):
+        if not hasattr(path, "write"):
+            raise TypeError(
+                f"nn.save: expected a path or a file object opened for writing, got "
+                f"{type(path).__name__}"
+            )
+        np.savez(path, **arrays)  # type: ignore[arg-type]  # (the caller's file: written there)
+        return
     target = Path(path)
     if target.is_symlink():  # write through the link: its target is replaced
         target = Path(os.path.realpath(target))
@@ -232,7 +242,7 @@ class _Encoder:
 
 
 def load(
-    path: PathLike,
+    path: FileLike,
     map_location: object = None,
     pickle_module: object = None,
     *,
@@ -269,7 +279,7 @@ def load(
     if map_location is not None and not callable(map_location):
         for target in map_location.values() if isinstance(map_location, dict) else [map_location]:
             check_device(target)
-    name = os.fspath(path)
+    name = os.fspath(path) if isinstance(path, str | os.PathLike) else _file_name(path)
     try:
         archive = np.load(path, allow_pickle=False)
     except (FileNotFoundError, PermissionError, IsADirectoryError) as error:
@@ -295,6 +305,16 @@ def load(
         raise ValueError(
             f"cannot load {name!r}: not a whole descend checkpoint ({_reason(error)})"
         ) from None
+
+
+def _file_name(file: object) -> str:
+    """A file object's name for messages (``torch.load(buffer)``: an ``io.BytesIO``)."""
+    if not hasattr(file, "read"):
+        raise TypeError(
+            f"nn.load: expected a path or a file object opened for reading, got "
+            f"{type(file).__name__}"
+        )
+    return str(getattr(file, "name", f"<{type(file).__name__}>"))
 
 
 def _reason(error: BaseException) -> str:

@@ -34,14 +34,14 @@ def load_into(
     missing = [key for key in own if key not in state_dict]
     unexpected = [key for key in state_dict if key not in own]
     errors: list[str] = []
-    if strict:
-        if unexpected:
-            errors.append(
-                "Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected) + ". "
-            )
+    if strict:  # (PyTorch's order: missing, then unexpected, then each value's problem)
         if missing:
             errors.append(
                 "Missing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing) + ". "
+            )
+        if unexpected:
+            errors.append(
+                "Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected) + ". "
             )
     values: list[tuple[str, Tensor, np.ndarray]] = []
     for key, tensor in own.items():

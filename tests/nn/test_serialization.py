@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
@@ -443,3 +444,31 @@ def test_whole_modules_saved_under_the_old_module_paths_still_load():
     assert resolve("nn.layers:Linear") is nn.Linear  # (nn/layers.py is nn/modules/layers.py)
     assert resolve("nn.containers:Sequential") is nn.Sequential
     assert resolve("nn.modules.recurrent:LSTM") is nn.LSTM
+
+
+def test_save_and_load_take_file_objects_as_torch_save_does(tmp_path):
+    """torch.save(obj, buffer) and torch.load(buffer): an in-memory checkpoint, or a file
+    the caller opened."""
+    model = nn.Linear(3, 2)
+    buffer = io.BytesIO()
+    nn.save(model.state_dict(), buffer)
+    buffer.seek(0)
+    loaded = nn.load(buffer)
+    assert np.array_equal(loaded["weight"].numpy(), model.weight.detach().numpy())
+    with open(tmp_path / "ckpt.pt", "wb") as handle:
+        nn.save({"step": 3}, handle)
+    with open(tmp_path / "ckpt.pt", "rb") as handle:
+        assert nn.load(handle) == {"step": 3}
+    with pytest.raises(ValueError, match="cannot load '<BytesIO>'"):
+        nn.load(io.BytesIO(b"not a checkpoint"))
+    with pytest.raises(TypeError, match="a path or a file object opened for writing, got int"):
+        nn.save({}, 3)
+
+
+def test_load_state_dict_lists_missing_keys_before_unexpected_ones_as_pytorch():
+    with pytest.raises(RuntimeError) as caught:
+        nn.Linear(2, 2).load_state_dict({"weight": np.zeros((2, 2)), "extra": np.zeros(1)})
+    message = str(caught.value)
+    assert message.index('Missing key(s) in state_dict: "bias"') < message.index(
+        'Unexpected key(s) in state_dict: "extra"'
+    )
