@@ -740,3 +740,52 @@ def test_under_a_profiler_the_forward_runs_eagerly():
             compiled(nn.randn(3, 2))
     finally:
         sys.setprofile(None)
+
+
+EVERY_OPTIMIZER = {
+    "BatchGD": {"lr": 0.1},
+    "SGD": {"lr": 0.1, "momentum": 0.9, "nesterov": True},
+    "Momentum": {"lr": 0.1, "beta": 0.9},
+    "Adam": {"lr": 0.01, "amsgrad": True},
+    "AdamW": {"lr": 0.01},
+    "Adamax": {"lr": 0.01},
+    "NAdam": {"lr": 0.01},
+    "RAdam": {"lr": 0.01},
+    "RMSprop": {"lr": 0.01, "momentum": 0.5},
+    "Adagrad": {"lr": 0.1},
+    "Adadelta": {},
+    "Adafactor": {"lr": 0.01},
+    "ASGD": {"lr": 0.01},
+    "Rprop": {"lr": 0.01},
+    "Muon": {"lr": 0.01},
+    "LBFGS": {"lr": 0.5, "max_iter": 3},
+}
+
+
+@pytest.mark.parametrize("name", sorted(EVERY_OPTIMIZER))
+def test_every_optimizer_trains_a_compiled_model_as_the_eager_one(name):
+    rng = np.random.default_rng(1)
+    batches = [_data("joins and slices", np.float32, rng)[:2] for _ in range(20)]
+    loss_fn = nn.BCELoss()
+
+    def train(compiled):
+        nn.manual_seed(0)
+        model = JoinsAndSlices()
+        forward = nn.compile(model) if compiled else model
+        params = [p for p in model.parameters() if p.ndim == 2] if name == "Muon" else None
+        opt = getattr(optimizers, name)(params or model.parameters(), **EVERY_OPTIMIZER[name])
+        for x, y in batches:
+
+            def closure(x=x, y=y):
+                opt.zero_grad()
+                loss = loss_fn(forward(nn.tensor(x)), nn.tensor(y))
+                loss.backward()
+                return loss
+
+            opt.step(closure)
+        return [p.detach().numpy() for p in model.parameters()]
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ours, theirs = train(True), train(False)
+    assert all(np.array_equal(a, b) for a, b in zip(ours, theirs, strict=True))
