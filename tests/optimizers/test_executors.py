@@ -363,3 +363,56 @@ def test_a_subclass_with_its_own_update_is_not_sliced_unless_it_says_so():
     expected = start - 0.1 * np.cos(start) / np.linalg.norm(np.cos(start))
     for result in results:
         np.testing.assert_array_equal(result, expected)
+
+
+GATHERING_RULES = {
+    "Adam": {"lr": 0.01},
+    "AdamW": {"lr": 0.01, "weight_decay": 0.1},
+    "RMSprop": {"lr": 0.01, "momentum": 0.5},
+    "Adadelta": {},
+    "RAdam": {"lr": 0.01},
+    "Adamax": {"lr": 0.01},
+}
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    name=st.sampled_from(sorted(GATHERING_RULES)),
+    shapes=st.lists(st.sampled_from([(3,), (2, 5), (), (4, 1, 2), (7,)]), min_size=4, max_size=7),
+    dtype=st.sampled_from([np.float32, np.float64]),
+    steps=st.integers(2, 5),
+    seed=st.integers(0, 2**16),
+)
+def test_the_default_gathers_small_parameters_with_the_rules_numbers(
+    name, shapes, dtype, steps, seed
+):
+    """From its second step the default executor runs a two-array rule once over four or
+    more small parameters gathered: the per-parameter rule's numbers, bit for bit, and a
+    state that saves and loads as the per-parameter one."""
+    rng = np.random.default_rng(seed)
+    start = [rng.standard_normal(shape).astype(dtype) for shape in shapes]
+    ours = [nn.Parameter(w.copy()) for w in start]
+    theirs = [nn.Parameter(w.copy()) for w in start]
+    rule = getattr(optimizers, name)
+    gathered = rule(ours, **GATHERING_RULES[name])
+    plain = rule(theirs, foreach=False, **GATHERING_RULES[name])
+    for _ in range(steps):
+        for p, q in zip(ours, theirs, strict=True):
+            g = rng.standard_normal(p.shape).astype(dtype)
+            p.grad, q.grad = g.copy(), g.copy()
+        gathered.step()
+        plain.step()
+    gathers = sum(shape != () for shape in shapes) >= _executors.GATHERED_FROM
+    assert bool(_executors._gathered(gathered, ours)) == gathers  # (0-d ones one by one)
+    for p, q in zip(ours, theirs, strict=True):
+        np.testing.assert_array_equal(p.detach().numpy(), q.detach().numpy())
+        for key, value in plain.state[q].items():
+            np.testing.assert_array_equal(gathered.state[p][key], value)
+    reloaded = rule(ours, **GATHERING_RULES[name])
+    reloaded.load_state_dict(gathered.state_dict())
+    for p, q in zip(ours, theirs, strict=True):
+        p.grad = q.grad = np.ones(p.shape, dtype)
+    reloaded.step()
+    plain.step()
+    for p, q in zip(ours, theirs, strict=True):
+        np.testing.assert_array_equal(p.detach().numpy(), q.detach().numpy())
