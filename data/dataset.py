@@ -172,15 +172,26 @@ class Subset(Dataset):
 
     def __init__(self, dataset: Any, indices: Sequence[int] | np.ndarray) -> None:
         self.dataset = dataset
-        self.indices = np.asarray(indices, dtype=np.intp)
-        if self.indices.ndim != 1:
-            raise ValueError(f"Subset indices must be 1-D, got shape {self.indices.shape}")
+        self.indices = indices  # (as given, as PyTorch keeps them: random_split's are ints)
+        rows = self._rows()
+        if rows.ndim != 1:
+            raise ValueError(f"Subset indices must be 1-D, got shape {rows.shape}")
         n = len(dataset)
-        if self.indices.size and not (-n <= self.indices.min() and self.indices.max() < n):
+        if rows.size and not (-n <= rows.min() and rows.max() < n):
             raise IndexError(
-                f"Subset indices must be in [0, {n}), got min {self.indices.min()}, "
-                f"max {self.indices.max()}"
+                f"Subset indices must be in [0, {n}), got min {rows.min()}, max {rows.max()}"
             )
+
+    def _rows(self) -> np.ndarray:
+        """``indices`` as an array of positions, made again when ``indices`` is replaced or
+        changes length (an index changed in place is not seen)."""
+        indices = self.indices
+        cached = self.__dict__.get("_cached_rows")
+        if cached is None or cached[0] is not indices or len(cached[1]) != len(indices):
+            data = indices._data if isinstance(indices, Tensor) else indices
+            cached = self.__dict__["_cached_rows"] = (indices, np.asarray(data, dtype=np.intp))
+        rows: np.ndarray = cached[1]
+        return rows
 
     def __len__(self) -> int:
         return len(self.indices)
@@ -192,11 +203,11 @@ class Subset(Dataset):
 
     def __getitem__(self, index: Any) -> Any:
         if isinstance(index, int | np.integer):
-            return self.dataset[int(self.indices[index])]
-        return self.dataset[self.indices[index]]
+            return self.dataset[int(self._rows()[index])]
+        return self.dataset[self._rows()[index]]
 
     def __getitems__(self, indices: InputLike) -> Any:
-        positions = self.indices[np.asarray(indices, dtype=np.intp)]
+        positions = self._rows()[np.asarray(indices, dtype=np.intp)]
         if hasattr(self.dataset, "__getitems__"):
             return self.dataset.__getitems__(positions)
         return [self.dataset[int(i)] for i in positions]
@@ -241,7 +252,9 @@ def random_split(
             )
     order = draw_permutation(generator, n)
     bounds = np.cumsum([0, *counts])
-    return [Subset(dataset, order[start:stop]) for start, stop in itertools.pairwise(bounds)]
+    return [  # (each Subset's indices a list of ints, as PyTorch's)
+        Subset(dataset, order[start:stop].tolist()) for start, stop in itertools.pairwise(bounds)
+    ]
 
 
 class ConcatDataset(Dataset):

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from data import TensorDataset, random_mini_batches, random_split
+from data import Subset, TensorDataset, random_mini_batches, random_split
 from data.datasets import make_blobs, make_circles, make_moons, make_spirals
 
 
@@ -62,6 +62,18 @@ def test_random_split_lengths_and_fractions():
     assert [len(p) for p in random_split(ds, [0.33, 0.33, 0.34], generator=1)] == [4, 3, 3]
     with pytest.raises(ValueError, match="does not equal the length"):
         random_split(ds, [3, 3])
+
+
+def test_subset_indices_are_kept_as_given_and_random_splits_are_python_ints():
+    """As PyTorch: ``print(train.indices)`` shows a list of ints (random_split's come from
+    ``randperm(n).tolist()``), and replacing a Subset's indices takes effect."""
+    ds = TensorDataset(np.arange(10) * 10)
+    train, _ = random_split(ds, [0.7, 0.3], generator=42)
+    assert type(train.indices) is list and all(type(i) is int for i in train.indices)
+    subset = Subset(ds, [4, 0])
+    assert subset.indices == [4, 0] and subset[0][0] == 40
+    subset.indices = [1, 2, 3]
+    assert len(subset) == 3 and subset[2][0] == 30
 
 
 @pytest.mark.parametrize(
