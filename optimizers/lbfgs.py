@@ -125,7 +125,8 @@ class LBFGS(Optimizer):
         """The loss and flat gradient at x + t d (then the parameters are x again)."""
         self._add(t, d)
         with enable_grad():
-            loss = float(closure())
+            value = closure()
+        loss = float(value)  # (under the step's no_grad, as PyTorch's)
         flat = self._flat_grad()
         for p, saved in zip(self._params, x, strict=True):
             p._data[...] = saved
@@ -207,7 +208,8 @@ class LBFGS(Optimizer):
                 converged = False
                 if iteration != max_iter:  # the next iteration needs the new gradient
                     with enable_grad():
-                        loss = float(closure())
+                        value = closure()
+                    loss = float(value)
                     g = self._flat_grad()
                     converged = np.abs(g).max() <= tolerance_grad
                     searched = 1

@@ -3,6 +3,7 @@ other dtypes and the CPU, and the pickle / deepcopy protocol."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
@@ -10,6 +11,7 @@ import numpy as np
 
 from .. import _dtype, _memory_format
 from .._args.dims import shape_args
+from ..autograd.grad_mode import _Mode
 from ..autograd.graph import node_type
 from ..device import check_device, no_accelerator
 from ..rules import conversion as conversion_rules
@@ -17,6 +19,14 @@ from ..types import DeviceLike, DTypeLike, InputLike
 from .core import TensorCore, _new
 from .numpy_interop import array_ufunc
 from .printing import tensor_repr
+
+_warned_float = False
+
+
+def _warned_once() -> None:
+    global _warned_float
+    _warned_float = True
+
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
@@ -93,6 +103,14 @@ class TensorConvert(TensorCore):
         return self._data.reshape(())
 
     def __float__(self) -> float:
+        if self._rg and _Mode.enabled and not _warned_float:  # (PyTorch's, once a process;
+            _warned_once()  # .item() and no_grad are silent)
+            warnings.warn(
+                "Converting a tensor with requires_grad=True to a scalar may lead to unexpected "
+                "behavior.\nConsider using tensor.detach() first.",
+                UserWarning,
+                stacklevel=2,
+            )
         return float(self._scalar())
 
     def __int__(self) -> int:

@@ -453,3 +453,22 @@ def test_the_mean_of_nothing_is_nan_without_numpys_warning():
         assert math.isnan(nn.tensor([]).var().item())
         assert np.isnan(nn.zeros(0, 3).mean(0).numpy()).all()
         assert np.isnan(nn.zeros(0, 3).std(0).numpy()).all()
+
+
+def test_float_of_a_tensor_requiring_grad_warns_once_as_pytorch(monkeypatch):
+    """PyTorch warns (once a process) that float() of a Tensor requiring grad drops its
+    graph; .item(), int() and float() under no_grad are silent."""
+    from nn.tensor import conversion
+
+    monkeypatch.setattr(conversion, "_warned_float", False)
+    x = nn.tensor(2.0, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with nn.no_grad():
+            assert float(x) == 2.0
+        assert x.item() == 2.0 and int(x) == 2 and float(x.detach()) == 2.0
+    with pytest.warns(UserWarning, match="Consider using tensor.detach"):
+        assert float(x * 2) == 4.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert float(x) == 2.0  # (once)

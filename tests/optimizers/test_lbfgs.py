@@ -43,7 +43,7 @@ def problem(T, O, **options):
 
 def trajectory(T, O, steps=4, **options):
     optimizer, closure, params = problem(T, O, **options)
-    losses = [float(optimizer.step(closure)) for _ in range(steps)]
+    losses = [optimizer.step(closure).item() for _ in range(steps)]
     values = np.concatenate([p.detach().numpy().reshape(-1) for p in params])
     return np.array(losses), values, optimizer.state_dict()["state"][0]["func_evals"]
 
