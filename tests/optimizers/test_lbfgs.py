@@ -70,7 +70,7 @@ def test_state_dict_resume_continues_identically():
         for p, value in zip(params, values, strict=True):
             p.copy_(nn.tensor(value))
     resumed.load_state_dict(saved)
-    losses = [float(resumed.step(closure)) for _ in range(2)]
+    losses = [resumed.step(closure).item() for _ in range(2)]
     np.testing.assert_array_equal(losses, reference[0][2:])
 
 
