@@ -27,14 +27,30 @@ def var_mean(input: Any, *args: Any, **kwargs: Any) -> tuple[Tensor, Tensor]:
     ``unbiased`` as ``var``'s)."""
     x = _operand(input, "var_mean")
     dim = args[0] if args else kwargs.get("dim")
-    return x.var(*args, **kwargs), _moments_mean(x, dim, kwargs.get("keepdim", False))
+    variance = _named("var_mean", lambda: x.var(*args, **kwargs))
+    return variance, _moments_mean(x, dim, kwargs.get("keepdim", False))
 
 
 def std_mean(input: Any, *args: Any, **kwargs: Any) -> tuple[Tensor, Tensor]:
     """``(std, mean)`` over the same ``dim``, as ``torch.std_mean``."""
     x = _operand(input, "std_mean")
     dim = args[0] if args else kwargs.get("dim")
-    return x.std(*args, **kwargs), _moments_mean(x, dim, kwargs.get("keepdim", False))
+    deviation = _named("std_mean", lambda: x.std(*args, **kwargs))
+    return deviation, _moments_mean(x, dim, kwargs.get("keepdim", False))
+
+
+def _named(name: str, moment: Callable[[], Tensor]) -> Tensor:
+    """``moment()``, its degrees-of-freedom warning named after ``name`` (PyTorch's
+    ``var_mean(): degrees of freedom is <= 0...``)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = moment()
+    for warning in caught:
+        message = str(warning.message)
+        if "(): degrees of freedom" in message:
+            message = f"{name}(): {message.split('(): ', 1)[1]}"
+        warnings.warn(message, warning.category, stacklevel=3)
+    return result
 
 
 def _moments_mean(x: Tensor, dim: Any, keepdim: bool) -> Tensor:

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import math
+import warnings
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import numpy as np
@@ -252,6 +254,15 @@ class TensorReduce(TensorCore):
             raise RuntimeError("std and var only support floating point and complex dtypes")
         x = cast("Tensor", self)
         axes = self._reduce_axes(_dim(dim, axis))
+        shape = x._data.shape
+        reduced = x._data.size if axes is None else math.prod(shape[a] for a in axes)
+        if reduced - c <= 0:  # (PyTorch's warning; the result is NaN or inf, as its)
+            warnings.warn(
+                f"{rule.__name__}(): degrees of freedom is <= 0. Correction should be strictly "
+                "less than the reduction factor (input numel divided by output numel).",
+                UserWarning,
+                stacklevel=3,
+            )
         with quiet():
             result, backward = rule(x._data, axes, float(c), keepdim)
         return self._record(result, (x,), backward, kind, (x,), result=rule is reduction_rules.std)

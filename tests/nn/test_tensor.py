@@ -446,12 +446,14 @@ def test_itemsize_and_nbytes_count_the_elements_of_a_view():
 
 
 def test_the_mean_of_nothing_is_nan_without_numpys_warning():
-    """PyTorch's mean and var of no elements are NaN, silently (NumPy's warn)."""
+    """PyTorch's mean of no elements is NaN, silently (NumPy's warns); its var and std
+    give NaN with PyTorch's degrees-of-freedom warning only, never NumPy's."""
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert math.isnan(nn.tensor([]).mean().item())
-        assert math.isnan(nn.tensor([]).var().item())
         assert np.isnan(nn.zeros(0, 3).mean(0).numpy()).all()
+        warnings.filterwarnings("ignore", "(var|std)\\(\\): degrees of freedom", UserWarning)
+        assert math.isnan(nn.tensor([]).var().item())
         assert np.isnan(nn.zeros(0, 3).std(0).numpy()).all()
 
 
@@ -472,3 +474,21 @@ def test_float_of_a_tensor_requiring_grad_warns_once_as_pytorch(monkeypatch):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert float(x) == 2.0  # (once)
+
+
+@pytest.mark.parametrize(
+    ("name", "compute"),
+    [
+        ("var", lambda x: x.var()),
+        ("std", lambda x: x.std(dim=0)),
+        ("var_mean", lambda x: nn.var_mean(x)[0]),
+        ("std_mean", lambda x: nn.std_mean(x, dim=0)[0]),
+    ],
+)
+def test_a_variance_without_degrees_of_freedom_warns_as_pytorch(name, compute):
+    with pytest.warns(UserWarning, match=rf"^{name}\(\): degrees of freedom is <= 0"):
+        assert np.isnan(compute(nn.tensor([3.0])).numpy()).all()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        compute(nn.tensor([3.0, 4.0]))
+        nn.tensor([3.0]).var(correction=0)

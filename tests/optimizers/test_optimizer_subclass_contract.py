@@ -171,7 +171,7 @@ def test_a_pre_hook_may_replace_the_arguments_of_a_subclass_step():
         return loss
 
     optimizer.register_step_pre_hook(lambda opt, args, kwargs: ((closure,), {}))
-    assert float(optimizer.step()) == 9.0
+    assert optimizer.step().item() == 9.0
 
 
 def test_a_scheduler_around_a_subclass_step_does_not_warn():
