@@ -121,7 +121,7 @@ def normal_(
     --------
     >>> import numpy as np, nn
     >>> w = nn.init.normal_(nn.Parameter(np.empty(10_000)), 3.0, 0.1, generator=0)
-    >>> round(float(w.mean()), 1)
+    >>> round(w.mean().item(), 1)
     3.0
     """
     if not std >= 0:

@@ -294,7 +294,7 @@ class Module(ModuleHooks, ModuleLookup, ModuleState):
         >>> def init(m):
         ...     if isinstance(m, nn.Linear):
         ...         nn.init.zeros_(m.weight)
-        >>> float(nn.Sequential(nn.Linear(2, 2)).apply(init)[0].weight.sum())
+        >>> nn.Sequential(nn.Linear(2, 2)).apply(init)[0].weight.sum().item()
         0.0
         """
         for child in self.children():
