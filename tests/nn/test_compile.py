@@ -204,6 +204,16 @@ def test_what_cannot_be_replayed_runs_eagerly_with_one_warning(model, reason):
         nn.compile(model, fullgraph=True)(x)
 
 
+def _assert_replayed(model, compiled, x):
+    """Recorded without a warning, then replayed: one compiled node, the eager numbers."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        compiled(x)
+        ours = compiled(x)
+    assert type(ours.grad_fn).__name__ == "CompiledFunctionBackward"
+    np.testing.assert_array_equal(ours.detach().numpy(), model(x).detach().numpy())
+
+
 class ShiftsInPlace(nn.Module):
     def __init__(self):
         super().__init__()
@@ -219,12 +229,7 @@ def test_an_in_place_op_is_replayed_and_one_outside_the_rules_runs_eagerly():
     model = ShiftsInPlace()
     compiled = nn.compile(model)
     x = nn.randn(3, 4)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        compiled(x)
-        ours = compiled(x)
-    assert type(ours.grad_fn).__name__ == "CompiledFunctionBackward"
-    np.testing.assert_array_equal(ours.detach().numpy(), model(x).detach().numpy())
+    _assert_replayed(model, compiled, x)
     with nn.no_grad(), pytest.warns(UserWarning, match="changed in place"):
         compiled(x)
     with nn.no_grad():
@@ -722,14 +727,7 @@ class ReadsPython(nn.Module):
 def test_a_forward_that_only_reads_python_values_is_replayed():
     nn.manual_seed(0)
     module = ReadsPython()
-    compiled = nn.compile(module)
-    x = nn.randn(3, 2)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        compiled(x)
-        out = compiled(x)
-    assert type(out.grad_fn).__name__ == "CompiledFunctionBackward"
-    np.testing.assert_array_equal(out.detach().numpy(), module(x).detach().numpy())
+    _assert_replayed(module, nn.compile(module), nn.randn(3, 2))
 
 
 def test_under_a_profiler_the_forward_runs_eagerly():
