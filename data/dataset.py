@@ -9,6 +9,7 @@ from typing import Any, cast
 
 import numpy as np
 
+from nn._errors import SizeMismatchError
 from nn.random import draw_permutation
 from nn.tensor import Tensor
 from nn.types import GeneratorLike, InputLike
@@ -118,7 +119,7 @@ class TensorDataset(Dataset):
                 if course
                 else ""
             )
-            raise ValueError(f"Size mismatch between tensors: {described}{hint}")
+            raise SizeMismatchError(f"Size mismatch between tensors: {described}{hint}")
 
     @property
     def tensors(self) -> tuple[Any, ...]:

@@ -85,3 +85,19 @@ def read_only_error() -> RuntimeError:
         "unsupported operation: more than one element of the written-to tensor refers to a "
         "single memory location. Please clone() the tensor before performing the operation."
     )
+
+
+class SizeMismatchError(ValueError, AssertionError):
+    """Datasets whose arrays have different numbers of rows (PyTorch's ``TensorDataset``
+    asserts it, raising ``AssertionError``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from data import TensorDataset
+    >>> try:
+    ...     TensorDataset(np.zeros((3, 2)), np.zeros(2))
+    ... except AssertionError as error:
+    ...     print(type(error).__name__)
+    SizeMismatchError
+    """
