@@ -50,7 +50,7 @@ CHUNK_BYTES = 1 << 16
 # mapping (an MLP's Adam step: 2.5 ms whole, 0.7 ms in slices; docs/benchmarks.md).
 SLICED_BYTES = CHUNK_BYTES
 # The default executor gathers the small parameters of a rule with two or more state
-# arrays from this many parameters on (``_gathering_pays``).
+# arrays from this many parameters on (``_gathered``).
 GATHERED_FROM = 4
 # A compiled kernel makes one pass, with no temporaries: its chunks gather small parameters
 # so that one call covers many of them, and stay in cache between gather and scatter
